@@ -1,0 +1,44 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Pairwise",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "pairwise", targets: ["pairwise"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+    ],
+    targets: [
+        // zlib, for reading .gz input directly.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // Domain types, rubric files, JSON, import and export codecs. No SQLite, no curses.
+        .target(
+            name: "PairwiseCore",
+            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
+        ),
+        // Schema migrations, queries, import transactions, export queries.
+        .target(
+            name: "PairwiseStore",
+            dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The command line.
+        .executableTarget(
+            name: "pairwise",
+            dependencies: [
+                "PairwiseCore", "PairwiseStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PairwiseCoreTests", dependencies: ["PairwiseCore"]),
+        .testTarget(
+            name: "PairwiseStoreTests",
+            dependencies: ["PairwiseCore", "PairwiseStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // Drives the built `pairwise` binary as a user would.
+        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore"]),
+    ]
+)

@@ -1,0 +1,117 @@
+import Foundation
+
+/// The file formats `pairwise export` writes.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    /// TRL preference data: `prompt`, `chosen`, `rejected`, `margin`; one line per non-tied item.
+    case trl
+    /// HH-RLHF transcripts: `chosen`, `rejected`; one line per non-tied item.
+    case hhRLHF = "hh-rlhf"
+    /// HelpSteer2-Preference: `prompt`, `response_1`, `response_2`, `preference_strength`; ties included.
+    case helpsteer2
+    /// One line per current judgment, every field.
+    case judgments
+    /// The current judgments as CSV, one column per rubric value.
+    case csv
+
+    /// Whether the format writes one record per item (rather than per judgment).
+    public var isPerItem: Bool {
+        switch self {
+        case .trl, .hhRLHF, .helpsteer2: return true
+        case .judgments, .csv: return false
+        }
+    }
+}
+
+/// Encodes exported records, one line each.
+public enum ExportEncoder {
+    /// The line for an item in a per-item format, or nil when the item is left out
+    /// (no label, or a tie in a format that cannot say "tie").
+    public static func line(for labeled: LabeledItem, format: ExportFormat) -> String? {
+        guard let label = PreferenceAggregation.aggregate(labeled) else { return nil }
+        let item = labeled.item
+        switch format {
+        case .trl:
+            guard !label.isTie else { return nil }
+            let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
+            let members: KeyValuePairs<String, JSONValue>
+            switch item.prompt {
+            case .text(let text):
+                members = ["id": .string(item.id), "prompt": .string(text), "chosen": .string(chosen.text),
+                           "rejected": .string(rejected.text), "margin": .double(label.margin)]
+            case .chat:
+                members = ["id": .string(item.id), "prompt": item.prompt.json, "chosen": assistantMessage(chosen.text),
+                           "rejected": assistantMessage(rejected.text), "margin": .double(label.margin)]
+            }
+            return JSONWriter.string(.object(members))
+        case .hhRLHF:
+            guard !label.isTie else { return nil }
+            let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
+            return JSONWriter.string(.object([
+                "chosen": .string(HHTranscript.transcript(prompt: item.prompt, reply: chosen.text)),
+                "rejected": .string(HHTranscript.transcript(prompt: item.prompt, reply: rejected.text)),
+            ]))
+        case .helpsteer2:
+            return JSONWriter.string(.object([
+                "id": .string(item.id), "prompt": .string(HelpSteer2Prompt.render(item.prompt)),
+                "response_1": .string(item.responseA.text), "response_2": .string(item.responseB.text),
+                "preference_strength": .int(Int(label.strength.rounded())),
+            ]))
+        case .judgments, .csv:
+            preconditionFailure("\(format) is written per judgment")
+        }
+    }
+
+    private static func assistantMessage(_ text: String) -> JSONValue {
+        .array([.object(["role": .string("assistant"), "content": .string(text)])])
+    }
+
+    /// The line for one judgment in the `judgments` format.
+    public static func judgmentLine(_ judgment: Judgment) -> String {
+        JSONWriter.string(.object([
+            "item_id": .string(judgment.itemID),
+            "annotator": .string(judgment.annotator),
+            "preference_strength": .int(judgment.strength.value),
+            "both_bad": .bool(judgment.bothBad),
+            "rubric": judgment.rubricJSON,
+            "note": judgment.note.map(JSONValue.string) ?? .null,
+            "shown_order": .string(judgment.shownOrder.rawValue),
+            "ms": .int(judgment.milliseconds),
+            "created_at": .string(Timestamp.string(judgment.createdAt)),
+            "origin": .string(judgment.origin),
+        ]))
+    }
+
+    /// The CSV header for judgments under a rubric: fixed columns, then one column per
+    /// comparative dimension and two (`KEY_a`, `KEY_b`) per per-response dimension.
+    public static func csvHeader(rubric: Rubric) -> String {
+        var columns = ["item_id", "annotator", "preference_strength", "both_bad", "shown_order", "ms", "created_at", "origin", "note"]
+        for d in rubric.dimensions {
+            switch d.kind {
+            case .comparative: columns.append(d.key)
+            case .perResponse: columns += [d.key + "_a", d.key + "_b"]
+            }
+        }
+        return columns.joined(separator: ",")
+    }
+
+    public static func csvLine(_ judgment: Judgment, rubric: Rubric) -> String {
+        var fields = [judgment.itemID, judgment.annotator, String(judgment.strength.value), judgment.bothBad ? "1" : "0",
+                      judgment.shownOrder.rawValue, String(judgment.milliseconds), Timestamp.string(judgment.createdAt),
+                      judgment.origin, judgment.note ?? ""]
+        for d in rubric.dimensions {
+            switch (d.kind, judgment.rubric[d.key]) {
+            case (.comparative, .comparative(let v)?): fields.append(String(v))
+            case (.perResponse, .perResponse(let a, let b)?): fields += [String(a), String(b)]
+            case (.comparative, _): fields.append("")
+            case (.perResponse, _): fields += ["", ""]
+            }
+        }
+        return fields.map(csvField).joined(separator: ",")
+    }
+
+    /// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
+    public static func csvField(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

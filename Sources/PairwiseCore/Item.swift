@@ -1,0 +1,129 @@
+/// One turn of a chat prompt.
+public struct ChatTurn: Equatable, Sendable {
+    public var role: String
+    public var content: String
+    public init(role: String, content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// What the two responses answer: plain text, or a dialogue of chat turns whose last turn
+/// is usually the user's.
+public enum Prompt: Equatable, Sendable {
+    case text(String)
+    case chat([ChatTurn])
+
+    /// The prompt as our JSON files carry it: a string, or a list of `{role, content}`.
+    public var json: JSONValue {
+        switch self {
+        case .text(let text): return .string(text)
+        case .chat(let turns):
+            return .array(turns.map { .object(["role": .string($0.role), "content": .string($0.content)]) })
+        }
+    }
+
+    /// Reads a prompt from a string or a list of `{role, content}` objects.
+    public init(json: JSONValue) throws(FieldError) {
+        switch json {
+        case .string(let text): self = .text(text)
+        case .array(let elements):
+            self = .chat(try ChatTurn.list(from: elements, field: "prompt"))
+        default:
+            throw FieldError(field: "prompt", message: "expected a string or a list of {role, content} turns, got \(json.typeName)")
+        }
+    }
+}
+
+extension ChatTurn {
+    /// Reads a list of `{role, content}` objects; `field` names the list in errors.
+    static func list(from elements: [JSONValue], field: String) throws(FieldError) -> [ChatTurn] {
+        var turns: [ChatTurn] = []
+        turns.reserveCapacity(elements.count)
+        for (n, element) in elements.enumerated() {
+            let here = "\(field)[\(n)]"
+            guard case .object = element else {
+                throw FieldError(field: here, message: "expected a {role, content} object, got \(element.typeName)")
+            }
+            guard let role = element["role"] else { throw FieldError(field: here + ".role", message: "missing") }
+            guard let roleText = role.stringValue, !roleText.isEmpty else {
+                throw FieldError(field: here + ".role", message: "expected a non-empty string, got \(role.typeName)")
+            }
+            guard let content = element["content"] else { throw FieldError(field: here + ".content", message: "missing") }
+            guard let contentText = content.stringValue else {
+                throw FieldError(field: here + ".content", message: "expected a string, got \(content.typeName)")
+            }
+            turns.append(ChatTurn(role: roleText, content: contentText))
+        }
+        return turns
+    }
+}
+
+/// One of the two responses of an item.
+public struct Response: Equatable, Sendable {
+    public var text: String
+    /// The model that wrote it, when known (used by the leaderboard).
+    public var model: String?
+    public init(text: String, model: String? = nil) {
+        self.text = text
+        self.model = model
+    }
+}
+
+/// Where an item came from.
+public struct ItemSource: Equatable, Sendable {
+    public var format: InputFormat
+    public var file: String
+    public var line: Int
+    public init(format: InputFormat, file: String, line: Int) {
+        self.format = format
+        self.file = file
+        self.line = line
+    }
+}
+
+/// A prompt with two responses to compare: the unit of annotation.
+public struct Item: Equatable, Sendable {
+    /// The external id (from the source file, or derived from the content hash).
+    public var id: String
+    public var prompt: Prompt
+    public var responseA: Response
+    public var responseB: Response
+    /// Free-form metadata from the source: a JSON object.
+    public var metadata: JSONValue
+    public var source: ItemSource?
+
+    public init(id: String? = nil, prompt: Prompt, responseA: Response, responseB: Response,
+                metadata: JSONValue = .object([]), source: ItemSource? = nil) {
+        self.prompt = prompt
+        self.responseA = responseA
+        self.responseB = responseB
+        self.metadata = metadata
+        self.source = source
+        self.id = id ?? ""
+        if self.id.isEmpty { self.id = String(contentHash.prefix(16)) }
+    }
+
+    /// The identity of an item: SHA-256 of the prompt and the two response texts, the
+    /// responses taken in sorted order so that swapping A and B is the same item.
+    public var contentHash: String {
+        Item.contentHash(prompt: prompt, responses: responseA.text, responseB.text)
+    }
+
+    public static func contentHash(prompt: Prompt, responses first: String, _ second: String) -> String {
+        let (low, high) = first <= second ? (first, second) : (second, first)
+        var canonical = ""
+        JSONWriter.write(.array([prompt.json, .string(low), .string(high)]), to: &canonical)
+        return SHA256.hex(canonical)
+    }
+}
+
+/// A problem with one field of a record; the importer adds the file and line.
+public struct FieldError: Error, Equatable, Sendable {
+    public var field: String
+    public var message: String
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+}

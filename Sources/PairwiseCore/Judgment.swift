@@ -1,0 +1,119 @@
+import Foundation
+
+/// The order in which the two responses were shown to the annotator.
+public enum ShownOrder: String, Sendable, CaseIterable {
+    /// Stored A first.
+    case ab
+    /// Stored B first.
+    case ba
+}
+
+/// A value given to one rubric dimension: one number for a comparative dimension
+/// (negative = A better), or one number per response for a per-response dimension.
+public enum RubricValue: Equatable, Sendable {
+    case comparative(Int)
+    case perResponse(a: Int, b: Int)
+
+    public var json: JSONValue {
+        switch self {
+        case .comparative(let v): return .int(v)
+        case .perResponse(let a, let b): return .object(["a": .int(a), "b": .int(b)])
+        }
+    }
+
+    public init?(json: JSONValue) {
+        if let v = json.intValue { self = .comparative(v); return }
+        if let a = json["a"]?.intValue, let b = json["b"]?.intValue { self = .perResponse(a: a, b: b); return }
+        return nil
+    }
+}
+
+/// The overall preference on HelpSteer2's scale: −3 (A much better) … 0 (about the same)
+/// … +3 (B much better).
+public struct PreferenceStrength: Equatable, Hashable, Sendable, Comparable {
+    public static let range = -3...3
+    public let value: Int
+
+    public init?(_ value: Int) {
+        guard PreferenceStrength.range.contains(value) else { return nil }
+        self.value = value
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
+}
+
+/// One annotator's judgment of one item. Stored append-only.
+public struct Judgment: Equatable, Sendable {
+    public var itemID: String
+    public var annotator: String
+    public var strength: PreferenceStrength
+    public var bothBad: Bool
+    /// Values by dimension key.
+    public var rubric: [String: RubricValue]
+    public var note: String?
+    public var shownOrder: ShownOrder
+    /// Time spent, in milliseconds (idle stretches excluded by the TUI).
+    public var milliseconds: Int
+    public var createdAt: Date
+    /// How the judgment came about: `tui`, or `import:FORMAT` for labels carried by a file.
+    public var origin: String
+
+    public init(itemID: String, annotator: String, strength: PreferenceStrength, bothBad: Bool = false,
+                rubric: [String: RubricValue] = [:], note: String? = nil, shownOrder: ShownOrder = .ab,
+                milliseconds: Int = 0, createdAt: Date = Date(), origin: String = "tui") {
+        self.itemID = itemID
+        self.annotator = annotator
+        self.strength = strength
+        self.bothBad = bothBad
+        self.rubric = rubric
+        self.note = note
+        self.shownOrder = shownOrder
+        self.milliseconds = milliseconds
+        self.createdAt = createdAt
+        self.origin = origin
+    }
+
+    /// The rubric as a JSON object, keys sorted so that the stored text is deterministic.
+    public var rubricJSON: JSONValue {
+        .object(rubric.keys.sorted().map { JSONMember(key: $0, value: rubric[$0]!.json) })
+    }
+}
+
+/// The roles a person can have in a project.
+public enum Role: String, Sendable, CaseIterable {
+    case annotator
+    case lead
+}
+
+/// Why a lead settled an item the way they did.
+public enum AdjudicationReason: String, Sendable, CaseIterable {
+    case ambiguous
+    case guidelineGap = "guideline gap"
+    case annotatorError = "annotator error"
+    case bothAcceptable = "both acceptable"
+    case other
+}
+
+/// A lead's final decision on an item; it overrides the annotators' judgments in exports.
+public struct Adjudication: Equatable, Sendable {
+    public var itemID: String
+    public var lead: String
+    public var strength: PreferenceStrength
+    public var bothBad: Bool
+    public var rubric: [String: RubricValue]
+    public var reason: AdjudicationReason
+    public var note: String?
+    public var createdAt: Date
+
+    public init(itemID: String, lead: String, strength: PreferenceStrength, bothBad: Bool = false,
+                rubric: [String: RubricValue] = [:], reason: AdjudicationReason, note: String? = nil, createdAt: Date = Date()) {
+        self.itemID = itemID
+        self.lead = lead
+        self.strength = strength
+        self.bothBad = bothBad
+        self.rubric = rubric
+        self.reason = reason
+        self.note = note
+        self.createdAt = createdAt
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import GRDB
+import PairwiseCore
+
+/// Which labels an export considers.
+public struct ExportFilter: Sendable {
+    /// Only items with current judgments from at least this many annotators.
+    public var minAnnotators: Int
+    /// Leave out items whose aggregated label says both responses are bad
+    /// (for per-judgment formats: judgments that say so).
+    public var excludeBothBad: Bool
+    /// Only this annotator's judgments count.
+    public var annotator: String?
+
+    public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil) {
+        self.minAnnotators = minAnnotators
+        self.excludeBothBad = excludeBothBad
+        self.annotator = annotator
+    }
+}
+
+extension ProjectStore {
+    /// Writes an export line by line to `emit`, in a deterministic order: items in import
+    /// order, judgments by annotator name. Returns the number of records written.
+    @discardableResult
+    public func export(format: ExportFormat, filter: ExportFilter, emit: (String) throws -> Void) throws -> Int {
+        let rubric = try self.rubric()
+        return try pool.read { db in
+            let judgments = try Self.currentJudgments(db: db, annotator: filter.annotator)
+            var written = 0
+            if format.isPerItem {
+                let adjudications = try Self.currentAdjudications(db: db)
+                let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
+                while let row = try rows.next() {
+                    let rowID: Int64 = row["id"]
+                    let itemJudgments = judgments[rowID] ?? []
+                    guard itemJudgments.count >= filter.minAnnotators else { continue }
+                    let labeled = LabeledItem(item: try Self.item(from: row), judgments: itemJudgments, adjudication: adjudications[rowID])
+                    if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { continue }
+                    if let line = ExportEncoder.line(for: labeled, format: format) {
+                        try emit(line)
+                        written += 1
+                    }
+                }
+                return written
+            }
+            if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric)) }
+            for rowID in judgments.keys.sorted() {
+                let itemJudgments = judgments[rowID]!
+                guard itemJudgments.count >= filter.minAnnotators else { continue }
+                for judgment in itemJudgments where !(filter.excludeBothBad && judgment.bothBad) {
+                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric) : ExportEncoder.judgmentLine(judgment))
+                    written += 1
+                }
+            }
+            return written
+        }
+    }
+
+    static let itemSQL = """
+        SELECT i.id, i.external_id, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, b.text AS b_text, b.model AS b_model
+        FROM items i
+        JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
+        JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
+        ORDER BY i.id
+        """
+
+    static func item(from row: Row) throws -> Item {
+        let id: String = row["external_id"]
+        let promptText: String = row["prompt"]
+        let metadataText: String = row["metadata"]
+        let prompt: Prompt
+        do {
+            prompt = try Prompt(json: JSONParser.parse(promptText))
+        } catch {
+            throw StoreError(.invalid, "item \(id): stored prompt is damaged (\(error))")
+        }
+        let metadata = (try? JSONParser.parse(metadataText)) ?? .object([])
+        return Item(id: id, prompt: prompt, responseA: Response(text: row["a_text"], model: row["a_model"]),
+                    responseB: Response(text: row["b_text"], model: row["b_model"]), metadata: metadata)
+    }
+
+    /// Current judgments grouped by item row id, each group ordered by annotator name.
+    static func currentJudgments(db: Database, annotator: String?) throws -> [Int64: [Judgment]] {
+        var sql = """
+            SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin
+            FROM current_judgments j
+            JOIN items i ON i.id = j.item_id
+            JOIN annotators p ON p.id = j.annotator_id
+            """
+        var arguments = StatementArguments()
+        if let annotator {
+            sql += " WHERE p.name = ?"
+            arguments += [annotator]
+        }
+        sql += " ORDER BY j.item_id, p.name"
+        var grouped: [Int64: [Judgment]] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            let itemRowID: Int64 = row[0]
+            grouped[itemRowID, default: []].append(try judgment(from: row))
+        }
+        return grouped
+    }
+
+    static func judgment(from row: Row) throws -> Judgment {
+        let createdAt: String = row[9]
+        return Judgment(
+            itemID: row[1], annotator: row[2], strength: PreferenceStrength(row[3])!, bothBad: row[4],
+            rubric: rubricValues(row[5]), note: row[6], shownOrder: ShownOrder(rawValue: row[7]) ?? .ab,
+            milliseconds: row[8], createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0), origin: row[10])
+    }
+
+    static func rubricValues(_ text: String) -> [String: RubricValue] {
+        guard let members = (try? JSONParser.parse(text))?.objectMembers else { return [:] }
+        var values: [String: RubricValue] = [:]
+        for member in members { values[member.key] = RubricValue(json: member.value) }
+        return values
+    }
+
+    static func currentAdjudications(db: Database) throws -> [Int64: Adjudication] {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT a.item_id, i.external_id, p.name, a.strength, a.both_bad, a.rubric, a.reason, a.note, a.created_at
+            FROM current_adjudications a JOIN items i ON i.id = a.item_id JOIN annotators p ON p.id = a.lead_id
+            """)
+        var result: [Int64: Adjudication] = [:]
+        while let row = try rows.next() {
+            let createdAt: String = row[8]
+            result[row[0]] = Adjudication(
+                itemID: row[1], lead: row[2], strength: PreferenceStrength(row[3])!, bothBad: row[4], rubric: rubricValues(row[5]),
+                reason: AdjudicationReason(rawValue: row[6]) ?? .other, note: row[7],
+                createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0))
+        }
+        return result
+    }
+}

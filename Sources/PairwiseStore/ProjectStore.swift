@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import PairwiseCore
+
+/// A problem with the project database itself (as opposed to an input file).
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable { case noProject, alreadyExists, notFound, invalid, database }
+    public var kind: Kind
+    public var message: String
+    public var description: String { message }
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+}
+
+/// One project: a SQLite database in WAL mode with foreign keys on, opened through a GRDB
+/// pool so that several processes (annotators, the trainer) can share it.
+public final class ProjectStore: Sendable {
+    public let path: String
+    public let pool: DatabasePool
+
+    /// The default number of distinct annotators wanted per item.
+    public static let defaultOverlap = 3
+
+    private init(path: String, pool: DatabasePool) {
+        self.path = path
+        self.pool = pool
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        // Writers from other processes wait instead of failing with "database is locked".
+        config.busyMode = .timeout(30)
+        return config
+    }
+
+    /// Creates a new project with its rubric; `lead` (the person running `init`) becomes its first lead.
+    public static func create(at path: String, rubric: Rubric, lead: String?) throws -> ProjectStore {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: path) {
+            throw StoreError(.alreadyExists, "\(path) already exists; pass --db PATH to make another project")
+        }
+        // Owner and group only: judgments can be sensitive.
+        guard manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o660]) else {
+            throw StoreError(.database, "cannot create \(path)")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            try Schema.migrator.migrate(pool)
+            let store = ProjectStore(path: path, pool: pool)
+            let now = Timestamp.string(Date())
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('overlap', ?), ('seed', ?), ('created_at', ?)",
+                               arguments: [String(defaultOverlap), String(UInt32.random(in: 1...UInt32.max)), now])
+                try Self.insertRubric(rubric, db: db)
+                if let lead {
+                    try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'lead', ?)", arguments: [lead, now])
+                }
+            }
+            return store
+        } catch {
+            try? manager.removeItem(atPath: path)
+            throw error
+        }
+    }
+
+    /// Opens an existing project, applying any newer migrations.
+    public static func open(at path: String) throws -> ProjectStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.noProject, "no project database at \(path): run `pairwise init` first, or pass --db PATH")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try Schema.migrator.migrate(pool)
+        return ProjectStore(path: path, pool: pool)
+    }
+
+    static func insertRubric(_ rubric: Rubric, db: Database) throws {
+        try db.execute(sql: "INSERT INTO rubrics (name, definition, created_at) VALUES (?, ?, ?)",
+                       arguments: [rubric.name, JSONWriter.string(rubric.json), Timestamp.string(Date())])
+    }
+
+    /// The project's current rubric.
+    public func rubric() throws -> Rubric {
+        let definition = try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM rubrics ORDER BY id DESC LIMIT 1")
+        }
+        guard let definition else { throw StoreError(.invalid, "\(path): the project has no rubric") }
+        return try RubricFile.parse(definition, file: "\(path) (stored rubric)")
+    }
+
+    /// The number of distinct annotators wanted per item.
+    public func overlap() throws -> Int {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'overlap'").flatMap(Int.init)
+        } ?? Self.defaultOverlap
+    }
+
+    /// Adds a person, or changes the role of an existing one.
+    @discardableResult
+    public func addAnnotator(_ name: String, role: Role) throws -> Bool {
+        try pool.write { db in
+            if let existing = try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE name = ?", arguments: [name]) {
+                guard existing != role.rawValue else { return false }
+                try db.execute(sql: "UPDATE annotators SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
+                return true
+            }
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, ?, ?)",
+                           arguments: [name, role.rawValue, Timestamp.string(Date())])
+            return true
+        }
+    }
+
+    /// Everyone in the project, by name.
+    public func annotators() throws -> [(name: String, role: Role)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, role FROM annotators ORDER BY name").map { row in
+                (row["name"], Role(rawValue: row["role"]) ?? .annotator)
+            }
+        }
+    }
+
+    /// The id of an annotator, created with the `annotator` role if new.
+    static func annotatorID(_ name: String, db: Database) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM annotators WHERE name = ?", arguments: [name]) { return id }
+        try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', ?)",
+                       arguments: [name, Timestamp.string(Date())])
+        return db.lastInsertedRowID
+    }
+}

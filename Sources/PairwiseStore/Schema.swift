@@ -1,0 +1,158 @@
+import GRDB
+
+/// The versioned schema. Each migration is applied once, in order, inside a transaction;
+/// never edit a shipped migration, add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: items, judgments, adjudications, model runs") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    static let v1 = """
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE rubrics (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        definition TEXT NOT NULL,            -- JSON, schemas/rubric.schema.json
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE annotators (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('annotator', 'lead')),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        external_id TEXT NOT NULL UNIQUE,
+        content_hash TEXT NOT NULL UNIQUE,   -- SHA-256 of prompt + both responses (order-free)
+        prompt TEXT NOT NULL,                -- JSON: a string or a list of {role, content}
+        metadata TEXT NOT NULL DEFAULT '{}',
+        source_format TEXT,
+        source_file TEXT,
+        source_line INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE responses (
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        slot TEXT NOT NULL CHECK (slot IN ('a', 'b')),
+        text TEXT NOT NULL,
+        model TEXT,
+        PRIMARY KEY (item_id, slot)
+    ) WITHOUT ROWID;
+    CREATE TABLE assignments (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (item_id, annotator_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE judgments (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        strength INTEGER NOT NULL CHECK (strength BETWEEN -3 AND 3),   -- negative: A better
+        both_bad INTEGER NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',   -- JSON object by dimension key
+        note TEXT,
+        shown_order TEXT NOT NULL CHECK (shown_order IN ('ab', 'ba')),
+        ms INTEGER NOT NULL CHECK (ms >= 0),
+        created_at TEXT NOT NULL,
+        origin TEXT NOT NULL                 -- 'tui' or 'import:FORMAT'
+    );
+    CREATE INDEX judgments_by_item ON judgments(item_id, annotator_id, id);
+    CREATE INDEX judgments_by_annotator ON judgments(annotator_id, id);
+    -- Undo adds a row here; the judgment itself is never touched.
+    CREATE TABLE judgment_retractions (
+        judgment_id INTEGER PRIMARY KEY REFERENCES judgments(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE item_events (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        kind TEXT NOT NULL CHECK (kind IN ('skip', 'flag')),
+        reason TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX item_events_by_item ON item_events(item_id);
+    CREATE TABLE adjudications (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        lead_id INTEGER NOT NULL REFERENCES annotators(id),
+        strength INTEGER NOT NULL CHECK (strength BETWEEN -3 AND 3),
+        both_bad INTEGER NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',
+        reason TEXT NOT NULL CHECK (reason IN ('ambiguous', 'guideline gap', 'annotator error', 'both acceptable', 'other')),
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX adjudications_by_item ON adjudications(item_id, id);
+    CREATE TABLE adjudication_retractions (
+        adjudication_id INTEGER PRIMARY KEY REFERENCES adjudications(id),
+        lead_id INTEGER NOT NULL REFERENCES annotators(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE model_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+        pairs INTEGER,
+        accuracy REAL,
+        log_loss REAL,
+        calibration_error REAL,
+        train_seconds REAL,
+        parameters TEXT NOT NULL DEFAULT '{}',
+        weights BLOB
+    );
+    CREATE TABLE model_scores (
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        reward_a REAL NOT NULL,
+        reward_b REAL NOT NULL,
+        margin REAL NOT NULL,
+        uncertainty REAL NOT NULL,
+        PRIMARY KEY (run_id, item_id)
+    ) WITHOUT ROWID;
+
+    -- Judgments, adjudications and their retractions are append-only.
+    CREATE TRIGGER judgments_no_update BEFORE UPDATE ON judgments
+        BEGIN SELECT RAISE(ABORT, 'judgments are append-only'); END;
+    CREATE TRIGGER judgments_no_delete BEFORE DELETE ON judgments
+        BEGIN SELECT RAISE(ABORT, 'judgments are append-only'); END;
+    CREATE TRIGGER judgment_retractions_no_update BEFORE UPDATE ON judgment_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    CREATE TRIGGER judgment_retractions_no_delete BEFORE DELETE ON judgment_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    CREATE TRIGGER adjudications_no_update BEFORE UPDATE ON adjudications
+        BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END;
+    CREATE TRIGGER adjudications_no_delete BEFORE DELETE ON adjudications
+        BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END;
+    CREATE TRIGGER adjudication_retractions_no_update BEFORE UPDATE ON adjudication_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    CREATE TRIGGER adjudication_retractions_no_delete BEFORE DELETE ON adjudication_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+
+    -- Each annotator's latest judgment of each item that has not been retracted.
+    CREATE VIEW current_judgments AS
+        SELECT j.* FROM judgments j
+        WHERE j.id = (
+            SELECT max(k.id) FROM judgments k
+            WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+              AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id));
+    -- Each item's latest adjudication that has not been retracted.
+    CREATE VIEW current_adjudications AS
+        SELECT a.* FROM adjudications a
+        WHERE a.id = (
+            SELECT max(b.id) FROM adjudications b
+            WHERE b.item_id = a.item_id
+              AND NOT EXISTS (SELECT 1 FROM adjudication_retractions r WHERE r.adjudication_id = b.id));
+    """
+}

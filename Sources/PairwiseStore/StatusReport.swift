@@ -1,0 +1,45 @@
+import GRDB
+import PairwiseCore
+
+/// Counts for `pairwise status`.
+public struct StatusReport: Equatable, Sendable {
+    public struct AnnotatorCount: Equatable, Sendable {
+        public var name: String
+        public var role: Role
+        public var judgments: Int
+    }
+
+    public var items: Int
+    public var judgments: Int
+    public var retracted: Int
+    public var overlap: Int
+    /// Items with fewer than `overlap` annotators' current judgments.
+    public var itemsNeedingLabels: Int
+    /// Items with no current judgment at all.
+    public var itemsUnlabeled: Int
+    public var annotators: [AnnotatorCount]
+}
+
+extension ProjectStore {
+    public func status() throws -> StatusReport {
+        let overlap = try self.overlap()
+        return try pool.read { db in
+            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
+            let judgments = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgments") ?? 0
+            let retracted = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgment_retractions") ?? 0
+            let perItem = """
+                SELECT i.id, (SELECT count(DISTINCT annotator_id) FROM current_judgments j WHERE j.item_id = i.id) AS n FROM items i
+                """
+            let needing = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(perItem)) WHERE n < ?", arguments: [overlap]) ?? 0
+            let unlabeled = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(perItem)) WHERE n = 0") ?? 0
+            let annotators = try Row.fetchAll(db, sql: """
+                SELECT p.name, p.role, (SELECT count(*) FROM current_judgments j WHERE j.annotator_id = p.id) AS n
+                FROM annotators p ORDER BY p.name
+                """).map { row in
+                StatusReport.AnnotatorCount(name: row["name"], role: Role(rawValue: row["role"]) ?? .annotator, judgments: row["n"])
+            }
+            return StatusReport(items: items, judgments: judgments, retracted: retracted, overlap: overlap,
+                                itemsNeedingLabels: needing, itemsUnlabeled: unlabeled, annotators: annotators)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseStore
+
+/// Exit statuses from sysexits.h, so that scripts can tell failures apart.
+enum ExitStatus {
+    static let dataError: Int32 = 65      // EX_DATAERR: bad input
+    static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
+    static let unavailable: Int32 = 69    // EX_UNAVAILABLE: command not built yet
+    static let cannotCreate: Int32 = 73   // EX_CANTCREAT
+    static let permission: Int32 = 77     // EX_NOPERM
+}
+
+/// Runs a command body, printing known failures as one clear line on stderr and exiting
+/// with the matching status.
+func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as ImportError {
+        throw fail("\(error)", status: error.line == 0 && error.field == "file" ? ExitStatus.noInput : ExitStatus.dataError)
+    } catch let error as RubricError {
+        throw fail("\(error)", status: ExitStatus.dataError)
+    } catch let error as StoreError {
+        switch error.kind {
+        case .noProject, .notFound: throw fail(error.message, status: ExitStatus.noInput)
+        case .alreadyExists: throw fail(error.message, status: ExitStatus.cannotCreate)
+        case .invalid: throw fail(error.message, status: ExitStatus.dataError)
+        case .database: throw fail(error.message, status: 1)
+        }
+    } catch let error as UsageError {
+        throw fail(error.message, status: 64)
+    }
+}
+
+/// A wrong use of a command that argument parsing cannot catch.
+struct UsageError: Error { var message: String }
+
+func fail(_ message: String, status: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("pairwise: error: \(message)\n".utf8))
+    return ExitCode(status)
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

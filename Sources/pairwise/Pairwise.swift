@@ -1,0 +1,23 @@
+import ArgumentParser
+
+@main
+struct Pairwise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pairwise",
+        abstract: "Collect human preference judgments on pairs of model responses.",
+        discussion: """
+            A project is one SQLite database (./pairwise.sqlite, or --db PATH, or $PAIRWISE_DB).
+
+            Example:
+              pairwise init --rubric sample-data/rubric.yaml
+              pairwise import sample-data/items.jsonl
+              pairwise status
+            """,
+        subcommands: [
+            InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self,
+            BenchCommand.self,
+            AnnotateCommand.self, ReviewCommand.self, StatsCommand.self, TrainCommand.self, AgreementCommand.self,
+            LeaderboardCommand.self, DemoCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+
+/// Commands whose names are taken by work still to come: they say so and exit with 69.
+protocol ReservedCommand: ParsableCommand {
+    static var arrivesWith: String { get }
+}
+
+extension ReservedCommand {
+    func run() throws {
+        throw fail("`pairwise \(Self.configuration.commandName ?? "")` is not built yet: it arrives with \(Self.arrivesWith)",
+                   status: ExitStatus.unavailable)
+    }
+}
+
+struct AnnotateCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "annotate", abstract: "Label pairs in the terminal (coming).",
+                                                    discussion: "Example:\n  pairwise annotate --as alice")
+    static let arrivesWith = "the annotation TUI"
+}
+
+struct DemoCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Open the TUI on a copy of the sample data (coming).",
+                                                    discussion: "Example:\n  pairwise demo")
+    static let arrivesWith = "the annotation TUI"
+}
+
+struct ReviewCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "review", abstract: "Review disagreements and adjudicate (coming).",
+                                                    discussion: "Example:\n  pairwise review")
+    static let arrivesWith = "the leads' review screen"
+}
+
+struct StatsCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Agreement and reliability on the project (coming).",
+                                                    discussion: "Example:\n  pairwise stats --json")
+    static let arrivesWith = "the statistics engine"
+}
+
+struct AgreementCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "agreement", abstract: "Agreement statistics on a ratings CSV (coming).",
+                                                    discussion: "Example:\n  pairwise agreement ratings.csv --level ordinal")
+    static let arrivesWith = "the statistics engine"
+}
+
+struct LeaderboardCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "leaderboard", abstract: "Rank models with Bradley–Terry (coming).",
+                                                    discussion: "Example:\n  pairwise leaderboard battles.csv")
+    static let arrivesWith = "the statistics engine"
+}
+
+struct TrainCommand: ReservedCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Fit the reward model on the labels (coming).",
+                                                    discussion: "Example:\n  pairwise train --watch")
+    static let arrivesWith = "the reward-model trainer"
+}

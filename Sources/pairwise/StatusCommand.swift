@@ -1,0 +1,53 @@
+import ArgumentParser
+import PairwiseCore
+import PairwiseStore
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show items, judgments per annotator, and what still needs labels.",
+        discussion: """
+            Example:
+              pairwise status --db project.sqlite
+              pairwise status --json
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let report = try project.open().status()
+            if json {
+                print(JSONWriter.string(.object([
+                    "items": .int(report.items), "judgments": .int(report.judgments), "retracted": .int(report.retracted),
+                    "overlap": .int(report.overlap), "items_needing_labels": .int(report.itemsNeedingLabels),
+                    "items_unlabeled": .int(report.itemsUnlabeled),
+                    "annotators": .array(report.annotators.map {
+                        .object(["name": .string($0.name), "role": .string($0.role.rawValue), "judgments": .int($0.judgments)])
+                    }),
+                ])))
+                return
+            }
+            print("project      \(project.path)")
+            print("items        \(report.items)")
+            print("judgments    \(report.judgments) current, \(report.retracted) retracted")
+            print("need labels  \(report.itemsNeedingLabels) items have fewer than \(report.overlap) annotators (\(report.itemsUnlabeled) have none)")
+            if !report.annotators.isEmpty {
+                print("")
+                let width = max(9, report.annotators.map { $0.name.count }.max() ?? 0)
+                print("annotator".padding(width) + "  role       judgments")
+                for a in report.annotators {
+                    print(a.name.padding(width) + "  " + a.role.rawValue.padding(9) + "  " + String(a.judgments))
+                }
+            }
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
