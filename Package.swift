@@ -38,6 +38,8 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Validates sample data and every export against schemas/.
+        .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore"]),
         // Drives the built `pairwise` binary as a user would.
         .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore"]),
     ]

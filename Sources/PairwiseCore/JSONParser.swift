@@ -4,6 +4,12 @@ public struct JSONParseError: Error, Equatable, Sendable {
     public var offset: Int
     public var path: String
     public var message: String
+
+    public init(offset: Int, path: String, message: String) {
+        self.offset = offset
+        self.path = path
+        self.message = message
+    }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes. Strings are validated as UTF-8; on error

@@ -1,0 +1,88 @@
+import Foundation
+import PairwiseCore
+import PairwiseStore
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func validator() throws -> JSONSchemaValidator {
+    try JSONSchemaValidator(directory: repositoryRoot.appendingPathComponent("schemas"))
+}
+
+func jsonLines(_ text: String) throws -> [JSONValue] {
+    try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+}
+
+@Suite struct SampleDataSchemaTests {
+    @Test func sampleItemsMatchTheItemSchema() throws {
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("sample-data/items.jsonl"), encoding: .utf8)
+        let lines = try jsonLines(text)
+        #expect(lines.count == 62)
+        let v = try validator()
+        for (n, line) in lines.enumerated() {
+            #expect(v.errors(line, against: "item.schema.json") == [], "sample-data/items.jsonl:\(n + 1)")
+        }
+    }
+
+    @Test func sampleRubricMatchesTheRubricSchema() throws {
+        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        #expect(try validator().errors(rubric.json, against: "rubric.schema.json") == [])
+    }
+
+    /// The validator must be able to fail, or the tests above prove nothing.
+    @Test func theValidatorRejectsBadRecords() throws {
+        let v = try validator()
+        let missing = try JSONParser.parse(#"{"id": "x", "prompt": "p", "response_a": "a"}"#)
+        #expect(v.errors(missing, against: "item.schema.json") == ["$: missing required response_b"])
+        let wrongType = try JSONParser.parse(#"{"id": "x", "prompt": 3, "response_a": "a", "response_b": "b"}"#)
+        #expect(v.errors(wrongType, against: "item.schema.json") == ["$.prompt: matches 0 of oneOf, expected 1"])
+        let extra = try JSONParser.parse(#"{"id": "x", "prompt": "p", "response_a": "a", "response_b": "b", "score": 1}"#)
+        #expect(v.errors(extra, against: "item.schema.json") == ["$: unexpected property score"])
+        let badTurn = try JSONParser.parse(#"{"id": "x", "prompt": [{"role": "user"}], "response_a": "a", "response_b": "b"}"#)
+        #expect(v.errors(badTurn, against: "item.schema.json") == ["$.prompt: matches 0 of oneOf, expected 1"])
+        let badStrength = try JSONParser.parse(#"{"prompt": "p", "response_1": "a", "response_2": "b", "preference_strength": 4}"#)
+        #expect(v.errors(badStrength, against: "helpsteer2.schema.json") == ["$.preference_strength: 4 > maximum 3"])
+        let badHH = try JSONParser.parse(#"{"chosen": "Human: hi", "rejected": "\n\nHuman: hi"}"#)
+        #expect(v.errors(badHH, against: "hh-rlhf.schema.json") == [#"$.chosen: does not match "^\\n\\nHuman: ""#])
+    }
+}
+
+@Suite struct ExportSchemaTests {
+    /// Imports the sample items with judgments from three annotators, then checks every
+    /// line of every export format against its schema.
+    @Test func everyExportMatchesItsSchema() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
+        _ = try store.importFiles([repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path], options: ImportOptions())
+        // Chat prompts and text prompts, ties, both-bad and rubric values all appear.
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")
+            try db.execute(sql: """
+                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+                SELECT i.id, p.id, (i.id % 7) - 3, (i.id % 5 = 0), '{"helpfulness": {"a": 3, "b": 1}, "safety": -1}',
+                       CASE WHEN i.id % 2 = 0 THEN 'a "note", with comma' END, 'ba', 1234, '2026-11-23T01:02:03.456Z', 'tui'
+                FROM items i, annotators p WHERE p.name IN ('ann', 'bo')
+                """)
+        }
+        let v = try validator()
+        let expectations: [(ExportFormat, String, Int)] = [
+            (.trl, "trl-export.schema.json", 53), (.hhRLHF, "hh-rlhf.schema.json", 53),
+            (.helpsteer2, "helpsteer2.schema.json", 62), (.judgments, "judgment.schema.json", 124),
+        ]
+        for (format, schema, count) in expectations {
+            var lines: [String] = []
+            try store.export(format: format, filter: ExportFilter()) { lines.append($0) }
+            #expect(lines.count == count, "\(format)")
+            for line in lines {
+                #expect(v.errors(try JSONParser.parse(line), against: schema) == [], "\(format): \(line.prefix(120))")
+            }
+            // The trl export also matches the import schema: what we write, we can read back.
+            if format == .trl {
+                for line in lines { #expect(v.errors(try JSONParser.parse(line), against: "trl.schema.json") == []) }
+            }
+        }
+    }
+}
