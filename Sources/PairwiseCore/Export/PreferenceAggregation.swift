@@ -22,6 +22,13 @@ public struct AggregatedPreference: Equatable, Sendable {
     public var judgments: Int
     public var adjudicated: Bool
 
+    public init(strength: Double, bothBad: Bool, judgments: Int, adjudicated: Bool) {
+        self.strength = strength
+        self.bothBad = bothBad
+        self.judgments = judgments
+        self.adjudicated = adjudicated
+    }
+
     /// True when neither response is preferred.
     public var isTie: Bool { strength == 0 }
     public var aIsPreferred: Bool { strength < 0 }

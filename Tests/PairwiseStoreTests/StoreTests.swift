@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+import PairwiseCore
+@testable import PairwiseStore
+import Testing
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let hhPath = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz").path
+let samplePath = repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path
+
+/// A fresh project in its own temporary directory.
+final class TemporaryProject {
+    let directory: URL
+    let store: ProjectStore
+
+    init(rubric: Rubric = Rubric(name: "none", dimensions: [])) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
+    }
+
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func count(_ table: String) throws -> Int {
+        try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)")! }
+    }
+
+    func export(_ format: ExportFormat, _ filter: ExportFilter = ExportFilter()) throws -> [String] {
+        var lines: [String] = []
+        try store.export(format: format, filter: filter) { lines.append($0) }
+        return lines
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+}
+
+@Suite struct StoreTests {
+    @Test func usesWALForeignKeysAndOwnerGroupPermissions() throws {
+        let project = try TemporaryProject()
+        let (journal, foreignKeys) = try project.store.pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(journal == "wal")
+        #expect(foreignKeys == 1)
+        let attributes = try FileManager.default.attributesOfItem(atPath: project.store.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+        #expect(throws: DatabaseError.self) {
+            try project.store.pool.write { db in
+                try db.execute(sql: "INSERT INTO responses (item_id, slot, text) VALUES (999, 'a', 'x')")
+            }
+        }
+        #expect(try project.store.annotators().map(\.name) == ["lead"])
+        #expect(try project.store.annotators().map(\.role) == [.lead])
+    }
+
+    @Test func judgmentsCannotBeUpdatedOrDeleted() throws {
+        let project = try TemporaryProject()
+        let path = try project.file("a.jsonl", #"{"prompt": "p", "response_1": "x", "response_2": "y", "preference_strength": 1}"#)
+        _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "ann"))
+        for sql in ["UPDATE judgments SET strength = 3", "DELETE FROM judgments"] {
+            do {
+                try project.store.pool.write { try $0.execute(sql: sql) }
+                Issue.record("\(sql) succeeded")
+            } catch let error as DatabaseError {
+                #expect(error.message == "judgments are append-only")
+            }
+        }
+        #expect(try project.count("judgments") == 1)
+    }
+
+    @Test func aRetractionHidesTheJudgmentButKeepsItsRow() throws {
+        let project = try TemporaryProject()
+        let path = try project.file("a.jsonl", #"{"prompt": "p", "response_1": "x", "response_2": "y", "preference_strength": 1}"#)
+        _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "ann"))
+        try project.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) SELECT id, annotator_id, 'x' FROM judgments")
+        }
+        #expect(try project.count("judgments") == 1)
+        #expect(try project.count("current_judgments") == 0)
+        #expect(try project.store.status().retracted == 1)
+    }
+
+    @Test func anImportIsAllOrNothingAcrossFiles() throws {
+        let project = try TemporaryProject()
+        let good = try project.file("good.jsonl", #"{"id": "a", "prompt": "p", "response_a": "x", "response_b": "y"}"#)
+        let bad = try project.file("bad.jsonl", """
+            {"id": "b", "prompt": "p", "response_a": "x", "response_b": "z"}
+            {"id": "c", "prompt": "p", "response_a": "x"}
+            """)
+        do {
+            _ = try project.store.importFiles([good, bad], options: ImportOptions())
+            Issue.record("expected an error")
+        } catch let error as ImportError {
+            #expect(error.description == "\(bad):2: response_b: missing")
+        }
+        #expect(try project.count("items") == 0)
+        #expect(try project.count("responses") == 0)
+    }
+
+    @Test func reimportingAddsNothingAndIDsMustStayUnique() throws {
+        let project = try TemporaryProject()
+        let first = try project.store.importFiles([samplePath], options: ImportOptions())
+        #expect(first.itemsAdded == 62 && first.duplicates == 0 && first.records == 62)
+        let second = try project.store.importFiles([samplePath], options: ImportOptions())
+        #expect(second.itemsAdded == 0 && second.duplicates == 62)
+        #expect(try project.count("items") == 62)
+        // Same content with A and B swapped is the same item.
+        let swapped = try project.file("s.jsonl", #"{"id": "other", "prompt": "What's the capital of Australia?", "response_a": "Sydney.", "response_b": "Canberra."}"#)
+        #expect(try project.store.importFiles([swapped], options: ImportOptions()).duplicates == 1)
+        // A new item may not take an existing id.
+        let clash = try project.file("c.jsonl", #"{"id": "math-001", "prompt": "new", "response_a": "x", "response_b": "y"}"#)
+        #expect(throws: ImportError(file: clash, line: 1, field: "id", message: "'math-001' already names a different item in this project")) {
+            try project.store.importFiles([clash], options: ImportOptions())
+        }
+    }
+
+    @Test func labelsAreAddedOnceAndOnlyWithLabelsAs() throws {
+        let project = try TemporaryProject()
+        let without = try project.store.importFiles([hhPath], options: ImportOptions())
+        #expect(without.itemsAdded == 2312 && without.labelsAdded == 0)
+        #expect(try project.count("judgments") == 0)
+        let with = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
+        #expect(with.itemsAdded == 0 && with.duplicates == 2312 && with.labelsAdded == 2312)
+        let again = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
+        #expect(again.labelsAdded == 0 && again.labelsSkipped == 2312)
+        let status = try project.store.status()
+        #expect(status.items == 2312 && status.judgments == 2312 && status.itemsNeedingLabels == 2312 && status.itemsUnlabeled == 0)
+        #expect(status.annotators.map(\.name) == ["hh", "lead"])
+        #expect(status.annotators.map(\.judgments) == [2312, 0])
+    }
+
+    /// The issue's acceptance test: all 2,312 pairs in, trl out, every chosen/rejected pair
+    /// reproduced exactly.
+    @Test func hhRLHFRoundTripsThroughTRLAndHHExports() throws {
+        let project = try TemporaryProject()
+        _ = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
+        let original = try InputFile.read(path: hhPath)
+        let originalLines = String(decoding: original, as: UTF8.self).split(separator: "\n").map(String.init)
+        var expected: [String: Int] = [:]
+        for line in originalLines {
+            let value = try JSONParser.parse(line)
+            expected[value["chosen"]!.stringValue! + "\u{0}" + value["rejected"]!.stringValue!, default: 0] += 1
+        }
+
+        let trl = try project.export(.trl)
+        #expect(trl.count == 2312)
+        var fromTRL: [String: Int] = [:]
+        for line in trl {
+            let value = try JSONParser.parse(line)
+            let prompt = try Prompt(json: value["prompt"]!)
+            let chosen = value["chosen"]!.arrayValue![0]["content"]!.stringValue!
+            let rejected = value["rejected"]!.arrayValue![0]["content"]!.stringValue!
+            #expect(value["margin"] == .double(2))
+            fromTRL[HHTranscript.transcript(prompt: prompt, reply: chosen) + "\u{0}" + HHTranscript.transcript(prompt: prompt, reply: rejected), default: 0] += 1
+        }
+        #expect(fromTRL == expected)
+
+        // The hh-rlhf export is the original file, line for line, in the original order.
+        #expect(try project.export(.hhRLHF) == originalLines)
+
+        // The stored A is the chosen response for about half of the pairs.
+        let chosenIsA = try project.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE strength < 0")! }
+        #expect(chosenIsA > 1056 && chosenIsA < 1256)
+    }
+}
+
+@Suite struct AggregationTests {
+    static func judgment(_ annotator: String, _ strength: Int, bothBad: Bool = false) -> Judgment {
+        Judgment(itemID: "i", annotator: annotator, strength: PreferenceStrength(strength)!, bothBad: bothBad)
+    }
+    static let item = Item(id: "i", prompt: .text("p"), responseA: Response(text: "a"), responseB: Response(text: "b"))
+
+    @Test func theMeanStrengthDecidesAndAnAdjudicationWins() {
+        let labeled = LabeledItem(item: Self.item, judgments: [Self.judgment("x", -3), Self.judgment("y", 1), Self.judgment("z", -1, bothBad: true)])
+        #expect(PreferenceAggregation.aggregate(labeled) == AggregatedPreference(strength: -1, bothBad: false, judgments: 3, adjudicated: false))
+        var adjudicated = labeled
+        adjudicated.adjudication = Adjudication(itemID: "i", lead: "l", strength: PreferenceStrength(2)!, bothBad: true, reason: .annotatorError)
+        #expect(PreferenceAggregation.aggregate(adjudicated) == AggregatedPreference(strength: 2, bothBad: true, judgments: 3, adjudicated: true))
+        #expect(PreferenceAggregation.aggregate(LabeledItem(item: Self.item, judgments: [])) == nil)
+    }
+
+    @Test func bothBadNeedsAMajority() {
+        let half = LabeledItem(item: Self.item, judgments: [Self.judgment("x", 0, bothBad: true), Self.judgment("y", 0)])
+        #expect(PreferenceAggregation.aggregate(half)?.bothBad == false)
+        let most = LabeledItem(item: Self.item, judgments: [Self.judgment("x", 0, bothBad: true), Self.judgment("y", 0, bothBad: true), Self.judgment("z", 1)])
+        #expect(PreferenceAggregation.aggregate(most)?.bothBad == true)
+    }
+
+    @Test func exportsFollowTheRuleAndTheFilters() throws {
+        let project = try TemporaryProject()
+        let path = try project.file("a.jsonl", """
+            {"id": "one", "prompt": "p1", "response_a": "A1", "response_b": "B1"}
+            {"id": "two", "prompt": "p2", "response_a": "A2", "response_b": "B2"}
+            {"id": "three", "prompt": "p3", "response_a": "A3", "response_b": "B3"}
+            """)
+        _ = try project.store.importFiles([path], options: ImportOptions())
+        try project.store.pool.write { db in
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")
+            // one: ann -3, bo +1 (mean -1: A wins, margin 1); two: ann +2, then ann changes to 0 both bad, bo 0 both bad (tie);
+            // three: ann only, +3.
+            for (item, who, strength, bothBad) in [("one", "ann", -3, 0), ("one", "bo", 1, 0), ("two", "ann", 2, 0), ("two", "ann", 0, 1),
+                                                   ("two", "bo", 0, 1), ("three", "ann", 3, 0)] {
+                try db.execute(sql: """
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+                    SELECT i.id, p.id, ?, ?, 'ab', 10, '2026-11-23T00:00:00.000Z', 'tui' FROM items i, annotators p
+                    WHERE i.external_id = ? AND p.name = ?
+                    """, arguments: [strength, bothBad, item, who])
+            }
+        }
+        #expect(try project.export(.trl) == [
+            #"{"id": "one", "prompt": "p1", "chosen": "A1", "rejected": "B1", "margin": 1.0}"#,
+            #"{"id": "three", "prompt": "p3", "chosen": "B3", "rejected": "A3", "margin": 3.0}"#,
+        ])
+        #expect(try project.export(.helpsteer2) == [
+            #"{"id": "one", "prompt": "p1", "response_1": "A1", "response_2": "B1", "preference_strength": -1}"#,
+            #"{"id": "two", "prompt": "p2", "response_1": "A2", "response_2": "B2", "preference_strength": 0}"#,
+            #"{"id": "three", "prompt": "p3", "response_1": "A3", "response_2": "B3", "preference_strength": 3}"#,
+        ])
+        #expect(try project.export(.trl, ExportFilter(minAnnotators: 2)).count == 1)
+        #expect(try project.export(.helpsteer2, ExportFilter(excludeBothBad: true)).map { String($0.prefix(12)) } == [#"{"id": "one""#, #"{"id": "thre"#])
+        #expect(try project.export(.trl, ExportFilter(annotator: "bo")) == [
+            #"{"id": "one", "prompt": "p1", "chosen": "B1", "rejected": "A1", "margin": 1.0}"#,
+        ])
+        #expect(try project.export(.judgments, ExportFilter(annotator: "ann")) == [
+            #"{"item_id": "one", "annotator": "ann", "preference_strength": -3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
+            #"{"item_id": "two", "annotator": "ann", "preference_strength": 0, "both_bad": true, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
+            #"{"item_id": "three", "annotator": "ann", "preference_strength": 3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
+        ])
+        // An adjudication overrides the tie on "two".
+        try project.store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at)
+                SELECT i.id, p.id, 1, 0, 'ambiguous', 'x' FROM items i, annotators p WHERE i.external_id = 'two' AND p.name = 'lead'
+                """)
+        }
+        #expect(try project.export(.trl).map { String($0.prefix(12)) } == [#"{"id": "one""#, #"{"id": "two""#, #"{"id": "thre"#])
+    }
+
+    @Test func csvExportFlattensTheRubric() throws {
+        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let project = try TemporaryProject(rubric: rubric)
+        let path = try project.file("a.jsonl", #"{"id": "one", "prompt": "p", "response_a": "a", "response_b": "b"}"#)
+        _ = try project.store.importFiles([path], options: ImportOptions())
+        try project.store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+                VALUES (1, 1, -2, 0, '{"helpfulness": {"a": 4, "b": 2}, "safety": -1}', 'says "hi", twice', 'ba', 5000, '2026-11-23T00:00:00.000Z', 'tui')
+                """)
+        }
+        #expect(try project.export(.csv) == [
+            "item_id,annotator,preference_strength,both_bad,shown_order,ms,created_at,origin,note,helpfulness_a,helpfulness_b,correctness_a,correctness_b,coherence_a,coherence_b,complexity_a,complexity_b,verbosity_a,verbosity_b,safety",
+            #"one,lead,-2,0,ba,5000,2026-11-23T00:00:00.000Z,tui,"says ""hi"", twice",4,2,,,,,,,,,-1"#,
+        ])
+    }
+}
