@@ -86,28 +86,33 @@ public struct ItemSource: Equatable, Sendable {
 public struct Item: Equatable, Sendable {
     /// The external id (from the source file, or derived from the content hash).
     public var id: String
-    public var prompt: Prompt
-    public var responseA: Response
-    public var responseB: Response
+    public let prompt: Prompt
+    public let responseA: Response
+    public let responseB: Response
+    /// The identity of an item: SHA-256 of the prompt and the two response texts, the
+    /// responses taken in sorted order so that swapping A and B is the same item.
+    public let contentHash: String
     /// Free-form metadata from the source: a JSON object.
     public var metadata: JSONValue
     public var source: ItemSource?
 
     public init(id: String? = nil, prompt: Prompt, responseA: Response, responseB: Response,
                 metadata: JSONValue = .object([]), source: ItemSource? = nil) {
+        self.init(id: id, prompt: prompt, responseA: responseA, responseB: responseB, metadata: metadata, source: source, knownHash: nil)
+    }
+
+    /// `knownHash`: the content hash when the caller already has it (a store reading its
+    /// own rows); it is trusted, not recomputed.
+    public init(id: String?, prompt: Prompt, responseA: Response, responseB: Response, metadata: JSONValue, source: ItemSource?,
+         knownHash: String?) {
         self.prompt = prompt
         self.responseA = responseA
         self.responseB = responseB
         self.metadata = metadata
         self.source = source
-        self.id = id ?? ""
-        if self.id.isEmpty { self.id = String(contentHash.prefix(16)) }
-    }
-
-    /// The identity of an item: SHA-256 of the prompt and the two response texts, the
-    /// responses taken in sorted order so that swapping A and B is the same item.
-    public var contentHash: String {
-        Item.contentHash(prompt: prompt, responses: responseA.text, responseB.text)
+        let hash = knownHash ?? Item.contentHash(prompt: prompt, responses: responseA.text, responseB.text)
+        self.contentHash = hash
+        self.id = id.flatMap { $0.isEmpty ? nil : $0 } ?? String(hash.prefix(16))
     }
 
     public static func contentHash(prompt: Prompt, responses first: String, _ second: String) -> String {

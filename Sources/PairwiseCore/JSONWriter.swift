@@ -2,6 +2,8 @@
 /// text as UTF-8 (like Python's `json.dumps(..., ensure_ascii=False)`), control
 /// characters escaped.
 public enum JSONWriter {
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     public static func string(_ value: JSONValue) -> String {
         var out = ""
         write(value, to: &out)
@@ -41,30 +43,33 @@ public enum JSONWriter {
 
     public static func writeString(_ s: String, to out: inout String) {
         out += "\""
-        var pendingStart = s.utf8.startIndex
-        let utf8 = s.utf8
-        var i = utf8.startIndex
-        while i != utf8.endIndex {
-            let byte = utf8[i]
-            if byte == 0x22 || byte == 0x5C || byte < 0x20 {
-                out += s[pendingStart..<i]
+        var utf8 = s
+        let escapedText: String? = utf8.withUTF8 { bytes in
+            guard bytes.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return nil }
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(bytes.count + bytes.count / 8 + 16)
+            var runStart = 0
+            for (i, byte) in bytes.enumerated() where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                runStart = i + 1
+                escaped.append(0x5C)
                 switch byte {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                case 0x08: out += "\\b"
-                case 0x0C: out += "\\f"
+                case 0x22, 0x5C: escaped.append(byte)
+                case 0x0A: escaped.append(0x6E)
+                case 0x0D: escaped.append(0x72)
+                case 0x09: escaped.append(0x74)
+                case 0x08: escaped.append(0x62)
+                case 0x0C: escaped.append(0x66)
                 default:
-                    let hex = String(byte, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    escaped.append(contentsOf: [0x75, 0x30, 0x30])
+                    escaped.append(JSONWriter.hexDigits[Int(byte >> 4)])
+                    escaped.append(JSONWriter.hexDigits[Int(byte & 0xF)])
                 }
-                pendingStart = utf8.index(after: i)
             }
-            i = utf8.index(after: i)
+            escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            return String(decoding: escaped, as: UTF8.self)
         }
-        out += s[pendingStart..<utf8.endIndex]
+        out += escapedText ?? s
         out += "\""
     }
 }

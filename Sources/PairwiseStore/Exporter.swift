@@ -58,7 +58,7 @@ extension ProjectStore {
     }
 
     static let itemSQL = """
-        SELECT i.id, i.external_id, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, b.text AS b_text, b.model AS b_model
+        SELECT i.id, i.external_id, i.content_hash, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, b.text AS b_text, b.model AS b_model
         FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
         JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
@@ -77,7 +77,8 @@ extension ProjectStore {
         }
         let metadata = (try? JSONParser.parse(metadataText)) ?? .object([])
         return Item(id: id, prompt: prompt, responseA: Response(text: row["a_text"], model: row["a_model"]),
-                    responseB: Response(text: row["b_text"], model: row["b_model"]), metadata: metadata)
+                    responseB: Response(text: row["b_text"], model: row["b_model"]), metadata: metadata, source: nil,
+                    knownHash: row["content_hash"])
     }
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Who is running the command: the login name, unless `--as` says otherwise.
@@ -11,10 +12,10 @@ enum Identity {
 
     /// Checks a person's name: 1–64 characters, no control characters, no leading/trailing space.
     static func validate(_ name: String) throws {
-        guard !name.isEmpty, name.count <= 64 else { throw UsageError(message: "a name must have 1 to 64 characters") }
+        guard !name.isEmpty, name.count <= 64 else { throw ValidationError("a name must have 1 to 64 characters") }
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
-            throw UsageError(message: "a name may not hold control characters")
+            throw ValidationError("a name may not hold control characters")
         }
-        guard name.trimmingCharacters(in: .whitespaces) == name else { throw UsageError(message: "a name may not start or end with a space") }
+        guard name.trimmingCharacters(in: .whitespaces) == name else { throw ValidationError("a name may not start or end with a space") }
     }
 }

@@ -38,25 +38,32 @@ public enum HHTranscript {
     /// Parses "\n\nHuman: x\n\nAssistant: y…" into turns; refuses anything it could not
     /// render back byte for byte.
     static func parseTurns(_ text: String) throws(FieldError) -> [ChatTurn] {
-        guard text.hasPrefix(human) else {
+        let bytes = Array(text.utf8)
+        let humanBytes = Array(human.utf8), assistantBytes = Array(assistant.utf8)
+        func marker(at i: Int) -> (role: String, length: Int)? {
+            guard i + 2 < bytes.count, bytes[i] == 0x0A, bytes[i + 1] == 0x0A else { return nil }
+            if bytes[i...].starts(with: humanBytes) { return ("user", humanBytes.count) }
+            if bytes[i...].starts(with: assistantBytes) { return ("assistant", assistantBytes.count) }
+            return nil
+        }
+        guard let first = marker(at: 0), first.role == "user" else {
             throw FieldError(field: "chosen", message: "expected the transcript to start with \"\\n\\nHuman: \"")
         }
         var turns: [ChatTurn] = []
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            let role: String
-            if rest.hasPrefix(human) { role = "user"; rest = rest.dropFirst(human.count) }
-            else if rest.hasPrefix(assistant) { role = "assistant"; rest = rest.dropFirst(assistant.count) }
-            else { throw FieldError(field: "chosen", message: "cannot split the transcript into Human/Assistant turns") }
-            let nextHuman = rest.firstRange(of: human)?.lowerBound ?? rest.endIndex
-            let nextAssistant = rest.firstRange(of: assistant)?.lowerBound ?? rest.endIndex
-            let end = min(nextHuman, nextAssistant)
-            turns.append(ChatTurn(role: role, content: String(rest[..<end])))
-            rest = rest[end...]
+        var role = first.role
+        var start = first.length
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == 0x0A, let next = marker(at: i) {
+                turns.append(ChatTurn(role: role, content: String(decoding: bytes[start..<i], as: UTF8.self)))
+                role = next.role
+                i += next.length
+                start = i
+            } else {
+                i += 1
+            }
         }
-        guard render(turns) == text else {
-            throw FieldError(field: "chosen", message: "the transcript's turns do not round-trip (unexpected markers)")
-        }
+        turns.append(ChatTurn(role: role, content: String(decoding: bytes[start...], as: UTF8.self)))
         return turns
     }
 

@@ -80,7 +80,7 @@ public enum ABPlacement {
         let hash = Item.contentHash(prompt: prompt, responses: chosen.text, rejected.text)
         let chosenIsA = chosenIsA(contentHash: hash)
         let item = Item(id: id, prompt: prompt, responseA: chosenIsA ? chosen : rejected,
-                        responseB: chosenIsA ? rejected : chosen, metadata: metadata, source: source)
+                        responseB: chosenIsA ? rejected : chosen, metadata: metadata, source: source, knownHash: hash)
         return (item, .binary(aIsBetter: chosenIsA))
     }
 }
