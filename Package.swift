@@ -33,14 +33,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PairwiseCoreTests", dependencies: ["PairwiseCore"]),
+        // Paths to the repository's files and the shared datasets, for every test target.
+        .target(name: "PairwiseTestSupport", path: "Tests/Support"),
+        .testTarget(name: "PairwiseCoreTests", dependencies: ["PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseStoreTests",
-            dependencies: ["PairwiseCore", "PairwiseStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Validates sample data and every export against schemas/.
-        .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore"]),
+        .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport"]),
         // Drives the built `pairwise` binary as a user would.
-        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore"]),
+        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseTestSupport"]),
     ]
 )

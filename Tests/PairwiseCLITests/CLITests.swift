@@ -1,8 +1,7 @@
 import Foundation
+import PairwiseTestSupport
 import Testing
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let hhPath = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz").path
 
 /// The `pairwise` binary built beside the test bundle.
 let binary: URL = {
@@ -46,13 +45,13 @@ func temporaryDirectory() throws -> URL {
     @Test func initImportStatusAndExport() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let created = try pairwise(["init", "--rubric", repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path], in: dir)
+        let created = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: dir)
         #expect(created.status == 0)
         #expect(created.stdout == "created pairwise.sqlite: rubric 'helpsteer2-with-safety' with 6 dimensions; tester is its lead\n")
-        let imported = try pairwise(["import", repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path], in: dir)
+        let imported = try pairwise(["import", Fixtures.sampleItems], in: dir)
         #expect(imported.status == 0)
         #expect(imported.stdout == "imported 62 records from 1 file: 62 items added, 0 duplicates skipped\n")
-        let labeled = try pairwise(["import", hhPath, "--labels-as", "hh"], in: dir)
+        let labeled = try pairwise(["import", Fixtures.hhRLHF, "--labels-as", "hh"], in: dir)
         #expect(labeled.stdout == "imported 2312 records from 1 file: 2312 items added, 0 duplicates skipped, 2312 labels added\n")
         let status = try pairwise(["status"], in: dir)
         #expect(status.stdout == """
@@ -74,7 +73,7 @@ func temporaryDirectory() throws -> URL {
         let written = try Data(contentsOf: dir.appendingPathComponent("hh.jsonl"))
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        gunzip.arguments = ["-dc", hhPath]
+        gunzip.arguments = ["-dc", Fixtures.hhRLHF]
         let pipe = Pipe()
         gunzip.standardOutput = pipe
         try gunzip.run()
@@ -93,7 +92,7 @@ func temporaryDirectory() throws -> URL {
             {"id": "a", "prompt": "p", "response_a": "x", "response_b": "y"}
             {"id": "b", "prompt": "p", "response_a": "x"}
             """.write(to: dir.appendingPathComponent("bad.jsonl"), atomically: true, encoding: .utf8)
-        let good = repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path
+        let good = Fixtures.sampleItems
         let run = try pairwise(["import", good, "bad.jsonl"], in: dir)
         #expect(run.status == 65)
         #expect(run.stderr == "pairwise: error: bad.jsonl:2: response_b: missing\n")
@@ -143,13 +142,13 @@ func temporaryDirectory() throws -> URL {
     @Test(arguments: ["init", "import", "export", "status", "annotators", "annotators add", "annotators list", "bench import",
                       "annotate", "review", "stats", "train", "agreement", "leaderboard", "demo"])
     func everyCommandsHelpGivesAnExample(command: String) throws {
-        let run = try pairwise(command.split(separator: " ").map(String.init) + ["--help"], in: repositoryRoot)
+        let run = try pairwise(command.split(separator: " ").map(String.init) + ["--help"], in: Fixtures.repositoryRoot)
         #expect(run.status == 0)
         #expect(run.stdout.contains("Example:\n  pairwise "))
     }
 
     @Test func reservedCommandsSaySoWithStatus69() throws {
-        let run = try pairwise(["annotate"], in: repositoryRoot)
+        let run = try pairwise(["annotate"], in: Fixtures.repositoryRoot)
         #expect(run.status == 69)
         #expect(run.stderr == "pairwise: error: `pairwise annotate` is not built yet: it arrives with the annotation TUI\n")
     }

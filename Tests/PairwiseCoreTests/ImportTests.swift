@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCore
+import PairwiseTestSupport
 import Testing
 
 /// Reads every record of `text` as `format` (nil: detect).
@@ -160,7 +161,7 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
     }
 
     @Test func readsTheRealGzippedFile() throws {
-        let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz").path
+        let path = Fixtures.hhRLHF
         let bytes = try InputFile.read(path: path)
         #expect(bytes.count == 3_280_164)
         let got = try records(bytes, file: path)

@@ -1,12 +1,12 @@
 import Foundation
 import PairwiseCore
+import PairwiseTestSupport
 import Testing
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 @Suite struct RubricTests {
     @Test func theSampleRubricHasHelpSteer2sFiveAttributesAndSafety() throws {
-        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
         #expect(rubric.name == "helpsteer2-with-safety")
         #expect(rubric.dimensions.map(\.key) == ["helpfulness", "correctness", "coherence", "complexity", "verbosity", "safety"])
         #expect(rubric.dimensions.prefix(5).allSatisfy { $0.kind == .perResponse && $0.scale.min == 0 && $0.scale.max == 4 })
@@ -18,7 +18,7 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }
 
     @Test func storedJSONReadsBackTheSame() throws {
-        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
         #expect(try RubricFile.parse(JSONWriter.string(rubric.json), file: "stored") == rubric)
     }
 

@@ -2,11 +2,9 @@ import Foundation
 import GRDB
 import PairwiseCore
 @testable import PairwiseStore
+import PairwiseTestSupport
 import Testing
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-let hhPath = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz").path
-let samplePath = repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path
 
 /// A fresh project in its own temporary directory.
 final class TemporaryProject {
@@ -103,9 +101,9 @@ final class TemporaryProject {
 
     @Test func reimportingAddsNothingAndIDsMustStayUnique() throws {
         let project = try TemporaryProject()
-        let first = try project.store.importFiles([samplePath], options: ImportOptions())
+        let first = try project.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         #expect(first.itemsAdded == 62 && first.duplicates == 0 && first.records == 62)
-        let second = try project.store.importFiles([samplePath], options: ImportOptions())
+        let second = try project.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         #expect(second.itemsAdded == 0 && second.duplicates == 62)
         #expect(try project.count("items") == 62)
         // Same content with A and B swapped is the same item.
@@ -120,12 +118,12 @@ final class TemporaryProject {
 
     @Test func labelsAreAddedOnceAndOnlyWithLabelsAs() throws {
         let project = try TemporaryProject()
-        let without = try project.store.importFiles([hhPath], options: ImportOptions())
+        let without = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions())
         #expect(without.itemsAdded == 2312 && without.labelsAdded == 0)
         #expect(try project.count("judgments") == 0)
-        let with = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
+        let with = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
         #expect(with.itemsAdded == 0 && with.duplicates == 2312 && with.labelsAdded == 2312)
-        let again = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
+        let again = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
         #expect(again.labelsAdded == 0 && again.labelsSkipped == 2312)
         let status = try project.store.status()
         #expect(status.items == 2312 && status.judgments == 2312 && status.itemsNeedingLabels == 2312 && status.itemsUnlabeled == 0)
@@ -137,8 +135,8 @@ final class TemporaryProject {
     /// reproduced exactly.
     @Test func hhRLHFRoundTripsThroughTRLAndHHExports() throws {
         let project = try TemporaryProject()
-        _ = try project.store.importFiles([hhPath], options: ImportOptions(labelsAs: "hh"))
-        let original = try InputFile.read(path: hhPath)
+        _ = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
+        let original = try InputFile.read(path: Fixtures.hhRLHF)
         let originalLines = String(decoding: original, as: UTF8.self).split(separator: "\n").map(String.init)
         var expected: [String: Int] = [:]
         for line in originalLines {
@@ -241,7 +239,7 @@ final class TemporaryProject {
     }
 
     @Test func csvExportFlattensTheRubric() throws {
-        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
         let project = try TemporaryProject(rubric: rubric)
         let path = try project.file("a.jsonl", #"{"id": "one", "prompt": "p", "response_a": "a", "response_b": "b"}"#)
         _ = try project.store.importFiles([path], options: ImportOptions())

@@ -1,12 +1,12 @@
 import Foundation
 import PairwiseCore
 import PairwiseStore
+import PairwiseTestSupport
 import Testing
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 func validator() throws -> JSONSchemaValidator {
-    try JSONSchemaValidator(directory: repositoryRoot.appendingPathComponent("schemas"))
+    try JSONSchemaValidator(directory: Fixtures.repositoryRoot.appendingPathComponent("schemas"))
 }
 
 func jsonLines(_ text: String) throws -> [JSONValue] {
@@ -15,7 +15,7 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
 
 @Suite struct SampleDataSchemaTests {
     @Test func sampleItemsMatchTheItemSchema() throws {
-        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("sample-data/items.jsonl"), encoding: .utf8)
+        let text = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("sample-data/items.jsonl"), encoding: .utf8)
         let lines = try jsonLines(text)
         #expect(lines.count == 62)
         let v = try validator()
@@ -25,7 +25,7 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
     }
 
     @Test func sampleRubricMatchesTheRubricSchema() throws {
-        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
         #expect(try validator().errors(rubric.json, against: "rubric.schema.json") == [])
     }
 
@@ -54,9 +54,9 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let rubric = try RubricFile.load(path: repositoryRoot.appendingPathComponent("sample-data/rubric.yaml").path)
+        let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
         let store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
-        _ = try store.importFiles([repositoryRoot.appendingPathComponent("sample-data/items.jsonl").path], options: ImportOptions())
+        _ = try store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         // Chat prompts and text prompts, ties, both-bad and rubric values all appear.
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")

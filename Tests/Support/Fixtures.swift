@@ -1,0 +1,29 @@
+import Foundation
+
+/// Paths the tests read: the repository's own files and the shared public datasets.
+public enum Fixtures {
+    /// The repository root (this file is Tests/Support/Fixtures.swift).
+    public static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A file of the repository, by relative path.
+    public static func repository(_ path: String) -> String { repositoryRoot.appendingPathComponent(path).path }
+
+    /// The shared datasets folder: `$PAIRWISE_SHARED/datasets`, else `../shared/datasets`
+    /// beside the clone, else `/work/shared/datasets`.
+    public static let datasets: URL = {
+        var candidates: [URL] = []
+        if let shared = ProcessInfo.processInfo.environment["PAIRWISE_SHARED"] { candidates.append(URL(fileURLWithPath: shared)) }
+        candidates.append(repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared"))
+        candidates.append(URL(fileURLWithPath: "/work/shared"))
+        let found = candidates.first { FileManager.default.fileExists(atPath: $0.appendingPathComponent("datasets").path) }
+        return (found ?? candidates[0]).appendingPathComponent("datasets")
+    }()
+
+    /// Anthropic HH-RLHF, harmless-base test split: 2,312 pairs, gzip.
+    public static let hhRLHF = datasets.appendingPathComponent("hh-rlhf/harmless-base-test.jsonl.gz").path
+
+    /// The sample items and rubric.
+    public static let sampleItems = repository("sample-data/items.jsonl")
+    public static let sampleRubric = repository("sample-data/rubric.yaml")
+}
