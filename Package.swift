@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // zlib, for reading .gz input directly.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // ncursesw (wide characters): module map plus a shim for the macros Swift cannot import.
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         // Domain types, rubric files, JSON, import and export codecs. No SQLite, no curses.
         .target(
             name: "PairwiseCore",
@@ -25,11 +27,13 @@ let package = Package(
             name: "PairwiseStore",
             dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // Screens as state machines, text layout, and the one terminal that talks to ncurses.
+        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "CNcursesw"]),
         // The command line.
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore",
+                "PairwiseCore", "PairwiseStore", "PairwiseTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -30,11 +30,16 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         }
     } catch let error as UsageError {
         throw fail(error.message, status: 64)
+    } catch let error as PermissionError {
+        throw fail(error.message, status: ExitStatus.permission)
     }
 }
 
 /// A wrong use of a command that argument parsing cannot catch.
 struct UsageError: Error { var message: String }
+
+/// Something the person running the command may not do.
+struct PermissionError: Error { var message: String }
 
 func fail(_ message: String, status: Int32) -> ExitCode {
     FileHandle.standardError.write(Data("pairwise: error: \(message)\n".utf8))

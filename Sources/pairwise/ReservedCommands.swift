@@ -12,18 +12,6 @@ extension ReservedCommand {
     }
 }
 
-struct AnnotateCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "annotate", abstract: "Label pairs in the terminal (coming).",
-                                                    discussion: "Example:\n  pairwise annotate --as alice")
-    static let arrivesWith = "the annotation TUI"
-}
-
-struct DemoCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Open the TUI on a copy of the sample data (coming).",
-                                                    discussion: "Example:\n  pairwise demo")
-    static let arrivesWith = "the annotation TUI"
-}
-
 struct ReviewCommand: ReservedCommand {
     static let configuration = CommandConfiguration(commandName: "review", abstract: "Review disagreements and adjudicate (coming).",
                                                     discussion: "Example:\n  pairwise review")

@@ -1,0 +1,35 @@
+/* ncursesw for Swift: wide-character API on, and functions for the macros Swift cannot import. */
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+#define _XOPEN_SOURCE_EXTENDED 1
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <wchar.h>
+#include <stdlib.h>
+#include <ncursesw/curses.h>
+
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline int cn_color_pair(int n) { return (int)COLOR_PAIR(n); }
+static inline int cn_attr_bold(void) { return (int)A_BOLD; }
+static inline int cn_attr_dim(void) { return (int)A_DIM; }
+static inline int cn_attr_reverse(void) { return (int)A_REVERSE; }
+static inline int cn_attr_underline(void) { return (int)A_UNDERLINE; }
+static inline int cn_attr_normal(void) { return (int)A_NORMAL; }
+static inline int cn_lines(void) { return LINES; }
+static inline int cn_cols(void) { return COLS; }
+static inline int cn_has_colors(void) { return has_colors() ? 1 : 0; }
+static inline int cn_colors(void) { return COLORS; }
+/* Switches the locale to the environment's, falling back to C.UTF-8 so wide characters work. */
+static inline void cn_set_locale(void) {
+    if (!setlocale(LC_ALL, "") || MB_CUR_MAX == 1) setlocale(LC_ALL, "C.UTF-8");
+}
+/* The cell width of a character per the C library (needs a UTF-8 LC_CTYPE). */
+static inline int cn_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
+/* Makes LC_CTYPE UTF-8 if it is not already, for cn_wcwidth. */
+static inline void cn_ensure_utf8_ctype(void) {
+    if (MB_CUR_MAX == 1) setlocale(LC_CTYPE, "C.UTF-8");
+}
+#endif

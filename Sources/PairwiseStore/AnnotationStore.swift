@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import PairwiseCore
+
+/// A judgment ready to be stored, relative to the stored A/B.
+public struct JudgmentDraft: Equatable, Sendable {
+    public var strength: PreferenceStrength
+    public var bothBad: Bool
+    public var rubric: [String: RubricValue]
+    public var note: String?
+    public var shownOrder: ShownOrder
+    public var milliseconds: Int
+
+    public init(strength: PreferenceStrength, bothBad: Bool, rubric: [String: RubricValue], note: String?,
+                shownOrder: ShownOrder, milliseconds: Int) {
+        self.strength = strength
+        self.bothBad = bothBad
+        self.rubric = rubric
+        self.note = note
+        self.shownOrder = shownOrder
+        self.milliseconds = milliseconds
+    }
+
+    var rubricJSON: String {
+        JSONWriter.string(.object(rubric.keys.sorted().map { JSONMember(key: $0, value: rubric[$0]!.json) }))
+    }
+}
+
+/// An annotator's own figures, for the status line.
+public struct AnnotatorFigures: Equatable, Sendable {
+    public var doneToday: Int
+    /// Time spent per judgment, in milliseconds, oldest first.
+    public var milliseconds: [Int]
+
+    public var medianSeconds: Double? {
+        guard !milliseconds.isEmpty else { return nil }
+        let sorted = milliseconds.sorted()
+        let mid = sorted.count / 2
+        let ms = sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
+        return ms / 1000
+    }
+}
+
+extension ProjectStore {
+    /// The project's random seed, fixed at `init`.
+    public func seed() throws -> UInt64 {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'seed'").flatMap(UInt64.init) } ?? 1
+    }
+
+    /// The id and role of a person, adding them as an annotator if new.
+    public func person(_ name: String) throws -> (id: Int64, role: Role) {
+        try pool.write { db in
+            let id = try ProjectStore.annotatorID(name, db: db)
+            let role = try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE id = ?", arguments: [id]).flatMap(Role.init) ?? .annotator
+            return (id, role)
+        }
+    }
+
+    /// The role of a person, or nil when they are not in the project.
+    public func role(of name: String) throws -> Role? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE name = ?", arguments: [name]).flatMap(Role.init) }
+    }
+
+    static let liveJudgment = "NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)"
+
+    /// The items this annotator should label, in their order: items they have no live
+    /// judgment on and that have fewer than `overlap` annotators, shuffled by a seeded hash
+    /// of (project seed, annotator, item) so the order is stable per annotator; items they
+    /// skipped come last.
+    public func queue(annotatorID: Int64, overlap: Int, seed: UInt64) throws -> [Int64] {
+        try pool.read { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT i.id FROM items i
+                WHERE NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.annotator_id = ?1 AND \(Self.liveJudgment))
+                  AND (SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = i.id AND \(Self.liveJudgment)) < ?2
+                """, arguments: [annotatorID, overlap])
+            let skipped = Set(try Int64.fetchAll(db, sql: "SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'",
+                                                 arguments: [annotatorID]))
+            let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
+            return ids.sorted { a, b in
+                let sa = skipped.contains(a), sb = skipped.contains(b)
+                if sa != sb { return !sa }
+                return (SplitMix64.mix(salt ^ UInt64(bitPattern: a)), a) < (SplitMix64.mix(salt ^ UInt64(bitPattern: b)), b)
+            }
+        }
+    }
+
+    /// Whether an item still wants this annotator's judgment (other annotators may have
+    /// filled it since the queue was made).
+    public func stillNeeded(itemID: Int64, annotatorID: Int64, overlap: Int) throws -> Bool {
+        try pool.read { db in
+            let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments j WHERE j.item_id = ? AND j.annotator_id = ? AND \(Self.liveJudgment)",
+                                        arguments: [itemID, annotatorID]) ?? 0
+            guard mine == 0 else { return false }
+            let others = try Int.fetchOne(db, sql: "SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = ? AND \(Self.liveJudgment)",
+                                          arguments: [itemID]) ?? 0
+            return others < overlap
+        }
+    }
+
+    /// The order in which this annotator sees an item's responses: random per (item,
+    /// annotator), the same every time.
+    public static func shownOrder(itemID: Int64, annotatorID: Int64, seed: UInt64) -> ShownOrder {
+        SplitMix64.mix(seed &+ 0x5EED ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) << 32 ^ UInt64(bitPattern: itemID))) & 1 == 0 ? .ab : .ba
+    }
+
+    /// One item by row id.
+    public func item(rowID: Int64) throws -> Item? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: Self.itemSQL.replacingOccurrences(of: "ORDER BY i.id", with: "WHERE i.id = ?"), arguments: [rowID])
+                .map(Self.item(from:))
+        }
+    }
+
+    /// The row id of an item by its external id.
+    public func itemRowID(externalID: String) throws -> Int64? {
+        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM items WHERE external_id = ?", arguments: [externalID]) }
+    }
+
+    /// Stores a judgment; it is committed when this returns.
+    @discardableResult
+    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date = Date()) throws -> Int64 {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
+                """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
+                                 draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction
+    /// row; returns the item it was about, or nil when there is nothing to undo.
+    public func undoLastJudgment(annotatorID: Int64) throws -> Int64? {
+        try pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT j.id, j.item_id FROM judgments j
+                WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment)
+                ORDER BY j.id DESC LIMIT 1
+                """, arguments: [annotatorID]) else { return nil }
+            let judgmentID: Int64 = row[0]
+            try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
+                           arguments: [judgmentID, annotatorID, Timestamp.string(Date())])
+            return row[1]
+        }
+    }
+
+    /// Records that an annotator skipped or flagged an item.
+    public func recordEvent(_ kind: ItemEventKind, itemID: Int64, annotatorID: Int64, reason: String? = nil) throws {
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [itemID, annotatorID, kind.rawValue, reason, Timestamp.string(Date())])
+        }
+    }
+
+    /// Judgments made in the TUI today (local time) and every time spent, for the status line.
+    public func figures(annotatorID: Int64, now: Date = Date()) throws -> AnnotatorFigures {
+        let midnight = Timestamp.string(Calendar.current.startOfDay(for: now))
+        return try pool.read { db in
+            let today = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND j.created_at >= ? AND \(Self.liveJudgment)",
+                                         arguments: [annotatorID, midnight]) ?? 0
+            let times = try Int.fetchAll(db, sql: "SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
+                                         arguments: [annotatorID])
+            return AnnotatorFigures(doneToday: today, milliseconds: times)
+        }
+    }
+}
+
+/// What an annotator can record about an item besides a judgment.
+public enum ItemEventKind: String, Sendable {
+    case skip
+    case flag
+}
+
+/// A small, fast, well-mixed hash of 64-bit values (SplitMix64's finaliser).
+public enum SplitMix64 {
+    @inline(__always)
+    public static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,174 @@
+import PairwiseCore
+import PairwiseStore
+
+/// What the screen asks its controller to do after a key.
+public enum AnnotateEffect: Equatable, Sendable {
+    case submit(JudgmentDraft)
+    case undo
+    case skip
+    case flag(reason: String?)
+    case goto(String)
+    case quit
+}
+
+/// The annotate screen's key handling: `(state, key) -> state` plus an effect for the
+/// controller to carry out. The keys are fixed (see `HelpText`).
+public enum AnnotateScreen {
+    /// Handles one key. `pageRows` is how far PgUp/PgDn move.
+    public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
+        if state.input != nil { return handleInput(key, state: &state) }
+        if state.showingHelp {
+            if key == .character("?") || key == .character("q") || key == .escape || key == .enter { state.showingHelp = false }
+            return nil
+        }
+        if state.confirmingQuit {
+            state.confirmingQuit = false
+            if key == .character("y") || key == .character("Y") { return .quit }
+            state.say("Quit cancelled.")
+            return nil
+        }
+        state.message = nil
+        switch key {
+        case .character("?"): state.showingHelp = true
+        case .character("q"), .interrupt:
+            if state.hasUnsavedWork && key != .interrupt {
+                state.confirmingQuit = true
+                state.say("This judgment is not submitted. Quit anyway? (y/n)", error: true)
+            } else {
+                return .quit
+            }
+        case .tab: state.focusedRow = (state.focusedRow + 1) % (state.rubric.dimensions.count + 1)
+        case .backTab: state.focusedRow = (state.focusedRow + state.rubric.dimensions.count) % (state.rubric.dimensions.count + 1)
+        case .character(let c) where c.isASCII && c.isNumber:
+            guard state.pair != nil else { return nil }
+            digit(Int(String(c))!, state: &state)
+        case .backspace:
+            if state.focusedRow == 0 { state.preference = nil; state.bothBad = false }
+            else { state.entries[state.rubric.dimensions[state.focusedRow - 1].key] = nil }
+        case .enter:
+            guard state.pair != nil else { return nil }
+            return submission(state: &state)
+        case .character("u"): return .undo
+        case .character("s"): return state.pair == nil ? nil : .skip
+        case .character("f"): if state.pair != nil { state.input = .flag; state.inputText = "" }
+        case .character("n"): if state.pair != nil { state.input = .note; state.inputText = state.note ?? "" }
+        case .character(":"): state.input = .command; state.inputText = ""
+        case .character("j"), .down: scroll(by: 1, state: &state)
+        case .character("k"), .up: scroll(by: -1, state: &state)
+        case .pageDown, .character(" "): scroll(by: max(1, pageRows - 1), state: &state)
+        case .pageUp: scroll(by: -max(1, pageRows - 1), state: &state)
+        case .character("g"), .home: state.scroll[state.focusedPanel] = 0
+        case .character("G"), .end: state.scroll[state.focusedPanel] = Int.max / 2
+        case .character("h"), .left: state.focusedPanel = Panel(rawValue: (state.focusedPanel.rawValue + 2) % 3)!
+        case .character("l"), .right: state.focusedPanel = Panel(rawValue: (state.focusedPanel.rawValue + 1) % 3)!
+        default: break
+        }
+        return nil
+    }
+
+    private static func scroll(by rows: Int, state: inout AnnotateState) {
+        // The view clamps to the content; here we only keep it non-negative.
+        let current = min(state.scroll[state.focusedPanel] ?? 0, Int.max / 4)
+        state.scroll[state.focusedPanel] = max(0, current + rows)
+    }
+
+    private static func digit(_ d: Int, state: inout AnnotateState) {
+        if state.focusedRow == 0 {
+            switch d {
+            case 0: state.bothBad.toggle()
+            case 1...7: state.preference = d
+            default: state.say("Overall preference: 1–7, or 0 for both bad.", error: true)
+            }
+            return
+        }
+        let dimension = state.rubric.dimensions[state.focusedRow - 1]
+        switch dimension.kind {
+        case .comparative:
+            let keys = 2 * dimension.scale.max + 1
+            guard (1...keys).contains(d) else { state.say("\(dimension.title): keys 1–\(keys).", error: true); return }
+            state.entries[dimension.key] = .comparative(key: d)
+            advance(&state)
+        case .perResponse:
+            guard dimension.scale.contains(d) else {
+                state.say("\(dimension.title) runs \(dimension.scale.min)–\(dimension.scale.max).", error: true); return
+            }
+            switch state.entries[dimension.key] {
+            case .perResponse(let first?, nil): state.entries[dimension.key] = .perResponse(first: first, second: d); advance(&state)
+            default: state.entries[dimension.key] = .perResponse(first: d, second: nil)
+            }
+        }
+    }
+
+    /// Moves to the next dimension after one is complete.
+    private static func advance(_ state: inout AnnotateState) {
+        if state.focusedRow < state.rubric.dimensions.count { state.focusedRow += 1 }
+    }
+
+    /// The judgment to store, or nil with the reason in the status line.
+    static func submission(state: inout AnnotateState) -> AnnotateEffect? {
+        guard let pair = state.pair else { return nil }
+        guard state.preference != nil || state.bothBad else {
+            state.say("Choose the overall preference first (1–7, or 0 for both bad).", error: true)
+            return nil
+        }
+        var rubric: [String: RubricValue] = [:]
+        for (n, dimension) in state.rubric.dimensions.enumerated() {
+            switch (dimension.kind, state.entries[dimension.key]) {
+            case (.comparative, .comparative(let key)?):
+                let shown = key - (dimension.scale.max + 1)
+                rubric[dimension.key] = .comparative(pair.shownOrder == .ab ? shown : -shown)
+            case (.perResponse, .perResponse(let first?, let second?)?):
+                rubric[dimension.key] = pair.shownOrder == .ab ? .perResponse(a: first, b: second) : .perResponse(a: second, b: first)
+            default:
+                if dimension.required {
+                    state.say("\(dimension.title) is required.", error: true)
+                    state.focusedRow = n + 1
+                    return nil
+                }
+            }
+        }
+        let shownStrength = (state.preference ?? 4) - 4
+        let strength = pair.shownOrder == .ab ? shownStrength : -shownStrength
+        return .submit(JudgmentDraft(strength: PreferenceStrength(strength)!, bothBad: state.bothBad, rubric: rubric,
+                                     note: state.note, shownOrder: pair.shownOrder, milliseconds: 0))
+    }
+
+    private static func handleInput(_ key: Key, state: inout AnnotateState) -> AnnotateEffect? {
+        guard let input = state.input else { return nil }
+        switch key {
+        case .escape, .interrupt:
+            state.input = nil
+        case .backspace:
+            if !state.inputText.isEmpty { state.inputText.removeLast() }
+        case .enter:
+            state.input = nil
+            let text = state.inputText.trimmingSpaces()
+            switch input {
+            case .flag: return .flag(reason: text.isEmpty ? nil : text)
+            case .note:
+                state.note = text.isEmpty ? nil : text
+                state.say(text.isEmpty ? "Note removed." : "Note added; it is saved with this judgment.")
+            case .command:
+                if text == "q" || text == "quit" { return handle(.character("q"), state: &state, pageRows: 1) }
+                if text.hasPrefix("goto ") { return .goto(String(text.dropFirst(5)).trimmingSpaces()) }
+                if !text.isEmpty { state.say("Unknown command :\(text) (try :goto ID or :q)", error: true) }
+            }
+        case .character(let c):
+            if state.inputText.count < 500 { state.inputText.append(c) }
+        case .tab:
+            state.inputText.append(" ")
+        default:
+            break
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import PairwiseCore
+import PairwiseStore
+
+/// Runs the annotate screen against a project: draws, reads keys, and carries out what the
+/// screen asks (every submit is committed before the next pair is drawn).
+public final class AnnotateSession {
+    public struct Options: Sendable {
+        public var shuffle = true
+        public init(shuffle: Bool = true) { self.shuffle = shuffle }
+    }
+
+    /// A pair is "long" for the quick-submit warning when its responses hold more than this
+    /// many characters together.
+    public static let longPairCharacters = 1500
+    public static let quickSubmitSeconds = 2.0
+
+    let store: ProjectStore
+    let options: Options
+    let annotatorID: Int64
+    let overlap: Int
+    let seed: UInt64
+    public private(set) var state: AnnotateState
+    let cache = LayoutCache()
+    var queue: [Int64] = []
+    var index = 0
+    var timer: JudgmentTimer
+    var figures: AnnotatorFigures
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+
+    public init(store: ProjectStore, annotator: String, options: Options = Options()) throws {
+        self.store = store
+        self.options = options
+        let person = try store.person(annotator)
+        annotatorID = person.id
+        overlap = try store.overlap()
+        seed = try store.seed()
+        state = AnnotateState(annotator: annotator, rubric: try store.rubric())
+        started = clock.now
+        timer = JudgmentTimer(now: 0)
+        figures = try store.figures(annotatorID: person.id)
+        queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed)
+        updateFigures()
+        try showCurrent()
+    }
+
+    var now: Double {
+        let elapsed = clock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Draws and reads keys until the annotator quits.
+    public func run(on terminal: Terminal) {
+        while true {
+            draw(on: terminal)
+            guard let key = terminal.readKey(timeoutMilliseconds: nil) else { continue }
+            if key == .resize { continue }
+            if !handle(key) { return }
+        }
+    }
+
+    /// Renders the current state for a terminal of the given size.
+    public func render(rows: Int, columns: Int) -> CellGrid {
+        let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
+        state.scroll = frame.scroll
+        lastPageRows = frame.pageRows
+        return frame.grid
+    }
+
+    var lastPageRows = 10
+
+    func draw(on terminal: Terminal) {
+        let size = terminal.size
+        terminal.draw(render(rows: size.rows, columns: size.columns))
+    }
+
+    /// Handles one key; false when the session should end.
+    @discardableResult
+    public func handle(_ key: Key) -> Bool {
+        timer.event(now: now)
+        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
+        do {
+            switch effect {
+            case .quit:
+                return false
+            case .submit(var draft):
+                guard let pair = state.pair else { return true }
+                draft.milliseconds = timer.milliseconds
+                try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
+                figures.doneToday += 1
+                figures.milliseconds.append(draft.milliseconds)
+                let seconds = Double(draft.milliseconds) / 1000
+                let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
+                index += 1
+                try showCurrent()
+                if long && seconds < Self.quickSubmitSeconds {
+                    state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
+                } else {
+                    state.say("Saved.")
+                }
+            case .undo:
+                guard let itemID = try store.undoLastJudgment(annotatorID: annotatorID) else {
+                    state.say("Nothing to undo.", error: true)
+                    return true
+                }
+                queue.insert(itemID, at: min(index, queue.count))
+                figures = try store.figures(annotatorID: annotatorID)
+                try showCurrent()
+                state.say("Undone: your last judgment is retracted; here is the item again.")
+            case .skip:
+                guard let pair = state.pair else { return true }
+                try store.recordEvent(.skip, itemID: pair.rowID, annotatorID: annotatorID)
+                queue.remove(at: index)
+                queue.append(pair.rowID)
+                try showCurrent()
+                state.say("Skipped; it moves to the end of your queue.")
+            case .flag(let reason):
+                guard let pair = state.pair else { return true }
+                try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
+                state.say("Flagged for a lead. Judge it, or press s to skip it.")
+            case .goto(let id):
+                guard let rowID = try store.itemRowID(externalID: id) else {
+                    state.say("No item with id \(id).", error: true)
+                    return true
+                }
+                if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
+                queue.insert(rowID, at: min(index, queue.count))
+                try showCurrent(forced: true)
+            }
+        } catch {
+            // Nothing is lost: the half-made judgment stays on screen to submit again.
+            state.say("Could not save: \(error). Press Enter to try again.", error: true)
+        }
+        return true
+    }
+
+    /// Shows the pair at `index`, passing over items that no longer need this annotator.
+    func showCurrent(forced: Bool = false) throws {
+        while index < queue.count {
+            let rowID = queue[index]
+            let needed = try forced || store.stillNeeded(itemID: rowID, annotatorID: annotatorID, overlap: overlap)
+            if needed, let item = try store.item(rowID: rowID) {
+                let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
+                state.show(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, queueCount: queue.count)
+                updateFigures()
+                timer = JudgmentTimer(now: now)
+                return
+            }
+            queue.remove(at: index)
+        }
+        state.show(nil, position: queue.count, queueCount: queue.count)
+        updateFigures()
+    }
+
+    func updateFigures() {
+        state.doneToday = figures.doneToday
+        state.medianSeconds = figures.medianSeconds
+    }
+}

@@ -1,0 +1,94 @@
+import PairwiseCore
+import PairwiseStore
+
+/// The pair on screen, with the order in which its responses are shown.
+public struct PairOnScreen: Equatable, Sendable {
+    public var rowID: Int64
+    public var item: Item
+    public var shownOrder: ShownOrder
+
+    public init(rowID: Int64, item: Item, shownOrder: ShownOrder) {
+        self.rowID = rowID
+        self.item = item
+        self.shownOrder = shownOrder
+    }
+
+    public var first: Response { shownOrder == .ab ? item.responseA : item.responseB }
+    public var second: Response { shownOrder == .ab ? item.responseB : item.responseA }
+}
+
+/// The three scrollable panels.
+public enum Panel: Int, CaseIterable, Sendable {
+    case prompt, first, second
+}
+
+/// A rubric value being entered, in the order the responses are shown.
+public enum DimensionEntry: Equatable, Sendable {
+    /// The key pressed, 1…(2N+1), left (first shown better) to right.
+    case comparative(key: Int)
+    case perResponse(first: Int?, second: Int?)
+}
+
+/// The one-line prompts the screen can show.
+public enum LineInput: Equatable, Sendable {
+    case flag, note, command
+}
+
+/// Everything the annotate screen shows; changed only by `AnnotateScreen.handle`.
+public struct AnnotateState: Equatable, Sendable {
+    public var annotator: String
+    public var rubric: Rubric
+    public var pair: PairOnScreen?
+    /// 1-based position of the pair in the annotator's queue, and the queue's length.
+    public var position = 0
+    public var queueCount = 0
+    public var doneToday = 0
+    public var medianSeconds: Double?
+    /// Newest model and agreement figures, once those exist.
+    public var extraStatus: String?
+
+    // The judgment being made.
+    /// The key of the overall preference, 1…7 (1 = first shown much better).
+    public var preference: Int?
+    public var bothBad = false
+    public var entries: [String: DimensionEntry] = [:]
+    public var note: String?
+
+    /// 0 = the overall preference, 1…N = rubric dimensions.
+    public var focusedRow = 0
+    public var focusedPanel: Panel = .first
+    public var scroll: [Panel: Int] = [:]
+    public var input: LineInput?
+    public var inputText = ""
+    public var showingHelp = false
+    public var confirmingQuit = false
+    public var message: String?
+    public var messageIsError = false
+
+    public init(annotator: String, rubric: Rubric) {
+        self.annotator = annotator
+        self.rubric = rubric
+    }
+
+    /// Whether anything of a judgment has been entered.
+    public var hasUnsavedWork: Bool { pair != nil && (preference != nil || bothBad || !entries.isEmpty || note != nil) }
+
+    /// Shows a new pair with a clean slate.
+    public mutating func show(_ pair: PairOnScreen?, position: Int, queueCount: Int) {
+        self.pair = pair
+        self.position = position
+        self.queueCount = queueCount
+        preference = nil
+        bothBad = false
+        entries = [:]
+        note = nil
+        focusedRow = 0
+        scroll = [:]
+        confirmingQuit = false
+    }
+
+    public mutating func say(_ text: String, error: Bool = false) {
+        message = text
+        messageIsError = error
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import PairwiseCore
+
+/// A rendered frame, plus the scroll offsets clamped to what the panels hold.
+public struct RenderedFrame {
+    public var grid: CellGrid
+    public var scroll: [Panel: Int]
+    /// Rows of the focused panel's content, for PgUp/PgDn.
+    public var pageRows: Int
+}
+
+/// Draws the annotate screen: prompt and the two responses on top (side by side from 140
+/// columns, stacked below that), the rubric panel and status line at the bottom.
+public enum AnnotateView {
+    public static let minimumSize = (rows: 20, columns: 60)
+    public static let sideBySideColumns = 140
+
+    static let preferenceLabels = ["first much better", "first better", "first slightly better", "about the same",
+                                   "second slightly better", "second better", "second much better"]
+
+    public static func render(_ state: AnnotateState, rows: Int, columns: Int, cache: LayoutCache) -> RenderedFrame {
+        var grid = CellGrid(rows: rows, columns: columns)
+        guard rows >= minimumSize.rows && columns >= minimumSize.columns else {
+            let lines = ["Terminal too small: \(columns)×\(rows).", "Pairwise needs at least \(minimumSize.columns)×\(minimumSize.rows).",
+                         "Enlarge the window, or press q to quit."]
+            for (n, line) in lines.enumerated() where rows > n {
+                grid.put(line, row: max(0, rows / 2 - 1) + n, column: max(0, (columns - line.count) / 2),
+                         style: n == 0 ? .warning : .normal)
+            }
+            return RenderedFrame(grid: grid, scroll: state.scroll, pageRows: 1)
+        }
+        titleBar(state, into: &grid)
+        let dimensions = state.rubric.dimensions.count
+        let fullRubricRows = dimensions + 2
+        let rubricRows = rows - 3 - fullRubricRows >= 12 ? fullRubricRows : min(fullRubricRows, 3)
+        let bodyTop = 1, bodyRows = rows - 3 - rubricRows
+        var scroll = state.scroll
+        var pageRows = 1
+        if state.showingHelp {
+            HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric)
+        } else if let pair = state.pair {
+            pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll)
+        } else {
+            grid.put("Nothing left to label in your queue. Thank you!", row: bodyTop + bodyRows / 2,
+                     column: max(0, (columns - 47) / 2), style: .heading)
+            grid.put("Press u to undo your last judgment, or q to quit.", row: bodyTop + bodyRows / 2 + 1,
+                     column: max(0, (columns - 49) / 2))
+        }
+        rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+        messageLine(state, row: rows - 2, into: &grid)
+        statusLine(state, row: rows - 1, into: &grid)
+        return RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
+    }
+
+    static func titleBar(_ state: AnnotateState, into grid: inout CellGrid) {
+        grid.fill(row: 0, style: .title)
+        var left = " pairwise · annotate"
+        if let pair = state.pair { left += " · item " + pair.item.id }
+        grid.put(left, row: 0, column: 0, style: .title, limit: grid.columns - 22)
+        let right = "? keys  q quit "
+        grid.put(right, row: 0, column: grid.columns - right.count, style: .title)
+    }
+
+    /// Lays out the three panels; returns the focused panel's page size.
+    static func body(_ state: AnnotateState, pair: PairOnScreen, top: Int, rows: Int, columns: Int, cache: LayoutCache,
+                     grid: inout CellGrid, scroll: inout [Panel: Int]) -> Int {
+        let sideBySide = columns >= sideBySideColumns
+        let promptLines = cache.lines(pair: pair, panel: .prompt, width: columns - 2)
+        // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of text).
+        let promptRows = min(promptLines.count, max(2, rows / 4)) + 1
+        var pages: [Panel: Int] = [:]
+        pages[.prompt] = panel(.prompt, title: "Prompt", lines: promptLines, state: state, top: top, left: 0, rows: promptRows,
+                               width: columns, grid: &grid, scroll: &scroll)
+        let rest = rows - promptRows
+        if sideBySide {
+            let half = (columns - 1) / 2
+            let firstLines = cache.lines(pair: pair, panel: .first, width: half - 2)
+            let secondLines = cache.lines(pair: pair, panel: .second, width: columns - half - 1 - 2)
+            pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
+                                  rows: rest, width: half, grid: &grid, scroll: &scroll)
+            for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: half, style: .dim) }
+            pages[.second] = panel(.second, title: "Second response", lines: secondLines, state: state, top: top + promptRows,
+                                   left: half + 1, rows: rest, width: columns - half - 1, grid: &grid, scroll: &scroll)
+        } else {
+            let firstRows = rest / 2
+            let firstLines = cache.lines(pair: pair, panel: .first, width: columns - 2)
+            let secondLines = cache.lines(pair: pair, panel: .second, width: columns - 2)
+            pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
+                                  rows: firstRows, width: columns, grid: &grid, scroll: &scroll)
+            pages[.second] = panel(.second, title: "Second response", lines: secondLines, state: state, top: top + promptRows + firstRows,
+                                   left: 0, rows: rest - firstRows, width: columns, grid: &grid, scroll: &scroll)
+        }
+        return pages[state.focusedPanel] ?? 1
+    }
+
+    /// One panel: a header row, then its visible lines. Returns its content rows.
+    static func panel(_ panel: Panel, title: String, lines: [StyledLine], state: AnnotateState, top: Int, left: Int, rows: Int,
+                      width: Int, grid: inout CellGrid, scroll: inout [Panel: Int]) -> Int {
+        let contentRows = max(0, rows - 1)
+        let maxScroll = max(0, lines.count - contentRows)
+        let offset = min(state.scroll[panel] ?? 0, maxScroll)
+        scroll[panel] = offset
+        let focused = state.focusedPanel == panel
+        grid.fill(row: top, from: left, to: left + width, style: focused ? .focused : .heading)
+        let header = (focused ? "▸ " : "  ") + title
+        grid.put(header, row: top, column: left, style: focused ? .focused : .heading, limit: left + width)
+        if !lines.isEmpty {
+            let shownEnd = min(lines.count, offset + contentRows)
+            let where_ = lines.count > contentRows ? "\(offset + 1)–\(shownEnd) of \(lines.count) " : ""
+            if !where_.isEmpty { grid.put(where_, row: top, column: left + width - where_.count, style: focused ? .focused : .dim) }
+        }
+        for row in 0..<contentRows {
+            let index = offset + row
+            guard index < lines.count else { break }
+            grid.put(lines[index].glyphs, row: top + 1 + row, column: left + 1, style: lines[index].style, limit: left + width - 1)
+        }
+        return contentRows
+    }
+
+    static func rubricPanel(_ state: AnnotateState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) {
+        guard rows > 0 else { return }
+        var row = top
+        overallRow(state, row: row, into: &grid)
+        row += 1
+        let dimensions = state.rubric.dimensions
+        if full {
+            for (n, dimension) in dimensions.enumerated() {
+                dimensionRow(dimension, state: state, focused: state.focusedRow == n + 1, row: row, into: &grid)
+                row += 1
+            }
+        } else if rows >= 3 {
+            if state.focusedRow > 0 {
+                dimensionRow(dimensions[state.focusedRow - 1], state: state, focused: true, row: row, into: &grid)
+            } else if !dimensions.isEmpty {
+                grid.put("  Rubric: \(dimensions.count) dimensions (Tab to rate them)", row: row, column: 0, style: .dim)
+            }
+            row += 1
+        }
+        // The guideline of the row in focus.
+        let guideline: String
+        if state.focusedRow == 0 {
+            guideline = "Which response is better overall? 1 = first much better … 4 = about the same … 7 = second much better; 0 = both bad."
+        } else {
+            let d = dimensions[state.focusedRow - 1]
+            guideline = "\(d.title): \(d.guideline)"
+        }
+        grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
+    }
+
+    static func overallRow(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
+        let focused = state.focusedRow == 0
+        var x = grid.put((focused ? "▸ " : "  ") + "Overall *   ", row: row, column: 0, style: focused ? .focused : .bold)
+        for key in 1...7 {
+            x = grid.put(" \(key) ", row: row, column: x, style: state.preference == key ? .selected : .key)
+        }
+        x = grid.put("  ", row: row, column: x)
+        x = grid.put(" 0 both bad ", row: row, column: x, style: state.bothBad ? .selected : .key)
+        if let preference = state.preference {
+            grid.put("  " + preferenceLabels[preference - 1], row: row, column: x, style: .normal)
+        }
+    }
+
+    static func dimensionRow(_ d: PairwiseCore.Dimension, state: AnnotateState, focused: Bool, row: Int, into grid: inout CellGrid) {
+        let title = (focused ? "▸ " : "  ") + d.title + (d.required ? " *" : "")
+        var x = grid.put(title, row: row, column: 0, style: focused ? .focused : .bold)
+        x = max(x, 16)
+        switch d.kind {
+        case .perResponse:
+            var first: Int?, second: Int?
+            if case .perResponse(let f, let s)? = state.entries[d.key] { first = f; second = s }
+            func show(_ v: Int?) -> String { v.map { d.scale.label(for: $0).map { "\(v!) \($0)" } ?? "\(v!)" } ?? "_" }
+            x = grid.put("first: ", row: row, column: x, style: .dim)
+            x = grid.put(show(first), row: row, column: x, style: first == nil ? .dim : .selected)
+            x = grid.put("   second: ", row: row, column: x, style: .dim)
+            x = grid.put(show(second), row: row, column: x, style: second == nil ? .dim : .selected)
+            grid.put("   (\(d.scale.min)–\(d.scale.max))", row: row, column: x, style: .dim)
+        case .comparative:
+            let keys = 2 * d.scale.max + 1
+            var chosen: Int?
+            if case .comparative(let key)? = state.entries[d.key] { chosen = key }
+            for key in 1...keys { x = grid.put(" \(key) ", row: row, column: x, style: chosen == key ? .selected : .key) }
+            if let chosen {
+                // Labels are written for A/B; say them in shown order.
+                let shown = chosen - (d.scale.max + 1)
+                let label = shown < 0 ? "first" : shown > 0 ? "second" : "same"
+                grid.put("  " + (shown == 0 ? (d.scale.label(for: 0) ?? "same") : "\(label) better on \(d.title.lowercased())"),
+                         row: row, column: x)
+            }
+        }
+    }
+
+    static func messageLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
+        if let input = state.input {
+            let label = input == .flag ? "Flag reason (optional), Enter to flag, Esc to cancel: "
+                : input == .note ? "Note, Enter to keep, Esc to cancel: " : ":"
+            let x = grid.put(label, row: row, column: 0, style: .key)
+            let text = TerminalText.singleLine(state.inputText)
+            let visible = grid.columns - x - 1
+            let shown = text.count > visible ? Array(text.suffix(visible)) : text
+            let end = grid.put(shown, row: row, column: x, style: .normal)
+            grid.put("█", row: row, column: end, style: .normal)
+            return
+        }
+        if let message = state.message {
+            grid.put(" " + message, row: row, column: 0, style: state.messageIsError ? .warning : .normal)
+            return
+        }
+        var hint = " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd"
+        if state.note != nil { hint = " [note added]" + hint }
+        grid.put(hint, row: row, column: 0, style: .dim)
+    }
+
+    static func statusLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
+        grid.fill(row: row, style: .status)
+        var parts = [state.annotator]
+        parts.append(state.pair == nil ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")
+        parts.append("\(state.doneToday) done today")
+        parts.append(state.medianSeconds.map { "median \(String(format: "%.0f", $0)) s" } ?? "median –")
+        if let extra = state.extraStatus { parts.append(extra) }
+        grid.put(" " + parts.joined(separator: " │ "), row: row, column: 0, style: .status)
+    }
+}

@@ -1,0 +1,38 @@
+import PairwiseCore
+
+/// Every key of the annotate screen, shown by `?`.
+public enum HelpText {
+    public static let keys: [(String, String)] = [
+        ("1 … 7", "overall preference: 1 first much better, 2 better, 3 slightly better, 4 about the same,"),
+        ("", "5 second slightly better, 6 better, 7 much better"),
+        ("0", "both responses are bad (toggle)"),
+        ("Tab / Shift-Tab", "next / previous rubric dimension"),
+        ("digits on a dimension", "its value; per-response: first shown, then second shown"),
+        ("Backspace", "clear the value in focus"),
+        ("Enter", "submit (needs the overall preference and every required dimension)"),
+        ("u", "undo your last submitted judgment (the item comes back)"),
+        ("s", "skip this item (it moves to the end of your queue)"),
+        ("f", "flag this item, with an optional reason"),
+        ("n", "add a note to this judgment"),
+        (":", "command line: :goto ID, :q"),
+        ("j k / ↓ ↑", "scroll the focused panel"),
+        ("h l / ← →", "focus the previous / next panel (prompt, first, second)"),
+        ("PgUp PgDn Space", "scroll a page"),
+        ("g G / Home End", "top / bottom of the panel"),
+        ("?", "show or hide this help"),
+        ("q", "quit (asks only if a judgment is half made)"),
+    ]
+
+    static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric) {
+        grid.put(" Keys", row: top, column: 0, style: .heading)
+        var row = top + 1
+        for (key, meaning) in keys where row < top + rows {
+            grid.put("  " + key, row: row, column: 0, style: .key)
+            grid.put(meaning, row: row, column: 26, style: .normal)
+            row += 1
+        }
+        if row < top + rows - 1 {
+            grid.put(" Press ? or Esc to close.", row: row + 1, column: 0, style: .dim)
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/// A key press, as the screens see it.
+public enum Key: Equatable, Sendable {
+    case character(Character)
+    case enter, backspace, tab, backTab, escape
+    case up, down, left, right, pageUp, pageDown, home, end
+    /// The terminal changed size.
+    case resize
+    /// Ctrl-C or end of input.
+    case interrupt
+}

@@ -1,0 +1,60 @@
+import PairwiseCore
+
+/// A wrapped line of a panel with its style.
+public struct StyledLine: Equatable, Sendable {
+    public var glyphs: [Glyph]
+    public var style: Style
+}
+
+/// Turns prompts and responses into wrapped, styled lines: Markdown code blocks (between
+/// ``` fences) in the code style, chat turns under a role heading.
+public enum PanelText {
+    public static func lines(_ text: String, width: Int) -> [StyledLine] {
+        var out: [StyledLine] = []
+        var inCode = false
+        for logical in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let isFence = logical.drop(while: { $0 == " " }).hasPrefix("```")
+            let style: Style = (inCode || isFence) ? .code : .normal
+            if isFence { inCode.toggle() }
+            for line in TerminalText.wrap(String(logical), width: width) { out.append(StyledLine(glyphs: line, style: style)) }
+        }
+        return out
+    }
+
+    public static func lines(_ prompt: Prompt, width: Int) -> [StyledLine] {
+        switch prompt {
+        case .text(let text): return lines(text, width: width)
+        case .chat(let turns):
+            var out: [StyledLine] = []
+            for (n, turn) in turns.enumerated() {
+                if n > 0 { out.append(StyledLine(glyphs: [], style: .normal)) }
+                let role = turn.role.prefix(1).uppercased() + turn.role.dropFirst()
+                out.append(StyledLine(glyphs: TerminalText.singleLine(role + ":"), style: .heading))
+                out += lines(turn.content, width: width)
+            }
+            return out
+        }
+    }
+}
+
+/// Wrapped lines by (pair, panel, width), so that scrolling and redrawing do not wrap again.
+public final class LayoutCache {
+    private struct Key: Hashable { var rowID: Int64; var panel: Panel; var width: Int }
+    private var entries: [Key: [StyledLine]] = [:]
+
+    public init() {}
+
+    func lines(pair: PairOnScreen, panel: Panel, width: Int) -> [StyledLine] {
+        let key = Key(rowID: pair.rowID * 2 + (pair.shownOrder == .ab ? 0 : 1), panel: panel, width: width)
+        if let cached = entries[key] { return cached }
+        if entries.count > 64 { entries.removeAll() }
+        let lines: [StyledLine]
+        switch panel {
+        case .prompt: lines = PanelText.lines(pair.item.prompt, width: width)
+        case .first: lines = PanelText.lines(pair.first.text, width: width)
+        case .second: lines = PanelText.lines(pair.second.text, width: width)
+        }
+        entries[key] = lines
+        return lines
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseStore
+import PairwiseTUI
+
+struct AnnotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "annotate",
+        abstract: "Label pairs in the terminal.",
+        discussion: """
+            Shows your queue one pair at a time: the items you have not judged that still need
+            judgments (the project's overlap target, 3 annotators by default), in an order fixed
+            for you. Every submit is committed before the next pair is drawn. Press ? for keys.
+
+            Example:
+              pairwise annotate
+              pairwise annotate --as alice --db project.sqlite
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("Annotate as this person (default: your login name).", valueName: "name"))
+    var name: String?
+
+    @Flag(name: .customLong("no-shuffle"), help: "Show the stored A first instead of a random order per item.")
+    var noShuffle = false
+
+    func validate() throws { if let name { try Identity.validate(name) } }
+
+    func run() throws {
+        try reportingFailures {
+            let store = try project.open()
+            let annotator = try Identity.resolve(requested: name, store: store)
+            try runTUI(store: store, annotator: annotator, shuffle: !noShuffle)
+        }
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Open the annotation TUI on a fresh copy of the sample data.",
+        discussion: """
+            Copies the sample items and rubric built into the binary into a new temporary
+            project and opens `annotate` on it. The database is kept afterwards; its path is
+            printed so you can `export` what you labeled.
+
+            Example:
+              pairwise demo
+            """
+    )
+
+    func run() throws {
+        try reportingFailures {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-demo-\(UUID().uuidString.prefix(8))")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let itemsPath = directory.appendingPathComponent("sample-items.jsonl").path
+            try (EmbeddedSampleData.items + "\n").write(toFile: itemsPath, atomically: true, encoding: .utf8)
+            let rubric = try RubricFile.parse(EmbeddedSampleData.rubric, file: "sample rubric")
+            let path = directory.appendingPathComponent("demo.sqlite").path
+            let annotator = Identity.loginName()
+            let store = try ProjectStore.create(at: path, rubric: rubric, lead: annotator)
+            _ = try store.importFiles([itemsPath], options: ImportOptions(format: .jsonl))
+            try runTUI(store: store, annotator: annotator, shuffle: true)
+            print("The demo project is at \(path); try: pairwise export --db \(path) --format judgments")
+        }
+    }
+}
+
+/// Opens the annotate screen on the real terminal until the annotator quits.
+func runTUI(store: ProjectStore, annotator: String, shuffle: Bool) throws {
+    guard isatty(0) == 1 && isatty(1) == 1 else {
+        throw UsageError(message: "annotate needs a terminal (standard input and output must be a TTY)")
+    }
+    let session = try AnnotateSession(store: store, annotator: annotator, options: .init(shuffle: shuffle))
+    let before = session.state.doneToday
+    let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
+    session.run(on: terminal)
+    terminal.close()
+    print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
+}
