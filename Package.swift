@@ -44,6 +44,10 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(
+            name: "PairwiseTUITests",
+            dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         // Validates sample data and every export against schemas/.
         .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport"]),
         // Drives the built `pairwise` binary as a user would.

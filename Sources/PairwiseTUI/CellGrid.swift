@@ -4,6 +4,12 @@ public struct Cell: Equatable, Sendable {
     public var style: Style
     public var isContinuation: Bool
 
+    public init(text: String, style: Style, isContinuation: Bool) {
+        self.text = text
+        self.style = style
+        self.isContinuation = isContinuation
+    }
+
     public static let blank = Cell(text: " ", style: .normal, isContinuation: false)
 }
 

@@ -27,3 +27,17 @@ public enum Fixtures {
     public static let sampleItems = repository("sample-data/items.jsonl")
     public static let sampleRubric = repository("sample-data/rubric.yaml")
 }
+
+/// A directory under the system's temporary folder, removed when this goes away.
+public final class TemporaryDirectory {
+    public let url: URL
+
+    public init(_ prefix: String = "pairwise-test") throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}

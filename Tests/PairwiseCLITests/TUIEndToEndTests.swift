@@ -1,0 +1,120 @@
+import Foundation
+import PairwiseTestSupport
+import Testing
+
+/// A project with the sample data in a temporary directory, and the shell command that
+/// runs the binary there.
+func sampleProjectDirectory() throws -> TemporaryDirectory {
+    let directory = try TemporaryDirectory("pairwise-tui")
+    _ = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory.url)
+    _ = try pairwise(["import", Fixtures.sampleItems], in: directory.url)
+    return directory
+}
+
+func command(_ directory: TemporaryDirectory, _ arguments: String) -> String {
+    "cd '\(directory.url.path)' && exec '\(binary.path)' \(arguments)"
+}
+
+/// The item id in the title bar (" pairwise · annotate · item ID   ? keys  q quit").
+func itemOnScreen(_ screen: String) -> String {
+    let title = screen.split(separator: "\n").first.map(String.init) ?? ""
+    guard let range = title.range(of: " · item ") else { return "" }
+    return String(title[range.upperBound...].prefix { $0 != " " })
+}
+
+/// Keys that judge the pair on screen: overall, then helpfulness and correctness.
+let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
+
+@Suite(.serialized) struct TUIEndToEndTests {
+    @Test func labelSeveralItemsThenExport() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: command(directory, "annotate --as alice"))
+        #expect(try tmux.waitFor("1/62 in queue").contains("alice │ 1/62 in queue │ 0 done today"))
+        for n in 1...3 {
+            for key in judgeKeys { try tmux.send(key) }
+            #expect(try tmux.waitFor("\(n + 1)/62 in queue").contains("\(n) done today"))
+        }
+        try tmux.send("q")
+        Thread.sleep(forTimeInterval: 0.3)
+        let export = try pairwise(["export", "--format", "judgments"], in: directory.url)
+        let lines = export.stdout.split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.contains(#""annotator": "alice""#) && $0.contains(#""origin": "tui""#) })
+        // Key 3 = first shown slightly better: -1 when A was shown first, +1 when B was.
+        #expect(lines.allSatisfy {
+            ($0.contains(#""shown_order": "ab""#) && $0.contains(#""preference_strength": -1"#))
+                || ($0.contains(#""shown_order": "ba""#) && $0.contains(#""preference_strength": 1"#))
+        })
+    }
+
+    @Test func killDashNineLosesNoCommittedJudgment() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: command(directory, "annotate --as bob"))
+        try tmux.waitFor("1/62 in queue")
+        var judged: [String] = []
+        for n in 1...3 {
+            let screen = try tmux.capture()
+            judged.append(itemOnScreen(screen))
+            for key in judgeKeys { try tmux.send(key) }
+            try tmux.waitFor("\(n + 1)/62 in queue")
+        }
+        // Half of the fourth judgment, then kill -9.
+        try tmux.send("5")
+        try tmux.send("Tab")
+        Thread.sleep(forTimeInterval: 0.2)
+        let pid = try tmux.panePID()
+        #expect(pid > 0)
+        kill(pid, SIGKILL)
+        Thread.sleep(forTimeInterval: 0.3)
+        let export = try pairwise(["export", "--format", "judgments"], in: directory.url)
+        let items = export.stdout.split(separator: "\n").map { line -> String in
+            let start = line.range(of: #""item_id": ""#)!.upperBound
+            return String(line[start...].prefix { $0 != "\"" })
+        }
+        #expect(Set(items) == Set(judged))
+        // Restarting resumes at the next unlabeled item.
+        let again = try Tmux(command: command(directory, "annotate --as bob"))
+        let screen = try again.waitFor("/59 in queue")
+        #expect(screen.contains("bob │ 1/59 in queue │ 3 done today"))
+        #expect(!judged.contains(itemOnScreen(screen)))
+        try again.send("q")
+    }
+
+    @Test func escapeSequencesInDataNeverReachTheTerminal() throws {
+        let directory = try TemporaryDirectory("pairwise-tui")
+        _ = try pairwise(["init"], in: directory.url)
+        let hostile = #"{"id": "evil", "prompt": "Title: \u001b]2;pwned\u0007 clear: \u001b[2J\u001b[H red: \u001b[31mRED\u001b[0m", "response_a": "bell \u0007 csi \u009b31m tab\there", "response_b": "ok"}"#
+        try hostile.write(to: directory.url.appendingPathComponent("evil.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try pairwise(["import", "evil.jsonl"], in: directory.url).status == 0)
+        let tmux = try Tmux(command: command(directory, "annotate --as carol --no-shuffle"))
+        let titleBefore = try tmux.paneTitle()
+        let screen = try tmux.waitFor("1/1 in queue")
+        #expect(screen.contains("Title: ␛]2;pwned␇ clear: ␛[2J␛[H red: ␛[31mRED␛[0m"))
+        #expect(screen.contains("bell ␇ csi \u{FFFD}31m tab here"))
+        #expect(try tmux.paneTitle() == titleBefore)
+        #expect(!(try tmux.paneTitle()).contains("pwned"))
+        try tmux.send("q")
+    }
+
+    @Test func resizingRedrawsAndTooSmallSaysSo() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: command(directory, "annotate --as dan"), columns: 150, rows: 40)
+        #expect(try tmux.waitFor("1/62 in queue").contains("│  Second response"))
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "50", "-y", "15"])
+        #expect(try tmux.waitFor("Terminal too small").contains("Terminal too small: 50×15."))
+        try tmux.run(["resize-window", "-t", tmux.session, "-x", "60", "-y", "20"])
+        let small = try tmux.waitFor("dan │ 1/62")
+        #expect(small.contains("  Second response"))
+        #expect(small.split(separator: "\n").count <= 20)
+        try tmux.send("q")
+    }
+
+    @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
+        let directory = try TemporaryDirectory("pairwise-tui")
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")
+        let screen = try tmux.waitFor("1/62 in queue")
+        #expect(screen.contains("demo │ 1/62 in queue │ 0 done today"))
+        #expect(screen.contains("Helpfulness *"))
+        try tmux.send("q")
+    }
+}

@@ -1,0 +1,146 @@
+import PairwiseCore
+import PairwiseStore
+import PairwiseTUI
+import Testing
+
+let rubric = Rubric(name: "t", dimensions: [
+    Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Helps.", kind: .perResponse, scale: Scale(min: 0, max: 4), required: true),
+    Dimension(key: "safety", title: "Safety", guideline: "Safer.", kind: .comparative,
+              scale: Scale(min: -1, max: 1, labels: ["A is safer", "equally safe", "B is safer"]), required: false),
+])
+
+func state(order: ShownOrder) -> AnnotateState {
+    var state = AnnotateState(annotator: "ann", rubric: rubric)
+    let item = Item(id: "i1", prompt: .text("Why is the sky blue?"), responseA: Response(text: "Rayleigh scattering."),
+                    responseB: Response(text: "It reflects the sea."))
+    state.show(PairOnScreen(rowID: 1, item: item, shownOrder: order), position: 1, queueCount: 3)
+    return state
+}
+
+func press(_ keys: [Key], _ state: inout AnnotateState) -> [AnnotateEffect] {
+    keys.compactMap { AnnotateScreen.handle($0, state: &state, pageRows: 10) }
+}
+
+func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
+
+@Suite struct AnnotateScreenTests {
+    @Test func keysAreStoredRelativeToTheStoredAB() {
+        // Shown A first: 2 = first (A) better = -2; helpfulness first 3, second 1; safety key 3 = second (B) safer = +1.
+        var ab = state(order: .ab)
+        let abEffects = press(chars("2") + [.tab] + chars("31") + chars("3") + [.enter], &ab)
+        #expect(abEffects == [.submit(JudgmentDraft(strength: PreferenceStrength(-2)!, bothBad: false,
+                                                    rubric: ["helpfulness": .perResponse(a: 3, b: 1), "safety": .comparative(1)],
+                                                    note: nil, shownOrder: .ab, milliseconds: 0))])
+        // Shown B first: the same keys mean B better, B's helpfulness 3, A safer.
+        var ba = state(order: .ba)
+        let baEffects = press(chars("2") + [.tab] + chars("31") + chars("3") + [.enter], &ba)
+        #expect(baEffects == [.submit(JudgmentDraft(strength: PreferenceStrength(2)!, bothBad: false,
+                                                    rubric: ["helpfulness": .perResponse(a: 1, b: 3), "safety": .comparative(-1)],
+                                                    note: nil, shownOrder: .ba, milliseconds: 0))])
+    }
+
+    @Test func submitIsRefusedWithTheReason() {
+        var s = state(order: .ab)
+        #expect(press([.enter], &s) == [])
+        #expect(s.message == "Choose the overall preference first (1–7, or 0 for both bad).")
+        #expect(press(chars("4") + [.enter], &s) == [])
+        #expect(s.message == "Helpfulness is required.")
+        #expect(s.focusedRow == 1)
+        #expect(press(chars("9"), &s) == [])
+        #expect(s.message == "Helpfulness runs 0–4.")
+    }
+
+    @Test func bothBadAloneIsAJudgmentOfEqualStrength() {
+        var s = state(order: .ba)
+        let effects = press(chars("0") + [.tab] + chars("00") + [.enter], &s)
+        #expect(effects == [.submit(JudgmentDraft(strength: PreferenceStrength(0)!, bothBad: true,
+                                                  rubric: ["helpfulness": .perResponse(a: 0, b: 0)], note: nil, shownOrder: .ba, milliseconds: 0))])
+    }
+
+    @Test func backspaceClearsAndNotesAndFlagsUseTheLinePrompt() {
+        var s = state(order: .ab)
+        _ = press(chars("5") + [.backspace], &s)
+        #expect(s.preference == nil)
+        _ = press(chars("n") + chars("long answer") + [.enter], &s)
+        #expect(s.note == "long answer")
+        let flag = press(chars("f") + chars("offensive") + [.enter], &s)
+        #expect(flag == [.flag(reason: "offensive")])
+        #expect(press(chars(":goto math-001") + [.enter], &s) == [.goto("math-001")])
+        #expect(press(chars("f") + [.escape], &s) == [])
+    }
+
+    @Test func quitAsksOnlyWithAHalfMadeJudgment() {
+        var clean = state(order: .ab)
+        #expect(press(chars("q"), &clean) == [.quit])
+        var half = state(order: .ab)
+        #expect(press(chars("3q"), &half) == [])
+        #expect(half.confirmingQuit)
+        #expect(press(chars("n"), &half) == [])
+        #expect(press(chars("qy"), &half) == [.quit])
+    }
+
+    @Test func theTimerLeavesOutIdleStretches() {
+        var timer = JudgmentTimer(now: 0)
+        timer.event(now: 5)      // 5 s counted
+        timer.event(now: 300)    // 295 s idle: left out
+        timer.event(now: 301.5)  // 1.5 s counted
+        #expect(timer.milliseconds == 6500)
+    }
+}
+
+@Suite struct AnnotateViewTests {
+    @Test func stackedAt60x20() {
+        var s = state(order: .ab)
+        _ = press(chars("3"), &s)
+        let frame = AnnotateView.render(s, rows: 20, columns: 60, cache: LayoutCache())
+        #expect(frame.grid.text == """
+             pairwise · annotate · item i1               ? keys  q quit
+              Prompt
+             Why is the sky blue?
+            ▸ First response
+             Rayleigh scattering.
+
+
+
+              Second response
+             It reflects the sea.
+
+
+
+
+            ▸ Overall *    1  2  3  4  5  6  7    0 both bad   first sli
+              Helpfulness * first: _   second: _   (0–4)
+              Safety         1  2  3
+              Which response is better overall? 1 = first much better …
+             1-7 prefer · 0 both bad · Tab rubric · Enter submit · u und
+             ann │ 1/3 in queue │ 0 done today │ median –
+            """)
+    }
+
+    @Test func sideBySideFrom140Columns() {
+        let s = state(order: .ba)
+        let frame = AnnotateView.render(s, rows: 30, columns: 140, cache: LayoutCache())
+        #expect(frame.grid.text(row: 3) == "▸ First response                                                     │  Second response")
+        #expect(frame.grid.text(row: 4) == " It reflects the sea.                                                │ Rayleigh scattering.")
+        #expect(frame.grid.text(row: 25) == "  Helpfulness * first: _   second: _   (0–4)")
+        #expect(frame.grid.text(row: 26) == "  Safety         1  2  3")
+    }
+
+    @Test func tooSmallSaysSo() {
+        let frame = AnnotateView.render(state(order: .ab), rows: 19, columns: 80, cache: LayoutCache())
+        #expect(frame.grid.text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+                == ["Terminal too small: 80×19.", "Pairwise needs at least 60×20.", "Enlarge the window, or press q to quit."])
+    }
+
+    @Test func scrollingIsClampedToTheContent() {
+        var s = AnnotateState(annotator: "ann", rubric: rubric)
+        let long = (1...50).map { "line \($0)" }.joined(separator: "\n")
+        s.show(PairOnScreen(rowID: 1, item: Item(id: "x", prompt: .text("p"), responseA: Response(text: long), responseB: Response(text: "b")),
+                            shownOrder: .ab), position: 1, queueCount: 1)
+        _ = press([.character("G")], &s)
+        let frame = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache())
+        #expect(frame.scroll[.first] == 50 - frame.pageRows)
+        #expect(frame.grid.text.contains(" line 50"))
+        #expect(frame.grid.text.contains("\(50 - frame.pageRows + 1)–50 of 50"))
+    }
+}

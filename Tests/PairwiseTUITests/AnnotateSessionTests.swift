@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import PairwiseCore
+import PairwiseStore
+import PairwiseTestSupport
+import PairwiseTUI
+import Testing
+
+/// A sample project with overlap 2, and keys typed into sessions on it.
+func sampleProject(_ directory: TemporaryDirectory, overlap: Int = 2) throws -> ProjectStore {
+    let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: try RubricFile.load(path: Fixtures.sampleRubric), lead: "lead")
+    try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = ? WHERE key = 'overlap'", arguments: [String(overlap)]) }
+    _ = try store.importFiles([Fixtures.sampleItems], options: ImportOptions())
+    return store
+}
+
+/// Judges the pair on screen: overall key, then helpfulness and correctness for both.
+func judge(_ session: AnnotateSession, overall: Character = "3") {
+    for key in [Key.character(overall), .tab, .character("4"), .character("2"), .character("3"), .character("1"), .enter] {
+        session.handle(key)
+    }
+}
+
+func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] {
+    try store.pool.read { db in
+        try String.fetchAll(db, sql: """
+            SELECT i.external_id FROM current_judgments j JOIN items i ON i.id = j.item_id JOIN annotators p ON p.id = j.annotator_id
+            WHERE p.name = ? ORDER BY j.id
+            """, arguments: [annotator])
+    }
+}
+
+@Suite struct AnnotateSessionTests {
+    @Test func submitUndoAndSkipWorkOnTheDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        #expect(session.state.queueCount == 62 && session.state.position == 1)
+        let first = try #require(session.state.pair?.item.id)
+        judge(session)
+        let second = try #require(session.state.pair?.item.id)
+        #expect(second != first)
+        #expect(session.state.position == 2 && session.state.doneToday == 1)
+        #expect(try liveJudgments(store, annotator: "ann") == [first])
+
+        // Undo: the judgment is retracted by a new row and the item comes back.
+        session.handle(.character("u"))
+        #expect(session.state.pair?.item.id == first)
+        #expect(try liveJudgments(store, annotator: "ann") == [])
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 1)
+        #expect(session.state.doneToday == 0)
+
+        // Skip: it goes to the end of the queue and is recorded.
+        session.handle(.character("s"))
+        #expect(session.state.pair?.item.id == second)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT kind FROM item_events") } == "skip")
+        let reopened = try AnnotateSession(store: store, annotator: "ann")
+        #expect(reopened.state.pair?.item.id == second)
+    }
+
+    @Test func theQueueIsStablePerAnnotatorAndRespectsTheOverlap() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory, overlap: 2)
+        let ann = try AnnotateSession(store: store, annotator: "ann")
+        let again = try AnnotateSession(store: store, annotator: "ann")
+        let bo = try AnnotateSession(store: store, annotator: "bo")
+        #expect(ann.state.pair?.item.id == again.state.pair?.item.id)
+        // ann and bo judge the same item: it is then full (overlap 2) and leaves cy's queue.
+        let target = try #require(ann.state.pair?.item.id)
+        judge(ann)
+        bo.handle(.character(":"))
+        for c in "goto \(target)" { bo.handle(.character(c)) }
+        bo.handle(.enter)
+        #expect(bo.state.pair?.item.id == target)
+        judge(bo, overall: "5")
+        let cy = try AnnotateSession(store: store, annotator: "cy")
+        #expect(cy.state.queueCount == 61)
+        let status = try store.status()
+        #expect(status.itemsNeedingLabels == 61)
+    }
+
+    @Test func twoAnnotatorsWritingAtOnceLoseNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory, overlap: 3)
+        // Separate pools, as separate processes would have.
+        let path = store.path
+        await withTaskGroup(of: Void.self) { group in
+            for name in ["ann", "bo"] {
+                group.addTask {
+                    let own = try! ProjectStore.open(at: path)
+                    let session = try! AnnotateSession(store: own, annotator: name)
+                    for _ in 0..<25 { judge(session) }
+                }
+            }
+        }
+        #expect(try liveJudgments(store, annotator: "ann").count == 25)
+        #expect(try liveJudgments(store, annotator: "bo").count == 25)
+    }
+
+    @Test func theStatusLineShowsPositionTodayAndMedian() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        judge(session)
+        let grid = session.render(rows: 30, columns: 100)
+        #expect(grid.text(row: 29).hasPrefix(" ann │ 2/62 in queue │ 1 done today │ median 0 s"))
+        #expect(grid.text(row: 28) == " Saved.")
+    }
+}

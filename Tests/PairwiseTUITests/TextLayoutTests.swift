@@ -1,0 +1,50 @@
+import PairwiseTUI
+import Testing
+
+@Suite struct TerminalTextTests {
+    @Test func controlAndEscapeSequencesBecomeVisible() {
+        let glyphs = TerminalText.singleLine("a\u{1B}]0;pwned\u{07}b\u{1B}[31mc\u{9B}2Jd\u{7F}")
+        #expect(glyphs.map(\.text).joined() == "a␛]0;pwned␇b␛[31mc\u{FFFD}2Jd␡")
+        #expect(glyphs.allSatisfy { $0.width == 1 })
+        #expect(TerminalText.singleLine("x\u{202E}y").map(\.text).joined() == "x\u{FFFD}y")
+    }
+
+    @Test func tabsExpandToTheNextStop() {
+        #expect(TerminalText.singleLine("a\tbc\td").map(\.text).joined() == "a   bc  d")
+    }
+
+    @Test func wideCharactersTakeTwoCells() {
+        #expect(TerminalText.singleLine("日本").map(\.width) == [2, 2])
+        #expect(TerminalText.singleLine("😀a").map(\.width) == [2, 1])
+        #expect(TerminalText.singleLine("é").map(\.width) == [1])
+        // A combining accent stays with its letter.
+        #expect(TerminalText.singleLine("e\u{301}x").map(\.text) == ["e\u{301}", "x"])
+    }
+
+    @Test func wrapsAtWordBoundariesAndBreaksLongWords() {
+        let lines = TerminalText.wrap("the quick brown fox jumps\n\nabcdefghijkl", width: 10)
+        #expect(lines.map { $0.map(\.text).joined() } == ["the quick", "brown fox", "jumps", "", "abcdefghij", "kl"])
+    }
+
+    @Test func wideCharactersNeverStraddleTheEdge() {
+        let lines = TerminalText.wrap("日本語のテキスト", width: 5)
+        #expect(lines.map { $0.map(\.text).joined() } == ["日本", "語の", "テキ", "スト"])
+        #expect(lines.allSatisfy { $0.reduce(0) { $0 + $1.width } <= 5 })
+    }
+
+    @Test func codeBlocksAreStyledAsCode() {
+        let lines = PanelText.lines("Run:\n```sh\nls -l\n```\nDone.", width: 40)
+        #expect(lines.map(\.style) == [.normal, .code, .code, .code, .normal])
+    }
+}
+
+@Suite struct CellGridTests {
+    @Test func aWideGlyphAtTheEdgeBecomesASpace() {
+        var grid = CellGrid(rows: 1, columns: 5)
+        let next = grid.put(TerminalText.singleLine("ab日本"), row: 0, column: 0, style: .normal)
+        #expect(next == 5)
+        #expect(grid.text(row: 0) == "ab日")
+        #expect(grid[0, 3].isContinuation)
+        #expect(grid[0, 4] == Cell(text: " ", style: .normal, isContinuation: false))
+    }
+}
