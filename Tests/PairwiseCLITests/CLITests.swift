@@ -147,9 +147,17 @@ func temporaryDirectory() throws -> URL {
         #expect(run.stdout.contains("Example:\n  pairwise "))
     }
 
+    @Test func annotateOutsideATerminalSaysSo() throws {
+        let directory = try TemporaryDirectory("pairwise-cli")
+        _ = try pairwise(["init"], in: directory.url)
+        let run = try pairwise(["annotate"], in: directory.url)
+        #expect(run.status == 64)
+        #expect(run.stderr == "pairwise: error: annotate needs a terminal (standard input and output must be a TTY)\n")
+    }
+
     @Test func reservedCommandsSaySoWithStatus69() throws {
-        let run = try pairwise(["annotate"], in: Fixtures.repositoryRoot)
+        let run = try pairwise(["review"], in: Fixtures.repositoryRoot)
         #expect(run.status == 69)
-        #expect(run.stderr == "pairwise: error: `pairwise annotate` is not built yet: it arrives with the annotation TUI\n")
+        #expect(run.stderr == "pairwise: error: `pairwise review` is not built yet: it arrives with the leads' review screen\n")
     }
 }
