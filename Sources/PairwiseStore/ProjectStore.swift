@@ -98,6 +98,14 @@ public final class ProjectStore: Sendable {
         } ?? Self.defaultOverlap
     }
 
+    /// Sets the number of distinct annotators wanted per item.
+    public func setOverlap(_ overlap: Int) throws {
+        precondition(overlap >= 1)
+        try pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('overlap', ?)", arguments: [String(overlap)])
+        }
+    }
+
     /// Adds a person, or changes the role of an existing one.
     @discardableResult
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {

@@ -1,16 +1,23 @@
 /// One screen cell. A wide glyph occupies its cell and marks the next as its continuation.
 public struct Cell: Equatable, Sendable {
-    public var text: String
+    public var glyph: Glyph
     public var style: Style
     public var isContinuation: Bool
 
     public init(text: String, style: Style, isContinuation: Bool) {
-        self.text = text
+        self.init(glyph: Glyph(text: text, width: 1), style: style, isContinuation: isContinuation)
+    }
+
+    init(glyph: Glyph, style: Style, isContinuation: Bool) {
+        self.glyph = glyph
         self.style = style
         self.isContinuation = isContinuation
     }
 
-    public static let blank = Cell(text: " ", style: .normal, isContinuation: false)
+    /// The cell's text ("" for the right half of a wide glyph).
+    public var text: String { isContinuation ? "" : glyph.text }
+
+    public static let blank = Cell(glyph: .space, style: .normal, isContinuation: false)
 }
 
 /// A screen's worth of cells: what screens render into, what the curses terminal draws,
@@ -31,18 +38,18 @@ public struct CellGrid: Equatable, Sendable {
     /// Writes glyphs from (row, column), clipped at `limit` (default: the right edge). A wide
     /// glyph that would straddle the limit is replaced by a space. Returns the next column.
     @discardableResult
-    public mutating func put(_ glyphs: [Glyph], row: Int, column: Int, style: Style, limit: Int? = nil) -> Int {
+    public mutating func put(_ glyphs: some Collection<Glyph>, row: Int, column: Int, style: Style, limit: Int? = nil) -> Int {
         guard row >= 0 && row < rows else { return column }
         let end = min(limit ?? columns, columns)
         var x = column
         for glyph in glyphs {
             if x + glyph.width > end {
-                if x < end && glyph.width == 2 { cells[row * columns + x] = Cell(text: " ", style: style, isContinuation: false); x += 1 }
+                if x < end && glyph.width == 2 { cells[row * columns + x] = Cell(glyph: .space, style: style, isContinuation: false); x += 1 }
                 break
             }
             guard x >= 0 else { x += glyph.width; continue }
-            cells[row * columns + x] = Cell(text: glyph.text, style: style, isContinuation: false)
-            if glyph.width == 2 { cells[row * columns + x + 1] = Cell(text: "", style: style, isContinuation: true) }
+            cells[row * columns + x] = Cell(glyph: glyph, style: style, isContinuation: false)
+            if glyph.width == 2 { cells[row * columns + x + 1] = Cell(glyph: .space, style: style, isContinuation: true) }
             x += glyph.width
         }
         return x

@@ -82,7 +82,7 @@ public final class CursesTerminal: Terminal {
                     let next = grid[row, x]
                     if next.isContinuation { runHasWide = true; x += 1; continue }
                     if next.style != style { break }
-                    for scalar in next.text.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
+                    for scalar in next.glyph.unicodeScalars { buffer.append(wchar_t(bitPattern: scalar.value)) }
                     x += 1
                     // Re-anchor after wide glyphs so a width disagreement cannot shift the line.
                     if runHasWide { break }

@@ -2,7 +2,7 @@ import PairwiseCore
 
 /// A wrapped line of a panel with its style.
 public struct StyledLine: Equatable, Sendable {
-    public var glyphs: [Glyph]
+    public var glyphs: ArraySlice<Glyph>
     public var style: Style
 }
 
@@ -12,13 +12,23 @@ public enum PanelText {
     public static func lines(_ text: String, width: Int) -> [StyledLine] {
         var out: [StyledLine] = []
         var inCode = false
-        for logical in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let isFence = logical.drop(while: { $0 == " " }).hasPrefix("```")
+        var wrapped: [ArraySlice<Glyph>] = []
+        TerminalText.forEachLine(of: text) { logical in
+            let isFence = isCodeFence(logical)
             let style: Style = (inCode || isFence) ? .code : .normal
             if isFence { inCode.toggle() }
-            for line in TerminalText.wrap(String(logical), width: width) { out.append(StyledLine(glyphs: line, style: style)) }
+            wrapped.removeAll(keepingCapacity: true)
+            TerminalText.wrapLine(utf8: logical, width: width, into: &wrapped)
+            for line in wrapped { out.append(StyledLine(glyphs: line, style: style)) }
         }
         return out
+    }
+
+    /// A line that opens or closes a Markdown code block: "```" after optional spaces.
+    static func isCodeFence(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        while i < line.count && line[i] == 0x20 { i += 1 }
+        return line.count - i >= 3 && line[i] == 0x60 && line[i + 1] == 0x60 && line[i + 2] == 0x60
     }
 
     public static func lines(_ prompt: Prompt, width: Int) -> [StyledLine] {
@@ -29,7 +39,7 @@ public enum PanelText {
             for (n, turn) in turns.enumerated() {
                 if n > 0 { out.append(StyledLine(glyphs: [], style: .normal)) }
                 let role = turn.role.prefix(1).uppercased() + turn.role.dropFirst()
-                out.append(StyledLine(glyphs: TerminalText.singleLine(role + ":"), style: .heading))
+                out.append(StyledLine(glyphs: TerminalText.singleLine(role + ":")[...], style: .heading))
                 out += lines(turn.content, width: width)
             }
             return out

@@ -1,10 +1,60 @@
 import CNcursesw
+import Synchronization
 
 /// One grapheme as it will occupy the screen: its text (already made safe) and its width
-/// in cells (1 or 2).
+/// in cells (1 or 2). Plain data, so glyph arrays copy without reference counting: a single
+/// scalar is stored inline, and a multi-scalar cluster (combining marks, ZWJ emoji) is
+/// interned once and referred to by number.
 public struct Glyph: Equatable, Sendable {
-    public var text: String
-    public var width: Int
+    let scalar: Unicode.Scalar
+    /// 0 for a single scalar, else 1 + the cluster's index in `ClusterTable`.
+    let cluster: UInt32
+    public let width: Int
+
+    public init(text: String, width: Int) {
+        var scalars = text.unicodeScalars.makeIterator()
+        let first = scalars.next() ?? " "
+        scalar = first
+        cluster = scalars.next() == nil ? 0 : ClusterTable.intern(text)
+        self.width = width
+    }
+
+    init(scalar: Unicode.Scalar, width: Int) {
+        self.scalar = scalar
+        cluster = 0
+        self.width = width
+    }
+
+    public var text: String { cluster == 0 ? String(Character(scalar)) : ClusterTable.text(cluster) }
+
+    /// The scalars to hand to the terminal.
+    public var unicodeScalars: [Unicode.Scalar] { cluster == 0 ? [scalar] : Array(ClusterTable.text(cluster).unicodeScalars) }
+
+    var isSpace: Bool { scalar == " " && cluster == 0 }
+
+    static let space = Glyph(scalar: " ", width: 1)
+}
+
+/// Multi-scalar graphemes seen so far, each stored once for the life of the process.
+enum ClusterTable {
+    private struct Table {
+        var texts: [String] = []
+        var numbers: [String: UInt32] = [:]
+    }
+
+    private static let table = Mutex(Table())
+
+    static func intern(_ text: String) -> UInt32 {
+        table.withLock { table in
+            if let number = table.numbers[text] { return number }
+            table.texts.append(text)
+            let number = UInt32(table.texts.count)
+            table.numbers[text] = number
+            return number
+        }
+    }
+
+    static func text(_ number: UInt32) -> String { table.withLock { $0.texts[Int(number) - 1] } }
 }
 
 /// Makes text from data safe and measurable for the terminal. Nothing from data reaches the
@@ -51,49 +101,73 @@ public enum TerminalText {
         return result
     }
 
+    /// One-character strings for ASCII, so the common case builds no new strings.
+    static let asciiGlyphs: [Glyph] = (0..<128).map { byte in
+        let scalar = Unicode.Scalar(UInt8(byte))
+        return Glyph(text: String(replacement(for: scalar) ?? Character(scalar)), width: 1)
+    }
+
     /// Splits one line of text (no newlines) into safe glyphs; tabs expand to the next stop.
     public static func glyphs(_ line: Substring) -> [Glyph] {
+        var copy = String(line)
+        return copy.withUTF8 { glyphs(utf8: $0) }
+    }
+
+    /// The same over UTF-8 bytes. ASCII is handled byte by byte; grapheme segmentation runs
+    /// only on non-ASCII stretches (with the ASCII character before them, which a combining
+    /// mark may attach to).
+    static func glyphs(utf8: UnsafeBufferPointer<UInt8>) -> [Glyph] {
         var out: [Glyph] = []
-        out.reserveCapacity(line.utf8.count)
+        out.reserveCapacity(utf8.count)
         var column = 0
-        for character in line {
-            if character.isASCII, let ascii = character.asciiValue, ascii >= 0x20, ascii < 0x7F {
-                out.append(Glyph(text: String(character), width: 1))
-                column += 1
+        var i = 0
+        let count = utf8.count
+        while i < count {
+            let byte = utf8[i]
+            if byte < 0x80 && (i + 1 == count || utf8[i + 1] < 0x80) {
+                if byte == 0x09 {
+                    let spaces = tabWidth - column % tabWidth
+                    for _ in 0..<spaces { out.append(Glyph.space) }
+                    column += spaces
+                } else {
+                    out.append(asciiGlyphs[Int(byte)])
+                    column += 1
+                }
+                i += 1
                 continue
             }
+            // A non-ASCII stretch: up to the next ASCII byte that is followed by ASCII.
+            var end = i + 1
+            while end < count && !(utf8[end] < 0x80 && (end + 1 == count || utf8[end + 1] < 0x80)) { end += 1 }
+            let stretch = String(decoding: UnsafeBufferPointer(rebasing: utf8[i..<end]), as: UTF8.self)
+            appendGraphemes(Substring(stretch), to: &out, column: &column)
+            i = end
+        }
+        return out
+    }
+
+    private static func appendGraphemes(_ text: Substring, to out: inout [Glyph], column: inout Int) {
+        for character in text {
             if character == "\t" {
                 let spaces = tabWidth - column % tabWidth
-                for _ in 0..<spaces { out.append(Glyph(text: " ", width: 1)) }
+                for _ in 0..<spaces { out.append(asciiGlyphs[0x20]) }
                 column += spaces
                 continue
             }
             // Replace unsafe scalars inside the grapheme; keep the rest (combining marks, ZWJ).
-            var safe = ""
-            var replaced = false
-            for scalar in character.unicodeScalars {
-                if let stand = replacement(for: scalar) {
-                    if !safe.isEmpty { out.append(Glyph(text: safe, width: width(of: Character(safe)))); column += out.last!.width }
-                    out.append(Glyph(text: String(stand), width: 1))
-                    column += 1
-                    safe = ""
-                    replaced = true
-                } else {
-                    safe.unicodeScalars.append(scalar)
-                }
+            guard character.unicodeScalars.contains(where: { replacement(for: $0) != nil }) else {
+                let w = width(of: character)
+                out.append(Glyph(text: String(character), width: w))
+                column += w
+                continue
             }
-            if !safe.isEmpty {
-                if replaced {
-                    // Whatever followed a control is shown on its own.
-                    for piece in safe { out.append(Glyph(text: String(piece), width: width(of: piece))); column += out.last!.width }
-                } else {
-                    let w = width(of: character)
-                    out.append(Glyph(text: safe, width: w))
-                    column += w
-                }
+            for scalar in character.unicodeScalars {
+                let piece = replacement(for: scalar) ?? Character(scalar)
+                let w = replacement(for: scalar) == nil ? width(of: piece) : 1
+                out.append(Glyph(text: String(piece), width: w))
+                column += w
             }
         }
-        return out
     }
 
     /// One line of a string, made safe, for places that show a single line (titles, notes).
@@ -103,36 +177,55 @@ public enum TerminalText {
 
     /// Wraps text to `width` cells at word boundaries; words longer than a line are broken.
     /// Newlines (LF, CRLF) end lines; other controls are shown as visible replacements.
-    public static func wrap(_ text: String, width: Int) -> [[Glyph]] {
-        precondition(width > 0)
-        var lines: [[Glyph]] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
-            let glyphs = glyphs(line)
-            if glyphs.isEmpty { lines.append([]); continue }
+    public static func wrap(_ text: String, width: Int) -> [ArraySlice<Glyph>] {
+        var lines: [ArraySlice<Glyph>] = []
+        forEachLine(of: text) { wrapLine(utf8: $0, width: width, into: &lines) }
+        return lines
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each line (split at LF, a trailing CR dropped).
+    public static func forEachLine(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { bytes in
             var start = 0
-            while start < glyphs.count {
-                // Take as many glyphs as fit.
-                var used = 0, end = start
-                while end < glyphs.count && used + glyphs[end].width <= width { used += glyphs[end].width; end += 1 }
-                if end == glyphs.count {
-                    lines.append(Array(glyphs[start..<end]))
-                    break
-                }
-                // Break after the last space that fits, if any.
-                var breakAt = end
-                var i = end
-                while i > start { if glyphs[i - 1].text == " " { breakAt = i; break }; i -= 1 }
-                if breakAt == start { breakAt = max(end, start + 1) }
-                var piece = Array(glyphs[start..<breakAt])
-                while piece.last?.text == " " { piece.removeLast() }
-                lines.append(piece)
-                start = breakAt
-                // Spaces at the break are not carried to the next line.
-                while start < glyphs.count && glyphs[start].text == " " { start += 1 }
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                var lineEnd = end
+                if lineEnd > start && bytes[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                body(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
+                if end >= bytes.count { return }
+                start = end + 1
             }
         }
-        return lines
+    }
+
+    /// Wraps one line (no LF). The lines are slices of one glyph array: no glyph is copied.
+    static func wrapLine(utf8 line: UnsafeBufferPointer<UInt8>, width: Int, into lines: inout [ArraySlice<Glyph>]) {
+        precondition(width > 0)
+        let glyphs = glyphs(utf8: line)
+        if glyphs.isEmpty { lines.append([]); return }
+        var start = 0
+        while start < glyphs.count {
+            // Take as many glyphs as fit.
+            var used = 0, end = start
+            while end < glyphs.count && used + glyphs[end].width <= width { used += glyphs[end].width; end += 1 }
+            if end == glyphs.count {
+                lines.append(glyphs[start..<end])
+                return
+            }
+            // Break after the last space that fits, if any.
+            var breakAt = end
+            var i = end
+            while i > start { if glyphs[i - 1].isSpace { breakAt = i; break }; i -= 1 }
+            if breakAt == start { breakAt = max(end, start + 1) }
+            var pieceEnd = breakAt
+            while pieceEnd > start && glyphs[pieceEnd - 1].isSpace { pieceEnd -= 1 }
+            lines.append(glyphs[start..<pieceEnd])
+            start = breakAt
+            // Spaces at the break are not carried to the next line.
+            while start < glyphs.count && glyphs[start].isSpace { start += 1 }
+        }
     }
 }
 

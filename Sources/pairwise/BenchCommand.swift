@@ -9,14 +9,16 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure import and export throughput on a real file.",
         discussion: """
-            Imports FILE into a fresh temporary project (labels included, as annotator
+            import: imports FILE into a fresh temporary project (labels included, as annotator
             'bench'), then exports it in every format, REPEAT times, and prints the median and
-            best throughput. Build in release for figures worth quoting.
+            best throughput. tui: times rendering a screen and submit-to-next on a large
+            project. Build in release for figures worth quoting.
 
             Example:
               swift run -c release pairwise bench import ../shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz
+              swift run -c release pairwise bench tui
             """,
-        subcommands: [ImportBench.self]
+        subcommands: [ImportBench.self, TUIBench.self]
     )
 
     struct ImportBench: ParsableCommand {

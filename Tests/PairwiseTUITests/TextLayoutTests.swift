@@ -1,4 +1,6 @@
 import PairwiseTUI
+import PairwiseTestSupport
+import Foundation
 import Testing
 
 @Suite struct TerminalTextTests {
@@ -46,5 +48,16 @@ import Testing
         #expect(grid.text(row: 0) == "ab日")
         #expect(grid[0, 3].isContinuation)
         #expect(grid[0, 4] == Cell(text: " ", style: .normal, isContinuation: false))
+    }
+}
+
+@Suite struct EmbeddedSampleDataTests {
+    /// `pairwise demo` uses the copy built into the binary; run scripts/embed-sample-data.sh
+    /// after changing sample-data/.
+    @Test func theEmbeddedCopyMatchesSampleData() throws {
+        let items = try String(contentsOfFile: Fixtures.sampleItems, encoding: .utf8)
+        let rubric = try String(contentsOfFile: Fixtures.sampleRubric, encoding: .utf8)
+        #expect(EmbeddedSampleData.items + "\n" == items)
+        #expect(EmbeddedSampleData.rubric + "\n" == rubric)
     }
 }

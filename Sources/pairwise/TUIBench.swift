@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseStore
+import PairwiseTUI
+
+/// Times the annotate screen's hot paths, printing median and p99.
+struct TUIBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tui",
+        abstract: "Render time of one screen, and submit-to-next on a large project.",
+        discussion: """
+            Render: a pair with two 20 KB responses at 200×60, with wrapping (cold) and from
+            the layout cache (warm). Submit-to-next: on a project with ITEMS items and
+            JUDGMENTS judgments, from the Enter key of a complete judgment to the next pair
+            drawn into a 200×60 grid (the commit included).
+
+            Example:
+              pairwise bench tui --items 100000 --judgments 300000
+            """
+    )
+
+    @Option(help: "Items in the submit-to-next project.") var items = 100_000
+    @Option(help: "Judgments in the submit-to-next project.") var judgments = 300_000
+    @Option(help: "Submits to time.") var submits = 500
+
+    func run() throws {
+        try reportingFailures {
+            let rubric = try RubricFile.parse(EmbeddedSampleData.rubric, file: "sample rubric")
+            try renderBench(rubric: rubric)
+            try submitBench(rubric: rubric)
+        }
+    }
+
+    func renderBench(rubric: Rubric) throws {
+        let paragraph = "A reward model scores each response; the pair's margin is the difference. 日本語も少し。 Emoji 😀 too. "
+        let code = "```swift\nlet margin = rewardA - rewardB\nprint(margin)\n```\n"
+        func response(_ seed: Int) -> String {
+            var text = ""
+            var n = seed
+            while text.utf8.count < 20_000 {
+                text += n % 5 == 0 ? code : paragraph + String(repeating: "word\(n % 13) ", count: n % 9) + "\n\n"
+                n += 1
+            }
+            return text
+        }
+        let item = Item(id: "bench", prompt: .text("Compare these two long answers."), responseA: Response(text: response(1)),
+                        responseB: Response(text: response(2)))
+        var state = AnnotateState(annotator: "bench", rubric: rubric)
+        state.show(PairOnScreen(rowID: 1, item: item, shownOrder: .ab), position: 1, queueCount: 1)
+        var cold: [Double] = [], warm: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<200 {
+            let start = clock.now
+            _ = AnnotateView.render(state, rows: 60, columns: 200, cache: LayoutCache())
+            cold.append((clock.now - start).seconds * 1000)
+        }
+        let cache = LayoutCache()
+        _ = AnnotateView.render(state, rows: 60, columns: 200, cache: cache)
+        for n in 0..<2000 {
+            state.scroll[.first] = n % 50
+            let start = clock.now
+            _ = AnnotateView.render(state, rows: 60, columns: 200, cache: cache)
+            warm.append((clock.now - start).seconds * 1000)
+        }
+        print("render  200×60, two responses of \(item.responseA.text.utf8.count / 1000) KB")
+        print("        cold (wrapping both):  median \(ms(cold.median)) ms  p99 \(ms(cold.percentile(99))) ms  (\(cold.count) runs)")
+        print("        warm (layout cached):  median \(ms(warm.median)) ms  p99 \(ms(warm.percentile(99))) ms  (\(warm.count) runs)")
+    }
+
+    func submitBench(rubric: Rubric) throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path, rubric: rubric, lead: nil)
+        let annotators = max(3, (judgments + items - 1) / items)
+        let clock = ContinuousClock()
+        let fillStart = clock.now
+        try store.addSyntheticData(items: items, judgments: judgments, annotators: annotators)
+        let fillSeconds = (clock.now - fillStart).seconds
+        // Leave room in every item for the benchmark's annotator.
+        try store.setOverlap(annotators + 1)
+        let openStart = clock.now
+        let session = try AnnotateSession(store: store, annotator: "bench")
+        let openSeconds = (clock.now - openStart).seconds
+        _ = session.render(rows: 60, columns: 200)
+        let judgmentKeys: [Key] = [.character("3"), .tab, .character("4"), .character("2"), .character("3"), .character("1")]
+        var times: [Double] = []
+        for _ in 0..<submits {
+            for key in judgmentKeys { session.handle(key) }
+            let start = clock.now
+            session.handle(.enter)
+            _ = session.render(rows: 60, columns: 200)
+            times.append((clock.now - start).seconds * 1000)
+        }
+        print("submit  \(items) items, \(judgments) judgments (\(annotators) synthetic annotators; filled in \(ms(fillSeconds * 1000)) ms, session opened in \(ms(openSeconds * 1000)) ms)")
+        print("        Enter to next pair drawn (commit included):  median \(ms(times.median)) ms  p99 \(ms(times.percentile(99))) ms  (\(times.count) submits)")
+    }
+
+    func ms(_ value: Double) -> String { String(format: value >= 100 ? "%.0f" : "%.3f", value) }
+}
+
+extension Array where Element == Double {
+    /// The nearest-rank percentile.
+    func percentile(_ p: Double) -> Double {
+        let sorted = self.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
+    }
+}
