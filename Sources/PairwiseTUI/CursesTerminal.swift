@@ -100,7 +100,10 @@ public final class CursesTerminal: Terminal {
         timeout(Int32(timeoutMilliseconds ?? -1))
         var character: wint_t = 0
         let result = get_wch(&character)
-        if result == ERR { return nil }
+        if result == ERR {
+            // A blocking read that fails means the terminal is gone (hang-up): end the session.
+            return timeoutMilliseconds == nil && isatty(0) == 0 ? .interrupt : nil
+        }
         if result == KEY_CODE_YES {
             switch Int32(character) {
             case KEY_UP: return .up

@@ -109,6 +109,30 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         try tmux.send("q")
     }
 
+    @Test func colourUnlessNoColorIsSet() throws {
+        let directory = try sampleProjectDirectory()
+        let coloured = try Tmux(command: "cd '\(directory.url.path)' && exec env -u NO_COLOR TERM=xterm-256color '\(binary.path)' annotate --as eve")
+        try coloured.waitFor("1/62 in queue")
+        let withColour = try coloured.run(["capture-pane", "-p", "-e", "-t", coloured.session])
+        #expect(withColour.contains("\u{1B}[36m") || withColour.contains("\u{1B}[46m"))
+        let plain = try Tmux(command: "cd '\(directory.url.path)' && exec env TERM=xterm-256color NO_COLOR=1 '\(binary.path)' annotate --as eve")
+        try plain.waitFor("1/62 in queue")
+        let monochrome = try plain.run(["capture-pane", "-p", "-e", "-t", plain.session])
+        // Attributes (bold, reverse) but no colour: no SGR 30–49 codes.
+        #expect(monochrome.range(of: #"\u{1B}\[([0-9;]*;)?(3|4)[0-9]m"#, options: .regularExpression) == nil)
+        #expect(monochrome.contains("\u{1B}[7m") || monochrome.contains("\u{1B}[1m"))
+        try coloured.send("q")
+        try plain.send("q")
+    }
+
+    @Test func actingAsALeadNeedsToBeALead() throws {
+        let directory = try sampleProjectDirectory()
+        _ = try pairwise(["annotators", "add", "boss", "--role", "lead"], in: directory.url)
+        let run = try pairwise(["annotate", "--as", "boss"], in: directory.url, environment: ["USER": "mallory"])
+        #expect(run.status == 77)
+        #expect(run.stderr == "pairwise: error: --as boss: boss is a lead, and mallory is not\n")
+    }
+
     @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")

@@ -97,6 +97,27 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(try liveJudgments(store, annotator: "bo").count == 25)
     }
 
+    @Test func aQuickSubmitOnALongPairGetsAGentleWarning() throws {
+        let directory = try TemporaryDirectory()
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+        let long = String(repeating: "A long and careful answer. ", count: 80)
+        try """
+            {"id": "long", "prompt": "p", "response_a": "\(long)", "response_b": "\(long)!"}
+            {"id": "short", "prompt": "q", "response_a": "yes", "response_b": "no"}
+            """.write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
+        _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        session.handle(.character(":"))
+        for c in "goto long" { session.handle(.character(c)) }
+        session.handle(.enter)
+        session.handle(.character("4"))
+        session.handle(.enter)
+        #expect(session.state.message?.hasPrefix("Saved. That was quick (0.0 s) for a long pair") == true)
+        session.handle(.character("4"))
+        session.handle(.enter)
+        #expect(session.state.message == "Saved.")
+    }
+
     @Test func theStatusLineShowsPositionTodayAndMedian() throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory)
