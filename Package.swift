@@ -22,6 +22,8 @@ let package = Package(
             name: "PairwiseCore",
             dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
         ),
+        // Agreement, reliability and ranking statistics: pure math over arrays.
+        .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
         // Schema migrations, queries, import transactions, export queries.
         .target(
             name: "PairwiseStore",
@@ -33,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore", "PairwiseTUI",
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +46,7 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",
             dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
