@@ -46,7 +46,7 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseTestSupport"]),
+        .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",
             dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

@@ -146,8 +146,9 @@ public enum Agreement {
     public static func gwetAC(_ table: RatingTable, weights kind: Weights = .identity) -> Double? {
         let q = table.categoryCount
         guard q >= 2 else {
-            // One category only: everyone agrees and chance cannot explain less.
-            return observed(table, weights: [[1]]) == nil ? nil : 1
+            // One category only: AC1 is 1 (all agree); AC2's chance term divides by q(q−1)
+            // and is undefined, as in irrCAC.
+            return kind == .identity && observed(table, weights: [[1]]) != nil ? 1 : nil
         }
         let w = kind.matrix(table.categoryValues)
         guard let (pa, pi) = observed(table, weights: w) else { return nil }
