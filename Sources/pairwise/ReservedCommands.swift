@@ -24,12 +24,6 @@ struct StatsCommand: ReservedCommand {
     static let arrivesWith = "the statistics engine"
 }
 
-struct AgreementCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "agreement", abstract: "Agreement statistics on a ratings CSV (coming).",
-                                                    discussion: "Example:\n  pairwise agreement ratings.csv --level ordinal")
-    static let arrivesWith = "the statistics engine"
-}
-
 struct LeaderboardCommand: ReservedCommand {
     static let configuration = CommandConfiguration(commandName: "leaderboard", abstract: "Rank models with Bradley–Terry (coming).",
                                                     discussion: "Example:\n  pairwise leaderboard battles.csv")

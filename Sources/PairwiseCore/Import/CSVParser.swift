@@ -1,19 +1,19 @@
 /// RFC 4180 CSV over UTF-8 bytes: comma-separated, fields optionally in double quotes
 /// (`""` inside quotes is a quote), records ending in LF or CRLF; quoted fields may span lines.
-struct CSVParser {
+public struct CSVParser {
     private let bytes: [UInt8]
     private(set) var offset = 0
     /// The 1-based line where the next record starts.
-    private(set) var line = 1
+    public private(set) var line = 1
 
-    init(bytes: [UInt8]) {
+    public init(bytes: [UInt8]) {
         self.bytes = bytes
         // Skip a UTF-8 byte order mark.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
     }
 
     /// The next record's fields and the line it starts on, or nil at the end.
-    mutating func next() throws(FieldError) -> (fields: [[UInt8]], line: Int)? {
+    public mutating func next() throws(FieldError) -> (fields: [[UInt8]], line: Int)? {
         // Skip empty lines between records.
         while offset < bytes.count && (bytes[offset] == 0x0A || bytes[offset] == 0x0D) {
             if bytes[offset] == 0x0A { line += 1 }
