@@ -20,28 +20,9 @@ public struct RatingTable: Sendable {
     /// Builds a table from (unit, annotator, value) triples. A repeated (unit, annotator)
     /// keeps its last value.
     public init(ratings: [(unit: String, annotator: String, value: String)]) {
-        var unitIndex: [String: Int] = [:], annotatorIndex: [String: Int] = [:]
-        var units: [String] = [], annotators: [String] = []
-        var labels = Set<String>()
-        for r in ratings {
-            if unitIndex[r.unit] == nil { unitIndex[r.unit] = units.count; units.append(r.unit) }
-            if annotatorIndex[r.annotator] == nil { annotatorIndex[r.annotator] = annotators.count; annotators.append(r.annotator) }
-            labels.insert(r.value)
-        }
-        let numeric = labels.allSatisfy { Double($0) != nil }
-        let sorted = numeric ? labels.sorted { Double($0)! < Double($1)! } : labels.sorted()
-        // Numerically equal labels ("1" and "1.0") are one category.
-        var categoryOf: [String: Int] = [:]
-        var categoryLabels: [String] = [], values: [Double] = []
-        for label in sorted {
-            if numeric, let last = values.last, last == Double(label)! { categoryOf[label] = values.count - 1; continue }
-            categoryOf[label] = categoryLabels.count
-            categoryLabels.append(label)
-            values.append(numeric ? Double(label)! : Double(categoryLabels.count))
-        }
-        var cells = Array(repeating: Array<Int?>(repeating: nil, count: annotators.count), count: units.count)
-        for r in ratings { cells[unitIndex[r.unit]!][annotatorIndex[r.annotator]!] = categoryOf[r.value] }
-        self.init(units: units, annotators: annotators, categoryLabels: categoryLabels, categoryValues: values, cells: cells)
+        var builder = RatingTableBuilder()
+        for r in ratings { builder.add(unit: r.unit, annotator: r.annotator, value: r.value) }
+        self = builder.build()
     }
 
     public init(units: [String], annotators: [String], categoryLabels: [String], categoryValues: [Double], cells: [[Int?]]) {
@@ -77,4 +58,53 @@ public struct RatingTable: Sendable {
     }
 
     public var ratingCount: Int { cells.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == nil ? 0 : 1) } } }
+}
+
+/// Collects ratings one at a time and builds the table, indexing units, annotators and
+/// values as they arrive.
+public struct RatingTableBuilder {
+    private var unitIndex: [String: Int32] = [:], units: [String] = []
+    private var annotatorIndex: [String: Int32] = [:], annotators: [String] = []
+    private var valueIndex: [String: Int32] = [:], values: [String] = []
+    private var ratings: [(unit: Int32, annotator: Int32, value: Int32)] = []
+    private var lastAnnotator: (name: String, index: Int32)?
+
+    public init() {}
+
+    public mutating func add(unit: String, annotator: String, value: String) {
+        let u = Self.index(unit, in: &unitIndex, list: &units)
+        let a: Int32
+        if let last = lastAnnotator, last.name == annotator { a = last.index } else {
+            a = Self.index(annotator, in: &annotatorIndex, list: &annotators)
+            lastAnnotator = (annotator, a)
+        }
+        ratings.append((u, a, Self.index(value, in: &valueIndex, list: &values)))
+    }
+
+    private static func index(_ key: String, in map: inout [String: Int32], list: inout [String]) -> Int32 {
+        if let i = map[key] { return i }
+        let i = Int32(list.count)
+        map[key] = i
+        list.append(key)
+        return i
+    }
+
+    /// Categories are the distinct values sorted (numerically when all are numbers;
+    /// numerically equal labels such as "1" and "1.0" are one category).
+    public func build() -> RatingTable {
+        let numbers = values.map { Double($0) }
+        let numeric = numbers.allSatisfy { $0 != nil }
+        let order = values.indices.sorted { numeric ? numbers[$0]! < numbers[$1]! : values[$0] < values[$1] }
+        var categoryOfValue = Array(repeating: 0, count: values.count)
+        var labels: [String] = [], categoryValues: [Double] = []
+        for v in order {
+            if numeric, let last = categoryValues.last, last == numbers[v]! { categoryOfValue[v] = labels.count - 1; continue }
+            categoryOfValue[v] = labels.count
+            labels.append(values[v])
+            categoryValues.append(numeric ? numbers[v]! : Double(labels.count))
+        }
+        var cells = Array(repeating: Array<Int?>(repeating: nil, count: annotators.count), count: units.count)
+        for r in ratings { cells[Int(r.unit)][Int(r.annotator)] = categoryOfValue[Int(r.value)] }
+        return RatingTable(units: units, annotators: annotators, categoryLabels: labels, categoryValues: categoryValues, cells: cells)
+    }
 }

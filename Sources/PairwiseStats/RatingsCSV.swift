@@ -8,6 +8,73 @@ public enum RatingsCSV {
     }
 
     public static func parse(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
+        // Most ratings files have no quotes: split bytes directly once the whole file is
+        // known to be UTF-8. Anything else takes the general path, which names bad lines.
+        if !bytes.contains(0x22), String(validating: bytes, as: UTF8.self) != nil {
+            return try parseUnquoted(bytes, file: file, level: level)
+        }
+        return try parseGeneral(bytes, file: file, level: level)
+    }
+
+    static let header = Array("item,annotator,value".utf8)
+
+    static func parseUnquoted(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
+        var builder = RatingTableBuilder()
+        var line = 0
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var sawHeader = false
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            line += 1
+            var stop = end
+            if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+            defer { start = end + 1 }
+            if stop == start { continue }
+            var fields: [String] = []
+            var fieldStart = start
+            for i in start...stop where i == stop || bytes[i] == 0x2C {
+                fields.append(String(decoding: bytes[fieldStart..<i], as: UTF8.self).trimmingCharacters(in: " "))
+                fieldStart = i + 1
+            }
+            if !sawHeader {
+                guard fields == ["item", "annotator", "value"] else {
+                    throw ImportError(file: file, line: line, field: "header", message: "expected item,annotator,value, got \(fields.joined(separator: ","))")
+                }
+                sawHeader = true
+                continue
+            }
+            try add(fields, line: line, file: file, level: level, to: &builder)
+        }
+        guard sawHeader else {
+            throw ImportError(file: file, line: 1, field: "header", message: "the file is empty (expected the header item,annotator,value)")
+        }
+        return builder.build()
+    }
+
+    /// Checks one record and adds it; an empty value is a missing rating.
+    static func add(_ texts: [String], line: Int, file: String, level: MeasurementLevel,
+                    to builder: inout RatingTableBuilder) throws(ImportError) {
+        guard texts.count == 3 else {
+            throw ImportError(file: file, line: line, field: "record", message: "expected 3 fields, got \(texts.count)")
+        }
+        if texts[2].isEmpty { return }
+        for (n, name) in ["item", "annotator"].enumerated() where texts[n].isEmpty {
+            throw ImportError(file: file, line: line, field: name, message: "empty")
+        }
+        if level != .nominal {
+            guard let number = Double(texts[2]), number.isFinite else {
+                throw ImportError(file: file, line: line, field: "value",
+                                  message: "'\(texts[2])' is not a number (needed at the \(level.rawValue) level)")
+            }
+            if level == .ratio && number < 0 {
+                throw ImportError(file: file, line: line, field: "value", message: "\(texts[2]) is negative (the ratio level needs values ≥ 0)")
+            }
+        }
+        builder.add(unit: texts[0], annotator: texts[1], value: texts[2])
+    }
+
+    static func parseGeneral(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
         var parser = CSVParser(bytes: bytes)
         func next() throws(ImportError) -> (fields: [[UInt8]], line: Int)? {
             do { return try parser.next() } catch { throw ImportError(file: file, line: parser.line, field: error.field, message: error.message) }
@@ -20,34 +87,18 @@ public enum RatingsCSV {
             throw ImportError(file: file, line: header.line, field: "header",
                               message: "expected item,annotator,value, got \(names.joined(separator: ","))")
         }
-        var ratings: [(unit: String, annotator: String, value: String)] = []
+        var builder = RatingTableBuilder()
         while let row = try next() {
-            guard row.fields.count == 3 else {
-                throw ImportError(file: file, line: row.line, field: "record", message: "expected 3 fields, got \(row.fields.count)")
-            }
             var texts: [String] = []
-            for (name, raw) in zip(["item", "annotator", "value"], row.fields) {
+            for (n, raw) in row.fields.enumerated() {
                 guard let text = String(validating: raw, as: UTF8.self) else {
-                    throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
+                    throw ImportError(file: file, line: row.line, field: n < 3 ? ["item", "annotator", "value"][n] : "record", message: "invalid UTF-8")
                 }
                 texts.append(text.trimmingCharacters(in: " "))
             }
-            if texts[2].isEmpty { continue }  // a missing rating
-            for (n, name) in ["item", "annotator"].enumerated() where texts[n].isEmpty {
-                throw ImportError(file: file, line: row.line, field: name, message: "empty")
-            }
-            if level != .nominal {
-                guard let number = Double(texts[2]), number.isFinite else {
-                    throw ImportError(file: file, line: row.line, field: "value",
-                                      message: "'\(texts[2])' is not a number (needed at the \(level.rawValue) level)")
-                }
-                if level == .ratio && number < 0 {
-                    throw ImportError(file: file, line: row.line, field: "value", message: "\(texts[2]) is negative (the ratio level needs values ≥ 0)")
-                }
-            }
-            ratings.append((unit: texts[0], annotator: texts[1], value: texts[2]))
+            try add(texts, line: row.line, file: file, level: level, to: &builder)
         }
-        return RatingTable(ratings: ratings)
+        return builder.build()
     }
 }
 

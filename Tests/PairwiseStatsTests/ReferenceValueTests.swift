@@ -120,3 +120,31 @@ func close(_ value: Double?, _ expected: Double, _ tolerance: Double = 1e-9) -> 
         #expect(Bootstrap.quantile([1, 2, 3, 4, 5], 0.975) == 4.9)
     }
 }
+
+@Suite struct RatingsCSVTests {
+    @Test func quotedAndUnquotedFilesReadTheSame() throws {
+        let plain = "item,annotator,value\nu1,a,1\nu1,b,2\nu2,a,2\nu2,b,2\nu3,a,\n"
+        let quoted = "item,annotator,value\n\"u1\",a,1\nu1,\"b\",2\nu2,a,\"2\"\nu2,b,2\nu3,a,\n"
+        let x = try RatingsCSV.parse(Array(plain.utf8), file: "p.csv", level: .interval)
+        let y = try RatingsCSV.parse(Array(quoted.utf8), file: "q.csv", level: .interval)
+        #expect(x.units == ["u1", "u2"] && y.units == ["u1", "u2"])
+        #expect(x.cells == [[0, 1], [1, 1]] && y.cells == x.cells)
+        #expect(x.categoryValues == [1, 2] && y.categoryValues == [1, 2])
+    }
+
+    @Test func errorsNameTheLineOnBothPaths() {
+        for (text, expected) in [
+            ("item,annotator,value\nu1,a,1\nu1,b\n", "p.csv:3: record: expected 3 fields, got 2"),
+            ("item,annotator,value\nu1,a,1\n\"u1\",b\n", "p.csv:3: record: expected 3 fields, got 2"),
+            ("item,annotator,value\nu1,,1\n", "p.csv:2: annotator: empty"),
+            ("item,annotator,value\nu1,a,-1\n", "p.csv:2: value: -1 is negative (the ratio level needs values ≥ 0)"),
+        ] {
+            do {
+                _ = try RatingsCSV.parse(Array(text.utf8), file: "p.csv", level: .ratio)
+                Issue.record("expected \(expected)")
+            } catch {
+                #expect(error.description == expected)
+            }
+        }
+    }
+}
