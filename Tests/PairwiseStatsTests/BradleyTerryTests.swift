@@ -1,0 +1,44 @@
+import Foundation
+import PairwiseStats
+import Testing
+
+func wins(_ pairs: [(Int, Int)]) -> [Comparison] { pairs.map { Comparison($0.0, $0.1, .firstWins) } }
+
+@Suite struct BradleyTerryReferenceTests {
+    /// choix 0.4.1, maximum likelihood: [[0,1],[0,1],[1,2],[2,0]].
+    @Test func choixSmallExample() {
+        let fit = BradleyTerry.fit(wins([(0, 1), (0, 1), (1, 2), (2, 0)]), models: 3)
+        let expected = [0.419617624, -0.419617624, 0.0]
+        for (mine, theirs) in zip(fit.theta, expected) { #expect(abs(mine - theirs) < 1e-8) }
+    }
+
+    @Test func aThreeCycleIsAllEqual() {
+        let fit = BradleyTerry.fit(wins([(0, 1), (1, 2), (2, 0)]), models: 3)
+        #expect(fit.theta.allSatisfy { abs($0) < 1e-12 })
+    }
+
+    /// choix with alpha = 1: the objective ½Σθ² + Σ log(1 + e^−(θw − θl)).
+    @Test func choixRegularisedEightItems() {
+        let pairs = [(7, 3), (2, 0), (5, 2), (4, 2), (2, 1), (4, 5), (6, 3), (5, 4), (7, 0), (2, 3), (4, 0), (0, 4), (6, 5), (3, 2),
+                     (3, 4), (3, 4), (5, 2), (7, 3), (7, 6), (6, 5)]
+        let fit = BradleyTerry.fit(wins(pairs), models: 8, ridge: 1)
+        let expected = [-0.51974039, -0.46280878, -0.31376862, -0.06854694, -0.3185146, -0.00346107, 0.63032783, 1.05651257]
+        for (mine, theirs) in zip(fit.theta, expected) { #expect(abs(mine - theirs) < 1e-6) }
+    }
+
+    @Test func tiesCountHalfAWin() {
+        // One win each way plus a tie is a dead heat; a win and a tie favour the winner by ln 3.
+        let even = BradleyTerry.fit([Comparison(0, 1, .firstWins), Comparison(0, 1, .secondWins), Comparison(0, 1, .tie)], models: 2)
+        #expect(even.theta.allSatisfy { abs($0) < 1e-12 })
+        let ahead = BradleyTerry.fit([Comparison(0, 1, .firstWins), Comparison(0, 1, .tie)], models: 2)
+        #expect(abs((ahead.theta[0] - ahead.theta[1]) - log(3.0)) < 1e-10)
+    }
+
+    @Test func connectivityIsReported() {
+        let split = wins([(0, 1), (1, 0), (2, 3), (3, 2)])
+        #expect(BradleyTerry.components(split, models: 4) == [[0, 1], [2, 3]])
+        #expect(!BradleyTerry.isStronglyConnected(split, models: 4))
+        #expect(!BradleyTerry.isStronglyConnected(wins([(0, 1), (1, 2)]), models: 3))
+        #expect(BradleyTerry.isStronglyConnected(wins([(0, 1), (1, 2), (2, 0)]), models: 3))
+    }
+}
