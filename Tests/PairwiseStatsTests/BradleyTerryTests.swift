@@ -1,5 +1,7 @@
 import Foundation
 import PairwiseStats
+import PairwiseCore
+import PairwiseTestSupport
 import Testing
 
 func wins(_ pairs: [(Int, Int)]) -> [Comparison] { pairs.map { Comparison($0.0, $0.1, .firstWins) } }
@@ -40,5 +42,45 @@ func wins(_ pairs: [(Int, Int)]) -> [Comparison] { pairs.map { Comparison($0.0, 
         #expect(!BradleyTerry.isStronglyConnected(split, models: 4))
         #expect(!BradleyTerry.isStronglyConnected(wins([(0, 1), (1, 2)]), models: 3))
         #expect(BradleyTerry.isStronglyConnected(wins([(0, 1), (1, 2), (2, 0)]), models: 3))
+    }
+}
+
+/// Random battles with ties: choix's maximum likelihood (ties as half wins) and Davidson's
+/// model fitted with scipy (scripts/reference/generate_bradley_terry_vectors.py).
+struct BattleCase: Sendable, CustomTestStringConvertible {
+    var models: Int
+    var battles: [Comparison]
+    var thetaHalf: [Double]
+    var thetaDavidson: [Double]
+    var nuDavidson: Double
+    var testDescription: String { "\(models) models, \(battles.count) battles" }
+
+    static let all: [BattleCase] = {
+        let path = Fixtures.repository("Tests/PairwiseStatsTests/Fixtures/bradley-terry-vectors.json")
+        guard let data = FileManager.default.contents(atPath: path), let root = try? JSONParser.parse([UInt8](data)) else { return [] }
+        return (root["cases"]?.arrayValue ?? []).map { c in
+            let battles = (c["battles"]?.arrayValue ?? []).map { b -> Comparison in
+                let a = b.arrayValue!
+                let outcome: Comparison.Outcome = a[2].stringValue == "first" ? .firstWins : a[2].stringValue == "second" ? .secondWins : .tie
+                return Comparison(a[0].intValue!, a[1].intValue!, outcome)
+            }
+            return BattleCase(models: c["models"]!.intValue!, battles: battles,
+                              thetaHalf: c["theta_half"]!.arrayValue!.map { $0.doubleValue! },
+                              thetaDavidson: c["theta_davidson"]!.arrayValue!.map { $0.doubleValue! },
+                              nuDavidson: c["nu_davidson"]!.doubleValue!)
+        }
+    }()
+}
+
+@Suite struct BradleyTerryVectorTests {
+    @Test func theFixtureIsThere() { #expect(BattleCase.all.count == 12) }
+
+    @Test(arguments: BattleCase.all)
+    func matchesChoixAndScipy(_ c: BattleCase) {
+        let half = BradleyTerry.fit(c.battles, models: c.models)
+        for (mine, theirs) in zip(half.theta, c.thetaHalf) { #expect(abs(mine - theirs) < 1e-6, "half: \(mine) vs \(theirs)") }
+        let davidson = BradleyTerry.fit(c.battles, models: c.models, ties: .davidson)
+        for (mine, theirs) in zip(davidson.theta, c.thetaDavidson) { #expect(abs(mine - theirs) < 1e-6, "davidson: \(mine) vs \(theirs)") }
+        #expect(abs((davidson.tieParameter ?? 0) - c.nuDavidson) < 1e-6)
     }
 }
