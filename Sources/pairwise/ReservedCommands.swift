@@ -24,12 +24,6 @@ struct StatsCommand: ReservedCommand {
     static let arrivesWith = "the statistics engine"
 }
 
-struct LeaderboardCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "leaderboard", abstract: "Rank models with Bradley–Terry (coming).",
-                                                    discussion: "Example:\n  pairwise leaderboard battles.csv")
-    static let arrivesWith = "the statistics engine"
-}
-
 struct TrainCommand: ReservedCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Fit the reward model on the labels (coming).",
                                                     discussion: "Example:\n  pairwise train --watch")

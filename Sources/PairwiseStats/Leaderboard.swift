@@ -1,0 +1,100 @@
+/// One battle between two named models.
+public struct Battle: Sendable, Equatable {
+    public var modelA: String
+    public var modelB: String
+    public var outcome: Comparison.Outcome
+
+    public init(modelA: String, modelB: String, outcome: Comparison.Outcome) {
+        self.modelA = modelA
+        self.modelB = modelB
+        self.outcome = outcome
+    }
+}
+
+/// Models ranked by Bradley–Terry strength, as Chatbot Arena ranks them.
+public struct Leaderboard: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var model: String
+        /// Natural-log strength, centred to mean 0.
+        public var theta: Double
+        public var ciLow: Double?
+        public var ciHigh: Double?
+        public var wins: Int
+        public var losses: Int
+        public var ties: Int
+
+        /// Elo scale: 1000 + 400/ln(10)·θ.
+        public var elo: Double { 1000 + 400 / log(10) * theta }
+    }
+
+    /// Best first.
+    public var rows: [Row]
+    public var tieParameter: Double?
+    public var notes: [String]
+
+    /// Fits strengths and, with `bootstrap` > 0, percentile 95% intervals from that many
+    /// resamples of the battles (seeded). Without a strongly connected comparison graph the
+    /// maximum-likelihood estimate does not exist; a small ridge is then added and said.
+    public init(battles: [Battle], ties: BradleyTerry.TieModel = .half, bootstrap: Int = 0, seed: UInt64 = 1) {
+        var index: [String: Int] = [:]
+        var names: [String] = []
+        func id(_ name: String) -> Int {
+            if let i = index[name] { return i }
+            index[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        let comparisons = battles.map { Comparison(id($0.modelA), id($0.modelB), $0.outcome) }
+        let n = names.count
+        notes = []
+        var ridge = 0.0
+        let groups = BradleyTerry.components(comparisons, models: n)
+        if groups.count > 1 {
+            notes.append("the comparison graph is not connected: \(groups.count) groups ("
+                         + groups.map { "{" + $0.map { names[$0] }.joined(separator: ", ") + "}" }.joined(separator: ", ")
+                         + "); strengths are comparable only within a group")
+        }
+        if n > 1 && !BradleyTerry.isStronglyConnected(comparisons, models: n) {
+            ridge = 1e-4
+            notes.append("some model never lost or never won against a group: the maximum-likelihood estimate does not exist, so a ridge of 1e-4 is added")
+        }
+        let fit = BradleyTerry.fit(comparisons, models: n, ties: ties, ridge: ridge)
+        tieParameter = fit.tieParameter
+        var low: [Double?] = Array(repeating: nil, count: n), high: [Double?] = Array(repeating: nil, count: n)
+        if bootstrap > 0 && !comparisons.isEmpty {
+            var generator = SeededGenerator(seed: seed)
+            var samples = Array(repeating: [Double](), count: n)
+            var resample = comparisons
+            for _ in 0..<bootstrap {
+                for i in resample.indices { resample[i] = comparisons[Int.random(in: 0..<comparisons.count, using: &generator)] }
+                let theta = BradleyTerry.fit(resample, models: n, ties: ties, ridge: max(ridge, 1e-8)).theta
+                let mean = theta.reduce(0, +) / Double(n)
+                for m in 0..<n { samples[m].append(theta[m] - mean) }
+            }
+            for m in 0..<n {
+                let sorted = samples[m].sorted()
+                low[m] = Bootstrap.quantile(sorted, 0.025)
+                high[m] = Bootstrap.quantile(sorted, 0.975)
+            }
+        }
+        var counts = Array(repeating: (wins: 0, losses: 0, ties: 0), count: n)
+        for c in comparisons {
+            switch c.outcome {
+            case .firstWins: counts[c.first].wins += 1; counts[c.second].losses += 1
+            case .secondWins: counts[c.second].wins += 1; counts[c.first].losses += 1
+            case .tie, .bothBad: counts[c.first].ties += 1; counts[c.second].ties += 1
+            }
+        }
+        rows = (0..<n).map { m in
+            // Centring leaves round-off such as −4e−17; show it as the 0 it is.
+            Row(model: names[m], theta: abs(fit.theta[m]) < 1e-12 ? 0 : fit.theta[m], ciLow: low[m], ciHigh: high[m],
+                wins: counts[m].wins, losses: counts[m].losses, ties: counts[m].ties)
+        }.sorted { $0.theta != $1.theta ? $0.theta > $1.theta : $0.model < $1.model }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

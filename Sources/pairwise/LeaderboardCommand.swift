@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseStats
+import PairwiseStore
+
+extension BradleyTerry.TieModel: ExpressibleByArgument {}
+
+struct LeaderboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leaderboard",
+        abstract: "Rank models with Bradley–Terry, with bootstrap intervals.",
+        discussion: """
+            Reads battles from a CSV with the header model_a,model_b,winner (winner: model_a,
+            model_b, tie or tie (bothbad)), or, without a file, from the project: each
+            current judgment of an item whose responses carry model names is one battle.
+            theta is the natural-log strength centred to mean 0; the table adds an Elo-scaled
+            column, 1000 + 400/ln(10)·theta. Ties count half a win unless --ties davidson.
+
+            Example:
+              pairwise leaderboard battles.csv --json --bootstrap 1000
+              pairwise leaderboard --db project.sqlite
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "A battles CSV (default: the project's judgments).") var file: String?
+    @Option(help: "half (a tie is half a win) or davidson.") var ties: BradleyTerry.TieModel = .half
+    @Option(help: "Bootstrap resamples for the 95% intervals (0: none).") var bootstrap = 200
+    @Option(help: "Seed for the bootstrap.") var seed: UInt64 = 1
+    @Flag(help: "Print a JSON list.") var json = false
+
+    func validate() throws { guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") } }
+
+    func run() throws {
+        try reportingFailures {
+            let battles: [Battle]
+            if let file {
+                battles = try BattlesCSV.read(path: file)
+            } else {
+                battles = try project.open().modelBattles().map { b in
+                    Battle(modelA: b.modelA, modelB: b.modelB,
+                           outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
+                }
+            }
+            guard !battles.isEmpty else {
+                throw UsageError(message: file == nil ? "no judged items whose responses carry model names" : "\(file!): no battles")
+            }
+            let board = Leaderboard(battles: battles, ties: ties, bootstrap: bootstrap, seed: seed)
+            for note in board.notes { printError("note: " + note) }
+            print(json ? Self.json(board) : Self.table(board))
+        }
+    }
+
+    static func json(_ board: Leaderboard) -> String {
+        JSONWriter.string(.array(board.rows.map { row in
+            .object([
+                "model": .string(row.model), "theta": .double(row.theta),
+                "ci_low": row.ciLow.map(JSONValue.double) ?? .null, "ci_high": row.ciHigh.map(JSONValue.double) ?? .null,
+                "wins": .int(row.wins), "losses": .int(row.losses), "ties": .int(row.ties),
+            ])
+        }))
+    }
+
+    static func table(_ board: Leaderboard) -> String {
+        let width = max(5, board.rows.map { $0.model.count }.max() ?? 0)
+        var lines = ["rank  " + "model".padding(width) + "     elo     theta   95% CI (theta)        wins  losses  ties"]
+        for (n, row) in board.rows.enumerated() {
+            let ci = row.ciLow.map { String(format: "[%+.3f, %+.3f]", $0, row.ciHigh!) } ?? "–"
+            lines.append(String(format: "%4d  ", n + 1) + row.model.padding(width)
+                         + String(format: "  %6.0f  %+8.4f   ", row.elo, row.theta) + ci.padding(20)
+                         + String(format: "  %5d  %6d  %4d", row.wins, row.losses, row.ties))
+        }
+        if let nu = board.tieParameter { lines.append(String(format: "Davidson tie parameter ν = %.4f", nu)) }
+        return lines.joined(separator: "\n")
+    }
+}
