@@ -33,3 +33,25 @@ import Testing
         #expect(bad.stderr == "pairwise: error: bad.csv:3: winner: 'draw' is not one of: model_a, model_b, tie, tie (bothbad)\n")
     }
 }
+
+@Suite struct ReliabilityCommandTests {
+    @Test func printsLabelsPosteriorsAndConfusion() throws {
+        let directory = try TemporaryDirectory("pairwise-reliability")
+        let rows = ["t1,w1,no", "t1,w2,yes", "t1,w4,yes", "t1,w5,no", "t2,w1,yes", "t2,w2,yes", "t2,w3,yes", "t2,w4,no", "t2,w5,no",
+                    "t3,w1,yes", "t3,w2,no", "t3,w3,no", "t3,w4,yes", "t3,w5,no", "t4,w1,yes", "t4,w2,yes", "t4,w3,yes", "t4,w4,yes",
+                    "t4,w5,yes", "t5,w1,yes", "t5,w2,no", "t5,w3,no", "t5,w4,no", "t5,w5,no"]
+        try (["item,annotator,value"] + rows).joined(separator: "\n").write(toFile: directory.path("d.csv"), atomically: true, encoding: .utf8)
+        let run = try pairwise(["reliability", "d.csv", "--json"], in: directory.url)
+        #expect(run.status == 0)
+        let value = try JSONParser.parse(run.stdout.trimmingCharacters(in: .newlines))
+        let items = try #require(value["items"]?.arrayValue)
+        #expect(items.map { $0["item"]?.stringValue } == ["t1", "t2", "t3", "t4", "t5"])
+        #expect(items[3]["label"] == .string("yes"))
+        let posterior = try #require(items[3]["posterior"]?.doubleValue)
+        #expect(posterior > 0.999)
+        let w1 = try #require(value["annotators"]?.arrayValue?.first)
+        #expect(w1["annotator"] == .string("w1"))
+        let rowSums = ["no", "yes"].map { truth in ["no", "yes"].reduce(0.0) { $0 + (w1["confusion"]?[truth]?[$1]?.doubleValue ?? .nan) } }
+        #expect(rowSums.allSatisfy { abs($0 - 1) < 1e-12 })
+    }
+}
