@@ -135,3 +135,13 @@ extension ProjectStore {
         return result
     }
 }
+
+extension ProjectStore {
+    /// Every current judgment (each annotator's latest live one per item), by item then annotator.
+    public func currentJudgments() throws -> [Judgment] {
+        try pool.read { db in
+            let grouped = try Self.currentJudgments(db: db, annotator: nil)
+            return grouped.keys.sorted().flatMap { grouped[$0]! }
+        }
+    }
+}

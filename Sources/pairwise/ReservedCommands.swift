@@ -18,12 +18,6 @@ struct ReviewCommand: ReservedCommand {
     static let arrivesWith = "the leads' review screen"
 }
 
-struct StatsCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "Agreement and reliability on the project (coming).",
-                                                    discussion: "Example:\n  pairwise stats --json")
-    static let arrivesWith = "the statistics engine"
-}
-
 struct TrainCommand: ReservedCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Fit the reward model on the labels (coming).",
                                                     discussion: "Example:\n  pairwise train --watch")

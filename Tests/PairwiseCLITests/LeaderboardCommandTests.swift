@@ -55,3 +55,31 @@ import Testing
         #expect(rowSums.allSatisfy { abs($0 - 1) < 1e-12 })
     }
 }
+
+@Suite struct StatsCommandTests {
+    @Test func leadsSeeProjectStatisticsOthersAreRefused() throws {
+        let directory = try TemporaryDirectory("pairwise-stats")
+        _ = try pairwise(["init"], in: directory.url)
+        try """
+            {"prompt": "p1", "response_1": "a", "response_2": "b", "preference_strength": -2}
+            {"prompt": "p2", "response_1": "a", "response_2": "b", "preference_strength": 1}
+            """.write(toFile: directory.path("one.jsonl"), atomically: true, encoding: .utf8)
+        try """
+            {"prompt": "p1", "response_1": "a", "response_2": "b", "preference_strength": -1}
+            {"prompt": "p2", "response_1": "a", "response_2": "b", "preference_strength": -3}
+            """.write(toFile: directory.path("two.jsonl"), atomically: true, encoding: .utf8)
+        _ = try pairwise(["import", "one.jsonl", "--labels-as", "ann"], in: directory.url)
+        _ = try pairwise(["import", "two.jsonl", "--labels-as", "bo"], in: directory.url)
+        let run = try pairwise(["stats", "--json"], in: directory.url)
+        #expect(run.status == 0)
+        let value = try JSONParser.parse(run.stdout.trimmingCharacters(in: .newlines))
+        #expect(value["judgments"] == .int(4) && value["items"] == .int(2))
+        #expect(value["strength_distribution"] == .object(["-3": .int(1), "-2": .int(1), "-1": .int(1), "0": .int(0), "1": .int(1), "2": .int(0), "3": .int(0)]))
+        #expect(value["mean_absolute_strength"] == .double(1.75))
+        #expect(value["most_contested"]?.arrayValue?.first?["item_id"] != nil)
+        #expect(value["most_contested"]?.arrayValue?.first?["direction_agreement"] == .double(0))
+        let refused = try pairwise(["stats"], in: directory.url, environment: ["USER": "ann"])
+        #expect(refused.status == 77)
+        #expect(refused.stderr == "pairwise: error: stats shows other people's names: only a lead may run it (ann is not a lead)\n")
+    }
+}

@@ -1,0 +1,169 @@
+import PairwiseCore
+
+/// Statistics over a project's current judgments (each annotator's latest live judgment
+/// per item), for `pairwise stats` and the stats screen.
+public struct ProjectStatistics: Sendable {
+    public struct AnnotatorFigures: Sendable {
+        public var name: String
+        public var judgments: Int
+        public var medianSeconds: Double?
+        /// Share of their judgments whose direction matches the majority of the others on
+        /// the same item (items with a strict majority among the others only).
+        public var consensusAgreement: Double?
+        /// Share of their non-tie judgments that prefer the response shown first.
+        public var firstShownPreferred: Double?
+        public var tieShare: Double
+        public var bothBadShare: Double
+        public var meanAbsoluteStrength: Double
+    }
+
+    public struct StrengthLevel: Sendable {
+        /// |strength|, 0…3.
+        public var level: Int
+        public var judgments: Int
+        /// Share of other annotators on the same items who chose the same direction.
+        public var agreement: Double?
+    }
+
+    public struct ItemFigures: Sendable {
+        public var itemID: String
+        public var judgments: Int
+        /// Share of agreeing pairs on the direction.
+        public var directionAgreement: Double
+        /// max − min strength.
+        public var strengthSpread: Int
+    }
+
+    public var judgments: Int
+    public var items: Int
+    /// Direction (A / tie / B) at the nominal level.
+    public var direction: AgreementReport
+    public var strengthOrdinal: AgreementReport
+    public var strengthInterval: AgreementReport
+    /// Krippendorff's alpha per rubric dimension, at the ordinal level.
+    public var rubricAlpha: [(key: String, alpha: Double?)]
+    public var annotators: [AnnotatorFigures]
+    /// Cohen's kappa on the direction for every pair of annotators with shared items.
+    public var kappa: [String: [String: Double]]
+    /// Judgments per strength −3…+3.
+    public var strengthCounts: [Int]
+    public var meanAbsoluteStrength: Double?
+    public var strengthLevels: [StrengthLevel]
+    /// Items with two or more judgments, most contested first.
+    public var contested: [ItemFigures]
+
+    static func direction(_ strength: Int) -> String { strength < 0 ? "A" : strength > 0 ? "B" : "tie" }
+
+    public init(judgments all: [Judgment], rubric: Rubric) {
+        judgments = all.count
+        var byItem: [String: [Judgment]] = [:]
+        var itemOrder: [String] = []
+        for j in all {
+            if byItem[j.itemID] == nil { itemOrder.append(j.itemID) }
+            byItem[j.itemID, default: []].append(j)
+        }
+        items = itemOrder.count
+        func table(_ value: (Judgment) -> String?) -> RatingTable {
+            RatingTable(ratings: all.compactMap { j in value(j).map { (unit: j.itemID, annotator: j.annotator, value: $0) } })
+        }
+        let directions = table { Self.direction($0.strength.value) }
+        direction = AgreementReport(directions, level: .nominal)
+        let strengths = table { String($0.strength.value) }
+        strengthOrdinal = AgreementReport(strengths, level: .ordinal)
+        strengthInterval = AgreementReport(strengths, level: .interval)
+        rubricAlpha = rubric.dimensions.map { d in
+            var ratings: [(unit: String, annotator: String, value: String)] = []
+            for j in all {
+                switch j.rubric[d.key] {
+                case .comparative(let v)?: ratings.append((j.itemID, j.annotator, String(v)))
+                case .perResponse(let a, let b)?:
+                    ratings.append((j.itemID + "\u{0}a", j.annotator, String(a)))
+                    ratings.append((j.itemID + "\u{0}b", j.annotator, String(b)))
+                case nil: break
+                }
+            }
+            return (d.key, Agreement.krippendorffAlpha(RatingTable(ratings: ratings), level: .ordinal))
+        }
+
+        // Per annotator.
+        var names: [String] = []
+        var mine: [String: [Judgment]] = [:]
+        for j in all {
+            if mine[j.annotator] == nil { names.append(j.annotator) }
+            mine[j.annotator, default: []].append(j)
+        }
+        names.sort()
+        annotators = names.map { name in
+            let own = mine[name]!
+            let times = own.map(\.milliseconds).sorted()
+            let median = times.isEmpty ? nil : Double(times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2) / 1000
+            var agreeing = 0, compared = 0
+            for j in own {
+                let others = (byItem[j.itemID] ?? []).filter { $0.annotator != name }
+                var votes: [String: Int] = [:]
+                for o in others { votes[Self.direction(o.strength.value), default: 0] += 1 }
+                let sorted = votes.sorted { $0.value > $1.value }
+                guard let top = sorted.first, sorted.count == 1 || sorted[1].value < top.value else { continue }
+                compared += 1
+                if top.key == Self.direction(j.strength.value) { agreeing += 1 }
+            }
+            let decisive = own.filter { $0.strength.value != 0 }
+            let first = decisive.filter { ($0.shownOrder == .ab) == ($0.strength.value < 0) }.count
+            return AnnotatorFigures(
+                name: name, judgments: own.count, medianSeconds: median,
+                consensusAgreement: compared == 0 ? nil : Double(agreeing) / Double(compared),
+                firstShownPreferred: decisive.isEmpty ? nil : Double(first) / Double(decisive.count),
+                tieShare: Double(own.filter { $0.strength.value == 0 }.count) / Double(own.count),
+                bothBadShare: Double(own.filter(\.bothBad).count) / Double(own.count),
+                meanAbsoluteStrength: Double(own.reduce(0) { $0 + abs($1.strength.value) }) / Double(own.count))
+        }
+        var kappa: [String: [String: Double]] = [:]
+        for (i, a) in names.enumerated() {
+            for b in names[(i + 1)...] {
+                let pair = RatingTable(ratings: all.filter { $0.annotator == a || $0.annotator == b }
+                    .map { (unit: $0.itemID, annotator: $0.annotator == a ? "0" : "1", value: Self.direction($0.strength.value)) })
+                guard pair.annotators.count == 2, let first = pair.annotators.firstIndex(of: "0") else { continue }
+                if let k = Agreement.cohenKappa(pair, first: first, second: 1 - first) {
+                    kappa[a, default: [:]][b] = k
+                    kappa[b, default: [:]][a] = k
+                }
+            }
+        }
+        self.kappa = kappa
+
+        // Strength.
+        var counts = Array(repeating: 0, count: 7)
+        for j in all { counts[j.strength.value + 3] += 1 }
+        strengthCounts = counts
+        meanAbsoluteStrength = all.isEmpty ? nil : Double(all.reduce(0) { $0 + abs($1.strength.value) }) / Double(all.count)
+        strengthLevels = (0...3).map { level in
+            var agree = 0, pairs = 0, n = 0
+            for j in all where abs(j.strength.value) == level {
+                n += 1
+                for o in byItem[j.itemID] ?? [] where o.annotator != j.annotator {
+                    pairs += 1
+                    if Self.direction(o.strength.value) == Self.direction(j.strength.value) { agree += 1 }
+                }
+            }
+            return StrengthLevel(level: level, judgments: n, agreement: pairs == 0 ? nil : Double(agree) / Double(pairs))
+        }
+
+        // Items.
+        contested = itemOrder.compactMap { id in
+            let js = byItem[id]!
+            guard js.count >= 2 else { return nil }
+            var agree = 0, pairs = 0
+            for x in 0..<js.count {
+                for y in (x + 1)..<js.count {
+                    pairs += 1
+                    if Self.direction(js[x].strength.value) == Self.direction(js[y].strength.value) { agree += 1 }
+                }
+            }
+            let values = js.map(\.strength.value)
+            return ItemFigures(itemID: id, judgments: js.count, directionAgreement: Double(agree) / Double(pairs),
+                               strengthSpread: values.max()! - values.min()!)
+        }.sorted {
+            ($0.directionAgreement, -$0.strengthSpread, $0.itemID) < ($1.directionAgreement, -$1.strengthSpread, $1.itemID)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseStats
+import PairwiseStore
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Agreement, annotator figures and contested items for the project (leads only).",
+        discussion: """
+            Over each annotator's latest judgment per item: agreement on the direction (A / tie /
+            B, nominal) and on the strength (−3…+3, ordinal and interval), Krippendorff's alpha
+            per rubric dimension; per annotator: judgments, median time, agreement with the
+            others' majority, Cohen's kappa with each other annotator, how often they prefer the
+            response shown first, their share of ties and both-bad; the strength distribution
+            and agreement per strength level; the most contested items.
+
+            Example:
+              pairwise stats --json
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+    @Flag(help: "Print one JSON object.") var json = false
+    @Option(help: "How many contested items to list.") var contested = 20
+
+    func run() throws {
+        try reportingFailures {
+            let store = try project.open()
+            let login = Identity.loginName()
+            guard try store.role(of: login) == .lead else {
+                throw PermissionError(message: "stats shows other people's names: only a lead may run it (\(login) is not a lead)")
+            }
+            let stats = ProjectStatistics(judgments: try store.currentJudgments(), rubric: try store.rubric())
+            print(json ? Self.json(stats, contested: contested) : Self.text(stats, contested: contested))
+        }
+    }
+
+    static func number(_ v: Double?) -> JSONValue { v.map(JSONValue.double) ?? .null }
+
+    static func json(_ s: ProjectStatistics, contested limit: Int) -> String {
+        func agreement(_ r: AgreementReport) -> JSONValue {
+            .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
+                     "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
+        }
+        return JSONWriter.string(.object([
+            "judgments": .int(s.judgments), "items": .int(s.items),
+            "direction": agreement(s.direction),
+            "strength": .object(["ordinal": agreement(s.strengthOrdinal), "interval": agreement(s.strengthInterval)]),
+            "rubric": .object(s.rubricAlpha.map { JSONMember(key: $0.key, value: .object(["krippendorff_alpha": number($0.alpha), "level": .string("ordinal")])) }),
+            "annotators": .array(s.annotators.map { a in
+                .object(["name": .string(a.name), "judgments": .int(a.judgments), "median_seconds": number(a.medianSeconds),
+                         "consensus_agreement": number(a.consensusAgreement), "first_shown_preferred": number(a.firstShownPreferred),
+                         "tie_share": .double(a.tieShare), "both_bad_share": .double(a.bothBadShare),
+                         "mean_absolute_strength": .double(a.meanAbsoluteStrength)])
+            }),
+            "kappa": .object(s.kappa.keys.sorted().map { a in
+                JSONMember(key: a, value: .object(s.kappa[a]!.keys.sorted().map { JSONMember(key: $0, value: .double(s.kappa[a]![$0]!)) }))
+            }),
+            "strength_distribution": .object((-3...3).map { JSONMember(key: String($0), value: .int(s.strengthCounts[$0 + 3])) }),
+            "mean_absolute_strength": number(s.meanAbsoluteStrength),
+            "agreement_by_strength": .array(s.strengthLevels.map {
+                .object(["level": .int($0.level), "judgments": .int($0.judgments), "agreement": number($0.agreement)])
+            }),
+            "most_contested": .array(s.contested.prefix(limit).map {
+                .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
+                         "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])
+            }),
+        ]))
+    }
+
+    static func text(_ s: ProjectStatistics, contested limit: Int) -> String {
+        func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
+        var lines = ["\(s.judgments) judgments on \(s.items) items", "",
+                     "agreement                alpha    percent  AC1/AC2",
+                     "direction (nominal)      \(f(s.direction.krippendorffAlpha))    \(f(s.direction.percentAgreement))    \(f(s.direction.gwetAC1))",
+                     "strength (ordinal)       \(f(s.strengthOrdinal.krippendorffAlpha))    \(f(s.strengthOrdinal.percentAgreement))    \(f(s.strengthOrdinal.gwetAC2))",
+                     "strength (interval)      \(f(s.strengthInterval.krippendorffAlpha))    \(f(s.strengthInterval.percentAgreement))    \(f(s.strengthInterval.gwetAC2))"]
+        for r in s.rubricAlpha { lines.append(r.key.padding(25) + f(r.alpha)) }
+        lines += ["", "annotator     judgments  median s  consensus  first shown  ties   both bad"]
+        for a in s.annotators {
+            lines.append(a.name.padding(14) + String(format: "%9d  ", a.judgments) + (a.medianSeconds.map { String(format: "%8.1f", $0) } ?? "       –")
+                         + "  " + f(a.consensusAgreement).padding(9) + "  " + f(a.firstShownPreferred).padding(11)
+                         + "  " + String(format: "%.2f   %.2f", a.tieShare, a.bothBadShare))
+        }
+        lines += ["", "strength  " + (-3...3).map { String(format: "%+d:%d", $0, s.strengthCounts[$0 + 3]) }.joined(separator: "  "),
+                  "mean |strength| \(f(s.meanAbsoluteStrength)); agreement by |strength|: "
+                    + s.strengthLevels.map { "\($0.level): \(f($0.agreement))" }.joined(separator: ", ")]
+        if !s.contested.isEmpty {
+            lines += ["", "most contested: " + s.contested.prefix(limit).map { "\($0.itemID) (\(f($0.directionAgreement)), spread \($0.strengthSpread))" }.joined(separator: ", ")]
+        }
+        return lines.joined(separator: "\n")
+    }
+}
