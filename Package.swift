@@ -30,7 +30,7 @@ let package = Package(
             dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
-        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "CNcursesw"]),
+        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "CNcursesw"]),
         // The command line.
         .executableTarget(
             name: "pairwise",

@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 
 /// Statistics over a project's current judgments (each annotator's latest live judgment
@@ -166,4 +167,35 @@ public struct ProjectStatistics: Sendable {
             ($0.directionAgreement, -$0.strengthSpread, $0.itemID) < ($1.directionAgreement, -$1.strengthSpread, $1.itemID)
         }
     }
+}
+
+extension ProjectStatistics {
+    /// A plain-text summary, one line per entry, for `pairwise stats` and the stats screen.
+    public func summaryLines(contested limit: Int = 20) -> [String] {
+        let s = self
+        func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
+        var lines = ["\(s.judgments) judgments on \(s.items) items", "",
+                     "agreement                alpha    percent  AC1/AC2",
+                     "direction (nominal)      \(f(s.direction.krippendorffAlpha))    \(f(s.direction.percentAgreement))    \(f(s.direction.gwetAC1))",
+                     "strength (ordinal)       \(f(s.strengthOrdinal.krippendorffAlpha))    \(f(s.strengthOrdinal.percentAgreement))    \(f(s.strengthOrdinal.gwetAC2))",
+                     "strength (interval)      \(f(s.strengthInterval.krippendorffAlpha))    \(f(s.strengthInterval.percentAgreement))    \(f(s.strengthInterval.gwetAC2))"]
+        for r in s.rubricAlpha { lines.append(r.key.padded(25) + f(r.alpha)) }
+        lines += ["", "annotator     judgments  median s  consensus  first shown  ties   both bad"]
+        for a in s.annotators {
+            lines.append(a.name.padded(14) + String(format: "%9d  ", a.judgments) + (a.medianSeconds.map { String(format: "%8.1f", $0) } ?? "       –")
+                         + "  " + f(a.consensusAgreement).padded(9) + "  " + f(a.firstShownPreferred).padded(11)
+                         + "  " + String(format: "%.2f   %.2f", a.tieShare, a.bothBadShare))
+        }
+        lines += ["", "strength  " + (-3...3).map { String(format: "%+d:%d", $0, s.strengthCounts[$0 + 3]) }.joined(separator: "  "),
+                  "mean |strength| \(f(s.meanAbsoluteStrength)); agreement by |strength|: "
+                    + s.strengthLevels.map { "\($0.level): \(f($0.agreement))" }.joined(separator: ", ")]
+        if !s.contested.isEmpty {
+            lines += ["", "most contested: " + s.contested.prefix(limit).map { "\($0.itemID) (\(f($0.directionAgreement)), spread \($0.strengthSpread))" }.joined(separator: ", ")]
+        }
+        return lines
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

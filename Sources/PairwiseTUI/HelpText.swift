@@ -19,6 +19,7 @@ public enum HelpText {
         ("h l / ← →", "focus the previous / next panel (prompt, first, second)"),
         ("PgUp PgDn Space", "scroll a page"),
         ("g G / Home End", "top / bottom of the panel"),
+        ("S", "project statistics: agreement, annotators, contested items (leads)"),
         ("?", "show or hide this help"),
         ("q", "quit (asks only if a judgment is half made)"),
     ]

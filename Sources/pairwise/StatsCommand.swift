@@ -33,7 +33,7 @@ struct StatsCommand: ParsableCommand {
                 throw PermissionError(message: "stats shows other people's names: only a lead may run it (\(login) is not a lead)")
             }
             let stats = ProjectStatistics(judgments: try store.currentJudgments(), rubric: try store.rubric())
-            print(json ? Self.json(stats, contested: contested) : Self.text(stats, contested: contested))
+            print(json ? Self.json(stats, contested: contested) : stats.summaryLines(contested: contested).joined(separator: "\n"))
         }
     }
 
@@ -68,28 +68,5 @@ struct StatsCommand: ParsableCommand {
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])
             }),
         ]))
-    }
-
-    static func text(_ s: ProjectStatistics, contested limit: Int) -> String {
-        func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
-        var lines = ["\(s.judgments) judgments on \(s.items) items", "",
-                     "agreement                alpha    percent  AC1/AC2",
-                     "direction (nominal)      \(f(s.direction.krippendorffAlpha))    \(f(s.direction.percentAgreement))    \(f(s.direction.gwetAC1))",
-                     "strength (ordinal)       \(f(s.strengthOrdinal.krippendorffAlpha))    \(f(s.strengthOrdinal.percentAgreement))    \(f(s.strengthOrdinal.gwetAC2))",
-                     "strength (interval)      \(f(s.strengthInterval.krippendorffAlpha))    \(f(s.strengthInterval.percentAgreement))    \(f(s.strengthInterval.gwetAC2))"]
-        for r in s.rubricAlpha { lines.append(r.key.padding(25) + f(r.alpha)) }
-        lines += ["", "annotator     judgments  median s  consensus  first shown  ties   both bad"]
-        for a in s.annotators {
-            lines.append(a.name.padding(14) + String(format: "%9d  ", a.judgments) + (a.medianSeconds.map { String(format: "%8.1f", $0) } ?? "       –")
-                         + "  " + f(a.consensusAgreement).padding(9) + "  " + f(a.firstShownPreferred).padding(11)
-                         + "  " + String(format: "%.2f   %.2f", a.tieShare, a.bothBadShare))
-        }
-        lines += ["", "strength  " + (-3...3).map { String(format: "%+d:%d", $0, s.strengthCounts[$0 + 3]) }.joined(separator: "  "),
-                  "mean |strength| \(f(s.meanAbsoluteStrength)); agreement by |strength|: "
-                    + s.strengthLevels.map { "\($0.level): \(f($0.agreement))" }.joined(separator: ", ")]
-        if !s.contested.isEmpty {
-            lines += ["", "most contested: " + s.contested.prefix(limit).map { "\($0.itemID) (\(f($0.directionAgreement)), spread \($0.strengthSpread))" }.joined(separator: ", ")]
-        }
-        return lines.joined(separator: "\n")
     }
 }

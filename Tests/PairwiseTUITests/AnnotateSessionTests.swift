@@ -118,6 +118,25 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(session.state.message == "Saved.")
     }
 
+    @Test func leadsOpenTheStatsScreenAndAnnotatorsAreToldNo() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let ann = try AnnotateSession(store: store, annotator: "ann")
+        judge(ann)
+        ann.handle(.character("S"))
+        #expect(ann.state.statsLines == nil)
+        #expect(ann.state.message == "The stats screen shows other people's names: leads only.")
+        let lead = try AnnotateSession(store: store, annotator: "lead")
+        lead.handle(.character("S"))
+        let grid = lead.render(rows: 40, columns: 100)
+        #expect(grid.text(row: 1).hasPrefix("▸ Project statistics"))
+        #expect(grid.text(row: 2) == " 1 judgments on 1 items")
+        #expect(grid.text.contains(" ann                   1       0.0  n/a"))
+        lead.handle(.escape)
+        #expect(lead.state.statsLines == nil)
+        #expect(lead.render(rows: 40, columns: 100).text(row: 1) == "  Prompt")
+    }
+
     @Test func theStatusLineShowsPositionTodayAndMedian() throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory)

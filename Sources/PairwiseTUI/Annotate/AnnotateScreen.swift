@@ -8,6 +8,7 @@ public enum AnnotateEffect: Equatable, Sendable {
     case skip
     case flag(reason: String?)
     case goto(String)
+    case showStats
     case quit
 }
 
@@ -17,6 +18,18 @@ public enum AnnotateScreen {
     /// Handles one key. `pageRows` is how far PgUp/PgDn move.
     public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
         if state.input != nil { return handleInput(key, state: &state) }
+        if state.statsLines != nil {
+            switch key {
+            case .character("S"), .character("q"), .escape: state.statsLines = nil
+            case .character("j"), .down: state.statsScroll += 1
+            case .character("k"), .up: state.statsScroll = max(0, state.statsScroll - 1)
+            case .pageDown, .character(" "): state.statsScroll += max(1, pageRows - 1)
+            case .pageUp: state.statsScroll = max(0, state.statsScroll - max(1, pageRows - 1))
+            case .character("g"), .home: state.statsScroll = 0
+            default: break
+            }
+            return nil
+        }
         if state.showingHelp {
             if key == .character("?") || key == .character("q") || key == .escape || key == .enter { state.showingHelp = false }
             return nil
@@ -30,6 +43,9 @@ public enum AnnotateScreen {
         state.message = nil
         switch key {
         case .character("?"): state.showingHelp = true
+        case .character("S"):
+            if state.canSeeStats { return .showStats }
+            state.say("The stats screen shows other people's names: leads only.", error: true)
         case .character("q"), .interrupt:
             if state.hasUnsavedWork && key != .interrupt {
                 state.confirmingQuit = true

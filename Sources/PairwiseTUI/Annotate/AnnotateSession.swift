@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCore
+import PairwiseStats
 import PairwiseStore
 
 /// Runs the annotate screen against a project: draws, reads keys, and carries out what the
@@ -37,6 +38,7 @@ public final class AnnotateSession {
         overlap = try store.overlap()
         seed = try store.seed()
         state = AnnotateState(annotator: annotator, rubric: try store.rubric())
+        state.canSeeStats = person.role == .lead
         started = clock.now
         timer = JudgmentTimer(now: 0)
         figures = try store.figures(annotatorID: person.id)
@@ -119,6 +121,10 @@ public final class AnnotateSession {
                 guard let pair = state.pair else { return true }
                 try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
+            case .showStats:
+                let statistics = ProjectStatistics(judgments: try store.currentJudgments(), rubric: state.rubric)
+                state.statsLines = statistics.summaryLines()
+                state.statsScroll = 0
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
                     state.say("No item with id \(id).", error: true)

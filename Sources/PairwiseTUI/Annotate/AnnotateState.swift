@@ -61,6 +61,11 @@ public struct AnnotateState: Equatable, Sendable {
     public var input: LineInput?
     public var inputText = ""
     public var showingHelp = false
+    /// Whether this person may open the stats screen (leads only: it shows names).
+    public var canSeeStats = false
+    /// The stats screen's lines while it is open, and how far it is scrolled.
+    public var statsLines: [String]?
+    public var statsScroll = 0
     public var confirmingQuit = false
     public var message: String?
     public var messageIsError = false

@@ -36,7 +36,9 @@ public enum AnnotateView {
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var pageRows = 1
-        if state.showingHelp {
+        if let lines = state.statsLines {
+            pageRows = statsBody(lines, state: state, top: bodyTop, rows: bodyRows, into: &grid)
+        } else if state.showingHelp {
             HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric)
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll)
@@ -50,6 +52,18 @@ public enum AnnotateView {
         messageLine(state, row: rows - 2, into: &grid)
         statusLine(state, row: rows - 1, into: &grid)
         return RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
+    }
+
+    /// The stats screen: a heading, then the summary lines from the scroll offset.
+    static func statsBody(_ lines: [String], state: AnnotateState, top: Int, rows: Int, into grid: inout CellGrid) -> Int {
+        grid.fill(row: top, style: .focused)
+        grid.put("▸ Project statistics (S or Esc to close, j/k to scroll)", row: top, column: 0, style: .focused)
+        let visible = max(0, rows - 1)
+        let offset = min(state.statsScroll, max(0, lines.count - visible))
+        for row in 0..<visible where offset + row < lines.count {
+            grid.put(" " + lines[offset + row], row: top + 1 + row, column: 0)
+        }
+        return visible
     }
 
     static func titleBar(_ state: AnnotateState, into grid: inout CellGrid) {
