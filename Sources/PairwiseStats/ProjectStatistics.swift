@@ -53,6 +53,13 @@ public struct ProjectStatistics: Sendable {
     /// Items with two or more judgments, most contested first.
     public var contested: [ItemFigures]
 
+    /// Krippendorff's alpha on the direction (A / tie / B) of these judgments.
+    public static func directionAlpha(_ judgments: [Judgment]) -> Double? {
+        Agreement.krippendorffAlpha(RatingTable(ratings: judgments.map {
+            (unit: $0.itemID, annotator: $0.annotator, value: direction($0.strength.value))
+        }), level: .nominal)
+    }
+
     static func direction(_ strength: Int) -> String { strength < 0 ? "A" : strength > 0 ? "B" : "tie" }
 
     public init(judgments all: [Judgment], rubric: Rubric) {
@@ -186,13 +193,27 @@ extension ProjectStatistics {
                          + "  " + f(a.consensusAgreement).padded(9) + "  " + f(a.firstShownPreferred).padded(11)
                          + "  " + String(format: "%.2f   %.2f", a.tieShare, a.bothBadShare))
         }
+        if s.annotators.count > 1 {
+            let names = s.annotators.map(\.name)
+            let width = max(8, (names.map(\.count).max() ?? 0) + 2)
+            let first = max(25, width + 2)
+            lines += ["", "cohen kappa (direction)".padded(first) + names.map { String($0.prefix(width - 1)).padded(width) }.joined()]
+            for a in names {
+                let row = names.map { b in (a == b ? "–" : s.kappa[a]?[b].map { String(format: "%.2f", $0) } ?? "n/a").padded(width) }
+                lines.append(("  " + a).padded(first) + row.joined())
+            }
+        }
         lines += ["", "strength  " + (-3...3).map { String(format: "%+d:%d", $0, s.strengthCounts[$0 + 3]) }.joined(separator: "  "),
                   "mean |strength| \(f(s.meanAbsoluteStrength)); agreement by |strength|: "
                     + s.strengthLevels.map { "\($0.level): \(f($0.agreement))" }.joined(separator: ", ")]
         if !s.contested.isEmpty {
             lines += ["", "most contested: " + s.contested.prefix(limit).map { "\($0.itemID) (\(f($0.directionAgreement)), spread \($0.strengthSpread))" }.joined(separator: ", ")]
         }
-        return lines
+        return lines.map { line in
+            var line = Substring(line)
+            while line.last == " " { line.removeLast() }
+            return String(line)
+        }
     }
 }
 

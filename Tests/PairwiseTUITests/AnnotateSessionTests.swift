@@ -137,6 +137,21 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(lead.render(rows: 40, columns: 100).text(row: 1) == "  Prompt")
     }
 
+    @Test func theStatusLineShowsTheProjectsAgreement() throws {
+        let directory = try TemporaryDirectory()
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+        // ann: A, B, tie; bo: A, A, tie.
+        for (name, strengths) in [("ann", [-2, 1, 0]), ("bo", [-1, -3, 0])] {
+            let lines = strengths.enumerated().map { #"{"prompt": "p\#($0.offset)", "response_1": "a", "response_2": "b", "preference_strength": \#($0.element)}"# }
+            try lines.joined(separator: "\n").write(toFile: directory.path("\(name).jsonl"), atomically: true, encoding: .utf8)
+            _ = try store.importFiles([directory.path("\(name).jsonl")], options: ImportOptions(labelsAs: name))
+        }
+        let session = try AnnotateSession(store: store, annotator: "cy")
+        // krippendorff.alpha([[A, B, tie], [A, A, tie]], nominal) = 0.5454545454545454
+        #expect(session.state.extraStatus == "agreement α 0.55")
+        #expect(session.render(rows: 24, columns: 100).text(row: 23).hasSuffix("│ agreement α 0.55"))
+    }
+
     @Test func theStatusLineShowsPositionTodayAndMedian() throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory)

@@ -44,7 +44,15 @@ public final class AnnotateSession {
         figures = try store.figures(annotatorID: person.id)
         queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed)
         updateFigures()
+        try refreshAgreement()
         try showCurrent()
+    }
+
+    /// The project's agreement on the direction, for the status line (an aggregate: it
+    /// reveals no one's judgment). Computed when the session opens and after the stats screen.
+    func refreshAgreement() throws {
+        state.extraStatus = ProjectStatistics.directionAlpha(try store.currentJudgments())
+            .map { String(format: "agreement α %.2f", $0) }
     }
 
     var now: Double {
@@ -125,6 +133,7 @@ public final class AnnotateSession {
                 let statistics = ProjectStatistics(judgments: try store.currentJudgments(), rubric: state.rubric)
                 state.statsLines = statistics.summaryLines()
                 state.statsScroll = 0
+                try refreshAgreement()
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
                     state.say("No item with id \(id).", error: true)
