@@ -16,8 +16,6 @@ public enum RatingsCSV {
         return try parseGeneral(bytes, file: file, level: level)
     }
 
-    static let header = Array("item,annotator,value".utf8)
-
     static func parseUnquoted(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
         var builder = RatingTableBuilder()
         var line = 0
@@ -75,28 +73,9 @@ public enum RatingsCSV {
     }
 
     static func parseGeneral(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
-        var parser = CSVParser(bytes: bytes)
-        func next() throws(ImportError) -> (fields: [[UInt8]], line: Int)? {
-            do { return try parser.next() } catch { throw ImportError(file: file, line: parser.line, field: error.field, message: error.message) }
-        }
-        guard let header = try next() else {
-            throw ImportError(file: file, line: 1, field: "header", message: "the file is empty (expected the header item,annotator,value)")
-        }
-        let names = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: " ") }
-        guard names == ["item", "annotator", "value"] else {
-            throw ImportError(file: file, line: header.line, field: "header",
-                              message: "expected item,annotator,value, got \(names.joined(separator: ","))")
-        }
         var builder = RatingTableBuilder()
-        while let row = try next() {
-            var texts: [String] = []
-            for (n, raw) in row.fields.enumerated() {
-                guard let text = String(validating: raw, as: UTF8.self) else {
-                    throw ImportError(file: file, line: row.line, field: n < 3 ? ["item", "annotator", "value"][n] : "record", message: "invalid UTF-8")
-                }
-                texts.append(text.trimmingCharacters(in: " "))
-            }
-            try add(texts, line: row.line, file: file, level: level, to: &builder)
+        for (texts, line) in try HeaderedCSV.records(bytes, file: file, columns: ["item", "annotator", "value"]) {
+            try add(texts, line: line, file: file, level: level, to: &builder)
         }
         return builder.build()
     }
