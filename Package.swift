@@ -24,6 +24,8 @@ let package = Package(
         ),
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
+        // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation.
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore"]),
         // Schema migrations, queries, import transactions, export queries.
         .target(
             name: "PairwiseStore",
@@ -35,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseTUI",
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -46,6 +48,7 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "PairwiseModelTests", dependencies: ["PairwiseModel", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",

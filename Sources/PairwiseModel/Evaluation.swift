@@ -1,0 +1,101 @@
+import PairwiseCore
+
+/// How well a model's margins predict held-out human preferences.
+public struct Evaluation: Sendable, Equatable {
+    /// Share of decisive pairs (not ties) whose preferred side has the larger reward.
+    public var accuracy: Double
+    /// Mean −log P(human choice) over decisive pairs, P = σ(margin).
+    public var logLoss: Double
+    /// Expected calibration error over 10 equal-width bins of P(preferred side).
+    public var calibrationError: Double
+    public var pairs: Int
+
+    /// Scores (margin, label) pairs.
+    public init(margins: [(Double, PairExample.Label)]) {
+        var correct = 0, n = 0
+        var loss = 0.0
+        var bins = Array(repeating: (count: 0, confidence: 0.0, hits: 0), count: 10)
+        for (margin, label) in margins {
+            let aWins: Bool
+            switch label {
+            case .aBetter: aWins = true
+            case .bBetter: aWins = false
+            case .tie: continue
+            }
+            n += 1
+            let pA = logistic(margin)
+            if (margin > 0) == aWins && margin != 0 { correct += 1 }
+            loss -= log(max(1e-15, aWins ? pA : 1 - pA))
+            // Calibration of the predicted side's probability.
+            let confidence = max(pA, 1 - pA)
+            let bin = min(9, Int(confidence * 10))
+            bins[bin].count += 1
+            bins[bin].confidence += confidence
+            if (pA >= 0.5) == aWins { bins[bin].hits += 1 }
+        }
+        pairs = n
+        accuracy = n == 0 ? 0 : Double(correct) / Double(n)
+        logLoss = n == 0 ? 0 : loss / Double(n)
+        calibrationError = n == 0 ? 0 : bins.reduce(0) { sum, bin in
+            bin.count == 0 ? sum : sum + abs(bin.confidence / Double(bin.count) - Double(bin.hits) / Double(bin.count)) * Double(bin.count) / Double(n)
+        }
+    }
+
+    /// k-fold cross-validation with a seeded shuffle: every pair is scored by the model that
+    /// did not see it.
+    public static func crossValidate(_ examples: [PairExample], folds: Int, seed: UInt64, featurizer: Featurizer,
+                                     options: RewardModel.Options = RewardModel.Options()) -> Evaluation {
+        var order = Array(examples.indices)
+        var generator = SplitMixGenerator(seed: seed)
+        order.shuffle(using: &generator)
+        var margins: [(Double, PairExample.Label)] = []
+        for fold in 0..<folds {
+            let test = order.enumerated().filter { $0.offset % folds == fold }.map(\.element)
+            let testSet = Set(test)
+            let train = order.filter { !testSet.contains($0) }.map { examples[$0] }
+            let model = RewardModel.fit(train, featurizer: featurizer, options: options)
+            for i in test { margins.append((model.margin(examples[i]), examples[i].label)) }
+        }
+        return Evaluation(margins: margins)
+    }
+}
+
+/// SplitMix64 as a RandomNumberGenerator, for seeded shuffles.
+public struct SplitMixGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension PairExample {
+    /// The example for an item and its aggregated human strength, or nil for both-bad.
+    public static func from(item: Item, strength: Int, bothBad: Bool, featurizer: Featurizer) -> PairExample? {
+        guard let label = label(strength: strength, bothBad: bothBad) else { return nil }
+        let prompt = item.prompt.plainText
+        let a = featurizer.features(prompt: prompt, response: item.responseA.text)
+        let b = featurizer.features(prompt: prompt, response: item.responseB.text)
+        return PairExample(difference: a.subtracting(b), label: label)
+    }
+}
+
+extension Prompt {
+    /// The prompt's text, chat turns joined.
+    public var plainText: String {
+        switch self {
+        case .text(let text): return text
+        case .chat(let turns): return turns.map(\.content).joined(separator: "\n")
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

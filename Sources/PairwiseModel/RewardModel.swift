@@ -1,0 +1,96 @@
+import PairwiseCore
+
+/// One judged pair as the model sees it: features of A minus features of B, and what the
+/// human said.
+public struct PairExample: Sendable {
+    public enum Label: Sendable, Equatable {
+        /// A preferred, with the human strength's margin.
+        case aBetter(margin: Double)
+        case bBetter(margin: Double)
+        /// About the same: trained toward equal reward.
+        case tie
+    }
+
+    public var difference: SparseVector
+    public var label: Label
+
+    public init(difference: SparseVector, label: Label) {
+        self.difference = difference
+        self.label = label
+    }
+
+    /// The label for a human strength (−3…+3, negative: A better), or nil for "both bad",
+    /// which stays out of the preference loss. The margin grows with the strength, as
+    /// Llama 2's did: |s|/3 (1/3, 2/3, 1).
+    public static func label(strength: Int, bothBad: Bool) -> Label? {
+        if bothBad { return nil }
+        if strength == 0 { return .tie }
+        let margin = Double(abs(strength)) / 3
+        return strength < 0 ? .aBetter(margin: margin) : .bBetter(margin: margin)
+    }
+}
+
+/// A reward linear in the features, r(prompt, response) = w·φ, fitted with the
+/// Bradley–Terry loss on judged pairs: −log σ(r_w − r_l − margin) for a preference,
+/// ½(softplus(d) + softplus(−d)) for a tie, plus λ/2·‖w‖².
+public struct RewardModel: Sendable {
+    public var weights: [Double]
+    public let featurizer: Featurizer
+
+    public init(featurizer: Featurizer, weights: [Double]? = nil) {
+        self.featurizer = featurizer
+        self.weights = weights ?? Array(repeating: 0, count: featurizer.dimension)
+    }
+
+    public func reward(prompt: String, response: String) -> Double {
+        featurizer.features(prompt: prompt, response: response).dot(weights)
+    }
+
+    /// r(A) − r(B).
+    public func margin(_ example: PairExample) -> Double { example.difference.dot(weights) }
+
+    public struct Options: Sendable {
+        public var l2: Double
+        public var maxIterations: Int
+        public init(l2: Double = 1e-3, maxIterations: Int = 200) {
+            self.l2 = l2
+            self.maxIterations = maxIterations
+        }
+    }
+
+    /// Fits the weights by L-BFGS; the same data and options always give the same weights.
+    public static func fit(_ examples: [PairExample], featurizer: Featurizer, options: Options = Options()) -> RewardModel {
+        let n = Double(max(1, examples.count))
+        let dimension = featurizer.dimension
+        func objective(_ w: [Double], _ gradient: inout [Double]) -> Double {
+            for i in 0..<dimension { gradient[i] = options.l2 * w[i] }
+            var loss = 0.0
+            for i in 0..<dimension { loss += 0.5 * options.l2 * w[i] * w[i] }
+            for example in examples {
+                let d = example.difference.dot(w)
+                let (value, slope): (Double, Double)
+                switch example.label {
+                case .aBetter(let m): (value, slope) = (softplus(-(d - m)), -logistic(-(d - m)))
+                case .bBetter(let m): (value, slope) = (softplus(d + m), logistic(d + m))
+                case .tie: (value, slope) = (0.5 * (softplus(d) + softplus(-d)), 0.5 * (logistic(d) - logistic(-d)))
+                }
+                loss += value / n
+                let scale = slope / n
+                let x = example.difference
+                for k in x.indices.indices { gradient[Int(x.indices[k])] += scale * x.values[k] }
+            }
+            return loss
+        }
+        let weights = LBFGS.minimize(objective, start: Array(repeating: 0, count: dimension), maxIterations: options.maxIterations)
+        return RewardModel(featurizer: featurizer, weights: weights)
+    }
+}
+
+@inline(__always) func logistic(_ x: Double) -> Double { x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)) }
+@inline(__always) func softplus(_ x: Double) -> Double { x > 30 ? x : x < -30 ? exp(x) : log1p(exp(x)) }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
