@@ -38,8 +38,8 @@ public struct SparseVector: Sendable, Equatable {
     }
 }
 
-/// Features from text alone: hashed word unigrams and bigrams of the response (L2-normalised
-/// presence), plus a few dense features tying it to the prompt (word overlap, length ratio)
+/// Features from text alone: hashed word unigrams and bigrams of the response (1 + ln count,
+/// scaled to unit length), plus a few dense features tying it to the prompt (word overlap, length ratio)
 /// and describing its shape (length, list lines, code blocks, questions back).
 public struct Featurizer: Sendable {
     public let hashBits: Int
@@ -47,6 +47,8 @@ public struct Featurizer: Sendable {
     /// Dense features after the hashed block.
     public static let denseNames = ["log_words", "log_length_ratio", "prompt_overlap", "list_lines", "code_blocks", "questions", "bias_guard"]
     public var dimension: Int { hashBuckets + Self.denseNames.count }
+    /// Dense features are scaled to the size of the unit-length text features.
+    static let denseScale = 0.1
 
     public init(hashBits: Int = 18) { self.hashBits = hashBits }
 
@@ -80,18 +82,22 @@ public struct Featurizer: Sendable {
 
     public func features(prompt: String, response: String) -> SparseVector {
         let words = Self.words(response)
-        var buckets = Set<Int32>()
+        var counts: [Int32: Double] = [:]
         let mask = UInt64(hashBuckets - 1)
         var previous: UInt64?
         for word in words {
             let h = Self.hash(word)
-            buckets.insert(Int32(truncatingIfNeeded: h & mask))
-            if let p = previous { buckets.insert(Int32(truncatingIfNeeded: (Self.hash(word, seed: p ^ 0x9E37_79B9_7F4A_7C15)) & mask)) }
+            counts[Int32(truncatingIfNeeded: h & mask), default: 0] += 1
+            if let p = previous { counts[Int32(truncatingIfNeeded: (Self.hash(word, seed: p ^ 0x9E37_79B9_7F4A_7C15)) & mask), default: 0] += 1 }
             previous = h
         }
-        let sorted = buckets.sorted()
-        let norm = sorted.isEmpty ? 1 : 1 / Double(sorted.count).squareRoot()
-        var vector = SparseVector(indices: sorted, values: Array(repeating: norm, count: sorted.count))
+        let sorted = counts.keys.sorted()
+        // Sublinear term frequency, then unit length (measured on hh-rlhf: better than
+        // presence or raw counts).
+        var values = sorted.map { 1 + log(counts[$0]!) }
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm > 0 { for i in values.indices { values[i] /= norm } }
+        var vector = SparseVector(indices: sorted, values: values)
         let promptWords = Set(Self.words(prompt))
         let overlap = words.isEmpty ? 0 : Double(words.filter { promptWords.contains($0) }.count) / Double(words.count)
         let lines = response.split(separator: "\n")
@@ -110,7 +116,7 @@ public struct Featurizer: Sendable {
         ]
         for (k, value) in dense.enumerated() where value != 0 {
             vector.indices.append(Int32(hashBuckets + k))
-            vector.values.append(value)
+            vector.values.append(value * Self.denseScale)
         }
         return vector
     }
