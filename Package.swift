@@ -24,8 +24,8 @@ let package = Package(
         ),
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
-        // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation.
-        .target(name: "PairwiseModel", dependencies: ["PairwiseCore"]),
+        // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation, the trainer.
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStore"]),
         // Schema migrations, queries, import transactions, export queries.
         .target(
             name: "PairwiseStore",
@@ -48,7 +48,10 @@ let package = Package(
             name: "PairwiseStoreTests",
             dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "PairwiseModelTests", dependencies: ["PairwiseModel", "PairwiseCore", "PairwiseTestSupport"]),
+        .testTarget(
+            name: "PairwiseModelTests",
+            dependencies: ["PairwiseModel", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",

@@ -23,9 +23,14 @@ public struct PairExample: Sendable {
     /// which stays out of the preference loss. The margin grows with the strength, as
     /// Llama 2's did: |s|/3 (1/3, 2/3, 1).
     public static func label(strength: Int, bothBad: Bool) -> Label? {
+        label(meanStrength: Double(strength), bothBad: bothBad)
+    }
+
+    /// The same for an aggregated (mean) strength.
+    public static func label(meanStrength strength: Double, bothBad: Bool) -> Label? {
         if bothBad { return nil }
         if strength == 0 { return .tie }
-        let margin = Double(abs(strength)) / 3
+        let margin = abs(strength) / 3
         return strength < 0 ? .aBetter(margin: margin) : .bBetter(margin: margin)
     }
 }

@@ -8,8 +8,21 @@ enum Schema {
         migrator.registerMigration("v1: items, judgments, adjudications, model runs") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: trainer lease, the judgments each model run saw") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    static let v2 = """
+    -- One row at most: the process refitting the model, until its lease expires.
+    CREATE TABLE trainer_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        holder TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    ALTER TABLE model_runs ADD COLUMN last_judgment_id INTEGER NOT NULL DEFAULT 0;
+    """
 
     static let v1 = """
     CREATE TABLE settings (

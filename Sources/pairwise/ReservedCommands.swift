@@ -18,8 +18,3 @@ struct ReviewCommand: ReservedCommand {
     static let arrivesWith = "the leads' review screen"
 }
 
-struct TrainCommand: ReservedCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Fit the reward model on the labels (coming).",
-                                                    discussion: "Example:\n  pairwise train --watch")
-    static let arrivesWith = "the reward-model trainer"
-}

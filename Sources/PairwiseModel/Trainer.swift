@@ -1,0 +1,94 @@
+import Foundation
+import PairwiseCore
+import PairwiseStore
+
+/// Refits the reward model on a project's labels and stores the run: held-out metrics, the
+/// ensemble's mean weights, and every item's rewards, margin and uncertainty. Only the
+/// holder of the trainer lease fits; a run counts once it is marked done, so a trainer
+/// killed mid-fit leaves the previous model in use.
+public struct Trainer: Sendable {
+    public struct Options: Sendable {
+        /// Refit only when at least this many judgments arrived since the last run.
+        public var minNew = 1
+        public var ensembleSize = 5
+        /// Share of labeled pairs held out for the run's metrics.
+        public var heldOut = 0.2
+        public var seed: UInt64 = 1
+        public var l2 = 1e-3
+        public var hashBits = 18
+        public var leaseSeconds = 600.0
+        public init() {}
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        case trained(runID: Int64, metrics: ModelRunMetrics)
+        case nothingNew(newJudgments: Int64)
+        case leaseHeldByAnother
+        case noLabels
+    }
+
+    public let store: ProjectStore
+    public let options: Options
+    public let holder: String
+
+    public init(store: ProjectStore, options: Options = Options(),
+                holder: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)") {
+        self.store = store
+        self.options = options
+        self.holder = holder
+    }
+
+    public func runOnce() throws -> Outcome {
+        guard try store.acquireTrainerLease(holder: holder, seconds: options.leaseSeconds) else { return .leaseHeldByAnother }
+        defer { try? store.releaseTrainerLease(holder: holder) }
+        let marks = try store.judgmentWatermarks()
+        let fresh = marks.newest - (marks.lastRun ?? 0)
+        if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
+        let featurizer = Featurizer(hashBits: options.hashBits)
+        let items = try store.labeledItems()
+        var examples: [PairExample] = []
+        for entry in items {
+            guard let label = entry.label,
+                  let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) else { continue }
+            let prompt = entry.item.prompt.plainText
+            let difference = featurizer.features(prompt: prompt, response: entry.item.responseA.text)
+                .subtracting(featurizer.features(prompt: prompt, response: entry.item.responseB.text))
+            examples.append(PairExample(difference: difference, label: kind))
+        }
+        guard !examples.isEmpty else { return .noLabels }
+        let runID = try store.startModelRun(lastJudgmentID: marks.newest)
+        do {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let modelOptions = RewardModel.Options(l2: options.l2)
+            // Held-out metrics from a seeded split.
+            var order = Array(examples.indices)
+            var generator = SplitMixGenerator(seed: options.seed)
+            order.shuffle(using: &generator)
+            let testCount = examples.count >= 10 ? Int(Double(examples.count) * options.heldOut) : 0
+            let test = order.prefix(testCount).map { examples[$0] }, train = order.dropFirst(testCount).map { examples[$0] }
+            let probe = RewardModel.fit(train, featurizer: featurizer, options: modelOptions)
+            let evaluation = Evaluation(margins: test.map { (probe.margin($0), $0.label) })
+            // The ensemble on every labeled pair scores every item.
+            let ensemble = Ensemble.fit(examples, size: options.ensembleSize, seed: options.seed, featurizer: featurizer, options: modelOptions)
+            let scores = items.map { entry -> ItemScore in
+                let s = ensemble.score(prompt: entry.item.prompt.plainText, a: entry.item.responseA.text, b: entry.item.responseB.text)
+                return ItemScore(itemRowID: entry.rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin, uncertainty: s.uncertainty)
+            }
+            var mean = Array(repeating: 0.0, count: featurizer.dimension)
+            for member in ensemble.members { for i in mean.indices { mean[i] += member.weights[i] / Double(ensemble.members.count) } }
+            let seconds = (clock.now - start)
+            let metrics = ModelRunMetrics(
+                pairs: examples.count, accuracy: evaluation.accuracy, logLoss: evaluation.logLoss,
+                calibrationError: evaluation.calibrationError,
+                trainSeconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
+                parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(test.count),
+                                     "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits)]))
+            try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores)
+            return .trained(runID: runID, metrics: metrics)
+        } catch {
+            try? store.failModelRun(runID)
+            throw error
+        }
+    }
+}
