@@ -8,7 +8,7 @@ public struct Ensemble: Sendable {
     /// Fits `size` models on seeded bootstrap resamples of `examples`.
     public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
                            options: RewardModel.Options = RewardModel.Options()) -> Ensemble {
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let members = (0..<max(1, size)).map { _ -> RewardModel in
             let sample = examples.isEmpty ? [] : (0..<examples.count).map { _ in examples[Int.random(in: 0..<examples.count, using: &generator)] }
             return RewardModel.fit(sample, featurizer: featurizer, options: options)

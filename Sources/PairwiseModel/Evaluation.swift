@@ -46,7 +46,7 @@ public struct Evaluation: Sendable, Equatable {
     public static func crossValidate(_ examples: [PairExample], folds: Int, seed: UInt64, featurizer: Featurizer,
                                      options: RewardModel.Options = RewardModel.Options()) -> Evaluation {
         var order = Array(examples.indices)
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         order.shuffle(using: &generator)
         var margins: [(Double, PairExample.Label)] = []
         for fold in 0..<folds {
@@ -57,19 +57,6 @@ public struct Evaluation: Sendable, Equatable {
             for i in test { margins.append((model.margin(examples[i]), examples[i].label)) }
         }
         return Evaluation(margins: margins)
-    }
-}
-
-/// SplitMix64 as a RandomNumberGenerator, for seeded shuffles.
-public struct SplitMixGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

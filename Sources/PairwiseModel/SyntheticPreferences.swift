@@ -1,3 +1,4 @@
+import PairwiseCore
 /// Pairs made with a known reward, to check that the model recovers it: each word of a small
 /// vocabulary has a hidden value, a response's reward is the mean value of its words, and the
 /// human prefers A with probability σ((r_A − r_B)·sharpness). The best achievable accuracy is
@@ -16,14 +17,14 @@ public struct SyntheticPreferences: Sendable {
     public let sharpness: Double
 
     public init(vocabularySize: Int = 400, sharpness: Double = 4, seed: UInt64 = 1) {
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         vocabulary = (0..<vocabularySize).map { "w\($0)" }
         values = (0..<vocabularySize).map { _ in Double.random(in: -1...1, using: &generator) }
         self.sharpness = sharpness
     }
 
     public func pairs(count: Int, wordsPerResponse: Int = 30, tieBand: Double = 0, seed: UInt64) -> [Pair] {
-        var generator = SplitMixGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         func response() -> (String, Double) {
             var words: [String] = [], total = 0.0
             for _ in 0..<wordsPerResponse {

@@ -63,7 +63,7 @@ public struct Trainer: Sendable {
             let modelOptions = RewardModel.Options(l2: options.l2)
             // Held-out metrics from a seeded split.
             var order = Array(examples.indices)
-            var generator = SplitMixGenerator(seed: options.seed)
+            var generator = SplitMix64(seed: options.seed)
             order.shuffle(using: &generator)
             let testCount = examples.count >= 10 ? Int(Double(examples.count) * options.heldOut) : 0
             let test = order.prefix(testCount).map { examples[$0] }, train = order.dropFirst(testCount).map { examples[$0] }

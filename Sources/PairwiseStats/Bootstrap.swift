@@ -1,15 +1,4 @@
-/// A seeded pseudo-random generator (SplitMix64), so that bootstrap intervals repeat exactly.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import PairwiseCore
 
 /// Bootstrap confidence intervals.
 public enum Bootstrap {
@@ -19,7 +8,7 @@ public enum Bootstrap {
                                      confidence: Double = 0.95) -> (low: Double, high: Double)? {
         let counts = table.counts().filter { $0.reduce(0, +) >= 2 }
         guard !counts.isEmpty, samples > 0 else { return nil }
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var alphas: [Double] = []
         alphas.reserveCapacity(samples)
         var resample = counts

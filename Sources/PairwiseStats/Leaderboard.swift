@@ -1,3 +1,5 @@
+import PairwiseCore
+
 /// One battle between two named models.
 public struct Battle: Sendable, Equatable {
     public var modelA: String
@@ -62,7 +64,7 @@ public struct Leaderboard: Sendable {
         tieParameter = fit.tieParameter
         var low: [Double?] = Array(repeating: nil, count: n), high: [Double?] = Array(repeating: nil, count: n)
         if bootstrap > 0 && !comparisons.isEmpty {
-            var generator = SeededGenerator(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var samples = Array(repeating: [Double](), count: n)
             var resample = comparisons
             for _ in 0..<bootstrap {

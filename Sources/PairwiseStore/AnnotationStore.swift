@@ -172,14 +172,3 @@ public enum ItemEventKind: String, Sendable {
     case skip
     case flag
 }
-
-/// A small, fast, well-mixed hash of 64-bit values (SplitMix64's finaliser).
-public enum SplitMix64 {
-    @inline(__always)
-    public static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
