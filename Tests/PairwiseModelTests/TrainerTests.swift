@@ -19,13 +19,19 @@ func syntheticProject(_ directory: TemporaryDirectory, pairs: Int) throws -> Pro
     return store
 }
 
+/// Small, quick trainer settings for tests.
+func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
+    var options = Trainer.Options()
+    options.hashBits = hashBits
+    options.ensembleSize = ensemble
+    return options
+}
+
 @Suite struct TrainerTests {
     @Test func aRunStoresMetricsAndScoresEveryItem() throws {
         let directory = try TemporaryDirectory()
         let store = try syntheticProject(directory, pairs: 400)
-        var options = Trainer.Options()
-        options.hashBits = 12
-        options.ensembleSize = 3
+        let options = quickOptions(hashBits: 12, ensemble: 3)
         let outcome = try Trainer(store: store, options: options, holder: "test").runOnce()
         guard case .trained(let runID, let metrics) = outcome else { Issue.record("expected a run, got \(outcome)"); return }
         #expect(metrics.pairs == 400)
@@ -48,9 +54,7 @@ func syntheticProject(_ directory: TemporaryDirectory, pairs: Int) throws -> Pro
     @Test func onlyOneTrainerFitsAndADeadOnesLeaseExpires() throws {
         let directory = try TemporaryDirectory()
         let store = try syntheticProject(directory, pairs: 50)
-        var options = Trainer.Options()
-        options.hashBits = 10
-        options.ensembleSize = 2
+        let options = quickOptions()
         #expect(try store.acquireTrainerLease(holder: "other", seconds: 600))
         #expect(try Trainer(store: store, options: options, holder: "me").runOnce() == .leaseHeldByAnother)
         // A lease that expired (its trainer died) is taken over.
@@ -63,9 +67,7 @@ func syntheticProject(_ directory: TemporaryDirectory, pairs: Int) throws -> Pro
     @Test func aRunThatNeverFinishedIsNotTheModelInUse() throws {
         let directory = try TemporaryDirectory()
         let store = try syntheticProject(directory, pairs: 50)
-        var options = Trainer.Options()
-        options.hashBits = 10
-        options.ensembleSize = 2
+        let options = quickOptions()
         guard case .trained(let first, _) = try Trainer(store: store, options: options, holder: "me").runOnce() else {
             Issue.record("expected a run"); return
         }
