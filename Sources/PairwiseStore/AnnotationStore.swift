@@ -74,8 +74,7 @@ extension ProjectStore {
                 WHERE NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.annotator_id = ?1 AND \(Self.liveJudgment))
                   AND (SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = i.id AND \(Self.liveJudgment)) < ?2
                 """, arguments: [annotatorID, overlap])
-            let skipped = Set(try Int64.fetchAll(db, sql: "SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'",
-                                                 arguments: [annotatorID]))
+            let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, db: db))
             let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
             return ids.sorted { a, b in
                 let sa = skipped.contains(a), sb = skipped.contains(b)
@@ -83,6 +82,15 @@ extension ProjectStore {
                 return (SplitMix64.mix(salt ^ UInt64(bitPattern: a)), a) < (SplitMix64.mix(salt ^ UInt64(bitPattern: b)), b)
             }
         }
+    }
+
+    /// Items this annotator skipped.
+    public func skippedItems(annotatorID: Int64) throws -> [Int64] {
+        try pool.read { db in try Self.skippedItems(annotatorID: annotatorID, db: db) }
+    }
+
+    static func skippedItems(annotatorID: Int64, db: Database) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", arguments: [annotatorID])
     }
 
     /// Whether an item still wants this annotator's judgment (other annotators may have

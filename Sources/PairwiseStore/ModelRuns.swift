@@ -131,3 +131,16 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// The newest finished run's uncertainty per item row id (empty when no model exists).
+    public func latestUncertainties() throws -> [Int64: Double] {
+        try pool.read { db in
+            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
+            var result: [Int64: Double] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, uncertainty FROM model_scores WHERE run_id = ?", arguments: [run])
+            while let row = try rows.next() { result[row[0]] = row[1] }
+            return result
+        }
+    }
+}

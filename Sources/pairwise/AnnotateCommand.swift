@@ -27,13 +27,16 @@ struct AnnotateCommand: ParsableCommand {
     @Flag(name: .customLong("no-shuffle"), help: "Show the stored A first instead of a random order per item.")
     var noShuffle = false
 
+    @Option(help: "Queue order: shuffled, or uncertainty (most uncertain for the newest model first; the default once a model exists).")
+    var order: AnnotateSession.QueueOrder?
+
     func validate() throws { if let name { try Identity.validate(name) } }
 
     func run() throws {
         try reportingFailures {
             let store = try project.open()
             let annotator = try Identity.resolve(requested: name, store: store)
-            try runTUI(store: store, annotator: annotator, shuffle: !noShuffle)
+            try runTUI(store: store, annotator: annotator, options: .init(shuffle: !noShuffle, order: order))
         }
     }
 }
@@ -63,21 +66,23 @@ struct DemoCommand: ParsableCommand {
             let annotator = Identity.loginName()
             let store = try ProjectStore.create(at: path, rubric: rubric, lead: annotator)
             _ = try store.importFiles([itemsPath], options: ImportOptions(format: .jsonl))
-            try runTUI(store: store, annotator: annotator, shuffle: true)
+            try runTUI(store: store, annotator: annotator, options: .init())
             print("The demo project is at \(path); try: pairwise export --db \(path) --format judgments")
         }
     }
 }
 
 /// Opens the annotate screen on the real terminal until the annotator quits.
-func runTUI(store: ProjectStore, annotator: String, shuffle: Bool) throws {
+func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Options) throws {
     guard isatty(0) == 1 && isatty(1) == 1 else {
         throw UsageError(message: "annotate needs a terminal (standard input and output must be a TTY)")
     }
-    let session = try AnnotateSession(store: store, annotator: annotator, options: .init(shuffle: shuffle))
+    let session = try AnnotateSession(store: store, annotator: annotator, options: options)
     let before = session.state.doneToday
     let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
     session.run(on: terminal)
     terminal.close()
     print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
 }
+
+extension AnnotateSession.QueueOrder: ExpressibleByArgument {}

@@ -153,6 +153,29 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(session.render(rows: 24, columns: 100).text(row: 23).hasSuffix("│ agreement α 0.55"))
     }
 
+    @Test func onceAModelExistsTheMostUncertainPairsComeFirst() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        // Before any model: bo's first pair in the seeded shuffle.
+        let boShuffledFirst = try #require(try AnnotateSession(store: store, annotator: "bo").state.pair?.item.id)
+        let ids = ["math-003", "code-002", "intl-001"]
+        let rows = try ids.map { try #require(try store.itemRowID(externalID: $0)) }
+        let run = try store.startModelRun(lastJudgmentID: 0)
+        try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: 12, accuracy: 0.7, logLoss: 0.6, calibrationError: 0.05,
+                                                               trainSeconds: 1, parameters: .object([])),
+                                 weights: [0], scores: zip(rows, [0.9, 0.5, 0.7]).map {
+                                     ItemScore(itemRowID: $0, rewardA: 0, rewardB: 0, margin: 0, uncertainty: $1)
+                                 })
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        var order: [String] = []
+        for _ in 0..<3 { order.append(session.state.pair!.item.id); session.handle(.character("s")) }
+        #expect(order == ["math-003", "intl-001", "code-002"])
+        #expect(session.state.extraStatus == "model acc 0.70 (12 pairs)")
+        // --order shuffled keeps the shuffle; the default now follows the model.
+        #expect(try AnnotateSession(store: store, annotator: "bo", options: .init(order: .shuffled)).state.pair?.item.id == boShuffledFirst)
+        #expect(try AnnotateSession(store: store, annotator: "bo").state.pair?.item.id == "math-003")
+    }
+
     @Test func theStatusLineShowsPositionTodayAndMedian() throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory)

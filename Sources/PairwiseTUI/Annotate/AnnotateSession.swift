@@ -7,8 +7,22 @@ import PairwiseStore
 /// screen asks (every submit is committed before the next pair is drawn).
 public final class AnnotateSession {
     public struct Options: Sendable {
+        /// Show A/B in a random order per (item, annotator).
         public var shuffle = true
-        public init(shuffle: Bool = true) { self.shuffle = shuffle }
+        /// The queue's order; nil: by model uncertainty once a model exists, else shuffled.
+        public var order: QueueOrder?
+        public init(shuffle: Bool = true, order: QueueOrder? = nil) {
+            self.shuffle = shuffle
+            self.order = order
+        }
+    }
+
+    /// How the queue is ordered.
+    public enum QueueOrder: String, Sendable, CaseIterable {
+        /// A seeded shuffle, fixed per annotator.
+        case shuffled
+        /// Most uncertain pairs for the newest model first (active learning); the shuffle breaks ties.
+        case uncertainty
     }
 
     /// A pair is "long" for the quick-submit warning when its responses hold more than this
@@ -43,6 +57,18 @@ public final class AnnotateSession {
         timer = JudgmentTimer(now: 0)
         figures = try store.figures(annotatorID: person.id)
         queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed)
+        let uncertainties = try store.latestUncertainties()
+        if (options.order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty {
+            // Stable sort keeps the shuffled order (and skipped items last) among equals.
+            let skipped = Set(try store.skippedItems(annotatorID: annotatorID))
+            let rank = Dictionary(uniqueKeysWithValues: queue.enumerated().map { ($1, $0) })
+            queue.sort { a, b in
+                let sa = skipped.contains(a), sb = skipped.contains(b)
+                if sa != sb { return !sa }
+                let ua = uncertainties[a] ?? 0, ub = uncertainties[b] ?? 0
+                return ua != ub ? ua > ub : rank[a]! < rank[b]!
+            }
+        }
         updateFigures()
         try refreshAgreement()
         try showCurrent()
@@ -51,8 +77,10 @@ public final class AnnotateSession {
     /// The project's agreement on the direction, for the status line (an aggregate: it
     /// reveals no one's judgment). Computed when the session opens and after the stats screen.
     func refreshAgreement() throws {
-        state.extraStatus = ProjectStatistics.directionAlpha(try store.currentJudgments())
-            .map { String(format: "agreement α %.2f", $0) }
+        var parts: [String] = []
+        if let run = try store.latestModelRun() { parts.append(String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs)) }
+        if let alpha = ProjectStatistics.directionAlpha(try store.currentJudgments()) { parts.append(String(format: "agreement α %.2f", alpha)) }
+        state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
     }
 
     var now: Double {
