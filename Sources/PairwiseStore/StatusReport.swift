@@ -43,3 +43,16 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Each current judgment as (item row id, annotator id, strength), for quick aggregate
+    /// figures without loading whole judgments.
+    public func currentStrengths() throws -> [(item: Int64, annotator: Int64, strength: Int)] {
+        try pool.read { db in
+            var out: [(item: Int64, annotator: Int64, strength: Int)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, annotator_id, strength FROM current_judgments")
+            while let row = try rows.next() { out.append((row[0], row[1], row[2])) }
+            return out
+        }
+    }
+}

@@ -79,7 +79,7 @@ public final class AnnotateSession {
     func refreshAgreement() throws {
         var parts: [String] = []
         if let run = try store.latestModelRun() { parts.append(String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs)) }
-        if let alpha = ProjectStatistics.directionAlpha(try store.currentJudgments()) { parts.append(String(format: "agreement α %.2f", alpha)) }
+        if let alpha = ProjectStatistics.directionAlpha(try store.currentStrengths()) { parts.append(String(format: "agreement α %.2f", alpha)) }
         state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
     }
 
