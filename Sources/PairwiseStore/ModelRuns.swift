@@ -144,3 +144,17 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// The newest finished run's mean weights and parameters (for scoring new pairs).
+    public func latestModelWeights() throws -> (run: ModelRunSummary, weights: [Double], parameters: JSONValue)? {
+        guard let run = try latestModelRun() else { return nil }
+        return try pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT weights, parameters FROM model_runs WHERE id = ?", arguments: [run.id]),
+                  let blob = row["weights"] as Data? else { return nil }
+            let floats = blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+            let parameters = (try? JSONParser.parse(row["parameters"] as String)) ?? .object([])
+            return (run, floats.map(Double.init), parameters)
+        }
+    }
+}

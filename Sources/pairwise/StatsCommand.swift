@@ -33,13 +33,23 @@ struct StatsCommand: ParsableCommand {
                 throw PermissionError(message: "stats shows other people's names: only a lead may run it (\(login) is not a lead)")
             }
             let stats = ProjectStatistics(judgments: try store.currentJudgments(), rubric: try store.rubric())
-            print(json ? Self.json(stats, contested: contested) : stats.summaryLines(contested: contested).joined(separator: "\n"))
+            let model = try store.latestModelRun()
+            if json {
+                print(Self.json(stats, contested: contested, model: model))
+            } else {
+                var lines = stats.summaryLines(contested: contested)
+                if let m = model {
+                    lines += ["", String(format: "model: run %lld, %d pairs, held-out accuracy %.3f, log loss %.3f, calibration error %.3f",
+                                        m.id, m.pairs, m.accuracy, m.logLoss, m.calibrationError)]
+                }
+                print(lines.joined(separator: "\n"))
+            }
         }
     }
 
     static func number(_ v: Double?) -> JSONValue { v.map(JSONValue.double) ?? .null }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int) -> String {
+    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelRunSummary?) -> String {
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -63,6 +73,10 @@ struct StatsCommand: ParsableCommand {
             "agreement_by_strength": .array(s.strengthLevels.map {
                 .object(["level": .int($0.level), "judgments": .int($0.judgments), "agreement": number($0.agreement)])
             }),
+            "model": model.map { m in
+                .object(["run": .int(Int(m.id)), "finished_at": .string(m.finishedAt), "pairs": .int(m.pairs), "accuracy": .double(m.accuracy),
+                         "log_loss": .double(m.logLoss), "calibration_error": .double(m.calibrationError), "train_seconds": .double(m.trainSeconds)])
+            } ?? .null,
             "most_contested": .array(s.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])

@@ -83,3 +83,33 @@ import Testing
         #expect(refused.stderr == "pairwise: error: stats shows other people's names: only a lead may run it (ann is not a lead)\n")
     }
 }
+
+@Suite struct TrainAndScoreCommandTests {
+    @Test func trainThenScoreAFileWithLabels() throws {
+        let directory = try TemporaryDirectory("pairwise-train")
+        _ = try pairwise(["init"], in: directory.url)
+        // "good" answers beat "bad" ones, on alternating sides.
+        let lines = (0..<40).map { n -> String in
+            let good = "this is a good answer number \(n)", bad = "this is a bad answer number \(n)"
+            let (first, second, strength) = n % 2 == 0 ? (good, bad, -2) : (bad, good, 2)
+            return #"{"prompt": "question \#(n)", "response_1": "\#(first)", "response_2": "\#(second)", "preference_strength": \#(strength)}"#
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("pairs.jsonl"), atomically: true, encoding: .utf8)
+        _ = try pairwise(["import", "pairs.jsonl", "--labels-as", "oracle"], in: directory.url)
+        let noModel = try pairwise(["score", "pairs.jsonl"], in: directory.url)
+        #expect(noModel.status == 64)
+        #expect(noModel.stderr == "pairwise: error: the project has no trained model yet: run `pairwise train` first\n")
+        let train = try pairwise(["train", "--ensemble", "2"], in: directory.url)
+        #expect(train.status == 0)
+        #expect(train.stdout.hasPrefix("run 1: 40 pairs, held-out accuracy 1.0000"))
+        let again = try pairwise(["train"], in: directory.url)
+        #expect(again.stdout == "nothing to do: 0 new judgments since the last run (need 1)\n")
+        let score = try pairwise(["score", "pairs.jsonl", "--json"], in: directory.url)
+        let summary = try JSONParser.parse(String(score.stdout.split(separator: "\n").last!))
+        #expect(summary["pairs"] == .int(40) && summary["labeled_pairs"] == .int(40) && summary["accuracy"] == .double(1))
+        let first = try JSONParser.parse(String(score.stdout.split(separator: "\n").first!))
+        #expect((first["margin"]?.doubleValue ?? 0) > 0)
+        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory.url).stdout.trimmingCharacters(in: .newlines))
+        #expect(stats["model"]?["run"] == .int(1) && stats["model"]?["pairs"] == .int(40) && stats["model"]?["accuracy"] == .double(1))
+    }
+}

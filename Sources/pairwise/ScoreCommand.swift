@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseModel
+import PairwiseStore
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score the pairs of a file with the project's newest reward model.",
+        discussion: """
+            Prints each pair's rewards and margin (reward of A minus reward of B, in the file's
+            A/B order after import placement); when the file carries labels, also the model's
+            accuracy on them.
+
+            Example:
+              pairwise score new-pairs.jsonl --json
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+    @Argument(help: "A file in any import format.") var file: String
+    @Option(help: "auto, jsonl, hh-rlhf, trl, arena, helpsteer2 or csv.") var format = "auto"
+    @Flag(help: "One JSON object per pair, then a summary object.") var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let store = try project.open()
+            guard let latest = try store.latestModelWeights() else {
+                throw UsageError(message: "the project has no trained model yet: run `pairwise train` first")
+            }
+            let bits = latest.parameters["hash_bits"]?.intValue ?? 18
+            let model = RewardModel(featurizer: Featurizer(hashBits: bits), weights: latest.weights)
+            guard latest.weights.count == model.featurizer.dimension else {
+                throw UsageError(message: "the stored model's weights do not match its featurizer")
+            }
+            var reader = try RecordReader(bytes: try InputFile.read(path: file), file: file, format: InputFormat(rawValue: format))
+            var margins: [(Double, PairExample.Label)] = []
+            var count = 0
+            while let record = try reader.next() {
+                count += 1
+                let prompt = record.item.prompt.plainText
+                let a = model.reward(prompt: prompt, response: record.item.responseA.text)
+                let b = model.reward(prompt: prompt, response: record.item.responseB.text)
+                if let label = record.label, let kind = PairExample.label(strength: label.strength.value, bothBad: label.bothBad) {
+                    margins.append((a - b, kind))
+                }
+                if json {
+                    print(JSONWriter.string(.object(["id": .string(record.item.id), "reward_a": .double(a), "reward_b": .double(b),
+                                                     "margin": .double(a - b)])))
+                } else {
+                    print("\(record.item.id)\t\(String(format: "%+.4f", a - b))")
+                }
+            }
+            let evaluation = margins.isEmpty ? nil : Evaluation(margins: margins)
+            if json {
+                var summary: [JSONMember] = [JSONMember(key: "pairs", value: .int(count)), JSONMember(key: "model_run", value: .int(Int(latest.run.id)))]
+                if let e = evaluation {
+                    summary += [JSONMember(key: "labeled_pairs", value: .int(e.pairs)), JSONMember(key: "accuracy", value: .double(e.accuracy)),
+                                JSONMember(key: "log_loss", value: .double(e.logLoss))]
+                }
+                print(JSONWriter.string(.object(summary)))
+            } else if let e = evaluation {
+                printError(String(format: "%d labeled pairs: accuracy %.4f, log loss %.4f (model run %lld)", e.pairs, e.accuracy, e.logLoss, latest.run.id))
+            }
+        }
+    }
+}
