@@ -18,21 +18,15 @@ public struct JSONParser {
     /// Parses exactly one JSON value; only whitespace may follow it.
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let array = ContiguousArray(bytes)
-        do {
-            return try array.withUnsafeBufferPointer { buffer in
-                var parser = Cursor(bytes: buffer)
-                parser.skipWhitespace()
-                let value = try parser.parseValue(depth: 0)
-                parser.skipWhitespace()
-                if parser.index != buffer.count {
-                    throw parser.failure("unexpected data after the JSON value")
-                }
-                return value
+        return try array.withUnsafeBufferPointer { (buffer) throws(JSONParseError) -> JSONValue in
+            var parser = Cursor(bytes: buffer)
+            parser.skipWhitespace()
+            let value = try parser.parseValue(depth: 0)
+            parser.skipWhitespace()
+            if parser.index != buffer.count {
+                throw parser.failure("unexpected data after the JSON value")
             }
-        } catch let error as JSONParseError {
-            throw error
-        } catch {
-            fatalError("unreachable: \(error)")
+            return value
         }
     }
 
