@@ -17,7 +17,7 @@ struct Pairwise: ParsableCommand {
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self,
             BenchCommand.self,
             AnnotateCommand.self, ReviewCommand.self, StatsCommand.self, TrainCommand.self, AgreementCommand.self,
-            LeaderboardCommand.self, ReliabilityCommand.self, ScoreCommand.self, DemoCommand.self,
+            LeaderboardCommand.self, ReliabilityCommand.self, ScoreCommand.self, SimulateCommand.self, DemoCommand.self,
         ]
     )
 }

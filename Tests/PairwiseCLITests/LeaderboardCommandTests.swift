@@ -113,3 +113,21 @@ import Testing
         #expect(stats["model"]?["run"] == .int(1) && stats["model"]?["pairs"] == .int(40) && stats["model"]?["accuracy"] == .double(1))
     }
 }
+
+@Suite struct SimulateCommandTests {
+    @Test func fillsEveryItemToTheOverlapOnce() throws {
+        let directory = try TemporaryDirectory("pairwise-simulate")
+        _ = try pairwise(["init"], in: directory.url)
+        _ = try pairwise(["import", Fixtures.sampleItems], in: directory.url)
+        let run = try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--noise", "0.2", "--seed", "7"], in: directory.url)
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("added 186 simulated judgments\nsim1  accuracy 0.900  position bias 0.50\n"))
+        #expect(run.stdout.hasSuffix("sim5  accuracy 0.700  position bias 0.80\n"))
+        let again = try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--seed", "7"], in: directory.url)
+        #expect(again.stdout.hasPrefix("added 0 simulated judgments\n"))
+        let status = try JSONParser.parse(try pairwise(["status", "--json"], in: directory.url).stdout.trimmingCharacters(in: .newlines))
+        #expect(status["judgments"] == .int(186) && status["items_needing_labels"] == .int(0))
+        let bad = try pairwise(["simulate", "--annotators", "2", "--overlap", "3"], in: directory.url)
+        #expect(bad.status == 64)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseModel
+import PairwiseStore
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Fill the project with judgments from simulated annotators of known accuracy.",
+        discussion: """
+            Each item that needs judgments gets them from OVERLAP of the simulated annotators
+            (sim1…simN), who judge from a hidden reward on the text (the mean of a seeded
+            hash value per word) with accuracy 1 − noise·(0.5 + k/n) and a growing lean toward
+            the response shown first when wrong. Prints each one's true accuracy and position
+            bias, to check `stats`, `reliability` and the model against.
+
+            Example:
+              pairwise simulate --annotators 5 --overlap 3 --noise 0.2 --seed 7
+            """
+    )
+
+    @OptionGroup var project: ProjectOptions
+    @Option(help: "Simulated annotators.") var annotators = 5
+    @Option(help: "Judgments per item.") var overlap = 3
+    @Option(help: "How noisy the annotators are, 0…1.") var noise = 0.2
+    @Option(help: "Seed for the hidden reward and the judgments.") var seed: UInt64 = 1
+
+    func validate() throws {
+        guard annotators >= 1, overlap >= 1, overlap <= annotators else { throw ValidationError("need 1 ≤ --overlap ≤ --annotators") }
+        guard (0...1).contains(noise) else { throw ValidationError("--noise must be from 0 to 1") }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let store = try project.open()
+            let simulation = Simulation(annotators: annotators, noise: noise, seed: seed)
+            var generator = SplitMix64(seed: seed ^ 0x51_4D)
+            var judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)] = []
+            for entry in try store.itemsNeedingJudgments(overlap: overlap) {
+                let free = simulation.annotators.filter { !entry.annotators.contains($0.name) }.shuffled(using: &generator)
+                for annotator in free.prefix(overlap - entry.annotators.count) {
+                    let order: ShownOrder = Bool.random(using: &generator) ? .ab : .ba
+                    let verdict = simulation.judge(entry.item, by: annotator, order: order, using: &generator)
+                    judgments.append((entry.rowID, annotator.name, verdict.strength, verdict.bothBad, order, Int.random(in: 4000...60000, using: &generator)))
+                }
+            }
+            try store.addSimulatedJudgments(judgments)
+            print("added \(judgments.count) simulated judgments")
+            for a in simulation.annotators {
+                print("\(a.name)  accuracy " + String(format: "%.3f", a.accuracy) + "  position bias " + String(format: "%.2f", a.positionBias))
+            }
+        }
+    }
+}
