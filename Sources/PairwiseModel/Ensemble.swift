@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 
 /// K bootstrap fits of the reward model; their spread of margins per pair is the model's
@@ -9,17 +10,25 @@ public struct Ensemble: Sendable {
     public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
                            options: RewardModel.Options = RewardModel.Options()) -> Ensemble {
         var generator = SplitMix64(seed: seed)
-        let members = (0..<max(1, size)).map { _ -> RewardModel in
-            let sample = examples.isEmpty ? [] : (0..<examples.count).map { _ in examples[Int.random(in: 0..<examples.count, using: &generator)] }
-            return RewardModel.fit(sample, featurizer: featurizer, options: options)
+        // Draw every member's resample first, in order, so the result does not depend on
+        // which core fits which member.
+        let samples = (0..<max(1, size)).map { _ in
+            examples.isEmpty ? [Int]() : (0..<examples.count).map { _ in Int.random(in: 0..<examples.count, using: &generator) }
         }
-        return Ensemble(members: members)
+        let results = FitResults(count: samples.count)
+        DispatchQueue.concurrentPerform(iterations: samples.count) { k in
+            results.store(RewardModel.fit(samples[k].map { examples[$0] }, featurizer: featurizer, options: options), at: k)
+        }
+        return Ensemble(members: results.all)
     }
 
     /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards.
     public func score(prompt: String, a: String, b: String) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
-        let fa = members[0].featurizer.features(prompt: prompt, response: a)
-        let fb = members[0].featurizer.features(prompt: prompt, response: b)
+        score(members[0].featurizer.features(prompt: prompt, response: a), members[0].featurizer.features(prompt: prompt, response: b))
+    }
+
+    /// The same from features already computed.
+    public func score(_ fa: SparseVector, _ fb: SparseVector) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
         var ra = 0.0, rb = 0.0, margins: [Double] = []
         for m in members {
             let x = fa.dot(m.weights), y = fb.dot(m.weights)
@@ -30,4 +39,20 @@ public struct Ensemble: Sendable {
         let variance = margins.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / k
         return (ra / k, rb / k, mean, variance.squareRoot())
     }
+}
+
+/// Slots for results computed concurrently, one per index.
+final class FitResults: @unchecked Sendable {
+    private var slots: [RewardModel?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func store(_ model: RewardModel, at index: Int) {
+        lock.lock()
+        slots[index] = model
+        lock.unlock()
+    }
+
+    var all: [RewardModel] { slots.map { $0! } }
 }

@@ -81,15 +81,28 @@ public struct Featurizer: Sendable {
     }
 
     public func features(prompt: String, response: String) -> SparseVector {
-        let words = Self.words(response)
+        features(promptWords: promptWords(prompt), response: response)
+    }
+
+    /// The hashes of a prompt's words, computed once for both responses of an item.
+    public func promptWords(_ prompt: String) -> Set<UInt64> {
+        var words = Set<UInt64>()
+        Self.scan(prompt) { hash, _ in words.insert(hash) }
+        return words
+    }
+
+    /// Features of a response in one pass over its UTF-8 bytes.
+    public func features(promptWords: Set<UInt64>, response: String) -> SparseVector {
         var counts: [Int32: Double] = [:]
         let mask = UInt64(hashBuckets - 1)
         var previous: UInt64?
-        for word in words {
-            let h = Self.hash(word)
-            counts[Int32(truncatingIfNeeded: h & mask), default: 0] += 1
-            if let p = previous { counts[Int32(truncatingIfNeeded: (Self.hash(word, seed: p ^ 0x9E37_79B9_7F4A_7C15)) & mask), default: 0] += 1 }
-            previous = h
+        var words = 0, overlapping = 0
+        let shape = Self.scan(response) { hash, first in
+            words += 1
+            if promptWords.contains(hash) { overlapping += 1 }
+            counts[Int32(truncatingIfNeeded: hash & mask), default: 0] += 1
+            if let p = previous, !first { counts[Int32(truncatingIfNeeded: Self.mixBigram(p, hash) & mask), default: 0] += 1 }
+            previous = hash
         }
         let sorted = counts.keys.sorted()
         // Sublinear term frequency, then unit length (measured on hh-rlhf: better than
@@ -98,20 +111,13 @@ public struct Featurizer: Sendable {
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         if norm > 0 { for i in values.indices { values[i] /= norm } }
         var vector = SparseVector(indices: sorted, values: values)
-        let promptWords = Set(Self.words(prompt))
-        let overlap = words.isEmpty ? 0 : Double(words.filter { promptWords.contains($0) }.count) / Double(words.count)
-        let lines = response.split(separator: "\n")
-        let listLines = lines.filter { line in
-            let t = line.drop { $0 == " " }
-            return t.hasPrefix("- ") || t.hasPrefix("* ") || (t.first?.isNumber == true && t.dropFirst().prefix(2).contains("."))
-        }.count
         let dense: [Double] = [
-            log(1 + Double(words.count)),
-            log((1 + Double(words.count)) / (1 + Double(promptWords.count))),
-            overlap,
-            log(1 + Double(listLines)),
-            Double(response.components(separatedBy: "```").count / 2),
-            Double(response.filter { $0 == "?" }.count > 0 ? 1 : 0),
+            log(1 + Double(words)),
+            log((1 + Double(words)) / (1 + Double(promptWords.count))),
+            words == 0 ? 0 : Double(overlapping) / Double(words),
+            log(1 + Double(shape.listLines)),
+            Double(shape.fences / 2),
+            shape.questions > 0 ? 1 : 0,
             0,
         ]
         for (k, value) in dense.enumerated() where value != 0 {
@@ -119,6 +125,77 @@ public struct Featurizer: Sendable {
             vector.values.append(value * Self.denseScale)
         }
         return vector
+    }
+
+    struct Shape { var listLines = 0, fences = 0, questions = 0 }
+
+    /// Walks the text's words (runs of letters and digits, ASCII lower-cased, with inner
+    /// apostrophes), calling `word` with each word's hash (ASCII lower-cased) and whether it
+    /// begins the text; counts list lines, code fences and question marks on the way.
+    @discardableResult
+    static func scan(_ text: String, word: (UInt64, Bool) -> Void) -> Shape {
+        var shape = Shape()
+        var text = text
+        text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var inWord = false, firstWord = true
+            var lineStart = true, backticks = 0
+            var i = 0
+            while i < bytes.count {
+                var byte = bytes[i]
+                if lineStart {
+                    var j = i
+                    while j < bytes.count && bytes[j] == 0x20 { j += 1 }
+                    if j + 1 < bytes.count && (bytes[j] == 0x2D || bytes[j] == 0x2A) && bytes[j + 1] == 0x20 { shape.listLines += 1 }
+                    else if j < bytes.count && bytes[j] >= 0x30 && bytes[j] <= 0x39 {
+                        var k = j
+                        while k < bytes.count && bytes[k] >= 0x30 && bytes[k] <= 0x39 { k += 1 }
+                        if k < bytes.count && (bytes[k] == 0x2E || bytes[k] == 0x29) { shape.listLines += 1 }
+                    }
+                    lineStart = false
+                }
+                if byte == 0x60 { backticks += 1; if backticks == 3 { shape.fences += 1; backticks = 0 } } else { backticks = 0 }
+                if byte == 0x3F { shape.questions += 1 }
+                if byte == 0x0A { lineStart = true }
+                if byte >= 0x80 {
+                    // A non-ASCII scalar: part of a word if it is a letter or a digit
+                    // (curly quotes, dashes and ellipses separate words, as ASCII punctuation does).
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                    let end = min(bytes.count, i + length)
+                    let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).unicodeScalars.first
+                    if let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                        for k in i..<end { hash = (hash ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
+                        inWord = true
+                    } else if inWord {
+                        word(hash, firstWord)
+                        firstWord = false
+                        hash = 0xcbf2_9ce4_8422_2325
+                        inWord = false
+                    }
+                    i = end
+                    continue
+                }
+                if byte >= 0x41 && byte <= 0x5A { byte += 0x20 }
+                let isWordByte = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte == 0x27 && inWord)
+                if isWordByte {
+                    hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                    inWord = true
+                } else if inWord {
+                    word(hash, firstWord)
+                    firstWord = false
+                    hash = 0xcbf2_9ce4_8422_2325
+                    inWord = false
+                }
+                i += 1
+            }
+            if inWord { word(hash, firstWord) }
+        }
+        return shape
+    }
+
+    @inline(__always)
+    static func mixBigram(_ previous: UInt64, _ current: UInt64) -> UInt64 {
+        SplitMix64.mix(previous &* 0x9E37_79B9_7F4A_7C15 ^ current)
     }
 }
 

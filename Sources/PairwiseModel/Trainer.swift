@@ -46,14 +46,17 @@ public struct Trainer: Sendable {
         if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
         let featurizer = Featurizer(hashBits: options.hashBits)
         let items = try store.labeledItems()
+        // Each response is featurized once, for training and for scoring.
+        let features = items.map { entry -> (SparseVector, SparseVector) in
+            let prompt = featurizer.promptWords(entry.item.prompt.plainText)
+            return (featurizer.features(promptWords: prompt, response: entry.item.responseA.text),
+                    featurizer.features(promptWords: prompt, response: entry.item.responseB.text))
+        }
         var examples: [PairExample] = []
-        for entry in items {
+        for (entry, (a, b)) in zip(items, features) {
             guard let label = entry.label,
                   let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) else { continue }
-            let prompt = entry.item.prompt.plainText
-            let difference = featurizer.features(prompt: prompt, response: entry.item.responseA.text)
-                .subtracting(featurizer.features(prompt: prompt, response: entry.item.responseB.text))
-            examples.append(PairExample(difference: difference, label: kind))
+            examples.append(PairExample(difference: a.subtracting(b), label: kind))
         }
         guard !examples.isEmpty else { return .noLabels }
         let runID = try store.startModelRun(lastJudgmentID: marks.newest)
@@ -71,8 +74,8 @@ public struct Trainer: Sendable {
             let evaluation = Evaluation(margins: test.map { (probe.margin($0), $0.label) })
             // The ensemble on every labeled pair scores every item.
             let ensemble = Ensemble.fit(examples, size: options.ensembleSize, seed: options.seed, featurizer: featurizer, options: modelOptions)
-            let scores = items.map { entry -> ItemScore in
-                let s = ensemble.score(prompt: entry.item.prompt.plainText, a: entry.item.responseA.text, b: entry.item.responseB.text)
+            let scores = zip(items, features).map { entry, pair -> ItemScore in
+                let s = ensemble.score(pair.0, pair.1)
                 return ItemScore(itemRowID: entry.rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin, uncertainty: s.uncertainty)
             }
             var mean = Array(repeating: 0.0, count: featurizer.dimension)

@@ -140,7 +140,7 @@ func temporaryDirectory() throws -> URL {
     }
 
     @Test(arguments: ["init", "import", "export", "status", "annotators", "annotators add", "annotators list", "bench import",
-                      "annotate", "review", "stats", "train", "agreement", "leaderboard", "reliability", "score", "simulate", "demo", "bench tui", "bench model"])
+                      "annotate", "review", "stats", "train", "agreement", "leaderboard", "reliability", "score", "simulate", "demo", "bench tui", "bench model", "bench train"])
     func everyCommandsHelpGivesAnExample(command: String) throws {
         let run = try pairwise(command.split(separator: " ").map(String.init) + ["--help"], in: Fixtures.repositoryRoot)
         #expect(run.status == 0)
