@@ -52,34 +52,6 @@ public struct Featurizer: Sendable {
 
     public init(hashBits: Int = 18) { self.hashBits = hashBits }
 
-    /// Lower-cased words: runs of letters and digits (apostrophes inside kept).
-    public static func words(_ text: String) -> [Substring] {
-        var words: [Substring] = []
-        var start: String.Index?
-        let lower = text.lowercased()
-        var i = lower.startIndex
-        while i != lower.endIndex {
-            let c = lower[i]
-            if c.isLetter || c.isNumber || (c == "'" && start != nil) {
-                if start == nil { start = i }
-            } else if let s = start {
-                words.append(lower[s..<i])
-                start = nil
-            }
-            i = lower.index(after: i)
-        }
-        if let s = start { words.append(lower[s...]) }
-        return words
-    }
-
-    /// FNV-1a of the UTF-8 bytes, with a salt for bigrams.
-    @inline(__always)
-    static func hash(_ word: Substring, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var h = seed
-        for byte in word.utf8 { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
-
     public func features(prompt: String, response: String) -> SparseVector {
         features(promptWords: promptWords(prompt), response: response)
     }
@@ -127,18 +99,25 @@ public struct Featurizer: Sendable {
         return vector
     }
 
-    struct Shape { var listLines = 0, fences = 0, questions = 0 }
+    public struct Shape { var listLines = 0, fences = 0, questions = 0 }
 
     /// Walks the text's words (runs of letters and digits, ASCII lower-cased, with inner
     /// apostrophes), calling `word` with each word's hash (ASCII lower-cased) and whether it
     /// begins the text; counts list lines, code fences and question marks on the way.
     @discardableResult
-    static func scan(_ text: String, word: (UInt64, Bool) -> Void) -> Shape {
+    public static func scan(_ text: String, word: (UInt64, Bool) -> Void) -> Shape {
         var shape = Shape()
         var text = text
         text.withUTF8 { bytes in
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             var inWord = false, firstWord = true
+            func endWord() {
+                guard inWord else { return }
+                word(hash, firstWord)
+                firstWord = false
+                hash = 0xcbf2_9ce4_8422_2325
+                inWord = false
+            }
             var lineStart = true, backticks = 0
             var i = 0
             while i < bytes.count {
@@ -166,11 +145,8 @@ public struct Featurizer: Sendable {
                     if let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                         for k in i..<end { hash = (hash ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
                         inWord = true
-                    } else if inWord {
-                        word(hash, firstWord)
-                        firstWord = false
-                        hash = 0xcbf2_9ce4_8422_2325
-                        inWord = false
+                    } else {
+                        endWord()
                     }
                     i = end
                     continue
@@ -180,15 +156,12 @@ public struct Featurizer: Sendable {
                 if isWordByte {
                     hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
                     inWord = true
-                } else if inWord {
-                    word(hash, firstWord)
-                    firstWord = false
-                    hash = 0xcbf2_9ce4_8422_2325
-                    inWord = false
+                } else {
+                    endWord()
                 }
                 i += 1
             }
-            if inWord { word(hash, firstWord) }
+            endWord()
         }
         return shape
     }

@@ -38,13 +38,13 @@ public struct Simulation: Sendable {
 
     /// The hidden reward of a response.
     public func reward(_ text: String) -> Double {
-        let words = Featurizer.words(text)
-        guard !words.isEmpty else { return 0 }
-        let total = words.reduce(0.0) { sum, word in
-            let h = SplitMix64.mix(Featurizer.hash(word) ^ seed)
-            return sum + Double(h >> 11) / Double(1 << 53) * 2 - 1
+        var total = 0.0, words = 0
+        Featurizer.scan(text) { hash, _ in
+            let h = SplitMix64.mix(hash ^ seed)
+            total += Double(h >> 11) / Double(1 << 53) * 2 - 1
+            words += 1
         }
-        return total / Double(words.count)
+        return words == 0 ? 0 : total / Double(words)
     }
 
     /// The true strength of a pair, −3…+3 (negative: A better).
