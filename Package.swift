@@ -25,14 +25,14 @@ let package = Package(
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
         // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation, the trainer.
-        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStore"]),
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats"]),
         // Schema migrations, queries, import transactions, export queries.
         .target(
             name: "PairwiseStore",
             dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
-        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "CNcursesw"]),
+        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "CNcursesw"]),
         // The command line.
         .executableTarget(
             name: "pairwise",

@@ -5,6 +5,8 @@ import PairwiseCore
 /// uncertainty, their mean margin its preference strength.
 public struct Ensemble: Sendable {
     public var members: [RewardModel]
+    /// Each member's bootstrap sample: indices into the examples it was fitted on.
+    public var samples: [[Int]] = []
 
     /// Fits `size` models on seeded bootstrap resamples of `examples`.
     public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
@@ -16,10 +18,28 @@ public struct Ensemble: Sendable {
             examples.isEmpty ? [Int]() : (0..<examples.count).map { _ in Int.random(in: 0..<examples.count, using: &generator) }
         }
         let results = FitResults(count: samples.count)
-        DispatchQueue.concurrentPerform(iterations: samples.count) { k in
+        parallelFor(samples.count) { k in
             results.store(RewardModel.fit(samples[k].map { examples[$0] }, featurizer: featurizer, options: options), at: k)
         }
-        return Ensemble(members: results.all)
+        return Ensemble(members: results.all, samples: samples)
+    }
+
+    /// For each of the `count` examples the ensemble was fitted on, the members whose
+    /// bootstrap sample left it out (out-of-bag).
+    public func outOfBagMembers(count: Int) -> [[Int]] {
+        var result = Array(repeating: [Int](), count: count)
+        for (k, sample) in samples.enumerated() {
+            var inBag = [Bool](repeating: false, count: count)
+            for i in sample { inBag[i] = true }
+            for i in 0..<count where !inBag[i] { result[i].append(k) }
+        }
+        return result
+    }
+
+    /// The mean margin of the given members on features already computed.
+    public func margin(_ fa: SparseVector, _ fb: SparseVector, members chosen: [Int]) -> Double? {
+        guard !chosen.isEmpty else { return nil }
+        return chosen.reduce(0.0) { $0 + fa.dot(members[$1].weights) - fb.dot(members[$1].weights) } / Double(chosen.count)
     }
 
     /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards.

@@ -16,7 +16,8 @@ public struct Trainer: Sendable {
         public var seed: UInt64 = 1
         public var l2 = 1e-3
         public var hashBits = 18
-        public var leaseSeconds = 600.0
+        /// How long the lease lasts; a trainer that dies holds it at most this long.
+        public var leaseSeconds = 180.0
         public init() {}
     }
 
@@ -31,16 +32,29 @@ public struct Trainer: Sendable {
     public let options: Options
     public let holder: String
 
-    public init(store: ProjectStore, options: Options = Options(),
-                holder: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)") {
+    /// This process's name in the lease: `host:pid`.
+    public static let processHolder = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
+    /// True when `holder` names a process on this host that no longer exists (killed
+    /// mid-fit): its lease need not be waited out.
+    static func isDeadLocalProcess(_ holder: String) -> Bool {
+        guard let colon = holder.lastIndex(of: ":"), holder[..<colon] == ProcessInfo.processInfo.hostName,
+              let pid = Int32(holder[holder.index(after: colon)...]), pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    public init(store: ProjectStore, options: Options = Options(), holder: String = Trainer.processHolder) {
         self.store = store
         self.options = options
         self.holder = holder
     }
 
     public func runOnce() throws -> Outcome {
-        guard try store.acquireTrainerLease(holder: holder, seconds: options.leaseSeconds) else { return .leaseHeldByAnother }
+        guard try store.acquireTrainerLease(holder: holder, seconds: options.leaseSeconds, holderIsGone: Self.isDeadLocalProcess) else {
+            return .leaseHeldByAnother
+        }
         defer { try? store.releaseTrainerLease(holder: holder) }
+        try store.failAbandonedModelRuns()
         let marks = try store.judgmentWatermarks()
         let fresh = marks.newest - (marks.lastRun ?? 0)
         if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
@@ -53,9 +67,11 @@ public struct Trainer: Sendable {
                     featurizer.features(promptWords: prompt, response: entry.item.responseB.text))
         }
         var examples: [PairExample] = []
-        for (entry, (a, b)) in zip(items, features) {
+        var exampleOfItem = [Int?](repeating: nil, count: items.count)
+        for (n, (entry, (a, b))) in zip(items, features).enumerated() {
             guard let label = entry.label,
                   let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) else { continue }
+            exampleOfItem[n] = examples.count
             examples.append(PairExample(difference: a.subtracting(b), label: kind))
         }
         guard !examples.isEmpty else { return .noLabels }
@@ -74,9 +90,13 @@ public struct Trainer: Sendable {
             let evaluation = Evaluation(margins: test.map { (probe.margin($0), $0.label) })
             // The ensemble on every labeled pair scores every item.
             let ensemble = Ensemble.fit(examples, size: options.ensembleSize, seed: options.seed, featurizer: featurizer, options: modelOptions)
-            let scores = zip(items, features).map { entry, pair -> ItemScore in
-                let s = ensemble.score(pair.0, pair.1)
-                return ItemScore(itemRowID: entry.rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin, uncertainty: s.uncertainty)
+            let outOfBag = ensemble.outOfBagMembers(count: examples.count)
+            let scores = items.indices.map { n -> ItemScore in
+                let (fa, fb) = features[n]
+                let s = ensemble.score(fa, fb)
+                let heldOut = exampleOfItem[n].flatMap { ensemble.margin(fa, fb, members: outOfBag[$0]) }
+                return ItemScore(itemRowID: items[n].rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
+                                 uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
             var mean = Array(repeating: 0.0, count: featurizer.dimension)
             for member in ensemble.members { for i in mean.indices { mean[i] += member.weights[i] / Double(ensemble.members.count) } }

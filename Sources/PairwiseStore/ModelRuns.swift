@@ -2,60 +2,15 @@ import Foundation
 import GRDB
 import PairwiseCore
 
-/// What a finished model run measured.
-public struct ModelRunMetrics: Sendable, Equatable {
-    public var pairs: Int
-    public var accuracy: Double
-    public var logLoss: Double
-    public var calibrationError: Double
-    public var trainSeconds: Double
-    public var parameters: JSONValue
-
-    public init(pairs: Int, accuracy: Double, logLoss: Double, calibrationError: Double, trainSeconds: Double, parameters: JSONValue) {
-        self.pairs = pairs
-        self.accuracy = accuracy
-        self.logLoss = logLoss
-        self.calibrationError = calibrationError
-        self.trainSeconds = trainSeconds
-        self.parameters = parameters
-    }
-}
-
-/// The model's view of one item.
-public struct ItemScore: Sendable, Equatable {
-    public var itemRowID: Int64
-    public var rewardA: Double
-    public var rewardB: Double
-    public var margin: Double
-    public var uncertainty: Double
-
-    public init(itemRowID: Int64, rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
-        self.itemRowID = itemRowID
-        self.rewardA = rewardA
-        self.rewardB = rewardB
-        self.margin = margin
-        self.uncertainty = uncertainty
-    }
-}
-
-/// A finished run, as the TUI and stats show it.
-public struct ModelRunSummary: Sendable, Equatable {
-    public var id: Int64
-    public var finishedAt: String
-    public var pairs: Int
-    public var accuracy: Double
-    public var logLoss: Double
-    public var calibrationError: Double
-    public var trainSeconds: Double
-}
-
 extension ProjectStore {
-    /// Takes the trainer lease for `seconds` unless another live holder has it.
-    public func acquireTrainerLease(holder: String, seconds: Double, now: Date = Date()) throws -> Bool {
+    /// Takes the trainer lease for `seconds` unless another holder has it, its lease has
+    /// not expired and `holderIsGone` does not say that holder is dead.
+    public func acquireTrainerLease(holder: String, seconds: Double, now: Date = Date(),
+                                    holderIsGone: (String) -> Bool = { _ in false }) throws -> Bool {
         try pool.write { db in
             if let row = try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM trainer_lease WHERE id = 1") {
                 let owner: String = row["holder"], expires: String = row["expires_at"]
-                if owner != holder && expires > Timestamp.string(now) { return false }
+                if owner != holder && expires > Timestamp.string(now) && !holderIsGone(owner) { return false }
             }
             try db.execute(sql: "INSERT OR REPLACE INTO trainer_lease (id, holder, expires_at) VALUES (1, ?, ?)",
                            arguments: [holder, Timestamp.string(now.addingTimeInterval(seconds))])
@@ -99,8 +54,28 @@ extension ProjectStore {
         }
     }
 
-    /// Stores a run's metrics, weights and scores and marks it done, in one transaction.
+    /// Rows of scores written per transaction: small enough that an annotator's submit
+    /// never waits long behind the trainer for SQLite's single writer.
+    public static let scoreChunkRows = 2_000
+
+    /// Stores a run's scores (in chunks, invisible until the run is done), then its metrics
+    /// and weights, marking it done in one last transaction. A trainer killed in between
+    /// leaves a run that is not done: the previous model stays in use.
     public func finishModelRun(_ id: Int64, metrics: ModelRunMetrics, weights: [Double], scores: [ItemScore]) throws {
+        var start = 0
+        while start < scores.count {
+            let chunk = scores[start..<min(scores.count, start + Self.scoreChunkRows)]
+            try pool.write { db in
+                let insert = try db.makeStatement(sql: """
+                    INSERT INTO model_scores (run_id, item_id, reward_a, reward_b, margin, uncertainty, held_out_margin)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for s in chunk {
+                    try insert.execute(arguments: [id, s.itemRowID, s.rewardA, s.rewardB, s.margin, s.uncertainty, s.heldOutMargin])
+                }
+            }
+            start += chunk.count
+        }
         try pool.write { db in
             let blob = weights.map { Float($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
             try db.execute(sql: """
@@ -108,10 +83,15 @@ extension ProjectStore {
                     train_seconds = ?, parameters = ?, weights = ? WHERE id = ?
                 """, arguments: [Timestamp.string(Date()), metrics.pairs, metrics.accuracy, metrics.logLoss, metrics.calibrationError,
                                  metrics.trainSeconds, JSONWriter.string(metrics.parameters), blob, id])
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO model_scores (run_id, item_id, reward_a, reward_b, margin, uncertainty) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for s in scores { try insert.execute(arguments: [id, s.itemRowID, s.rewardA, s.rewardB, s.margin, s.uncertainty]) }
+        }
+    }
+
+    /// Marks runs left 'running' by a trainer that died as failed and drops their partial
+    /// scores. Call only while holding the trainer lease (no live run can exist then).
+    public func failAbandonedModelRuns() throws {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM model_scores WHERE run_id IN (SELECT id FROM model_runs WHERE status = 'running')")
+            try db.execute(sql: "UPDATE model_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", arguments: [Timestamp.string(Date())])
         }
     }
 
@@ -123,11 +103,38 @@ extension ProjectStore {
 
     /// The newest finished run: the model in use.
     public func latestModelRun() throws -> ModelRunSummary? {
+        try modelRuns(newestOnly: true).last
+    }
+
+    /// Every finished run, oldest first: how accuracy grew with the labels.
+    public func modelRunHistory() throws -> [ModelRunSummary] { try modelRuns(newestOnly: false) }
+
+    func modelRuns(newestOnly: Bool) throws -> [ModelRunSummary] {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1").map { row in
-                ModelRunSummary(id: row["id"], finishedAt: row["finished_at"], pairs: row["pairs"], accuracy: row["accuracy"],
-                                logLoss: row["log_loss"], calibrationError: row["calibration_error"], trainSeconds: row["train_seconds"])
+            let sql = newestOnly ? "SELECT * FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1"
+                                 : "SELECT * FROM model_runs WHERE status = 'done' ORDER BY id"
+            return try Row.fetchAll(db, sql: sql).map { row in
+                let parameters = (try? JSONParser.parse(row["parameters"] as String)) ?? .object([])
+                return ModelRunSummary(id: row["id"], finishedAt: row["finished_at"], pairs: row["pairs"], accuracy: row["accuracy"],
+                                       logLoss: row["log_loss"], calibrationError: row["calibration_error"], trainSeconds: row["train_seconds"],
+                                       heldOutPairs: parameters["held_out_pairs"]?.intValue ?? 0)
             }
+        }
+    }
+
+    /// The newest finished run's scores by item id (empty when no model exists).
+    public func latestItemScores() throws -> [String: ItemScore] {
+        try pool.read { db in
+            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
+            var result: [String: ItemScore] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT i.external_id, s.item_id, s.reward_a, s.reward_b, s.margin, s.uncertainty, s.held_out_margin
+                FROM model_scores s JOIN items i ON i.id = s.item_id WHERE s.run_id = ?
+                """, arguments: [run])
+            while let row = try rows.next() {
+                result[row[0]] = ItemScore(itemRowID: row[1], rewardA: row[2], rewardB: row[3], margin: row[4], uncertainty: row[5], heldOutMargin: row[6])
+            }
+            return result
         }
     }
 }

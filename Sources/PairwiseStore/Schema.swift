@@ -11,8 +11,33 @@ enum Schema {
         migrator.registerMigration("v2: trainer lease, the judgments each model run saw") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: held-out margins, response embeddings, rubric heads") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    static let v3 = """
+    -- The ensemble members that did not see an item in their bootstrap sample: their mean margin.
+    ALTER TABLE model_scores ADD COLUMN held_out_margin REAL;
+    -- Optional user-supplied vectors (jsonl embedding_a / embedding_b), little-endian float32.
+    CREATE TABLE response_embeddings (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        slot TEXT NOT NULL CHECK (slot IN ('a', 'b')),
+        vector BLOB NOT NULL,
+        PRIMARY KEY (item_id, slot)
+    ) WITHOUT ROWID;
+    -- A regression head per per-response rubric dimension, fitted with each run.
+    CREATE TABLE model_heads (
+        run_id INTEGER NOT NULL REFERENCES model_runs(id) ON DELETE CASCADE,
+        dimension TEXT NOT NULL,
+        examples INTEGER NOT NULL,
+        held_out_rmse REAL,
+        held_out_pearson REAL,
+        weights BLOB NOT NULL,
+        PRIMARY KEY (run_id, dimension)
+    ) WITHOUT ROWID;
+    """
 
     static let v2 = """
     -- One row at most: the process refitting the model, until its lease expires.

@@ -101,8 +101,8 @@ public final class CursesTerminal: Terminal {
         var character: wint_t = 0
         let result = get_wch(&character)
         if result == ERR {
-            // A blocking read that fails means the terminal is gone (hang-up): end the session.
-            return timeoutMilliseconds == nil && isatty(0) == 0 ? .interrupt : nil
+            // A read that fails on a terminal that is gone (hang-up) ends the session.
+            return isatty(0) == 0 ? .interrupt : nil
         }
         if result == KEY_CODE_YES {
             switch Int32(character) {

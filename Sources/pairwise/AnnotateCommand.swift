@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStore
 import PairwiseTUI
 
@@ -30,13 +31,15 @@ struct AnnotateCommand: ParsableCommand {
     @Option(help: "Queue order: shuffled, or uncertainty (most uncertain for the newest model first; the default once a model exists).")
     var order: AnnotateSession.QueueOrder?
 
+    @OptionGroup var training: BackgroundTrainingOptions
+
     func validate() throws { if let name { try Identity.validate(name) } }
 
     func run() throws {
         try reportingFailures {
             let store = try project.open()
             let annotator = try Identity.resolve(requested: name, store: store)
-            try runTUI(store: store, annotator: annotator, options: .init(shuffle: !noShuffle, order: order))
+            try runTUI(store: store, annotator: annotator, options: .init(shuffle: !noShuffle, order: order), training: training.settings)
         }
     }
 }
@@ -66,22 +69,54 @@ struct DemoCommand: ParsableCommand {
             let annotator = Identity.loginName()
             let store = try ProjectStore.create(at: path, rubric: rubric, lead: annotator)
             _ = try store.importFiles([itemsPath], options: ImportOptions(format: .jsonl))
-            try runTUI(store: store, annotator: annotator, options: .init())
+            try runTUI(store: store, annotator: annotator, options: .init(), training: BackgroundTraining())
             print("The demo project is at \(path); try: pairwise export --db \(path) --format judgments")
         }
     }
 }
 
-/// Opens the annotate screen on the real terminal until the annotator quits.
-func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Options) throws {
+/// How the reward model refits in the background of the TUI.
+struct BackgroundTraining {
+    var interval = 20.0
+    var minNew = 10
+
+    /// A started trainer; only one process per project fits at a time.
+    func start(store: ProjectStore) -> BackgroundTrainer {
+        var options = Trainer.Options()
+        options.minNew = max(1, minNew)
+        let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options), interval: max(1, interval))
+        trainer.start()
+        return trainer
+    }
+}
+
+/// The command-line switches for `BackgroundTraining`.
+struct BackgroundTrainingOptions: ParsableArguments {
+    @Flag(name: .customLong("no-trainer"), help: "Do not refit the reward model in the background.")
+    var noTrainer = false
+    @Option(name: .customLong("train-interval"), help: "Seconds between the background trainer's checks for new judgments.")
+    var trainInterval = BackgroundTraining().interval
+    @Option(name: .customLong("train-min-new"), help: "New judgments (from anyone) needed before the background trainer refits.")
+    var trainMinNew = BackgroundTraining().minNew
+
+    /// The settings, or nil when the trainer is turned off.
+    var settings: BackgroundTraining? { noTrainer ? nil : BackgroundTraining(interval: trainInterval, minNew: trainMinNew) }
+}
+
+/// Opens the annotate screen on the real terminal until the annotator quits, with the
+/// reward model refitting in the background.
+func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Options, training: BackgroundTraining?) throws {
     guard isatty(0) == 1 && isatty(1) == 1 else {
         throw UsageError(message: "annotate needs a terminal (standard input and output must be a TTY)")
     }
     let session = try AnnotateSession(store: store, annotator: annotator, options: options)
     let before = session.state.doneToday
+    let trainer = training?.start(store: store)
+    if let trainer { session.modelRunsCompleted = { trainer.completedRuns } }
     let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
     session.run(on: terminal)
     terminal.close()
+    trainer?.stop()
     print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStats
 import PairwiseStore
 
@@ -32,16 +33,14 @@ struct StatsCommand: ParsableCommand {
             guard try store.role(of: login) == .lead else {
                 throw PermissionError(message: "stats shows other people's names: only a lead may run it (\(login) is not a lead)")
             }
-            let stats = ProjectStatistics(judgments: try store.currentJudgments(), rubric: try store.rubric())
-            let model = try store.latestModelRun()
+            let judgments = try store.currentJudgments()
+            let stats = ProjectStatistics(judgments: judgments, rubric: try store.rubric())
+            let model = try store.modelReport(judgments: judgments)
             if json {
                 print(Self.json(stats, contested: contested, model: model))
             } else {
                 var lines = stats.summaryLines(contested: contested)
-                if let m = model {
-                    lines += ["", String(format: "model: run %lld, %d pairs, held-out accuracy %.3f, log loss %.3f, calibration error %.3f",
-                                        m.id, m.pairs, m.accuracy, m.logLoss, m.calibrationError)]
-                }
+                if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }
                 print(lines.joined(separator: "\n"))
             }
         }
@@ -49,7 +48,7 @@ struct StatsCommand: ParsableCommand {
 
     static func number(_ v: Double?) -> JSONValue { v.map(JSONValue.double) ?? .null }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelRunSummary?) -> String {
+    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?) -> String {
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -73,9 +72,26 @@ struct StatsCommand: ParsableCommand {
             "agreement_by_strength": .array(s.strengthLevels.map {
                 .object(["level": .int($0.level), "judgments": .int($0.judgments), "agreement": number($0.agreement)])
             }),
-            "model": model.map { m in
-                .object(["run": .int(Int(m.id)), "finished_at": .string(m.finishedAt), "pairs": .int(m.pairs), "accuracy": .double(m.accuracy),
-                         "log_loss": .double(m.logLoss), "calibration_error": .double(m.calibrationError), "train_seconds": .double(m.trainSeconds)])
+            "model": model.map { report in
+                func run(_ m: ModelRunSummary) -> JSONValue {
+                    let tested = m.heldOutPairs > 0
+                    return .object(["run": .int(Int(m.id)), "finished_at": .string(m.finishedAt), "pairs": .int(m.pairs),
+                                    "held_out_pairs": .int(m.heldOutPairs), "accuracy": tested ? .double(m.accuracy) : .null,
+                                    "log_loss": tested ? .double(m.logLoss) : .null,
+                                    "calibration_error": tested ? .double(m.calibrationError) : .null, "train_seconds": .double(m.trainSeconds)])
+                }
+                guard case .object(var members) = run(report.run) else { return .null }
+                members += [
+                    JSONMember(key: "strength_agreement", value: .object([
+                        "items": .int(report.strengthPairs), "pearson": number(report.strengthPearson), "spearman": number(report.strengthSpearman)])),
+                    JSONMember(key: "suspects", value: .array(report.suspects.prefix(limit).map {
+                        .object(["item_id": .string($0.itemID), "annotator": .string($0.annotator), "human_strength": .int($0.humanStrength),
+                                 "model_strength": .double($0.modelStrength), "confidence": .double($0.confidence)])
+                    })),
+                    JSONMember(key: "suspect_count", value: .int(report.suspects.count)),
+                    JSONMember(key: "history", value: .array(report.history.map(run))),
+                ]
+                return .object(members)
             } ?? .null,
             "most_contested": .array(s.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStore
 import PairwiseTUI
 
@@ -23,6 +24,8 @@ struct TUIBench: ParsableCommand {
     @Option(help: "Items in the submit-to-next project.") var items = 100_000
     @Option(help: "Judgments in the submit-to-next project.") var judgments = 300_000
     @Option(help: "Submits to time.") var submits = 500
+    @Flag(name: .customLong("with-trainer"), help: "Time submits while the background trainer refits on every judged pair.")
+    var withTrainer = false
 
     func run() throws {
         try reportingFailures {
@@ -86,7 +89,17 @@ struct TUIBench: ParsableCommand {
         _ = session.render(rows: 60, columns: 200)
         let judgmentKeys: [Key] = [.character("3"), .tab, .character("4"), .character("2"), .character("3"), .character("1")]
         var times: [Double] = []
-        for _ in 0..<submits {
+        // With the trainer: it refits back to back (every submit is new) and submits go on
+        // until it has finished two runs, so every timed submit overlaps a fit.
+        var trainer: BackgroundTrainer?
+        if withTrainer {
+            var options = Trainer.Options()
+            options.minNew = 1
+            trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 0.05)
+            trainer?.start()
+        }
+        let trainStart = clock.now
+        while times.count < submits || (trainer.map { $0.completedRuns < 2 } ?? false) {
             for key in judgmentKeys { session.handle(key) }
             let start = clock.now
             session.handle(.enter)
@@ -94,7 +107,13 @@ struct TUIBench: ParsableCommand {
             times.append((clock.now - start).seconds * 1000)
         }
         print("submit  \(items) items, \(judgments) judgments (\(annotators) synthetic annotators; filled in \(ms(fillSeconds * 1000)) ms, session opened in \(ms(openSeconds * 1000)) ms)")
-        print("        Enter to next pair drawn (commit included):  median \(ms(times.median)) ms  p99 \(ms(times.percentile(99))) ms  (\(times.count) submits)")
+        print("        Enter to next pair drawn (commit included):  median \(ms(times.median)) ms  p99 \(ms(times.percentile(99))) ms  max \(ms(times.max() ?? 0)) ms  (\(times.count) submits)")
+        if let trainer {
+            let seconds = (clock.now - trainStart).seconds
+            trainer.stop()
+            trainer.join()
+            print("        with the trainer refitting on all \(items) judged pairs: \(trainer.completedRuns) runs finished during \(String(format: "%.1f", seconds)) s of submits\(trainer.lastError.map { " (error: \($0))" } ?? "")")
+        }
     }
 
     func ms(_ value: Double) -> String { String(format: value >= 100 ? "%.0f" : "%.3f", value) }

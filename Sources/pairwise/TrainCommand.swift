@@ -25,9 +25,11 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("min-new"), help: "New judgments needed before refitting.") var minNew = 1
     @Option(help: "Bootstrap fits in the ensemble.") var ensemble = 5
     @Option(help: "Seed for the held-out split and the bootstrap.") var seed: UInt64 = 1
+    @Option(name: .customLong("hash-bits"), help: "log2 of the hashed word-feature buckets.") var hashBits = 18
 
     func validate() throws {
         guard minNew >= 1, ensemble >= 1, interval > 0 else { throw ValidationError("--min-new and --ensemble must be 1 or more, --interval positive") }
+        guard (8...24).contains(hashBits) else { throw ValidationError("--hash-bits must be between 8 and 24") }
     }
 
     func run() throws {
@@ -36,6 +38,7 @@ struct TrainCommand: ParsableCommand {
             options.minNew = minNew
             options.ensembleSize = ensemble
             options.seed = seed
+            options.hashBits = hashBits
             let trainer = Trainer(store: try project.open(), options: options)
             repeat {
                 switch try trainer.runOnce() {

@@ -75,4 +75,62 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         _ = try store.startModelRun(lastJudgmentID: 999)
         #expect(try store.latestModelRun()?.id == first)
     }
+
+    @Test func scoresOfARunKilledWhileStoringThemAreInvisibleThenCleared() throws {
+        let directory = try TemporaryDirectory()
+        let store = try syntheticProject(directory, pairs: 50)
+        let options = quickOptions()
+        guard case .trained(let first, _) = try Trainer(store: store, options: options, holder: "me").runOnce() else {
+            Issue.record("expected a run"); return
+        }
+        let before = try store.latestUncertainties()
+        // A run killed after writing its first chunk of scores.
+        let dead = try store.startModelRun(lastJudgmentID: 999)
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO model_scores SELECT ?, item_id, 9, 9, 9, 9, 9 FROM model_scores WHERE run_id = ?", arguments: [dead, first])
+        }
+        #expect(try store.latestModelRun()?.id == first)
+        #expect(try store.latestUncertainties() == before)
+        // The next trainer, holding the lease, marks it failed and drops its scores.
+        _ = try Trainer(store: store, options: options, holder: "me").runOnce()
+        let (status, rows) = try store.pool.read { db in
+            (try String.fetchOne(db, sql: "SELECT status FROM model_runs WHERE id = ?", arguments: [dead]),
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM model_scores WHERE run_id = ?", arguments: [dead]))
+        }
+        #expect(status == "failed" && rows == 0)
+    }
+
+    @Test func theLeaseOfAKilledProcessOnThisHostIsTakenOver() throws {
+        let directory = try TemporaryDirectory()
+        let store = try syntheticProject(directory, pairs: 50)
+        // Process ids above /proc/sys/kernel/pid_max (at most 2^22) never exist.
+        let host = ProcessInfo.processInfo.hostName
+        #expect(try store.acquireTrainerLease(holder: "\(host):9999999", seconds: 600))
+        guard case .trained = try Trainer(store: store, options: quickOptions(), holder: "me").runOnce() else {
+            Issue.record("expected the dead holder's lease to be taken over"); return
+        }
+        // A live holder (this process) is waited for.
+        #expect(try store.acquireTrainerLease(holder: Trainer.processHolder, seconds: 600))
+        #expect(try Trainer(store: store, options: quickOptions(), holder: "me").runOnce() == .leaseHeldByAnother)
+        // So is one on another host, whose processes cannot be checked from here.
+        #expect(try store.acquireTrainerLease(holder: "elsewhere.example:9999999", seconds: 600, holderIsGone: { _ in true }))
+        #expect(try Trainer(store: store, options: quickOptions(), holder: "me").runOnce() == .leaseHeldByAnother)
+    }
+
+    @Test func theBackgroundTrainerFitsWithoutTheCallerWaiting() throws {
+        let directory = try TemporaryDirectory()
+        let store = try syntheticProject(directory, pairs: 200)
+        let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: quickOptions(), holder: "bg"), interval: 0.05)
+        #expect(trainer.completedRuns == 0)
+        trainer.start()
+        let deadline = Date().addingTimeInterval(60)
+        while trainer.completedRuns == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        trainer.stop()
+        trainer.join()
+        #expect(trainer.completedRuns == 1, "nothing new after the first run: one fit only")
+        #expect(trainer.lastError == nil)
+        #expect(try store.latestModelRun()?.pairs == 200)
+        // Stopped: the lease is free for the next trainer.
+        #expect(try store.acquireTrainerLease(holder: "next", seconds: 60))
+    }
 }

@@ -148,3 +148,16 @@ func close(_ value: Double?, _ expected: Double, _ tolerance: Double = 1e-9) -> 
         }
     }
 }
+
+@Suite struct CorrelationTests {
+    /// scipy.stats.pearsonr and spearmanr (1.12) on the same vectors, with ties in both.
+    @Test func pearsonAndSpearmanMatchScipy() {
+        let x: [Double] = [-3, -2, -2, 0, 1, 1, 3, 2, -1, 0]
+        let y = [-1.2, -0.4, -0.9, 0.1, 0.3, 0.3, 1.4, 0.2, 0.5, -0.2]
+        #expect(abs(Correlation.pearson(x, y)! - 0.8602343551760536) < 1e-12)
+        #expect(abs(Correlation.spearman(x, y)! - 0.773020682523926) < 1e-12)
+        #expect(Correlation.ranks([5, 1, 5, 3]) == [3.5, 1, 3.5, 2])
+        #expect(Correlation.pearson([1, 1, 1], [1, 2, 3]) == nil)
+        #expect(Correlation.pearson([1], [2]) == nil)
+    }
+}

@@ -162,7 +162,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         let rows = try ids.map { try #require(try store.itemRowID(externalID: $0)) }
         let run = try store.startModelRun(lastJudgmentID: 0)
         try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: 12, accuracy: 0.7, logLoss: 0.6, calibrationError: 0.05,
-                                                               trainSeconds: 1, parameters: .object([])),
+                                                               trainSeconds: 1, parameters: .object(["held_out_pairs": .int(3)])),
                                  weights: [0], scores: zip(rows, [0.9, 0.5, 0.7]).map {
                                      ItemScore(itemRowID: $0, rewardA: 0, rewardB: 0, margin: 0, uncertainty: $1)
                                  })

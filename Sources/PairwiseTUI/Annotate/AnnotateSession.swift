@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStats
 import PairwiseStore
 
@@ -78,7 +79,9 @@ public final class AnnotateSession {
     /// reveals no one's judgment). Computed when the session opens and after the stats screen.
     func refreshAgreement() throws {
         var parts: [String] = []
-        if let run = try store.latestModelRun() { parts.append(String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs)) }
+        if let run = try store.latestModelRun() {
+            parts.append(run.heldOutPairs > 0 ? String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs) : "model: \(run.pairs) pairs")
+        }
         if let alpha = ProjectStatistics.directionAlpha(try store.currentStrengths()) { parts.append(String(format: "agreement α %.2f", alpha)) }
         state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
     }
@@ -88,11 +91,23 @@ public final class AnnotateSession {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// How many models a background trainer has finished; when set, the session looks
+    /// about once a second and refreshes the status line's model figures when it grows.
+    public var modelRunsCompleted: (@Sendable () -> Int)?
+    var modelRunsSeen = 0
+
+    func refreshIfModelChanged() {
+        guard let runs = modelRunsCompleted?(), runs != modelRunsSeen else { return }
+        modelRunsSeen = runs
+        try? refreshAgreement()
+    }
+
     /// Draws and reads keys until the annotator quits.
     public func run(on terminal: Terminal) {
         while true {
+            refreshIfModelChanged()
             draw(on: terminal)
-            guard let key = terminal.readKey(timeoutMilliseconds: nil) else { continue }
+            guard let key = terminal.readKey(timeoutMilliseconds: modelRunsCompleted == nil ? nil : 1000) else { continue }
             if key == .resize { continue }
             if !handle(key) { return }
         }
@@ -158,8 +173,9 @@ public final class AnnotateSession {
                 try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
             case .showStats:
-                let statistics = ProjectStatistics(judgments: try store.currentJudgments(), rubric: state.rubric)
-                state.statsLines = statistics.summaryLines()
+                let judgments = try store.currentJudgments()
+                state.statsLines = ProjectStatistics(judgments: judgments, rubric: state.rubric).summaryLines()
+                if let model = try store.modelReport(judgments: judgments) { state.statsLines? += [""] + model.summaryLines() }
                 state.statsScroll = 0
                 try refreshAgreement()
             case .goto(let id):

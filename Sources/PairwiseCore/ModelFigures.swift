@@ -1,0 +1,70 @@
+import Foundation
+
+/// What a finished model run measured.
+public struct ModelRunMetrics: Sendable, Equatable {
+    public var pairs: Int
+    public var accuracy: Double
+    public var logLoss: Double
+    public var calibrationError: Double
+    public var trainSeconds: Double
+    public var parameters: JSONValue
+
+    public init(pairs: Int, accuracy: Double, logLoss: Double, calibrationError: Double, trainSeconds: Double, parameters: JSONValue) {
+        self.pairs = pairs
+        self.accuracy = accuracy
+        self.logLoss = logLoss
+        self.calibrationError = calibrationError
+        self.trainSeconds = trainSeconds
+        self.parameters = parameters
+    }
+}
+
+/// The model's view of one item.
+public struct ItemScore: Sendable, Equatable {
+    public var itemRowID: Int64
+    public var rewardA: Double
+    public var rewardB: Double
+    public var margin: Double
+    public var uncertainty: Double
+    /// The mean margin of the members whose bootstrap sample left this item out: an
+    /// out-of-sample prediction for a labeled item (nil when unlabeled or every member saw it).
+    public var heldOutMargin: Double?
+
+    public init(itemRowID: Int64, rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double, heldOutMargin: Double? = nil) {
+        self.itemRowID = itemRowID
+        self.rewardA = rewardA
+        self.rewardB = rewardB
+        self.margin = margin
+        self.uncertainty = uncertainty
+        self.heldOutMargin = heldOutMargin
+    }
+
+    /// The model's preference strength on the human scale's orientation: negative when it
+    /// prefers A (r(A) > r(B)), as a human strength is.
+    public var modelStrength: Double { -(heldOutMargin ?? margin) }
+}
+
+/// A finished run, as the TUI and stats show it.
+public struct ModelRunSummary: Sendable, Equatable {
+    public var id: Int64
+    public var finishedAt: String
+    public var pairs: Int
+    public var accuracy: Double
+    public var logLoss: Double
+    public var calibrationError: Double
+    public var trainSeconds: Double
+    /// Pairs the metrics were measured on (0: too few labels to hold any out).
+    public var heldOutPairs: Int
+
+    public init(id: Int64, finishedAt: String, pairs: Int, accuracy: Double, logLoss: Double, calibrationError: Double,
+                trainSeconds: Double, heldOutPairs: Int) {
+        self.id = id
+        self.finishedAt = finishedAt
+        self.pairs = pairs
+        self.accuracy = accuracy
+        self.logLoss = logLoss
+        self.calibrationError = calibrationError
+        self.trainSeconds = trainSeconds
+        self.heldOutPairs = heldOutPairs
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Runs `body(0..<count)` on up to `ProcessInfo.activeProcessorCount` threads it creates
+/// itself, so they inherit the calling thread's scheduling priority (a background trainer's
+/// fits stay behind the annotator's keypresses), and returns when all are done.
+func parallelFor(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
+    guard workers > 1 else { for i in 0..<count { body(i) }; return }
+    let next = Counter()
+    let done = DispatchSemaphore(value: 0)
+    for _ in 0..<workers {
+        let thread = Thread {
+            while let i = next.take(below: count) { body(i) }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+    for _ in 0..<workers { done.wait() }
+}
+
+/// A shared index handed out once each.
+private final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = NSLock()
+
+    func take(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+}

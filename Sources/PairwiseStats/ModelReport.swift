@@ -1,0 +1,105 @@
+import Foundation
+import PairwiseCore
+
+/// What the newest reward model says about the project: labels it confidently contradicts,
+/// how well its strength agrees with the humans', and how accuracy grew with the labels.
+public struct ModelReport: Sendable {
+    /// A judgment whose direction the model contradicts with at least `suspectConfidence`.
+    public struct Suspect: Sendable, Equatable {
+        public var itemID: String
+        public var annotator: String
+        public var humanStrength: Int
+        /// The model's strength (negative: prefers A), from its held-out margin when it has one.
+        public var modelStrength: Double
+        /// P(the side the human did not choose is better) under the model.
+        public var confidence: Double
+    }
+
+    /// A model probability at or above this, against the human's side, makes a suspect.
+    public static let suspectConfidence = 0.75
+
+    public var run: ModelRunSummary
+    /// Every finished run, oldest first.
+    public var history: [ModelRunSummary]
+    /// Most confident contradictions first.
+    public var suspects: [Suspect]
+    /// Items compared (labeled, not both bad, with a held-out margin).
+    public var strengthPairs: Int
+    /// Correlation of the model's strength with the items' mean human strength.
+    public var strengthPearson: Double?
+    public var strengthSpearman: Double?
+
+    /// Builds the report from the current judgments and the newest run's scores by item id.
+    public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore]) {
+        self.run = run
+        self.history = history
+        var suspects: [Suspect] = []
+        var sums: [String: (total: Double, count: Int)] = [:]
+        for j in judgments where !j.bothBad {
+            guard let score = scores[j.itemID] else { continue }
+            sums[j.itemID, default: (0, 0)].total += Double(j.strength.value)
+            sums[j.itemID, default: (0, 0)].count += 1
+            guard j.strength.value != 0 else { continue }
+            // P(A better) = σ(margin); the human chose A when the strength is negative.
+            let pA = 1 / (1 + exp(score.modelStrength))
+            let against = j.strength.value < 0 ? 1 - pA : pA
+            if against >= Self.suspectConfidence {
+                suspects.append(Suspect(itemID: j.itemID, annotator: j.annotator, humanStrength: j.strength.value,
+                                        modelStrength: score.modelStrength, confidence: against))
+            }
+        }
+        self.suspects = suspects.sorted {
+            $0.confidence != $1.confidence ? $0.confidence > $1.confidence
+                : abs($0.humanStrength) != abs($1.humanStrength) ? abs($0.humanStrength) > abs($1.humanStrength)
+                : ($0.itemID, $0.annotator) < ($1.itemID, $1.annotator)
+        }
+        var human: [Double] = [], model: [Double] = []
+        for (item, sum) in sums.sorted(by: { $0.key < $1.key }) {
+            guard let heldOut = scores[item]?.heldOutMargin else { continue }
+            human.append(sum.total / Double(sum.count))
+            model.append(-heldOut)
+        }
+        strengthPairs = human.count
+        strengthPearson = Correlation.pearson(human, model)
+        strengthSpearman = Correlation.spearman(human, model)
+    }
+
+    /// Item ids with at least one suspect judgment.
+    public var suspectItems: Set<String> { Set(suspects.map(\.itemID)) }
+
+    /// Lines for the stats screen: the newest run, the learning curve as bars, agreement
+    /// with human strength, and the top suspects (names left out for the screen's readers).
+    public func summaryLines(suspectLimit: Int = 10, showNames: Bool = true) -> [String] {
+        var lines = ["Reward model"]
+        lines.append(run.heldOutPairs > 0
+            ? String(format: "  run %lld: %d pairs, held-out accuracy %.3f on %d, log loss %.3f, calibration error %.3f",
+                     run.id, run.pairs, run.accuracy, run.heldOutPairs, run.logLoss, run.calibrationError)
+            : String(format: "  run %lld: %d pairs, too few to hold any out", run.id, run.pairs))
+        lines += ["", "  Held-out accuracy as labels grew (bar from 0.5, chance, to 1.0):"]
+        lines += Self.learningCurve(history.suffix(12))
+        lines.append("")
+        if let r = strengthPearson, let rho = strengthSpearman {
+            lines.append(String(format: "  Model vs human strength on %d items (held-out): Pearson r %.3f, Spearman ρ %.3f", strengthPairs, r, rho))
+        } else {
+            lines.append("  Model vs human strength: not enough items with a held-out margin yet")
+        }
+        lines += ["", "  Suspect labels (model contradicts with P ≥ \(Self.suspectConfidence)): \(suspects.count)"]
+        for s in suspects.prefix(suspectLimit) {
+            lines.append("    \(s.itemID)  " + String(format: "human %+d  model %+.2f  P %.2f", s.humanStrength, s.modelStrength, s.confidence)
+                         + (showNames ? "  (\(s.annotator))" : ""))
+        }
+        return lines
+    }
+
+    /// One line per run with a bar for its accuracy, eighths of a cell precise.
+    static func learningCurve(_ runs: ArraySlice<ModelRunSummary>) -> [String] {
+        let width = 30
+        return runs.map { run in
+            guard run.heldOutPairs > 0 else { return String(format: "    %7d pairs  (none held out)", run.pairs) }
+            let eighths = Int((max(0, min(1, (run.accuracy - 0.5) / 0.5)) * Double(width * 8)).rounded())
+            let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
+            let bar = String(repeating: "█", count: eighths / 8) + partial
+            return String(format: "    %7d pairs  %.3f ", run.pairs, run.accuracy) + bar
+        }
+    }
+}
