@@ -2,8 +2,16 @@ import Foundation
 import GRDB
 import PairwiseCore
 
-/// Which labels an export considers.
+/// Which labels an export considers, and what each line says.
 public struct ExportFilter: Sendable {
+    /// Which labels an item must have.
+    public enum Only: String, Sendable, CaseIterable {
+        /// Decided by a lead.
+        case adjudicated
+        /// Two or more judgments, all in the same direction.
+        case agreed
+    }
+
     /// Only items with current judgments from at least this many annotators.
     public var minAnnotators: Int
     /// Leave out items whose aggregated label says both responses are bad
@@ -11,11 +19,38 @@ public struct ExportFilter: Sendable {
     public var excludeBothBad: Bool
     /// Only this annotator's judgments count.
     public var annotator: String?
+    public var only: Only?
+    /// Only items whose annotators agree at least this much on the direction (share of
+    /// agreeing pairs); items with one judgment have no agreement and are left out, while
+    /// adjudicated items pass (a lead settled them).
+    public var minAgreement: Double?
+    /// Item ids to leave out unless a lead adjudicated them (the model's suspects).
+    public var excludedItems: Set<String>
+    /// Per-item lines end with label_source, judgments, agreement and model_margin.
+    public var provenance: Bool
 
-    public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil) {
+    public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil, only: Only? = nil,
+                minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true) {
         self.minAnnotators = minAnnotators
         self.excludeBothBad = excludeBothBad
         self.annotator = annotator
+        self.only = only
+        self.minAgreement = minAgreement
+        self.excludedItems = excludedItems
+        self.provenance = provenance
+    }
+
+    /// Whether an item with this provenance is exported.
+    func admits(_ provenance: LabelProvenance, itemID: String) -> Bool {
+        let adjudicated = provenance.source == .adjudicated
+        switch only {
+        case .adjudicated?: if !adjudicated { return false }
+        case .agreed?: if provenance.source != .unanimous { return false }
+        case nil: break
+        }
+        if let minAgreement, !adjudicated, (provenance.agreement ?? -1) < minAgreement { return false }
+        if !adjudicated && excludedItems.contains(itemID) { return false }
+        return true
     }
 }
 
@@ -24,37 +59,56 @@ extension ProjectStore {
     /// order, judgments by annotator name. Returns the number of records written.
     @discardableResult
     public func export(format: ExportFormat, filter: ExportFilter, emit: (String) throws -> Void) throws -> Int {
+        try export(format: format, filter: filter) { line, _ in try emit(line) }
+    }
+
+    /// The same, with each line's item (per-item formats) or nil (the csv header).
+    @discardableResult
+    public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Item?) throws -> Void) throws -> Int {
         let rubric = try self.rubric()
         return try pool.read { db in
             let judgments = try Self.currentJudgments(db: db, annotator: filter.annotator)
             var written = 0
             if format.isPerItem {
                 let adjudications = try Self.currentAdjudications(db: db)
+                let margins = filter.provenance ? try Self.latestMargins(db: db) : [:]
                 let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
                 while let row = try rows.next() {
                     let rowID: Int64 = row["id"]
                     let itemJudgments = judgments[rowID] ?? []
                     guard itemJudgments.count >= filter.minAnnotators else { continue }
-                    let labeled = LabeledItem(item: try Self.item(from: row), judgments: itemJudgments, adjudication: adjudications[rowID])
+                    let item = try Self.item(from: row)
+                    let labeled = LabeledItem(item: item, judgments: itemJudgments, adjudication: adjudications[rowID])
+                    guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { continue }
                     if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { continue }
-                    if let line = ExportEncoder.line(for: labeled, format: format) {
-                        try emit(line)
+                    if let line = ExportEncoder.line(for: labeled, format: format, provenance: filter.provenance ? provenance : nil,
+                                                     modelMargin: margins[rowID]) {
+                        try emit(line, item)
                         written += 1
                     }
                 }
                 return written
             }
-            if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric)) }
+            if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
             for rowID in judgments.keys.sorted() {
                 let itemJudgments = judgments[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
                 for judgment in itemJudgments where !(filter.excludeBothBad && judgment.bothBad) {
-                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric) : ExportEncoder.judgmentLine(judgment))
+                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric) : ExportEncoder.judgmentLine(judgment), nil)
                     written += 1
                 }
             }
             return written
         }
+    }
+
+    /// r(A) − r(B) of the newest finished model by item row id.
+    static func latestMargins(db: Database) throws -> [Int64: Double] {
+        guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
+        var result: [Int64: Double] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT item_id, margin FROM model_scores WHERE run_id = ?", arguments: [run])
+        while let row = try rows.next() { result[row[0]] = row[1] }
+        return result
     }
 
     static let itemSQL = """

@@ -43,3 +43,16 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Adjudicates every `every`-th item as `lead` (strength +1, reason "other"), for benchmarks.
+    public func addSyntheticAdjudications(every: Int, lead: String) throws {
+        try pool.write { db in
+            let leadID = try ProjectStore.annotatorID(lead, db: db)
+            try db.execute(sql: """
+                INSERT INTO adjudications (item_id, lead_id, strength, both_bad, rubric, reason, created_at)
+                SELECT id, ?, 1, 0, '{}', 'other', ? FROM items WHERE id % ? = 0
+                """, arguments: [leadID, Timestamp.string(Date()), every])
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStore
 
 extension ExportFormat: ExpressibleByArgument {}
@@ -16,10 +17,15 @@ struct ExportCommand: ParsableCommand {
 
             An item's label: a lead's adjudication when there is one; otherwise the mean strength
             of each annotator's latest judgment. trl and hh-rlhf leave out ties; margin is the
-            mean strength toward the chosen response.
+            mean strength toward the chosen response. Each item also says how its label came
+            about: label_source (unanimous, majority, adjudicated or single), judgments, agreement
+            (share of agreeing pairs of judgments on the direction) and model_margin (the newest
+            reward model's r(chosen) − r(rejected); for helpsteer2 r(response_2) − r(response_1)).
+            judgments and csv, and --annotator, name annotators: leads only.
 
             Example:
               pairwise export --format trl --min-annotators 2 --out train.jsonl
+              pairwise export --format trl --exclude-suspects --split train=0.9,test=0.1 --seed 7 --out data/
             """
     )
 
@@ -37,19 +43,63 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("exclude-both-bad"), help: "Leave out items (or judgments) that say both responses are bad.")
     var excludeBothBad = false
 
-    @Option(help: ArgumentHelp("Only this annotator's judgments.", valueName: "name"))
+    @Option(help: ArgumentHelp("Only this annotator's judgments (leads only).", valueName: "name"))
     var annotator: String?
+
+    @Option(help: ArgumentHelp("Only labels that are adjudicated (a lead decided) or agreed (2+ judgments, same direction).", valueName: "adjudicated|agreed"))
+    var only: ExportFilter.Only?
+
+    @Option(name: .customLong("min-agreement"), help: ArgumentHelp("Only items whose judgments agree at least this much on the direction (share of agreeing pairs, 0…1); adjudicated items pass.", valueName: "x"))
+    var minAgreement: Double?
+
+    @Flag(name: .customLong("exclude-suspects"), help: "Leave out items with a label the newest reward model confidently contradicts (unless adjudicated).")
+    var excludeSuspects = false
+
+    @Option(help: ArgumentHelp("Split by prompt into named parts, e.g. train=0.9,test=0.1; needs --out DIR.", valueName: "name=fraction,..."))
+    var split: String?
+
+    @Option(help: "Seed for --split.")
+    var seed: UInt64 = 0
+
+    @Flag(help: "Write only the format's own fields, without label_source, judgments, agreement and model_margin.")
+    var plain = false
 
     func validate() throws {
         guard minAnnotators >= 1 else { throw ValidationError("--min-annotators must be 1 or more") }
+        if let minAgreement, !(0...1).contains(minAgreement) { throw ValidationError("--min-agreement must be between 0 and 1") }
+        if !format.isPerItem && (only != nil || minAgreement != nil || excludeSuspects || split != nil) {
+            throw ValidationError("--only, --min-agreement, --exclude-suspects and --split apply to trl, hh-rlhf and helpsteer2")
+        }
+        if split != nil && out == nil { throw ValidationError("--split needs --out DIR: the folder that gets one file per split") }
     }
 
     func run() throws {
         try reportingFailures {
             let store = try project.open()
+            if !format.isPerItem || annotator != nil {
+                let login = Identity.loginName()
+                guard try store.role(of: login) == .lead else {
+                    throw PermissionError(message: "per-annotator judgments are for leads only (\(login) is not a lead); trl, hh-rlhf and helpsteer2 are open to everyone")
+                }
+            }
+            var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
+                                      minAgreement: minAgreement, provenance: !plain)
+            if excludeSuspects {
+                guard let report = try store.modelReport() else {
+                    throw UsageError(message: "--exclude-suspects needs a reward model: run pairwise train first")
+                }
+                filter.excludedItems = report.suspectItems
+            }
+            if let split, let out {
+                let parts: PromptSplit
+                do throws(FieldError) { parts = try PromptSplit(parsing: split, seed: seed) } catch {
+                    throw UsageError(message: "\(error.field): \(error.message)")
+                }
+                try writeSplit(store: store, filter: filter, parts: parts, directory: out)
+                return
+            }
             let sink = try OutputSink(path: out)
             do {
-                let filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator)
                 let count = try store.export(format: format, filter: filter, emit: sink.writeLine)
                 try sink.finish()
                 if let out { printError("wrote \(count) \(format.isPerItem ? "items" : "judgments") to \(out)") }
@@ -59,4 +109,25 @@ struct ExportCommand: ParsableCommand {
             }
         }
     }
+
+    /// One file per split in `directory`, all written or none.
+    func writeSplit(store: ProjectStore, filter: ExportFilter, parts: PromptSplit, directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let sinks = try parts.names.map { try OutputSink(path: (directory as NSString).appendingPathComponent("\($0).jsonl")) }
+        var counts = Array(repeating: 0, count: sinks.count)
+        do {
+            try store.export(format: format, filter: filter) { line, item in
+                let k = item.map { parts.split(for: $0.prompt) } ?? 0
+                sinks[k].writeLine(line)
+                counts[k] += 1
+            }
+            for sink in sinks { try sink.finish() }
+        } catch {
+            for sink in sinks { sink.abandon() }
+            throw error
+        }
+        printError("wrote " + zip(parts.names, counts).map { "\($1) items to \((directory as NSString).appendingPathComponent("\($0).jsonl"))" }.joined(separator: ", "))
+    }
 }
+
+extension ExportFilter.Only: ExpressibleByArgument {}

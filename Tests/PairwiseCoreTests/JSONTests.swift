@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 import Testing
 
@@ -86,5 +87,30 @@ import Testing
         hasher.update(Array("ab".utf8))
         hasher.update("c")
         #expect(hasher.finalize().hexString == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
+
+@Suite struct TimestampTests {
+    /// The hand-written form equals Foundation's ISO 8601 style on dates from 1970 to 2200,
+    /// leap days and millisecond edges, both ways. (Each date sits 0.4 ms into its
+    /// millisecond: Foundation truncates a binary fraction, so at an exact .999 it may say
+    /// .998; parsing agrees to well under a microsecond.)
+    @Test func matchesFoundationsISO8601() throws {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SplitMix64(seed: 9)
+        var milliseconds: [Int64] = [0, 951_782_400_000, 951_868_799_999, 4_107_542_400_000, 1_795_393_323_456]
+        for _ in 0..<2000 { milliseconds.append(Int64.random(in: 0..<7_258_118_400_000, using: &generator)) }  // 1970…2200
+        for ms in milliseconds {
+            let date = Date(timeIntervalSince1970: Double(ms) / 1000 + 0.0004)
+            let text = Timestamp.string(date)
+            #expect(text == date.formatted(style), "\(ms)")
+            let parsed = try #require(Timestamp.date(text))
+            let gap = parsed.timeIntervalSince(try style.parse(text))
+            #expect(abs(gap) < 1e-6, "\(text): \(gap)")
+            #expect(Timestamp.string(parsed) == text)
+        }
+        #expect(Timestamp.string(Date(timeIntervalSince1970: 1_795_393_323.456)) == "2026-11-23T00:22:03.456Z")
+        #expect(Timestamp.date("2026-11-23T01:02:03Z") == Date(timeIntervalSince1970: 1_795_395_723), "other ISO forms still parse")
+        #expect(Timestamp.date("2026-13-23T01:02:03.000Z") == nil)
     }
 }

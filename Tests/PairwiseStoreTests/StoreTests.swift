@@ -157,8 +157,12 @@ final class TemporaryProject {
         }
         #expect(fromTRL == expected)
 
-        // The hh-rlhf export is the original file, line for line, in the original order.
-        #expect(try project.export(.hhRLHF) == originalLines)
+        // Without provenance (--plain) the hh-rlhf export is the original file, line for line,
+        // in the original order; with it, the same transcripts followed by the provenance.
+        #expect(try project.export(.hhRLHF, ExportFilter(provenance: false)) == originalLines)
+        let withProvenance = try project.export(.hhRLHF)
+        #expect(withProvenance.count == originalLines.count)
+        #expect(withProvenance.first == String(originalLines[0].dropLast()) + #", "label_source": "single", "judgments": 1, "agreement": null, "model_margin": null}"#)
 
         // The stored A is the chosen response for about half of the pairs.
         let chosenIsA = try project.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE strength < 0")! }
@@ -210,17 +214,17 @@ final class TemporaryProject {
             }
         }
         #expect(try project.export(.trl) == [
-            #"{"id": "one", "prompt": "p1", "chosen": "A1", "rejected": "B1", "margin": 1.0}"#,
-            #"{"id": "three", "prompt": "p3", "chosen": "B3", "rejected": "A3", "margin": 3.0}"#,
+            #"{"id": "one", "prompt": "p1", "chosen": "A1", "rejected": "B1", "margin": 1.0, "label_source": "majority", "judgments": 2, "agreement": 0.0, "model_margin": null}"#,
+            #"{"id": "three", "prompt": "p3", "chosen": "B3", "rejected": "A3", "margin": 3.0, "label_source": "single", "judgments": 1, "agreement": null, "model_margin": null}"#,
         ])
         #expect(try project.export(.helpsteer2) == [
-            #"{"id": "one", "prompt": "p1", "response_1": "A1", "response_2": "B1", "preference_strength": -1}"#,
-            #"{"id": "two", "prompt": "p2", "response_1": "A2", "response_2": "B2", "preference_strength": 0}"#,
-            #"{"id": "three", "prompt": "p3", "response_1": "A3", "response_2": "B3", "preference_strength": 3}"#,
+            #"{"id": "one", "prompt": "p1", "response_1": "A1", "response_2": "B1", "preference_strength": -1, "label_source": "majority", "judgments": 2, "agreement": 0.0, "model_margin": null}"#,
+            #"{"id": "two", "prompt": "p2", "response_1": "A2", "response_2": "B2", "preference_strength": 0, "label_source": "unanimous", "judgments": 2, "agreement": 1.0, "model_margin": null}"#,
+            #"{"id": "three", "prompt": "p3", "response_1": "A3", "response_2": "B3", "preference_strength": 3, "label_source": "single", "judgments": 1, "agreement": null, "model_margin": null}"#,
         ])
         #expect(try project.export(.trl, ExportFilter(minAnnotators: 2)).count == 1)
         #expect(try project.export(.helpsteer2, ExportFilter(excludeBothBad: true)).map { String($0.prefix(12)) } == [#"{"id": "one""#, #"{"id": "thre"#])
-        #expect(try project.export(.trl, ExportFilter(annotator: "bo")) == [
+        #expect(try project.export(.trl, ExportFilter(annotator: "bo", provenance: false)) == [
             #"{"id": "one", "prompt": "p1", "chosen": "B1", "rejected": "A1", "margin": 1.0}"#,
         ])
         #expect(try project.export(.judgments, ExportFilter(annotator: "ann")) == [
@@ -236,6 +240,29 @@ final class TemporaryProject {
                 """)
         }
         #expect(try project.export(.trl).map { String($0.prefix(12)) } == [#"{"id": "one""#, #"{"id": "two""#, #"{"id": "thre"#])
+        #expect(try project.export(.trl)[1].hasSuffix(#""margin": 1.0, "label_source": "adjudicated", "judgments": 2, "agreement": 1.0, "model_margin": null}"#))
+
+        // Filters on provenance.
+        func ids(_ filter: ExportFilter) throws -> [String] {
+            try project.export(.helpsteer2, filter).map { try JSONParser.parse($0)["id"]!.stringValue! }
+        }
+        #expect(try ids(ExportFilter(only: .adjudicated)) == ["two"])
+        #expect(try ids(ExportFilter(only: .agreed)) == [])
+        #expect(try ids(ExportFilter(minAgreement: 0.5)) == ["two"], "one disagrees, three has one judgment, two is adjudicated")
+        #expect(try ids(ExportFilter(minAgreement: 0)) == ["one", "two"])
+        #expect(try ids(ExportFilter(excludedItems: ["one", "two"])) == ["two", "three"], "an adjudicated item is never excluded")
+
+        // With a model: its margin, oriented toward the chosen response (helpsteer2: toward response_2).
+        let run = try project.store.startModelRun(lastJudgmentID: 0)
+        let rows = try project.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+        try project.store.finishModelRun(run, metrics: ModelRunMetrics(pairs: 3, accuracy: 1, logLoss: 0, calibrationError: 0, trainSeconds: 0,
+                                                                       parameters: .object([])),
+                                         weights: [0], scores: zip(rows, [0.5, -0.25, 2]).map {
+                                             ItemScore(itemRowID: $0, rewardA: $1, rewardB: 0, margin: $1, uncertainty: 0)
+                                         })
+        let margins = try project.export(.trl).map { try JSONParser.parse($0)["model_margin"]! }
+        #expect(margins == [.double(0.5), .double(0.25), .double(-2)], "one: A chosen; two: B chosen (adjudicated +1); three: B chosen")
+        #expect(try project.export(.helpsteer2).map { try JSONParser.parse($0)["model_margin"]! } == [.double(-0.5), .double(0.25), .double(-2)])
     }
 
     @Test func csvExportFlattensTheRubric() throws {

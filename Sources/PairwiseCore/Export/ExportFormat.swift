@@ -25,40 +25,50 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// Encodes exported records, one line each.
 public enum ExportEncoder {
     /// The line for an item in a per-item format, or nil when the item is left out
-    /// (no label, or a tie in a format that cannot say "tie").
-    public static func line(for labeled: LabeledItem, format: ExportFormat) -> String? {
+    /// (no label, or a tie in a format that cannot say "tie"). With `provenance`, the line
+    /// ends with how the label came about and the model's margin (`modelMargin` is
+    /// r(A) − r(B) of the newest model; written toward the chosen response, or for
+    /// helpsteer2 as r(response_2) − r(response_1), the orientation of preference_strength).
+    public static func line(for labeled: LabeledItem, format: ExportFormat, provenance: LabelProvenance? = nil,
+                            modelMargin: Double? = nil) -> String? {
         guard let label = PreferenceAggregation.aggregate(labeled) else { return nil }
         let item = labeled.item
+        var members: [JSONMember]
         switch format {
         case .trl:
             guard !label.isTie else { return nil }
             let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
-            let members: KeyValuePairs<String, JSONValue>
             switch item.prompt {
             case .text(let text):
-                members = ["id": .string(item.id), "prompt": .string(text), "chosen": .string(chosen.text),
-                           "rejected": .string(rejected.text), "margin": .double(label.margin)]
+                members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: .string(text)),
+                           JSONMember(key: "chosen", value: .string(chosen.text)), JSONMember(key: "rejected", value: .string(rejected.text))]
             case .chat:
-                members = ["id": .string(item.id), "prompt": item.prompt.json, "chosen": assistantMessage(chosen.text),
-                           "rejected": assistantMessage(rejected.text), "margin": .double(label.margin)]
+                members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: item.prompt.json),
+                           JSONMember(key: "chosen", value: assistantMessage(chosen.text)),
+                           JSONMember(key: "rejected", value: assistantMessage(rejected.text))]
             }
-            return JSONWriter.string(.object(members))
+            members.append(JSONMember(key: "margin", value: .double(label.margin)))
         case .hhRLHF:
             guard !label.isTie else { return nil }
             let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
-            return JSONWriter.string(.object([
-                "chosen": .string(HHTranscript.transcript(prompt: item.prompt, reply: chosen.text)),
-                "rejected": .string(HHTranscript.transcript(prompt: item.prompt, reply: rejected.text)),
-            ]))
+            members = [JSONMember(key: "chosen", value: .string(HHTranscript.transcript(prompt: item.prompt, reply: chosen.text))),
+                       JSONMember(key: "rejected", value: .string(HHTranscript.transcript(prompt: item.prompt, reply: rejected.text)))]
         case .helpsteer2:
-            return JSONWriter.string(.object([
-                "id": .string(item.id), "prompt": .string(HelpSteer2Prompt.render(item.prompt)),
-                "response_1": .string(item.responseA.text), "response_2": .string(item.responseB.text),
-                "preference_strength": .int(Int(label.strength.rounded())),
-            ]))
+            members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: .string(HelpSteer2Prompt.render(item.prompt))),
+                       JSONMember(key: "response_1", value: .string(item.responseA.text)),
+                       JSONMember(key: "response_2", value: .string(item.responseB.text)),
+                       JSONMember(key: "preference_strength", value: .int(Int(label.strength.rounded())))]
         case .judgments, .csv:
             preconditionFailure("\(format) is written per judgment")
         }
+        if let provenance {
+            let oriented = modelMargin.map { format == .helpsteer2 ? -$0 : (label.aIsPreferred ? $0 : -$0) }
+            members += [JSONMember(key: "label_source", value: .string(provenance.source.rawValue)),
+                        JSONMember(key: "judgments", value: .int(provenance.judgments)),
+                        JSONMember(key: "agreement", value: provenance.agreement.map(JSONValue.double) ?? .null),
+                        JSONMember(key: "model_margin", value: oriented.map(JSONValue.double) ?? .null)]
+        }
+        return JSONWriter.string(.object(members))
     }
 
     private static func assistantMessage(_ text: String) -> JSONValue {

@@ -1,0 +1,75 @@
+import Foundation
+import PairwiseCore
+import PairwiseTestSupport
+import Testing
+
+@Suite struct ExportCommandTests {
+    /// The sample items judged by five simulated annotators, three per item.
+    func simulatedProject() throws -> URL {
+        let directory = try temporaryDirectory()
+        #expect(try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory).status == 0)
+        #expect(try pairwise(["import", Fixtures.sampleItems], in: directory).status == 0)
+        #expect(try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--noise", "0.4", "--seed", "3"], in: directory).status == 0)
+        return directory
+    }
+
+    func lines(_ path: URL) throws -> [JSONValue] {
+        try String(contentsOf: path, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+    }
+
+    @Test func splitByPromptWritesOneFilePerSplitAndNoPromptTwice() throws {
+        let directory = try simulatedProject()
+        let run = try pairwise(["export", "--format", "helpsteer2", "--split", "train=0.8,test=0.2", "--seed", "11", "--out", "data"], in: directory)
+        #expect(run.status == 0, "\(run.stderr)")
+        let train = try lines(directory.appendingPathComponent("data/train.jsonl"))
+        let test = try lines(directory.appendingPathComponent("data/test.jsonl"))
+        // Every one of the 62 judged items lands in exactly one split.
+        #expect(train.count + test.count == 62)
+        #expect(run.stderr == "wrote \(train.count) items to data/train.jsonl, \(test.count) items to data/test.jsonl\n")
+        #expect(test.count > 3 && test.count < 25, "about a fifth: \(test.count)")
+        let trainPrompts = Set(train.map { $0["prompt"]!.stringValue! }), testPrompts = Set(test.map { $0["prompt"]!.stringValue! })
+        #expect(trainPrompts.isDisjoint(with: testPrompts))
+        // Each line says how its label came about.
+        for line in train + test {
+            let source = line["label_source"]?.stringValue
+            #expect(source == "unanimous" || source == "majority")
+            #expect(line["judgments"] == .int(3))
+            #expect((source == "unanimous") == (line["agreement"] == .double(1)))
+        }
+        // The same seed gives the same split; another seed another one.
+        _ = try pairwise(["export", "--format", "helpsteer2", "--split", "train=0.8,test=0.2", "--seed", "11", "--out", "again"], in: directory)
+        #expect(try lines(directory.appendingPathComponent("again/test.jsonl")) == test)
+        _ = try pairwise(["export", "--format", "helpsteer2", "--split", "train=0.8,test=0.2", "--seed", "12", "--out", "other"], in: directory)
+        #expect(try lines(directory.appendingPathComponent("other/test.jsonl")) != test)
+        // --only agreed keeps the unanimous items.
+        let agreed = try pairwise(["export", "--format", "helpsteer2", "--only", "agreed"], in: directory)
+        #expect(agreed.stdout.split(separator: "\n").count == (train + test).filter { $0["label_source"] == .string("unanimous") }.count)
+    }
+
+    @Test func badSplitsAndMisplacedOptionsAreUsageErrors() throws {
+        let directory = try simulatedProject()
+        let noOut = try pairwise(["export", "--format", "trl", "--split", "train=0.9,test=0.1"], in: directory)
+        #expect(noOut.status == 64)
+        #expect(noOut.stderr.contains("--split needs --out DIR"))
+        let sum = try pairwise(["export", "--format", "trl", "--split", "train=0.9,test=0.2", "--out", "d"], in: directory)
+        #expect(sum.status == 64)
+        #expect(sum.stderr == "pairwise: error: --split: fractions add up to 1.1, not 1\n")
+        let perJudgment = try pairwise(["export", "--format", "judgments", "--only", "agreed"], in: directory)
+        #expect(perJudgment.status == 64)
+        let noModel = try pairwise(["export", "--format", "trl", "--exclude-suspects"], in: directory)
+        #expect(noModel.status == 64)
+        #expect(noModel.stderr == "pairwise: error: --exclude-suspects needs a reward model: run pairwise train first\n")
+    }
+
+    @Test func onlyLeadsExportPerAnnotatorJudgments() throws {
+        let directory = try simulatedProject()
+        _ = try pairwise(["annotators", "add", "ann"], in: directory)
+        for arguments in [["--format", "judgments"], ["--format", "csv"], ["--format", "trl", "--annotator", "sim1"]] {
+            let refused = try pairwise(["export"] + arguments, in: directory, environment: ["USER": "ann"])
+            #expect(refused.status == 77, "\(arguments)")
+            #expect(refused.stderr.contains("per-annotator judgments are for leads only (ann is not a lead)"))
+            #expect(try pairwise(["export"] + arguments, in: directory).status == 0, "the lead who ran init")
+        }
+        #expect(try pairwise(["export", "--format", "trl"], in: directory, environment: ["USER": "ann"]).status == 0)
+    }
+}
