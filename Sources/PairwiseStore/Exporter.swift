@@ -173,11 +173,11 @@ extension ProjectStore {
         return values
     }
 
-    static func currentAdjudications(db: Database) throws -> [Int64: Adjudication] {
+    static func currentAdjudications(db: Database, itemRowID: Int64? = nil) throws -> [Int64: Adjudication] {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT a.item_id, i.external_id, p.name, a.strength, a.both_bad, a.rubric, a.reason, a.note, a.created_at
             FROM current_adjudications a JOIN items i ON i.id = a.item_id JOIN annotators p ON p.id = a.lead_id
-            """)
+            """ + (itemRowID == nil ? "" : " WHERE a.item_id = ?"), arguments: itemRowID.map { [$0] } ?? [])
         var result: [Int64: Adjudication] = [:]
         while let row = try rows.next() {
             let createdAt: String = row[8]

@@ -24,10 +24,26 @@ public enum HelpText {
         ("q", "quit (asks only if a judgment is half made)"),
     ]
 
-    static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric) {
-        grid.put(" Keys", row: top, column: 0, style: .heading)
+    /// The review screen's keys (the same keys set the final preference and rubric values).
+    public static let reviewKeys: [(String, String)] = [
+        ("1 … 7, 0, Tab, digits", "the final preference and rubric values, as in annotate (A is shown first)"),
+        ("Enter", "decide: then pick the reason, 1 ambiguous … 5 other (Esc cancels)"),
+        ("n", "add a note to the decision"),
+        ("h", "show or hide the annotators' names"),
+        ("u", "undo your last decision"),
+        ("s", "next item without deciding"),
+        (":filter …", "annotator NAME, dimension KEY, flagged; :filter alone clears"),
+        (":goto ID", "open an item by id"),
+        ("j k / ↓ ↑, ← →", "scroll / focus the previous or next panel"),
+        ("S", "project statistics"),
+        ("?", "show or hide this help"),
+        ("q", "quit"),
+    ]
+
+    static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric, review: Bool = false) {
+        grid.put(review ? " Review keys" : " Keys", row: top, column: 0, style: .heading)
         var row = top + 1
-        for (key, meaning) in keys where row < top + rows {
+        for (key, meaning) in review ? reviewKeys : keys where row < top + rows {
             grid.put("  " + key, row: row, column: 0, style: .key)
             grid.put(meaning, row: row, column: 26, style: .normal)
             row += 1

@@ -47,16 +47,22 @@ struct AnnotateCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Open the annotation TUI on a fresh copy of the sample data.",
+        abstract: "Open the TUI on a fresh copy of the sample data.",
         discussion: """
             Copies the sample items and rubric built into the binary into a new temporary
-            project and opens `annotate` on it. The database is kept afterwards; its path is
-            printed so you can `export` what you labeled.
+            project and opens `annotate` on it. With --simulated, five simulated annotators
+            (`pairwise simulate`, noise 0.3) first judge half of the items three times each, and
+            the review screen opens on their disagreements instead (you are the project's lead).
+            The database is kept afterwards; its path is printed so you can `export` what you did.
 
             Example:
               pairwise demo
+              pairwise demo --simulated
             """
     )
+
+    @Flag(help: "Half label the project with simulated annotators and open the review screen.") var simulated = false
+    @Option(help: "Seed for --simulated.") var seed: UInt64 = 1
 
     func run() throws {
         try reportingFailures {
@@ -66,10 +72,16 @@ struct DemoCommand: ParsableCommand {
             try (EmbeddedSampleData.items + "\n").write(toFile: itemsPath, atomically: true, encoding: .utf8)
             let rubric = try RubricFile.parse(EmbeddedSampleData.rubric, file: "sample rubric")
             let path = directory.appendingPathComponent("demo.sqlite").path
-            let annotator = Identity.loginName()
-            let store = try ProjectStore.create(at: path, rubric: rubric, lead: annotator)
+            let user = Identity.loginName()
+            let store = try ProjectStore.create(at: path, rubric: rubric, lead: user)
             _ = try store.importFiles([itemsPath], options: ImportOptions(format: .jsonl))
-            try runTUI(store: store, annotator: annotator, options: .init(), training: BackgroundTraining())
+            if simulated {
+                try Simulation(annotators: 5, noise: 0.3, seed: seed).fill(store, overlap: 3, share: 0.5)
+                try runReview(store: store, lead: user, filter: ReviewQueue.Filter())
+                print("The demo project is at \(path); try: pairwise export --db \(path) --format trl --only adjudicated")
+                return
+            }
+            try runTUI(store: store, annotator: user, options: .init(), training: BackgroundTraining())
             print("The demo project is at \(path); try: pairwise export --db \(path) --format judgments")
         }
     }

@@ -7,7 +7,6 @@ import PairwiseStore
 enum ExitStatus {
     static let dataError: Int32 = 65      // EX_DATAERR: bad input
     static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
-    static let unavailable: Int32 = 69    // EX_UNAVAILABLE: command not built yet
     static let cannotCreate: Int32 = 73   // EX_CANTCREAT
     static let permission: Int32 = 77     // EX_NOPERM
 }

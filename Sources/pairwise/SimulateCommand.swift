@@ -25,28 +25,20 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Judgments per item.") var overlap = 3
     @Option(help: "How noisy the annotators are, 0…1.") var noise = 0.2
     @Option(help: "Seed for the hidden reward and the judgments.") var seed: UInt64 = 1
+    @Option(help: "Share of the items needing judgments to judge (a seeded choice), 0…1.") var share = 1.0
 
     func validate() throws {
         guard annotators >= 1, overlap >= 1, overlap <= annotators else { throw ValidationError("need 1 ≤ --overlap ≤ --annotators") }
         guard (0...1).contains(noise) else { throw ValidationError("--noise must be from 0 to 1") }
+        guard (0...1).contains(share) else { throw ValidationError("--share must be from 0 to 1") }
     }
 
     func run() throws {
         try reportingFailures {
             let store = try project.open()
             let simulation = Simulation(annotators: annotators, noise: noise, seed: seed)
-            var generator = SplitMix64(seed: seed ^ 0x51_4D)
-            var judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)] = []
-            for entry in try store.itemsNeedingJudgments(overlap: overlap) {
-                let free = simulation.annotators.filter { !entry.annotators.contains($0.name) }.shuffled(using: &generator)
-                for annotator in free.prefix(overlap - entry.annotators.count) {
-                    let order: ShownOrder = Bool.random(using: &generator) ? .ab : .ba
-                    let verdict = simulation.judge(entry.item, by: annotator, order: order, using: &generator)
-                    judgments.append((entry.rowID, annotator.name, verdict.strength, verdict.bothBad, order, Int.random(in: 4000...60000, using: &generator)))
-                }
-            }
-            try store.addSimulatedJudgments(judgments)
-            print("added \(judgments.count) simulated judgments")
+            let added = try simulation.fill(store, overlap: overlap, share: share)
+            print("added \(added) simulated judgments")
             for a in simulation.annotators {
                 print("\(a.name)  accuracy " + String(format: "%.3f", a.accuracy) + "  position bias " + String(format: "%.2f", a.positionBias))
             }

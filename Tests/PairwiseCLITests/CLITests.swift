@@ -154,10 +154,4 @@ func temporaryDirectory() throws -> URL {
         #expect(run.status == 64)
         #expect(run.stderr == "pairwise: error: annotate needs a terminal (standard input and output must be a TTY)\n")
     }
-
-    @Test func reservedCommandsSaySoWithStatus69() throws {
-        let run = try pairwise(["review"], in: Fixtures.repositoryRoot)
-        #expect(run.status == 69)
-        #expect(run.stderr == "pairwise: error: `pairwise review` is not built yet: it arrives with the leads' review screen\n")
-    }
 }

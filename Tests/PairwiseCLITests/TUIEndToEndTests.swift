@@ -1,4 +1,5 @@
 import Foundation
+import PairwiseCore
 import PairwiseTestSupport
 import Testing
 
@@ -139,6 +140,100 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         let screen = try tmux.waitFor("1/62 in queue")
         #expect(screen.contains("demo │ 1/62 in queue │ 0 done today"))
         #expect(screen.contains("Helpfulness *"))
+        try tmux.send("q")
+    }
+}
+
+@Suite(.serialized) struct ReviewEndToEndTests {
+    /// The sample project, half judged by five simulated annotators; the person running
+    /// `init` (USER=tester) is its lead.
+    func simulatedProject() throws -> TemporaryDirectory {
+        let directory = try sampleProjectDirectory()
+        let run = try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--noise", "0.3", "--share", "0.5", "--seed", "4"], in: directory.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        return directory
+    }
+
+    /// Final preference "first better", the two required rubric dimensions, Enter.
+    let decideKeys = ["2", "Tab", "3", "1", "4", "2", "Enter"]
+
+    @Test func aLeadGoesFromSimulatedDisagreementsToAnAdjudicatedExport() throws {
+        let directory = try simulatedProject()
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=tester '\(binary.path)' review", columns: 150, rows: 45)
+        var screen = try tmux.waitFor("to review")
+        let total = try #require(screen.range(of: #"1/(\d+) to review"#, options: .regularExpression).map { String(screen[$0].dropFirst(2).prefix { $0.isNumber }) }.flatMap(Int.init))
+        #expect(total >= 3)
+        #expect(screen.contains("names hidden, h reveals"))
+        #expect(!screen.contains("sim1") && !screen.contains("sim2") && !screen.contains("sim3"), "names are hidden")
+        try tmux.send("h")
+        screen = try tmux.waitFor("h hides names")
+        #expect(screen.range(of: #"sim[1-5]  ·"#, options: .regularExpression) != nil)
+
+        // Decide the first two items: first response better, reasons "annotator error" and "ambiguous".
+        var decided: [String] = []
+        for (n, reason) in ["3", "1"].enumerated() {
+            let item = itemOnScreen(try tmux.capture())
+            for key in decideKeys { try tmux.send(key) }
+            _ = try tmux.waitFor("Reason: 1 ambiguous")
+            try tmux.send(reason)
+            screen = try tmux.waitFor("\(n + 1) decided")
+            #expect(screen.contains("1/\(total - n - 1) to review"))
+            decided.append(item)
+        }
+        // Decide a third, then take it back with u: it returns to the list.
+        let third = itemOnScreen(screen)
+        for key in decideKeys { try tmux.send(key) }
+        try tmux.send("5")
+        _ = try tmux.waitFor("3 decided")
+        try tmux.send("u")
+        screen = try tmux.waitFor("Undone: your last decision is retracted.")
+        #expect(itemOnScreen(screen) == third)
+        #expect(screen.contains("2 decided"))
+        try tmux.send("q")
+        Thread.sleep(forTimeInterval: 0.3)
+
+        // The export of adjudicated items holds exactly the two decisions, A chosen.
+        let export = try pairwise(["export", "--format", "trl", "--only", "adjudicated"], in: directory.url)
+        #expect(export.status == 0, "\(export.stderr)")
+        let lines = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        #expect(lines.map { $0["id"]!.stringValue! }.sorted() == decided.sorted())
+        for line in lines {
+            #expect(line["label_source"] == .string("adjudicated"))
+            #expect(line["margin"] == .double(2))
+            #expect(line["judgments"] == .int(3))
+        }
+        // Each adjudicated item's chosen response is its stored A.
+        let items = try String(contentsOfFile: Fixtures.sampleItems, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
+        for line in lines {
+            let item = try #require(items.first { $0["id"] == line["id"] })
+            #expect(line["chosen"] == item["response_a"] || line["chosen"]?.arrayValue?.first?["content"] == item["response_a"])
+        }
+    }
+
+    @Test func reviewIsForLeadsOnly() throws {
+        let directory = try simulatedProject()
+        _ = try pairwise(["annotators", "add", "ann"], in: directory.url)
+        let refused = try pairwise(["review"], in: directory.url, environment: ["USER": "ann"])
+        #expect(refused.status == 77)
+        #expect(refused.stderr == "pairwise: error: review shows and decides other people's judgments: only a lead may open it (ann is not a lead)\n")
+        let asLead = try pairwise(["review", "--as", "tester"], in: directory.url, environment: ["USER": "ann"])
+        #expect(asLead.status == 77)
+        #expect(asLead.stderr == "pairwise: error: --as tester: tester is a lead, and ann is not\n")
+        // In the TUI, an annotator's S (the stats screen, which names people) is refused.
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=ann '\(binary.path)' annotate --no-trainer")
+        _ = try tmux.waitFor("in queue")
+        try tmux.send("S")
+        #expect(try tmux.waitFor("leads only").contains("The stats screen shows other people's names: leads only."))
+        try tmux.send("q")
+    }
+
+    @Test func demoSimulatedOpensTheReviewScreen() throws {
+        let directory = try TemporaryDirectory("pairwise-tui")
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo --simulated", columns: 150, rows: 45)
+        let screen = try tmux.waitFor("to review")
+        #expect(screen.contains("pairwise · review · item"))
+        #expect(screen.contains("demo │ 1/"))
+        #expect(screen.contains("Judgments (3, names hidden, h reveals)"))
         try tmux.send("q")
     }
 }

@@ -9,6 +9,10 @@ public enum AnnotateEffect: Equatable, Sendable {
     case flag(reason: String?)
     case goto(String)
     case showStats
+    /// Review: record a lead's decision with its reason.
+    case adjudicate(JudgmentDraft, AdjudicationReason)
+    /// Review: narrow the list (`annotator NAME`, `dimension KEY`, `flagged`, or empty to clear).
+    case filter(String)
     case quit
 }
 
@@ -41,6 +45,23 @@ public enum AnnotateScreen {
             return nil
         }
         state.message = nil
+        if state.review != nil {
+            switch key {
+            case .character("h"):
+                state.review!.revealNames.toggle()
+                state.say(state.review!.revealNames ? "Names shown (h hides them)." : "Names hidden.")
+                return nil
+            case .enter:
+                guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return nil }
+                state.review!.pending = draft
+                state.input = .reason
+                state.inputText = ""
+                return nil
+            case .character("f"):
+                return nil
+            default: break
+            }
+        }
         switch key {
         case .character("?"): state.showingHelp = true
         case .character("S"):
@@ -151,6 +172,22 @@ public enum AnnotateScreen {
 
     private static func handleInput(_ key: Key, state: inout AnnotateState) -> AnnotateEffect? {
         guard let input = state.input else { return nil }
+        if input == .reason {
+            switch key {
+            case .escape, .interrupt:
+                state.input = nil
+                state.review?.pending = nil
+                state.say("Not recorded; the decision stays on screen.")
+            case .character(let c) where c.isASCII && c.isNumber:
+                let reasons = AdjudicationReason.allCases
+                guard let n = Int(String(c)), (1...reasons.count).contains(n), let draft = state.review?.pending else { return nil }
+                state.input = nil
+                state.review?.pending = nil
+                return .adjudicate(draft, reasons[n - 1])
+            default: break
+            }
+            return nil
+        }
         switch key {
         case .escape, .interrupt:
             state.input = nil
@@ -167,7 +204,14 @@ public enum AnnotateScreen {
             case .command:
                 if text == "q" || text == "quit" { return handle(.character("q"), state: &state, pageRows: 1) }
                 if text.hasPrefix("goto ") { return .goto(String(text.dropFirst(5)).trimmingSpaces()) }
-                if !text.isEmpty { state.say("Unknown command :\(text) (try :goto ID or :q)", error: true) }
+                if state.review != nil && (text == "filter" || text.hasPrefix("filter ")) {
+                    return .filter(String(text.dropFirst(6)).trimmingSpaces())
+                }
+                if !text.isEmpty {
+                    state.say("Unknown command :\(text) (try :goto ID\(state.review != nil ? ", :filter …" : "") or :q)", error: true)
+                }
+            case .reason:
+                break
             }
         case .character(let c):
             if state.inputText.count < 500 { state.inputText.append(c) }

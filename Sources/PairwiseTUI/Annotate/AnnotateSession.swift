@@ -178,6 +178,8 @@ public final class AnnotateSession {
                 if let model = try store.modelReport(judgments: judgments) { state.statsLines? += [""] + model.summaryLines() }
                 state.statsScroll = 0
                 try refreshAgreement()
+            case .adjudicate, .filter:
+                break
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
                     state.say("No item with id \(id).", error: true)

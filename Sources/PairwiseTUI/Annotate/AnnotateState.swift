@@ -32,6 +32,27 @@ public enum DimensionEntry: Equatable, Sendable {
 /// The one-line prompts the screen can show.
 public enum LineInput: Equatable, Sendable {
     case flag, note, command
+    /// Review: the reason for the decision about to be recorded.
+    case reason
+}
+
+/// What the review screen adds to the annotate screen for the item in focus.
+public struct ReviewPanel: Equatable, Sendable {
+    /// The item's current judgments, by annotator name.
+    public var judgments: [Judgment]
+    /// Why the item is listed.
+    public var why: String
+    /// Annotator names are hidden until `h` reveals them.
+    public var revealNames = false
+    /// The decision made (with the keys) waiting for its reason.
+    public var pending: JudgmentDraft?
+    /// Decisions recorded in this session.
+    public var decided = 0
+
+    public init(judgments: [Judgment], why: String) {
+        self.judgments = judgments
+        self.why = why
+    }
 }
 
 /// Everything the annotate screen shows; changed only by `AnnotateScreen.handle`.
@@ -46,6 +67,8 @@ public struct AnnotateState: Equatable, Sendable {
     public var medianSeconds: Double?
     /// Newest model and agreement figures, once those exist.
     public var extraStatus: String?
+    /// Set on the review screen: the judgments to decide between.
+    public var review: ReviewPanel?
 
     // The judgment being made.
     /// The key of the overall preference, 1…7 (1 = first shown much better).

@@ -39,14 +39,16 @@ public enum AnnotateView {
         if let lines = state.statsLines {
             pageRows = statsBody(lines, state: state, top: bodyTop, rows: bodyRows, into: &grid)
         } else if state.showingHelp {
-            HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric)
+            HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil)
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll)
         } else {
-            grid.put("Nothing left to label in your queue. Thank you!", row: bodyTop + bodyRows / 2,
-                     column: max(0, (columns - 47) / 2), style: .heading)
-            grid.put("Press u to undo your last judgment, or q to quit.", row: bodyTop + bodyRows / 2 + 1,
-                     column: max(0, (columns - 49) / 2))
+            let lines = state.review == nil
+                ? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
+                : ["Nothing to review: no undecided contested, flagged or suspect items.", "Press u to undo your last decision, or q to quit."]
+            for (n, line) in lines.enumerated() {
+                grid.put(line, row: bodyTop + bodyRows / 2 + n, column: max(0, (columns - line.count) / 2), style: n == 0 ? .heading : .normal)
+            }
         }
         rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
         messageLine(state, row: rows - 2, into: &grid)
@@ -68,7 +70,7 @@ public enum AnnotateView {
 
     static func titleBar(_ state: AnnotateState, into grid: inout CellGrid) {
         grid.fill(row: 0, style: .title)
-        var left = " pairwise · annotate"
+        var left = state.review == nil ? " pairwise · annotate" : " pairwise · review"
         if let pair = state.pair { left += " · item " + pair.item.id }
         grid.put(left, row: 0, column: 0, style: .title, limit: grid.columns - 22)
         let right = "? keys  q quit "
@@ -78,6 +80,13 @@ public enum AnnotateView {
     /// Lays out the three panels; returns the focused panel's page size.
     static func body(_ state: AnnotateState, pair: PairOnScreen, top: Int, rows: Int, columns: Int, cache: LayoutCache,
                      grid: inout CellGrid, scroll: inout [Panel: Int]) -> Int {
+        var rows = rows
+        if let review = state.review {
+            // The judgments take the bottom of the body: a header and a line each, up to a third.
+            let judgmentRows = min(review.judgments.count + 2, max(3, rows / 3))
+            rows -= judgmentRows
+            judgmentsPanel(review, rubric: state.rubric, top: top + rows, rows: judgmentRows, into: &grid)
+        }
         let sideBySide = columns >= sideBySideColumns
         let promptLines = cache.lines(pair: pair, panel: .prompt, width: columns - 2)
         // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of text).
@@ -129,6 +138,30 @@ public enum AnnotateView {
             grid.put(lines[index].glyphs, row: top + 1 + row, column: left + 1, style: lines[index].style, limit: left + width - 1)
         }
         return contentRows
+    }
+
+    /// Review: why the item is listed, then each judgment on one line, in the shown order's
+    /// terms (the review shows A first), names hidden unless revealed.
+    static func judgmentsPanel(_ review: ReviewPanel, rubric: Rubric, top: Int, rows: Int, into grid: inout CellGrid) {
+        grid.fill(row: top, style: .heading)
+        let names = review.revealNames ? "h hides names" : "names hidden, h reveals"
+        let x = grid.put("  Judgments (\(review.judgments.count), \(names)) · ", row: top, column: 0, style: .heading)
+        grid.put(review.why, row: top, column: x, style: .heading)
+        for (n, j) in review.judgments.enumerated() where n < rows - 1 {
+            var parts = [review.revealNames ? j.annotator : "Annotator \(n + 1)"]
+            parts.append(j.bothBad ? "both bad" : preferenceLabels[j.strength.value + 3] + " (\(ReviewQueue.signed(j.strength.value)))")
+            for d in rubric.dimensions {
+                switch j.rubric[d.key] {
+                case .comparative(let v)?: parts.append("\(d.key) \(ReviewQueue.signed(v))")
+                case .perResponse(let a, let b)?: parts.append("\(d.key) \(a)/\(b)")
+                case nil: break
+                }
+            }
+            parts.append(String(format: "%.0f s", Double(j.milliseconds) / 1000))
+            if let note = j.note { parts.append("note: " + note) }
+            grid.put("  " + parts.joined(separator: "  ·  "), row: top + 1 + n, column: 0)
+        }
+        if review.judgments.isEmpty { grid.put("  No judgments yet.", row: top + 1, column: 0, style: .dim) }
     }
 
     static func rubricPanel(_ state: AnnotateState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) {
@@ -205,6 +238,11 @@ public enum AnnotateView {
 
     static func messageLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
         if let input = state.input {
+            if input == .reason {
+                let choices = AdjudicationReason.allCases.enumerated().map { "\($0 + 1) \($1.rawValue)" }.joined(separator: " · ")
+                grid.put("Reason: " + choices + "  (Esc cancels)", row: row, column: 0, style: .key)
+                return
+            }
             let label = input == .flag ? "Flag reason (optional), Enter to flag, Esc to cancel: "
                 : input == .note ? "Note, Enter to keep, Esc to cancel: " : ":"
             let x = grid.put(label, row: row, column: 0, style: .key)
@@ -219,7 +257,9 @@ public enum AnnotateView {
             grid.put(" " + message, row: row, column: 0, style: state.messageIsError ? .warning : .normal)
             return
         }
-        var hint = " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd"
+        var hint = state.review != nil
+            ? " 1-7 final preference · 0 both bad · Tab rubric · Enter decide · h names · u undo · s next · n note · :filter"
+            : " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd"
         if state.note != nil { hint = " [note added]" + hint }
         grid.put(hint, row: row, column: 0, style: .dim)
     }
@@ -227,9 +267,14 @@ public enum AnnotateView {
     static func statusLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
         grid.fill(row: row, style: .status)
         var parts = [state.annotator]
-        parts.append(state.pair == nil ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")
-        parts.append("\(state.doneToday) done today")
-        parts.append(state.medianSeconds.map { "median \(String(format: "%.0f", $0)) s" } ?? "median –")
+        if let review = state.review {
+            parts.append(state.pair == nil ? "nothing to review" : "\(state.position)/\(state.queueCount) to review")
+            parts.append("\(review.decided) decided")
+        } else {
+            parts.append(state.pair == nil ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")
+            parts.append("\(state.doneToday) done today")
+            parts.append(state.medianSeconds.map { "median \(String(format: "%.0f", $0)) s" } ?? "median –")
+        }
         if let extra = state.extraStatus { parts.append(extra) }
         grid.put(" " + parts.joined(separator: " │ "), row: row, column: 0, style: .status)
     }

@@ -1,0 +1,177 @@
+import Foundation
+import PairwiseCore
+import PairwiseModel
+import PairwiseStats
+import PairwiseStore
+
+/// Runs the review screen for a lead: lists the items that need a decision, shows each
+/// one's judgments beside the pair, and records the lead's decisions as adjudications.
+public final class ReviewSession {
+    let store: ProjectStore
+    let leadID: Int64
+    public private(set) var state: AnnotateState
+    public private(set) var filter: ReviewQueue.Filter
+    let cache = LayoutCache()
+    var entries: [ReviewQueue.Entry] = []
+    var index = 0
+    var lastPageRows = 10
+
+    /// Opens review for `lead`; throws `StoreError` unless that person is a lead.
+    public init(store: ProjectStore, lead: String, filter: ReviewQueue.Filter = ReviewQueue.Filter()) throws {
+        self.store = store
+        let person = try store.person(lead)
+        guard person.role == .lead else { throw ReviewRefused(name: lead) }
+        leadID = person.id
+        self.filter = filter
+        state = AnnotateState(annotator: lead, rubric: try store.rubric())
+        state.canSeeStats = true
+        state.review = ReviewPanel(judgments: [], why: "")
+        try reload()
+    }
+
+    /// Rebuilds the list from the database (after a filter change or an undo).
+    func reload(keeping rowID: Int64? = nil) throws {
+        let material = try store.reviewMaterial()
+        var suspects: [Int64: Double] = [:]
+        if let report = try store.modelReport() {
+            for s in report.suspects {
+                if let row = try store.itemRowID(externalID: s.itemID) { suspects[row] = max(suspects[row] ?? 0, s.confidence) }
+            }
+        }
+        entries = ReviewQueue(material: material, suspects: suspects, filter: filter).entries
+        index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
+        try showCurrent()
+    }
+
+    func showCurrent() throws {
+        let decided = state.review?.decided ?? 0
+        guard index < entries.count, let item = try store.item(rowID: entries[index].rowID) else {
+            state.show(nil, position: entries.count, queueCount: entries.count)
+            state.review = ReviewPanel(judgments: [], why: "")
+            state.review?.decided = decided
+            return
+        }
+        let entry = entries[index]
+        let judgments = try store.reviewMaterial().judgments[entry.rowID] ?? []
+        let reveal = state.review?.revealNames ?? false
+        state.show(PairOnScreen(rowID: entry.rowID, item: item, shownOrder: .ab), position: index + 1, queueCount: entries.count)
+        state.review = ReviewPanel(judgments: judgments, why: entry.why)
+        state.review?.revealNames = reveal
+        state.review?.decided = decided
+    }
+
+    public func render(rows: Int, columns: Int) -> CellGrid {
+        let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
+        state.scroll = frame.scroll
+        lastPageRows = frame.pageRows
+        return frame.grid
+    }
+
+    /// Draws and reads keys until the lead quits.
+    public func run(on terminal: Terminal) {
+        while true {
+            let size = terminal.size
+            terminal.draw(render(rows: size.rows, columns: size.columns))
+            guard let key = terminal.readKey(timeoutMilliseconds: nil) else { continue }
+            if key == .resize { continue }
+            if !handle(key) { return }
+        }
+    }
+
+    /// Handles one key; false when the session should end.
+    @discardableResult
+    public func handle(_ key: Key) -> Bool {
+        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
+        do {
+            switch effect {
+            case .quit:
+                return false
+            case .adjudicate(let draft, let reason):
+                guard let pair = state.pair else { return true }
+                try store.adjudicate(itemRowID: pair.rowID, leadID: leadID, draft: draft, reason: reason)
+                state.review?.decided += 1
+                entries.remove(at: index)
+                try showCurrent()
+                state.say("Decided (\(reason.rawValue)). It now overrides the judgments in exports.")
+            case .undo:
+                guard let rowID = try store.undoLastAdjudication(leadID: leadID) else {
+                    state.say("No decision of yours to undo.", error: true)
+                    return true
+                }
+                let decided = state.review?.decided ?? 0
+                state.review?.decided = max(0, decided - 1)
+                try reload(keeping: rowID)
+                if state.pair?.rowID != rowID {
+                    // Not listed under the current filter (or no longer contested): show it anyway.
+                    entries.insert(ReviewQueue.Entry(rowID: rowID, why: "decision undone"), at: index)
+                    try showCurrent()
+                }
+                state.say("Undone: your last decision is retracted.")
+            case .skip:
+                guard !entries.isEmpty else { return true }
+                index = (index + 1) % entries.count
+                try showCurrent()
+            case .filter(let text):
+                try applyFilter(text)
+            case .showStats:
+                let judgments = try store.currentJudgments()
+                state.statsLines = ProjectStatistics(judgments: judgments, rubric: state.rubric).summaryLines()
+                if let model = try store.modelReport(judgments: judgments) { state.statsLines? += [""] + model.summaryLines() }
+                state.statsScroll = 0
+            case .goto(let id):
+                guard let rowID = try store.itemRowID(externalID: id) else {
+                    state.say("No item with id \(id).", error: true)
+                    return true
+                }
+                if let existing = entries.firstIndex(where: { $0.rowID == rowID }) {
+                    index = existing
+                } else {
+                    entries.insert(ReviewQueue.Entry(rowID: rowID, why: "opened with :goto"), at: index)
+                }
+                try showCurrent()
+            case .submit, .flag:
+                break
+            }
+        } catch {
+            state.say("Could not save: \(error). Press Enter to try again.", error: true)
+        }
+        return true
+    }
+
+    /// `annotator NAME`, `dimension KEY`, `flagged`, or nothing to clear the filters.
+    func applyFilter(_ text: String) throws {
+        let words = text.split(separator: " ").map(String.init)
+        switch words.first {
+        case nil: filter = ReviewQueue.Filter()
+        case "annotator"? where words.count == 2: filter.annotator = words[1]
+        case "dimension"? where words.count == 2:
+            guard state.rubric.dimensions.contains(where: { $0.key == words[1] }) else {
+                state.say("No rubric dimension \(words[1]) (have: \(state.rubric.dimensions.map(\.key).joined(separator: ", "))).", error: true)
+                return
+            }
+            filter.dimension = words[1]
+        case "flagged"?: filter.flaggedOnly = true
+        default:
+            state.say("Filters: :filter annotator NAME, :filter dimension KEY, :filter flagged, :filter (clear).", error: true)
+            return
+        }
+        index = 0
+        try reload()
+        state.say("Filter: \(Self.describe(filter)) · \(entries.count) items.")
+    }
+
+    static func describe(_ f: ReviewQueue.Filter) -> String {
+        var parts: [String] = []
+        if let a = f.annotator { parts.append("annotator \(a)") }
+        if let d = f.dimension { parts.append("dimension \(d)") }
+        if f.flaggedOnly { parts.append("flagged only") }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+}
+
+/// Review was opened by someone who is not a lead.
+public struct ReviewRefused: Error, CustomStringConvertible {
+    public var name: String
+    public init(name: String) { self.name = name }
+    public var description: String { "review shows and decides other people's judgments: only a lead may open it (\(name) is not a lead)" }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import PairwiseCore
+import PairwiseStore
+import PairwiseTestSupport
+import PairwiseTUI
+import Testing
+
+@Suite struct ReviewSessionTests {
+    /// ann and bo disagree on math-003 and code-002 and agree on intl-001; cy flags intl-001.
+    func contestedProject(_ directory: TemporaryDirectory) throws -> ProjectStore {
+        let store = try sampleProject(directory)
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x'), ('cy', 'annotator', 'x')")
+            for (item, who, strength, note) in [("math-003", "ann", -3, "clearly first"), ("math-003", "bo", 2, nil), ("code-002", "ann", -1, nil),
+                                                ("code-002", "bo", 1, nil), ("intl-001", "ann", 1, nil), ("intl-001", "bo", 1, nil)] {
+                try db.execute(sql: """
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+                    SELECT i.id, p.id, ?, 0, '{"helpfulness": {"a": 3, "b": 1}}', ?, 'ab', 12000, '2026-11-23T00:00:00.000Z', 'tui'
+                    FROM items i, annotators p WHERE i.external_id = ? AND p.name = ?
+                    """, arguments: [strength, note, item, who])
+            }
+            try db.execute(sql: """
+                INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at)
+                SELECT i.id, p.id, 'flag', 'prompt is ambiguous', 'x' FROM items i, annotators p WHERE i.external_id = 'intl-001' AND p.name = 'cy'
+                """)
+        }
+        return store
+    }
+
+    func decide(_ session: ReviewSession, reason: Character) {
+        for key in [Key.character("2"), .tab, .character("3"), .character("1"), .character("4"), .character("2"), .enter, .character(reason)] {
+            session.handle(key)
+        }
+    }
+
+    @Test func listsDecidesUndoesAndFilters() throws {
+        let directory = try TemporaryDirectory()
+        let store = try contestedProject(directory)
+        let session = try ReviewSession(store: store, lead: "lead")
+        #expect(session.state.pair?.item.id == "math-003")
+        #expect(session.state.queueCount == 3)
+        let grid = session.render(rows: 40, columns: 120)
+        let text = (0..<40).map { grid.text(row: $0) }
+        #expect(text.contains { $0.hasPrefix("  Judgments (2, names hidden, h reveals) · direction split (agreement 0.00), strengths −3…+2") })
+        #expect(text.contains { $0.hasPrefix("  Annotator 1  ·  first much better (−3)  ·  helpfulness 3/1  ·  12 s  ·  note: clearly first") })
+        #expect(text.contains { $0.hasPrefix("  Annotator 2  ·  second better (+2)  ·  helpfulness 3/1  ·  12 s") })
+        #expect(text[39].hasPrefix(" lead │ 1/3 to review │ 0 decided"))
+        session.handle(.character("h"))
+        #expect((0..<40).map { session.render(rows: 40, columns: 120).text(row: $0) }.contains { $0.hasPrefix("  ann  ·  first much better") })
+
+        // Enter asks for the reason; 3 = annotator error records the adjudication.
+        decide(session, reason: "3")
+        #expect(session.state.pair?.item.id == "code-002")
+        let math = try #require(try store.itemRowID(externalID: "math-003"))
+        let adjudication = try #require(try store.currentAdjudication(itemRowID: math))
+        #expect(adjudication.strength.value == -2 && adjudication.reason == .annotatorError && adjudication.lead == "lead")
+        #expect(adjudication.rubric == ["helpfulness": .perResponse(a: 3, b: 1), "correctness": .perResponse(a: 4, b: 2)])
+
+        // u retracts it: math-003 is back, with no current adjudication.
+        session.handle(.character("u"))
+        #expect(session.state.pair?.item.id == "math-003")
+        #expect(try store.currentAdjudication(itemRowID: math) == nil)
+        #expect(session.state.message == "Undone: your last decision is retracted.")
+
+        // Filters from the command line.
+        for key in ":filter flagged".map({ Key.character($0) }) + [.enter] { session.handle(key) }
+        #expect(session.state.pair?.item.id == "intl-001")
+        #expect(session.state.queueCount == 1)
+        #expect(session.state.review?.why == "flagged ×1: prompt is ambiguous")
+        for key in ":filter".map({ Key.character($0) }) + [.enter] { session.handle(key) }
+        #expect(session.state.queueCount == 3)
+    }
+
+    @Test func onlyLeadsMayReview() throws {
+        let directory = try TemporaryDirectory()
+        let store = try contestedProject(directory)
+        #expect(throws: ReviewRefused.self) { try ReviewSession(store: store, lead: "ann") }
+    }
+}
