@@ -50,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PairwiseModelTests",
-            dependencies: ["PairwiseModel", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseModel", "PairwiseStats", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(

@@ -68,3 +68,22 @@ public struct ModelRunSummary: Sendable, Equatable {
         self.heldOutPairs = heldOutPairs
     }
 }
+
+/// A run's regression head for one per-response rubric dimension.
+public struct ModelHeadFigures: Sendable, Equatable {
+    public var dimension: String
+    /// Responses with a rating that it was fitted on.
+    public var examples: Int
+    public var heldOutRMSE: Double?
+    public var heldOutPearson: Double?
+    /// Intercept first, then one weight per feature (empty when read for figures only).
+    public var weights: [Double]
+
+    public init(dimension: String, examples: Int, heldOutRMSE: Double?, heldOutPearson: Double?, weights: [Double] = []) {
+        self.dimension = dimension
+        self.examples = examples
+        self.heldOutRMSE = heldOutRMSE
+        self.heldOutPearson = heldOutPearson
+        self.weights = weights
+    }
+}

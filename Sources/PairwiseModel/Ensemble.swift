@@ -17,7 +17,7 @@ public struct Ensemble: Sendable {
         let samples = (0..<max(1, size)).map { _ in
             examples.isEmpty ? [Int]() : (0..<examples.count).map { _ in Int.random(in: 0..<examples.count, using: &generator) }
         }
-        let results = FitResults(count: samples.count)
+        let results = ResultSlots<RewardModel>(count: samples.count)
         parallelFor(samples.count) { k in
             results.store(RewardModel.fit(samples[k].map { examples[$0] }, featurizer: featurizer, options: options), at: k)
         }
@@ -62,17 +62,20 @@ public struct Ensemble: Sendable {
 }
 
 /// Slots for results computed concurrently, one per index.
-final class FitResults: @unchecked Sendable {
-    private var slots: [RewardModel?]
+final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = NSLock()
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ model: RewardModel, at index: Int) {
+    func store(_ value: Value, at index: Int) {
         lock.lock()
-        slots[index] = model
+        slots[index] = value
         lock.unlock()
     }
 
-    var all: [RewardModel] { slots.map { $0! } }
+    /// Every slot, each of which must have been filled.
+    var all: [Value] { slots.map { $0! } }
+    /// The filled slots, in index order.
+    var filled: [Value] { slots.compactMap { $0 } }
 }

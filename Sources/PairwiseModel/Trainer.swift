@@ -98,6 +98,7 @@ public struct Trainer: Sendable {
                 return ItemScore(itemRowID: items[n].rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
                                  uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
+            let heads = try fitHeads(items: items.map(\.item.id), features: features, size: featurizer.dimension, options: modelOptions)
             var mean = Array(repeating: 0.0, count: featurizer.dimension)
             for member in ensemble.members { for i in mean.indices { mean[i] += member.weights[i] / Double(ensemble.members.count) } }
             let seconds = (clock.now - start)
@@ -107,11 +108,54 @@ public struct Trainer: Sendable {
                 trainSeconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
                 parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(test.count),
                                      "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits)]))
-            try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores)
+            try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores, heads: heads)
             return .trained(runID: runID, metrics: metrics)
         } catch {
             try? store.failModelRun(runID)
             throw error
         }
+    }
+
+    /// One regression head per per-response rubric dimension with ratings on at least 5
+    /// items: held-out RMSE and Pearson's r from a seeded 80/20 split by item, then a fit on
+    /// every rated response.
+    func fitHeads(items: [String], features: [(SparseVector, SparseVector)], size: Int,
+                  options: RewardModel.Options) throws -> [ModelHeadFigures] {
+        let dimensions = try store.rubric().dimensions.filter { $0.kind == .perResponse }.map(\.key)
+        guard !dimensions.isEmpty else { return [] }
+        let position = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        // Sum of ratings of A and B per (dimension, item).
+        var sums = Array(repeating: [Int: (a: Double, b: Double, count: Double)](), count: dimensions.count)
+        for judgment in try store.currentJudgments() {
+            guard let n = position[judgment.itemID] else { continue }
+            for (d, key) in dimensions.enumerated() {
+                guard case .perResponse(let a, let b)? = judgment.rubric[key] else { continue }
+                let old = sums[d][n] ?? (0, 0, 0)
+                sums[d][n] = (old.a + Double(a), old.b + Double(b), old.count + 1)
+            }
+        }
+        let ratings = sums
+        let results = ResultSlots<ModelHeadFigures>(count: dimensions.count)
+        let seed = self.options.seed, share = self.options.heldOut
+        parallelFor(dimensions.count) { d in
+            var rated = ratings[d].keys.sorted()
+            guard rated.count >= 5 else { return }
+            func rows(_ indices: some Sequence<Int>) -> [(features: SparseVector, rating: Double)] {
+                indices.flatMap { n -> [(features: SparseVector, rating: Double)] in
+                    let s = ratings[d][n]!
+                    return [(features[n].0, s.a / s.count), (features[n].1, s.b / s.count)]
+                }
+            }
+            var generator = SplitMix64(seed: seed ^ UInt64(d + 1))
+            rated.shuffle(using: &generator)
+            let testCount = rated.count >= 10 ? Int(Double(rated.count) * share) : 0
+            let probe = AttributeHead.fit(rows(rated.dropFirst(testCount)), dimension: dimensions[d], size: size, l2: options.l2)
+            let (rmse, pearson) = probe.evaluate(rows(rated.prefix(testCount)))
+            let all = rows(rated)
+            let head = AttributeHead.fit(all, dimension: dimensions[d], size: size, l2: options.l2)
+            results.store(ModelHeadFigures(dimension: dimensions[d], examples: all.count, heldOutRMSE: rmse, heldOutPearson: pearson,
+                                           weights: [head.intercept] + head.weights), at: d)
+        }
+        return results.filled
     }
 }

@@ -28,11 +28,15 @@ public struct ModelReport: Sendable {
     /// Correlation of the model's strength with the items' mean human strength.
     public var strengthPearson: Double?
     public var strengthSpearman: Double?
+    /// The run's regression heads for per-response rubric dimensions.
+    public var heads: [ModelHeadFigures]
 
     /// Builds the report from the current judgments and the newest run's scores by item id.
-    public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore]) {
+    public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore],
+                heads: [ModelHeadFigures] = []) {
         self.run = run
         self.history = history
+        self.heads = heads
         var suspects: [Suspect] = []
         var sums: [String: (total: Double, count: Int)] = [:]
         for j in judgments where !j.bothBad {
@@ -82,6 +86,13 @@ public struct ModelReport: Sendable {
             lines.append(String(format: "  Model vs human strength on %d items (held-out): Pearson r %.3f, Spearman ρ %.3f", strengthPairs, r, rho))
         } else {
             lines.append("  Model vs human strength: not enough items with a held-out margin yet")
+        }
+        if !heads.isEmpty {
+            lines += ["", "  Rubric heads (held-out RMSE, Pearson r):"]
+            for h in heads {
+                let rmse = h.heldOutRMSE.map { String(format: "%.3f", $0) } ?? "–", r = h.heldOutPearson.map { String(format: "%.3f", $0) } ?? "–"
+                lines.append("    \(h.dimension): \(h.examples) rated responses, RMSE \(rmse), r \(r)")
+            }
         }
         lines += ["", "  Suspect labels (model contradicts with P ≥ \(Self.suspectConfidence)): \(suspects.count)"]
         for s in suspects.prefix(suspectLimit) {

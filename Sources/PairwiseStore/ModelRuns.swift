@@ -61,7 +61,8 @@ extension ProjectStore {
     /// Stores a run's scores (in chunks, invisible until the run is done), then its metrics
     /// and weights, marking it done in one last transaction. A trainer killed in between
     /// leaves a run that is not done: the previous model stays in use.
-    public func finishModelRun(_ id: Int64, metrics: ModelRunMetrics, weights: [Double], scores: [ItemScore]) throws {
+    public func finishModelRun(_ id: Int64, metrics: ModelRunMetrics, weights: [Double], scores: [ItemScore],
+                               heads: [ModelHeadFigures] = []) throws {
         var start = 0
         while start < scores.count {
             let chunk = scores[start..<min(scores.count, start + Self.scoreChunkRows)]
@@ -77,12 +78,39 @@ extension ProjectStore {
             start += chunk.count
         }
         try pool.write { db in
-            let blob = weights.map { Float($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
+            let blob = Self.floatBlob(weights)
             try db.execute(sql: """
                 UPDATE model_runs SET finished_at = ?, status = 'done', pairs = ?, accuracy = ?, log_loss = ?, calibration_error = ?,
                     train_seconds = ?, parameters = ?, weights = ? WHERE id = ?
                 """, arguments: [Timestamp.string(Date()), metrics.pairs, metrics.accuracy, metrics.logLoss, metrics.calibrationError,
                                  metrics.trainSeconds, JSONWriter.string(metrics.parameters), blob, id])
+            for head in heads {
+                try db.execute(sql: """
+                    INSERT INTO model_heads (run_id, dimension, examples, held_out_rmse, held_out_pearson, weights) VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, head.dimension, head.examples, head.heldOutRMSE, head.heldOutPearson, Self.floatBlob(head.weights)])
+            }
+        }
+    }
+
+    static func floatBlob(_ values: [Double]) -> Data {
+        values.map { Float($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
+    }
+
+    static func doubles(_ blob: Data) -> [Double] {
+        blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }.map(Double.init)
+    }
+
+    /// The newest finished run's attribute heads, with their weights when asked.
+    public func latestModelHeads(withWeights: Bool = false) throws -> [ModelHeadFigures] {
+        try pool.read { db in
+            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [] }
+            return try Row.fetchAll(db, sql: """
+                SELECT dimension, examples, held_out_rmse, held_out_pearson, \(withWeights ? "weights" : "NULL") FROM model_heads
+                WHERE run_id = ? ORDER BY dimension
+                """, arguments: [run]).map { row in
+                ModelHeadFigures(dimension: row[0], examples: row[1], heldOutRMSE: row[2], heldOutPearson: row[3],
+                                 weights: (row[4] as Data?).map(Self.doubles) ?? [])
+            }
         }
     }
 

@@ -11,7 +11,8 @@ struct ScoreCommand: ParsableCommand {
         discussion: """
             Prints each pair's rewards and margin (reward of A minus reward of B, in the file's
             A/B order after import placement); when the file carries labels, also the model's
-            accuracy on them.
+            accuracy on them. With --json, a model trained with per-response rubric ratings also
+            predicts each such attribute of both responses ("attributes": {"helpfulness": {"a": …, "b": …}}).
 
             Example:
               pairwise score new-pairs.jsonl --json
@@ -34,20 +35,29 @@ struct ScoreCommand: ParsableCommand {
             guard latest.weights.count == model.featurizer.dimension else {
                 throw UsageError(message: "the stored model's weights do not match its featurizer")
             }
+            let heads = try store.latestModelHeads(withWeights: true).filter { $0.weights.count == model.featurizer.dimension + 1 }
+                .map { AttributeHead(dimension: $0.dimension, intercept: $0.weights[0], weights: Array($0.weights.dropFirst())) }
             var reader = try RecordReader(bytes: try InputFile.read(path: file), file: file, format: InputFormat(rawValue: format))
             var margins: [(Double, PairExample.Label)] = []
             var count = 0
             while let record = try reader.next() {
                 count += 1
-                let prompt = record.item.prompt.plainText
-                let a = model.reward(prompt: prompt, response: record.item.responseA.text)
-                let b = model.reward(prompt: prompt, response: record.item.responseB.text)
+                let words = model.featurizer.promptWords(record.item.prompt.plainText)
+                let fa = model.featurizer.features(promptWords: words, response: record.item.responseA.text)
+                let fb = model.featurizer.features(promptWords: words, response: record.item.responseB.text)
+                let a = fa.dot(model.weights), b = fb.dot(model.weights)
                 if let label = record.label, let kind = PairExample.label(strength: label.strength.value, bothBad: label.bothBad) {
                     margins.append((a - b, kind))
                 }
                 if json {
-                    print(JSONWriter.string(.object(["id": .string(record.item.id), "reward_a": .double(a), "reward_b": .double(b),
-                                                     "margin": .double(a - b)])))
+                    var members = [JSONMember(key: "id", value: .string(record.item.id)), JSONMember(key: "reward_a", value: .double(a)),
+                                   JSONMember(key: "reward_b", value: .double(b)), JSONMember(key: "margin", value: .double(a - b))]
+                    if !heads.isEmpty {
+                        members.append(JSONMember(key: "attributes", value: .object(heads.map {
+                            JSONMember(key: $0.dimension, value: .object(["a": .double($0.predict(fa)), "b": .double($0.predict(fb))]))
+                        })))
+                    }
+                    print(JSONWriter.string(.object(members)))
                 } else {
                     print("\(record.item.id)\t\(String(format: "%+.4f", a - b))")
                 }

@@ -90,6 +90,10 @@ struct StatsCommand: ParsableCommand {
                     })),
                     JSONMember(key: "suspect_count", value: .int(report.suspects.count)),
                     JSONMember(key: "history", value: .array(report.history.map(run))),
+                    JSONMember(key: "heads", value: .array(report.heads.map {
+                        .object(["dimension": .string($0.dimension), "examples": .int($0.examples),
+                                 "held_out_rmse": number($0.heldOutRMSE), "held_out_pearson": number($0.heldOutPearson)])
+                    })),
                 ]
                 return .object(members)
             } ?? .null,

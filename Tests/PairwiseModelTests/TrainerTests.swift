@@ -134,3 +134,51 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         #expect(try store.acquireTrainerLease(holder: "next", seconds: 60))
     }
 }
+
+@Suite struct AttributeHeadTests {
+    /// Ratings of each response on a 0–4 rubric dimension follow its true value; the head
+    /// learns them from the words alone.
+    @Test func aPerResponseDimensionGetsItsOwnHead() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "How helpful", kind: .perResponse, scale: Scale(min: 0, max: 4), required: false),
+            Dimension(key: "safety", title: "Safety", guideline: "Which is safer", kind: .comparative, scale: Scale(min: -1, max: 1), required: false),
+        ])
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: rubric, lead: "lead")
+        let world = SyntheticPreferences(vocabularySize: 60, sharpness: 12, seed: 5)
+        let pairs = world.pairs(count: 300, seed: 6)
+        let lines = pairs.enumerated().map { n, p in
+            JSONWriter.string(.object(["prompt": .string("question \(n)"), "response_1": .string(p.responseA),
+                                       "response_2": .string(p.responseB), "preference_strength": .int(p.strength)]))
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("pairs.jsonl"), atomically: true, encoding: .utf8)
+        _ = try store.importFiles([directory.path("pairs.jsonl")], options: ImportOptions(labelsAs: "oracle"))
+        func value(_ text: String) -> Double {
+            let words = text.split(separator: " ")
+            return words.reduce(0.0) { $0 + world.values[Int($1.dropFirst())!] } / Double(words.count)
+        }
+        func rating(_ text: String) -> Int { max(0, min(4, Int((2 + 8 * value(text)).rounded()))) }
+        // A second annotator agrees with each label and rates both responses.
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('rater', 'annotator', 'x')")
+            for (n, p) in pairs.enumerated() {
+                try db.execute(sql: """
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
+                    SELECT i.id, p.id, ?, 0, ?, 'ab', 1, 'x', 'test' FROM items i, annotators p WHERE i.prompt = ? AND p.name = 'rater'
+                    """, arguments: [p.strength, "{\"helpfulness\": {\"a\": \(rating(p.responseA)), \"b\": \(rating(p.responseB))}}",
+                                     JSONWriter.string(.string("question \(n)"))])
+            }
+        }
+        guard case .trained = try Trainer(store: store, options: quickOptions(hashBits: 10, ensemble: 1), holder: "t").runOnce() else {
+            Issue.record("expected a run"); return
+        }
+        let heads = try store.latestModelHeads(withWeights: true)
+        #expect(heads.map(\.dimension) == ["helpfulness"], "comparative dimensions have no head")
+        let head = try #require(heads.first)
+        #expect(head.examples == 600)
+        #expect(head.weights.count == 1 + Featurizer(hashBits: 10).dimension)
+        // 60 held-out items (120 responses): the ratings are a rounded, clamped function of the words.
+        #expect((head.heldOutPearson ?? 0) > 0.7, "\(String(describing: head.heldOutPearson))")
+        #expect((head.heldOutRMSE ?? 9) < 0.8, "\(String(describing: head.heldOutRMSE))")
+    }
+}
