@@ -64,9 +64,13 @@ public struct Response: Equatable, Sendable {
     public var text: String
     /// The model that wrote it, when known (used by the leaderboard).
     public var model: String?
-    public init(text: String, model: String? = nil) {
+    /// A user-supplied vector for this response (jsonl `embedding_a` / `embedding_b`); not
+    /// part of the item's identity.
+    public var embedding: [Float]?
+    public init(text: String, model: String? = nil, embedding: [Float]? = nil) {
         self.text = text
         self.model = model
+        self.embedding = embedding
     }
 }
 

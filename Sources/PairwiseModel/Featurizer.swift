@@ -46,11 +46,16 @@ public struct Featurizer: Sendable {
     public var hashBuckets: Int { 1 << hashBits }
     /// Dense features after the hashed block.
     public static let denseNames = ["log_words", "log_length_ratio", "prompt_overlap", "list_lines", "code_blocks", "questions", "bias_guard"]
-    public var dimension: Int { hashBuckets + Self.denseNames.count }
+    /// Length of user-supplied response embeddings, appended after the dense block (0: none).
+    public let embeddingDimension: Int
+    public var dimension: Int { hashBuckets + Self.denseNames.count + embeddingDimension }
     /// Dense features are scaled to the size of the unit-length text features.
     static let denseScale = 0.1
 
-    public init(hashBits: Int = 18) { self.hashBits = hashBits }
+    public init(hashBits: Int = 18, embeddingDimension: Int = 0) {
+        self.hashBits = hashBits
+        self.embeddingDimension = embeddingDimension
+    }
 
     public func features(prompt: String, response: String) -> SparseVector {
         features(promptWords: promptWords(prompt), response: response)
@@ -64,6 +69,22 @@ public struct Featurizer: Sendable {
     }
 
     /// Features of a response in one pass over its UTF-8 bytes.
+    /// Features of a response in one pass over its UTF-8 bytes, then its embedding (scaled
+    /// to unit length, like the word block) when the featurizer has room for one.
+    public func features(promptWords: Set<UInt64>, response: String, embedding: [Float]?) -> SparseVector {
+        var vector = features(promptWords: promptWords, response: response)
+        guard embeddingDimension > 0, let embedding, embedding.count == embeddingDimension else { return vector }
+        let norm = embedding.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        guard norm > 0 else { return vector }
+        let offset = hashBuckets + Self.denseNames.count
+        for (k, value) in embedding.enumerated() where value != 0 {
+            vector.indices.append(Int32(offset + k))
+            vector.values.append(Double(value) / norm)
+        }
+        return vector
+    }
+
+    /// Features of a response's text in one pass over its UTF-8 bytes.
     public func features(promptWords: Set<UInt64>, response: String) -> SparseVector {
         var counts: [Int32: Double] = [:]
         let mask = UInt64(hashBuckets - 1)

@@ -58,13 +58,15 @@ public struct Trainer: Sendable {
         let marks = try store.judgmentWatermarks()
         let fresh = marks.newest - (marks.lastRun ?? 0)
         if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
-        let featurizer = Featurizer(hashBits: options.hashBits)
+        let embeddings = try store.responseEmbeddings()
+        let featurizer = Featurizer(hashBits: options.hashBits, embeddingDimension: embeddings.dimension)
         let items = try store.labeledItems()
         // Each response is featurized once, for training and for scoring.
         let features = items.map { entry -> (SparseVector, SparseVector) in
             let prompt = featurizer.promptWords(entry.item.prompt.plainText)
-            return (featurizer.features(promptWords: prompt, response: entry.item.responseA.text),
-                    featurizer.features(promptWords: prompt, response: entry.item.responseB.text))
+            let vectors = embeddings.vectors[entry.rowID]
+            return (featurizer.features(promptWords: prompt, response: entry.item.responseA.text, embedding: vectors?.a),
+                    featurizer.features(promptWords: prompt, response: entry.item.responseB.text, embedding: vectors?.b))
         }
         var examples: [PairExample] = []
         var exampleOfItem = [Int?](repeating: nil, count: items.count)
@@ -107,7 +109,8 @@ public struct Trainer: Sendable {
                 calibrationError: evaluation.calibrationError,
                 trainSeconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
                 parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(test.count),
-                                     "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits)]))
+                                     "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits),
+                                     "embedding_dimension": .int(embeddings.dimension)]))
             try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores, heads: heads)
             return .trained(runID: runID, metrics: metrics)
         } catch {

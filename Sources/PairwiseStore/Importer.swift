@@ -44,7 +44,7 @@ extension ProjectStore {
                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         try pool.write { db in
             var summary = ImportSummary()
-            let writer = try ItemWriter(db: db)
+            var writer = try ItemWriter(db: db)
             let labeller = try options.labelsAs.map { try ProjectStore.annotatorID($0, db: db) }
             for path in paths {
                 let bytes = try InputFile.read(path: path)
@@ -83,6 +83,9 @@ struct ItemWriter {
     let insertResponse: Statement
     let findJudgment: Statement
     let insertJudgment: Statement
+    let insertEmbedding: Statement
+    /// The length every response embedding in the project has (nil until the first).
+    var embeddingDimension: Int?
     let now = Timestamp.string(Date())
 
     init(db: Database) throws {
@@ -94,6 +97,8 @@ struct ItemWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertResponse = try db.makeStatement(sql: "INSERT INTO responses (item_id, slot, text, model) VALUES (?, ?, ?, ?)")
+        insertEmbedding = try db.makeStatement(sql: "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)")
+        embeddingDimension = try Int.fetchOne(db, sql: "SELECT length(vector) / 4 FROM response_embeddings LIMIT 1")
         findJudgment = try db.makeStatement(sql: "SELECT 1 FROM judgments WHERE item_id = ? AND annotator_id = ? LIMIT 1")
         insertJudgment = try db.makeStatement(sql: """
             INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
@@ -102,8 +107,15 @@ struct ItemWriter {
     }
 
     /// Inserts the record's item unless its content is already stored; returns the item's row id.
-    func insertIfNew(_ record: ImportRecord, file: String) throws -> (Int64, Bool) {
+    mutating func insertIfNew(_ record: ImportRecord, file: String) throws -> (Int64, Bool) {
         let item = record.item
+        if let vector = item.responseA.embedding {
+            if let expected = embeddingDimension, vector.count != expected {
+                throw ImportError(file: file, line: record.line, field: "embedding_a",
+                                  message: "has \(vector.count) numbers; this project's embeddings have \(expected)")
+            }
+            embeddingDimension = vector.count
+        }
         let hash = item.contentHash
         if let existing = try Int64.fetchOne(findByHash, arguments: [hash]) { return (existing, false) }
         if try String.fetchOne(findByExternalID, arguments: [item.id]) != nil {
@@ -116,6 +128,10 @@ struct ItemWriter {
         let rowID = db.lastInsertedRowID
         try insertResponse.execute(arguments: [rowID, "a", item.responseA.text, item.responseA.model])
         try insertResponse.execute(arguments: [rowID, "b", item.responseB.text, item.responseB.model])
+        for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
+            guard let vector = response.embedding else { continue }
+            try insertEmbedding.execute(arguments: [rowID, slot, vector.withUnsafeBufferPointer { Data(buffer: $0) }])
+        }
         return (rowID, true)
     }
 

@@ -193,3 +193,21 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// The imported response embeddings by item row id, and their common length (0: none).
+    public func responseEmbeddings() throws -> (dimension: Int, vectors: [Int64: (a: [Float], b: [Float])]) {
+        try pool.read { db in
+            var a: [Int64: [Float]] = [:], b: [Int64: [Float]] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, slot, vector FROM response_embeddings")
+            while let row = try rows.next() {
+                let blob: Data = row[2]
+                let vector = blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                if (row[1] as String) == "a" { a[row[0]] = vector } else { b[row[0]] = vector }
+            }
+            var vectors: [Int64: (a: [Float], b: [Float])] = [:]
+            for (item, va) in a { if let vb = b[item] { vectors[item] = (va, vb) } }
+            return (vectors.first?.value.a.count ?? 0, vectors)
+        }
+    }
+}

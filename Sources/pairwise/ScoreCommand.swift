@@ -31,7 +31,8 @@ struct ScoreCommand: ParsableCommand {
                 throw UsageError(message: "the project has no trained model yet: run `pairwise train` first")
             }
             let bits = latest.parameters["hash_bits"]?.intValue ?? 18
-            let model = RewardModel(featurizer: Featurizer(hashBits: bits), weights: latest.weights)
+            let embeddingDimension = latest.parameters["embedding_dimension"]?.intValue ?? 0
+            let model = RewardModel(featurizer: Featurizer(hashBits: bits, embeddingDimension: embeddingDimension), weights: latest.weights)
             guard latest.weights.count == model.featurizer.dimension else {
                 throw UsageError(message: "the stored model's weights do not match its featurizer")
             }
@@ -43,8 +44,8 @@ struct ScoreCommand: ParsableCommand {
             while let record = try reader.next() {
                 count += 1
                 let words = model.featurizer.promptWords(record.item.prompt.plainText)
-                let fa = model.featurizer.features(promptWords: words, response: record.item.responseA.text)
-                let fb = model.featurizer.features(promptWords: words, response: record.item.responseB.text)
+                let fa = model.featurizer.features(promptWords: words, response: record.item.responseA.text, embedding: record.item.responseA.embedding)
+                let fb = model.featurizer.features(promptWords: words, response: record.item.responseB.text, embedding: record.item.responseB.embedding)
                 let a = fa.dot(model.weights), b = fb.dot(model.weights)
                 if let label = record.label, let kind = PairExample.label(strength: label.strength.value, bothBad: label.bothBad) {
                     margins.append((a - b, kind))

@@ -81,7 +81,7 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         // A misspelt field is refused rather than dropped.
         expectImportError(#"{"id": "b", "prompt": "p", "response_a": "x", "response_b": "y", "modle_a": "m"}"#,
                           format: .jsonl,
-                          "in.jsonl:1: modle_a: unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, metadata)")
+                          "in.jsonl:1: modle_a: unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata)")
         // An empty file, and one with only blank lines.
         expectImportError("", format: .jsonl, "in.jsonl:1: record: the file holds no records")
         expectImportError("\n  \n", format: .jsonl, "in.jsonl:2: record: the file holds no records")

@@ -18,15 +18,25 @@ enum RecordDecoders {
     static func jsonl(_ fields: inout RecordFields, source: ItemSource) throws(FieldError) -> Item {
         let id = try fields.identifier("id", required: true)
         let prompt = try Prompt(json: fields.requiredValue("prompt"))
-        let a = Response(text: try fields.string("response_a"), model: try fields.optionalString("model_a"))
-        let b = Response(text: try fields.string("response_b"), model: try fields.optionalString("model_b"))
+        var a = Response(text: try fields.string("response_a"), model: try fields.optionalString("model_a"))
+        var b = Response(text: try fields.string("response_b"), model: try fields.optionalString("model_b"))
+        a.embedding = try fields.vector("embedding_a")
+        b.embedding = try fields.vector("embedding_b")
+        switch (a.embedding, b.embedding) {
+        case (nil, nil): break
+        case (nil, _): throw FieldError(field: "embedding_a", message: "missing: embedding_b is given, and the two come together")
+        case (_, nil): throw FieldError(field: "embedding_b", message: "missing: embedding_a is given, and the two come together")
+        case (let x?, let y?) where x.count != y.count:
+            throw FieldError(field: "embedding_b", message: "has \(y.count) numbers and embedding_a \(x.count); they must be the same length")
+        default: break
+        }
         var metadata = JSONValue.object([])
         if let value = fields.value("metadata") {
             guard case .object = value else { throw FieldError(field: "metadata", message: "expected an object, got \(value.typeName)") }
             metadata = value
         }
         if let unknown = fields.unusedMembers.first {
-            throw FieldError(field: unknown.key, message: "unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, metadata)")
+            throw FieldError(field: unknown.key, message: "unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata)")
         }
         return Item(id: id, prompt: prompt, responseA: a, responseB: b, metadata: metadata, source: source)
     }

@@ -28,6 +28,23 @@ struct RecordFields {
         return string
     }
 
+    /// An optional non-empty list of finite numbers.
+    mutating func vector(_ key: String) throws(FieldError) -> [Float]? {
+        guard let value = value(key), value != .null else { return nil }
+        guard let elements = value.arrayValue, !elements.isEmpty else {
+            throw FieldError(field: key, message: "expected a non-empty list of numbers, got \(value.arrayValue != nil ? "an empty list" : value.typeName)")
+        }
+        var numbers: [Float] = []
+        numbers.reserveCapacity(elements.count)
+        for (n, element) in elements.enumerated() {
+            guard let number = element.doubleValue, number.isFinite, abs(number) <= Double(Float.greatestFiniteMagnitude) else {
+                throw FieldError(field: "\(key)[\(n)]", message: "expected a finite number, got \(element.typeName)")
+            }
+            numbers.append(Float(number))
+        }
+        return numbers
+    }
+
     mutating func optionalString(_ key: String) throws(FieldError) -> String? {
         guard let value = value(key) else { return nil }
         guard let string = value.stringValue else { throw FieldError(field: key, message: "expected a string, got \(value.typeName)") }
