@@ -32,3 +32,11 @@ private final class Counter: @unchecked Sendable {
         return value - 1
     }
 }
+
+/// `(0..<count).map(transform)`, in chunks spread over the cores like `parallelFor`.
+func parallelMap<T: Sendable>(_ count: Int, chunk: Int = 2_000, _ transform: @escaping @Sendable (Int) -> T) -> [T] {
+    let chunks = (count + chunk - 1) / chunk
+    let results = ResultSlots<[T]>(count: chunks)
+    parallelFor(chunks) { c in results.store((c * chunk..<min(count, (c + 1) * chunk)).map(transform), at: c) }
+    return results.all.flatMap { $0 }
+}

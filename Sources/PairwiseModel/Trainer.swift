@@ -61,8 +61,9 @@ public struct Trainer: Sendable {
         let embeddings = try store.responseEmbeddings()
         let featurizer = Featurizer(hashBits: options.hashBits, embeddingDimension: embeddings.dimension)
         let items = try store.labeledItems()
-        // Each response is featurized once, for training and for scoring.
-        let features = items.map { entry -> (SparseVector, SparseVector) in
+        // Each response is featurized once, for training and for scoring, in chunks on every core.
+        let features = parallelMap(items.count) { n -> (SparseVector, SparseVector) in
+            let entry = items[n]
             let prompt = featurizer.promptWords(entry.item.prompt.plainText)
             let vectors = embeddings.vectors[entry.rowID]
             return (featurizer.features(promptWords: prompt, response: entry.item.responseA.text, embedding: vectors?.a),
@@ -93,10 +94,11 @@ public struct Trainer: Sendable {
             // The ensemble on every labeled pair scores every item.
             let ensemble = Ensemble.fit(examples, size: options.ensembleSize, seed: options.seed, featurizer: featurizer, options: modelOptions)
             let outOfBag = ensemble.outOfBagMembers(count: examples.count)
-            let scores = items.indices.map { n -> ItemScore in
+            let examplesOfItems = exampleOfItem
+            let scores = parallelMap(items.count) { n -> ItemScore in
                 let (fa, fb) = features[n]
                 let s = ensemble.score(fa, fb)
-                let heldOut = exampleOfItem[n].flatMap { ensemble.margin(fa, fb, members: outOfBag[$0]) }
+                let heldOut = examplesOfItems[n].flatMap { ensemble.margin(fa, fb, members: outOfBag[$0]) }
                 return ItemScore(itemRowID: items[n].rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
                                  uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
