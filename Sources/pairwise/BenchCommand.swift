@@ -38,12 +38,7 @@ struct BenchCommand: ParsableCommand {
                 var imports: [Double] = [], exports: [ExportFormat: [Double]] = [:]
                 var summary = ImportSummary()
                 var exported: [ExportFormat: (lines: Int, bytes: Int)] = [:]
-                for _ in 0..<max(1, self.repeat) {
-                    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
-                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                    defer { try? FileManager.default.removeItem(at: directory) }
-                    let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path,
-                                                        rubric: Rubric(name: "bench", dimensions: []), lead: nil)
+                for _ in 0..<max(1, self.repeat) { try withBenchProject { store, _ in
                     let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: "bench")
                     let clock = ContinuousClock()
                     let start = clock.now
@@ -59,7 +54,7 @@ struct BenchCommand: ParsableCommand {
                         exports[exportFormat, default: []].append((clock.now - exportStart).seconds)
                         exported[exportFormat] = (lines, bytes)
                     }
-                }
+                } }
                 let mb = Double(summary.bytes) / 1_000_000
                 print("import  \(file)")
                 print("        \(summary.records) records, \(String(format: "%.2f", mb)) MB decompressed (\(String(format: "%.2f", Double(fileBytes) / 1_000_000)) MB on disk), \(imports.count) runs")
@@ -89,4 +84,14 @@ extension Array where Element == Double {
         let sorted = self.sorted()
         return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
+}
+
+/// Runs `body` on a new project in a temporary folder, removed afterwards.
+func withBenchProject<T>(rubric: Rubric = Rubric(name: "bench", dimensions: []), lead: String? = nil,
+                         _ body: (ProjectStore, URL) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path, rubric: rubric, lead: lead)
+    return try body(store, directory)
 }

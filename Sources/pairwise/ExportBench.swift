@@ -25,33 +25,30 @@ struct ExportBench: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path,
-                                                rubric: Rubric(name: "bench", dimensions: []), lead: "lead")
-            try store.addSyntheticData(items: items, judgments: judgments, annotators: max(1, (judgments + items - 1) / items))
-            let rows = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
-            let run = try store.startModelRun(lastJudgmentID: 0)
-            try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: rows.count, accuracy: 0.5, logLoss: 0.7, calibrationError: 0,
-                                                                   trainSeconds: 0, parameters: .object([])),
-                                     weights: [0], scores: rows.map {
-                                         ItemScore(itemRowID: $0, rewardA: Double($0 % 7), rewardB: 3, margin: Double($0 % 7) - 3, uncertainty: 0.1)
-                                     })
-            try store.addSyntheticAdjudications(every: 10, lead: "lead")
-            print("export  \(items) items, \(judgments) judgments, a model run, \(items / 10) adjudications")
-            for format in ExportFormat.allCases {
-                var times: [Double] = [], count = 0
-                for _ in 0..<repetitions {
-                    let path = directory.appendingPathComponent("out.\(format.rawValue)").path
-                    let clock = ContinuousClock()
-                    let start = clock.now
-                    let sink = try OutputSink(path: path)
-                    count = try store.export(format: format, filter: ExportFilter(), emit: sink.writeLine)
-                    try sink.finish()
-                    times.append((clock.now - start).seconds)
+            try withBenchProject(lead: "lead") { store, directory in
+                try store.addSyntheticData(items: items, judgments: judgments, annotators: max(1, (judgments + items - 1) / items))
+                let rows = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+                let run = try store.startModelRun(lastJudgmentID: 0)
+                try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: rows.count, accuracy: 0.5, logLoss: 0.7, calibrationError: 0,
+                                                                       trainSeconds: 0, parameters: .object([])),
+                                         weights: [0], scores: rows.map {
+                                             ItemScore(itemRowID: $0, rewardA: Double($0 % 7), rewardB: 3, margin: Double($0 % 7) - 3, uncertainty: 0.1)
+                                         })
+                try store.addSyntheticAdjudications(every: 10, lead: "lead")
+                print("export  \(items) items, \(judgments) judgments, a model run, \(items / 10) adjudications")
+                for format in ExportFormat.allCases {
+                    var times: [Double] = [], count = 0
+                    for _ in 0..<repetitions {
+                        let path = directory.appendingPathComponent("out.\(format.rawValue)").path
+                        let clock = ContinuousClock()
+                        let start = clock.now
+                        let sink = try OutputSink(path: path)
+                        count = try store.export(format: format, filter: ExportFilter(), emit: sink.writeLine)
+                        try sink.finish()
+                        times.append((clock.now - start).seconds)
+                    }
+                    print("        \(format.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(count) lines  median \(String(format: "%.2f", times.median)) s  (\(repetitions) runs)")
                 }
-                print("        \(format.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(count) lines  median \(String(format: "%.2f", times.median)) s  (\(repetitions) runs)")
             }
         }
     }

@@ -72,10 +72,10 @@ struct TUIBench: ParsableCommand {
     }
 
     func submitBench(rubric: Rubric) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path, rubric: rubric, lead: nil)
+        try withBenchProject(rubric: rubric) { store, _ in try submitBench(store: store) }
+    }
+
+    func submitBench(store: ProjectStore) throws {
         let annotators = max(3, (judgments + items - 1) / items)
         let clock = ContinuousClock()
         let fillStart = clock.now

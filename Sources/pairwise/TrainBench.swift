@@ -24,24 +24,21 @@ struct TrainBench: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let store = try ProjectStore.create(at: directory.appendingPathComponent("bench.sqlite").path,
-                                                rubric: Rubric(name: "bench", dimensions: []), lead: nil)
-            try store.addSyntheticData(items: items, judgments: items, annotators: 1)
-            var options = Trainer.Options()
-            options.ensembleSize = ensemble
-            let clock = ContinuousClock()
-            let start = clock.now
-            let outcome = try Trainer(store: store, options: options, holder: "bench").runOnce()
-            let seconds = (clock.now - start).seconds
-            var usage = rusage()
-            getrusage(RUSAGE_SELF.rawValue, &usage)
-            guard case .trained(_, let metrics) = outcome else { throw UsageError(message: "no run: \(outcome)") }
-            print("train   \(metrics.pairs) pairs, ensemble \(ensemble): \(String(format: "%.2f", seconds)) s (fit \(String(format: "%.2f", metrics.trainSeconds)) s), "
-                  + "\(String(format: "%.0f", Double(metrics.pairs) / seconds)) pairs/s, peak memory \(usage.ru_maxrss / 1024) MB, "
-                  + "held-out accuracy \(String(format: "%.4f", metrics.accuracy))")
+            try withBenchProject { store, _ in
+                try store.addSyntheticData(items: items, judgments: items, annotators: 1)
+                var options = Trainer.Options()
+                options.ensembleSize = ensemble
+                let clock = ContinuousClock()
+                let start = clock.now
+                let outcome = try Trainer(store: store, options: options, holder: "bench").runOnce()
+                let seconds = (clock.now - start).seconds
+                var usage = rusage()
+                getrusage(RUSAGE_SELF.rawValue, &usage)
+                guard case .trained(_, let metrics) = outcome else { throw UsageError(message: "no run: \(outcome)") }
+                print("train   \(metrics.pairs) pairs, ensemble \(ensemble): \(String(format: "%.2f", seconds)) s (fit \(String(format: "%.2f", metrics.trainSeconds)) s), "
+                      + "\(String(format: "%.0f", Double(metrics.pairs) / seconds)) pairs/s, peak memory \(usage.ru_maxrss / 1024) MB, "
+                      + "held-out accuracy \(String(format: "%.4f", metrics.accuracy))")
+            }
         }
     }
 }
