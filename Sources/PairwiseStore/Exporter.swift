@@ -136,7 +136,7 @@ extension ProjectStore {
     }
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.
-    static func currentJudgments(db: Database, annotator: String?) throws -> [Int64: [Judgment]] {
+    static func currentJudgments(db: Database, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
         var sql = """
             SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin
             FROM current_judgments j
@@ -144,10 +144,16 @@ extension ProjectStore {
             JOIN annotators p ON p.id = j.annotator_id
             """
         var arguments = StatementArguments()
+        var conditions: [String] = []
         if let annotator {
-            sql += " WHERE p.name = ?"
+            conditions.append("p.name = ?")
             arguments += [annotator]
         }
+        if let itemRowID {
+            conditions.append("j.item_id = ?")
+            arguments += [itemRowID]
+        }
+        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY j.item_id, p.name"
         var grouped: [Int64: [Judgment]] = [:]
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)

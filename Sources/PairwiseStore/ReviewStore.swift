@@ -28,6 +28,11 @@ extension ProjectStore {
         }
     }
 
+    /// One item's current judgments, by annotator name.
+    public func currentJudgments(itemRowID: Int64) throws -> [Judgment] {
+        try pool.read { db in try Self.currentJudgments(db: db, annotator: nil, itemRowID: itemRowID)[itemRowID] ?? [] }
+    }
+
     /// The current adjudication of one item, if any.
     public func currentAdjudication(itemRowID: Int64) throws -> Adjudication? {
         try pool.read { db in try Self.currentAdjudications(db: db, itemRowID: itemRowID)[itemRowID] }

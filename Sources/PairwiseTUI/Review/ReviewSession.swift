@@ -52,7 +52,7 @@ public final class ReviewSession {
             return
         }
         let entry = entries[index]
-        let judgments = try store.reviewMaterial().judgments[entry.rowID] ?? []
+        let judgments = try store.currentJudgments(itemRowID: entry.rowID)
         let reveal = state.review?.revealNames ?? false
         state.show(PairOnScreen(rowID: entry.rowID, item: item, shownOrder: .ab), position: index + 1, queueCount: entries.count)
         state.review = ReviewPanel(judgments: judgments, why: entry.why)
