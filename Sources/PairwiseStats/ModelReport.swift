@@ -72,7 +72,8 @@ public struct ModelReport: Sendable {
     public var suspectItems: Set<String> { Set(suspects.map(\.itemID)) }
 
     /// Lines for the stats screen: the newest run, the learning curve as bars, agreement
-    /// with human strength, and the top suspects (names left out for the screen's readers).
+    /// with human strength, the rubric heads, and the top suspects (with the annotator's
+    /// name unless `showNames` is false).
     public func summaryLines(suspectLimit: Int = 10, showNames: Bool = true) -> [String] {
         var lines = ["Reward model"]
         lines.append(run.heldOutPairs > 0

@@ -134,6 +134,21 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         #expect(run.stderr == "pairwise: error: --as boss: boss is a lead, and mallory is not\n")
     }
 
+    @Test func theModelRefitsInTheBackgroundWhileKeysKeepWorking() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: command(directory, "annotate --as alice --train-interval 1 --train-min-new 2"))
+        _ = try tmux.waitFor("1/62 in queue")
+        for _ in 1...2 { for key in judgeKeys { try tmux.send(key) } }
+        _ = try tmux.waitFor("2 done today")
+        // The fit (seconds in a debug build) runs on its own threads: the screen still answers.
+        try tmux.send("?")
+        #expect(try tmux.waitFor("Keys", seconds: 3).contains("show or hide this help"))
+        try tmux.send("Escape")
+        let screen = try tmux.waitFor("model: 2 pairs", seconds: 60)
+        #expect(screen.contains("alice │ 3/62 in queue │ 2 done today │ median 0 s │ model: 2 pairs"), "\(screen)")
+        try tmux.send("q")
+    }
+
     @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")

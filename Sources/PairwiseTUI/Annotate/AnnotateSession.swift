@@ -78,13 +78,20 @@ public final class AnnotateSession {
     /// The project's agreement on the direction, for the status line (an aggregate: it
     /// reveals no one's judgment). Computed when the session opens and after the stats screen.
     func refreshAgreement() throws {
-        var parts: [String] = []
-        if let run = try store.latestModelRun() {
-            parts.append(run.heldOutPairs > 0 ? String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs) : "model: \(run.pairs) pairs")
+        agreementStatus = ProjectStatistics.directionAlpha(try store.currentStrengths()).map { String(format: "agreement α %.2f", $0) }
+        try refreshModelStatus()
+    }
+
+    /// The newest model's figures for the status line (one small query: cheap between keys).
+    func refreshModelStatus() throws {
+        let model = try store.latestModelRun().map { run in
+            run.heldOutPairs > 0 ? String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs) : "model: \(run.pairs) pairs"
         }
-        if let alpha = ProjectStatistics.directionAlpha(try store.currentStrengths()) { parts.append(String(format: "agreement α %.2f", alpha)) }
+        let parts = [model, agreementStatus].compactMap { $0 }
         state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
     }
+
+    var agreementStatus: String?
 
     var now: Double {
         let elapsed = clock.now - started
@@ -99,7 +106,7 @@ public final class AnnotateSession {
     func refreshIfModelChanged() {
         guard let runs = modelRunsCompleted?(), runs != modelRunsSeen else { return }
         modelRunsSeen = runs
-        try? refreshAgreement()
+        try? refreshModelStatus()
     }
 
     /// Draws and reads keys until the annotator quits.
