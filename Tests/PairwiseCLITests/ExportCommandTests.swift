@@ -46,6 +46,22 @@ import Testing
         #expect(agreed.stdout.split(separator: "\n").count == (train + test).filter { $0["label_source"] == .string("unanimous") }.count)
     }
 
+    @Test func excludeSuspectsLeavesOutWhatTheModelContradicts() throws {
+        let directory = try simulatedProject()
+        #expect(try pairwise(["train", "--ensemble", "3", "--hash-bits", "10"], in: directory).status == 0)
+        let model = try JSONParser.parse(try pairwise(["stats", "--json", "--contested", "1000"], in: directory).stdout)["model"]
+        let suspects = Set(try #require(model?["suspects"]?.arrayValue).map { $0["item_id"]!.stringValue! })
+        #expect(!suspects.isEmpty, "the simulated noise leaves labels the model contradicts")
+        #expect(model?["suspect_count"]?.intValue ?? 0 >= suspects.count)
+        let all = try pairwise(["export", "--format", "helpsteer2"], in: directory).stdout.split(separator: "\n")
+        let kept = try pairwise(["export", "--format", "helpsteer2", "--exclude-suspects"], in: directory).stdout.split(separator: "\n")
+            .map { try JSONParser.parse(String($0))["id"]!.stringValue! }
+        #expect(kept.count == all.count - suspects.count)
+        #expect(Set(kept).isDisjoint(with: suspects))
+        // Every line carries the model's margin now.
+        #expect(try all.allSatisfy { try JSONParser.parse(String($0))["model_margin"]?.doubleValue != nil })
+    }
+
     @Test func badSplitsAndMisplacedOptionsAreUsageErrors() throws {
         let directory = try simulatedProject()
         let noOut = try pairwise(["export", "--format", "trl", "--split", "train=0.9,test=0.1"], in: directory)

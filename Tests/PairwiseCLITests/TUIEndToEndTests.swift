@@ -149,6 +149,29 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         try tmux.send("q")
     }
 
+    @Test func rubricRatingsFromTheTUIGiveTheModelAttributeHeads() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: command(directory, "annotate --as alice --no-trainer"))
+        _ = try tmux.waitFor("1/62 in queue")
+        for n in 1...6 {
+            for key in judgeKeys { try tmux.send(key) }
+            _ = try tmux.waitFor("\(n) done today")
+        }
+        try tmux.send("q")
+        Thread.sleep(forTimeInterval: 0.3)
+        let train = try pairwise(["train", "--ensemble", "1", "--hash-bits", "10"], in: directory.url)
+        #expect(train.stdout.hasPrefix("run 1: 6 pairs"), "\(train.stdout)\(train.stderr)")
+        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory.url).stdout)
+        // Helpfulness and correctness were rated on 6 items (12 responses); the other
+        // per-response dimensions were never rated and get no head.
+        #expect(stats["model"]?["heads"]?.arrayValue?.map { $0["dimension"]! } == [.string("correctness"), .string("helpfulness")])
+        #expect(stats["model"]?["heads"]?.arrayValue?.map { $0["examples"]! } == [.int(12), .int(12)])
+        let scored = try pairwise(["score", Fixtures.sampleItems, "--json"], in: directory.url)
+        let first = try JSONParser.parse(String(scored.stdout.split(separator: "\n")[0]))
+        #expect(first["attributes"]?.objectMembers?.map(\.key) == ["correctness", "helpfulness"])
+        #expect(first["attributes"]?["helpfulness"]?["a"]?.doubleValue != nil && first["attributes"]?["helpfulness"]?["b"]?.doubleValue != nil)
+    }
+
     @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")
