@@ -7,6 +7,6 @@ extension ProjectStore {
     public func modelReport(judgments: [Judgment]? = nil) throws -> ModelReport? {
         guard let run = try latestModelRun() else { return nil }
         return ModelReport(run: run, history: try modelRunHistory(), judgments: try judgments ?? currentJudgments(),
-                           scores: try latestItemScores(), heads: try latestModelHeads())
+                           scores: try latestItemScores(), heads: try latestModelHeads(), overlap: try overlap())
     }
 }

@@ -15,6 +15,20 @@ public struct ModelReport: Sendable {
         public var confidence: Double
     }
 
+    /// An item still short of the overlap target, by how unsure the model is of it.
+    public struct Candidate: Sendable, Equatable {
+        public var itemID: String
+        /// Spread of the ensemble's margins.
+        public var uncertainty: Double
+        public var judgments: Int
+
+        public init(itemID: String, uncertainty: Double, judgments: Int) {
+            self.itemID = itemID
+            self.uncertainty = uncertainty
+            self.judgments = judgments
+        }
+    }
+
     /// A model probability at or above this, against the human's side, makes a suspect.
     public static let suspectConfidence = 0.75
 
@@ -30,13 +44,21 @@ public struct ModelReport: Sendable {
     public var strengthSpearman: Double?
     /// The run's regression heads for per-response rubric dimensions.
     public var heads: [ModelHeadFigures]
+    /// Worth labeling next: items with fewer judgments than the overlap target, most
+    /// uncertain first (the order `annotate --order uncertainty` follows), at most 50.
+    public var nextToLabel: [Candidate]
 
     /// Builds the report from the current judgments and the newest run's scores by item id.
     public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore],
-                heads: [ModelHeadFigures] = []) {
+                heads: [ModelHeadFigures] = [], overlap: Int = 3) {
         self.run = run
         self.history = history
         self.heads = heads
+        var counts: [String: Int] = [:]
+        for j in judgments { counts[j.itemID, default: 0] += 1 }
+        nextToLabel = Array(scores.compactMap { id, score in
+            (counts[id] ?? 0) < overlap ? Candidate(itemID: id, uncertainty: score.uncertainty, judgments: counts[id] ?? 0) : nil
+        }.sorted { ($1.uncertainty, $0.itemID) < ($0.uncertainty, $1.itemID) }.prefix(50))
         var suspects: [Suspect] = []
         var sums: [String: (total: Double, count: Int)] = [:]
         for j in judgments where !j.bothBad {
@@ -95,6 +117,9 @@ public struct ModelReport: Sendable {
                 lines.append("    \(h.dimension): \(h.examples) rated responses, RMSE \(rmse), r \(r)")
             }
         }
+        lines += ["", "  Next to label (most uncertain of the items still needing judgments):"]
+        lines += nextToLabel.prefix(5).map { "    \($0.itemID)  " + String(format: "uncertainty %.3f, %d judgments", $0.uncertainty, $0.judgments) }
+        if nextToLabel.isEmpty { lines.append("    none: every item has its judgments") }
         lines += ["", "  Suspect labels (model contradicts with P ≥ \(Self.suspectConfidence)): \(suspects.count)"]
         for s in suspects.prefix(suspectLimit) {
             lines.append("    \(s.itemID)  " + String(format: "human %+d  model %+.2f  P %.2f", s.humanStrength, s.modelStrength, s.confidence)

@@ -89,6 +89,9 @@ struct StatsCommand: ParsableCommand {
                                  "model_strength": .double($0.modelStrength), "confidence": .double($0.confidence)])
                     })),
                     JSONMember(key: "suspect_count", value: .int(report.suspects.count)),
+                    JSONMember(key: "next_to_label", value: .array(report.nextToLabel.prefix(limit).map {
+                        .object(["item_id": .string($0.itemID), "uncertainty": .double($0.uncertainty), "judgments": .int($0.judgments)])
+                    })),
                     JSONMember(key: "history", value: .array(report.history.map(run))),
                     JSONMember(key: "heads", value: .array(report.heads.map {
                         .object(["dimension": .string($0.dimension), "examples": .int($0.examples),

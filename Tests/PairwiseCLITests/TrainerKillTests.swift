@@ -58,6 +58,11 @@ import Testing
         #expect(model?["history"]?.arrayValue?.map { $0["pairs"] } == [.int(300), .int(1000)])
         #expect(model?["held_out_pairs"] == .int(200))
         #expect(model?["suspects"]?.arrayValue != nil && model?["suspect_count"]?.intValue != nil)
+        // Every item has 1 of the 3 judgments it needs: the 20 most uncertain are listed first.
+        let candidates = try #require(model?["next_to_label"]?.arrayValue)
+        #expect(candidates.count == 20 && candidates.allSatisfy { $0["judgments"] == .int(1) })
+        let spreads = candidates.compactMap { $0["uncertainty"]?.doubleValue }
+        #expect(spreads == spreads.sorted(by: >) && spreads.count == 20)
         // One member: the items its seeded bootstrap sample left out (about e⁻¹ of 1,000).
         #expect(model?["strength_agreement"]?["items"]?.intValue == 349)
     }

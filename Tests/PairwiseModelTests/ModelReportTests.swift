@@ -73,9 +73,9 @@ import Testing
         // margin = r(A) − r(B); ln 3 gives P(A better) = 0.75 exactly.
         let ln3 = log(3.0)
         let scores: [String: ItemScore] = [
-            "x": ItemScore(itemRowID: 1, rewardA: 0, rewardB: 0, margin: 9, uncertainty: 0, heldOutMargin: 2),     // prefers A
+            "x": ItemScore(itemRowID: 1, rewardA: 0, rewardB: 0, margin: 9, uncertainty: 0.3, heldOutMargin: 2),   // prefers A
             "y": ItemScore(itemRowID: 2, rewardA: 0, rewardB: 0, margin: 0, uncertainty: 0, heldOutMargin: -ln3),  // prefers B, P 0.75
-            "z": ItemScore(itemRowID: 3, rewardA: 0, rewardB: 0, margin: 0.5, uncertainty: 0, heldOutMargin: nil), // in every sample
+            "z": ItemScore(itemRowID: 3, rewardA: 0, rewardB: 0, margin: 0.5, uncertainty: 0.5, heldOutMargin: nil), // in every sample
         ]
         let judgments = [
             judgment("x", "ann", 2), judgment("x", "bob", -1),   // ann chose B against P(A) = σ(2)
@@ -85,7 +85,7 @@ import Testing
         ]
         let report = ModelReport(run: run(2, pairs: 4, accuracy: 0.75, heldOut: 20),
                                  history: [run(1, pairs: 4, accuracy: 0.5, heldOut: 0), run(2, pairs: 40, accuracy: 0.75, heldOut: 8)],
-                                 judgments: judgments, scores: scores)
+                                 judgments: judgments, scores: scores, overlap: 2)
         #expect(report.suspects.map(\.itemID) == ["x", "y"])
         #expect(report.suspects.map(\.annotator) == ["ann", "ann"])
         #expect(abs(report.suspects[0].confidence - 1 / (1 + exp(-2))) < 1e-12)
@@ -94,6 +94,8 @@ import Testing
         // Items x and y have held-out margins: human means 0.5 and −1.5, model −2 and ln 3.
         #expect(report.strengthPairs == 2)
         #expect(report.strengthPearson == -1)
+        // x and y have their 2 judgments; z has 1 of 2.
+        #expect(report.nextToLabel == [ModelReport.Candidate(itemID: "z", uncertainty: 0.5, judgments: 1)])
         #expect(report.summaryLines(suspectLimit: 1, showNames: false) == [
             "Reward model",
             "  run 2: 4 pairs, held-out accuracy 0.750 on 20, log loss 0.600, calibration error 0.050",
@@ -103,6 +105,9 @@ import Testing
             "         40 pairs  0.750 ███████████████",
             "",
             "  Model vs human strength on 2 items (held-out): Pearson r -1.000, Spearman ρ -1.000",
+            "",
+            "  Next to label (most uncertain of the items still needing judgments):",
+            "    z  uncertainty 0.500, 1 judgments",
             "",
             "  Suspect labels (model contradicts with P ≥ 0.75): 2",
             "    x  human +2  model -2.00  P 0.88",
