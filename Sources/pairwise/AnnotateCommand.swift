@@ -125,10 +125,13 @@ func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Opt
     let before = session.state.doneToday
     let trainer = training?.start(store: store)
     if let trainer { session.modelRunsCompleted = { trainer.completedRuns } }
+    let checkpointer = BackgroundCheckpointer(store: store)
+    try checkpointer.start()
     let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
     session.run(on: terminal)
     terminal.close()
     trainer?.stop()
+    checkpointer.stop()
     print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
 }
 

@@ -55,8 +55,11 @@ func runReview(store: ProjectStore, lead: String, filter: ReviewQueue.Filter) th
         throw UsageError(message: "review needs a terminal (standard input and output must be a TTY)")
     }
     let session = try ReviewSession(store: store, lead: lead, filter: filter)
+    let checkpointer = BackgroundCheckpointer(store: store)
+    try checkpointer.start()
     let terminal = CursesTerminal(environment: ProcessInfo.processInfo.environment)
     session.run(on: terminal)
     terminal.close()
+    checkpointer.stop()
     print("\(lead): \(session.state.review?.decided ?? 0) decisions this session.")
 }

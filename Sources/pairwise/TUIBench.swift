@@ -26,6 +26,8 @@ struct TUIBench: ParsableCommand {
     @Option(help: "Submits to time.") var submits = 500
     @Flag(name: .customLong("with-trainer"), help: "Time submits while the background trainer refits on every judged pair.")
     var withTrainer = false
+    @Flag(name: .customLong("writer-checkpoints"), help: "Leave WAL checkpoints to the committing writer (SQLite's default) instead of a background thread.")
+    var writerCheckpoints = false
 
     func run() throws {
         try reportingFailures {
@@ -98,6 +100,9 @@ struct TUIBench: ParsableCommand {
             trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 0.05)
             trainer?.start()
         }
+        let checkpointer = writerCheckpoints ? nil : BackgroundCheckpointer(store: store)
+        try checkpointer?.start()
+        defer { checkpointer?.stop() }
         let trainStart = clock.now
         while times.count < submits || (trainer.map { $0.completedRuns < 2 } ?? false) {
             for key in judgmentKeys { session.handle(key) }

@@ -282,3 +282,26 @@ final class TemporaryProject {
         ])
     }
 }
+
+@Suite struct CheckpointerTests {
+    @Test func checkpointsMoveOffTheWriterAndComeBackOnStop() throws {
+        let project = try TemporaryProject()
+        let store = project.store
+        func writerSetting() throws -> Int? { try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } }
+        #expect(try writerSetting() == 1000)
+        let checkpointer = BackgroundCheckpointer(store: store, interval: 0.05)
+        try checkpointer.start()
+        #expect(try writerSetting() == 0)
+        // Enough writes for several thousand WAL pages, which the writer no longer checkpoints.
+        let blob = String(repeating: "x", count: 4000)
+        for n in 0..<3000 {
+            try store.pool.write { try $0.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: ["k\(n)", blob]) }
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        // Pages reach the database file only through checkpoints: the background thread's.
+        let size = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+        #expect(size > 12_000_000, "\(size) bytes")
+        checkpointer.stop()
+        #expect(try writerSetting() == 1000)
+    }
+}
