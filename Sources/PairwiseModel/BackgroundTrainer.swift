@@ -4,73 +4,50 @@ import PairwiseStore
 /// Runs a `Trainer` on its own low-priority thread, checking every `interval` seconds
 /// whether enough new judgments arrived to refit. The caller's thread never waits for a fit:
 /// it reads `completedRuns` to notice a new model and calls `stop()` when done.
-public final class BackgroundTrainer: @unchecked Sendable {
+public final class BackgroundTrainer: Sendable {
     /// The `nice` value of the trainer's threads (0 normal, 19 lowest): fits yield the CPU
     /// to the thread that handles keys.
     public static let niceness: Int32 = 10
 
     private let trainer: Trainer
-    private let interval: Double
-    private let condition = NSCondition()
-    private var stopping = false
-    private var finished = false
-    private var runs = 0
-    private var failure: String?
+    private let loop: PeriodicThread
+    private let outcomes = Outcomes()
 
     public init(trainer: Trainer, interval: Double) {
         self.trainer = trainer
-        self.interval = interval
+        let outcomes = self.outcomes
+        loop = PeriodicThread(name: "pairwise-trainer", interval: interval, niceness: Self.niceness) {
+            do {
+                if case .trained = try trainer.runOnce() { outcomes.lock.withLock { outcomes.runs += 1 } }
+            } catch {
+                outcomes.lock.withLock { outcomes.failure = "\(error)" }
+            }
+        }
     }
 
     /// Starts the thread; the first check happens at once.
-    public func start() {
-        let thread = Thread { [self] in loop() }
-        thread.name = "pairwise-trainer"
-        thread.stackSize = 8 << 20
-        thread.start()
-    }
+    public func start() { loop.start() }
 
     /// Runs finished by this process so far.
-    public var completedRuns: Int { condition.withLock { runs } }
+    public var completedRuns: Int { outcomes.lock.withLock { outcomes.runs } }
 
     /// The newest error a run threw, if any (the trainer keeps going).
-    public var lastError: String? { condition.withLock { failure } }
+    public var lastError: String? { outcomes.lock.withLock { outcomes.failure } }
 
     /// Asks the thread to end after its current step, without waiting for it. A fit still
     /// running when the process exits leaves a run that is not done (the previous model stays
     /// in use), so the lease is released here for the next trainer.
     public func stop() {
-        let busy = condition.withLock {
-            stopping = true
-            condition.broadcast()
-            return !finished
-        }
-        if busy { try? trainer.store.releaseTrainerLease(holder: trainer.holder) }
+        if loop.requestStop() { try? trainer.store.releaseTrainerLease(holder: trainer.holder) }
     }
 
     /// Waits until the thread has ended (tests and benchmarks).
-    public func join() {
-        condition.withLock { while !finished { condition.wait() } }
-    }
+    public func join() { loop.join() }
+}
 
-    private func loop() {
-        // On Linux the nice value belongs to the thread: who = 0 is this thread alone, and the
-        // threads it creates for the ensemble inherit it.
-        setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
-        while !condition.withLock({ stopping }) {
-            do {
-                if case .trained = try trainer.runOnce() { condition.withLock { runs += 1 } }
-            } catch {
-                condition.withLock { failure = "\(error)" }
-            }
-            condition.withLock {
-                let deadline = Date().addingTimeInterval(interval)
-                while !stopping && condition.wait(until: deadline) {}
-            }
-        }
-        condition.withLock {
-            finished = true
-            condition.broadcast()
-        }
-    }
+/// What the trainer's thread reports, behind a lock.
+private final class Outcomes: @unchecked Sendable {
+    let lock = NSLock()
+    var runs = 0
+    var failure: String?
 }

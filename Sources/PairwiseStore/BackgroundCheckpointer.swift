@@ -6,12 +6,10 @@ import GRDB
 /// (tens to hundreds of milliseconds here); with this running, the writer's automatic
 /// checkpoints are off and a PASSIVE checkpoint runs every `interval` seconds on a
 /// connection of its own, which never blocks the writer.
-public final class BackgroundCheckpointer: @unchecked Sendable {
+public final class BackgroundCheckpointer {
     private let store: ProjectStore
     private let interval: Double
-    private let condition = NSCondition()
-    private var stopping = false
-    private var finished = false
+    private var thread: PeriodicThread?
 
     public init(store: ProjectStore, interval: Double = 1) {
         self.store = store
@@ -22,31 +20,19 @@ public final class BackgroundCheckpointer: @unchecked Sendable {
     public func start() throws {
         let connection = try DatabaseQueue(path: store.path, configuration: ProjectStore.configuration())
         try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        let thread = Thread { [self] in
-            while !condition.withLock({ stopping }) {
-                _ = try? connection.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
-                condition.withLock {
-                    let deadline = Date().addingTimeInterval(interval)
-                    while !stopping && condition.wait(until: deadline) {}
-                }
-            }
-            condition.withLock {
-                finished = true
-                condition.broadcast()
-            }
+        let thread = PeriodicThread(name: "pairwise-checkpoint", interval: interval) {
+            _ = try? connection.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
-        thread.name = "pairwise-checkpoint"
+        self.thread = thread
         thread.start()
     }
 
     /// Ends the thread (after its current checkpoint) and gives the writer back its
     /// automatic checkpoints.
     public func stop() {
-        condition.withLock {
-            stopping = true
-            condition.broadcast()
-            while !finished { condition.wait() }
-        }
+        guard let thread else { return }
+        thread.requestStop()
+        thread.join()
         try? store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
     }
 }
