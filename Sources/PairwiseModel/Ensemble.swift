@@ -42,12 +42,8 @@ public struct Ensemble: Sendable {
         return chosen.reduce(0.0) { $0 + fa.dot(members[$1].weights) - fb.dot(members[$1].weights) } / Double(chosen.count)
     }
 
-    /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards.
-    public func score(prompt: String, a: String, b: String) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
-        score(members[0].featurizer.features(prompt: prompt, response: a), members[0].featurizer.features(prompt: prompt, response: b))
-    }
-
-    /// The same from features already computed.
+    /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
+    /// from the features of A and B.
     public func score(_ fa: SparseVector, _ fb: SparseVector) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
         var ra = 0.0, rb = 0.0, margins: [Double] = []
         for m in members {

@@ -159,17 +159,9 @@ public struct ProjectStatistics: Sendable {
         // Items.
         contested = itemOrder.compactMap { id in
             let js = byItem[id]!
-            guard js.count >= 2 else { return nil }
-            var agree = 0, pairs = 0
-            for x in 0..<js.count {
-                for y in (x + 1)..<js.count {
-                    pairs += 1
-                    if Self.direction(js[x].strength.value) == Self.direction(js[y].strength.value) { agree += 1 }
-                }
-            }
             let values = js.map(\.strength.value)
-            return ItemFigures(itemID: id, judgments: js.count, directionAgreement: Double(agree) / Double(pairs),
-                               strengthSpread: values.max()! - values.min()!)
+            guard let agreement = LabelProvenance.pairwiseAgreement(values.map { $0.signum() }) else { return nil }
+            return ItemFigures(itemID: id, judgments: js.count, directionAgreement: agreement, strengthSpread: values.max()! - values.min()!)
         }.sorted {
             ($0.directionAgreement, -$0.strengthSpread, $0.itemID) < ($1.directionAgreement, -$1.strengthSpread, $1.itemID)
         }

@@ -104,10 +104,8 @@ extension ProjectStore {
 
     /// r(A) − r(B) of the newest finished model by item row id.
     static func latestMargins(db: Database) throws -> [Int64: Double] {
-        guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
         var result: [Int64: Double] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT item_id, margin FROM model_scores WHERE run_id = ?", arguments: [run])
-        while let row = try rows.next() { result[row[0]] = row[1] }
+        try forEachLatestScore(db) { _, score in result[score.itemRowID] = score.margin }
         return result
     }
 

@@ -130,7 +130,7 @@ struct ItemWriter {
         try insertResponse.execute(arguments: [rowID, "b", item.responseB.text, item.responseB.model])
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
             guard let vector = response.embedding else { continue }
-            try insertEmbedding.execute(arguments: [rowID, slot, vector.withUnsafeBufferPointer { Data(buffer: $0) }])
+            try insertEmbedding.execute(arguments: [rowID, slot, ProjectStore.floatBlob(vector)])
         }
         return (rowID, true)
     }

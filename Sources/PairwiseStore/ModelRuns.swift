@@ -94,18 +94,21 @@ extension ProjectStore {
         }
     }
 
-    static func floatBlob(_ values: [Double]) -> Data {
-        values.map { Float($0) }.withUnsafeBufferPointer { Data(buffer: $0) }
+    /// The newest finished run's id: the model in use.
+    static func latestRunID(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
     }
 
-    static func doubles(_ blob: Data) -> [Double] {
-        blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }.map(Double.init)
-    }
+    /// Vectors are stored as native float32 (little-endian on the machines we run).
+    static func floatBlob(_ values: [Float]) -> Data { values.withUnsafeBufferPointer { Data(buffer: $0) } }
+    static func floatBlob(_ values: [Double]) -> Data { floatBlob(values.map { Float($0) }) }
+    static func floats(_ blob: Data) -> [Float] { blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
+    static func doubles(_ blob: Data) -> [Double] { floats(blob).map(Double.init) }
 
     /// The newest finished run's attribute heads, with their weights when asked.
     public func latestModelHeads(withWeights: Bool = false) throws -> [ModelHeadFigures] {
         try pool.read { db in
-            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [] }
+            guard let run = try Self.latestRunID(db) else { return [] }
             return try Row.fetchAll(db, sql: """
                 SELECT dimension, examples, held_out_rmse, held_out_pearson, \(withWeights ? "weights" : "NULL") FROM model_heads
                 WHERE run_id = ? ORDER BY dimension
@@ -155,29 +158,31 @@ extension ProjectStore {
     /// The newest finished run's scores by item id (empty when no model exists).
     public func latestItemScores() throws -> [String: ItemScore] {
         try pool.read { db in
-            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
             var result: [String: ItemScore] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT i.external_id, s.item_id, s.reward_a, s.reward_b, s.margin, s.uncertainty, s.held_out_margin
-                FROM model_scores s JOIN items i ON i.id = s.item_id WHERE s.run_id = ?
-                """, arguments: [run])
-            while let row = try rows.next() {
-                result[row[0]] = ItemScore(itemRowID: row[1], rewardA: row[2], rewardB: row[3], margin: row[4], uncertainty: row[5], heldOutMargin: row[6])
-            }
+            try Self.forEachLatestScore(db) { id, score in result[id] = score }
             return result
         }
     }
-}
 
-extension ProjectStore {
     /// The newest finished run's uncertainty per item row id (empty when no model exists).
     public func latestUncertainties() throws -> [Int64: Double] {
         try pool.read { db in
-            guard let run = try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1") else { return [:] }
             var result: [Int64: Double] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, uncertainty FROM model_scores WHERE run_id = ?", arguments: [run])
-            while let row = try rows.next() { result[row[0]] = row[1] }
+            try Self.forEachLatestScore(db) { _, score in result[score.itemRowID] = score.uncertainty }
             return result
+        }
+    }
+
+    /// Calls `body` with each item's id and score in the newest finished run, if any.
+    static func forEachLatestScore(_ db: Database, _ body: (String, ItemScore) throws -> Void) throws {
+        guard let run = try latestRunID(db) else { return }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT i.external_id, s.item_id, s.reward_a, s.reward_b, s.margin, s.uncertainty, s.held_out_margin
+            FROM model_scores s JOIN items i ON i.id = s.item_id WHERE s.run_id = ?
+            """, arguments: [run])
+        while let row = try rows.next() {
+            try body(row[0], ItemScore(itemRowID: row[1], rewardA: row[2], rewardB: row[3], margin: row[4], uncertainty: row[5],
+                                       heldOutMargin: row[6]))
         }
     }
 }
@@ -189,9 +194,8 @@ extension ProjectStore {
         return try pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT weights, parameters FROM model_runs WHERE id = ?", arguments: [run.id]),
                   let blob = row["weights"] as Data? else { return nil }
-            let floats = blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
             let parameters = (try? JSONParser.parse(row["parameters"] as String)) ?? .object([])
-            return (run, floats.map(Double.init), parameters)
+            return (run, Self.doubles(blob), parameters)
         }
     }
 }
@@ -203,8 +207,7 @@ extension ProjectStore {
             var a: [Int64: [Float]] = [:], b: [Int64: [Float]] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT item_id, slot, vector FROM response_embeddings")
             while let row = try rows.next() {
-                let blob: Data = row[2]
-                let vector = blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+                let vector = Self.floats(row[2])
                 if (row[1] as String) == "a" { a[row[0]] = vector } else { b[row[0]] = vector }
             }
             var vectors: [Int64: (a: [Float], b: [Float])] = [:]

@@ -180,9 +180,7 @@ public final class AnnotateSession {
                 try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
             case .showStats:
-                let judgments = try store.currentJudgments()
-                state.statsLines = ProjectStatistics(judgments: judgments, rubric: state.rubric).summaryLines()
-                if let model = try store.modelReport(judgments: judgments) { state.statsLines? += [""] + model.summaryLines() }
+                state.statsLines = try Self.statsLines(store: store, rubric: state.rubric)
                 state.statsScroll = 0
                 try refreshAgreement()
             case .adjudicate, .filter:
@@ -219,6 +217,13 @@ public final class AnnotateSession {
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// The stats screen: the project's statistics, then the newest model's report.
+    static func statsLines(store: ProjectStore, rubric: Rubric) throws -> [String] {
+        let judgments = try store.currentJudgments()
+        let model = try store.modelReport(judgments: judgments).map { [""] + $0.summaryLines() } ?? []
+        return ProjectStatistics(judgments: judgments, rubric: rubric).summaryLines() + model
     }
 
     func updateFigures() {

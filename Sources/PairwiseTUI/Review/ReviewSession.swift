@@ -114,9 +114,7 @@ public final class ReviewSession {
             case .filter(let text):
                 try applyFilter(text)
             case .showStats:
-                let judgments = try store.currentJudgments()
-                state.statsLines = ProjectStatistics(judgments: judgments, rubric: state.rubric).summaryLines()
-                if let model = try store.modelReport(judgments: judgments) { state.statsLines? += [""] + model.summaryLines() }
+                state.statsLines = try AnnotateSession.statsLines(store: store, rubric: state.rubric)
                 state.statsScroll = 0
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
