@@ -61,7 +61,12 @@ extension ChatTurn {
 
 /// One of the two responses of an item.
 public struct Response: Equatable, Sendable {
+    /// The reply as one text (what the model and the screen read). For a response of
+    /// several messages, their contents under role headers; `turns` holds the messages.
     public var text: String
+    /// The messages of a response that runs over several turns (a multi-turn battle after
+    /// the first differing reply), first the assistant's; nil for a single reply.
+    public var turns: [ChatTurn]?
     /// The model that wrote it, when known (used by the leaderboard).
     public var model: String?
     /// A user-supplied vector for this response (jsonl `embedding_a` / `embedding_b`); not
@@ -71,6 +76,25 @@ public struct Response: Equatable, Sendable {
         self.text = text
         self.model = model
         self.embedding = embedding
+    }
+
+    /// A response of several messages; one assistant message is a plain reply.
+    public init(turns: [ChatTurn], model: String? = nil) {
+        if turns.count == 1 && turns[0].role == "assistant" {
+            self.init(text: turns[0].content, model: model)
+            return
+        }
+        self.init(text: turns.map { "[\($0.role)]\n\($0.content)" }.joined(separator: "\n\n"), model: model)
+        self.turns = turns
+    }
+
+    /// The response's messages: its turns, or its text as one assistant message.
+    public var messages: [ChatTurn] { turns ?? [ChatTurn(role: "assistant", content: text)] }
+
+    /// The response as its identity and our files see it: the text, or the list of turns.
+    public var json: JSONValue {
+        guard let turns else { return .string(text) }
+        return Prompt.chat(turns).json
     }
 }
 
@@ -114,16 +138,27 @@ public struct Item: Equatable, Sendable {
         self.responseB = responseB
         self.metadata = metadata
         self.source = source
-        let hash = knownHash ?? Item.contentHash(prompt: prompt, responses: responseA.text, responseB.text)
+        let hash = knownHash ?? Item.contentHash(prompt: prompt, responses: responseA, responseB)
         self.contentHash = hash
         self.id = id.flatMap { $0.isEmpty ? nil : $0 } ?? String(hash.prefix(16))
     }
 
-    public static func contentHash(prompt: Prompt, responses first: String, _ second: String) -> String {
-        let (low, high) = first <= second ? (first, second) : (second, first)
+    /// The identity of a prompt and two responses, whatever their order.
+    public static func contentHash(prompt: Prompt, responses first: Response, _ second: Response) -> String {
+        var (one, two) = (first.json, second.json)
+        // Plain replies compare as before (by text); a reply of several turns by its JSON.
+        let oneKey = first.turns == nil ? first.text : JSONWriter.string(one)
+        let twoKey = second.turns == nil ? second.text : JSONWriter.string(two)
+        if twoKey < oneKey { swap(&one, &two) }
         var canonical = ""
-        JSONWriter.write(.array([prompt.json, .string(low), .string(high)]), to: &canonical)
+        JSONWriter.write(.array([prompt.json, one, two]), to: &canonical)
         return SHA256.hex(canonical)
+    }
+
+    /// Whether the stored A of an item with the same identity is this item's B: the two
+    /// are the same pair placed the other way round.
+    public func isSwapped(againstStoredA storedA: Response) -> Bool {
+        responseA.json != storedA.json && responseB.json == storedA.json
     }
 }
 

@@ -88,6 +88,7 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
             index += 1
             var members: [JSONMember] = []
+            var names: Set<String> = []
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -97,6 +98,7 @@ public struct JSONParser {
                 skipWhitespace()
                 guard index < bytes.count else { throw failure("unexpected end of data (truncated JSON?)") }
                 guard bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name in quotes") }
+                let keyStart = index
                 let key = try parseString()
                 skipWhitespace()
                 guard index < bytes.count else { throw failure("unexpected end of data (truncated JSON?)") }
@@ -108,6 +110,20 @@ public struct JSONParser {
                     value = try parseValue(depth: depth + 1)
                 } catch {
                     throw error.inside(member: key)
+                }
+                // Python's json keeps the last of two equal names, other readers the first:
+                // refuse rather than pick one silently. A scan for the usual small objects,
+                // a set once an object grows large.
+                let repeated: Bool
+                if members.count < 16 {
+                    repeated = members.contains { $0.key == key }
+                } else {
+                    if names.isEmpty { names = Set(members.map(\.key)) }
+                    repeated = names.contains(key)
+                    names.insert(key)
+                }
+                if repeated {
+                    throw failure("appears twice in one object (Python would keep the last, other readers the first)", at: keyStart).inside(member: key)
                 }
                 members.append(JSONMember(key: key, value: value))
                 skipWhitespace()

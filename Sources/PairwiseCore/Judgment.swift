@@ -55,12 +55,19 @@ public struct Judgment: Equatable, Sendable {
     /// Time spent, in milliseconds (idle stretches excluded by the TUI).
     public var milliseconds: Int
     public var createdAt: Date
-    /// How the judgment came about: `tui`, or `import:FORMAT` for labels carried by a file.
+    /// How the judgment came about: `tui` (a person in the annotation screen),
+    /// `import:FORMAT` (a label carried by a file), or `simulate` (a simulated annotator).
     public var origin: String
+    /// For imported labels, the file they came from (its name).
+    public var source: String?
+
+    /// Whether a simulated annotator made it (left out of training exports unless asked).
+    public var isSimulated: Bool { origin == Judgment.simulatedOrigin }
+    public static let simulatedOrigin = "simulate"
 
     public init(itemID: String, annotator: String, strength: PreferenceStrength, bothBad: Bool = false,
                 rubric: [String: RubricValue] = [:], note: String? = nil, shownOrder: ShownOrder = .ab,
-                milliseconds: Int = 0, createdAt: Date = Date(), origin: String = "tui") {
+                milliseconds: Int = 0, createdAt: Date = Date(), origin: String = "tui", source: String? = nil) {
         self.itemID = itemID
         self.annotator = annotator
         self.strength = strength
@@ -71,10 +78,14 @@ public struct Judgment: Equatable, Sendable {
         self.milliseconds = milliseconds
         self.createdAt = createdAt
         self.origin = origin
+        self.source = source
     }
 
     /// The rubric as a JSON object, keys sorted so that the stored text is deterministic.
-    public var rubricJSON: JSONValue {
+    public var rubricJSON: JSONValue { Judgment.rubricJSON(rubric) }
+
+    /// Rubric values as a JSON object, keys sorted.
+    public static func rubricJSON(_ rubric: [String: RubricValue]) -> JSONValue {
         .object(rubric.keys.sorted().map { JSONMember(key: $0, value: rubric[$0]!.json) })
     }
 }

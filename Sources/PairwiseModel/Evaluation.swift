@@ -62,8 +62,8 @@ public struct Evaluation: Sendable, Equatable {
 
 extension PairExample {
     /// The example for an item and its aggregated human strength, or nil for both-bad.
-    public static func from(item: Item, strength: Int, bothBad: Bool, featurizer: Featurizer) -> PairExample? {
-        guard let label = label(strength: strength, bothBad: bothBad) else { return nil }
+    public static func from(item: Item, meanStrength: Double, bothBad: Bool, featurizer: Featurizer) -> PairExample? {
+        guard let label = label(meanStrength: meanStrength, bothBad: bothBad) else { return nil }
         let prompt = item.prompt.plainText
         let a = featurizer.features(prompt: prompt, response: item.responseA.text)
         let b = featurizer.features(prompt: prompt, response: item.responseB.text)

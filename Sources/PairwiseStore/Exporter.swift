@@ -28,9 +28,11 @@ public struct ExportFilter: Sendable {
     public var excludedItems: Set<String>
     /// Per-item lines end with label_source, judgments, agreement and model_margin.
     public var provenance: Bool
+    /// Judgments by simulated annotators count too (they never do unless asked).
+    public var includeSimulated: Bool
 
     public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil, only: Only? = nil,
-                minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true) {
+                minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true, includeSimulated: Bool = false) {
         self.minAnnotators = minAnnotators
         self.excludeBothBad = excludeBothBad
         self.annotator = annotator
@@ -38,6 +40,7 @@ public struct ExportFilter: Sendable {
         self.minAgreement = minAgreement
         self.excludedItems = excludedItems
         self.provenance = provenance
+        self.includeSimulated = includeSimulated
     }
 
     /// Whether an item with this provenance is exported.
@@ -54,24 +57,58 @@ public struct ExportFilter: Sendable {
     }
 }
 
+/// What an export wrote and what it left out.
+public struct ExportSummary: Equatable, Sendable {
+    /// Lines written (items or judgments, the csv header not counted).
+    public var written = 0
+    /// Labeled items the format cannot carry, by reason.
+    public var leftOut: [ExportOmission: Int] = [:]
+    /// Simulated judgments not counted (`includeSimulated` off).
+    public var simulatedJudgmentsLeftOut = 0
+    public init() {}
+
+    /// Sentences for stderr about what was left out, or none.
+    public var notices: [String] {
+        var lines: [String] = []
+        for reason in ExportOmission.allCases {
+            guard let count = leftOut[reason], count > 0 else { continue }
+            lines.append("left out \(count) labeled item\(count == 1 ? "" : "s") with \(reason.rawValue)")
+        }
+        if simulatedJudgmentsLeftOut > 0 {
+            lines.append("left out \(simulatedJudgmentsLeftOut) judgment\(simulatedJudgmentsLeftOut == 1 ? "" : "s") by simulated annotators (--include-simulated counts them)")
+        }
+        return lines
+    }
+}
+
 extension ProjectStore {
     /// Writes an export line by line to `emit`, in a deterministic order: items in import
-    /// order, judgments by annotator name. Returns the number of records written.
+    /// order, judgments by annotator name.
     @discardableResult
-    public func export(format: ExportFormat, filter: ExportFilter, emit: (String) throws -> Void) throws -> Int {
+    public func export(format: ExportFormat, filter: ExportFilter, emit: (String) throws -> Void) throws -> ExportSummary {
         try export(format: format, filter: filter) { line, _ in try emit(line) }
     }
 
     /// The same, with each line's item (per-item formats) or nil (the csv header).
     @discardableResult
-    public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Item?) throws -> Void) throws -> Int {
+    public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Item?) throws -> Void) throws -> ExportSummary {
         let rubric = try self.rubric()
         return try pool.read { db in
-            let judgments = try Self.currentJudgments(db: db, annotator: filter.annotator)
-            var written = 0
+            var summary = ExportSummary()
+            var judgments = try Self.currentJudgments(db: db, annotator: filter.annotator)
+            let adjudications = format.isPerItem ? try Self.currentAdjudications(db: db) : [:]
+            if !filter.includeSimulated {
+                // A lead's adjudication is a person's label whatever the judgments it settled.
+                for (rowID, list) in judgments where adjudications[rowID] == nil && list.contains(where: \.isSimulated) {
+                    let human = list.filter { !$0.isSimulated }
+                    summary.simulatedJudgmentsLeftOut += list.count - human.count
+                    judgments[rowID] = human.isEmpty ? nil : human
+                }
+            }
             if format.isPerItem {
-                let adjudications = try Self.currentAdjudications(db: db)
                 let margins = filter.provenance ? try Self.latestMargins(db: db) : [:]
+                // TRL reads a file's form from its first row: one form for the whole file.
+                let conversational = try format == .trl && Self.holdsConversationalItems(db)
                 let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
                 while let row = try rows.next() {
                     let rowID: Int64 = row["id"]
@@ -81,25 +118,46 @@ extension ProjectStore {
                     let labeled = LabeledItem(item: item, judgments: itemJudgments, adjudication: adjudications[rowID])
                     guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { continue }
                     if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { continue }
-                    if let line = ExportEncoder.line(for: labeled, format: format, provenance: filter.provenance ? provenance : nil,
-                                                     modelMargin: margins[rowID]) {
+                    switch ExportEncoder.line(for: labeled, format: format, conversational: conversational,
+                                              provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
+                    case .written(let line):
                         try emit(line, item)
-                        written += 1
+                        summary.written += 1
+                    case .unlabeled: break
+                    case .leftOut(let reason): summary.leftOut[reason, default: 0] += 1
                     }
                 }
-                return written
+                return summary
             }
             if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
+            let responseA = format == .judgments ? try Self.storedResponsesA(db) : [:]
             for rowID in judgments.keys.sorted() {
                 let itemJudgments = judgments[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
                 for judgment in itemJudgments where !(filter.excludeBothBad && judgment.bothBad) {
-                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric) : ExportEncoder.judgmentLine(judgment), nil)
-                    written += 1
+                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric)
+                                            : ExportEncoder.judgmentLine(judgment, responseA: responseA[rowID]!), nil)
+                    summary.written += 1
                 }
             }
-            return written
+            return summary
         }
+    }
+
+    /// Whether any item has a chat prompt or a response of several turns.
+    static func holdsConversationalItems(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM items WHERE prompt LIKE '[%')
+                OR EXISTS (SELECT 1 FROM responses WHERE turns IS NOT NULL)
+            """) ?? false
+    }
+
+    /// Every item's stored response A, by item row id.
+    static func storedResponsesA(_ db: Database) throws -> [Int64: Response] {
+        var result: [Int64: Response] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT item_id, text, turns FROM responses WHERE slot = 'a'")
+        while let row = try rows.next() { result[row[0]] = try response(text: row[1], turns: row[2], model: nil) }
+        return result
     }
 
     /// r(A) − r(B) of the newest finished model by item row id.
@@ -110,7 +168,8 @@ extension ProjectStore {
     }
 
     static let itemSQL = """
-        SELECT i.id, i.external_id, i.content_hash, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, b.text AS b_text, b.model AS b_model
+        SELECT i.id, i.external_id, i.content_hash, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, a.turns AS a_turns,
+               b.text AS b_text, b.model AS b_model, b.turns AS b_turns
         FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
         JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
@@ -128,15 +187,24 @@ extension ProjectStore {
             throw StoreError(.invalid, "item \(id): stored prompt is damaged (\(error))")
         }
         let metadata = (try? JSONParser.parse(metadataText)) ?? .object([])
-        return Item(id: id, prompt: prompt, responseA: Response(text: row["a_text"], model: row["a_model"]),
-                    responseB: Response(text: row["b_text"], model: row["b_model"]), metadata: metadata, source: nil,
+        return Item(id: id, prompt: prompt, responseA: try response(text: row["a_text"], turns: row["a_turns"], model: row["a_model"]),
+                    responseB: try response(text: row["b_text"], turns: row["b_turns"], model: row["b_model"]), metadata: metadata, source: nil,
                     knownHash: row["content_hash"])
+    }
+
+    /// A stored response: its text, or its turns (JSON) when it has several.
+    static func response(text: String, turns: String?, model: String?) throws -> Response {
+        guard let turns else { return Response(text: text, model: model) }
+        guard case .chat(let list)? = try? Prompt(json: JSONParser.parse(turns)) else {
+            throw StoreError(.invalid, "a stored response's turns are damaged")
+        }
+        return Response(turns: list, model: model)
     }
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.
     static func currentJudgments(db: Database, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
         var sql = """
-            SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin
+            SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin, j.source
             FROM current_judgments j
             JOIN items i ON i.id = j.item_id
             JOIN annotators p ON p.id = j.annotator_id
@@ -167,7 +235,7 @@ extension ProjectStore {
         return Judgment(
             itemID: row[1], annotator: row[2], strength: PreferenceStrength(row[3])!, bothBad: row[4],
             rubric: rubricValues(row[5]), note: row[6], shownOrder: ShownOrder(rawValue: row[7]) ?? .ab,
-            milliseconds: row[8], createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0), origin: row[10])
+            milliseconds: row[8], createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0), origin: row[10], source: row[11])
     }
 
     static func rubricValues(_ text: String) -> [String: RubricValue] {

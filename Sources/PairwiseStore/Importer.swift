@@ -9,11 +9,58 @@ public struct ImportSummary: Equatable, Sendable {
     /// Records whose item (same content hash) was already in the project or earlier in the input.
     public var duplicates = 0
     public var labelsAdded = 0
-    /// Labels not added because that annotator already judged the item.
-    public var labelsSkipped = 0
+    /// Labels the same annotator had already given the item, with the same value.
+    public var labelsAlreadyThere = 0
+    /// Labels repeated with the same value within the input (the same pair listed twice).
+    public var labelsRepeated = 0
+    /// Labels that contradict another label of the same annotator on the same pair.
+    public var conflicts: [LabelConflict] = []
+    /// Imported labels stored against an item placed the other way round: oriented by text.
+    public var labelsReoriented = 0
+    /// Values on a dimension the project does not rate, left out, by dimension key.
+    public var rubricValuesLeftOut: [String: Int] = [:]
     /// Decompressed bytes read.
     public var bytes = 0
     public init() {}
+}
+
+/// Two labels by one annotator on one pair that say different things.
+public struct LabelConflict: Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var annotator: String
+    public var itemID: String
+    /// Where the other label is: a line of the input, or nil when it is a judgment already
+    /// in the project.
+    public var otherFile: String?
+    public var otherLine: Int?
+
+    public var description: String {
+        let other = otherFile.map { "\($0):\(otherLine ?? 0)" } ?? "the judgment already in the project"
+        return "\(file):\(line): label: \(annotator)'s label on item \(itemID) contradicts \(other)"
+    }
+}
+
+/// What to do when one annotator labels a pair two different ways.
+public enum ConflictRule: String, Sendable, CaseIterable {
+    /// Import nothing and report the conflicts (the default).
+    case refuse
+    /// Import the rest; a contradicted pair keeps no label from this input (a judgment
+    /// already in the project stays as it was).
+    case skip
+}
+
+/// The labels of an import contradict each other, and the rule says refuse.
+public struct ImportConflictError: Error, CustomStringConvertible, Sendable {
+    public var conflicts: [LabelConflict]
+    public var description: String {
+        let pairs = Set(conflicts.map { "\($0.annotator)\u{0}\($0.itemID)" }).count
+        var lines = ["\(conflicts.count) label\(conflicts.count == 1 ? "" : "s") contradict another label by the same annotator "
+                     + "on the same pair (\(pairs) pair\(pairs == 1 ? "" : "s")); nothing was imported. The first:"]
+        lines += conflicts.prefix(5).map { "  \($0)" }
+        lines.append("Fix the source, or pass --on-conflict skip to import the rest and keep no label from this input on those pairs.")
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Progress of an import, reported now and then.
@@ -27,40 +74,60 @@ public struct ImportProgress: Sendable {
 public struct ImportOptions: Sendable {
     /// The format of every file, or nil to detect each file's.
     public var format: InputFormat?
-    /// When set, labels carried by the files become judgments by this annotator.
+    /// When set, the files' labels become judgments: records that name no annotator are
+    /// this person's, generic annotator columns become "NAME/column".
     public var labelsAs: String?
+    /// Import labels under the names the records give (without `labelsAs`, a record that
+    /// names nobody is an error).
+    public var keepLabels: Bool
+    public var onConflict: ConflictRule
 
-    public init(format: InputFormat? = nil, labelsAs: String? = nil) {
+    public init(format: InputFormat? = nil, labelsAs: String? = nil, keepLabels: Bool = false, onConflict: ConflictRule = .refuse) {
         self.format = format
         self.labelsAs = labelsAs
+        self.keepLabels = keepLabels || labelsAs != nil
+        self.onConflict = onConflict
     }
 }
 
 extension ProjectStore {
     /// Imports files all or nothing: one transaction for the whole command; the first bad
     /// record throws an `ImportError` and rolls everything back. Items already present
-    /// (same content hash) are skipped; so is a label its annotator already gave.
+    /// (same content hash) are skipped. Labels are oriented by response text against the
+    /// stored item; contradicting labels follow `options.onConflict`.
     public func importFiles(_ paths: [String], options: ImportOptions,
                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
-        try pool.write { db in
+        let rubric = try self.rubric()
+        return try pool.write { db in
             var summary = ImportSummary()
             var writer = try ItemWriter(db: db)
-            let labeller = try options.labelsAs.map { try ProjectStore.annotatorID($0, db: db) }
+            var labels = PendingLabels()
             for path in paths {
                 let bytes = try InputFile.read(path: path)
                 var reader = try RecordReader(bytes: bytes, file: path, format: options.format)
                 summary.bytes += bytes.count
+                let origin = "import:\(reader.format.rawValue)"
+                let sourceName = (path as NSString).lastPathComponent
                 var fileRecords = 0
                 while let record = try reader.next() {
                     summary.records += 1
                     fileRecords += 1
-                    let (itemID, added) = try writer.insertIfNew(record, file: path)
-                    if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
-                    if let label = record.label, let labeller {
-                        if try writer.insertLabel(label, itemID: itemID, annotatorID: labeller, origin: "import:\(reader.format.rawValue)") {
-                            summary.labelsAdded += 1
-                        } else {
-                            summary.labelsSkipped += 1
+                    let stored: StoredItem
+                    switch record.target {
+                    case .item(let item):
+                        let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                        if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                        stored = found
+                    case .storedItem(let id, let digest):
+                        stored = try writer.storedItem(id: id, responseASHA256: digest, line: record.line, file: path)
+                    }
+                    if options.keepLabels {
+                        for var label in record.labels {
+                            if stored.swapped { label = label.swapped(); summary.labelsReoriented += 1 }
+                            try Self.fit(&label, to: rubric, file: path, line: record.line, summary: &summary)
+                            let name = try Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
+                            try labels.add(label, annotator: name, item: stored, origin: origin, sourceName: sourceName,
+                                           file: path, line: record.line, writer: writer, summary: &summary)
                         }
                     }
                     if let progress, fileRecords % 1000 == 0 {
@@ -69,8 +136,111 @@ extension ProjectStore {
                 }
                 progress?(ImportProgress(file: path, bytesRead: reader.totalBytes, totalBytes: reader.totalBytes, records: fileRecords))
             }
+            if !summary.conflicts.isEmpty && options.onConflict == .refuse {
+                throw ImportConflictError(conflicts: summary.conflicts)
+            }
+            summary.labelsAdded = try labels.write(with: &writer)
             return summary
         }
+    }
+
+    /// The annotator a label is stored under.
+    static func annotatorName(_ author: LabelAuthor, labelsAs: String?, file: String, line: Int) throws -> String {
+        switch (author, labelsAs) {
+        case (.named(let name), _): return name
+        case (.source, let name?): return name
+        case (.member(let member), let name?): return "\(name)/\(member)"
+        case (.source, nil), (.member, nil):
+            throw ImportError(file: file, line: line, field: "annotator", message: "this record's label names no annotator; pass --labels-as NAME")
+        }
+    }
+
+    /// Checks a label's rubric values against the project's rubric; optional values on a
+    /// dimension the project does not rate (or rates on another scale) are left out.
+    static func fit(_ label: inout ImportedLabel, to rubric: Rubric, file: String, line: Int, summary: inout ImportSummary) throws {
+        for (key, value) in label.rubric.sorted(by: { $0.key < $1.key }) {
+            guard let dimension = rubric.dimension(key) else {
+                throw ImportError(file: file, line: line, field: "rubric.\(key)",
+                                  message: "not a dimension of this project's rubric (\(rubric.dimensions.map(\.key).joined(separator: ", ")))")
+            }
+            if let problem = dimension.validate(value) { throw ImportError(file: file, line: line, field: "rubric.\(key)", message: problem) }
+        }
+        for (key, value) in label.optionalRubric {
+            if let dimension = rubric.dimension(key), dimension.validate(value) == nil {
+                label.rubric[key] = value
+            } else {
+                summary.rubricValuesLeftOut[key, default: 0] += 1
+            }
+        }
+        label.optionalRubric = [:]
+    }
+}
+
+/// An item as the project stores it, and whether the record placed its responses the
+/// other way round.
+struct StoredItem {
+    var rowID: Int64
+    var externalID: String
+    var swapped: Bool
+}
+
+/// The labels of one import, held until every record has been read, so that two labels
+/// by one annotator on one pair can be compared whatever their order in the input.
+struct PendingLabels {
+    struct Key: Hashable {
+        var itemRowID: Int64
+        var annotator: String
+    }
+
+    struct Entry {
+        var label: ImportedLabel
+        var origin: String
+        var sourceName: String
+        var file: String
+        var line: Int
+        var contradicted = false
+    }
+
+    private var entries: [Entry] = []
+    private var keys: [Key] = []
+    private var index: [Key: Int] = [:]
+
+    mutating func add(_ label: ImportedLabel, annotator: String, item: StoredItem, origin: String, sourceName: String,
+                      file: String, line: Int, writer: ItemWriter, summary: inout ImportSummary) throws {
+        let key = Key(itemRowID: item.rowID, annotator: annotator)
+        if let n = index[key] {
+            if entries[n].label.agrees(with: label) {
+                summary.labelsRepeated += 1
+            } else {
+                entries[n].contradicted = true
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
+                                                       otherFile: entries[n].file, otherLine: entries[n].line))
+            }
+            return
+        }
+        if let current = try writer.currentLabel(itemRowID: item.rowID, annotator: annotator) {
+            if current.agrees(with: label) {
+                summary.labelsAlreadyThere += 1
+            } else {
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
+                                                       otherFile: nil, otherLine: nil))
+            }
+            return
+        }
+        index[key] = entries.count
+        keys.append(key)
+        entries.append(Entry(label: label, origin: origin, sourceName: sourceName, file: file, line: line))
+    }
+
+    /// Inserts every label no other label contradicted, in input order; returns how many.
+    func write(with writer: inout ItemWriter) throws -> Int {
+        var written = 0
+        for (key, entry) in zip(keys, entries) where !entry.contradicted {
+            try writer.insertLabel(entry.label, itemRowID: key.itemRowID, annotator: key.annotator,
+                                   origin: entry.origin, source: entry.sourceName)
+            written += 1
+        }
+        return written
     }
 }
 
@@ -86,59 +256,104 @@ struct ItemWriter {
     let insertEmbedding: Statement
     /// The length every response embedding in the project has (nil until the first).
     var embeddingDimension: Int?
-    let now = Timestamp.string(Date())
+    private var annotatorIDs: [String: Int64] = [:]
+    let now = Date()
 
     init(db: Database) throws {
         self.db = db
-        findByHash = try db.makeStatement(sql: "SELECT id FROM items WHERE content_hash = ?")
-        findByExternalID = try db.makeStatement(sql: "SELECT content_hash FROM items WHERE external_id = ?")
+        findByHash = try db.makeStatement(sql: """
+            SELECT i.id, i.external_id, a.text, a.turns FROM items i JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
+            WHERE i.content_hash = ?
+            """)
+        findByExternalID = try db.makeStatement(sql: """
+            SELECT i.id, i.content_hash, a.text, b.text FROM items i
+            JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
+            WHERE i.external_id = ?
+            """)
         insertItem = try db.makeStatement(sql: """
             INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertResponse = try db.makeStatement(sql: "INSERT INTO responses (item_id, slot, text, model) VALUES (?, ?, ?, ?)")
+        insertResponse = try db.makeStatement(sql: "INSERT INTO responses (item_id, slot, text, model, turns) VALUES (?, ?, ?, ?, ?)")
         insertEmbedding = try db.makeStatement(sql: "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)")
         embeddingDimension = try Int.fetchOne(db, sql: "SELECT length(vector) / 4 FROM response_embeddings LIMIT 1")
-        findJudgment = try db.makeStatement(sql: "SELECT 1 FROM judgments WHERE item_id = ? AND annotator_id = ? LIMIT 1")
+        findJudgment = try db.makeStatement(sql: """
+            SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
+            WHERE j.item_id = ? AND p.name = ? AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
+            ORDER BY j.id DESC LIMIT 1
+            """)
         insertJudgment = try db.makeStatement(sql: """
-            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
-            VALUES (?, ?, ?, ?, '{}', NULL, 'ab', 0, ?, ?)
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }
 
-    /// Inserts the record's item unless its content is already stored; returns the item's row id.
-    mutating func insertIfNew(_ record: ImportRecord, file: String) throws -> (Int64, Bool) {
-        let item = record.item
+    /// Inserts the item unless its content is already stored; returns the stored item (and
+    /// whether the record has its responses the other way round) and whether it was added.
+    mutating func insertIfNew(_ item: Item, line: Int, file: String) throws -> (StoredItem, Bool) {
         if let vector = item.responseA.embedding {
             if let expected = embeddingDimension, vector.count != expected {
-                throw ImportError(file: file, line: record.line, field: "embedding_a",
+                throw ImportError(file: file, line: line, field: "embedding_a",
                                   message: "has \(vector.count) numbers; this project's embeddings have \(expected)")
             }
             embeddingDimension = vector.count
         }
         let hash = item.contentHash
-        if let existing = try Int64.fetchOne(findByHash, arguments: [hash]) { return (existing, false) }
-        if try String.fetchOne(findByExternalID, arguments: [item.id]) != nil {
-            throw ImportError(file: file, line: record.line, field: "id", message: "'\(item.id)' already names a different item in this project")
+        if let row = try Row.fetchOne(findByHash, arguments: [hash]) {
+            let storedA = try ProjectStore.response(text: row[2], turns: row[3], model: nil)
+            return (StoredItem(rowID: row[0], externalID: row[1], swapped: item.isSwapped(againstStoredA: storedA)), false)
+        }
+        if try Row.fetchOne(findByExternalID, arguments: [item.id]) != nil {
+            throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
         try insertItem.execute(arguments: [
             item.id, hash, JSONWriter.string(item.prompt.json), JSONWriter.string(item.metadata),
-            item.source?.format.rawValue, item.source?.file, item.source?.line, now,
+            item.source?.format.rawValue, item.source?.file, item.source?.line, Timestamp.string(now),
         ])
         let rowID = db.lastInsertedRowID
-        try insertResponse.execute(arguments: [rowID, "a", item.responseA.text, item.responseA.model])
-        try insertResponse.execute(arguments: [rowID, "b", item.responseB.text, item.responseB.model])
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
+            let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
+            try insertResponse.execute(arguments: [rowID, slot, response.text, response.model, turns])
             guard let vector = response.embedding else { continue }
             try insertEmbedding.execute(arguments: [rowID, slot, ProjectStore.floatBlob(vector)])
         }
-        return (rowID, true)
+        return (StoredItem(rowID: rowID, externalID: item.id, swapped: false), true)
     }
 
-    /// Adds an imported label unless this annotator already judged the item.
-    func insertLabel(_ label: ImportedLabel, itemID: Int64, annotatorID: Int64, origin: String) throws -> Bool {
-        if try Int.fetchOne(findJudgment, arguments: [itemID, annotatorID]) != nil { return false }
-        try insertJudgment.execute(arguments: [itemID, annotatorID, label.strength.value, label.bothBad ? 1 : 0, now, origin])
-        return true
+    /// The item a `judgments` line names, oriented by the SHA-256 of its response A.
+    func storedItem(id: String, responseASHA256 digest: String?, line: Int, file: String) throws -> StoredItem {
+        guard let row = try Row.fetchOne(findByExternalID, arguments: [id]) else {
+            throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")
+        }
+        var swapped = false
+        if let digest {
+            let a: String = row[2], b: String = row[3]
+            if digest.lowercased() == SHA256.hex(a) { swapped = false }
+            else if digest.lowercased() == SHA256.hex(b) { swapped = true }
+            else { throw ImportError(file: file, line: line, field: "response_a_sha256", message: "matches neither response of item '\(id)'") }
+        }
+        return StoredItem(rowID: row[0], externalID: id, swapped: swapped)
+    }
+
+    /// The annotator's current judgment of the item, as a label, if any.
+    func currentLabel(itemRowID: Int64, annotator: String) throws -> ImportedLabel? {
+        guard let row = try Row.fetchOne(findJudgment, arguments: [itemRowID, annotator]) else { return nil }
+        return ImportedLabel(strength: PreferenceStrength(row[0])!, bothBad: row[1], rubric: ProjectStore.rubricValues(row[2]))
+    }
+
+    /// Adds an imported label, oriented to the stored A/B, under `annotator` (created when new).
+    mutating func insertLabel(_ label: ImportedLabel, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
+        let annotatorID: Int64
+        if let known = annotatorIDs[annotator] { annotatorID = known } else {
+            annotatorID = try ProjectStore.annotatorID(annotator, db: db)
+            annotatorIDs[annotator] = annotatorID
+        }
+        let details = label.details
+        let rubric = Judgment.rubricJSON(label.rubric)
+        try insertJudgment.execute(arguments: [
+            itemRowID, annotatorID, label.strength.value, label.bothBad ? 1 : 0, JSONWriter.string(rubric), label.note,
+            (details?.shownOrder ?? .ab).rawValue, details?.milliseconds ?? 0, Timestamp.string(details?.createdAt ?? now),
+            details?.origin ?? origin, details == nil ? source : details!.source,
+        ])
     }
 }

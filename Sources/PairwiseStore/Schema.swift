@@ -14,8 +14,19 @@ enum Schema {
         migrator.registerMigration("v3: held-out margins, response embeddings, rubric heads") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4: multi-turn responses, the source of imported judgments") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
+
+    static let v4 = """
+    -- A response of several turns (a multi-turn battle after the first differing reply):
+    -- its messages as JSON [{role, content}]; text holds them rendered for reading.
+    ALTER TABLE responses ADD COLUMN turns TEXT;
+    -- For imported labels, the file they came from (origin says the format).
+    ALTER TABLE judgments ADD COLUMN source TEXT;
+    """
 
     static let v3 = """
     -- The ensemble members that did not see an item in their bootstrap sample: their mean margin.
@@ -101,7 +112,7 @@ enum Schema {
         shown_order TEXT NOT NULL CHECK (shown_order IN ('ab', 'ba')),
         ms INTEGER NOT NULL CHECK (ms >= 0),
         created_at TEXT NOT NULL,
-        origin TEXT NOT NULL                 -- 'tui' or 'import:FORMAT'
+        origin TEXT NOT NULL                 -- 'tui', 'import:FORMAT' or 'simulate'
     );
     CREATE INDEX judgments_by_item ON judgments(item_id, annotator_id, id);
     CREATE INDEX judgments_by_annotator ON judgments(annotator_id, id);

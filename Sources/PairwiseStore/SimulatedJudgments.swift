@@ -16,13 +16,20 @@ extension ProjectStore {
         }
     }
 
+    /// How many judgments people made or files brought (every origin but simulation).
+    public func nonSimulatedJudgmentCount() throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments WHERE origin <> ?", arguments: [Judgment.simulatedOrigin]) ?? 0
+        }
+    }
+
     /// Adds simulated judgments in one transaction (origin `simulate`).
     public func addSimulatedJudgments(_ judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)]) throws {
         try pool.write { db in
             let now = Timestamp.string(Date())
             let insert = try db.makeStatement(sql: """
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
-                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, 'simulate')
+                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, '\(Judgment.simulatedOrigin)')
                 """)
             var ids: [String: Int64] = [:]
             for j in judgments {

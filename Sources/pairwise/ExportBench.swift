@@ -43,7 +43,7 @@ struct ExportBench: ParsableCommand {
                         let clock = ContinuousClock()
                         let start = clock.now
                         let sink = try OutputSink(path: path)
-                        count = try store.export(format: format, filter: ExportFilter(), emit: sink.writeLine)
+                        count = try store.export(format: format, filter: ExportFilter(), emit: sink.writeLine).written
                         try sink.finish()
                         times.append((clock.now - start).seconds)
                     }

@@ -64,6 +64,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(help: "Write only the format's own fields, without label_source, judgments, agreement and model_margin.")
     var plain = false
 
+    @Flag(name: .customLong("include-simulated"), help: "Count judgments by simulated annotators too (left out unless asked).")
+    var includeSimulated = false
+
     func validate() throws {
         guard minAnnotators >= 1 else { throw ValidationError("--min-annotators must be 1 or more") }
         if let minAgreement, !(0...1).contains(minAgreement) { throw ValidationError("--min-agreement must be between 0 and 1") }
@@ -83,7 +86,7 @@ struct ExportCommand: ParsableCommand {
                 }
             }
             var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
-                                      minAgreement: minAgreement, provenance: !plain)
+                                      minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated)
             if excludeSuspects {
                 guard let report = try store.modelReport() else {
                     throw UsageError(message: "--exclude-suspects needs a reward model: run pairwise train first")
@@ -100,9 +103,10 @@ struct ExportCommand: ParsableCommand {
             }
             let sink = try OutputSink(path: out)
             do {
-                let count = try store.export(format: format, filter: filter, emit: sink.writeLine)
+                let summary = try store.export(format: format, filter: filter, emit: sink.writeLine)
                 try sink.finish()
-                if let out { printError("wrote \(count) \(format.isPerItem ? "items" : "judgments") to \(out)") }
+                if let out { printError("wrote \(summary.written) \(format.isPerItem ? "items" : "judgments") to \(out)") }
+                for notice in summary.notices { printError(notice) }
             } catch {
                 sink.abandon()
                 throw error
@@ -115,8 +119,9 @@ struct ExportCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let sinks = try parts.names.map { try OutputSink(path: (directory as NSString).appendingPathComponent("\($0).jsonl")) }
         var counts = Array(repeating: 0, count: sinks.count)
+        var summary = ExportSummary()
         do {
-            try store.export(format: format, filter: filter) { line, item in
+            summary = try store.export(format: format, filter: filter) { line, item in
                 let k = item.map { parts.split(for: $0.prompt) } ?? 0
                 sinks[k].writeLine(line)
                 counts[k] += 1
@@ -126,6 +131,7 @@ struct ExportCommand: ParsableCommand {
             for sink in sinks { sink.abandon() }
             throw error
         }
+        for notice in summary.notices { printError(notice) }
         printError("wrote " + zip(parts.names, counts).map { "\($1) items to \((directory as NSString).appendingPathComponent("\($0).jsonl"))" }.joined(separator: ", "))
     }
 }

@@ -18,6 +18,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         return try body()
     } catch let error as ImportError {
         throw fail("\(error)", status: error.line == 0 && error.field == "file" ? ExitStatus.noInput : ExitStatus.dataError)
+    } catch let error as ImportConflictError {
+        throw fail("\(error)", status: ExitStatus.dataError)
     } catch let error as RubricError {
         throw fail("\(error)", status: ExitStatus.dataError)
     } catch let error as StoreError {

@@ -5,20 +5,32 @@ import PairwiseStore
 
 extension InputFormat: ExpressibleByArgument {}
 
+extension ConflictRule: ExpressibleByArgument {}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import pairs (and optionally their labels) from JSONL, CSV or gzip files.",
+        abstract: "Import pairs (and optionally their labels) from JSON Lines, JSON, CSV or gzip files.",
         discussion: """
-            Formats: jsonl (ours, schemas/item.schema.json), hh-rlhf, trl, arena, helpsteer2, csv;
-            auto detects each file's format from its name and first record. All files go in one
-            transaction: the first bad record stops the import, prints file:line: field: problem,
-            exits with status 65 and leaves the database unchanged. Items already in the project
-            (same prompt and responses) are skipped, so importing a file twice adds nothing.
+            Formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (schemas/ has
+            each one's JSON Schema); auto detects each file's format from its first record. A file
+            may be JSON Lines, a JSON array or CSV (.csv), gzipped or not.
+
+            All files go in one transaction: the first bad record stops the import, prints
+            file:line: field: problem, exits with status 65 and leaves the database unchanged.
+            Items already in the project (same prompt and responses, in either order) are not
+            added again, and labels are oriented by response text against the stored item.
+
+            Labels become judgments with --labels-as NAME (records that name no annotator are
+            NAME's; generic annotator columns such as PandaLM's become NAME/annotator1…) or
+            --labels (only the names the records give: our jsonl, csv and judgments files).
+            Two different labels by one annotator on one pair are refused (exit 65, the first
+            ones listed) unless --on-conflict skip, which keeps neither.
 
             Example:
               pairwise import sample-data/items.jsonl
               pairwise import harmless-base-test.jsonl.gz --labels-as hh
+              pairwise import judgments.jsonl --labels
             """
     )
 
@@ -27,35 +39,69 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Files to import (.gz is read directly).", valueName: "file"))
     var files: [String]
 
-    @Option(help: ArgumentHelp("auto, jsonl, hh-rlhf, trl, arena, helpsteer2 or csv.", valueName: "format"))
+    @Option(help: ArgumentHelp("auto or one of the formats above.", valueName: "format"))
     var format: String = "auto"
 
     @Option(name: .customLong("labels-as"), help: ArgumentHelp(
-        "Import the labels these files carry as judgments by this annotator.", valueName: "name"))
+        "Import the labels these files carry as judgments; records that name no annotator are this person's.", valueName: "name"))
     var labelsAs: String?
+
+    @Flag(name: .customLong("labels"), help: "Import the labels under the annotator names the records give.")
+    var keepLabels = false
+
+    @Option(name: .customLong("on-conflict"), help: ArgumentHelp(
+        "refuse (default): two different labels by one annotator on one pair stop the import; skip: import the rest, keep neither.",
+        valueName: "rule"))
+    var onConflict: ConflictRule = .refuse
 
     func validate() throws {
         guard format == "auto" || InputFormat(rawValue: format) != nil else {
             throw ValidationError("--format must be one of: auto, \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let labelsAs { try Identity.validate(labelsAs) }
+        if format == InputFormat.judgments.rawValue && labelsAs == nil && !keepLabels {
+            throw ValidationError("a judgments file holds only labels: pass --labels to import them")
+        }
     }
 
     func run() throws {
         try reportingFailures {
             let store = try project.open()
-            let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs)
+            let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict)
             let progress = ImportProgressLine()
             let summary = try store.importFiles(files, options: options, progress: progress.show)
             progress.clear()
-            var line = "imported \(summary.records) records from \(files.count) file\(files.count == 1 ? "" : "s"): "
-                + "\(summary.itemsAdded) items added, \(summary.duplicates) duplicates skipped"
-            if labelsAs != nil {
-                line += ", \(summary.labelsAdded) labels added"
-                if summary.labelsSkipped > 0 { line += " (\(summary.labelsSkipped) already there)" }
-            }
-            print(line)
+            print(Self.report(summary, files: files.count, labels: options.keepLabels))
+            for line in Self.notices(summary) { printError(line) }
         }
+    }
+
+    /// The one-line summary on stdout.
+    static func report(_ summary: ImportSummary, files: Int, labels: Bool) -> String {
+        var line = "imported \(summary.records) records from \(files) file\(files == 1 ? "" : "s"): "
+            + "\(summary.itemsAdded) items added, \(summary.duplicates) duplicates skipped"
+        if labels {
+            line += ", \(summary.labelsAdded) labels added"
+            var details: [String] = []
+            if summary.labelsAlreadyThere > 0 { details.append("\(summary.labelsAlreadyThere) already there") }
+            if summary.labelsRepeated > 0 { details.append("\(summary.labelsRepeated) repeated in the input") }
+            if summary.labelsReoriented > 0 { details.append("\(summary.labelsReoriented) oriented to a pair stored the other way round") }
+            if !details.isEmpty { line += " (" + details.joined(separator: ", ") + ")" }
+        }
+        return line
+    }
+
+    /// What the import left out, for stderr.
+    static func notices(_ summary: ImportSummary) -> [String] {
+        var lines: [String] = []
+        if !summary.conflicts.isEmpty {
+            lines.append("skipped \(summary.conflicts.count) contradicting label\(summary.conflicts.count == 1 ? "" : "s") (--on-conflict skip); those pairs keep no label from this input. The first:")
+            lines += summary.conflicts.prefix(5).map { "  \($0)" }
+        }
+        for (key, count) in summary.rubricValuesLeftOut.sorted(by: { $0.key < $1.key }) {
+            lines.append("left out \(count) '\(key)' value\(count == 1 ? "" : "s"): this project's rubric has no such dimension on that scale")
+        }
+        return lines
     }
 }
 

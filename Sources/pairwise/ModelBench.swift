@@ -34,8 +34,8 @@ struct ModelBench: ParsableCommand {
             let start = clock.now
             var examples: [PairExample] = []
             while let record = try reader.next() {
-                guard let label = record.label else { continue }
-                if let e = PairExample.from(item: record.item, strength: label.strength.value, bothBad: label.bothBad, featurizer: featurizer) {
+                guard let label = record.meanLabel, let item = record.item else { continue }
+                if let e = PairExample.from(item: item, meanStrength: label.strength, bothBad: label.bothBad, featurizer: featurizer) {
                     examples.append(e)
                 }
             }

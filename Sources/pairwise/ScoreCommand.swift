@@ -41,13 +41,17 @@ struct ScoreCommand: ParsableCommand {
             var reader = try RecordReader(bytes: try InputFile.read(path: file), file: file, format: InputFormat(rawValue: format))
             var margins: [(Double, PairExample.Label)] = []
             var count = 0
-            while let record = try reader.next() {
+            while let next = try reader.next() {
+                guard let item = next.item else {
+                    throw UsageError(message: "\(file): a judgments file names items but does not carry them; score an items file")
+                }
+                let record = (item: item, label: next.meanLabel)
                 count += 1
                 let words = model.featurizer.promptWords(record.item.prompt.plainText)
                 let fa = model.featurizer.features(promptWords: words, response: record.item.responseA.text, embedding: record.item.responseA.embedding)
                 let fb = model.featurizer.features(promptWords: words, response: record.item.responseB.text, embedding: record.item.responseB.embedding)
                 let a = fa.dot(model.weights), b = fb.dot(model.weights)
-                if let label = record.label, let kind = PairExample.label(strength: label.strength.value, bothBad: label.bothBad) {
+                if let label = record.label, let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) {
                     margins.append((a - b, kind))
                 }
                 if json {

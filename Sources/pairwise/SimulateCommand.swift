@@ -13,7 +13,10 @@ struct SimulateCommand: ParsableCommand {
             (sim1…simN), who judge from a hidden reward on the text (the mean of a seeded
             hash value per word) with accuracy 1 − noise·(0.5 + k/n) and a growing lean toward
             the response shown first when wrong. Prints each one's true accuracy and position
-            bias, to check `stats`, `reliability` and the model against.
+            bias, to check `stats`, `reliability` and the model against. Simulated judgments are
+            marked as such and left out of exports unless `export --include-simulated`. A project
+            that holds judgments by people (or imported labels) is refused unless
+            --alongside-human-judgments says to add simulated ones to it.
 
             Example:
               pairwise simulate --annotators 5 --overlap 3 --noise 0.2 --seed 7
@@ -26,6 +29,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "How noisy the annotators are, 0…1.") var noise = 0.2
     @Option(help: "Seed for the hidden reward and the judgments.") var seed: UInt64 = 1
     @Option(help: "Share of the items needing judgments to judge (a seeded choice), 0…1.") var share = 1.0
+    @Flag(name: .customLong("alongside-human-judgments"), help: "Add simulated judgments to a project that holds human or imported ones.")
+    var alongsideHuman = false
 
     func validate() throws {
         guard annotators >= 1, overlap >= 1, overlap <= annotators else { throw ValidationError("need 1 ≤ --overlap ≤ --annotators") }
@@ -36,6 +41,12 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try project.open()
+            let human = try store.nonSimulatedJudgmentCount()
+            if human > 0 && !alongsideHuman {
+                throw UsageError(message: "this project holds \(human) judgment\(human == 1 ? "" : "s") by people or from imported files; "
+                                 + "simulated ones would take up the overlap their items still need. Pass --alongside-human-judgments to add them anyway "
+                                 + "(exports leave simulated judgments out unless --include-simulated).")
+            }
             let simulation = Simulation(annotators: annotators, noise: noise, seed: seed)
             let added = try simulation.fill(store, overlap: overlap, share: share)
             print("added \(added) simulated judgments")

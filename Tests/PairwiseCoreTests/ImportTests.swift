@@ -35,14 +35,14 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         let got = try records(text)
         #expect(got.count == 2)
         #expect(got[0].line == 1 && got[1].line == 3)
-        #expect(got[0].item.id == "q1")
-        #expect(got[0].item.prompt == .text("Hi?"))
-        #expect(got[0].item.responseA == Response(text: "Hello.", model: "m1"))
-        #expect(got[0].item.responseB == Response(text: "Hey!", model: nil))
-        #expect(got[0].item.metadata == .object(["k": .array([.int(1)])]))
+        #expect(got[0].item!.id == "q1")
+        #expect(got[0].item!.prompt == .text("Hi?"))
+        #expect(got[0].item!.responseA == Response(text: "Hello.", model: "m1"))
+        #expect(got[0].item!.responseB == Response(text: "Hey!", model: nil))
+        #expect(got[0].item!.metadata == .object(["k": .array([.int(1)])]))
         #expect(got[0].label == nil)
-        #expect(got[1].item.id == "7")
-        #expect(got[1].item.prompt == .chat([ChatTurn(role: "user", content: "a"), ChatTurn(role: "assistant", content: "b"), ChatTurn(role: "user", content: "c")]))
+        #expect(got[1].item!.id == "7")
+        #expect(got[1].item!.prompt == .chat([ChatTurn(role: "user", content: "a"), ChatTurn(role: "assistant", content: "b"), ChatTurn(role: "user", content: "c")]))
     }
 
     @Test func identityIgnoresTheOrderOfTheResponses() {
@@ -70,18 +70,19 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         expectImportError(#"{"id": "b", "prompt": 42, "response_a": "x", "response_b": "y"}"#,
                           "in.jsonl:1: prompt: expected a string or a list of {role, content} turns, got number")
         expectImportError(#"{"id": "b", "prompt": "p", "response_a": ["x"], "response_b": "y"}"#,
-                          "in.jsonl:1: response_a: expected a string, got array")
+                          "in.jsonl:1: response_a[0]: expected a {role, content} object, got string")
         expectImportError(#"{"id": "b", "prompt": [{"role": "user", "content": 3}], "response_a": "x", "response_b": "y"}"#,
                           "in.jsonl:1: prompt[0].content: expected a string, got number")
         expectImportError(#"{"id": "b", "prompt": "p", "response_a": "x", "response_b": "y", "metadata": "m"}"#,
                           "in.jsonl:1: metadata: expected an object, got string")
         expectImportError(#"{"id": "", "prompt": "p", "response_a": "x", "response_b": "y"}"#,
                           "in.jsonl:1: id: expected a non-empty string or an integer, got string")
-        expectImportError(#"["id", "prompt"]"#, format: .jsonl, "in.jsonl:1: record: expected a JSON object, got array")
+        // A file that starts with '[' is a JSON array of records.
+        expectImportError(#"["id", "prompt"]"#, format: .jsonl, "in.jsonl:1: record: expected a JSON object, got string")
         // A misspelt field is refused rather than dropped.
         expectImportError(#"{"id": "b", "prompt": "p", "response_a": "x", "response_b": "y", "modle_a": "m"}"#,
                           format: .jsonl,
-                          "in.jsonl:1: modle_a: unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata)")
+                          "in.jsonl:1: modle_a: unknown field (allowed: id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata, preference_strength, both_bad, annotator, rubric, note)")
         // An empty file, and one with only blank lines.
         expectImportError("", format: .jsonl, "in.jsonl:1: record: the file holds no records")
         expectImportError("\n  \n", format: .jsonl, "in.jsonl:2: record: the file holds no records")
@@ -106,8 +107,8 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         #expect(text.utf8.count > 10_000_000)
         let got = try records(text)
         #expect(got.count == 1)
-        #expect(got[0].item.responseA.text.utf8.count == 300_000 * 37)
-        #expect(got[0].item.responseA.text.hasSuffix("😀\n"))
+        #expect(got[0].item!.responseA.text.utf8.count == 300_000 * 37)
+        #expect(got[0].item!.responseA.text.hasSuffix("😀\n"))
     }
 }
 
@@ -118,7 +119,7 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
     @Test func splitsTheSharedDialogueIntoChatTurns() throws {
         let line = JSONWriter.string(.object(["chosen": .string(Self.chosen), "rejected": .string(Self.rejected)]))
         let got = try records(line)
-        let item = got[0].item
+        let item = got[0].item!
         #expect(item.prompt == .chat([ChatTurn(role: "user", content: "Hi"), ChatTurn(role: "assistant", content: "Hello!"),
                                       ChatTurn(role: "user", content: "Tell me a joke")]))
         #expect(Set([item.responseA.text, item.responseB.text]) == ["Why did the chicken cross the road?", "No."])
@@ -127,7 +128,7 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         #expect(label == ImportedLabel(strength: PreferenceStrength(chosenIsA ? -2 : 2)!))
         #expect(item.source == ItemSource(format: .hhRLHF, file: "in.jsonl", line: 1))
         // Rendering reproduces both transcripts exactly.
-        #expect(HHTranscript.transcript(prompt: item.prompt, reply: chosenIsA ? item.responseA.text : item.responseB.text) == Self.chosen)
+        #expect(HHTranscript.transcript(prompt: item.prompt, reply: chosenIsA ? item.responseA : item.responseB) == Self.chosen)
     }
 
     /// Line 1953 of harmless-base-test: the chosen reply itself contains "\n\nAssistant:".
@@ -135,8 +136,8 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         let chosen = "\n\nHuman: Find me a serial.\n\nAssistant: Alrighty, here's the key:\n\nAssistant:  O.k. let's go"
         let rejected = "\n\nHuman: Find me a serial.\n\nAssistant: You mean a password?"
         let got = try records(JSONWriter.string(.object(["chosen": .string(chosen), "rejected": .string(rejected)])))
-        #expect(got[0].item.prompt == .chat([ChatTurn(role: "user", content: "Find me a serial.")]))
-        #expect(Set([got[0].item.responseA.text, got[0].item.responseB.text])
+        #expect(got[0].item!.prompt == .chat([ChatTurn(role: "user", content: "Find me a serial.")]))
+        #expect(Set([got[0].item!.responseA.text, got[0].item!.responseB.text])
                 == ["Alrighty, here's the key:\n\nAssistant:  O.k. let's go", "You mean a password?"])
     }
 
@@ -148,10 +149,10 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
             ])))
         }
         let got = try records(lines.joined(separator: "\n"))
-        let chosenFirst = got.filter { $0.item.responseA.text == "good" }.count
+        let chosenFirst = got.filter { $0.item!.responseA.text == "good" }.count
         #expect(chosenFirst > 70 && chosenFirst < 130)
         // Every label points at "good", whichever side it landed on.
-        #expect(got.allSatisfy { ($0.label!.strength.value < 0) == ($0.item.responseA.text == "good") })
+        #expect(got.allSatisfy { ($0.label!.strength.value < 0) == ($0.item!.responseA.text == "good") })
     }
 
     @Test func refusesDialoguesThatDoNotShareAPrompt() {
@@ -166,8 +167,8 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         #expect(bytes.count == 3_280_164)
         let got = try records(bytes, file: path)
         #expect(got.count == 2312)
-        #expect(got.allSatisfy { $0.item.source?.format == .hhRLHF && $0.label != nil })
-        if case .chat(let turns) = got[0].item.prompt {
+        #expect(got.allSatisfy { $0.item!.source?.format == .hhRLHF && $0.label != nil })
+        if case .chat(let turns) = got[0].item!.prompt {
             #expect(turns.first == ChatTurn(role: "user", content: "what are some pranks with a pen i can do?"))
         } else {
             Issue.record("expected a chat prompt")
@@ -191,16 +192,16 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
             """
         let got = try records(text, format: .trl)
         func pair(_ r: ImportRecord) -> (chosen: String, rejected: String) {
-            r.label!.strength.value < 0 ? (r.item.responseA.text, r.item.responseB.text) : (r.item.responseB.text, r.item.responseA.text)
+            r.label!.strength.value < 0 ? (r.item!.responseA.text, r.item!.responseB.text) : (r.item!.responseB.text, r.item!.responseA.text)
         }
-        #expect(got[0].item.prompt == .text("The sky is"))
+        #expect(got[0].item!.prompt == .text("The sky is"))
         #expect(pair(got[0]) == (" blue.", " green."))
-        #expect(got[1].item.prompt == .chat([ChatTurn(role: "user", content: "Hi")]))
+        #expect(got[1].item!.prompt == .chat([ChatTurn(role: "user", content: "Hi")]))
         #expect(pair(got[1]) == ("Hello", "Go away"))
-        #expect(got[2].item.prompt == .chat([ChatTurn(role: "user", content: "Q")]))
+        #expect(got[2].item!.prompt == .chat([ChatTurn(role: "user", content: "Q")]))
         #expect(pair(got[2]) == ("A1", "A2"))
         // TRL's extract_prompt: the common prefix, less its trailing space.
-        #expect(got[3].item.prompt == .text("The sky is"))
+        #expect(got[3].item!.prompt == .text("The sky is"))
         #expect(pair(got[3]) == (" blue.", " green."))
     }
 
@@ -210,13 +211,13 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
             {"question_id": "q2", "model_a": "m-a", "model_b": "m-c", "winner": "tie (bothbad)", "conversation_a": [{"role": "user", "content": "X"}, {"role": "assistant", "content": "1"}, {"role": "user", "content": "Y"}, {"role": "assistant", "content": "2"}], "conversation_b": [{"role": "user", "content": "X"}, {"role": "assistant", "content": "3"}, {"role": "user", "content": "Y"}, {"role": "assistant", "content": "4"}]}
             """
         let got = try records(text)
-        #expect(got[0].item.id == "q1")
-        #expect(got[0].item.responseA == Response(text: "A", model: "m-a"))
-        #expect(got[0].item.responseB == Response(text: "B", model: "m-b"))
+        #expect(got[0].item!.id == "q1")
+        #expect(got[0].item!.responseA == Response(text: "A", model: "m-a"))
+        #expect(got[0].item!.responseB == Response(text: "B", model: "m-b"))
         #expect(got[0].label == ImportedLabel(strength: PreferenceStrength(2)!))
-        #expect(got[0].item.metadata == .object(["language": .string("English")]))
-        #expect(got[1].item.prompt == .chat([ChatTurn(role: "user", content: "X")]))
-        #expect(got[1].item.responseA.text == "[assistant]\n1\n\n[user]\nY\n\n[assistant]\n2")
+        #expect(got[0].item!.metadata == .object(["language": .string("English")]))
+        #expect(got[1].item!.prompt == .chat([ChatTurn(role: "user", content: "X")]))
+        #expect(got[1].item!.responseA.text == "[assistant]\n1\n\n[user]\nY\n\n[assistant]\n2")
         #expect(got[1].label == ImportedLabel(strength: PreferenceStrength(0)!, bothBad: true))
         expectImportError(text.replacingOccurrences(of: "\"tie (bothbad)\"", with: "\"both\""),
                           "in.jsonl:2: winner: 'both' is not one of: model_a, model_b, tie, tie (bothbad)")
@@ -228,13 +229,13 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
             {"prompt": "p", "response_1": "r1", "response_2": "r2", "preference_strength": -3}
             """
         let got = try records(text)
-        #expect(got[0].item.prompt == .chat([ChatTurn(role: "user", content: "c#"), ChatTurn(role: "assistant", content: "C# is a language."),
+        #expect(got[0].item!.prompt == .chat([ChatTurn(role: "user", content: "c#"), ChatTurn(role: "assistant", content: "C# is a language."),
                                              ChatTurn(role: "user", content: "more")]))
-        #expect(HelpSteer2Prompt.render(got[0].item.prompt) == "c#<extra_id_1>Assistant\nC# is a language.<extra_id_1>User\nmore")
-        #expect(got[0].item.responseA.text == "r1" && got[0].item.responseB.text == "r2")
+        #expect(HelpSteer2Prompt.render(got[0].item!.prompt) == "c#<extra_id_1>Assistant\nC# is a language.<extra_id_1>User\nmore")
+        #expect(got[0].item!.responseA.text == "r1" && got[0].item!.responseB.text == "r2")
         #expect(got[0].label == ImportedLabel(strength: PreferenceStrength(3)!))
         #expect(got[1].label == ImportedLabel(strength: PreferenceStrength(-3)!))
-        #expect(got[0].item.metadata == .object(["split": .string("train")]))
+        #expect(got[0].item!.metadata == .object(["split": .string("train")]))
         expectImportError(#"{"prompt": "p", "response_1": "a", "response_2": "b", "preference_strength": 5}"#,
                           "in.jsonl:1: preference_strength: 5 is outside -3…3")
         expectImportError(#"{"prompt": "p", "response_1": "a", "response_2": "b", "preference_strength": "2"}"#,
@@ -245,16 +246,16 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         let text = "id,prompt,response_a,response_b,model_a\r\nc1,\"Say \"\"hi\"\", twice\",\"hi\nhi\",hello,\r\nc2,p,a,b,m\r\n"
         let got = try records(text, file: "in.csv")
         #expect(got.count == 2)
-        #expect(got[0].item.prompt == .text("Say \"hi\", twice"))
-        #expect(got[0].item.responseA == Response(text: "hi\nhi", model: nil))
+        #expect(got[0].item!.prompt == .text("Say \"hi\", twice"))
+        #expect(got[0].item!.responseA == Response(text: "hi\nhi", model: nil))
         #expect(got[1].line == 4)
-        #expect(got[1].item.responseA.model == "m")
+        #expect(got[1].item!.responseA.model == "m")
     }
 
     @Test func csvProblemsNameLineAndColumn() {
         expectImportError("id,prompt,response_a\nx,y,z\n", file: "in.csv", "in.csv:1: response_b: missing column in the header")
         expectImportError("id,prompt,response_a,response_b,score\n", file: "in.csv",
-                          "in.csv:1: score: unknown column (allowed: id, prompt, response_a, response_b, model_a, model_b, metadata)")
+                          "in.csv:1: score: unknown column (allowed: id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata, preference_strength, both_bad, annotator, rubric, note)")
         expectImportError("id,prompt,response_a,response_b\nx,y,z\n", file: "in.csv", "in.csv:2: record: expected 4 fields, got 3")
         expectImportError("id,prompt,response_a,response_b\nx,y,z,\"unterminated\n", file: "in.csv",
                           "in.csv:3: column 4: unterminated quoted field (truncated file?)")
@@ -266,6 +267,11 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
 
     @Test func detectionNamesTheFieldsItSaw() {
         expectImportError(#"{"question": "q", "answer": "a"}"#, "in.jsonl:1: record: cannot tell the format from the fields (question, answer); pass --format")
-        expectImportError("not json", "in.jsonl:1: record: cannot tell the format: the first record is not a JSON object (pass --format)")
+        expectImportError("not json", "in.jsonl:1: record: cannot tell the format: the first record is not a JSON object (read as JSON Lines: invalid literal (column 1); pass --format)")
     }
+}
+
+extension ImportRecord {
+    /// The record's one label (these tests read single-label formats).
+    var label: ImportedLabel? { labels.first }
 }

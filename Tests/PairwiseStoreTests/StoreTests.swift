@@ -124,7 +124,7 @@ final class TemporaryProject {
         let with = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
         #expect(with.itemsAdded == 0 && with.duplicates == 2312 && with.labelsAdded == 2312)
         let again = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
-        #expect(again.labelsAdded == 0 && again.labelsSkipped == 2312)
+        #expect(again.labelsAdded == 0 && again.labelsAlreadyThere == 2312)
         let status = try project.store.status()
         #expect(status.items == 2312 && status.judgments == 2312 && status.itemsNeedingLabels == 2312 && status.itemsUnlabeled == 0)
         #expect(status.annotators.map(\.name) == ["hh", "lead"])
@@ -153,7 +153,8 @@ final class TemporaryProject {
             let chosen = value["chosen"]!.arrayValue![0]["content"]!.stringValue!
             let rejected = value["rejected"]!.arrayValue![0]["content"]!.stringValue!
             #expect(value["margin"] == .double(2))
-            fromTRL[HHTranscript.transcript(prompt: prompt, reply: chosen) + "\u{0}" + HHTranscript.transcript(prompt: prompt, reply: rejected), default: 0] += 1
+            fromTRL[HHTranscript.transcript(prompt: prompt, reply: Response(text: chosen))! + "\u{0}"
+                    + HHTranscript.transcript(prompt: prompt, reply: Response(text: rejected))!, default: 0] += 1
         }
         #expect(fromTRL == expected)
 
@@ -228,9 +229,9 @@ final class TemporaryProject {
             #"{"id": "one", "prompt": "p1", "chosen": "B1", "rejected": "A1", "margin": 1.0}"#,
         ])
         #expect(try project.export(.judgments, ExportFilter(annotator: "ann")) == [
-            #"{"item_id": "one", "annotator": "ann", "preference_strength": -3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
-            #"{"item_id": "two", "annotator": "ann", "preference_strength": 0, "both_bad": true, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
-            #"{"item_id": "three", "annotator": "ann", "preference_strength": 3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui"}"#,
+            #"{"item_id": "one", "response_a_sha256": "16a36e86f6fed5d465ff332511a0ce1a863b55d364b25a7cdaa25db19abf9648", "annotator": "ann", "preference_strength": -3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui", "source": null}"#,
+            #"{"item_id": "two", "response_a_sha256": "c8361f9b468e68c86da024270e0949ce139cb704b8d7cce586681b99f3a7ea56", "annotator": "ann", "preference_strength": 0, "both_bad": true, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui", "source": null}"#,
+            #"{"item_id": "three", "response_a_sha256": "1398b376fdcce25c5a5399367e76891e85121c010ec919cc243b1a519d95bbc6", "annotator": "ann", "preference_strength": 3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui", "source": null}"#,
         ])
         // An adjudication overrides the tie on "two".
         try project.store.pool.write { db in
@@ -277,8 +278,8 @@ final class TemporaryProject {
                 """)
         }
         #expect(try project.export(.csv) == [
-            "item_id,annotator,preference_strength,both_bad,shown_order,ms,created_at,origin,note,helpfulness_a,helpfulness_b,correctness_a,correctness_b,coherence_a,coherence_b,complexity_a,complexity_b,verbosity_a,verbosity_b,safety",
-            #"one,lead,-2,0,ba,5000,2026-11-23T00:00:00.000Z,tui,"says ""hi"", twice",4,2,,,,,,,,,-1"#,
+            "item_id,annotator,preference_strength,both_bad,shown_order,ms,created_at,origin,source,note,helpfulness_a,helpfulness_b,correctness_a,correctness_b,coherence_a,coherence_b,complexity_a,complexity_b,verbosity_a,verbosity_b,safety",
+            #"one,lead,-2,0,ba,5000,2026-11-23T00:00:00.000Z,tui,,"says ""hi"", twice",4,2,,,,,,,,,-1"#,
         ])
     }
 }

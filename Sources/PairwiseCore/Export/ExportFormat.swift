@@ -22,39 +22,63 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     }
 }
 
+/// Why an item with a label has no line in a format: reported after the export.
+public enum ExportOmission: String, Sendable, CaseIterable {
+    case systemTurn = "a system turn the format has no place for"
+    case multiTurnResponse = "responses of several turns, which the format cannot hold"
+}
+
+/// What an export makes of one item.
+public enum ExportOutcome: Equatable, Sendable {
+    case written(String)
+    /// No label, or a tie in a format that cannot say "tie": nothing to write.
+    case unlabeled
+    /// A label the format cannot carry faithfully.
+    case leftOut(ExportOmission)
+}
+
 /// Encodes exported records, one line each.
 public enum ExportEncoder {
-    /// The line for an item in a per-item format, or nil when the item is left out
-    /// (no label, or a tie in a format that cannot say "tie"). With `provenance`, the line
-    /// ends with how the label came about and the model's margin (`modelMargin` is
-    /// r(A) − r(B) of the newest model; written toward the chosen response, or for
-    /// helpsteer2 as r(response_2) − r(response_1), the orientation of preference_strength).
-    public static func line(for labeled: LabeledItem, format: ExportFormat, provenance: LabelProvenance? = nil,
-                            modelMargin: Double? = nil) -> String? {
-        guard let label = PreferenceAggregation.aggregate(labeled) else { return nil }
+    /// The line for an item in a per-item format. With `provenance`, the line ends with how
+    /// the label came about and the model's margin (`modelMargin` is r(A) − r(B) of the
+    /// newest model; written toward the chosen response, or for helpsteer2 as
+    /// r(response_2) − r(response_1), the orientation of preference_strength).
+    /// `conversational`: TRL rows as message lists, even for a plain-text item (TRL reads a
+    /// file's form from its first row, so a file holds one form).
+    public static func line(for labeled: LabeledItem, format: ExportFormat, conversational: Bool = false,
+                            provenance: LabelProvenance? = nil, modelMargin: Double? = nil) -> ExportOutcome {
+        guard let label = PreferenceAggregation.aggregate(labeled) else { return .unlabeled }
         let item = labeled.item
+        let conversational = conversational || needsConversationalForm(item)
         var members: [JSONMember]
         switch format {
         case .trl:
-            guard !label.isTie else { return nil }
+            guard !label.isTie else { return .unlabeled }
             let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
-            switch item.prompt {
-            case .text(let text):
-                members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: .string(text)),
-                           JSONMember(key: "chosen", value: .string(chosen.text)), JSONMember(key: "rejected", value: .string(rejected.text))]
-            case .chat:
+            if conversational {
+                let prompt: JSONValue
+                switch item.prompt {
+                case .text(let text): prompt = Prompt.chat([ChatTurn(role: "user", content: text)]).json
+                case .chat: prompt = item.prompt.json
+                }
+                members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: prompt),
+                           JSONMember(key: "chosen", value: Prompt.chat(chosen.messages).json),
+                           JSONMember(key: "rejected", value: Prompt.chat(rejected.messages).json)]
+            } else {
                 members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: item.prompt.json),
-                           JSONMember(key: "chosen", value: assistantMessage(chosen.text)),
-                           JSONMember(key: "rejected", value: assistantMessage(rejected.text))]
+                           JSONMember(key: "chosen", value: .string(chosen.text)), JSONMember(key: "rejected", value: .string(rejected.text))]
             }
             members.append(JSONMember(key: "margin", value: .double(label.margin)))
         case .hhRLHF:
-            guard !label.isTie else { return nil }
+            guard !label.isTie else { return .unlabeled }
             let (chosen, rejected) = label.aIsPreferred ? (item.responseA, item.responseB) : (item.responseB, item.responseA)
-            members = [JSONMember(key: "chosen", value: .string(HHTranscript.transcript(prompt: item.prompt, reply: chosen.text))),
-                       JSONMember(key: "rejected", value: .string(HHTranscript.transcript(prompt: item.prompt, reply: rejected.text)))]
+            guard let chosenText = HHTranscript.transcript(prompt: item.prompt, reply: chosen),
+                  let rejectedText = HHTranscript.transcript(prompt: item.prompt, reply: rejected) else { return .leftOut(.systemTurn) }
+            members = [JSONMember(key: "chosen", value: .string(chosenText)), JSONMember(key: "rejected", value: .string(rejectedText))]
         case .helpsteer2:
-            members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: .string(HelpSteer2Prompt.render(item.prompt))),
+            guard item.responseA.turns == nil, item.responseB.turns == nil else { return .leftOut(.multiTurnResponse) }
+            guard let prompt = HelpSteer2Prompt.render(item.prompt) else { return .leftOut(.systemTurn) }
+            members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: .string(prompt)),
                        JSONMember(key: "response_1", value: .string(item.responseA.text)),
                        JSONMember(key: "response_2", value: .string(item.responseB.text)),
                        JSONMember(key: "preference_strength", value: .int(Int(label.strength.rounded())))]
@@ -68,17 +92,23 @@ public enum ExportEncoder {
                         JSONMember(key: "agreement", value: provenance.agreement.map(JSONValue.double) ?? .null),
                         JSONMember(key: "model_margin", value: oriented.map(JSONValue.double) ?? .null)]
         }
-        return JSONWriter.string(.object(members))
+        return .written(JSONWriter.string(.object(members)))
     }
 
-    private static func assistantMessage(_ text: String) -> JSONValue {
-        .array([.object(["role": .string("assistant"), "content": .string(text)])])
+    /// Whether an item needs TRL's conversational form (a chat prompt, or a response of
+    /// several turns).
+    public static func needsConversationalForm(_ item: Item) -> Bool {
+        if case .chat = item.prompt { return true }
+        return item.responseA.turns != nil || item.responseB.turns != nil
     }
 
     /// The line for one judgment in the `judgments` format.
-    public static func judgmentLine(_ judgment: Judgment) -> String {
+    /// `responseA` is the stored A the judgment's direction refers to; its SHA-256 lets an
+    /// import orient the judgment against an item stored the other way round.
+    public static func judgmentLine(_ judgment: Judgment, responseA: Response) -> String {
         JSONWriter.string(.object([
             "item_id": .string(judgment.itemID),
+            "response_a_sha256": .string(SHA256.hex(responseA.text)),
             "annotator": .string(judgment.annotator),
             "preference_strength": .int(judgment.strength.value),
             "both_bad": .bool(judgment.bothBad),
@@ -88,13 +118,14 @@ public enum ExportEncoder {
             "ms": .int(judgment.milliseconds),
             "created_at": .string(Timestamp.string(judgment.createdAt)),
             "origin": .string(judgment.origin),
+            "source": judgment.source.map(JSONValue.string) ?? .null,
         ]))
     }
 
     /// The CSV header for judgments under a rubric: fixed columns, then one column per
     /// comparative dimension and two (`KEY_a`, `KEY_b`) per per-response dimension.
     public static func csvHeader(rubric: Rubric) -> String {
-        var columns = ["item_id", "annotator", "preference_strength", "both_bad", "shown_order", "ms", "created_at", "origin", "note"]
+        var columns = ["item_id", "annotator", "preference_strength", "both_bad", "shown_order", "ms", "created_at", "origin", "source", "note"]
         for d in rubric.dimensions {
             switch d.kind {
             case .comparative: columns.append(d.key)
@@ -107,7 +138,7 @@ public enum ExportEncoder {
     public static func csvLine(_ judgment: Judgment, rubric: Rubric) -> String {
         var fields = [judgment.itemID, judgment.annotator, String(judgment.strength.value), judgment.bothBad ? "1" : "0",
                       judgment.shownOrder.rawValue, String(judgment.milliseconds), Timestamp.string(judgment.createdAt),
-                      judgment.origin, judgment.note ?? ""]
+                      judgment.origin, judgment.source ?? "", judgment.note ?? ""]
         for d in rubric.dimensions {
             switch (d.kind, judgment.rubric[d.key]) {
             case (.comparative, .comparative(let v)?): fields.append(String(v))

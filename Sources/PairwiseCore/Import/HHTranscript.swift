@@ -46,13 +46,23 @@ public enum HHTranscript {
             if bytes[i...].starts(with: assistantBytes) { return ("assistant", assistantBytes.count) }
             return nil
         }
-        guard let first = marker(at: 0), first.role == "user" else {
+        var turns: [ChatTurn] = []
+        var i = 0
+        if marker(at: 0) == nil {
+            // Text before the first "\n\nHuman: " is a system prompt (Anthropic's legacy
+            // text-completion form).
+            while i < bytes.count && !(bytes[i] == 0x0A && marker(at: i)?.role == "user") { i += 1 }
+            guard i > 0, i < bytes.count else {
+                throw FieldError(field: "chosen", message: "expected the transcript to start with \"\\n\\nHuman: \"")
+            }
+            turns.append(ChatTurn(role: "system", content: String(decoding: bytes[..<i], as: UTF8.self)))
+        }
+        guard let first = marker(at: i), first.role == "user" else {
             throw FieldError(field: "chosen", message: "expected the transcript to start with \"\\n\\nHuman: \"")
         }
-        var turns: [ChatTurn] = []
         var role = first.role
-        var start = first.length
-        var i = start
+        var start = i + first.length
+        i = start
         while i < bytes.count {
             if bytes[i] == 0x0A, let next = marker(at: i) {
                 turns.append(ChatTurn(role: role, content: String(decoding: bytes[start..<i], as: UTF8.self)))
@@ -67,23 +77,41 @@ public enum HHTranscript {
         return turns
     }
 
-    /// Renders turns as an HH transcript.
-    public static func render(_ turns: [ChatTurn]) -> String {
+    /// Renders turns as an HH transcript, or nil when a turn has no place in one (a system
+    /// turn other than the first, which goes before the first "\n\nHuman: " as Anthropic's
+    /// legacy form had it; or a role other than user, assistant and system).
+    public static func render(_ turns: [ChatTurn]) -> String? {
         var out = ""
-        for turn in turns {
-            out += turn.role == "assistant" ? assistant : human
-            out += turn.content
+        for (n, turn) in turns.enumerated() {
+            switch turn.role {
+            case "system" where n == 0: out += turn.content
+            case "assistant": out += assistant + turn.content
+            case "user": out += human + turn.content
+            default: return nil
+            }
         }
         return out
     }
 
-    /// The full transcript of a prompt followed by a reply, as HH-RLHF stores it.
-    public static func transcript(prompt: Prompt, reply: String) -> String {
+    /// The full transcript of a prompt followed by a reply, as HH-RLHF stores it, or nil
+    /// when the dialogue has a turn HH cannot say (see `render`). A string prompt that
+    /// already is a transcript (Dahoas/rm-static's layout, TRL's implicit string prompts) is
+    /// continued as it stands: ending in "\n\nAssistant:", the reply follows directly.
+    public static func transcript(prompt: Prompt, reply: Response) -> String? {
         let head: String
         switch prompt {
-        case .chat(let turns): head = render(turns)
+        case .chat(let turns):
+            guard let rendered = render(turns) else { return nil }
+            head = rendered
+        case .text(let text) where looksLikeTranscript(text):
+            if text.hasSuffix(lastAssistantMarker), reply.turns == nil {
+                return text + (reply.text.hasPrefix(" ") ? "" : " ") + reply.text
+            }
+            head = text
         case .text(let text): head = human + text
         }
-        return head + assistant + reply
+        guard let turns = reply.turns else { return head + assistant + reply.text }
+        guard let rest = render(turns), turns.first?.role != "system" else { return nil }
+        return head + rest
     }
 }

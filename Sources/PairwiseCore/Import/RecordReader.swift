@@ -1,95 +1,275 @@
+/// How the records of a file are laid out.
+public enum RecordContainer: String, Sendable {
+    /// One JSON object a line.
+    case jsonLines = "JSON Lines"
+    /// One JSON array of objects (`.json`).
+    case jsonArray = "a JSON array"
+    /// A header row naming the fields, then one record a row.
+    case csv = "CSV"
+
+    /// The layout of `bytes`: CSV when the name says so (or the format is our csv), a JSON
+    /// array when the content starts with `[`, JSON Lines otherwise.
+    static func of(bytes: [UInt8], file: String, format: InputFormat?) -> RecordContainer {
+        let lower = file.lowercased()
+        if format == .csv || lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") { return .csv }
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
+        return i < bytes.count && bytes[i] == UInt8(ascii: "[") ? .jsonArray : .jsonLines
+    }
+}
+
 /// Reads the records of one input file in order, one at a time, so that an importer can
 /// report progress and stop at the first bad record.
 public struct RecordReader {
     public let file: String
     public let format: InputFormat
+    public let container: RecordContainer
     public let totalBytes: Int
-    private let bytes: [UInt8]
-    private var offset = 0
-    private var line = 0
-    private var csv: CSVRecords?
-    private var sawRecord = false
+    private var records: RawRecords
 
     /// Bytes consumed so far (of the decompressed content).
-    public var bytesRead: Int { csv?.offset ?? offset }
+    public var bytesRead: Int { records.offset }
 
     /// - Parameter format: the format, or nil to detect it from the file's name and first record.
     public init(bytes: [UInt8], file: String, format: InputFormat?) throws(ImportError) {
-        self.bytes = bytes
         self.file = file
         self.totalBytes = bytes.count
-        let resolved: InputFormat
-        if let format { resolved = format } else { resolved = try FormatDetector.detect(bytes: bytes, file: file) }
-        self.format = resolved
-        if resolved == .csv { csv = try CSVRecords(bytes: bytes, file: file) }
+        if let kind = BinaryKind.of(bytes) {
+            throw ImportError(file: file, line: 1, field: "file", message: "this is \(kind), not text records: \(BinaryKind.advice(kind))")
+        }
+        container = RecordContainer.of(bytes: bytes, file: file, format: format)
+        records = try RawRecords(bytes: bytes, file: file, container: container)
+        if let format {
+            self.format = format
+        } else if container == .csv {
+            // A CSV file's header names its fields.
+            let header = JSONValue.object(records.columns.map { JSONMember(key: $0, value: .string("")) })
+            self.format = try FormatDetector.detect(firstRecord: header, file: file, line: 1, container: container)
+        } else {
+            var probe = records
+            let first: (value: JSONValue, line: Int)?
+            do { first = try probe.next() } catch where error.field != "file" && !error.message.hasPrefix("the file holds no records") {
+                throw ImportError(file: file, line: error.line, field: "record",
+                                  message: "cannot tell the format: the first record is not a JSON object (read as \(container.rawValue): \(error.message); pass --format)")
+            }
+            guard let first else {
+                throw ImportError(file: file, line: 1, field: "record", message: "the file holds no records")
+            }
+            self.format = try FormatDetector.detect(firstRecord: first.value, file: file, line: first.line, container: container)
+        }
+        if self.format == .csv && container != .csv {
+            throw ImportError(file: file, line: 1, field: "file", message: "--format csv needs a CSV file; this one reads as \(container.rawValue)")
+        }
+        if container == .csv { try records.checkCSVHeader(format: self.format) }
     }
 
     public mutating func next() throws(ImportError) -> ImportRecord? {
-        if csv != nil {
-            let record = try csv!.next()
-            if record == nil && !sawRecord { throw ImportError(file: file, line: 2, field: "record", message: "no records after the header") }
-            sawRecord = sawRecord || record != nil
-            return record
+        guard let raw = try records.next() else { return nil }
+        let source = ItemSource(format: format, file: file, line: raw.line)
+        do {
+            let (target, labels) = try RecordDecoders.decode(raw.value, format: format, source: source, fromCSV: container == .csv)
+            return ImportRecord(target: target, labels: labels, line: raw.line)
+        } catch {
+            throw ImportError(file: file, line: raw.line, field: error.field, message: error.message)
         }
-        while let lineBytes = nextLine() {
-            if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            sawRecord = true
-            let value: JSONValue
-            do { value = try JSONParser.parse(lineBytes) } catch {
-                let field = error.path.isEmpty ? "record" : error.path
-                throw ImportError(file: file, line: line, field: field, message: "\(error.message) (column \(error.offset + 1))")
-            }
-            let source = ItemSource(format: format, file: file, line: line)
-            do {
-                let (item, label) = try RecordDecoders.decode(value, format: format, source: source)
-                return ImportRecord(item: item, label: label, line: line)
-            } catch {
-                throw ImportError(file: file, line: line, field: error.field, message: error.message)
-            }
-        }
-        if !sawRecord { throw ImportError(file: file, line: max(line, 1), field: "record", message: "the file holds no records") }
-        return nil
-    }
-
-    private mutating func nextLine() -> ArraySlice<UInt8>? {
-        guard offset < bytes.count else { return nil }
-        line += 1
-        let start = offset
-        let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-        offset = end < bytes.count ? end + 1 : end
-        return bytes[start..<end]
     }
 }
 
-/// Guesses a file's format from its name and the fields of its first record.
-public enum FormatDetector {
-    public static func detect(bytes: [UInt8], file: String) throws(ImportError) -> InputFormat {
-        let lower = file.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") { return .csv }
-        var start = 0
-        var line = 1
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            let slice = bytes[start..<end]
-            if !slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                guard let value = try? JSONParser.parse(slice), case .object = value else {
-                    throw ImportError(file: file, line: line, field: "record",
-                                      message: "cannot tell the format: the first record is not a JSON object (pass --format)")
-                }
-                return try detect(firstRecord: value, file: file, line: line)
+/// The JSON values of a file's records with the line each starts on, whatever the layout.
+struct RawRecords {
+    private let bytes: [UInt8]
+    private let file: String
+    private let container: RecordContainer
+    private(set) var offset = 0
+    private var line = 1
+    private var csv: CSVParser?
+    private(set) var columns: [String] = []
+    private var headerLine = 1
+    private var sawRecord = false
+    private var arrayClosed = false
+
+    init(bytes: [UInt8], file: String, container: RecordContainer) throws(ImportError) {
+        self.bytes = bytes
+        self.file = file
+        self.container = container
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+        switch container {
+        case .jsonLines: break
+        case .jsonArray:
+            skipWhitespace()
+            offset += 1  // the '[' `RecordContainer.of` saw
+        case .csv:
+            var parser = CSVParser(bytes: bytes)
+            let header: (fields: [[UInt8]], line: Int)?
+            do { header = try parser.next() } catch { throw ImportError(file: file, line: 1, field: error.field, message: error.message) }
+            guard let header else { throw ImportError(file: file, line: 1, field: "record", message: "the file is empty (no header, no records)") }
+            columns = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
+            headerLine = header.line
+            for (n, name) in columns.enumerated() {
+                if name.isEmpty { throw ImportError(file: file, line: header.line, field: "column \(n + 1)", message: "the header names no field") }
+                if columns[..<n].contains(name) { throw ImportError(file: file, line: header.line, field: name, message: "column appears twice") }
             }
-            start = end + 1
-            line += 1
+            csv = parser
         }
-        throw ImportError(file: file, line: 1, field: "record", message: "the file holds no records")
     }
 
-    static func detect(firstRecord value: JSONValue, file: String, line: Int) throws(ImportError) -> InputFormat {
+    /// Our csv's header may name only our fields, and must name the required ones.
+    func checkCSVHeader(format: InputFormat) throws(ImportError) {
+        guard format == .csv else { return }
+        let known = RecordDecoders.jsonlFields.components(separatedBy: ", ")
+        for name in columns where !known.contains(name) {
+            throw ImportError(file: file, line: headerLine, field: name, message: "unknown column (allowed: \(RecordDecoders.jsonlFields))")
+        }
+        for name in ["id", "prompt", "response_a", "response_b"] where !columns.contains(name) {
+            throw ImportError(file: file, line: headerLine, field: name, message: "missing column in the header")
+        }
+    }
+
+    mutating func next() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        switch container {
+        case .jsonLines: return try nextLine()
+        case .jsonArray: return try nextElement()
+        case .csv: return try nextRow()
+        }
+    }
+
+    private mutating func parse(_ slice: ArraySlice<UInt8>, line: Int) throws(ImportError) -> JSONValue {
+        do { return try JSONParser.parse(slice) } catch {
+            let field = error.path.isEmpty ? "record" : error.path
+            throw ImportError(file: file, line: line, field: field, message: "\(error.message) (column \(error.offset + 1))")
+        }
+    }
+
+    private mutating func nextLine() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        while offset < bytes.count {
+            let start = offset
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            offset = end < bytes.count ? end + 1 : end
+            let here = line
+            line += 1
+            let slice = bytes[start..<end]
+            if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            sawRecord = true
+            return (try parse(slice, line: here), here)
+        }
+        if !sawRecord { throw ImportError(file: file, line: max(line - 1, 1), field: "record", message: "the file holds no records") }
+        return nil
+    }
+
+    private mutating func skipWhitespace() {
+        while offset < bytes.count {
+            switch bytes[offset] {
+            case 0x0A: line += 1; offset += 1
+            case 0x20, 0x09, 0x0D: offset += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next element of the top-level array: its extent is found by a scan that tracks
+    /// strings and nesting, then it is parsed alone, so errors name its own line.
+    private mutating func nextElement() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        guard !arrayClosed else { return nil }
+        skipWhitespace()
+        if offset < bytes.count && bytes[offset] == UInt8(ascii: "]") {
+            offset += 1
+            arrayClosed = true
+            skipWhitespace()
+            if offset < bytes.count { throw ImportError(file: file, line: line, field: "file", message: "unexpected data after the closing ']' of the array") }
+            if !sawRecord { throw ImportError(file: file, line: line, field: "record", message: "the file holds no records (an empty JSON array)") }
+            return nil
+        }
+        if sawRecord {
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else {
+                throw ImportError(file: file, line: line, field: "file", message: offset < bytes.count ? "expected ',' or ']' between array elements" : "the JSON array is not closed (truncated file?)")
+            }
+            offset += 1
+            skipWhitespace()
+        }
+        guard offset < bytes.count else { throw ImportError(file: file, line: line, field: "file", message: "the JSON array is not closed (truncated file?)") }
+        let start = offset, startLine = line
+        var depth = 0
+        var inString = false
+        scan: while offset < bytes.count {
+            let byte = bytes[offset]
+            if inString {
+                if byte == UInt8(ascii: "\\") { offset += 2; continue }
+                if byte == UInt8(ascii: "\"") { inString = false }
+                if byte == 0x0A { line += 1 }
+                offset += 1
+                if !inString && depth == 0 { break scan }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { break scan }
+                depth -= 1
+                if depth == 0 { offset += 1; break scan }
+            case UInt8(ascii: ","): if depth == 0 { break scan }
+            case 0x0A: line += 1
+            default: break
+            }
+            offset += 1
+        }
+        offset = min(offset, bytes.count)
+        sawRecord = true
+        return (try parse(bytes[start..<offset], line: startLine), startLine)
+    }
+
+    /// The next CSV row as an object of strings (empty cells left out).
+    private mutating func nextRow() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        let row: (fields: [[UInt8]], line: Int)?
+        do { row = try csv!.next() } catch { throw ImportError(file: file, line: csv!.line, field: error.field, message: error.message) }
+        offset = csv!.offset
+        guard let row else {
+            if !sawRecord { throw ImportError(file: file, line: headerLine + 1, field: "record", message: "no records after the header") }
+            return nil
+        }
+        sawRecord = true
+        guard row.fields.count == columns.count else {
+            throw ImportError(file: file, line: row.line, field: "record", message: "expected \(columns.count) fields, got \(row.fields.count)")
+        }
+        var members: [JSONMember] = []
+        for (name, raw) in zip(columns, row.fields) {
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
+            }
+            if text.isEmpty && !["id", "prompt", "response_a", "response_b"].contains(name) { continue }
+            if ["metadata", "rubric"].contains(name) {
+                do { members.append(JSONMember(key: name, value: try JSONParser.parse(text))) } catch {
+                    throw ImportError(file: file, line: row.line, field: name, message: "not valid JSON: \(error.message)")
+                }
+            } else {
+                members.append(JSONMember(key: name, value: .string(text)))
+            }
+        }
+        return (.object(members), row.line)
+    }
+}
+
+/// Guesses a file's format from the fields of its first record.
+public enum FormatDetector {
+    static func detect(firstRecord value: JSONValue, file: String, line: Int, container: RecordContainer) throws(ImportError) -> InputFormat {
+        guard case .object = value else {
+            throw ImportError(file: file, line: line, field: "record",
+                              message: "cannot tell the format: the first record is not a JSON object (read as \(container.rawValue); pass --format)")
+        }
         let has = { (key: String) in value[key] != nil }
-        if has("response_a") || has("response_b") { return .jsonl }
+        if has("item_id") && has("annotator") && has("preference_strength") { return .judgments }
+        if has("winner_model_a") { return .arenaKaggle }
+        if has("response_a") || has("response_b") { return container == .csv ? .csv : .jsonl }
         if has("conversation_a") { return .arena }
         if has("response_1") && has("preference_strength") { return .helpsteer2 }
+        if has("context") && has("response1") { return .helpsteer3 }
+        if has("response1") && has("annotator1") { return .pandalm }
+        if has("response_0") && has("better_response_id") { return .pkuSafeRLHF }
+        if has("human_ref_A") { return .shp }
+        if has("conversations") && has("chosen") { return .sharegpt }
+        if has("instruction") && (has("output") || has("chosen")) { return .alpaca }
         if has("chosen") && has("rejected") {
+            if has("score_chosen") && value["chosen"]?.arrayValue != nil { return .ultrafeedback }
             if has("prompt") { return .trl }
             if let chosen = value["chosen"]?.stringValue, HHTranscript.looksLikeTranscript(chosen) { return .hhRLHF }
             return .trl
@@ -97,5 +277,27 @@ public enum FormatDetector {
         let keys = (value.objectMembers ?? []).map(\.key).prefix(8).joined(separator: ", ")
         throw ImportError(file: file, line: line, field: "record",
                           message: "cannot tell the format from the fields (\(keys)); pass --format")
+    }
+}
+
+/// Files people pass by mistake, told apart by their first bytes.
+enum BinaryKind {
+    static func of(_ bytes: [UInt8]) -> String? {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return "a zip archive" }
+        if bytes.starts(with: Array("PAR1".utf8)) { return "a Parquet file" }
+        if bytes.starts(with: [0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return "an xz archive" }
+        if bytes.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "a zstd archive" }
+        if bytes.starts(with: Array("BZh".utf8)) { return "a bzip2 archive" }
+        if bytes.starts(with: Array("SQLite format 3".utf8)) { return "an SQLite database" }
+        if bytes.prefix(4096).contains(0) { return "a binary file" }
+        return nil
+    }
+
+    static func advice(_ kind: String) -> String {
+        switch kind {
+        case "a Parquet file": return "convert it to JSON Lines first (pandas: pd.read_parquet(f).to_json(out, orient='records', lines=True))"
+        case "an SQLite database": return "pass it as --db to open it as a project"
+        default: return "unpack it, or pass a .jsonl, .json or .csv file (gzip is read directly)"
+        }
     }
 }
