@@ -160,8 +160,9 @@ extension ProjectStore {
     static func fit(_ label: inout ImportedLabel, to rubric: Rubric, file: String, line: Int, summary: inout ImportSummary) throws {
         for (key, value) in label.rubric.sorted(by: { $0.key < $1.key }) {
             guard let dimension = rubric.dimension(key) else {
-                throw ImportError(file: file, line: line, field: "rubric.\(key)",
-                                  message: "not a dimension of this project's rubric (\(rubric.dimensions.map(\.key).joined(separator: ", ")))")
+                throw ImportError(file: file, line: line, field: "rubric.\(key)", message: rubric.dimensions.isEmpty
+                                  ? "this project's rubric rates no dimensions besides the overall preference"
+                                  : "not a dimension of this project's rubric (\(rubric.dimensions.map(\.key).joined(separator: ", ")))")
             }
             if let problem = dimension.validate(value) { throw ImportError(file: file, line: line, field: "rubric.\(key)", message: problem) }
         }

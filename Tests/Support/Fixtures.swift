@@ -41,3 +41,8 @@ public final class TemporaryDirectory {
 
     deinit { try? FileManager.default.removeItem(at: url) }
 }
+
+extension Fixtures {
+    /// A real public file in ../shared/datasets/real-formats (see its README for sources).
+    public static func realFormat(_ name: String) -> String { datasets.appendingPathComponent("real-formats/\(name)").path }
+}
