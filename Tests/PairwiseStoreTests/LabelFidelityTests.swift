@@ -18,7 +18,8 @@ extension TemporaryProject {
                 """, arguments: [annotator])
             for row in rows {
                 let strength: Int = row[1]
-                result[row[0]] = strength < 0 ? row[2] : (strength > 0 ? row[3] : nil)
+                let text: String? = strength < 0 ? row[2] : (strength > 0 ? row[3] : nil)
+                result.updateValue(text, forKey: row[0])  // a tie is stored as nil, not dropped
             }
             return result
         }

@@ -178,13 +178,24 @@ enum CommunityDecoders {
         return (item, [label])
     }
 
+    /// A response that a source wrote as a bare JSON scalar (PandaLM's test set has `true`
+    /// for six replies): the text Python's `str()` gives it, as the source's own code reads it.
+    private static func scalarText(_ fields: inout RecordFields, _ key: String) throws(FieldError) -> String {
+        switch try fields.requiredValue(key) {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "True" : "False"
+        case .int(let number): return String(number)
+        case let other: throw FieldError(field: key, message: "expected a string, got \(other.typeName)")
+        }
+    }
+
     /// Multi-annotator pairs as PandaLM's test set has them: `instruction`, `input`,
     /// `response1`, `response2`, `annotator1`…: 0 tie, 1 the first is better, 2 the second.
     /// Each annotator becomes a judgment ("NAME/annotator1" under `--labels-as NAME`).
     static func pandalm(_ fields: inout RecordFields, source: ItemSource) throws(FieldError) -> (Item, [ImportedLabel]) {
         var prompt = try fields.string("instruction")
         if let input = try fields.optionalString("input"), !input.isEmpty { prompt += "\n" + input }
-        let r1 = try fields.string("response1"), r2 = try fields.string("response2")
+        let r1 = try scalarText(&fields, "response1"), r2 = try scalarText(&fields, "response2")
         let columns = (fields.object.objectMembers ?? []).map(\.key).filter { $0.hasPrefix("annotator") && Int($0.dropFirst(9)) != nil }
         guard !columns.isEmpty else { throw FieldError(field: "annotator1", message: "missing: no annotatorN columns") }
         var labels: [ImportedLabel] = []
