@@ -48,7 +48,9 @@ public struct RecordReader {
         } else {
             var probe = records
             let first: (value: JSONValue, line: Int)?
-            do { first = try probe.next() } catch where error.field != "file" && !error.message.hasPrefix("the file holds no records") {
+            // A first record that is not JSON at all says nothing of the format; a JSON object
+            // with a bad member reports that member.
+            do { first = try probe.next() } catch where error.field == "record" && !error.message.hasPrefix("the file holds no records") {
                 throw ImportError(file: file, line: error.line, field: "record",
                                   message: "cannot tell the format: the first record is not a JSON object (read as \(container.rawValue): \(error.message); pass --format)")
             }
@@ -271,7 +273,11 @@ public enum FormatDetector {
         if has("chosen") && has("rejected") {
             if has("score_chosen") && value["chosen"]?.arrayValue != nil { return .ultrafeedback }
             if has("prompt") { return .trl }
-            if let chosen = value["chosen"]?.stringValue, HHTranscript.looksLikeTranscript(chosen) { return .hhRLHF }
+            // An HH transcript, perhaps after a system preamble.
+            if let chosen = value["chosen"]?.stringValue,
+               HHTranscript.looksLikeTranscript(chosen) || (chosen.contains("\n\nHuman: ") && chosen.contains("\n\nAssistant:")) {
+                return .hhRLHF
+            }
             return .trl
         }
         let keys = (value.objectMembers ?? []).map(\.key).prefix(8).joined(separator: ", ")
