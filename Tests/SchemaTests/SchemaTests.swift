@@ -87,3 +87,41 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         }
     }
 }
+
+@Suite struct ReaderSchemaTests {
+    /// The JSON Schema of each format `pairwise import` reads.
+    static let schemaOf: [InputFormat: String] = [
+        .jsonl: "item.schema.json", .csv: "item.schema.json", .judgments: "judgment.schema.json", .hhRLHF: "hh-rlhf.schema.json",
+        .trl: "trl.schema.json", .arena: "arena.schema.json", .arenaKaggle: "arena-kaggle.schema.json", .helpsteer2: "helpsteer2.schema.json",
+        .helpsteer3: "helpsteer3.schema.json", .sharegpt: "sharegpt.schema.json", .alpaca: "alpaca.schema.json",
+        .pkuSafeRLHF: "pku-saferlhf.schema.json", .shp: "shp.schema.json", .ultrafeedback: "ultrafeedback.schema.json", .pandalm: "pandalm.schema.json",
+    ]
+
+    @Test func everyReaderHasASchema() throws {
+        for format in InputFormat.allCases {
+            let name = try #require(Self.schemaOf[format], "\(format)")
+            #expect(FileManager.default.fileExists(atPath: Fixtures.repository("schemas/\(name)")), "\(name)")
+        }
+    }
+
+    /// Every record of the real samples matches its reader's schema.
+    @Test func realSamplesMatchTheirSchemas() throws {
+        let v = try validator()
+        let arrays: [(String, String, Int)] = [("llamafactory-dpo_en_demo.json", "sharegpt.schema.json", 300), ("pandalm-testset-v1.json", "pandalm.schema.json", 999)]
+        for (file, schema, count) in arrays {
+            let records = try JSONParser.parse(try InputFile.read(path: Fixtures.realFormat(file))).arrayValue!
+            #expect(records.count == count)
+            for (n, record) in records.enumerated() { #expect(v.errors(record, against: schema) == [], "\(file)[\(n)]") }
+        }
+        for line in try jsonLines(try String(contentsOfFile: Fixtures.realFormat("arena-battles.jsonl"), encoding: .utf8)) {
+            #expect(v.errors(line, against: "arena.schema.json") == [])
+        }
+        let hh = try jsonLines(String(decoding: try InputFile.read(path: Fixtures.hhRLHF), as: UTF8.self))
+        #expect(hh.count == 2312)
+        for line in hh { #expect(v.errors(line, against: "hh-rlhf.schema.json") == []) }
+        // The schemas can fail: a PandaLM label outside 0…2, a ShareGPT turn without its text.
+        let badLabel = try JSONParser.parse(#"{"instruction": "i", "response1": "a", "response2": "b", "annotator1": 3}"#)
+        #expect(!v.errors(badLabel, against: "pandalm.schema.json").isEmpty)
+        #expect(!v.errors(try JSONParser.parse(#"{"conversations": [{"from": "human"}], "chosen": {"from": "gpt", "value": "x"}, "rejected": {"from": "gpt", "value": "y"}}"#), against: "sharegpt.schema.json").isEmpty)
+    }
+}
