@@ -55,7 +55,7 @@ public struct ImportConflictError: Error, CustomStringConvertible, Sendable {
     public var conflicts: [LabelConflict]
     public var description: String {
         let pairs = Set(conflicts.map { "\($0.annotator)\u{0}\($0.itemID)" }).count
-        var lines = ["\(conflicts.count) label\(conflicts.count == 1 ? "" : "s") contradict another label by the same annotator "
+        var lines = ["\(conflicts.count) label\(conflicts.count == 1 ? " contradicts" : "s contradict") another label by the same annotator "
                      + "on the same pair (\(pairs) pair\(pairs == 1 ? "" : "s")); nothing was imported. The first:"]
         lines += conflicts.prefix(5).map { "  \($0)" }
         lines.append("Fix the source, or pass --on-conflict skip to import the rest and keep no label from this input on those pairs.")

@@ -125,7 +125,7 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
             Issue.record("expected the import to be refused")
         } catch let error as ImportConflictError {
             #expect(error.description == """
-                1 label contradict another label by the same annotator on the same pair (1 pair); nothing was imported. The first:
+                1 label contradicts another label by the same annotator on the same pair (1 pair); nothing was imported. The first:
                   \(path):3: label: src's label on item \(error.conflicts[0].itemID) contradicts \(path):1
                 Fix the source, or pass --on-conflict skip to import the rest and keep no label from this input on those pairs.
                 """)
