@@ -18,16 +18,7 @@ enum HeaderedCSV {
         }
         var records: [(fields: [String], line: Int)] = []
         while let row = try next() {
-            guard row.fields.count == columns.count else {
-                throw ImportError(file: file, line: row.line, field: "record", message: "expected \(columns.count) fields, got \(row.fields.count)")
-            }
-            var fields: [String] = []
-            for (name, raw) in zip(columns, row.fields) {
-                guard let text = String(validating: raw, as: UTF8.self) else {
-                    throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
-                }
-                fields.append(text.trimmingCharacters(in: " "))
-            }
+            let fields = try CSVParser.texts(of: row, columns: columns, file: file).map { $0.trimmingCharacters(in: " ") }
             records.append((fields, row.line))
         }
         return records

@@ -183,6 +183,8 @@ struct StoredItem {
     var rowID: Int64
     var externalID: String
     var swapped: Bool
+    /// Added by this import: no judgment of it can be stored yet.
+    var isNew = false
 }
 
 /// The labels of one import, held until every record has been read, so that two labels
@@ -219,7 +221,7 @@ struct PendingLabels {
             }
             return
         }
-        if let current = try writer.currentLabel(itemRowID: item.rowID, annotator: annotator) {
+        if !item.isNew, let current = try writer.currentLabel(itemRowID: item.rowID, annotator: annotator) {
             if current.agrees(with: label) {
                 summary.labelsAlreadyThere += 1
             } else {
@@ -259,9 +261,12 @@ struct ItemWriter {
     var embeddingDimension: Int?
     private var annotatorIDs: [String: Int64] = [:]
     let now = Date()
+    /// `now` as stored, written once.
+    let nowText: String
 
     init(db: Database) throws {
         self.db = db
+        nowText = Timestamp.string(now)
         findByHash = try db.makeStatement(sql: """
             SELECT i.id, i.external_id, a.text, a.turns FROM items i JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
             WHERE i.content_hash = ?
@@ -309,7 +314,7 @@ struct ItemWriter {
         }
         try insertItem.execute(arguments: [
             item.id, hash, JSONWriter.string(item.prompt.json), JSONWriter.string(item.metadata),
-            item.source?.format.rawValue, item.source?.file, item.source?.line, Timestamp.string(now),
+            item.source?.format.rawValue, item.source?.file, item.source?.line, nowText,
         ])
         let rowID = db.lastInsertedRowID
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
@@ -318,7 +323,7 @@ struct ItemWriter {
             guard let vector = response.embedding else { continue }
             try insertEmbedding.execute(arguments: [rowID, slot, ProjectStore.floatBlob(vector)])
         }
-        return (StoredItem(rowID: rowID, externalID: item.id, swapped: false), true)
+        return (StoredItem(rowID: rowID, externalID: item.id, swapped: false, isNew: true), true)
     }
 
     /// The item a `judgments` line names, oriented by the SHA-256 of its response A.
@@ -350,10 +355,10 @@ struct ItemWriter {
             annotatorIDs[annotator] = annotatorID
         }
         let details = label.details
-        let rubric = Judgment.rubricJSON(label.rubric)
+        let rubric = label.rubric.isEmpty ? "{}" : JSONWriter.string(Judgment.rubricJSON(label.rubric))
         try insertJudgment.execute(arguments: [
-            itemRowID, annotatorID, label.strength.value, label.bothBad ? 1 : 0, JSONWriter.string(rubric), label.note,
-            (details?.shownOrder ?? .ab).rawValue, details?.milliseconds ?? 0, Timestamp.string(details?.createdAt ?? now),
+            itemRowID, annotatorID, label.strength.value, label.bothBad ? 1 : 0, rubric, label.note,
+            (details?.shownOrder ?? .ab).rawValue, details?.milliseconds ?? 0, details.map { Timestamp.string($0.createdAt) } ?? nowText,
             details?.origin ?? origin, details == nil ? source : details!.source,
         ])
     }

@@ -62,6 +62,25 @@ public struct CSVParser {
     }
 }
 
+extension CSVParser {
+    /// A record's fields as text, one per column: the count and the UTF-8 checked, errors
+    /// naming the file, the record's line and the column.
+    public static func texts(of row: (fields: [[UInt8]], line: Int), columns: [String], file: String) throws(ImportError) -> [String] {
+        guard row.fields.count == columns.count else {
+            throw ImportError(file: file, line: row.line, field: "record", message: "expected \(columns.count) fields, got \(row.fields.count)")
+        }
+        var texts: [String] = []
+        texts.reserveCapacity(columns.count)
+        for (name, raw) in zip(columns, row.fields) {
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
+            }
+            texts.append(text)
+        }
+        return texts
+    }
+}
+
 extension String {
     func trimmingSpaces() -> String {
         var s = Substring(self)

@@ -230,14 +230,8 @@ struct RawRecords {
             return nil
         }
         sawRecord = true
-        guard row.fields.count == columns.count else {
-            throw ImportError(file: file, line: row.line, field: "record", message: "expected \(columns.count) fields, got \(row.fields.count)")
-        }
         var members: [JSONMember] = []
-        for (name, raw) in zip(columns, row.fields) {
-            guard let text = String(validating: raw, as: UTF8.self) else {
-                throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
-            }
+        for (name, text) in zip(columns, try CSVParser.texts(of: row, columns: columns, file: file)) {
             if text.isEmpty && !["id", "prompt", "response_a", "response_b"].contains(name) { continue }
             if ["metadata", "rubric"].contains(name) {
                 do { members.append(JSONMember(key: name, value: try JSONParser.parse(text))) } catch {
