@@ -130,13 +130,17 @@ extension ProjectStore {
                 return summary
             }
             if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
-            let responseA = format == .judgments ? try Self.storedResponsesA(db) : [:]
+            var digests: [Int64: String] = [:]
             for rowID in judgments.keys.sorted() {
                 let itemJudgments = judgments[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
                 for judgment in itemJudgments where !(filter.excludeBothBad && judgment.bothBad) {
-                    try emit(format == .csv ? ExportEncoder.csvLine(judgment, rubric: rubric)
-                                            : ExportEncoder.judgmentLine(judgment, responseA: responseA[rowID]!), nil)
+                    if format == .csv {
+                        try emit(ExportEncoder.csvLine(judgment, rubric: rubric), nil)
+                    } else {
+                        if digests[rowID] == nil { digests[rowID] = try Self.responseASHA256(db, itemRowID: rowID) }
+                        try emit(ExportEncoder.judgmentLine(judgment, responseASHA256: digests[rowID]!), nil)
+                    }
                     summary.written += 1
                 }
             }
@@ -152,12 +156,10 @@ extension ProjectStore {
             """) ?? false
     }
 
-    /// Every item's stored response A, by item row id.
-    static func storedResponsesA(_ db: Database) throws -> [Int64: Response] {
-        var result: [Int64: Response] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT item_id, text, turns FROM responses WHERE slot = 'a'")
-        while let row = try rows.next() { result[row[0]] = try response(text: row[1], turns: row[2], model: nil) }
-        return result
+    /// The SHA-256 (hex) of an item's stored response A text.
+    static func responseASHA256(_ db: Database, itemRowID: Int64) throws -> String {
+        let statement = try db.cachedStatement(sql: "SELECT text FROM responses WHERE item_id = ? AND slot = 'a'")
+        return SHA256.hex(try String.fetchOne(statement, arguments: [itemRowID]) ?? "")
     }
 
     /// r(A) − r(B) of the newest finished model by item row id.

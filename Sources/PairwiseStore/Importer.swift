@@ -119,6 +119,10 @@ extension ProjectStore {
                         if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
                         stored = found
                     case .storedItem(let id, let digest):
+                        guard options.keepLabels else {
+                            throw ImportError(file: path, line: record.line, field: "record",
+                                              message: "a judgments file holds only labels: pass --labels to import them")
+                        }
                         stored = try writer.storedItem(id: id, responseASHA256: digest, line: record.line, file: path)
                     }
                     if options.keepLabels {

@@ -34,6 +34,9 @@ import Testing
         #expect(try pairwise(["init"], in: dir).status == 0)
         #expect(try pairwise(["import", Fixtures.sampleItems], in: dir).status == 0)
         try #"{"item_id": "code-001", "annotator": "ann", "preference_strength": -2}"#.write(to: dir.appendingPathComponent("j.jsonl"), atomically: true, encoding: .utf8)
+        // Detected as a judgments file, it imports nothing without --labels, and says so.
+        let unlabeled = try pairwise(["import", "j.jsonl"], in: dir)
+        #expect(unlabeled.status == 65 && unlabeled.stderr == "pairwise: error: j.jsonl:1: record: a judgments file holds only labels: pass --labels to import them\n")
         #expect(try pairwise(["import", "j.jsonl", "--labels"], in: dir).status == 0)
         let refused = try pairwise(["simulate", "--annotators", "3", "--overlap", "2"], in: dir)
         #expect(refused.status == 64)

@@ -103,12 +103,13 @@ public enum ExportEncoder {
     }
 
     /// The line for one judgment in the `judgments` format.
-    /// `responseA` is the stored A the judgment's direction refers to; its SHA-256 lets an
-    /// import orient the judgment against an item stored the other way round.
-    public static func judgmentLine(_ judgment: Judgment, responseA: Response) -> String {
+    /// `responseASHA256` is the SHA-256 of the stored A's text, which the judgment's
+    /// direction refers to: it lets an import orient the judgment against an item stored the
+    /// other way round.
+    public static func judgmentLine(_ judgment: Judgment, responseASHA256: String) -> String {
         JSONWriter.string(.object([
             "item_id": .string(judgment.itemID),
-            "response_a_sha256": .string(SHA256.hex(responseA.text)),
+            "response_a_sha256": .string(responseASHA256),
             "annotator": .string(judgment.annotator),
             "preference_strength": .int(judgment.strength.value),
             "both_bad": .bool(judgment.bothBad),

@@ -32,6 +32,7 @@ enum RecordDecoders {
         (.item(decoded.0), decoded.1)
     }
 
+    static let jsonlRequiredFields = ["id", "prompt", "response_a", "response_b"]
     static let jsonlFields = "id, prompt, response_a, response_b, model_a, model_b, embedding_a, embedding_b, metadata, "
         + "preference_strength, both_bad, annotator, rubric, note"
 

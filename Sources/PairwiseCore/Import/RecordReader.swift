@@ -122,7 +122,7 @@ struct RawRecords {
         for name in columns where !known.contains(name) {
             throw ImportError(file: file, line: headerLine, field: name, message: "unknown column (allowed: \(RecordDecoders.jsonlFields))")
         }
-        for name in ["id", "prompt", "response_a", "response_b"] where !columns.contains(name) {
+        for name in RecordDecoders.jsonlRequiredFields where !columns.contains(name) {
             throw ImportError(file: file, line: headerLine, field: name, message: "missing column in the header")
         }
     }
@@ -232,7 +232,7 @@ struct RawRecords {
         sawRecord = true
         var members: [JSONMember] = []
         for (name, text) in zip(columns, try CSVParser.texts(of: row, columns: columns, file: file)) {
-            if text.isEmpty && !["id", "prompt", "response_a", "response_b"].contains(name) { continue }
+            if text.isEmpty && !RecordDecoders.jsonlRequiredFields.contains(name) { continue }
             if ["metadata", "rubric"].contains(name) {
                 do { members.append(JSONMember(key: name, value: try JSONParser.parse(text))) } catch {
                     throw ImportError(file: file, line: row.line, field: name, message: "not valid JSON: \(error.message)")
