@@ -130,7 +130,7 @@ extension ProjectStore {
                 return summary
             }
             if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
-            var digests: [Int64: String] = [:]
+            let digests = format == .judgments ? try Self.responseASHA256s(db) : [:]
             for rowID in judgments.keys.sorted() {
                 let itemJudgments = judgments[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
@@ -138,7 +138,6 @@ extension ProjectStore {
                     if format == .csv {
                         try emit(ExportEncoder.csvLine(judgment, rubric: rubric), nil)
                     } else {
-                        if digests[rowID] == nil { digests[rowID] = try Self.responseASHA256(db, itemRowID: rowID) }
                         try emit(ExportEncoder.judgmentLine(judgment, responseASHA256: digests[rowID]!), nil)
                     }
                     summary.written += 1
@@ -156,10 +155,14 @@ extension ProjectStore {
             """) ?? false
     }
 
-    /// The SHA-256 (hex) of an item's stored response A text.
-    static func responseASHA256(_ db: Database, itemRowID: Int64) throws -> String {
-        let statement = try db.cachedStatement(sql: "SELECT text FROM responses WHERE item_id = ? AND slot = 'a'")
-        return SHA256.hex(try String.fetchOne(statement, arguments: [itemRowID]) ?? "")
+    /// The SHA-256 (hex) of each judged item's stored response A text, by item row id.
+    static func responseASHA256s(_ db: Database) throws -> [Int64: String] {
+        var result: [Int64: String] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT r.item_id, r.text FROM responses r WHERE r.slot = 'a' AND r.item_id IN (SELECT item_id FROM judgments)
+            """)
+        while let row = try rows.next() { result[row[0]] = SHA256.hex(row[1] as String) }
+        return result
     }
 
     /// r(A) − r(B) of the newest finished model by item row id.
