@@ -1,4 +1,5 @@
 import CNcursesw
+import PairwiseCore
 import Synchronization
 
 /// One grapheme as it will occupy the screen: its text (already made safe) and its width
@@ -71,16 +72,7 @@ public enum TerminalText {
     }()
 
     /// The visible stand-in for a scalar that must not reach the terminal, or nil when it is safe.
-    public static func replacement(for scalar: Unicode.Scalar) -> Character? {
-        let v = scalar.value
-        switch v {
-        case 0x00...0x1F: return Character(Unicode.Scalar(0x2400 + v)!)  // ␀…␟ (␛ for ESC)
-        case 0x7F: return "\u{2421}"                                       // ␡
-        case 0x80...0x9F: return "\u{FFFD}"                                // C1 controls (CSI, OSC…)
-        case 0x202A...0x202E, 0x2066...0x2069: return "\u{FFFD}"           // bidi overrides and isolates
-        default: return nil
-        }
-    }
+    public static func replacement(for scalar: Unicode.Scalar) -> Character? { TerminalSafe.replacement(for: scalar) }
 
     /// The cell width of a scalar per `wcwidth`, 0 for combining marks.
     static func scalarWidth(_ scalar: Unicode.Scalar) -> Int {

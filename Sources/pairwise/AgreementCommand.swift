@@ -35,7 +35,7 @@ struct AgreementCommand: ParsableCommand {
         try reportingFailures {
             let table = try RatingsCSV.read(path: file, level: level)
             let report = AgreementReport(table, level: level, bootstrap: bootstrap, seed: seed)
-            print(json ? Self.json(report) : Self.text(report))
+            if json { Console.data(Self.json(report)) } else { print(Self.text(report)) }
         }
     }
 

@@ -43,10 +43,10 @@ struct UsageError: Error { var message: String }
 struct PermissionError: Error { var message: String }
 
 func fail(_ message: String, status: Int32) -> ExitCode {
-    FileHandle.standardError.write(Data("pairwise: error: \(message)\n".utf8))
+    Console.error("pairwise: error: \(message)")
     return ExitCode(status)
 }
 
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    Console.error(message)
 }

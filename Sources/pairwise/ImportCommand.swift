@@ -109,18 +109,18 @@ struct ImportCommand: ParsableCommand {
 /// large enough for the wait to be noticed.
 final class ImportProgressLine {
     static let threshold = 4 << 20
-    private let enabled = isatty(2) == 1
+    private let enabled = Console.standardErrorIsTerminal
     private var shown = false
 
     func show(_ progress: ImportProgress) {
         guard enabled, progress.totalBytes >= Self.threshold else { return }
         let percent = progress.totalBytes == 0 ? 100 : progress.bytesRead * 100 / progress.totalBytes
         let name = (progress.file as NSString).lastPathComponent
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(name): \(percent)% (\(progress.records) records)".utf8))
+        Console.progress("\(name): \(percent)% (\(progress.records) records)")
         shown = true
     }
 
     func clear() {
-        if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if shown { Console.progress(nil) }
     }
 }

@@ -48,7 +48,7 @@ struct LeaderboardCommand: ParsableCommand {
             }
             let board = Leaderboard(battles: battles, ties: ties, bootstrap: bootstrap, seed: seed)
             for note in board.notes { printError("note: " + note) }
-            print(json ? Self.json(board) : Self.table(board))
+            if json { Console.data(Self.json(board)) } else { print(Self.table(board)) }
         }
     }
 

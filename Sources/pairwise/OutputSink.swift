@@ -1,11 +1,14 @@
 import Foundation
+import PairwiseCore
 
 /// Buffered line output to stdout or to a file. A file is written under a temporary name
 /// and moved into place on `finish()`, so that a failed export leaves no partial file.
+/// Lines are exact, except on a terminal, where they are made safe (see `Console`).
 final class OutputSink {
     private let handle: FileHandle
     private let finalPath: String?
     private let temporaryPath: String?
+    private let toTerminal: Bool
     private var buffer: [UInt8] = []
     private(set) var bytesWritten = 0
 
@@ -18,15 +21,18 @@ final class OutputSink {
             handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             finalPath = path
             temporaryPath = temporary
+            toTerminal = false
         } else {
             handle = FileHandle.standardOutput
             finalPath = nil
             temporaryPath = nil
+            toTerminal = Console.standardOutputIsTerminal
         }
         buffer.reserveCapacity(1 << 20)
     }
 
     func writeLine(_ line: String) {
+        let line = toTerminal ? TerminalSafe.text(line) : line
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         bytesWritten += line.utf8.count + 1

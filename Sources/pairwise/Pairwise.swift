@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Pairwise: ParsableCommand {
@@ -20,4 +21,20 @@ struct Pairwise: ParsableCommand {
             LeaderboardCommand.self, ReliabilityCommand.self, ScoreCommand.self, SimulateCommand.self, DemoCommand.self,
         ]
     )
+
+    /// Parses and runs the command as ArgumentParser would, except that its messages (which
+    /// quote arguments, and so possibly data) are printed through `Console`.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let message = fullMessage(for: error)
+            let status = exitCode(for: error)
+            if !message.isEmpty {
+                if status == .success { print(message) } else { Console.error(message) }
+            }
+            Foundation.exit(status.rawValue)
+        }
+    }
 }

@@ -25,7 +25,7 @@ struct ReliabilityCommand: ParsableCommand {
         try reportingFailures {
             let table = try RatingsCSV.read(path: file, level: .nominal)
             let fit = DawidSkene.fit(table)
-            print(json ? Self.json(fit, table) : Self.text(fit, table))
+            if json { Console.data(Self.json(fit, table)) } else { print(Self.text(fit, table)) }
         }
     }
 

@@ -62,9 +62,9 @@ struct ScoreCommand: ParsableCommand {
                             JSONMember(key: $0.dimension, value: .object(["a": .double($0.predict(fa)), "b": .double($0.predict(fb))]))
                         })))
                     }
-                    print(JSONWriter.string(.object(members)))
+                    Console.data(JSONWriter.string(.object(members)))
                 } else {
-                    print("\(record.item.id)\t\(String(format: "%+.4f", a - b))")
+                    Console.data("\(record.item.id)\t\(String(format: "%+.4f", a - b))")
                 }
             }
             let evaluation = margins.isEmpty ? nil : Evaluation(margins: margins)
@@ -74,7 +74,7 @@ struct ScoreCommand: ParsableCommand {
                     summary += [JSONMember(key: "labeled_pairs", value: .int(e.pairs)), JSONMember(key: "accuracy", value: .double(e.accuracy)),
                                 JSONMember(key: "log_loss", value: .double(e.logLoss))]
                 }
-                print(JSONWriter.string(.object(summary)))
+                Console.data(JSONWriter.string(.object(summary)))
             } else if let e = evaluation {
                 printError(String(format: "%d labeled pairs: accuracy %.4f, log loss %.4f (model run %lld)", e.pairs, e.accuracy, e.logLoss, latest.run.id))
             }

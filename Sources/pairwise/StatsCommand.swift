@@ -37,7 +37,7 @@ struct StatsCommand: ParsableCommand {
             let stats = ProjectStatistics(judgments: judgments, rubric: try store.rubric())
             let model = try store.modelReport(judgments: judgments)
             if json {
-                print(Self.json(stats, contested: contested, model: model))
+                Console.data(Self.json(stats, contested: contested, model: model))
             } else {
                 var lines = stats.summaryLines(contested: contested)
                 if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }

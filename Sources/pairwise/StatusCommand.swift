@@ -22,7 +22,7 @@ struct StatusCommand: ParsableCommand {
         try reportingFailures {
             let report = try project.open().status()
             if json {
-                print(JSONWriter.string(.object([
+                Console.data(JSONWriter.string(.object([
                     "items": .int(report.items), "judgments": .int(report.judgments), "retracted": .int(report.retracted),
                     "overlap": .int(report.overlap), "items_needing_labels": .int(report.itemsNeedingLabels),
                     "items_unlabeled": .int(report.itemsUnlabeled),
