@@ -4,7 +4,7 @@ import PairwiseCore
 
 /// A problem with the project database itself (as opposed to an input file).
 public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case noProject, alreadyExists, notFound, invalid, database }
+    public enum Kind: Sendable { case noProject, alreadyExists, notFound, invalid, refused, database }
     public var kind: Kind
     public var message: String
     public var description: String { message }
@@ -106,12 +106,17 @@ public final class ProjectStore: Sendable {
         }
     }
 
-    /// Adds a person, or changes the role of an existing one.
+    /// Adds a person, or changes the role of an existing one. The last lead cannot become
+    /// an annotator: a project always has someone who can change roles.
     @discardableResult
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {
         try pool.write { db in
             if let existing = try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE name = ?", arguments: [name]) {
                 guard existing != role.rawValue else { return false }
+                if existing == Role.lead.rawValue,
+                   try Int.fetchOne(db, sql: "SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {
+                    throw StoreError(.refused, "\(name) is the project's only lead: make someone else a lead first (`pairwise annotators add NAME --role lead`)")
+                }
                 try db.execute(sql: "UPDATE annotators SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
                 return true
             }

@@ -7,7 +7,7 @@ extension Role: ExpressibleByArgument {}
 struct AnnotatorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotators",
-        abstract: "Add people to a project and list them.",
+        abstract: "Add people to a project and list them (adding and changing roles: leads only).",
         discussion: """
             Example:
               pairwise annotators add alice
@@ -31,7 +31,9 @@ struct AnnotatorsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let changed = try project.open().addAnnotator(name, role: role)
+                let store = try project.open()
+                try Identity.requireLead(store, "adding people and changing roles")
+                let changed = try store.addAnnotator(name, role: role)
                 print(changed ? "\(name) is now \(role == .lead ? "a lead" : "an annotator")" : "\(name) was already \(role == .lead ? "a lead" : "an annotator")")
             }
         }

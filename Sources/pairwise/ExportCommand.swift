@@ -80,10 +80,7 @@ struct ExportCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.open()
             if !format.isPerItem || annotator != nil {
-                let login = Identity.loginName()
-                guard try store.role(of: login) == .lead else {
-                    throw PermissionError(message: "per-annotator judgments are for leads only (\(login) is not a lead); trl, hh-rlhf and helpsteer2 are open to everyone")
-                }
+                try Identity.requireLead(store, "per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone)")
             }
             var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
                                       minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated)

@@ -7,6 +7,7 @@ import PairwiseStore
 enum ExitStatus {
     static let dataError: Int32 = 65      // EX_DATAERR: bad input
     static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
+    static let noUser: Int32 = 67         // EX_NOUSER: --as a name not in the project
     static let cannotCreate: Int32 = 73   // EX_CANTCREAT
     static let permission: Int32 = 77     // EX_NOPERM
 }
@@ -26,6 +27,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         switch error.kind {
         case .noProject, .notFound: throw fail(error.message, status: ExitStatus.noInput)
         case .alreadyExists: throw fail(error.message, status: ExitStatus.cannotCreate)
+        case .refused: throw fail(error.message, status: ExitStatus.permission)
         case .invalid: throw fail(error.message, status: ExitStatus.dataError)
         case .database: throw fail(error.message, status: 1)
         }
@@ -33,6 +35,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         throw fail(error.message, status: 64)
     } catch let error as PermissionError {
         throw fail(error.message, status: ExitStatus.permission)
+    } catch let error as UnknownPersonError {
+        throw fail(error.message, status: ExitStatus.noUser)
     }
 }
 
@@ -41,6 +45,9 @@ struct UsageError: Error { var message: String }
 
 /// Something the person running the command may not do.
 struct PermissionError: Error { var message: String }
+
+/// A name that is not a person in the project.
+struct UnknownPersonError: Error { var message: String }
 
 func fail(_ message: String, status: Int32) -> ExitCode {
     Console.error("pairwise: error: \(message)")

@@ -11,15 +11,28 @@ enum Identity {
         return "user\(getuid())"
     }
 
-    /// The name to act as: `--as NAME` when given, else the login name. Acting as a lead
-    /// needs the login name to be a lead itself.
+    /// The name to act as: `--as NAME` when given, else the login name. Acting as someone
+    /// else is for leads, and only as someone already in the project (a typo must not
+    /// create a person).
     static func resolve(requested: String?, store: ProjectStore) throws -> String {
         let login = loginName()
         guard let requested, requested != login else { return login }
-        if try store.role(of: requested) == .lead, try store.role(of: login) != .lead {
-            throw PermissionError(message: "--as \(requested): \(requested) is a lead, and \(login) is not")
+        guard try store.role(of: requested) != nil else {
+            throw UnknownPersonError(message: "--as \(requested): no one of that name is in this project (`pairwise annotators list` shows who is; a lead adds people with `pairwise annotators add NAME`)")
         }
+        try requireLead(store, "--as \(requested): acting under another person's name")
         return requested
+    }
+
+    /// The login name, when it is a lead of the project; else a permission error saying
+    /// that `what` is for leads.
+    @discardableResult
+    static func requireLead(_ store: ProjectStore, _ what: String) throws -> String {
+        let login = loginName()
+        guard try store.role(of: login) == .lead else {
+            throw PermissionError(message: "\(what) is for leads only (\(login) is not a lead of this project)")
+        }
+        return login
     }
 
     /// Checks a person's name: 1–64 characters, no control characters, no leading/trailing space.

@@ -67,6 +67,11 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try project.open()
+            if keepLabels {
+                try Identity.requireLead(store, "--labels (judgments under the names a file gives)")
+            } else if let labelsAs, labelsAs != Identity.loginName() {
+                try Identity.requireLead(store, "--labels-as \(labelsAs) (judgments under another person's name)")
+            }
             let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict)
             let progress = ImportProgressLine()
             let summary = try store.importFiles(files, options: options, progress: progress.show)
@@ -78,10 +83,11 @@ struct ImportCommand: ParsableCommand {
 
     /// The one-line summary on stdout.
     static func report(_ summary: ImportSummary, files: Int, labels: Bool) -> String {
-        var line = "imported \(summary.records) records from \(files) file\(files == 1 ? "" : "s"): "
-            + "\(summary.itemsAdded) items added, \(summary.duplicates) duplicates skipped"
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var line = "imported \(count(summary.records, "record")) from \(count(files, "file")): "
+            + "\(count(summary.itemsAdded, "item")) added, \(count(summary.duplicates, "duplicate")) skipped"
         if labels {
-            line += ", \(summary.labelsAdded) labels added"
+            line += ", \(count(summary.labelsAdded, "label")) added"
             var details: [String] = []
             if summary.labelsAlreadyThere > 0 { details.append("\(summary.labelsAlreadyThere) already there") }
             if summary.labelsRepeated > 0 { details.append("\(summary.labelsRepeated) repeated in the input") }

@@ -41,6 +41,7 @@ struct SimulateCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try project.open()
+            try Identity.requireLead(store, "simulated judgments")
             let human = try store.nonSimulatedJudgmentCount()
             if human > 0 && !alongsideHuman {
                 throw UsageError(message: "this project holds \(human) judgment\(human == 1 ? "" : "s") by people or from imported files; "

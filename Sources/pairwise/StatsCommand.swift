@@ -29,10 +29,7 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try project.open()
-            let login = Identity.loginName()
-            guard try store.role(of: login) == .lead else {
-                throw PermissionError(message: "stats shows other people's names: only a lead may run it (\(login) is not a lead)")
-            }
+            try Identity.requireLead(store, "stats (it shows other people's names)")
             let judgments = try store.currentJudgments()
             let stats = ProjectStatistics(judgments: judgments, rubric: try store.rubric())
             let model = try store.modelReport(judgments: judgments)

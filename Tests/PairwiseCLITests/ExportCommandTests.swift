@@ -84,7 +84,7 @@ import Testing
         for arguments in [["--format", "judgments"], ["--format", "csv"], ["--format", "trl", "--annotator", "sim1"]] {
             let refused = try pairwise(["export"] + arguments, in: directory, environment: ["USER": "ann"])
             #expect(refused.status == 77, "\(arguments)")
-            #expect(refused.stderr.contains("per-annotator judgments are for leads only (ann is not a lead)"))
+            #expect(refused.stderr.contains("per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone) is for leads only (ann is not a lead of this project)"))
             #expect(try pairwise(["export"] + arguments, in: directory).status == 0, "the lead who ran init")
         }
         #expect(try pairwise(["export", "--include-simulated", "--format", "trl"], in: directory, environment: ["USER": "ann"]).status == 0)

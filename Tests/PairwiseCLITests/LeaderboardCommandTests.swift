@@ -80,7 +80,7 @@ import Testing
         #expect(value["most_contested"]?.arrayValue?.first?["direction_agreement"] == .double(0))
         let refused = try pairwise(["stats"], in: directory.url, environment: ["USER": "ann"])
         #expect(refused.status == 77)
-        #expect(refused.stderr == "pairwise: error: stats shows other people's names: only a lead may run it (ann is not a lead)\n")
+        #expect(refused.stderr == "pairwise: error: stats (it shows other people's names) is for leads only (ann is not a lead of this project)\n")
     }
 }
 

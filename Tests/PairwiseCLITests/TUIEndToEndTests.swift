@@ -9,11 +9,13 @@ func sampleProjectDirectory() throws -> TemporaryDirectory {
     let directory = try TemporaryDirectory("pairwise-tui")
     _ = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory.url)
     _ = try pairwise(["import", Fixtures.sampleItems], in: directory.url)
+    // People the tests act as (`--as` takes only someone already in the project).
+    for name in ["alice", "bob", "carol", "dan", "eve"] { _ = try pairwise(["annotators", "add", name], in: directory.url) }
     return directory
 }
 
 func command(_ directory: TemporaryDirectory, _ arguments: String) -> String {
-    "cd '\(directory.url.path)' && exec '\(binary.path)' \(arguments)"
+    "cd '\(directory.url.path)' && USER=tester exec '\(binary.path)' \(arguments)"
 }
 
 /// The item id in the title bar (" pairwise · annotate · item ID   ? keys  q quit").
@@ -87,6 +89,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         let hostile = #"{"id": "evil", "prompt": "Title: \u001b]2;pwned\u0007 clear: \u001b[2J\u001b[H red: \u001b[31mRED\u001b[0m", "response_a": "bell \u0007 csi \u009b31m tab\there", "response_b": "ok"}"#
         try hostile.write(to: directory.url.appendingPathComponent("evil.jsonl"), atomically: true, encoding: .utf8)
         #expect(try pairwise(["import", "evil.jsonl"], in: directory.url).status == 0)
+        _ = try pairwise(["annotators", "add", "carol"], in: directory.url)
         let tmux = try Tmux(command: command(directory, "annotate --as carol --no-shuffle"))
         let titleBefore = try tmux.paneTitle()
         let screen = try tmux.waitFor("1/1 in queue")
@@ -112,11 +115,11 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 
     @Test func colourUnlessNoColorIsSet() throws {
         let directory = try sampleProjectDirectory()
-        let coloured = try Tmux(command: "cd '\(directory.url.path)' && exec env -u NO_COLOR TERM=xterm-256color '\(binary.path)' annotate --as eve")
+        let coloured = try Tmux(command: "cd '\(directory.url.path)' && exec env -u NO_COLOR USER=tester TERM=xterm-256color '\(binary.path)' annotate --as eve")
         try coloured.waitFor("1/62 in queue")
         let withColour = try coloured.run(["capture-pane", "-p", "-e", "-t", coloured.session])
         #expect(withColour.contains("\u{1B}[36m") || withColour.contains("\u{1B}[46m"))
-        let plain = try Tmux(command: "cd '\(directory.url.path)' && exec env TERM=xterm-256color NO_COLOR=1 '\(binary.path)' annotate --as eve")
+        let plain = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=tester TERM=xterm-256color NO_COLOR=1 '\(binary.path)' annotate --as eve")
         try plain.waitFor("1/62 in queue")
         let monochrome = try plain.run(["capture-pane", "-p", "-e", "-t", plain.session])
         // Attributes (bold, reverse) but no colour: no SGR 30–49 codes.
@@ -131,7 +134,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         _ = try pairwise(["annotators", "add", "boss", "--role", "lead"], in: directory.url)
         let run = try pairwise(["annotate", "--as", "boss"], in: directory.url, environment: ["USER": "mallory"])
         #expect(run.status == 77)
-        #expect(run.stderr == "pairwise: error: --as boss: boss is a lead, and mallory is not\n")
+        #expect(run.stderr == "pairwise: error: --as boss: acting under another person's name is for leads only (mallory is not a lead of this project)\n")
     }
 
     @Test func theModelRefitsInTheBackgroundWhileKeysKeepWorking() throws {
@@ -256,7 +259,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         #expect(refused.stderr == "pairwise: error: review shows and decides other people's judgments: only a lead may open it (ann is not a lead)\n")
         let asLead = try pairwise(["review", "--as", "tester"], in: directory.url, environment: ["USER": "ann"])
         #expect(asLead.status == 77)
-        #expect(asLead.stderr == "pairwise: error: --as tester: tester is a lead, and ann is not\n")
+        #expect(asLead.stderr == "pairwise: error: --as tester: acting under another person's name is for leads only (ann is not a lead of this project)\n")
         // In the TUI, an annotator's S (the stats screen, which names people) is refused.
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=ann '\(binary.path)' annotate --no-trainer")
         _ = try tmux.waitFor("in queue")
