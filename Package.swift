@@ -39,6 +39,7 @@ let package = Package(
             dependencies: [
                 "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Paths to the repository's files and the shared datasets, for every test target.

@@ -4,7 +4,18 @@ import PairwiseCore
 
 /// A problem with the project database itself (as opposed to an input file).
 public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: Sendable { case noProject, alreadyExists, notFound, invalid, refused, database }
+    public enum Kind: Sendable {
+        /// No project at the path (or a missing row it names).
+        case noProject, notFound
+        case alreadyExists
+        /// The project's content is wrong: not a project, a broken rubric.
+        case invalid
+        /// Not allowed: by a rule of the project, or by file permissions.
+        case refused
+        /// A database from a newer version of pairwise.
+        case newerVersion
+        case database
+    }
     public var kind: Kind
     public var message: String
     public var description: String { message }
@@ -67,13 +78,38 @@ public final class ProjectStore: Sendable {
         }
     }
 
-    /// Opens an existing project, applying any newer migrations.
-    public static func open(at path: String) throws -> ProjectStore {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(.noProject, "no project database at \(path): run `pairwise init` first, or pass --db PATH")
+    /// How a command uses the project: commands that only read open it read-only, so that a
+    /// person with read access alone can run them and no file is left behind.
+    public enum Access: Sendable { case readWrite, readOnly }
+
+    /// Opens an existing project. Read-write applies any newer migrations; read-only never
+    /// writes (nor creates the -wal and -shm files when it could not write the database).
+    /// Refuses, with a sentence saying what to do: a missing, empty or unreadable file, a
+    /// file that is not a Pairwise project, and a project from a newer version.
+    public static func open(at path: String, access: Access = .readWrite) throws -> ProjectStore {
+        try ProjectFile.check(path, access: access)
+        // Checked through a read-only connection first: opening for writing writes (WAL setup).
+        var config = configuration()
+        config.readonly = true
+        var location = path
+        if access == .readOnly && !ProjectFile.canWrite(path) && !FileManager.default.fileExists(atPath: path + "-shm") {
+            // No writer has the project open (the -shm is gone) and we could not create the
+            // -shm: read the file as it stands.
+            location = ProjectFile.immutableURI(path)
         }
+        let reader = try DatabasePool(path: location, configuration: config)
+        let needsMigration = try reader.read { db in try ProjectFile.checkSchema(db, path: path, migrator: Schema.migrator) }
+        if access == .readOnly && !needsMigration { return ProjectStore(path: path, pool: reader) }
+        guard access == .readWrite || ProjectFile.canWrite(path) else {
+            throw StoreError(.refused, "\(path) was made by an older version of pairwise and needs upgrading, which takes write access: someone who can write it should run any command that writes (such as `pairwise annotate`) once")
+        }
+        try reader.close()
         let pool = try DatabasePool(path: path, configuration: configuration())
-        try Schema.migrator.migrate(pool)
+        if needsMigration { try Schema.migrator.migrate(pool) }
+        if access == .readOnly {
+            try pool.close()
+            return try open(at: path, access: .readOnly)
+        }
         return ProjectStore(path: path, pool: pool)
     }
 

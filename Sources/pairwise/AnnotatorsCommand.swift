@@ -49,7 +49,7 @@ struct AnnotatorsCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                for person in try project.open().annotators() { print("\(person.name)\t\(person.role.rawValue)") }
+                for person in try project.openForReading().annotators() { print("\(person.name)\t\(person.role.rawValue)") }
             }
         }
     }

@@ -78,7 +78,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try project.open()
+            let store = try project.openForReading()
             if !format.isPerItem || annotator != nil {
                 try Identity.requireLead(store, "per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone)")
             }

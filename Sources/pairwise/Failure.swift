@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PairwiseCore
 import PairwiseStore
+import GRDB
 
 /// Exit statuses from sysexits.h, so that scripts can tell failures apart.
 enum ExitStatus {
@@ -9,6 +10,8 @@ enum ExitStatus {
     static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
     static let noUser: Int32 = 67         // EX_NOUSER: --as a name not in the project
     static let cannotCreate: Int32 = 73   // EX_CANTCREAT
+    static let ioError: Int32 = 74        // EX_IOERR: disk full, I/O error
+    static let tryAgain: Int32 = 75       // EX_TEMPFAIL: the database stayed locked
     static let permission: Int32 = 77     // EX_NOPERM
 }
 
@@ -28,7 +31,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         case .noProject, .notFound: throw fail(error.message, status: ExitStatus.noInput)
         case .alreadyExists: throw fail(error.message, status: ExitStatus.cannotCreate)
         case .refused: throw fail(error.message, status: ExitStatus.permission)
-        case .invalid: throw fail(error.message, status: ExitStatus.dataError)
+        case .invalid, .newerVersion: throw fail(error.message, status: ExitStatus.dataError)
         case .database: throw fail(error.message, status: 1)
         }
     } catch let error as UsageError {
@@ -37,6 +40,9 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         throw fail(error.message, status: ExitStatus.permission)
     } catch let error as UnknownPersonError {
         throw fail(error.message, status: ExitStatus.noUser)
+    } catch let error as DatabaseError {
+        let fault = DatabaseFault(error, path: OpenedProject.path)
+        throw fail(fault.message, status: fault.status)
     }
 }
 

@@ -38,7 +38,7 @@ struct LeaderboardCommand: ParsableCommand {
             if let file {
                 battles = try BattlesCSV.read(path: file)
             } else {
-                battles = try project.open().modelBattles().map { b in
+                battles = try project.openForReading().modelBattles().map { b in
                     Battle(modelA: b.modelA, modelB: b.modelB,
                            outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
                 }

@@ -14,5 +14,15 @@ struct ProjectOptions: ParsableArguments {
         return "pairwise.sqlite"
     }
 
-    func open() throws -> ProjectStore { try ProjectStore.open(at: path) }
+    /// The project, for a command that writes to it.
+    func open() throws -> ProjectStore {
+        OpenedProject.path = path
+        return try ProjectStore.open(at: path)
+    }
+
+    /// The project, for a command that only reads it.
+    func openForReading() throws -> ProjectStore {
+        OpenedProject.path = path
+        return try ProjectStore.open(at: path, access: .readOnly)
+    }
 }

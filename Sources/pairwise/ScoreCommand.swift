@@ -26,7 +26,7 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try project.open()
+            let store = try project.openForReading()
             guard let latest = try store.latestModelWeights() else {
                 throw UsageError(message: "the project has no trained model yet: run `pairwise train` first")
             }

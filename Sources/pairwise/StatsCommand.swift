@@ -28,7 +28,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try project.open()
+            let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
             let judgments = try store.currentJudgments()
             let stats = ProjectStatistics(judgments: judgments, rubric: try store.rubric())

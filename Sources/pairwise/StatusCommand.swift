@@ -20,7 +20,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let report = try project.open().status()
+            let report = try project.openForReading().status()
             if json {
                 Console.data(JSONWriter.string(.object([
                     "items": .int(report.items), "judgments": .int(report.judgments), "retracted": .int(report.retracted),

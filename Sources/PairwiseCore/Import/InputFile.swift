@@ -54,7 +54,7 @@ public enum InputFile {
                 if status != Z_OK { failure = "gzip data is corrupt"; return }
             }
         }
-        if let failure { throw ImportError(file: file, line: 0, field: "file", message: failure) }
+        if let failure { throw ImportError(file: file, line: 0, field: "gzip", message: failure) }
         return output
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// Checks made on a project file before and just after opening it, each failing with a
+/// sentence that says what is wrong and what to do.
+enum ProjectFile {
+    static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
+    /// The first migration of every Pairwise project.
+    static let firstMigration = "v1: items, judgments, adjudications, model runs"
+
+    static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
+    /// The file exists, is not empty, can be read (and written, for `.readWrite`) and starts
+    /// as a SQLite database does.
+    static func check(_ path: String, access mode: ProjectStore.Access) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw StoreError(.noProject, "no project database at \(path): run `pairwise init` first, or pass --db PATH")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw StoreError(.invalid, "\(path) is not a file: pass --db with the project's database file")
+        }
+        guard info.st_size > 0 else {
+            throw StoreError(.invalid, "\(path) is an empty file, not a project: pass --db with the project's database, or remove the file and run `pairwise init`")
+        }
+        guard access(path, R_OK) == 0, let handle = FileHandle(forReadingAtPath: path) else {
+            throw StoreError(.refused, "\(path) cannot be read by \(userName()): ask its owner for read access (the file is shared through its group)")
+        }
+        let header = (try? handle.read(upToCount: sqliteHeader.count)).map([UInt8].init) ?? []
+        try? handle.close()
+        guard header == sqliteHeader else {
+            throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
+        }
+        if mode == .readWrite && !canWrite(path) {
+            throw StoreError(.refused, "\(path) is read-only for \(userName()): this command writes to the project; ask its owner for write access to the file and its directory, or use a command that only reads (status, stats, export)")
+        }
+    }
+
+    /// The database holds Pairwise's migrations and none this version does not know; returns
+    /// whether migrations of this version are still to be applied.
+    static func checkSchema(_ db: Database, path: String, migrator: DatabaseMigrator) throws -> Bool {
+        let applied: Set<String>
+        do {
+            applied = try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
+        }
+        guard applied.contains(firstMigration) else {
+            throw StoreError(.invalid, "\(path) is a SQLite database but not a Pairwise project: pass --db with the project's database file (nothing was changed)")
+        }
+        if try migrator.hasBeenSuperseded(db) {
+            throw StoreError(.newerVersion, "\(path) was last written by a newer version of pairwise: upgrade pairwise to use it (nothing was changed)")
+        }
+        return try !migrator.hasCompletedMigrations(db)
+    }
+
+    /// A URI that opens `path` read-only without locking or creating files.
+    static func immutableURI(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
+    }
+
+    static func userName() -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid \(geteuid())"
+    }
+}
