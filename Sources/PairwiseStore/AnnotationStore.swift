@@ -93,19 +93,6 @@ extension ProjectStore {
         try Int64.fetchAll(db, sql: "SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", arguments: [annotatorID])
     }
 
-    /// Whether an item still wants this annotator's judgment (other annotators may have
-    /// filled it since the queue was made).
-    public func stillNeeded(itemID: Int64, annotatorID: Int64, overlap: Int) throws -> Bool {
-        try pool.read { db in
-            let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments j WHERE j.item_id = ? AND j.annotator_id = ? AND \(Self.liveJudgment)",
-                                        arguments: [itemID, annotatorID]) ?? 0
-            guard mine == 0 else { return false }
-            let others = try Int.fetchOne(db, sql: "SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = ? AND \(Self.liveJudgment)",
-                                          arguments: [itemID]) ?? 0
-            return others < overlap
-        }
-    }
-
     /// The order in which this annotator sees an item's responses: random per (item,
     /// annotator), the same every time.
     public static func shownOrder(itemID: Int64, annotatorID: Int64, seed: UInt64) -> ShownOrder {
@@ -134,7 +121,10 @@ extension ProjectStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
                 """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
                                  draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            // The judgment now holds the place the lease reserved.
+            try db.execute(sql: "DELETE FROM item_leases WHERE item_id = ? AND annotator_id = ?", arguments: [itemID, annotatorID])
+            return id
         }
     }
 

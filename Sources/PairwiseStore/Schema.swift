@@ -17,8 +17,23 @@ enum Schema {
         migrator.registerMigration("v4: multi-turn responses, the source of imported judgments") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5: item leases") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
+
+    static let v5 = """
+    -- An item on an annotator's screen, reserved until the lease expires (unix seconds), so
+    -- that annotators working at once never judge an item more often than the overlap.
+    CREATE TABLE item_leases (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        expires_at REAL NOT NULL,
+        PRIMARY KEY (item_id, annotator_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX item_leases_by_annotator ON item_leases(annotator_id);
+    """
 
     static let v4 = """
     -- A response of several turns (a multi-turn battle after the first differing reply):

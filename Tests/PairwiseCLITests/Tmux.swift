@@ -31,7 +31,9 @@ final class Tmux {
     static func quote(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
     /// Sends keys by tmux name ("Enter", "Tab", "BTab") or literal text.
-    func send(_ keys: String...) throws { try run(["send-keys", "-t", session] + keys) }
+    func send(_ keys: String...) throws { try send(keys: keys) }
+
+    func send(keys: [String]) throws { try run(["send-keys", "-t", session] + keys) }
 
     func capture() throws -> String { try run(["capture-pane", "-p", "-t", session]) }
 

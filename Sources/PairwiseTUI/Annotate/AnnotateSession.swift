@@ -139,10 +139,12 @@ public final class AnnotateSession {
     @discardableResult
     public func handle(_ key: Key) -> Bool {
         timer.event(now: now)
+        renewLeaseIfDue()
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
         do {
             switch effect {
             case .quit:
+                try? store.releaseLeases(annotatorID: annotatorID)
                 return false
             case .submit(var draft):
                 guard let pair = state.pair else { return true }
@@ -166,7 +168,7 @@ public final class AnnotateSession {
                 }
                 queue.insert(itemID, at: min(index, queue.count))
                 figures = try store.figures(annotatorID: annotatorID)
-                try showCurrent()
+                try showCurrent(forced: true)
                 state.say("Undone: your last judgment is retracted; here is the item again.")
             case .skip:
                 guard let pair = state.pair else { return true }
@@ -205,18 +207,31 @@ public final class AnnotateSession {
     func showCurrent(forced: Bool = false) throws {
         while index < queue.count {
             let rowID = queue[index]
-            let needed = try forced || store.stillNeeded(itemID: rowID, annotatorID: annotatorID, overlap: overlap)
-            if needed, let item = try store.item(rowID: rowID) {
+            // Reserved for this annotator while on screen, unless others filled it since the queue was made.
+            let claimed = try store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
+            if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
                 state.show(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, queueCount: queue.count)
                 updateFigures()
                 timer = JudgmentTimer(now: now)
+                leaseRenewed = now
                 return
             }
             queue.remove(at: index)
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// When the lease on the pair on screen was last taken or extended (session seconds).
+    var leaseRenewed = 0.0
+
+    /// Extends the lease on the pair on screen once a minute while keys come in, so that a
+    /// long read keeps its place; a session that stops (closed, crashed) lets it expire.
+    func renewLeaseIfDue() {
+        guard let pair = state.pair, now - leaseRenewed > 60 else { return }
+        leaseRenewed = now
+        try? store.renewLease(itemID: pair.rowID, annotatorID: annotatorID)
     }
 
     /// The stats screen: the project's statistics, then the newest model's report.

@@ -1,0 +1,44 @@
+import Foundation
+import PairwiseCore
+@testable import PairwiseStore
+import Testing
+
+@Suite struct ItemLeaseTests {
+    let draft = JudgmentDraft(strength: PreferenceStrength(-1)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 1000)
+
+    func project() throws -> (TemporaryProject, item: Int64, people: [Int64]) {
+        let project = try TemporaryProject()
+        let path = try project.file("one.jsonl", #"{"id": "x", "prompt": "p", "response_a": "a", "response_b": "b"}"#)
+        _ = try project.store.importFiles([path], options: ImportOptions())
+        let item = try #require(try project.store.itemRowID(externalID: "x"))
+        let people = try ["ann", "bo", "cy"].map { try project.store.person($0).id }
+        return (project, item, people)
+    }
+
+    @Test func anItemOnScreenTakesAPlaceUntilJudgedReleasedOrExpired() throws {
+        let (project, item, people) = try project()
+        let store = project.store
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try store.claim(itemID: item, annotatorID: people[0], overlap: 1, now: t0))
+        // Full while ann has it on screen; claiming again is ann's own renewal.
+        #expect(try !store.claim(itemID: item, annotatorID: people[1], overlap: 1, now: t0))
+        #expect(try store.claim(itemID: item, annotatorID: people[0], overlap: 1, now: t0))
+        // With overlap 2 a second person fits, a third does not.
+        #expect(try store.claim(itemID: item, annotatorID: people[1], overlap: 2, now: t0))
+        #expect(try !store.claim(itemID: item, annotatorID: people[2], overlap: 2, now: t0))
+        // Judging keeps the place (the judgment holds it); releasing frees one.
+        try store.submit(draft, itemID: item, annotatorID: people[0])
+        try store.releaseLeases(annotatorID: people[1])
+        #expect(try !store.claim(itemID: item, annotatorID: people[0], overlap: 2, now: t0))
+        #expect(try store.claim(itemID: item, annotatorID: people[2], overlap: 2, now: t0))
+        #expect(try !store.claim(itemID: item, annotatorID: people[1], overlap: 2, now: t0))
+        // A lease not renewed expires: a crashed session gives its place back.
+        let later = t0.addingTimeInterval(ProjectStore.leaseSeconds + 1)
+        #expect(try store.claim(itemID: item, annotatorID: people[1], overlap: 2, now: later))
+        // Renewed, it lasts.
+        try store.renewLease(itemID: item, annotatorID: people[1], now: later)
+        #expect(try !store.claim(itemID: item, annotatorID: people[2], overlap: 2, now: later.addingTimeInterval(ProjectStore.leaseSeconds - 1)))
+        // Asked for by id, an item is shown even when full.
+        #expect(try store.claim(itemID: item, annotatorID: people[2], overlap: 2, force: true, now: later))
+    }
+}
