@@ -21,6 +21,7 @@ public enum AnnotateEffect: Equatable, Sendable {
 public enum AnnotateScreen {
     /// Handles one key. `pageRows` is how far PgUp/PgDn move.
     public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
+        if state.terminalTooSmall { return key == .character("q") || key == .interrupt ? .quit : nil }
         if state.input != nil { return handleInput(key, state: &state) }
         if state.statsLines != nil {
             switch key {

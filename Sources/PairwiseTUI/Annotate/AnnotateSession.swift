@@ -124,6 +124,7 @@ public final class AnnotateSession {
     public func render(rows: Int, columns: Int) -> CellGrid {
         let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
         state.scroll = frame.scroll
+        state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
         return frame.grid
     }

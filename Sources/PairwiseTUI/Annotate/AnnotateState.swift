@@ -90,6 +90,9 @@ public struct AnnotateState: Equatable, Sendable {
     public var statsLines: [String]?
     public var statsScroll = 0
     public var confirmingQuit = false
+    /// The last frame did not fit the terminal: only quitting works until it does, so no
+    /// key acts on a pair the person cannot see.
+    public var terminalTooSmall = false
     public var message: String?
     public var messageIsError = false
 

@@ -7,6 +7,8 @@ public struct RenderedFrame {
     public var scroll: [Panel: Int]
     /// Rows of the focused panel's content, for PgUp/PgDn.
     public var pageRows: Int
+    /// The terminal is smaller than `AnnotateView.minimumSize`: the frame says so and nothing else.
+    public var tooSmall = false
 }
 
 /// Draws the annotate screen: prompt and the two responses on top (side by side from 140
@@ -27,7 +29,7 @@ public enum AnnotateView {
                 grid.put(line, row: max(0, rows / 2 - 1) + n, column: max(0, (columns - line.count) / 2),
                          style: n == 0 ? .warning : .normal)
             }
-            return RenderedFrame(grid: grid, scroll: state.scroll, pageRows: 1)
+            return RenderedFrame(grid: grid, scroll: state.scroll, pageRows: 1, tooSmall: true)
         }
         titleBar(state, into: &grid)
         let dimensions = state.rubric.dimensions.count

@@ -63,6 +63,7 @@ public final class ReviewSession {
     public func render(rows: Int, columns: Int) -> CellGrid {
         let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
         state.scroll = frame.scroll
+        state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
         return frame.grid
     }
