@@ -32,7 +32,9 @@ let package = Package(
             dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
-        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "CNcursesw"]),
+        // Restores the terminal from a signal handler (C: only async-signal-safe calls there).
+        .target(name: "CTerminalRestore", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "CNcursesw", "CTerminalRestore"]),
         // The command line.
         .executableTarget(
             name: "pairwise",

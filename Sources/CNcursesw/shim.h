@@ -32,4 +32,17 @@ static inline int cn_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 static inline void cn_ensure_utf8_ctype(void) {
     if (MB_CUR_MAX == 1) setlocale(LC_CTYPE, "C.UTF-8");
 }
+/* Whether the terminal named by $TERM is known (-1 when terminfo does not know it) and can
+   move the cursor (0 when it cannot, as TERM=dumb; 1 when it can): a full-screen program
+   needs both. Reads the terminfo entry without starting curses. */
+#include <ncursesw/term.h>
+static inline int cn_terminal_can_address(void) {
+    int error = 0;
+    if (setupterm(NULL, 1, &error) != OK) return -1;
+    const char *cup = tigetstr("cup");
+    int usable = cup != NULL && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return usable;
+}
+
 #endif

@@ -1,4 +1,5 @@
 import CNcursesw
+import CTerminalRestore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,15 +10,31 @@ public final class CursesTerminal: Terminal {
     private let useColor: Bool
     private var attributes: [Style: Int32] = [:]
 
+    /// Why this terminal cannot show a full screen (no `TERM`, `TERM=dumb`, a terminal
+    /// unknown to terminfo) and what to do, or nil when it can.
+    public static func unusableReason(environment: [String: String]) -> String? {
+        let term = environment["TERM"] ?? ""
+        if term.isEmpty { return "TERM is not set; set it to your terminal's kind (for example TERM=xterm-256color) or run in tmux" }
+        switch cn_terminal_can_address() {
+        case -1: return "TERM=\(term) is not a kind of terminal this machine knows; set TERM to your terminal's kind (for example TERM=xterm-256color)"
+        case 0: return "TERM=\(term) cannot move the cursor; run in a terminal emulator or tmux, or set TERM to the terminal's real kind (for example TERM=xterm-256color)"
+        default: return nil
+        }
+    }
+
     public init(environment: [String: String]) {
         cn_set_locale()
         _ = TerminalText.localeReady
+        // Saved first, so that a hang-up or kill restores exactly what was there.
+        tr_save_terminal_modes()
         initscr()
         raw()
         noecho()
         keypad(cn_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        tr_remember_restore_sequence()
+        tr_restore_terminal_on_signals()
         let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
         useColor = !noColor && cn_has_colors() == 1
         if useColor {

@@ -118,9 +118,7 @@ struct BackgroundTrainingOptions: ParsableArguments {
 /// Opens the annotate screen on the real terminal until the annotator quits, with the
 /// reward model refitting in the background.
 func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Options, training: BackgroundTraining?) throws {
-    guard isatty(0) == 1 && isatty(1) == 1 else {
-        throw UsageError(message: "annotate needs a terminal (standard input and output must be a TTY)")
-    }
+    try requireFullScreenTerminal(for: "annotate")
     let session = try AnnotateSession(store: store, annotator: annotator, options: options)
     let before = session.state.doneToday
     let trainer = training?.start(store: store)
@@ -136,3 +134,14 @@ func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Opt
 }
 
 extension AnnotateSession.QueueOrder: ExpressibleByArgument {}
+
+/// Refuses, with a sentence, to start a screen where it cannot be shown: standard input and
+/// output must be a terminal that can move the cursor.
+func requireFullScreenTerminal(for command: String) throws {
+    guard isatty(0) == 1 && isatty(1) == 1 else {
+        throw UsageError(message: "\(command) needs a terminal (standard input and output must be a TTY)")
+    }
+    if let reason = CursesTerminal.unusableReason(environment: ProcessInfo.processInfo.environment) {
+        throw UsageError(message: "\(command) needs a full-screen terminal, and \(reason)")
+    }
+}

@@ -51,9 +51,7 @@ func runReview(store: ProjectStore, lead: String, filter: ReviewQueue.Filter) th
     if let key = filter.dimension, !(try store.rubric().dimensions.contains { $0.key == key }) {
         throw UsageError(message: "--dimension \(key): the rubric has no such dimension")
     }
-    guard isatty(0) == 1 && isatty(1) == 1 else {
-        throw UsageError(message: "review needs a terminal (standard input and output must be a TTY)")
-    }
+    try requireFullScreenTerminal(for: "review")
     let session = try ReviewSession(store: store, lead: lead, filter: filter)
     let checkpointer = BackgroundCheckpointer(store: store)
     try checkpointer.start()

@@ -145,7 +145,8 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         _ = try tmux.waitFor("2 done today")
         // The fit (seconds in a debug build) runs on its own threads: the screen still answers.
         try tmux.send("?")
-        #expect(try tmux.waitFor("Keys", seconds: 10).contains("show or hide this help"))
+        let help = try tmux.waitFor("Keys", seconds: 10)
+        #expect(help.contains("show or hide this help"), "\(help)")
         try tmux.send("Escape")
         let screen = try tmux.waitFor("model: 2 pairs", seconds: 60)
         #expect(screen.contains("alice │ 3/62 in queue │ 2 done today │ median 0 s │ model: 2 pairs"), "\(screen)")
