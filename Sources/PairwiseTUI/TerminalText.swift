@@ -81,16 +81,13 @@ public enum TerminalText {
         return Int(cn_wcwidth(scalar.value))
     }
 
-    /// The width of one grapheme: that of its first scalar (1 or 2); a lone combining mark counts 1.
+    /// The cells one grapheme takes on screen: the sum of its display units' widths (see
+    /// `appendDisplayUnits`).
     public static func width(of character: Character) -> Int {
-        var result = 1
-        if let first = character.unicodeScalars.first {
-            let w = scalarWidth(first)
-            result = w == 2 ? 2 : 1
-        }
-        // An emoji presentation selector turns a narrow symbol into a wide emoji.
-        if result == 1 && character.unicodeScalars.count > 1 && character.unicodeScalars.contains("\u{FE0F}") { result = 2 }
-        return result
+        var units: [Glyph] = []
+        var column = 0
+        appendDisplayUnits(of: character, to: &units, column: &column)
+        return column
     }
 
     /// One-character strings for ASCII, so the common case builds no new strings.
@@ -146,20 +143,66 @@ public enum TerminalText {
                 column += spaces
                 continue
             }
-            // Replace unsafe scalars inside the grapheme; keep the rest (combining marks, ZWJ).
-            guard character.unicodeScalars.contains(where: { replacement(for: $0) != nil }) else {
-                let w = width(of: character)
-                out.append(Glyph(text: String(character), width: w))
-                column += w
+            appendDisplayUnits(of: character, to: &out, column: &column)
+        }
+    }
+
+    static let zeroWidthJoiner: Unicode.Scalar = "\u{200D}"
+    static let emojiPresentation: Unicode.Scalar = "\u{FE0F}"
+
+    static func isRegionalIndicator(_ scalar: Unicode.Scalar) -> Bool { (0x1F1E6...0x1F1FF).contains(scalar.value) }
+
+    /// Splits a grapheme into the cells every party agrees on: this layout, ncurses (which
+    /// places each scalar by `wcwidth`, a zero-width one joining the cell before it) and the
+    /// terminal. Terminals disagree on emoji sequences (tmux 3.3 draws a ZWJ family in 2
+    /// cells, ncurses counts 6; ❤️ is 1 cell in tmux and 2 in others), so for display only:
+    /// zero-width joiners and emoji presentation selectors are left out, and each scalar of
+    /// positive width starts a unit of that width with the zero-width scalars after it (a
+    /// family shows as its members side by side, nothing lost; a skin tone as its own cell).
+    /// Two regional indicators (a flag) make one unit of 2. Unsafe scalars become visible
+    /// stand-ins; scalars the C library cannot print become U+FFFD.
+    static func appendDisplayUnits(of character: Character, to out: inout [Glyph], column: inout Int) {
+        var scalars = character.unicodeScalars.makeIterator()
+        var unit = String.UnicodeScalarView()
+        var unitWidth = 0
+        var unitIsOneIndicator = false
+        func flush() {
+            guard !unit.isEmpty else { return }
+            out.append(Glyph(text: String(unit), width: unitWidth))
+            column += unitWidth
+            unit = String.UnicodeScalarView()
+            unitWidth = 0
+            unitIsOneIndicator = false
+        }
+        while let scalar = scalars.next() {
+            if scalar == zeroWidthJoiner || scalar == emojiPresentation { continue }
+            if let replacement = replacement(for: scalar) {
+                flush()
+                out.append(Glyph(text: String(replacement), width: 1))
+                column += 1
                 continue
             }
-            for scalar in character.unicodeScalars {
-                let piece = replacement(for: scalar) ?? Character(scalar)
-                let w = replacement(for: scalar) == nil ? width(of: piece) : 1
-                out.append(Glyph(text: String(piece), width: w))
-                column += w
+            let width = scalarWidth(scalar)
+            if width < 0 {
+                flush()
+                out.append(Glyph(scalar: "\u{FFFD}", width: 1))
+                column += 1
+            } else if width == 0 {
+                // A mark with nothing before it is drawn on a space.
+                if unit.isEmpty { unit.append(" "); unitWidth = 1 }
+                unit.append(scalar)
+            } else if unitIsOneIndicator && isRegionalIndicator(scalar) {
+                unit.append(scalar)
+                unitWidth += width
+                unitIsOneIndicator = false
+            } else {
+                flush()
+                unit.append(scalar)
+                unitWidth = width
+                unitIsOneIndicator = isRegionalIndicator(scalar)
             }
         }
+        flush()
     }
 
     /// One line of a string, made safe, for places that show a single line (titles, notes).

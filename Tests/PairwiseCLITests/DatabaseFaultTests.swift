@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PairwiseTestSupport
 import Testing
 
@@ -75,8 +76,7 @@ import Testing
         #expect(text.status == 65)
         #expect(text.stderr == "pairwise: error: notes.txt is not a Pairwise project (not a SQLite database): pass --db with the project's database file\n")
         // Another program's SQLite database is not migrated into a project.
-        let made = try command("/usr/bin/python3", ["-c", "import sqlite3; c = sqlite3.connect('other.db'); c.execute('CREATE TABLE t (x)'); c.commit()"], in: directory.url)
-        #expect(made.status == 0)
+        try DatabaseQueue(path: directory.path("other.db")).write { try $0.execute(sql: "CREATE TABLE t (x)") }
         let before = try digest(directory.path("other.db"))
         let other = try pairwise(["import", Fixtures.sampleItems, "--db", "other.db"], in: directory.url)
         #expect(other.status == 65)
@@ -86,8 +86,7 @@ import Testing
 
     @Test func aProjectFromANewerVersionIsNotWrittenTo() throws {
         let directory = try project()
-        let future = try command("/usr/bin/python3", ["-c", "import sqlite3; c = sqlite3.connect('pairwise.sqlite'); c.execute(\"INSERT INTO grdb_migrations VALUES ('v99: from the future')\"); c.commit(); c.close()"], in: directory.url)
-        #expect(future.status == 0)
+        try DatabaseQueue(path: directory.path("pairwise.sqlite")).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99: from the future')") }
         let before = try digest(directory.path("pairwise.sqlite"))
         for arguments in [["status"], ["import", Fixtures.hhRLHF]] {
             let run = try pairwise(arguments, in: directory.url)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import PairwiseCore
 import PairwiseTestSupport
 import Testing
@@ -11,6 +12,11 @@ import Testing
         let path = directory.appendingPathComponent(name).path
         try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    static func runningRuns(_ directory: URL) throws -> Int {
+        let database = try DatabaseQueue(path: directory.appendingPathComponent("pairwise.sqlite").path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        return try database.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM model_runs WHERE status = 'running'") } ?? 0
     }
 
     func modelRun(_ directory: URL) throws -> JSONValue {
@@ -37,7 +43,10 @@ import Testing
         trainer.environment = ["PATH": "/usr/bin:/bin", "USER": "tester"]
         trainer.standardOutput = FileHandle.nullDevice
         try trainer.run()
-        Thread.sleep(forTimeInterval: 1.0)
+        // Killed once its run is recorded as running (mid-fit), however loaded the machine.
+        let deadline = Date().addingTimeInterval(30)
+        while try Self.runningRuns(directory) == 0 && trainer.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.3)
         #expect(trainer.isRunning, "the fit ended before the kill; the test needs a slower fit")
         kill(trainer.processIdentifier, SIGKILL)
         trainer.waitUntilExit()

@@ -23,6 +23,21 @@ import Testing
         #expect(TerminalText.singleLine("e\u{301}x").map(\.text) == ["e\u{301}", "x"])
     }
 
+    /// Emoji sequences split into cells that ncurses (one cell per scalar of positive
+    /// `wcwidth`) and tmux 3.3 both draw the same way, with nothing lost but the joiners
+    /// and presentation selectors.
+    @Test func emojiSequencesTakeTheCellsEveryTerminalAgreesOn() {
+        let glyphs = TerminalText.singleLine("A👨‍👩‍👧B👍🏽C🇫🇷D❤️E🏳️‍🌈F\u{301}1️⃣")
+        #expect(glyphs.map(\.text) == ["A", "👨", "👩", "👧", "B", "👍", "🏽", "C", "🇫🇷", "D", "❤", "E", "🏳", "🌈", "F\u{301}", "1\u{20E3}"])
+        #expect(glyphs.map(\.width) == [1, 2, 2, 2, 1, 2, 2, 1, 2, 1, 1, 1, 1, 2, 1, 1])
+        // A mark with nothing before it is drawn on a space.
+        #expect(TerminalText.singleLine("\u{301}x").map(\.text) == [" \u{301}", "x"])
+        #expect(TerminalText.width(of: "👨‍👩‍👧") == 6)
+        #expect(TerminalText.width(of: "❤️") == 1)
+        // Unassigned and noncharacters: U+FFFD, one cell.
+        #expect(TerminalText.singleLine("a\u{378}\u{FFFF}b").map(\.text) == ["a", "\u{FFFD}", "\u{FFFD}", "b"])
+    }
+
     @Test func wrapsAtWordBoundariesAndBreaksLongWords() {
         let lines = TerminalText.wrap("the quick brown fox jumps\n\nabcdefghijkl", width: 10)
         #expect(lines.map { $0.map(\.text).joined() } == ["the quick", "brown fox", "jumps", "", "abcdefghij", "kl"])
