@@ -63,7 +63,8 @@ public struct ImportConflictError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// Progress of an import, reported now and then.
+/// Progress of an import, reported now and then: bytes of the file on disk (compressed,
+/// for a gzip file) read so far, of its size.
 public struct ImportProgress: Sendable {
     public var file: String
     public var bytesRead: Int
@@ -103,9 +104,7 @@ extension ProjectStore {
             var writer = try ItemWriter(db: db)
             var labels = PendingLabels()
             for path in paths {
-                let bytes = try InputFile.read(path: path)
-                var reader = try RecordReader(bytes: bytes, file: path, format: options.format)
-                summary.bytes += bytes.count
+                var reader = try RecordReader(path: path, format: options.format)
                 let origin = "import:\(reader.format.rawValue)"
                 let sourceName = (path as NSString).lastPathComponent
                 var fileRecords = 0
@@ -135,10 +134,11 @@ extension ProjectStore {
                         }
                     }
                     if let progress, fileRecords % 1000 == 0 {
-                        progress(ImportProgress(file: path, bytesRead: reader.bytesRead, totalBytes: reader.totalBytes, records: fileRecords))
+                        progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
                     }
                 }
-                progress?(ImportProgress(file: path, bytesRead: reader.totalBytes, totalBytes: reader.totalBytes, records: fileRecords))
+                summary.bytes += reader.bytesDecompressed
+                progress?(ImportProgress(file: path, bytesRead: reader.fileSize, totalBytes: reader.fileSize, records: fileRecords))
             }
             if !summary.conflicts.isEmpty && options.onConflict == .refuse {
                 throw ImportConflictError(conflicts: summary.conflicts)

@@ -6,8 +6,10 @@ public struct CSVParser {
     /// The 1-based line where the next record starts.
     public private(set) var line = 1
 
-    public init(bytes: [UInt8]) {
+    /// - Parameter firstLine: the line number of the first byte (for a piece of a file).
+    public init(bytes: [UInt8], firstLine: Int = 1) {
         self.bytes = bytes
+        line = firstLine
         // Skip a UTF-8 byte order mark.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
     }

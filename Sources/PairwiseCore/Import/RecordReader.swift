@@ -7,14 +7,15 @@ public enum RecordContainer: String, Sendable {
     /// A header row naming the fields, then one record a row.
     case csv = "CSV"
 
-    /// The layout of `bytes`: CSV when the name says so (or the format is our csv), a JSON
+    /// The layout of a stream: CSV when the name says so (or the format is our csv), a JSON
     /// array when the content starts with `[`, JSON Lines otherwise.
-    static func of(bytes: [UInt8], file: String, format: InputFormat?) -> RecordContainer {
+    static func of(_ stream: ByteStream, file: String, format: InputFormat?) throws(ImportError) -> RecordContainer {
         let lower = file.lowercased()
         if format == .csv || lower.hasSuffix(".csv") || lower.hasSuffix(".csv.gz") { return .csv }
-        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 }
-        return i < bytes.count && bytes[i] == UInt8(ascii: "[") ? .jsonArray : .jsonLines
+        var i = try stream.prefix(3).elementsEqual([0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var lines = 0
+        i = try stream.skipBlanks(from: i, newlines: true, keeping: true, newlinesPassed: &lines)
+        return try stream.byte(at: i) == UInt8(ascii: "[") ? .jsonArray : .jsonLines
     }
 }
 
@@ -24,21 +25,33 @@ public struct RecordReader {
     public let file: String
     public let format: InputFormat
     public let container: RecordContainer
-    public let totalBytes: Int
     private var records: RawRecords
 
-    /// Bytes consumed so far (of the decompressed content).
+    /// Bytes consumed so far, of the decompressed content and of the file on disk.
     public var bytesRead: Int { records.offset }
+    public var fileBytesRead: Int { records.stream.fileBytesRead }
+    public var fileSize: Int { records.stream.fileSize }
+    /// The decompressed bytes read so far (all of them, once `next()` returned nil).
+    public var bytesDecompressed: Int { records.stream.bytesDecompressed }
 
     /// - Parameter format: the format, or nil to detect it from the file's name and first record.
     public init(bytes: [UInt8], file: String, format: InputFormat?) throws(ImportError) {
+        try self.init(stream: ByteStream(bytes: bytes, file: file), format: format)
+    }
+
+    /// Reads a file as it streams in (gzip inflated on the way), in bounded memory.
+    public init(path: String, format: InputFormat?) throws(ImportError) {
+        try self.init(stream: ByteStream(path: path), format: format)
+    }
+
+    public init(stream: ByteStream, format: InputFormat?) throws(ImportError) {
+        let file = stream.file
         self.file = file
-        self.totalBytes = bytes.count
-        if let kind = BinaryKind.of(bytes) {
+        if let kind = BinaryKind.of(Array(try stream.prefix(4096))) {
             throw ImportError(file: file, line: 1, field: "file", message: "this is \(kind), not text records: \(BinaryKind.advice(kind))")
         }
-        container = RecordContainer.of(bytes: bytes, file: file, format: format)
-        records = try RawRecords(bytes: bytes, file: file, container: container)
+        container = try RecordContainer.of(stream, file: file, format: format)
+        records = try RawRecords(stream: stream, container: container)
         if let format {
             self.format = format
         } else if container == .csv {
@@ -46,11 +59,10 @@ public struct RecordReader {
             let header = JSONValue.object(records.columns.map { JSONMember(key: $0, value: .string("")) })
             self.format = try FormatDetector.detect(firstRecord: header, file: file, line: 1, container: container)
         } else {
-            var probe = records
             let first: (value: JSONValue, line: Int)?
             // A first record that is not JSON at all says nothing of the format; a JSON object
             // with a bad member reports that member.
-            do { first = try probe.next() } catch where error.field == "record" && !error.message.hasPrefix("the file holds no records") {
+            do { first = try records.peek() } catch where error.field == "record" && !error.message.hasPrefix("the file holds no records") {
                 throw ImportError(file: file, line: error.line, field: "record",
                                   message: "cannot tell the format: the first record is not a JSON object (read as \(container.rawValue): \(error.message); pass --format)")
             }
@@ -77,41 +89,40 @@ public struct RecordReader {
     }
 }
 
-/// The JSON values of a file's records with the line each starts on, whatever the layout.
+/// The JSON values of a file's records with the line each starts on, whatever the layout,
+/// read from a stream: each record is found, parsed, and its bytes let go.
 struct RawRecords {
-    private let bytes: [UInt8]
+    let stream: ByteStream
     private let file: String
     private let container: RecordContainer
     private(set) var offset = 0
     private var line = 1
-    private var csv: CSVParser?
     private(set) var columns: [String] = []
     private var headerLine = 1
     private var sawRecord = false
     private var arrayClosed = false
+    private var peeked: (value: JSONValue, line: Int)?
 
-    init(bytes: [UInt8], file: String, container: RecordContainer) throws(ImportError) {
-        self.bytes = bytes
-        self.file = file
+    init(stream: ByteStream, container: RecordContainer) throws(ImportError) {
+        self.stream = stream
+        self.file = stream.file
         self.container = container
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { offset = 3 }
+        if try stream.prefix(3).elementsEqual([0xEF, 0xBB, 0xBF]) { offset = 3 }
         switch container {
         case .jsonLines: break
         case .jsonArray:
-            skipWhitespace()
+            try skipWhitespace()
             offset += 1  // the '[' `RecordContainer.of` saw
         case .csv:
-            var parser = CSVParser(bytes: bytes)
-            let header: (fields: [[UInt8]], line: Int)?
-            do { header = try parser.next() } catch { throw ImportError(file: file, line: 1, field: error.field, message: error.message) }
-            guard let header else { throw ImportError(file: file, line: 1, field: "record", message: "the file is empty (no header, no records)") }
+            guard let header = try nextCSVFields() else {
+                throw ImportError(file: file, line: 1, field: "record", message: "the file is empty (no header, no records)")
+            }
             columns = header.fields.map { String(decoding: $0, as: UTF8.self).trimmingSpaces() }
             headerLine = header.line
             for (n, name) in columns.enumerated() {
                 if name.isEmpty { throw ImportError(file: file, line: header.line, field: "column \(n + 1)", message: "the header names no field") }
                 if columns[..<n].contains(name) { throw ImportError(file: file, line: header.line, field: name, message: "column appears twice") }
             }
-            csv = parser
         }
     }
 
@@ -127,7 +138,18 @@ struct RawRecords {
         }
     }
 
+    /// The first record, which `next()` then returns again.
+    mutating func peek() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        if peeked == nil { peeked = try next() }
+        return peeked
+    }
+
     mutating func next() throws(ImportError) -> (value: JSONValue, line: Int)? {
+        if let record = peeked {
+            peeked = nil
+            return record
+        }
+        defer { stream.discard(before: offset) }
         switch container {
         case .jsonLines: return try nextLine()
         case .jsonArray: return try nextElement()
@@ -135,7 +157,7 @@ struct RawRecords {
         }
     }
 
-    private mutating func parse(_ slice: ArraySlice<UInt8>, line: Int) throws(ImportError) -> JSONValue {
+    private func parse(_ slice: ArraySlice<UInt8>, line: Int) throws(ImportError) -> JSONValue {
         do { return try JSONParser.parse(slice) } catch {
             let field = error.path.isEmpty ? "record" : error.path
             throw ImportError(file: file, line: line, field: field, message: "\(error.message) (column \(error.offset + 1))")
@@ -143,13 +165,20 @@ struct RawRecords {
     }
 
     private mutating func nextLine() throws(ImportError) -> (value: JSONValue, line: Int)? {
-        while offset < bytes.count {
+        while true {
+            // Blank space before a record is passed over without being kept.
+            var lines = 0
+            offset = try stream.skipBlanks(from: offset, newlines: true, newlinesPassed: &lines)
+            line += lines
+            guard try stream.byte(at: offset) != nil else { break }
             let start = offset
-            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-            offset = end < bytes.count ? end + 1 : end
+            let newline = try stream.firstIndex(of: 0x0A, from: start, recordStart: start, line: line)
+            let end = newline ?? stream.bytesDecompressed
+            if end - start > stream.maximumRecordBytes { throw stream.tooLong(line: line) }
+            offset = newline.map { $0 + 1 } ?? end
             let here = line
             line += 1
-            let slice = bytes[start..<end]
+            let slice = stream.slice(start..<end)
             if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             sawRecord = true
             return (try parse(slice, line: here), here)
@@ -158,42 +187,39 @@ struct RawRecords {
         return nil
     }
 
-    private mutating func skipWhitespace() {
-        while offset < bytes.count {
-            switch bytes[offset] {
-            case 0x0A: line += 1; offset += 1
-            case 0x20, 0x09, 0x0D: offset += 1
-            default: return
-            }
-        }
+    private mutating func skipWhitespace() throws(ImportError) {
+        var lines = 0
+        offset = try stream.skipBlanks(from: offset, newlines: true, newlinesPassed: &lines)
+        line += lines
     }
 
     /// The next element of the top-level array: its extent is found by a scan that tracks
     /// strings and nesting, then it is parsed alone, so errors name its own line.
     private mutating func nextElement() throws(ImportError) -> (value: JSONValue, line: Int)? {
         guard !arrayClosed else { return nil }
-        skipWhitespace()
-        if offset < bytes.count && bytes[offset] == UInt8(ascii: "]") {
+        try skipWhitespace()
+        if try stream.byte(at: offset) == UInt8(ascii: "]") {
             offset += 1
             arrayClosed = true
-            skipWhitespace()
-            if offset < bytes.count { throw ImportError(file: file, line: line, field: "file", message: "unexpected data after the closing ']' of the array") }
+            try skipWhitespace()
+            if try stream.byte(at: offset) != nil { throw ImportError(file: file, line: line, field: "file", message: "unexpected data after the closing ']' of the array") }
             if !sawRecord { throw ImportError(file: file, line: line, field: "record", message: "the file holds no records (an empty JSON array)") }
             return nil
         }
         if sawRecord {
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ",") else {
-                throw ImportError(file: file, line: line, field: "file", message: offset < bytes.count ? "expected ',' or ']' between array elements" : "the JSON array is not closed (truncated file?)")
+            let byte = try stream.byte(at: offset)
+            guard byte == UInt8(ascii: ",") else {
+                throw ImportError(file: file, line: line, field: "file", message: byte != nil ? "expected ',' or ']' between array elements" : "the JSON array is not closed (truncated file?)")
             }
             offset += 1
-            skipWhitespace()
+            try skipWhitespace()
         }
-        guard offset < bytes.count else { throw ImportError(file: file, line: line, field: "file", message: "the JSON array is not closed (truncated file?)") }
+        guard try stream.byte(at: offset) != nil else { throw ImportError(file: file, line: line, field: "file", message: "the JSON array is not closed (truncated file?)") }
         let start = offset, startLine = line
         var depth = 0
         var inString = false
-        scan: while offset < bytes.count {
-            let byte = bytes[offset]
+        scan: while let byte = try stream.byte(at: offset) {
+            if offset - start > stream.maximumRecordBytes { throw stream.tooLong(line: startLine) }
             if inString {
                 if byte == UInt8(ascii: "\\") { offset += 2; continue }
                 if byte == UInt8(ascii: "\"") { inString = false }
@@ -215,17 +241,40 @@ struct RawRecords {
             }
             offset += 1
         }
-        offset = min(offset, bytes.count)
+        offset = min(offset, stream.bytesDecompressed)
         sawRecord = true
-        return (try parse(bytes[start..<offset], line: startLine), startLine)
+        return (try parse(stream.slice(start..<offset), line: startLine), startLine)
+    }
+
+    /// The next CSV record's fields: its extent is found by a quote-aware scan (a quoted
+    /// field may hold line breaks), then it is parsed alone.
+    private mutating func nextCSVFields() throws(ImportError) -> (fields: [[UInt8]], line: Int)? {
+        // Blank lines between records.
+        while let byte = try stream.byte(at: offset), byte == 0x0A || byte == 0x0D {
+            if byte == 0x0A { line += 1 }
+            offset += 1
+        }
+        guard try stream.byte(at: offset) != nil else { return nil }
+        let start = offset, startLine = line
+        var quoted = false
+        var end = start
+        while let byte = try stream.byte(at: end) {
+            if end - start > stream.maximumRecordBytes { throw stream.tooLong(line: startLine) }
+            if byte == 0x22 { quoted.toggle() }
+            if byte == 0x0A {
+                line += 1
+                if !quoted { break }
+            }
+            end += 1
+        }
+        offset = min(end + 1, stream.bytesDecompressed)
+        var parser = CSVParser(bytes: Array(stream.slice(start..<min(end + 1, stream.bytesDecompressed))), firstLine: startLine)
+        do { return try parser.next() } catch { throw ImportError(file: file, line: parser.line, field: error.field, message: error.message) }
     }
 
     /// The next CSV row as an object of strings (empty cells left out).
     private mutating func nextRow() throws(ImportError) -> (value: JSONValue, line: Int)? {
-        let row: (fields: [[UInt8]], line: Int)?
-        do { row = try csv!.next() } catch { throw ImportError(file: file, line: csv!.line, field: error.field, message: error.message) }
-        offset = csv!.offset
-        guard let row else {
+        guard let row = try nextCSVFields() else {
             if !sawRecord { throw ImportError(file: file, line: headerLine + 1, field: "record", message: "no records after the header") }
             return nil
         }
