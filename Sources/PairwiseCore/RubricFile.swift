@@ -31,27 +31,54 @@ public enum RubricFile {
     public static func parse(_ text: String, file: String) throws(RubricError) -> Rubric {
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            throw RubricError(file: file, line: error.line, field: "", message: "not valid YAML/JSON: \(error.summary)")
+            var line = error.line
+            if case .duplicatedKeysInMapping(let keys, let context) = error, let key = keys.sorted().first {
+                line = secondLine(of: key, in: text, from: context.mark.line) ?? line
+            }
+            throw RubricError(file: file, line: line, field: "", message: "not valid YAML/JSON: \(error.summary)")
         } catch {
             throw RubricError(file: file, line: nil, field: "", message: "not valid YAML/JSON: \(error)")
         }
-        guard let root else { throw RubricError(file: file, line: nil, field: "", message: "the file is empty") }
+        guard let root else { throw RubricError(file: file, line: nil, field: "file", message: "holds no rubric (nothing but blank lines and comments)") }
         return try RubricReader(file: file).rubric(root)
+    }
+
+    /// The line where `key` starts a block mapping entry for the second time, counting from
+    /// `line` (the parser names only the mapping that holds a repeated key).
+    static func secondLine(of key: String, in text: String, from line: Int) -> Int? {
+        var seen = 0
+        for (n, row) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where n + 1 >= line {
+            let entry = row.drop { $0 == " " || $0 == "-" }
+            if entry.hasPrefix(key + ":") || entry.hasPrefix("\"\(key)\":") {
+                seen += 1
+                if seen == 2 { return n + 1 }
+            }
+        }
+        return nil
     }
 }
 
 extension YamlError {
+    /// The line the problem is on, when the parser says.
     var line: Int? {
         switch self {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+        case .reader(_, let offset?, _, let yaml):
+            // Characters from the start: count the line breaks before.
+            return 1 + yaml.prefix(offset).reduce(0) { $1 == "\n" || $1 == "\r\n" ? $0 + 1 : $0 }
+        case .duplicatedKeysInMapping(_, let context): return context.mark.line
         default: return nil
         }
     }
 
+    /// The problem in one line (the parser's own text quotes the input over several).
     var summary: String {
         switch self {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _): return problem
-        default: return "\(self)"
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _), .reader(let problem, _, _, _):
+            return problem
+        case .duplicatedKeysInMapping(let duplicates, _):
+            return "a key appears twice in one mapping (\(duplicates.sorted().joined(separator: ", ")))"
+        default: return "\(self)".split(separator: "\n").first.map(String.init) ?? "\(self)"
         }
     }
 }

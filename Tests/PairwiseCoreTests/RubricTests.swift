@@ -51,7 +51,9 @@ import Testing
         (good + "\n" + good.split(separator: "\n").dropFirst(2).joined(separator: "\n"), "r.yaml:8: dimensions[1].key: duplicate key 'helpfulness'"),
         ("name: t\ndimensions: 3", "r.yaml:2: dimensions: expected a list of dimensions"),
         ("name: [unclosed", "r.yaml:2: not valid YAML/JSON: did not find expected ',' or ']'"),
-        ("", "r.yaml: the file is empty"),
+        ("name: a\ndimensions: []\nname: b\n", "r.yaml:3: not valid YAML/JSON: a key appears twice in one mapping (name)"),
+        ("name: a\n# fine\ndimensions: [\u{7}]\n", "r.yaml:3: not valid YAML/JSON: control characters are not allowed"),
+        ("", "r.yaml: file: holds no rubric (nothing but blank lines and comments)"),
     ])
     func errorsNameTheFileLineAndField(text: String, expected: String) {
         #expect(throws: Error.self) { try RubricFile.parse(text, file: "r.yaml") }
