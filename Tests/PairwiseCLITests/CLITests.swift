@@ -20,14 +20,21 @@ struct Run {
 
 /// Runs the binary in `directory` with a clean environment plus `environment`.
 func pairwise(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
+    try command(binary.path, arguments, in: directory, environment: environment)
+}
+
+/// Runs a program in `directory` with a clean environment (PATH, USER=tester) plus
+/// `environment`, no input, and its output captured.
+func command(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
     let process = Process()
-    process.executableURL = binary
+    process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = directory
     process.environment = ["PATH": "/usr/bin:/bin", "USER": "tester"].merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
+    process.standardInput = FileHandle.nullDevice
     try process.run()
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -97,27 +97,9 @@ import Testing
         #expect(piped.status == 0)
         #expect(piped.stdout.contains("p\u{1B}]52;c;eA==\u{07}"))
         // `script` gives the command a pseudo-terminal for its standard output.
-        let onTerminal = try command("/usr/bin/script", ["-qec", "\(binary.path) export --format csv", "/dev/null"], in: directory.url)
+        let onTerminal = try command("/usr/bin/script", ["-qec", "\(binary.path) export --format csv", "/dev/null"], in: directory.url, environment: ["TERM": "xterm"])
         #expect(onTerminal.status == 0)
         #expect(onTerminal.stdout.contains("p␛]52;c;eA==␇"))
         #expect(!Self.holdsControls(onTerminal.stdout.replacingOccurrences(of: "\r", with: "")))
     }
-}
-
-/// Runs any program in `directory`, as `pairwise(_:in:)` runs ours.
-func command(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    process.currentDirectoryURL = directory
-    process.environment = ["PATH": "/usr/bin:/bin", "USER": "tester", "TERM": "xterm"].merging(environment) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
 }
