@@ -175,9 +175,12 @@ func expectImportError(_ text: String, file: String = "in.jsonl", format: InputF
         }
     }
 
-    @Test func aCorruptGzipFileIsReported() {
-        #expect(throws: ImportError(file: "x.gz", line: 0, field: "gzip", message: "gzip data is truncated")) {
-            try InputFile.gunzip([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4B], file: "x.gz")
+    @Test func aCorruptGzipFileIsReported() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("x.gz")
+        try Data([0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4B]).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ImportError(file: path, line: 0, field: "gzip", message: "gzip data is truncated")) {
+            try InputFile.read(path: path)
         }
     }
 }

@@ -111,6 +111,12 @@ public final class ByteStream {
         }
     }
 
+    /// Everything from the current window on (the whole content, when nothing was let go).
+    public func readAll() throws(ImportError) -> [UInt8] {
+        while try fill(through: base + buffer.count) {}
+        return buffer
+    }
+
     /// The first `count` bytes of the content (fewer when it is shorter); call before any
     /// `discard(before:)`.
     public func prefix(_ count: Int) throws(ImportError) -> ArraySlice<UInt8> {
