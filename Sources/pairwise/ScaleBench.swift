@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import PairwiseCore
+import PairwiseModel
+import PairwiseStore
+import PairwiseTUI
+
+/// A large project (333k items, 1M judgments, a finished model run), built once and
+/// cached, and the figures that say whether it stays instant.
+struct ScaleBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Whole-command times and peak memory on a 333k-item, 1M-judgment project.",
+        discussion: """
+            Builds the project once under --cache (synthetic items and judgments by 4
+            annotators, then one trainer run) and reuses it. Prints: status, stats --json
+            (time and peak memory, each a whole process), the annotate and review screens'
+            first frame (open to drawn, in process), submit-to-next (median, p99), and with
+            --train one more trainer run (time, peak memory of the process). Build with -c
+            release.
+
+            Example:
+              pairwise bench scale --train
+            """
+    )
+
+    @Option(help: "Where the project is kept between runs.") var cache = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-scale").path
+    @Option(help: "Items.") var items = 333_000
+    @Option(help: "Judgments.") var judgments = 1_000_000
+    @Option(help: "Submits to time.") var submits = 300
+    @Flag(help: "Also time one more trainer run.") var train = false
+    @Flag(help: .hidden) var buildOnly = false
+    @Flag(help: .hidden) var trainOnce = false
+
+    func run() throws {
+        try reportingFailures {
+            let binary = CommandLine.arguments[0]
+            if buildOnly { _ = try project(); return }
+            if trainOnce {
+                // Refits on every judged pair, new judgments or not.
+                var options = Trainer.Options()
+                options.minNew = 0
+                _ = try Trainer(store: try ProjectStore.open(at: try project()), options: options, holder: "bench").runOnce()
+                return
+            }
+            // Built by a child process, and every whole-process figure taken before this one
+            // grows: a spawned child's peak memory counts its parent's before the exec.
+            _ = try measureProcess(binary, ["bench", "scale", "--build-only", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"])
+            let path = try project()
+            var commands = [("status", ["status", "--db", path]), ("stats --json", ["stats", "--json", "--db", path])]
+            if train { commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"])) }
+            for (name, arguments) in commands {
+                let run = try measureProcess(binary, arguments)
+                print(String(format: "%-14@ %7.3f s  peak %6.0f MB", (name as NSString), run.seconds, run.peakMB))
+            }
+            let clock = ContinuousClock()
+            let annotateStart = clock.now
+            let store = try ProjectStore.open(at: path)
+            let session = try AnnotateSession(store: store, annotator: "bench")
+            _ = session.render(rows: 60, columns: 200)
+            print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "annotate" as NSString, (clock.now - annotateStart).seconds))
+            let reviewStart = clock.now
+            let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
+            _ = review.render(rows: 60, columns: 200)
+            print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
+            var times: [Double] = []
+            for _ in 0..<submits {
+                session.handle(.character("3"))
+                let start = clock.now
+                session.handle(.enter)
+                _ = session.render(rows: 60, columns: 200)
+                times.append((clock.now - start).seconds * 1000)
+            }
+            // The benchmark's own judgments are retracted, so the next run starts alike.
+            for _ in 0..<submits { session.handle(.character("u")) }
+            print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
+        }
+    }
+
+    /// The cached project, built when missing.
+    func project() throws -> String {
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        let path = (cache as NSString).appendingPathComponent("scale-\(items)-\(judgments).sqlite")
+        if FileManager.default.fileExists(atPath: path) {
+            // Opened for writing once, unmeasured: a newer version's migrations apply here.
+            try ProjectStore.open(at: path).pool.close()
+            return path
+        }
+        let building = path + ".building"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let store = try ProjectStore.create(at: building, rubric: Rubric(name: "bench", dimensions: []), lead: "lead")
+        let annotators = (judgments + items - 1) / items
+        try store.addSyntheticData(items: items, judgments: judgments, annotators: annotators)
+        try store.setOverlap(annotators + 1)
+        _ = try Trainer(store: store, options: Trainer.Options(), holder: "bench").runOnce()
+        // Everything into the database file itself before it moves (the -wal stays behind).
+        try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try store.pool.close()
+        try FileManager.default.moveItem(atPath: building, toPath: path)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
+        printError(String(format: "built %@ in %.1f s", path, (clock.now - start).seconds))
+        return path
+    }
+}
+
+/// Runs a process to its end; its wall time and peak resident memory.
+func measureProcess(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, peakMB: Double) {
+    var pid: pid_t = 0
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    let clock = ContinuousClock()
+    let start = clock.now
+    // As the project's lead (statistics are for leads).
+    let variables: [String] = ProcessInfo.processInfo.environment.filter { $0.key != "USER" }.map { "\($0.key)=\($0.value)" } + ["USER=lead"]
+    let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
+    defer { environment.forEach { free($0) } }
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environment) == 0 else {
+        throw UsageError(message: "cannot run \(executable)")
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = (clock.now - start).seconds
+    guard status == 0 else { throw UsageError(message: "\(arguments.joined(separator: " ")) failed (status \(status))") }
+    return (seconds, Double(usage.ru_maxrss) / 1024)
+}
