@@ -71,8 +71,8 @@ extension ProjectStore {
         try pool.read { db in
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT i.id FROM items i
-                WHERE NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = i.id AND j.annotator_id = ?1 AND \(Self.liveJudgment))
-                  AND (SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = i.id AND \(Self.liveJudgment)) < ?2
+                WHERE i.judges < ?2
+                  AND NOT EXISTS (SELECT 1 FROM current_judgment_ids c WHERE c.item_id = i.id AND c.annotator_id = ?1)
                 """, arguments: [annotatorID, overlap])
             let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, db: db))
             let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))

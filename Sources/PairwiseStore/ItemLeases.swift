@@ -20,7 +20,7 @@ extension ProjectStore {
             try db.inTransaction(.immediate) {
                 try db.execute(sql: "DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", arguments: [annotatorID, itemID])
                 if !force {
-                    let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments j WHERE j.item_id = ? AND j.annotator_id = ? AND \(Self.liveJudgment)",
+                    let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgment_ids WHERE item_id = ? AND annotator_id = ?",
                                                 arguments: [itemID, annotatorID]) ?? 0
                     let taken = try Self.placesTaken(itemID: itemID, besides: annotatorID, now: now, db: db)
                     guard mine == 0 && taken < overlap else {
@@ -54,10 +54,10 @@ extension ProjectStore {
     /// lease on it who have not judged it.
     static func placesTaken(itemID: Int64, besides annotatorID: Int64, now: Date, db: Database) throws -> Int {
         try Int.fetchOne(db, sql: """
-            SELECT (SELECT count(DISTINCT j.annotator_id) FROM judgments j WHERE j.item_id = ?1 AND \(liveJudgment))
-                 + (SELECT count(*) FROM item_leases l
-                    WHERE l.item_id = ?1 AND l.annotator_id != ?2 AND l.expires_at > ?3
-                      AND NOT EXISTS (SELECT 1 FROM judgments j WHERE j.item_id = ?1 AND j.annotator_id = l.annotator_id AND \(liveJudgment)))
+            SELECT i.judges + (SELECT count(*) FROM item_leases l
+                               WHERE l.item_id = ?1 AND l.annotator_id != ?2 AND l.expires_at > ?3
+                                 AND NOT EXISTS (SELECT 1 FROM current_judgment_ids c WHERE c.item_id = ?1 AND c.annotator_id = l.annotator_id))
+            FROM items i WHERE i.id = ?1
             """, arguments: [itemID, annotatorID, now.timeIntervalSince1970]) ?? 0
     }
 }

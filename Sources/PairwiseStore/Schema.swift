@@ -20,8 +20,60 @@ enum Schema {
         migrator.registerMigration("v5: item leases") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6: current judgments kept at write time") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// The latest live judgment of each (item, annotator), and each item's count of such
+    /// annotators, kept up to date by triggers as judgments and retractions are added (every
+    /// writer: the TUI, import, simulate), instead of a view that searched for them on every
+    /// read. `current_judgments` stays, as a join over the kept ids.
+    static let v6 = """
+    CREATE TABLE current_judgment_ids (
+        item_id INTEGER NOT NULL,
+        annotator_id INTEGER NOT NULL,
+        judgment_id INTEGER NOT NULL UNIQUE,
+        PRIMARY KEY (item_id, annotator_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX current_judgment_ids_by_annotator ON current_judgment_ids(annotator_id);
+    -- Distinct annotators with a live judgment of the item.
+    ALTER TABLE items ADD COLUMN judges INTEGER NOT NULL DEFAULT 0;
+
+    INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id)
+        SELECT item_id, annotator_id, id FROM current_judgments;
+    UPDATE items SET judges = (SELECT count(*) FROM current_judgment_ids c WHERE c.item_id = items.id);
+    CREATE INDEX items_by_judges ON items(judges);
+
+    DROP VIEW current_judgments;
+    CREATE VIEW current_judgments AS
+        SELECT j.* FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id;
+
+    CREATE TRIGGER judgments_keep_current AFTER INSERT ON judgments BEGIN
+        UPDATE items SET judges = judges + 1 WHERE id = NEW.item_id
+            AND NOT EXISTS (SELECT 1 FROM current_judgment_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id);
+        INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
+            ON CONFLICT (item_id, annotator_id) DO UPDATE SET judgment_id = excluded.judgment_id
+            WHERE excluded.judgment_id > current_judgment_ids.judgment_id;
+    END;
+
+    -- Retracting the current judgment makes the pair's previous live one current, or, when
+    -- there is none, takes the annotator off the item.
+    CREATE TRIGGER judgment_retractions_keep_current AFTER INSERT ON judgment_retractions
+    WHEN EXISTS (SELECT 1 FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id)
+    BEGIN
+        UPDATE current_judgment_ids SET judgment_id = (
+            SELECT max(k.id) FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id))
+        WHERE judgment_id = NEW.judgment_id AND EXISTS (
+            SELECT 1 FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id));
+        UPDATE items SET judges = judges - 1
+            WHERE id = (SELECT item_id FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id);
+        DELETE FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id;
+    END;
+    """
 
     static let v5 = """
     -- An item on an annotator's screen, reserved until the lease expires (unix seconds), so

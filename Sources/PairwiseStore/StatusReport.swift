@@ -25,15 +25,12 @@ extension ProjectStore {
         let overlap = try self.overlap()
         return try pool.read { db in
             let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
-            let judgments = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgments") ?? 0
+            let judgments = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgment_ids") ?? 0
             let retracted = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgment_retractions") ?? 0
-            let perItem = """
-                SELECT i.id, (SELECT count(DISTINCT annotator_id) FROM current_judgments j WHERE j.item_id = i.id) AS n FROM items i
-                """
-            let needing = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(perItem)) WHERE n < ?", arguments: [overlap]) ?? 0
-            let unlabeled = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(perItem)) WHERE n = 0") ?? 0
+            let needing = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE judges < ?", arguments: [overlap]) ?? 0
+            let unlabeled = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE judges = 0") ?? 0
             let annotators = try Row.fetchAll(db, sql: """
-                SELECT p.name, p.role, (SELECT count(*) FROM current_judgments j WHERE j.annotator_id = p.id) AS n
+                SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n
                 FROM annotators p ORDER BY p.name
                 """).map { row in
                 StatusReport.AnnotatorCount(name: row["name"], role: Role(rawValue: row["role"]) ?? .annotator, judgments: row["n"])
