@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",
-            dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Validates sample data and every export against schemas/.
         .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport"]),

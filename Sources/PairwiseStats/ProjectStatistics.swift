@@ -53,11 +53,10 @@ public struct ProjectStatistics: Sendable {
     /// Items with two or more judgments, most contested first.
     public var contested: [ItemFigures]
 
-    /// Krippendorff's alpha on the direction (A / tie / B) of (item, annotator, strength) votes.
-    public static func directionAlpha(_ votes: [(item: Int64, annotator: Int64, strength: Int)]) -> Double? {
-        var builder = RatingTableBuilder()
-        for v in votes { builder.add(unit: String(v.item), annotator: String(v.annotator), value: direction(v.strength)) }
-        return Agreement.krippendorffAlpha(builder.build(), level: .nominal)
+    /// Krippendorff's alpha on the direction of the current judgments, from each item's
+    /// counts of judgments preferring A, B, and neither (`ProjectStore.directionCounts()`).
+    public static func directionAlpha(counts: [[Int]]) -> Double? {
+        Agreement.krippendorffAlpha(counts: counts, values: [0, 1, 2], level: .nominal)
     }
 
     static func direction(_ strength: Int) -> String { strength < 0 ? "A" : strength > 0 ? "B" : "tie" }

@@ -76,11 +76,13 @@ extension ProjectStore {
                 """, arguments: [annotatorID, overlap])
             let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, db: db))
             let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
-            return ids.sorted { a, b in
-                let sa = skipped.contains(a), sb = skipped.contains(b)
-                if sa != sb { return !sa }
-                return (SplitMix64.mix(salt ^ UInt64(bitPattern: a)), a) < (SplitMix64.mix(salt ^ UInt64(bitPattern: b)), b)
+            // Keys first, so the sort compares plain numbers.
+            var keyed = ids.map { id in (skipped: skipped.contains(id), hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id) }
+            keyed.sort { a, b in
+                if a.skipped != b.skipped { return !a.skipped }
+                return (a.hash, a.id) < (b.hash, b.id)
             }
+            return keyed.map(\.id)
         }
     }
 

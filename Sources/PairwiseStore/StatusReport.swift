@@ -42,13 +42,17 @@ extension ProjectStore {
 }
 
 extension ProjectStore {
-    /// Each current judgment as (item row id, annotator id, strength), for quick aggregate
-    /// figures without loading whole judgments.
-    public func currentStrengths() throws -> [(item: Int64, annotator: Int64, strength: Int)] {
+    /// For each item with two or more current judgments, how many prefer A, B, and neither:
+    /// what agreement on the direction needs, counted by SQLite over the kept current ids.
+    public func directionCounts() throws -> [[Int]] {
         try pool.read { db in
-            var out: [(item: Int64, annotator: Int64, strength: Int)] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, annotator_id, strength FROM current_judgments")
-            while let row = try rows.next() { out.append((row[0], row[1], row[2])) }
+            var out: [[Int]] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT sum(j.strength < 0), sum(j.strength > 0), sum(j.strength = 0)
+                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                GROUP BY c.item_id HAVING count(*) >= 2
+                """)
+            while let row = try rows.next() { out.append([row[0], row[1], row[2]]) }
             return out
         }
     }

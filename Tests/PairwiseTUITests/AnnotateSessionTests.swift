@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PairwiseCore
+import PairwiseStats
 import PairwiseStore
 import PairwiseTestSupport
 import PairwiseTUI
@@ -185,5 +186,32 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(grid.text(row: 29).hasPrefix(" ann │ 2/62 in queue │ 1 done today │ median 0 s"))
         // (A long first pair adds the quick-submit warning after "Saved.".)
         #expect(grid.text(row: 28).hasPrefix(" Saved."))
+    }
+}
+
+@Suite struct StatusLineAgreementTests {
+    /// The status line's α, from per-item direction counts kept in SQLite, is the project
+    /// statistics' α on the direction (checked against the reference packages elsewhere).
+    @Test func directionCountsGiveTheStatisticsAlpha() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        var random = SplitMix64(seed: 7)
+        try store.pool.write { db in
+            for name in ["x", "y", "z"] {
+                try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', 'x')", arguments: [name])
+            }
+            for item in try Int64.fetchAll(db, sql: "SELECT id FROM items") {
+                for annotator in try Int64.fetchAll(db, sql: "SELECT id FROM annotators WHERE name IN ('x', 'y', 'z')") where random.next() % 4 != 0 {
+                    try db.execute(sql: """
+                        INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+                        VALUES (?, ?, ?, 0, 'ab', 0, 'x', 'tui')
+                        """, arguments: [item, annotator, Int(random.next() % 7) - 3])
+                }
+            }
+        }
+        let fromCounts = try #require(ProjectStatistics.directionAlpha(counts: try store.directionCounts()))
+        let statistics = ProjectStatistics(judgments: try store.currentJudgments(), rubric: try store.rubric())
+        let reference = try #require(statistics.direction.krippendorffAlpha)
+        #expect(abs(fromCounts - reference) < 1e-12, "\(fromCounts) vs \(reference)")
     }
 }

@@ -60,15 +60,15 @@ public final class AnnotateSession {
         queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed)
         let uncertainties = try store.latestUncertainties()
         if (options.order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty {
-            // Stable sort keeps the shuffled order (and skipped items last) among equals.
+            // Stable: the shuffled order (and skipped items last) breaks ties. Keys first,
+            // so the sort compares plain numbers.
             let skipped = Set(try store.skippedItems(annotatorID: annotatorID))
-            let rank = Dictionary(uniqueKeysWithValues: queue.enumerated().map { ($1, $0) })
-            queue.sort { a, b in
-                let sa = skipped.contains(a), sb = skipped.contains(b)
-                if sa != sb { return !sa }
-                let ua = uncertainties[a] ?? 0, ub = uncertainties[b] ?? 0
-                return ua != ub ? ua > ub : rank[a]! < rank[b]!
+            var keyed = queue.enumerated().map { rank, id in (skipped: skipped.contains(id), uncertainty: uncertainties[id] ?? 0, rank: rank, id: id) }
+            keyed.sort { a, b in
+                if a.skipped != b.skipped { return !a.skipped }
+                return a.uncertainty != b.uncertainty ? a.uncertainty > b.uncertainty : a.rank < b.rank
             }
+            queue = keyed.map(\.id)
         }
         updateFigures()
         try refreshAgreement()
@@ -78,7 +78,7 @@ public final class AnnotateSession {
     /// The project's agreement on the direction, for the status line (an aggregate: it
     /// reveals no one's judgment). Computed when the session opens and after the stats screen.
     func refreshAgreement() throws {
-        agreementStatus = ProjectStatistics.directionAlpha(try store.currentStrengths()).map { String(format: "agreement α %.2f", $0) }
+        agreementStatus = ProjectStatistics.directionAlpha(counts: try store.directionCounts()).map { String(format: "agreement α %.2f", $0) }
         try refreshModelStatus()
     }
 
