@@ -23,8 +23,69 @@ enum Schema {
         migrator.registerMigration("v6: current judgments kept at write time") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7: each item's current directions kept at write time") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
+
+    /// Each item's current judgments by direction (preferring A, B, neither), kept by the
+    /// same triggers, so that agreement on the direction reads one row per item.
+    static let v7 = """
+    ALTER TABLE items ADD COLUMN prefer_a INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN prefer_b INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE items ADD COLUMN prefer_neither INTEGER NOT NULL DEFAULT 0;
+    UPDATE items SET prefer_a = d.a, prefer_b = d.b, prefer_neither = d.n
+    FROM (SELECT c.item_id, sum(j.strength < 0) AS a, sum(j.strength > 0) AS b, sum(j.strength = 0) AS n
+          FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id GROUP BY c.item_id) d
+    WHERE items.id = d.item_id;
+
+    DROP TRIGGER judgments_keep_current;
+    CREATE TRIGGER judgments_keep_current AFTER INSERT ON judgments BEGIN
+        -- The judgment it replaces leaves the item's directions.
+        UPDATE items SET
+            prefer_a = prefer_a - coalesce((SELECT j.strength < 0 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                                            WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id AND c.judgment_id < NEW.id), 0),
+            prefer_b = prefer_b - coalesce((SELECT j.strength > 0 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                                            WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id AND c.judgment_id < NEW.id), 0),
+            prefer_neither = prefer_neither - coalesce((SELECT j.strength = 0 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                                            WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id AND c.judgment_id < NEW.id), 0),
+            judges = judges + NOT EXISTS (SELECT 1 FROM current_judgment_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id)
+        WHERE id = NEW.item_id;
+        INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
+            ON CONFLICT (item_id, annotator_id) DO UPDATE SET judgment_id = excluded.judgment_id
+            WHERE excluded.judgment_id > current_judgment_ids.judgment_id;
+        -- It joins them, when it is now the current one.
+        UPDATE items SET prefer_a = prefer_a + (NEW.strength < 0), prefer_b = prefer_b + (NEW.strength > 0),
+                         prefer_neither = prefer_neither + (NEW.strength = 0)
+        WHERE id = NEW.item_id AND EXISTS (SELECT 1 FROM current_judgment_ids WHERE judgment_id = NEW.id);
+    END;
+
+    DROP TRIGGER judgment_retractions_keep_current;
+    CREATE TRIGGER judgment_retractions_keep_current AFTER INSERT ON judgment_retractions
+    WHEN EXISTS (SELECT 1 FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id)
+    BEGIN
+        -- The retracted judgment leaves the item's directions.
+        UPDATE items SET prefer_a = prefer_a - (r.strength < 0), prefer_b = prefer_b - (r.strength > 0),
+                         prefer_neither = prefer_neither - (r.strength = 0)
+        FROM (SELECT item_id, strength FROM judgments WHERE id = NEW.judgment_id) r WHERE items.id = r.item_id;
+        UPDATE current_judgment_ids SET judgment_id = (
+            SELECT max(k.id) FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id))
+        WHERE judgment_id = NEW.judgment_id AND EXISTS (
+            SELECT 1 FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id));
+        UPDATE items SET judges = judges - 1
+            WHERE id = (SELECT item_id FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id);
+        DELETE FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id;
+        -- The pair's previous live judgment, now current, joins them.
+        UPDATE items SET prefer_a = prefer_a + (p.strength < 0), prefer_b = prefer_b + (p.strength > 0),
+                         prefer_neither = prefer_neither + (p.strength = 0)
+        FROM (SELECT k.item_id, k.strength FROM judgments r JOIN current_judgment_ids c ON c.item_id = r.item_id AND c.annotator_id = r.annotator_id
+              JOIN judgments k ON k.id = c.judgment_id WHERE r.id = NEW.judgment_id) p
+        WHERE items.id = p.item_id;
+    END;
+    """
 
     /// The latest live judgment of each (item, annotator), and each item's count of such
     /// annotators, kept up to date by triggers as judgments and retractions are added (every

@@ -43,15 +43,11 @@ extension ProjectStore {
 
 extension ProjectStore {
     /// For each item with two or more current judgments, how many prefer A, B, and neither:
-    /// what agreement on the direction needs, counted by SQLite over the kept current ids.
+    /// what agreement on the direction needs, kept per item at write time.
     public func directionCounts() throws -> [[Int]] {
         try pool.read { db in
             var out: [[Int]] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT sum(j.strength < 0), sum(j.strength > 0), sum(j.strength = 0)
-                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                GROUP BY c.item_id HAVING count(*) >= 2
-                """)
+            let rows = try Row.fetchCursor(db, sql: "SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2")
             while let row = try rows.next() { out.append([row[0], row[1], row[2]]) }
             return out
         }

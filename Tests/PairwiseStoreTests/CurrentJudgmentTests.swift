@@ -44,11 +44,14 @@ import Testing
                     let kept = try Row.fetchAll(db, sql: "SELECT item_id, annotator_id, judgment_id FROM current_judgment_ids ORDER BY 1, 2")
                     let defined = try Row.fetchAll(db, sql: Self.definition)
                     #expect(kept.map { [$0[0], $0[1], $0[2]] as [Int64] } == defined.map { [$0[0], $0[1], $0[2]] as [Int64] })
-                    let judges = try Row.fetchAll(db, sql: "SELECT id, judges FROM items ORDER BY id").map { [$0[0], $0[1]] as [Int64] }
+                    let perItem = try Row.fetchAll(db, sql: "SELECT id, judges, prefer_a, prefer_b, prefer_neither FROM items ORDER BY id")
+                        .map { row in (0..<5).map { row[$0] as Int64 } }
                     let counted = try Row.fetchAll(db, sql: """
-                        SELECT i.id, (SELECT count(*) FROM (\(Self.definition)) d WHERE d.item_id = i.id) FROM items i ORDER BY i.id
-                        """).map { [$0[0], $0[1]] as [Int64] }
-                    #expect(judges == counted)
+                        SELECT i.id, count(j.id), coalesce(sum(j.strength < 0), 0), coalesce(sum(j.strength > 0), 0), coalesce(sum(j.strength = 0), 0)
+                        FROM items i LEFT JOIN (\(Self.definition)) d ON d.item_id = i.id LEFT JOIN judgments j ON j.id = d.id
+                        GROUP BY i.id ORDER BY i.id
+                        """).map { row in (0..<5).map { row[$0] as Int64 } }
+                    #expect(perItem == counted)
                 }
             }
         }
