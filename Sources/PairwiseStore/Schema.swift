@@ -26,8 +26,30 @@ enum Schema {
         migrator.registerMigration("v7: each item's current directions kept at write time") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8: one item update per judgment") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
+
+    /// The judgment trigger in one update of the item: the judgment it replaces (if any)
+    /// leaves the counts and it joins them. A new judgment's id is always the largest (an
+    /// INTEGER PRIMARY KEY given by SQLite is max + 1), so it always becomes current.
+    static let v8 = """
+    DROP TRIGGER judgments_keep_current;
+    CREATE TRIGGER judgments_keep_current AFTER INSERT ON judgments BEGIN
+        UPDATE items SET (prefer_a, prefer_b, prefer_neither, judges) = (
+            SELECT items.prefer_a - coalesce(sum(j.strength < 0), 0) + (NEW.strength < 0),
+                   items.prefer_b - coalesce(sum(j.strength > 0), 0) + (NEW.strength > 0),
+                   items.prefer_neither - coalesce(sum(j.strength = 0), 0) + (NEW.strength = 0),
+                   items.judges + (count(j.id) = 0)
+            FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id)
+        WHERE id = NEW.item_id;
+        INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
+            ON CONFLICT (item_id, annotator_id) DO UPDATE SET judgment_id = excluded.judgment_id;
+    END;
+    """
 
     /// Each item's current judgments by direction (preferring A, B, neither), kept by the
     /// same triggers, so that agreement on the direction reads one row per item.
