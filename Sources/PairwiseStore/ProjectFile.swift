@@ -6,7 +6,7 @@ import GRDB
 enum ProjectFile {
     static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
     /// The first migration of every Pairwise project.
-    static let firstMigration = "v1: items, judgments, adjudications, model runs"
+    static let firstMigration = Schema.migrations[0].identifier
 
     static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 }
 

@@ -3,31 +3,23 @@ import GRDB
 /// The versioned schema. Each migration is applied once, in order, inside a transaction;
 /// never edit a shipped migration, add a new one.
 enum Schema {
+    /// Every migration, oldest first: its identifier (stored in each database; never change
+    /// one) and its SQL.
+    static let migrations: [(identifier: String, sql: String)] = [
+        ("v1: items, judgments, adjudications, model runs", v1),
+        ("v2: trainer lease, the judgments each model run saw", v2),
+        ("v3: held-out margins, response embeddings, rubric heads", v3),
+        ("v4: multi-turn responses, the source of imported judgments", v4),
+        ("v5: item leases", v5),
+        ("v6: current judgments kept at write time", v6),
+        ("v7: each item's current directions kept at write time", v7),
+        ("v8: one item update per judgment", v8),
+    ]
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: items, judgments, adjudications, model runs") { db in
-            try db.execute(sql: v1)
-        }
-        migrator.registerMigration("v2: trainer lease, the judgments each model run saw") { db in
-            try db.execute(sql: v2)
-        }
-        migrator.registerMigration("v3: held-out margins, response embeddings, rubric heads") { db in
-            try db.execute(sql: v3)
-        }
-        migrator.registerMigration("v4: multi-turn responses, the source of imported judgments") { db in
-            try db.execute(sql: v4)
-        }
-        migrator.registerMigration("v5: item leases") { db in
-            try db.execute(sql: v5)
-        }
-        migrator.registerMigration("v6: current judgments kept at write time") { db in
-            try db.execute(sql: v6)
-        }
-        migrator.registerMigration("v7: each item's current directions kept at write time") { db in
-            try db.execute(sql: v7)
-        }
-        migrator.registerMigration("v8: one item update per judgment") { db in
-            try db.execute(sql: v8)
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier) { db in try db.execute(sql: migration.sql) }
         }
         return migrator
     }
