@@ -123,10 +123,9 @@ extension ProjectStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
                 """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
                                  draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
-            let id = db.lastInsertedRowID
-            // The judgment now holds the place the lease reserved.
-            try db.execute(sql: "DELETE FROM item_leases WHERE item_id = ? AND annotator_id = ?", arguments: [itemID, annotatorID])
-            return id
+            // The judgment now holds the place its lease reserved: a lease of someone who
+            // judged the item is not counted, and their next claim lets it go.
+            return db.lastInsertedRowID
         }
     }
 

@@ -27,8 +27,7 @@ public struct RecordReader {
     public let container: RecordContainer
     private var records: RawRecords
 
-    /// Bytes consumed so far, of the decompressed content and of the file on disk.
-    public var bytesRead: Int { records.offset }
+    /// Bytes of the file on disk read so far, and its size (for progress).
     public var fileBytesRead: Int { records.stream.fileBytesRead }
     public var fileSize: Int { records.stream.fileSize }
     /// The decompressed bytes read so far (all of them, once `next()` returned nil).
