@@ -173,6 +173,33 @@ extension ProjectStore {
         }
     }
 
+    /// Items whose current labels the newest model contradicts: for each, the highest
+    /// probability it gives against a label's side (not both bad, not a tie), when at least
+    /// `confidence`, by item row id. The same rule as `ModelReport`'s suspects, reading only
+    /// the items whose margin is wide enough.
+    public func contradictedItems(atLeast confidence: Double) throws -> [Int64: Double] {
+        try pool.read { db in
+            guard let run = try Self.latestRunID(db) else { return [:] }
+            // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
+            let widest = log(confidence / (1 - confidence)) - 1e-9
+            let side = "EXISTS (SELECT 1 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id = s.item_id AND j.both_bad = 0 AND j.strength"
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.item_id, coalesce(s.held_out_margin, s.margin), \(side) < 0), \(side) > 0)
+                FROM model_scores s WHERE s.run_id = ? AND abs(coalesce(s.held_out_margin, s.margin)) >= ?
+                """, arguments: [run, widest])
+            var result: [Int64: Double] = [:]
+            while let row = try rows.next() {
+                let modelStrength = -(row[1] as Double)
+                let pA = 1 / (1 + exp(modelStrength))
+                var against: Double = 0
+                if row[2] as Bool { against = max(against, 1 - pA) }
+                if row[3] as Bool { against = max(against, pA) }
+                if against >= confidence { result[row[0]] = against }
+            }
+            return result
+        }
+    }
+
     /// Calls `body` with each item's id and score in the newest finished run, if any.
     static func forEachLatestScore(_ db: Database, _ body: (String, ItemScore) throws -> Void) throws {
         guard let run = try latestRunID(db) else { return }

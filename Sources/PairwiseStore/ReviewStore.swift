@@ -2,29 +2,144 @@ import Foundation
 import GRDB
 import PairwiseCore
 
-/// What a lead's review reads: every current judgment and adjudication by item row id,
-/// and the flags raised on items.
-public struct ReviewMaterial: Sendable {
-    public var judgments: [Int64: [Judgment]]
-    public var adjudications: [Int64: Adjudication]
+/// Narrows a lead's review list.
+public struct ReviewFilter: Equatable, Sendable {
+    /// Only items this annotator judged.
+    public var annotator: String?
+    /// Only items whose judgments disagree on this rubric dimension.
+    public var dimension: String?
+    public var flaggedOnly = false
+
+    public init(annotator: String? = nil, dimension: String? = nil, flaggedOnly: Bool = false) {
+        self.annotator = annotator
+        self.dimension = dimension
+        self.flaggedOnly = flaggedOnly
+    }
+
+    /// Whether the values differ on a rubric dimension: a different side on a comparative
+    /// one, ratings 2 or more apart on a per-response one.
+    public static func disagree(_ values: [RubricValue]) -> Bool {
+        var sides = Set<Int>(), a: [Int] = [], b: [Int] = []
+        for value in values {
+            switch value {
+            case .comparative(let v): sides.insert(v.signum())
+            case .perResponse(let x, let y): a.append(x); b.append(y)
+            }
+        }
+        let spread = { (v: [Int]) in (v.max() ?? 0) - (v.min() ?? 0) }
+        return sides.count > 1 || spread(a) >= 2 || spread(b) >= 2
+    }
+}
+
+/// One item's current judgments in brief: how many prefer A, B and neither, and the
+/// range of their strengths (what the item row keeps at write time).
+public struct ItemTally: Equatable, Sendable {
+    public var preferA = 0, preferB = 0, preferNeither = 0
+    /// Lowest…highest strength; nil without judgments.
+    public var strengths: ClosedRange<Int>?
+
+    public init(preferA: Int, preferB: Int, preferNeither: Int, strengths: ClosedRange<Int>?) {
+        (self.preferA, self.preferB, self.preferNeither, self.strengths) = (preferA, preferB, preferNeither, strengths)
+    }
+
+    public init(_ judgments: [Judgment]) {
+        let values = judgments.map(\.strength.value)
+        for v in values {
+            if v < 0 { preferA += 1 } else if v > 0 { preferB += 1 } else { preferNeither += 1 }
+        }
+        if let low = values.min(), let high = values.max() { strengths = low...high }
+    }
+
+    /// Share of pairs of judgments agreeing on the direction; nil below two judgments.
+    public var directionAgreement: Double? { LabelProvenance.pairwiseAgreement(counts: [preferA, preferB, preferNeither]) }
+}
+
+/// What a lead's review lists: the items whose judgments split on the direction, are
+/// flagged, or the model contradicts, that pass the filter and have no standing
+/// adjudication, each in brief, and the flags raised on them.
+public struct ReviewMaterial: Equatable, Sendable {
+    public var tallies: [Int64: ItemTally]
     /// Flag reasons per item row id (nil: flagged without a reason).
     public var flags: [Int64: [String?]]
 
-    public init(judgments: [Int64: [Judgment]], adjudications: [Int64: Adjudication] = [:], flags: [Int64: [String?]] = [:]) {
-        self.judgments = judgments
-        self.adjudications = adjudications
+    public init(tallies: [Int64: ItemTally], flags: [Int64: [String?]]) {
+        self.tallies = tallies
         self.flags = flags
+    }
+
+    /// The definition, from every current judgment (by item row id): what
+    /// `ProjectStore.reviewMaterial` reads from the kept tallies.
+    public init(judgments: [Int64: [Judgment]], adjudications: [Int64: Adjudication] = [:], flags: [Int64: [String?]] = [:],
+                suspects: Set<Int64> = [], filter: ReviewFilter = ReviewFilter()) {
+        tallies = [:]
+        self.flags = [:]
+        for rowID in Set(judgments.keys).union(flags.keys).union(suspects) where adjudications[rowID] == nil {
+            let list = judgments[rowID] ?? []
+            if let name = filter.annotator, !list.contains(where: { $0.annotator == name }) { continue }
+            if let key = filter.dimension, !ReviewFilter.disagree(list.compactMap { $0.rubric[key] }) { continue }
+            if filter.flaggedOnly && flags[rowID] == nil { continue }
+            let tally = ItemTally(list)
+            guard (tally.directionAgreement ?? 1) < 1 || flags[rowID] != nil || suspects.contains(rowID) else { continue }
+            tallies[rowID] = tally
+            self.flags[rowID] = flags[rowID]
+        }
     }
 }
 
 extension ProjectStore {
-    public func reviewMaterial() throws -> ReviewMaterial {
+    /// The review list's material, read from the tallies items keep (an index holds the
+    /// split ones) rather than from the judgments; only the dimension filter reads rubrics.
+    /// Judgments in one direction span at most 2 strengths, so split is what makes an item
+    /// contested.
+    /// - Parameter suspects: row ids of items the model contradicts.
+    public func reviewMaterial(filter: ReviewFilter = ReviewFilter(), suspects: Set<Int64> = []) throws -> ReviewMaterial {
         try pool.read { db in
             var flags: [Int64: [String?]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
-            while let row = try rows.next() { flags[row[0], default: []].append(row[1]) }
-            return ReviewMaterial(judgments: try Self.currentJudgments(db: db, annotator: nil),
-                                  adjudications: try Self.currentAdjudications(db: db), flags: flags)
+            let flagRows = try Row.fetchCursor(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
+            while let row = try flagRows.next() { flags[row[0], default: []].append(row[1]) }
+            let decided = Set(try Int64.fetchAll(db, sql: "SELECT item_id FROM current_adjudications"))
+            var annotatorID: Int64?
+            if let name = filter.annotator {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM annotators WHERE name = ?", arguments: [name]) else {
+                    return ReviewMaterial(tallies: [:], flags: [:])
+                }
+                annotatorID = id
+            }
+            let judgedBy = "id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?)"
+            func tally(_ row: Row) -> ItemTally {
+                let low: Int? = row[4], high: Int? = row[5]
+                return ItemTally(preferA: row[1], preferB: row[2], preferNeither: row[3], strengths: low.flatMap { l in high.map { l...$0 } })
+            }
+            var tallies: [Int64: ItemTally] = [:]
+            if !filter.flaggedOnly {
+                let split = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items INDEXED BY items_split "
+                    + "WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2" + (annotatorID == nil ? "" : " AND " + judgedBy)
+                let rows = try Row.fetchCursor(db, sql: split, arguments: StatementArguments(annotatorID.map { [$0] } ?? []))
+                while let row = try rows.next() {
+                    let rowID: Int64 = row[0]
+                    if !decided.contains(rowID) { tallies[rowID] = tally(row) }
+                }
+            }
+            let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects)
+            let one = try db.makeStatement(sql: "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items WHERE id = ?"
+                                           + (annotatorID == nil ? "" : " AND " + judgedBy))
+            for rowID in others where tallies[rowID] == nil && !decided.contains(rowID) {
+                let arguments: StatementArguments = annotatorID.map { [rowID, $0] } ?? [rowID]
+                if let row = try Row.fetchOne(one, arguments: arguments) { tallies[rowID] = tally(row) }
+            }
+            if let key = filter.dimension {
+                var values: [Int64: [RubricValue]] = [:]
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT c.item_id, j.rubric FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE j.rubric <> '{}'
+                    """)
+                while let row = try rows.next() {
+                    let rowID: Int64 = row[0]
+                    guard tallies[rowID] != nil, let value = Self.rubricValues(row[1])[key] else { continue }
+                    values[rowID, default: []].append(value)
+                }
+                tallies = tallies.filter { ReviewFilter.disagree(values[$0.key] ?? []) }
+            }
+            return ReviewMaterial(tallies: tallies, flags: flags.filter { tallies[$0.key] != nil })
         }
     }
 

@@ -14,6 +14,7 @@ enum Schema {
         ("v6: current judgments kept at write time", v6),
         ("v7: each item's current directions kept at write time", v7),
         ("v8: one item update per judgment", v8),
+        ("v9: each item's strength range kept at write time", v9),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -23,6 +24,65 @@ enum Schema {
         }
         return migrator
     }
+
+    /// Each item's lowest and highest current strength (NULL without judgments), kept by the
+    /// same triggers, and an index of the items whose directions are split: review lists
+    /// them, most contested first, without reading any judgment.
+    static let v9 = """
+    ALTER TABLE items ADD COLUMN strength_min INTEGER;
+    ALTER TABLE items ADD COLUMN strength_max INTEGER;
+    UPDATE items SET strength_min = r.low, strength_max = r.high
+    FROM (SELECT c.item_id, min(j.strength) AS low, max(j.strength) AS high
+          FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id GROUP BY c.item_id) r
+    WHERE items.id = r.item_id;
+    CREATE INDEX items_split ON items(prefer_a, prefer_b, prefer_neither, strength_min, strength_max)
+        WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2;
+
+    -- The item's other annotators' current judgments and the new one make its range.
+    DROP TRIGGER judgments_keep_current;
+    CREATE TRIGGER judgments_keep_current AFTER INSERT ON judgments BEGIN
+        UPDATE items SET (prefer_a, prefer_b, prefer_neither, judges, strength_min, strength_max) = (
+            SELECT items.prefer_a - coalesce(sum(j.strength < 0 AND c.annotator_id = NEW.annotator_id), 0) + (NEW.strength < 0),
+                   items.prefer_b - coalesce(sum(j.strength > 0 AND c.annotator_id = NEW.annotator_id), 0) + (NEW.strength > 0),
+                   items.prefer_neither - coalesce(sum(j.strength = 0 AND c.annotator_id = NEW.annotator_id), 0) + (NEW.strength = 0),
+                   items.judges + (coalesce(sum(c.annotator_id = NEW.annotator_id), 0) = 0),
+                   min(coalesce(min(CASE WHEN c.annotator_id <> NEW.annotator_id THEN j.strength END), NEW.strength), NEW.strength),
+                   max(coalesce(max(CASE WHEN c.annotator_id <> NEW.annotator_id THEN j.strength END), NEW.strength), NEW.strength)
+            FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            WHERE c.item_id = NEW.item_id)
+        WHERE id = NEW.item_id;
+        INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
+            ON CONFLICT (item_id, annotator_id) DO UPDATE SET judgment_id = excluded.judgment_id;
+    END;
+
+    -- As v7's, then the item's range from its current judgments.
+    DROP TRIGGER judgment_retractions_keep_current;
+    CREATE TRIGGER judgment_retractions_keep_current AFTER INSERT ON judgment_retractions
+    WHEN EXISTS (SELECT 1 FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id)
+    BEGIN
+        UPDATE items SET prefer_a = prefer_a - (r.strength < 0), prefer_b = prefer_b - (r.strength > 0),
+                         prefer_neither = prefer_neither - (r.strength = 0)
+        FROM (SELECT item_id, strength FROM judgments WHERE id = NEW.judgment_id) r WHERE items.id = r.item_id;
+        UPDATE current_judgment_ids SET judgment_id = (
+            SELECT max(k.id) FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id))
+        WHERE judgment_id = NEW.judgment_id AND EXISTS (
+            SELECT 1 FROM judgments j JOIN judgments k ON k.item_id = j.item_id AND k.annotator_id = j.annotator_id
+            WHERE j.id = NEW.judgment_id AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id));
+        UPDATE items SET judges = judges - 1
+            WHERE id = (SELECT item_id FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id);
+        DELETE FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id;
+        UPDATE items SET prefer_a = prefer_a + (p.strength < 0), prefer_b = prefer_b + (p.strength > 0),
+                         prefer_neither = prefer_neither + (p.strength = 0)
+        FROM (SELECT k.item_id, k.strength FROM judgments r JOIN current_judgment_ids c ON c.item_id = r.item_id AND c.annotator_id = r.annotator_id
+              JOIN judgments k ON k.id = c.judgment_id WHERE r.id = NEW.judgment_id) p
+        WHERE items.id = p.item_id;
+        UPDATE items SET (strength_min, strength_max) = (
+            SELECT min(j.strength), max(j.strength) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            WHERE c.item_id = items.id)
+        WHERE id = (SELECT item_id FROM judgments WHERE id = NEW.judgment_id);
+    END;
+    """
 
     /// The judgment trigger in one update of the item: the judgment it replaces (if any)
     /// leaves the counts and it joins them. A new judgment's id is always the largest (an

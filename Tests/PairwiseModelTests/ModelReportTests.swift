@@ -57,6 +57,13 @@ import Testing
         #expect(report.suspects.allSatisfy { $0.confidence >= ModelReport.suspectConfidence })
         #expect(zip(report.suspects, report.suspects.dropFirst()).allSatisfy { $0.confidence >= $1.confidence })
         #expect(report.strengthPairs == withHeldOut)
+        // Review reads the same suspects by item, without loading the judgments.
+        var byItem: [Int64: Double] = [:]
+        for s in report.suspects {
+            let row = try #require(try store.itemRowID(externalID: s.itemID))
+            byItem[row] = max(byItem[row] ?? 0, s.confidence)
+        }
+        #expect(try store.contradictedItems(atLeast: ModelReport.suspectConfidence) == byItem)
     }
 
     func run(_ id: Int64, pairs: Int, accuracy: Double, heldOut: Int) -> ModelRunSummary {

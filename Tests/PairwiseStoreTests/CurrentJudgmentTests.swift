@@ -44,18 +44,45 @@ import Testing
                     let kept = try Row.fetchAll(db, sql: "SELECT item_id, annotator_id, judgment_id FROM current_judgment_ids ORDER BY 1, 2")
                     let defined = try Row.fetchAll(db, sql: Self.definition)
                     #expect(kept.map { [$0[0], $0[1], $0[2]] as [Int64] } == defined.map { [$0[0], $0[1], $0[2]] as [Int64] })
-                    let perItem = try Row.fetchAll(db, sql: "SELECT id, judges, prefer_a, prefer_b, prefer_neither FROM items ORDER BY id")
-                        .map { row in (0..<5).map { row[$0] as Int64 } }
+                    let perItem = try Row.fetchAll(db, sql: "SELECT id, judges, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items ORDER BY id")
+                        .map { row in (0..<7).map { row[$0] as Int64? } }
                     let counted = try Row.fetchAll(db, sql: """
-                        SELECT i.id, count(j.id), coalesce(sum(j.strength < 0), 0), coalesce(sum(j.strength > 0), 0), coalesce(sum(j.strength = 0), 0)
+                        SELECT i.id, count(j.id), coalesce(sum(j.strength < 0), 0), coalesce(sum(j.strength > 0), 0), coalesce(sum(j.strength = 0), 0),
+                               min(j.strength), max(j.strength)
                         FROM items i LEFT JOIN (\(Self.definition)) d ON d.item_id = i.id LEFT JOIN judgments j ON j.id = d.id
                         GROUP BY i.id ORDER BY i.id
-                        """).map { row in (0..<5).map { row[$0] as Int64 } }
+                        """).map { row in (0..<7).map { row[$0] as Int64? } }
                     #expect(perItem == counted)
                 }
             }
         }
         let retracted = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgment_retractions") ?? 0 }
         #expect(retracted > 100)
+    }
+
+    /// A project made before v9 gets every item's strength range from its current judgments.
+    @Test func upgradingFillsTheStrengthRange() throws {
+        let queue = try DatabaseQueue()
+        try Schema.migrator.migrate(queue, upTo: Schema.migrations[7].identifier)
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO annotators (id, name, role, created_at) VALUES (1, 'a', 'annotator', 'x'), (2, 'b', 'annotator', 'x')")
+            for item in 1...3 {
+                try db.execute(sql: "INSERT INTO items (id, external_id, content_hash, prompt, created_at) VALUES (?, ?, ?, '\"p\"', 'x')",
+                               arguments: [item, "i\(item)", "h\(item)"])
+            }
+            // Item 1: a (−2, then +3), b (+1); item 2: a (−1, retracted); item 3: none.
+            for (item, annotator, strength) in [(1, 1, -2), (1, 2, 1), (1, 1, 3), (2, 1, -1)] {
+                try db.execute(sql: """
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+                    VALUES (?, ?, ?, 0, 'ab', 0, 'x', 'tui')
+                    """, arguments: [item, annotator, strength])
+            }
+            try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (4, 1, 'x')")
+        }
+        try Schema.migrator.migrate(queue)
+        let ranges = try queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT strength_min, strength_max FROM items ORDER BY id").map { [$0[0], $0[1]] as [Int?] }
+        }
+        #expect(ranges == [[1, 3], [nil, nil], [nil, nil]])
     }
 }

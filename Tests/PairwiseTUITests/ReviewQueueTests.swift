@@ -9,7 +9,7 @@ import Testing
         Judgment(itemID: item, annotator: who, strength: PreferenceStrength(strength)!, bothBad: false, rubric: rubric)
     }
 
-    func sample() -> ReviewMaterial {
+    func sample(suspects: Set<Int64> = [], filter: ReviewFilter = ReviewFilter()) -> ReviewMaterial {
         ReviewMaterial(
             judgments: [
                 1: [j("one", "ann", -2), j("one", "bo", -1), j("one", "cy", -2)],                      // unanimous, spread 1: not listed
@@ -22,11 +22,11 @@ import Testing
                 7: [j("seven", "ann", 2)],                                                            // one judgment
             ],
             adjudications: [6: Adjudication(itemID: "six", lead: "lead", strength: PreferenceStrength(0)!, reason: .ambiguous)],
-            flags: [5: ["unclear prompt"], 8: [nil]])
+            flags: [5: ["unclear prompt"], 8: [nil]], suspects: suspects, filter: filter)
     }
 
     @Test func mostContestedFirstThenFlaggedThenSuspects() {
-        let queue = ReviewQueue(material: sample(), suspects: [7: 0.8, 1: 0.9, 3: 0.95])
+        let queue = ReviewQueue(material: sample(suspects: [7, 1, 3]), suspects: [7: 0.8, 1: 0.9, 3: 0.95])
         #expect(queue.entries.map(\.rowID) == [2, 4, 3, 5, 8, 1, 7])
         #expect(queue.entries.map(\.why) == [
             "direction split (agreement 0.00), strengths −2…+2",
@@ -40,8 +40,8 @@ import Testing
     }
 
     @Test func filtersByAnnotatorDimensionAndFlag() {
-        #expect(ReviewQueue(material: sample(), suspects: [:], filter: .init(annotator: "cy")).entries.map(\.rowID) == [4, 3])
-        #expect(ReviewQueue(material: sample(), suspects: [:], filter: .init(dimension: "help")).entries.map(\.rowID) == [4])
-        #expect(ReviewQueue(material: sample(), suspects: [:], filter: .init(flaggedOnly: true)).entries.map(\.rowID) == [5, 8])
+        #expect(ReviewQueue(material: sample(filter: .init(annotator: "cy")), suspects: [:]).entries.map(\.rowID) == [4, 3])
+        #expect(ReviewQueue(material: sample(filter: .init(dimension: "help")), suspects: [:]).entries.map(\.rowID) == [4])
+        #expect(ReviewQueue(material: sample(filter: .init(flaggedOnly: true)), suspects: [:]).entries.map(\.rowID) == [5, 8])
     }
 }

@@ -37,10 +37,16 @@ public struct LabelProvenance: Equatable, Sendable {
 
     /// Share of agreeing pairs among the values; nil with fewer than two.
     public static func pairwiseAgreement(_ values: [Int]) -> Double? {
-        guard values.count >= 2 else { return nil }
         var counts: [Int: Int] = [:]
         for v in values { counts[v, default: 0] += 1 }
-        let agreeing = counts.values.reduce(0) { $0 + $1 * ($1 - 1) }
-        return Double(agreeing) / Double(values.count * (values.count - 1))
+        return pairwiseAgreement(counts: Array(counts.values))
+    }
+
+    /// The same from how many values fall in each category.
+    public static func pairwiseAgreement(counts: [Int]) -> Double? {
+        let n = counts.reduce(0, +)
+        guard n >= 2 else { return nil }
+        let agreeing = counts.reduce(0) { $0 + $1 * ($1 - 1) }
+        return Double(agreeing) / Double(n * (n - 1))
     }
 }

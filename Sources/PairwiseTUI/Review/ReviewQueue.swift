@@ -5,26 +5,48 @@ import PairwiseStore
 /// Which items a lead's review lists, and in what order: contested items (two or more
 /// judgments whose direction is not unanimous, or whose strengths spread 3 or more) most
 /// contested first, then flagged items, then the reward model's suspect labels. Items a lead
-/// has already adjudicated are left out.
+/// has already adjudicated are left out (the material has none).
 public struct ReviewQueue: Sendable {
-    /// Narrows the list.
-    public struct Filter: Equatable, Sendable {
-        /// Only items this annotator judged.
-        public var annotator: String?
-        /// Only items whose judgments disagree on this rubric dimension.
-        public var dimension: String?
-        public var flaggedOnly = false
-        public init(annotator: String? = nil, dimension: String? = nil, flaggedOnly: Bool = false) {
-            self.annotator = annotator
-            self.dimension = dimension
-            self.flaggedOnly = flaggedOnly
-        }
-    }
+    public typealias Filter = ReviewFilter
 
     public struct Entry: Equatable, Sendable {
         public var rowID: Int64
-        /// Why it is listed, e.g. "direction split (agreement 0.33), strengths −2…+2".
-        public var why: String
+        let reason: Reason
+
+        enum Reason: Equatable, Sendable {
+            case listed(ItemTally, flags: [String?]?, confidence: Double?)
+            case text(String)
+        }
+
+        public init(rowID: Int64, why: String) {
+            self.rowID = rowID
+            reason = .text(why)
+        }
+
+        init(rowID: Int64, tally: ItemTally, flags: [String?]?, confidence: Double?) {
+            self.rowID = rowID
+            reason = .listed(tally, flags: flags, confidence: confidence)
+        }
+
+        /// Why it is listed, e.g. "direction split (agreement 0.33), strengths −2…+2";
+        /// written when shown, not for every entry of a long list.
+        public var why: String {
+            switch reason {
+            case .text(let text): return text
+            case .listed(let tally, let flags, let confidence):
+                var reasons: [String] = []
+                if ReviewQueue.isContested(tally), let agreement = tally.directionAgreement, let range = tally.strengths {
+                    reasons.append(agreement < 1 ? "direction split (agreement \(ReviewQueue.format(agreement)))" : "same direction")
+                    reasons.append("strengths \(ReviewQueue.signed(range.lowerBound))…\(ReviewQueue.signed(range.upperBound))")
+                }
+                if let flags {
+                    let given = flags.compactMap { $0 }
+                    reasons.append("flagged ×\(flags.count)" + (given.isEmpty ? "" : ": " + given.joined(separator: "; ")))
+                }
+                if let confidence { reasons.append("model contradicts a label (P \(ReviewQueue.format(confidence)))") }
+                return reasons.joined(separator: ", ")
+            }
+        }
     }
 
     /// Strength spread at which agreeing directions still count as contested.
@@ -33,57 +55,30 @@ public struct ReviewQueue: Sendable {
     public var entries: [Entry]
 
     /// - Parameter suspects: item row ids the model contradicts, with its confidence.
-    public init(material: ReviewMaterial, suspects: [Int64: Double], filter: Filter = Filter()) {
-        var contested: [(rowID: Int64, agreement: Double, spread: Int, why: String)] = []
+    public init(material: ReviewMaterial, suspects: [Int64: Double]) {
+        var contested: [(rowID: Int64, agreement: Double, spread: Int, entry: Entry)] = []
         var flagged: [Entry] = [], suspected: [(entry: Entry, confidence: Double)] = []
-        let candidates = Set(material.judgments.keys).union(material.flags.keys).union(suspects.keys)
-        for rowID in candidates.sorted() where material.adjudications[rowID] == nil {
-            let judgments = material.judgments[rowID] ?? []
-            if let name = filter.annotator, !judgments.contains(where: { $0.annotator == name }) { continue }
-            if let key = filter.dimension, !Self.disagree(on: key, judgments) { continue }
-            let flags = material.flags[rowID]
-            if filter.flaggedOnly && flags == nil { continue }
-            let strengths = judgments.map(\.strength.value)
-            let agreement = LabelProvenance.pairwiseAgreement(strengths.map { $0.signum() })
-            let spread = (strengths.max() ?? 0) - (strengths.min() ?? 0)
-            var reasons: [String] = []
-            if let agreement, agreement < 1 || spread >= Self.contestedSpread {
-                reasons.append(agreement < 1 ? "direction split (agreement \(Self.format(agreement)))" : "same direction")
-                reasons.append("strengths \(Self.signed(strengths.min()!))…\(Self.signed(strengths.max()!))")
-            }
-            if let flags {
-                let given = flags.compactMap { $0 }
-                reasons.append("flagged ×\(flags.count)" + (given.isEmpty ? "" : ": " + given.joined(separator: "; ")))
-            }
-            if let confidence = suspects[rowID] { reasons.append("model contradicts a label (P \(Self.format(confidence)))") }
-            guard !reasons.isEmpty else { continue }
-            let why = reasons.joined(separator: ", ")
-            if let agreement, agreement < 1 || spread >= Self.contestedSpread {
-                contested.append((rowID, agreement, spread, why))
+        for (rowID, tally) in material.tallies {
+            let flags = material.flags[rowID], confidence = suspects[rowID]
+            let entry = Entry(rowID: rowID, tally: tally, flags: flags, confidence: confidence)
+            if Self.isContested(tally), let agreement = tally.directionAgreement, let range = tally.strengths {
+                contested.append((rowID, agreement, range.upperBound - range.lowerBound, entry))
             } else if flags != nil {
-                flagged.append(Entry(rowID: rowID, why: why))
-            } else {
-                suspected.append((Entry(rowID: rowID, why: why), suspects[rowID]!))
+                flagged.append(entry)
+            } else if let confidence {
+                suspected.append((entry, confidence))
             }
         }
         contested.sort { ($0.agreement, -$0.spread, $0.rowID) < ($1.agreement, -$1.spread, $1.rowID) }
+        flagged.sort { $0.rowID < $1.rowID }
         suspected.sort { ($1.confidence, $0.entry.rowID) < ($0.confidence, $1.entry.rowID) }
-        entries = contested.map { Entry(rowID: $0.rowID, why: $0.why) } + flagged + suspected.map(\.entry)
+        entries = contested.map(\.entry) + flagged + suspected.map(\.entry)
     }
 
-    /// Whether the judgments differ on a rubric dimension: a different side on a comparative
-    /// one, ratings 2 or more apart on a per-response one.
-    static func disagree(on key: String, _ judgments: [Judgment]) -> Bool {
-        var sides = Set<Int>(), a: [Int] = [], b: [Int] = []
-        for j in judgments {
-            switch j.rubric[key] {
-            case .comparative(let v)?: sides.insert(v.signum())
-            case .perResponse(let x, let y)?: a.append(x); b.append(y)
-            case nil: break
-            }
-        }
-        let spread = { (v: [Int]) in (v.max() ?? 0) - (v.min() ?? 0) }
-        return sides.count > 1 || spread(a) >= 2 || spread(b) >= 2
+    /// Two or more judgments, split on the direction or spread `contestedSpread` or more.
+    static func isContested(_ tally: ItemTally) -> Bool {
+        guard let agreement = tally.directionAgreement, let range = tally.strengths else { return false }
+        return agreement < 1 || range.upperBound - range.lowerBound >= contestedSpread
     }
 
     static func format(_ value: Double) -> String { String(format: "%.2f", value) }

@@ -31,14 +31,8 @@ public final class ReviewSession {
 
     /// Rebuilds the list from the database (after a filter change or an undo).
     func reload(keeping rowID: Int64? = nil) throws {
-        let material = try store.reviewMaterial()
-        var suspects: [Int64: Double] = [:]
-        if let report = try store.modelReport() {
-            for s in report.suspects {
-                if let row = try store.itemRowID(externalID: s.itemID) { suspects[row] = max(suspects[row] ?? 0, s.confidence) }
-            }
-        }
-        entries = ReviewQueue(material: material, suspects: suspects, filter: filter).entries
+        let suspects = try store.contradictedItems(atLeast: ModelReport.suspectConfidence)
+        entries = ReviewQueue(material: try store.reviewMaterial(filter: filter, suspects: Set(suspects.keys)), suspects: suspects).entries
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()
     }

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import PairwiseCore
+@testable import PairwiseStore
+import Testing
+
+/// Review's material read from the tallies items keep is what the definition gives from
+/// every current judgment, under each filter.
+@Suite struct ReviewMaterialTests {
+    @Test func keptTalliesGiveTheDefinitionUnderEveryFilter() throws {
+        let rubric = Rubric(name: "r", dimensions: [Dimension(key: "help", title: "Helpful", guideline: "How helpful each response is.", kind: .perResponse, scale: Scale(min: 1, max: 5), required: false)])
+        let project = try TemporaryProject(rubric: rubric)
+        let store = project.store
+        let lines = (1...40).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a", "response_b": "b"}"# }.joined(separator: "\n")
+        _ = try store.importFiles([try project.file("items.jsonl", lines)], options: ImportOptions())
+        let people = try (1...4).map { try store.person("p\($0)").id }
+        let lead = try store.person("lead").id
+        let items = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
+        var random = SplitMix64(seed: 7)
+        func pick<T>(_ list: [T]) -> T { list[Int(random.next() % UInt64(list.count))] }
+        for _ in 0..<500 {
+            try store.pool.write { db in
+                switch random.next() % 10 {
+                case 0:
+                    let live = try Int64.fetchAll(db, sql: "SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)")
+                    if !live.isEmpty {
+                        try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",
+                                       arguments: [pick(live), people[0]])
+                    }
+                case 1:
+                    try db.execute(sql: "INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, 'flag', ?, 'x')",
+                                   arguments: [pick(items), pick(people), random.next() % 2 == 0 ? nil : "unclear"])
+                case 2:
+                    try db.execute(sql: "INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at) VALUES (?, ?, 1, 0, 'other', 'x')",
+                                   arguments: [pick(items), lead])
+                    if random.next() % 2 == 0 {
+                        try db.execute(sql: "INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (last_insert_rowid(), ?, 'x')",
+                                       arguments: [lead])
+                    }
+                default:
+                    let help = random.next() % 3 == 0 ? "{}" : #"{"help": {"a": \#(1 + random.next() % 5), "b": \#(1 + random.next() % 5)}}"#
+                    try db.execute(sql: """
+                        INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
+                        VALUES (?, ?, ?, 0, ?, 'ab', 0, 'x', 'tui')
+                        """, arguments: [pick(items), pick(people), Int(random.next() % 7) - 3, help])
+                }
+            }
+        }
+        let suspects = Set(items.filter { _ in random.next() % 5 == 0 })
+        let judgments = try store.pool.read { try ProjectStore.currentJudgments(db: $0, annotator: nil) }
+        let adjudications = try store.pool.read { try ProjectStore.currentAdjudications(db: $0) }
+        let flags = try store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
+                .reduce(into: [Int64: [String?]]()) { $0[$1[0], default: []].append($1[1]) }
+        }
+        #expect(!adjudications.isEmpty && flags.count > 5)
+        for filter in [ReviewFilter(), ReviewFilter(annotator: "p2"), ReviewFilter(annotator: "nobody"), ReviewFilter(dimension: "help"),
+                       ReviewFilter(flaggedOnly: true), ReviewFilter(annotator: "p3", dimension: "help", flaggedOnly: true)] {
+            let kept = try store.reviewMaterial(filter: filter, suspects: suspects)
+            let defined = ReviewMaterial(judgments: judgments, adjudications: adjudications, flags: flags, suspects: suspects, filter: filter)
+            #expect(kept == defined, "\(filter)")
+            #expect(!kept.tallies.isEmpty || filter.annotator == "nobody", "\(filter)")
+        }
+    }
+}
