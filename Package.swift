@@ -29,7 +29,7 @@ let package = Package(
         // Schema migrations, queries, import transactions, export queries.
         .target(
             name: "PairwiseStore",
-            dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
         // Restores the terminal from a signal handler (C: only async-signal-safe calls there).

@@ -6,21 +6,30 @@ public enum Agreement {
     /// Krippendorff's alpha, from the coincidence matrix as in Krippendorff's "Computing
     /// Krippendorff's Alpha-Reliability" (units with fewer than two ratings do not count).
     public static func krippendorffAlpha(_ table: RatingTable, level: MeasurementLevel) -> Double? {
-        krippendorffAlpha(counts: table.counts(), values: table.categoryValues, level: level)
+        krippendorffAlpha(unitCounts: table.unitCounts, values: table.categoryValues, level: level)
     }
 
     /// The same from per-unit category counts, for bootstrapping without rebuilding tables.
     public static func krippendorffAlpha(counts: [[Int]], values: [Double], level: MeasurementLevel) -> Double? {
+        krippendorffAlpha(unitCounts: counts.flatMap { $0.map(Int32.init) }, values: values, level: level)
+    }
+
+    /// The same from each unit's counts per category, unit after unit.
+    public static func krippendorffAlpha(unitCounts: [Int32], values: [Double], level: MeasurementLevel) -> Double? {
         let q = values.count
         guard q > 0 else { return nil }
         var o = Array(repeating: 0.0, count: q * q)
-        for unit in counts {
-            let m = unit.reduce(0, +)
+        var start = 0
+        while start < unitCounts.count {
+            defer { start += q }
+            var m = 0
+            for c in 0..<q { m += Int(unitCounts[start + c]) }
             guard m >= 2 else { continue }
             let scale = 1.0 / Double(m - 1)
-            for c in 0..<q where unit[c] > 0 {
-                for k in 0..<q where unit[k] > 0 {
-                    o[c * q + k] += Double(unit[c] * (unit[k] - (c == k ? 1 : 0))) * scale
+            for c in 0..<q where unitCounts[start + c] > 0 {
+                let nc = Int(unitCounts[start + c])
+                for k in 0..<q where unitCounts[start + k] > 0 {
+                    o[c * q + k] += Double(nc * (Int(unitCounts[start + k]) - (c == k ? 1 : 0))) * scale
                 }
             }
         }
@@ -102,41 +111,59 @@ public enum Agreement {
 
     /// Observed agreement (weighted) over units with two or more ratings, and the average
     /// classification probabilities π_k over all rated units.
-    static func observed(_ table: RatingTable, weights: [[Double]]) -> (pa: Double, pi: [Double])? {
+    static func observed(_ table: RatingTable, weights: [[Double]]) -> Observed? {
         let q = table.categoryCount
-        let counts = table.counts()
+        let counts = table.unitCounts
+        let w = weights.flatMap { $0 }
         var paSum = 0.0, unitsWithTwo = 0, rated = 0
         var pi = Array(repeating: 0.0, count: q)
-        for unit in counts {
-            let r = unit.reduce(0, +)
+        var start = 0
+        while start < counts.count {
+            defer { start += q }
+            var r = 0
+            for k in 0..<q { r += Int(counts[start + k]) }
             guard r > 0 else { continue }
             rated += 1
-            for k in 0..<q { pi[k] += Double(unit[k]) / Double(r) }
+            for k in 0..<q { pi[k] += Double(counts[start + k]) / Double(r) }
             guard r >= 2 else { continue }
             unitsWithTwo += 1
             var sum = 0.0
-            for k in 0..<q where unit[k] > 0 {
+            for k in 0..<q where counts[start + k] > 0 {
                 var weighted = 0.0
-                for l in 0..<q { weighted += weights[k][l] * Double(unit[l]) }
-                sum += Double(unit[k]) * (weighted - 1)
+                for l in 0..<q { weighted += w[k * q + l] * Double(counts[start + l]) }
+                sum += Double(counts[start + k]) * (weighted - 1)
             }
             paSum += sum / Double(r * (r - 1))
         }
         guard unitsWithTwo > 0 else { return nil }
-        return (paSum / Double(unitsWithTwo), pi.map { $0 / Double(rated) })
+        return Observed(pa: paSum / Double(unitsWithTwo), pi: pi.map { $0 / Double(rated) })
+    }
+
+    /// Observed agreement and average classification probabilities, as `observed` gives them.
+    struct Observed {
+        var pa: Double
+        var pi: [Double]
+    }
+
+    /// Identity-weighted observed agreement: what percent agreement, Fleiss' kappa and AC1 share.
+    static func observedIdentity(_ table: RatingTable) -> Observed? {
+        observed(table, weights: Weights.identity.matrix(table.categoryValues))
     }
 
     /// Percent agreement: the share of agreeing pairs of ratings per unit, averaged over
     /// units with two or more ratings.
     public static func percentAgreement(_ table: RatingTable) -> Double? {
-        observed(table, weights: Weights.identity.matrix(table.categoryValues))?.pa
+        observedIdentity(table)?.pa
     }
 
     /// Fleiss' kappa, in Gwet's generalised form that also accepts units with different
     /// numbers of ratings (equal to Fleiss' formula when every unit has the same number).
     public static func fleissKappa(_ table: RatingTable) -> Double? {
-        let w = Weights.identity.matrix(table.categoryValues)
-        guard let (pa, pi) = observed(table, weights: w) else { return nil }
+        fleissKappa(observedIdentity(table))
+    }
+
+    static func fleissKappa(_ identity: Observed?) -> Double? {
+        guard let (pa, pi) = identity.map({ ($0.pa, $0.pi) }) else { return nil }
         let pe = pi.reduce(0) { $0 + $1 * $1 }
         guard pe < 1 else { return nil }
         return (pa - pe) / (1 - pe)
@@ -144,6 +171,11 @@ public enum Agreement {
 
     /// Gwet's AC1 (identity weights) or AC2 (other weights).
     public static func gwetAC(_ table: RatingTable, weights kind: Weights = .identity) -> Double? {
+        gwetAC(table, weights: kind, identity: kind == .identity ? observedIdentity(table) : nil)
+    }
+
+    /// The same, given the identity-weighted observed agreement when the weights are identity.
+    static func gwetAC(_ table: RatingTable, weights kind: Weights, identity: Observed?) -> Double? {
         let q = table.categoryCount
         guard q >= 2 else {
             // One category only: AC1 is 1 (all agree); AC2's chance term divides by q(q−1)
@@ -151,7 +183,7 @@ public enum Agreement {
             return kind == .identity && observed(table, weights: [[1]]) != nil ? 1 : nil
         }
         let w = kind.matrix(table.categoryValues)
-        guard let (pa, pi) = observed(table, weights: w) else { return nil }
+        guard let (pa, pi) = (kind == .identity ? identity : observed(table, weights: w)).map({ ($0.pa, $0.pi) }) else { return nil }
         let tw = w.reduce(0) { $0 + $1.reduce(0, +) }
         let pe = tw * pi.reduce(0) { $0 + $1 * (1 - $1) } / Double(q * (q - 1))
         guard pe < 1 else { return nil }
@@ -163,15 +195,25 @@ public enum Agreement {
     /// Cohen's kappa between two annotators over the units both rated; weighted kappa uses
     /// the ranks of the categories the two used (as scikit-learn does).
     public static func cohenKappa(_ table: RatingTable, first: Int = 0, second: Int = 1, weights: Weights = .identity) -> Double? {
-        var pairs: [(Int, Int)] = []
-        for row in table.cells { if let a = row[first], let b = row[second] { pairs.append((a, b)) } }
-        guard !pairs.isEmpty else { return nil }
-        let used = Array(Set(pairs.flatMap { [$0.0, $0.1] })).sorted()
-        let rank = Dictionary(uniqueKeysWithValues: used.enumerated().map { ($1, $0) })
+        let width = table.annotators.count, q = table.categoryCount
+        var confusion = [Int](repeating: 0, count: q * q)
+        for u in 0..<table.units.count {
+            let a = table.codes[u * width + first], b = table.codes[u * width + second]
+            if a >= 0 && b >= 0 { confusion[Int(a) * q + Int(b)] += 1 }
+        }
+        return cohenKappa(confusion: confusion, categories: q, weights: weights)
+    }
+
+    /// Cohen's kappa from the two annotators' confusion counts over `categories` categories
+    /// (row: the first's category), using the categories either of them used.
+    public static func cohenKappa(confusion counts: [Int], categories: Int, weights: Weights = .identity) -> Double? {
+        let used = (0..<categories).filter { c in (0..<categories).contains { counts[c * categories + $0] > 0 || counts[$0 * categories + c] > 0 } }
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
         let q = used.count
         var confusion = Array(repeating: Array(repeating: 0.0, count: q), count: q)
-        for (a, b) in pairs { confusion[rank[a]!][rank[b]!] += 1 }
-        let n = Double(pairs.count)
+        for (i, a) in used.enumerated() { for (j, b) in used.enumerated() { confusion[i][j] = Double(counts[a * categories + b]) } }
+        let n = Double(total)
         let rows = confusion.map { $0.reduce(0, +) }
         let columns = (0..<q).map { j in confusion.reduce(0) { $0 + $1[j] } }
         var observed = 0.0, expected = 0.0

@@ -23,10 +23,11 @@ public struct AgreementReport: Sendable {
         annotators = table.annotators.count
         ratings = table.ratingCount
         self.level = level
-        percentAgreement = Agreement.percentAgreement(table)
+        let identity = Agreement.observedIdentity(table)
+        percentAgreement = identity?.pa
         krippendorffAlpha = Agreement.krippendorffAlpha(table, level: level)
-        fleissKappa = Agreement.fleissKappa(table)
-        gwetAC1 = Agreement.gwetAC(table)
+        fleissKappa = Agreement.fleissKappa(identity)
+        gwetAC1 = Agreement.gwetAC(table, weights: .identity, identity: identity)
         switch level {
         case .nominal: gwetAC2 = nil
         case .ordinal: gwetAC2 = Agreement.gwetAC(table, weights: .ordinal)
@@ -42,7 +43,8 @@ public struct AgreementReport: Sendable {
         } else if table.annotators.count > 2 {
             notes.append("cohen_kappa needs exactly two annotators (there are \(table.annotators.count))")
         }
-        let perUnit = table.counts().map { $0.reduce(0, +) }.filter { $0 > 0 }
+        let q = table.categoryCount
+        let perUnit = (0..<table.units.count).map { u in (0..<q).reduce(0) { $0 + Int(table.unitCounts[u * q + $1]) } }.filter { $0 > 0 }
         if Set(perUnit).count > 1 {
             notes.append("items have different numbers of ratings (\(perUnit.min()!)–\(perUnit.max()!)): fleiss_kappa is Gwet's generalised form, which equals Fleiss' when the numbers are equal")
         }

@@ -32,11 +32,12 @@ public enum DawidSkene {
 
     public static func fit(_ table: RatingTable, maxIterations: Int = 100, tolerance: Double = 1e-5) -> Result {
         let q = table.categoryCount, annotators = table.annotators.count
-        let units = table.cells.indices.filter { u in table.cells[u].contains { $0 != nil } }
+        let codes = table.codes
+        let units = table.units.indices.filter { u in (0..<annotators).contains { codes[u * annotators + $0] >= 0 } }
         // (unit position, annotator, label) for every rating.
         var ratings: [(u: Int, a: Int, l: Int)] = []
         for (position, u) in units.enumerated() {
-            for (a, label) in table.cells[u].enumerated() { if let label { ratings.append((position, a, label)) } }
+            for a in 0..<annotators where codes[u * annotators + a] >= 0 { ratings.append((position, a, Int(codes[u * annotators + a]))) }
         }
         // Majority vote: the share of each label among a unit's ratings.
         var probas = Array(repeating: Array(repeating: 0.0, count: q), count: units.count)

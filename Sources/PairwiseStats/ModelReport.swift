@@ -13,6 +13,10 @@ public struct ModelReport: Sendable {
         public var modelStrength: Double
         /// P(the side the human did not choose is better) under the model.
         public var confidence: Double
+
+        public init(itemID: String, annotator: String, humanStrength: Int, modelStrength: Double, confidence: Double) {
+            (self.itemID, self.annotator, self.humanStrength, self.modelStrength, self.confidence) = (itemID, annotator, humanStrength, modelStrength, confidence)
+        }
     }
 
     /// An item still short of the overlap target, by how unsure the model is of it.
@@ -48,36 +52,43 @@ public struct ModelReport: Sendable {
     /// uncertain first (the order `annotate --order uncertainty` follows), at most 50.
     public var nextToLabel: [Candidate]
 
-    /// Builds the report from the current judgments and the newest run's scores by item id.
-    public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore],
-                heads: [ModelHeadFigures] = [], overlap: Int = 3) {
+    /// Builds the report from its parts: suspects in any order (sorted here), and for the
+    /// items with a held-out margin, in item id order, the mean human strength (both-bad
+    /// judgments left out) and the model's.
+    public init(run: ModelRunSummary, history: [ModelRunSummary], suspects: [Suspect], humanStrengths: [Double], modelStrengths: [Double],
+                nextToLabel: [Candidate], heads: [ModelHeadFigures] = []) {
         self.run = run
         self.history = history
         self.heads = heads
+        self.nextToLabel = nextToLabel
+        self.suspects = suspects.sorted {
+            $0.confidence != $1.confidence ? $0.confidence > $1.confidence
+                : abs($0.humanStrength) != abs($1.humanStrength) ? abs($0.humanStrength) > abs($1.humanStrength)
+                : ($0.itemID, $0.annotator) < ($1.itemID, $1.annotator)
+        }
+        strengthPairs = humanStrengths.count
+        strengthPearson = Correlation.pearson(humanStrengths, modelStrengths)
+        strengthSpearman = Correlation.spearman(humanStrengths, modelStrengths)
+    }
+
+    /// Builds the report from the current judgments and the newest run's scores by item id.
+    public init(run: ModelRunSummary, history: [ModelRunSummary], judgments: [Judgment], scores: [String: ItemScore],
+                heads: [ModelHeadFigures] = [], overlap: Int = 3) {
         var counts: [String: Int] = [:]
         for j in judgments { counts[j.itemID, default: 0] += 1 }
-        nextToLabel = Array(scores.compactMap { id, score in
+        let next = Array(scores.compactMap { id, score in
             (counts[id] ?? 0) < overlap ? Candidate(itemID: id, uncertainty: score.uncertainty, judgments: counts[id] ?? 0) : nil
-        }.sorted { ($1.uncertainty, $0.itemID) < ($0.uncertainty, $1.itemID) }.prefix(50))
+        }.sorted { ($1.uncertainty, $0.itemID) < ($0.uncertainty, $1.itemID) }.prefix(Self.nextToLabelLimit))
         var suspects: [Suspect] = []
         var sums: [String: (total: Double, count: Int)] = [:]
         for j in judgments where !j.bothBad {
             guard let score = scores[j.itemID] else { continue }
             sums[j.itemID, default: (0, 0)].total += Double(j.strength.value)
             sums[j.itemID, default: (0, 0)].count += 1
-            guard j.strength.value != 0 else { continue }
-            // P(A better) = σ(margin); the human chose A when the strength is negative.
-            let pA = 1 / (1 + exp(score.modelStrength))
-            let against = j.strength.value < 0 ? 1 - pA : pA
-            if against >= Self.suspectConfidence {
+            if let confidence = Self.against(humanStrength: j.strength.value, modelStrength: score.modelStrength) {
                 suspects.append(Suspect(itemID: j.itemID, annotator: j.annotator, humanStrength: j.strength.value,
-                                        modelStrength: score.modelStrength, confidence: against))
+                                        modelStrength: score.modelStrength, confidence: confidence))
             }
-        }
-        self.suspects = suspects.sorted {
-            $0.confidence != $1.confidence ? $0.confidence > $1.confidence
-                : abs($0.humanStrength) != abs($1.humanStrength) ? abs($0.humanStrength) > abs($1.humanStrength)
-                : ($0.itemID, $0.annotator) < ($1.itemID, $1.annotator)
         }
         var human: [Double] = [], model: [Double] = []
         for (item, sum) in sums.sorted(by: { $0.key < $1.key }) {
@@ -85,9 +96,20 @@ public struct ModelReport: Sendable {
             human.append(sum.total / Double(sum.count))
             model.append(-heldOut)
         }
-        strengthPairs = human.count
-        strengthPearson = Correlation.pearson(human, model)
-        strengthSpearman = Correlation.spearman(human, model)
+        self.init(run: run, history: history, suspects: suspects, humanStrengths: human, modelStrengths: model, nextToLabel: next, heads: heads)
+    }
+
+    /// How many items `nextToLabel` lists.
+    public static let nextToLabelLimit = 50
+
+    /// The model's probability that the side a human did not choose is better, when at
+    /// least `suspectConfidence` (nil for a tie, or when the model is less sure).
+    public static func against(humanStrength: Int, modelStrength: Double) -> Double? {
+        guard humanStrength != 0 else { return nil }
+        // P(A better) = σ(margin); the human chose A when the strength is negative.
+        let pA = 1 / (1 + exp(modelStrength))
+        let against = humanStrength < 0 ? 1 - pA : pA
+        return against >= suspectConfidence ? against : nil
     }
 
     /// Item ids with at least one suspect judgment.

@@ -55,115 +55,172 @@ public struct ProjectStatistics: Sendable {
 
     /// Krippendorff's alpha on the direction of the current judgments, from each item's
     /// counts of judgments preferring A, B, and neither (`ProjectStore.directionCounts()`).
-    public static func directionAlpha(counts: [[Int]]) -> Double? {
-        Agreement.krippendorffAlpha(counts: counts, values: [0, 1, 2], level: .nominal)
+    public static func directionAlpha(counts: [Int32]) -> Double? {
+        Agreement.krippendorffAlpha(unitCounts: counts, values: [0, 1, 2], level: .nominal)
     }
 
-    static func direction(_ strength: Int) -> String { strength < 0 ? "A" : strength > 0 ? "B" : "tie" }
+    /// Direction categories in the order their labels sort: "A", "B", "tie".
+    static let directionLabels = ["A", "B", "tie"]
+    static func direction(_ strength: Int8) -> Int { strength < 0 ? 0 : strength > 0 ? 1 : 2 }
 
     public init(judgments all: [Judgment], rubric: Rubric) {
-        judgments = all.count
-        var byItem: [String: [Judgment]] = [:]
-        var itemOrder: [String] = []
-        for j in all {
-            if byItem[j.itemID] == nil { itemOrder.append(j.itemID) }
-            byItem[j.itemID, default: []].append(j)
+        self.init(columns: JudgmentColumns(all), rubric: rubric)
+    }
+
+    /// From each annotator's one current judgment per item, as columns.
+    public init(columns c: JudgmentColumns, rubric: Rubric) {
+        judgments = c.count
+        items = c.itemCount
+        let directions = c.strength.map(Self.direction)
+        // Per item, its judgments by direction.
+        var byDirection = [Int32](repeating: 0, count: c.itemCount * 3)
+        for k in 0..<c.itemCount { for i in c.judgments(ofItem: k) { byDirection[k * 3 + directions[i]] += 1 } }
+
+        // Annotators who judged, in order of first appearance (as a rating table orders them).
+        var column = [Int](repeating: -1, count: c.annotatorNames.count), raters: [String] = []
+        for a in c.annotator where column[Int(a)] < 0 {
+            column[Int(a)] = raters.count
+            raters.append(c.annotatorNames[Int(a)])
         }
-        items = itemOrder.count
-        func table(_ value: (Judgment) -> String?) -> RatingTable {
-            RatingTable(ratings: all.compactMap { j in value(j).map { (unit: j.itemID, annotator: j.annotator, value: $0) } })
-        }
-        let directions = table { Self.direction($0.strength.value) }
-        direction = AgreementReport(directions, level: .nominal)
-        let strengths = table { String($0.strength.value) }
+        direction = AgreementReport(Self.table(c, raters: raters, column: column, labels: Self.directionLabels, numeric: false) { directions[$0] },
+                                    level: .nominal)
+        let strengths = Self.table(c, raters: raters, column: column, labels: (-3...3).map(String.init), numeric: true) { Int(c.strength[$0]) + 3 }
         strengthOrdinal = AgreementReport(strengths, level: .ordinal)
         strengthInterval = AgreementReport(strengths, level: .interval)
-        rubricAlpha = rubric.dimensions.map { d in
-            var ratings: [(unit: String, annotator: String, value: String)] = []
-            for j in all {
-                switch j.rubric[d.key] {
-                case .comparative(let v)?: ratings.append((j.itemID, j.annotator, String(v)))
-                case .perResponse(let a, let b)?:
-                    ratings.append((j.itemID + "\u{0}a", j.annotator, String(a)))
-                    ratings.append((j.itemID + "\u{0}b", j.annotator, String(b)))
-                case nil: break
-                }
-            }
-            return (d.key, Agreement.krippendorffAlpha(RatingTable(ratings: ratings), level: .ordinal))
-        }
+        rubricAlpha = rubric.dimensions.map { d in (d.key, Self.rubricAlpha(c, raters: raters, column: column, values: c.rubric[d.key] ?? [])) }
 
         // Per annotator.
-        var names: [String] = []
-        var mine: [String: [Judgment]] = [:]
-        for j in all {
-            if mine[j.annotator] == nil { names.append(j.annotator) }
-            mine[j.annotator, default: []].append(j)
-        }
-        names.sort()
-        annotators = names.map { name in
-            let own = mine[name]!
-            let times = own.map(\.milliseconds).sorted()
-            let median = times.isEmpty ? nil : Double(times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2) / 1000
-            var agreeing = 0, compared = 0
-            for j in own {
-                let others = (byItem[j.itemID] ?? []).filter { $0.annotator != name }
-                var votes: [String: Int] = [:]
-                for o in others { votes[Self.direction(o.strength.value), default: 0] += 1 }
-                let sorted = votes.sorted { $0.value > $1.value }
-                guard let top = sorted.first, sorted.count == 1 || sorted[1].value < top.value else { continue }
-                compared += 1
-                if top.key == Self.direction(j.strength.value) { agreeing += 1 }
+        var own = Array(repeating: [Int](), count: c.annotatorNames.count)
+        for i in 0..<c.count { own[Int(c.annotator[i])].append(i) }
+        var agreeing = [Int](repeating: 0, count: own.count), compared = [Int](repeating: 0, count: own.count)
+        for k in 0..<c.itemCount {
+            for i in c.judgments(ofItem: k) {
+                // The others' directions: a strict majority, if any, against this one's.
+                let own = directions[i]
+                let others = { (d: Int) in Int(byDirection[k * 3 + d]) - (d == own ? 1 : 0) }
+                let (x, y, z) = (others(0), others(1), others(2))
+                let top = max(x, y, z)
+                guard top > 0, (x == top ? 1 : 0) + (y == top ? 1 : 0) + (z == top ? 1 : 0) == 1 else { continue }
+                let a = Int(c.annotator[i])
+                compared[a] += 1
+                if others(own) == top { agreeing[a] += 1 }
             }
-            let decisive = own.filter { $0.strength.value != 0 }
-            let first = decisive.filter { ($0.shownOrder == .ab) == ($0.strength.value < 0) }.count
+        }
+        let order = own.indices.filter { !own[$0].isEmpty }.sorted { c.annotatorNames[$0] < c.annotatorNames[$1] }
+        annotators = order.map { a in
+            let mine = own[a]
+            let times = mine.map { c.milliseconds[$0] }.sorted()
+            let median = times.isEmpty ? nil : Double(times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2) / 1000
+            let decisive = mine.filter { c.strength[$0] != 0 }
+            let first = decisive.filter { c.shownAFirst[$0] == (c.strength[$0] < 0) }.count
             return AnnotatorFigures(
-                name: name, judgments: own.count, medianSeconds: median,
-                consensusAgreement: compared == 0 ? nil : Double(agreeing) / Double(compared),
+                name: c.annotatorNames[a], judgments: mine.count, medianSeconds: median,
+                consensusAgreement: compared[a] == 0 ? nil : Double(agreeing[a]) / Double(compared[a]),
                 firstShownPreferred: decisive.isEmpty ? nil : Double(first) / Double(decisive.count),
-                tieShare: Double(own.filter { $0.strength.value == 0 }.count) / Double(own.count),
-                bothBadShare: Double(own.filter(\.bothBad).count) / Double(own.count),
-                meanAbsoluteStrength: Double(own.reduce(0) { $0 + abs($1.strength.value) }) / Double(own.count))
+                tieShare: Double(mine.filter { c.strength[$0] == 0 }.count) / Double(mine.count),
+                bothBadShare: Double(mine.filter { c.bothBad[$0] }.count) / Double(mine.count),
+                meanAbsoluteStrength: Double(mine.reduce(0) { $0 + abs(Int(c.strength[$1])) }) / Double(mine.count))
+        }
+
+        // Cohen's kappa on the direction per pair of annotators, rows the name sorted first.
+        let people = c.annotatorNames.count
+        var confusion = [Int](repeating: 0, count: people * people * 9)
+        for k in 0..<c.itemCount {
+            let range = c.judgments(ofItem: k)
+            for i in range {
+                for j in range where j > i {
+                    var (x, y, dx, dy) = (Int(c.annotator[i]), Int(c.annotator[j]), directions[i], directions[j])
+                    if c.annotatorNames[y] < c.annotatorNames[x] { (x, y, dx, dy) = (y, x, dy, dx) }
+                    confusion[(x * people + y) * 9 + dx * 3 + dy] += 1
+                }
+            }
         }
         var kappa: [String: [String: Double]] = [:]
-        for (i, a) in names.enumerated() {
-            for b in names[(i + 1)...] {
-                let pair = RatingTable(ratings: all.filter { $0.annotator == a || $0.annotator == b }
-                    .map { (unit: $0.itemID, annotator: $0.annotator == a ? "0" : "1", value: Self.direction($0.strength.value)) })
-                guard pair.annotators.count == 2, let first = pair.annotators.firstIndex(of: "0") else { continue }
-                if let k = Agreement.cohenKappa(pair, first: first, second: 1 - first) {
-                    kappa[a, default: [:]][b] = k
-                    kappa[b, default: [:]][a] = k
+        for (n, x) in order.enumerated() {
+            for y in order[(n + 1)...] {
+                let cell = (x * people + y) * 9
+                if let k = Agreement.cohenKappa(confusion: Array(confusion[cell..<cell + 9]), categories: 3) {
+                    kappa[c.annotatorNames[x], default: [:]][c.annotatorNames[y]] = k
+                    kappa[c.annotatorNames[y], default: [:]][c.annotatorNames[x]] = k
                 }
             }
         }
         self.kappa = kappa
 
         // Strength.
-        var counts = Array(repeating: 0, count: 7)
-        for j in all { counts[j.strength.value + 3] += 1 }
-        strengthCounts = counts
-        meanAbsoluteStrength = all.isEmpty ? nil : Double(all.reduce(0) { $0 + abs($1.strength.value) }) / Double(all.count)
-        strengthLevels = (0...3).map { level in
-            var agree = 0, pairs = 0, n = 0
-            for j in all where abs(j.strength.value) == level {
-                n += 1
-                for o in byItem[j.itemID] ?? [] where o.annotator != j.annotator {
-                    pairs += 1
-                    if Self.direction(o.strength.value) == Self.direction(j.strength.value) { agree += 1 }
-                }
+        var counts = Array(repeating: 0, count: 7), absoluteSum = 0
+        var levelJudgments = [0, 0, 0, 0], levelPairs = [0, 0, 0, 0], levelAgreeing = [0, 0, 0, 0]
+        for k in 0..<c.itemCount {
+            let range = c.judgments(ofItem: k)
+            for i in range {
+                let level = abs(Int(c.strength[i]))
+                counts[Int(c.strength[i]) + 3] += 1
+                absoluteSum += level
+                levelJudgments[level] += 1
+                levelPairs[level] += range.count - 1
+                levelAgreeing[level] += Int(byDirection[k * 3 + directions[i]]) - 1
             }
-            return StrengthLevel(level: level, judgments: n, agreement: pairs == 0 ? nil : Double(agree) / Double(pairs))
+        }
+        strengthCounts = counts
+        meanAbsoluteStrength = c.count == 0 ? nil : Double(absoluteSum) / Double(c.count)
+        strengthLevels = (0...3).map { level in
+            StrengthLevel(level: level, judgments: levelJudgments[level],
+                          agreement: levelPairs[level] == 0 ? nil : Double(levelAgreeing[level]) / Double(levelPairs[level]))
         }
 
-        // Items.
-        contested = itemOrder.compactMap { id in
-            let js = byItem[id]!
-            let values = js.map(\.strength.value)
-            guard let agreement = LabelProvenance.pairwiseAgreement(values.map { $0.signum() }) else { return nil }
-            return ItemFigures(itemID: id, judgments: js.count, directionAgreement: agreement, strengthSpread: values.max()! - values.min()!)
-        }.sorted {
-            ($0.directionAgreement, -$0.strengthSpread, $0.itemID) < ($1.directionAgreement, -$1.strengthSpread, $1.itemID)
+        // Items: least agreement first, then the widest spread, then by id.
+        var figures: [(agreement: Double, spread: Int, rank: Int32, item: Int)] = []
+        for k in 0..<c.itemCount {
+            let range = c.judgments(ofItem: k)
+            guard let agreement = LabelProvenance.pairwiseAgreement(counts: (0..<3).map { Int(byDirection[k * 3 + $0]) }) else { continue }
+            let values = range.map { c.strength[$0] }
+            figures.append((agreement, Int(values.max()! - values.min()!), c.itemIDRanks[k], k))
         }
+        figures.sort { ($0.agreement, -$0.spread, $0.rank) < ($1.agreement, -$1.spread, $1.rank) }
+        contested = figures.map {
+            ItemFigures(itemID: c.itemIDs[$0.item], judgments: c.judgments(ofItem: $0.item).count, directionAgreement: $0.agreement, strengthSpread: $0.spread)
+        }
+    }
+
+    /// One value per judgment as a rating table: units the items, columns the raters.
+    /// `labels` are in category order; categories are the ones used.
+    static func table(_ c: JudgmentColumns, raters: [String], column: [Int], labels: [String], numeric: Bool,
+                      value: (Int) -> Int) -> RatingTable {
+        var used = [Bool](repeating: false, count: labels.count)
+        for i in 0..<c.count { used[value(i)] = true }
+        var category = [Int32](repeating: -1, count: labels.count), categoryLabels: [String] = [], categoryValues: [Double] = []
+        for v in labels.indices where used[v] {
+            category[v] = Int32(categoryLabels.count)
+            categoryLabels.append(labels[v])
+            categoryValues.append(numeric ? Double(labels[v])! : Double(categoryLabels.count))
+        }
+        var codes = [Int32](repeating: -1, count: c.itemCount * raters.count)
+        for k in 0..<c.itemCount {
+            for i in c.judgments(ofItem: k) { codes[k * raters.count + column[Int(c.annotator[i])]] = category[value(i)] }
+        }
+        return RatingTable(units: c.itemIDs, annotators: raters, categoryLabels: categoryLabels, categoryValues: categoryValues, codes: codes)
+    }
+
+    /// Krippendorff's alpha (ordinal) on one rubric dimension: a comparative value rates
+    /// the item, a per-response pair rates each response.
+    static func rubricAlpha(_ c: JudgmentColumns, raters: [String], column: [Int], values: [(judgment: Int32, value: RubricValue)]) -> Double? {
+        var item = [Int](repeating: 0, count: c.count)
+        for k in 0..<c.itemCount { for i in c.judgments(ofItem: k) { item[i] = k } }
+        var ratings: [(unit: Int, rater: Int, value: Int)] = []
+        for (judgment, value) in values {
+            let i = Int(judgment), rater = column[Int(c.annotator[i])]
+            switch value {
+            case .comparative(let v): ratings.append((item[i] * 3, rater, v))
+            case .perResponse(let a, let b): ratings += [(item[i] * 3 + 1, rater, a), (item[i] * 3 + 2, rater, b)]
+            }
+        }
+        let present = Set(ratings.map(\.value)).sorted()
+        let category = Dictionary(uniqueKeysWithValues: present.enumerated().map { ($1, Int32($0)) })
+        var codes = [Int32](repeating: -1, count: c.itemCount * 3 * raters.count)
+        for r in ratings { codes[r.unit * raters.count + r.rater] = category[r.value]! }
+        let table = RatingTable(units: Array(repeating: "", count: c.itemCount * 3), annotators: raters, categoryLabels: present.map(String.init),
+                                categoryValues: present.map(Double.init), codes: codes)
+        return Agreement.krippendorffAlpha(table, level: .ordinal)
     }
 }
 

@@ -3,8 +3,9 @@ public enum MeasurementLevel: String, Sendable, CaseIterable {
     case nominal, ordinal, interval, ratio
 }
 
-/// Ratings as a units × annotators table of category indices (nil: not rated).
+/// Ratings as a units × annotators table of category indices (missing: not rated).
 /// Categories are the distinct values, sorted (numerically when every value is a number).
+/// Kept flat, unit after unit, so that a million ratings are two arrays, not a million.
 public struct RatingTable: Sendable {
     public let units: [String]
     public let annotators: [String]
@@ -12,8 +13,10 @@ public struct RatingTable: Sendable {
     public let categoryLabels: [String]
     /// Numeric value of each category (its rank when the values are not numbers).
     public let categoryValues: [Double]
-    /// `cells[unit][annotator]`: the category index, or nil.
-    public let cells: [[Int?]]
+    /// Each unit's category index per annotator, unit after unit (−1: not rated).
+    public let codes: [Int32]
+    /// Each unit's number of ratings per category, unit after unit.
+    public let unitCounts: [Int32]
 
     public var categoryCount: Int { categoryLabels.count }
 
@@ -25,12 +28,27 @@ public struct RatingTable: Sendable {
         self = builder.build()
     }
 
-    public init(units: [String], annotators: [String], categoryLabels: [String], categoryValues: [Double], cells: [[Int?]]) {
+    /// - Parameter codes: each unit's category index per annotator, unit after unit (−1: not rated).
+    public init(units: [String], annotators: [String], categoryLabels: [String], categoryValues: [Double], codes: [Int32]) {
+        precondition(codes.count == units.count * annotators.count)
         self.units = units
         self.annotators = annotators
         self.categoryLabels = categoryLabels
         self.categoryValues = categoryValues
-        self.cells = cells
+        self.codes = codes
+        let q = categoryLabels.count, width = annotators.count
+        var counts = [Int32](repeating: 0, count: units.count * q)
+        if width > 0 {
+            for u in 0..<units.count {
+                for a in 0..<width where codes[u * width + a] >= 0 { counts[u * q + Int(codes[u * width + a])] += 1 }
+            }
+        }
+        unitCounts = counts
+    }
+
+    public init(units: [String], annotators: [String], categoryLabels: [String], categoryValues: [Double], cells: [[Int?]]) {
+        self.init(units: units, annotators: annotators, categoryLabels: categoryLabels, categoryValues: categoryValues,
+                  codes: cells.flatMap { row in row.map { $0.map(Int32.init) ?? -1 } })
     }
 
     /// Convenience for tests and references: rows are annotators, columns units, nil missing.
@@ -48,16 +66,19 @@ public struct RatingTable: Sendable {
         value.rounded() == value && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 
-    /// Per unit, how many ratings fall in each category.
-    public func counts() -> [[Int]] {
-        cells.map { row in
-            var counts = Array(repeating: 0, count: categoryCount)
-            for case let c? in row { counts[c] += 1 }
-            return counts
-        }
+    /// `cells[unit][annotator]`: the category index, or nil.
+    public var cells: [[Int?]] {
+        let width = annotators.count
+        return (0..<units.count).map { u in (0..<width).map { a in codes[u * width + a] < 0 ? nil : Int(codes[u * width + a]) } }
     }
 
-    public var ratingCount: Int { cells.reduce(0) { $0 + $1.reduce(0) { $0 + ($1 == nil ? 0 : 1) } } }
+    /// Per unit, how many ratings fall in each category.
+    public func counts() -> [[Int]] {
+        let q = categoryCount
+        return (0..<units.count).map { u in (0..<q).map { Int(unitCounts[u * q + $0]) } }
+    }
+
+    public var ratingCount: Int { unitCounts.reduce(0) { $0 + Int($1) } }
 }
 
 /// Collects ratings one at a time and builds the table, indexing units, annotators and
@@ -70,6 +91,19 @@ public struct RatingTableBuilder {
     private var lastAnnotator: (name: String, index: Int32)?
 
     public init() {}
+
+    /// Starts from known units, annotators and value labels, for ratings added by index
+    /// (`add(unit:annotator:value:)` with indices; names are not looked up).
+    public init(units: [String], annotators: [String], values: [String]) {
+        self.units = units
+        self.annotators = annotators
+        self.values = values
+    }
+
+    /// Adds a rating by the indices of its unit, annotator and value label.
+    public mutating func add(unit: Int, annotator: Int, value: Int) {
+        ratings.append((Int32(unit), Int32(annotator), Int32(value)))
+    }
 
     public mutating func add(unit: String, annotator: String, value: String) {
         let u = Self.index(unit, in: &unitIndex, list: &units)
@@ -103,8 +137,8 @@ public struct RatingTableBuilder {
             labels.append(values[v])
             categoryValues.append(numeric ? numbers[v]! : Double(labels.count))
         }
-        var cells = Array(repeating: Array<Int?>(repeating: nil, count: annotators.count), count: units.count)
-        for r in ratings { cells[Int(r.unit)][Int(r.annotator)] = categoryOfValue[Int(r.value)] }
-        return RatingTable(units: units, annotators: annotators, categoryLabels: labels, categoryValues: categoryValues, cells: cells)
+        var codes = [Int32](repeating: -1, count: units.count * annotators.count)
+        for r in ratings { codes[Int(r.unit) * annotators.count + Int(r.annotator)] = Int32(categoryOfValue[Int(r.value)]) }
+        return RatingTable(units: units, annotators: annotators, categoryLabels: labels, categoryValues: categoryValues, codes: codes)
     }
 }

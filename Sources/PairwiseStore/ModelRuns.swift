@@ -166,37 +166,64 @@ extension ProjectStore {
 
     /// The newest finished run's uncertainty per item row id (empty when no model exists).
     public func latestUncertainties() throws -> [Int64: Double] {
+        let list = try latestUncertaintiesByRow()
+        var result = [Int64: Double](minimumCapacity: list.count)
+        for (rowID, uncertainty) in list { result[rowID] = uncertainty }
+        return result
+    }
+
+    /// The current labels (not both bad, not a tie) on the items where the newest model is
+    /// at least `confidence` sure of one side: the only labels it can contradict that
+    /// surely. Read from the scores wide enough, not from every judgment.
+    public func labelsTheModelIsSureAbout(atLeast confidence: Double) throws -> [ScoredLabel] {
         try pool.read { db in
-            var result: [Int64: Double] = [:]
-            try Self.forEachLatestScore(db) { _, score in result[score.itemRowID] = score.uncertainty }
+            guard let run = try Self.latestRunID(db) else { return [] }
+            // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
+            let widest = log(confidence / (1 - confidence)) - 1e-9
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT s.item_id, i.external_id, p.name, j.strength, coalesce(s.held_out_margin, s.margin)
+                FROM model_scores s JOIN items i ON i.id = s.item_id
+                JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
+                JOIN annotators p ON p.id = c.annotator_id
+                WHERE s.run_id = ? AND abs(coalesce(s.held_out_margin, s.margin)) >= ? AND j.both_bad = 0 AND j.strength <> 0
+                """, arguments: [run, widest])
+            var labels: [ScoredLabel] = []
+            while let row = try rows.next() {
+                labels.append(ScoredLabel(itemRowID: row[0], itemID: row[1], annotator: row[2], humanStrength: row[3], modelStrength: -(row[4] as Double)))
+            }
+            return labels
+        }
+    }
+
+    /// The newest run's held-out margin of each item that has one, by item row id ascending.
+    public func latestHeldOutMargins() throws -> [(itemRowID: Int64, margin: Double)] {
+        try pool.read { db in
+            guard let run = try Self.latestRunID(db) else { return [] }
+            let rows = try RawRows(db, sql: "SELECT item_id, held_out_margin FROM model_scores WHERE run_id = \(run) AND held_out_margin IS NOT NULL ORDER BY item_id")
+            var margins: [(itemRowID: Int64, margin: Double)] = []
+            while try rows.next() { margins.append((Int64(rows.int(0)), rows.double(1))) }
+            return margins
+        }
+    }
+
+    /// The newest run's uncertainty of every item it scored, by item row id ascending.
+    public func latestUncertaintiesByRow() throws -> [(itemRowID: Int64, uncertainty: Double)] {
+        try pool.read { db in
+            guard let run = try Self.latestRunID(db) else { return [] }
+            let rows = try RawRows(db, sql: "SELECT item_id, uncertainty FROM model_scores WHERE run_id = \(run) ORDER BY item_id")
+            var result: [(itemRowID: Int64, uncertainty: Double)] = []
+            while try rows.next() { result.append((Int64(rows.int(0)), rows.double(1))) }
             return result
         }
     }
 
-    /// Items whose current labels the newest model contradicts: for each, the highest
-    /// probability it gives against a label's side (not both bad, not a tie), when at least
-    /// `confidence`, by item row id. The same rule as `ModelReport`'s suspects, reading only
-    /// the items whose margin is wide enough.
-    public func contradictedItems(atLeast confidence: Double) throws -> [Int64: Double] {
+    /// Item ids by row id.
+    public func itemIDs(rowIDs: [Int64]) throws -> [Int64: String] {
         try pool.read { db in
-            guard let run = try Self.latestRunID(db) else { return [:] }
-            // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
-            let widest = log(confidence / (1 - confidence)) - 1e-9
-            let side = "EXISTS (SELECT 1 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id = s.item_id AND j.both_bad = 0 AND j.strength"
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT s.item_id, coalesce(s.held_out_margin, s.margin), \(side) < 0), \(side) > 0)
-                FROM model_scores s WHERE s.run_id = ? AND abs(coalesce(s.held_out_margin, s.margin)) >= ?
-                """, arguments: [run, widest])
-            var result: [Int64: Double] = [:]
-            while let row = try rows.next() {
-                let modelStrength = -(row[1] as Double)
-                let pA = 1 / (1 + exp(modelStrength))
-                var against: Double = 0
-                if row[2] as Bool { against = max(against, 1 - pA) }
-                if row[3] as Bool { against = max(against, pA) }
-                if against >= confidence { result[row[0]] = against }
-            }
-            return result
+            let statement = try db.makeStatement(sql: "SELECT external_id FROM items WHERE id = ?")
+            var ids: [Int64: String] = [:]
+            for rowID in rowIDs { ids[rowID] = try String.fetchOne(statement, arguments: [rowID]) }
+            return ids
         }
     }
 
@@ -242,4 +269,14 @@ extension ProjectStore {
             return (vectors.first?.value.a.count ?? 0, vectors)
         }
     }
+}
+
+/// A current label on an item the newest model scored: what suspects are found among.
+public struct ScoredLabel: Sendable, Equatable {
+    public var itemRowID: Int64
+    public var itemID: String
+    public var annotator: String
+    public var humanStrength: Int
+    /// The model's strength on the human scale (negative: prefers A), held-out when it can.
+    public var modelStrength: Double
 }

@@ -42,13 +42,14 @@ extension ProjectStore {
 }
 
 extension ProjectStore {
-    /// For each item with two or more current judgments, how many prefer A, B, and neither:
-    /// what agreement on the direction needs, kept per item at write time.
-    public func directionCounts() throws -> [[Int]] {
+    /// For each item with two or more current judgments, how many prefer A, B, and neither
+    /// (three counts per item, item after item): what agreement on the direction needs,
+    /// kept per item at write time.
+    public func directionCounts() throws -> [Int32] {
         try pool.read { db in
-            var out: [[Int]] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2")
-            while let row = try rows.next() { out.append([row[0], row[1], row[2]]) }
+            var out: [Int32] = []
+            let rows = try RawRows(db, sql: "SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2")
+            while try rows.next() { out += [Int32(rows.int(0)), Int32(rows.int(1)), Int32(rows.int(2))] }
             return out
         }
     }

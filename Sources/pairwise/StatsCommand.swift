@@ -30,9 +30,9 @@ struct StatsCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
-            let judgments = try store.currentJudgments()
-            let stats = ProjectStatistics(judgments: judgments, rubric: try store.rubric())
-            let model = try store.modelReport(judgments: judgments)
+            let columns = try store.currentJudgmentColumns()
+            let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
+            let model = try store.modelReport(columns: columns)
             if json {
                 Console.data(Self.json(stats, contested: contested, model: model))
             } else {

@@ -57,13 +57,12 @@ import Testing
         #expect(report.suspects.allSatisfy { $0.confidence >= ModelReport.suspectConfidence })
         #expect(zip(report.suspects, report.suspects.dropFirst()).allSatisfy { $0.confidence >= $1.confidence })
         #expect(report.strengthPairs == withHeldOut)
-        // Review reads the same suspects by item, without loading the judgments.
-        var byItem: [Int64: Double] = [:]
-        for s in report.suspects {
-            let row = try #require(try store.itemRowID(externalID: s.itemID))
-            byItem[row] = max(byItem[row] ?? 0, s.confidence)
-        }
-        #expect(try store.contradictedItems(atLeast: ModelReport.suspectConfidence) == byItem)
+        // The report read from columns and indexed queries is the one built from every judgment.
+        let defined = ModelReport(run: report.run, history: report.history, judgments: try store.currentJudgments(), scores: scores,
+                                  heads: report.heads, overlap: try store.overlap())
+        #expect(report.suspects == defined.suspects && report.nextToLabel == defined.nextToLabel)
+        #expect(report.strengthPairs == defined.strengthPairs && report.strengthPearson == defined.strengthPearson
+                && report.strengthSpearman == defined.strengthSpearman)
     }
 
     func run(_ id: Int64, pairs: Int, accuracy: Double, heldOut: Int) -> ModelRunSummary {

@@ -237,9 +237,9 @@ public final class AnnotateSession {
 
     /// The stats screen: the project's statistics, then the newest model's report.
     static func statsLines(store: ProjectStore, rubric: Rubric) throws -> [String] {
-        let judgments = try store.currentJudgments()
-        let model = try store.modelReport(judgments: judgments).map { [""] + $0.summaryLines() } ?? []
-        return ProjectStatistics(judgments: judgments, rubric: rubric).summaryLines() + model
+        let columns = try store.currentJudgmentColumns()
+        let model = try store.modelReport(columns: columns).map { [""] + $0.summaryLines() } ?? []
+        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + model
     }
 
     func updateFigures() {

@@ -31,7 +31,12 @@ public final class ReviewSession {
 
     /// Rebuilds the list from the database (after a filter change or an undo).
     func reload(keeping rowID: Int64? = nil) throws {
-        let suspects = try store.contradictedItems(atLeast: ModelReport.suspectConfidence)
+        var suspects: [Int64: Double] = [:]
+        for label in try store.labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence) {
+            if let against = ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength) {
+                suspects[label.itemRowID] = max(suspects[label.itemRowID] ?? 0, against)
+            }
+        }
         entries = ReviewQueue(material: try store.reviewMaterial(filter: filter, suspects: Set(suspects.keys)), suspects: suspects).entries
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()

@@ -1,0 +1,73 @@
+/// Current judgments as parallel columns, each item's judgments together: what project
+/// statistics read at a million judgments, without a `Judgment` (and its strings) for each.
+public struct JudgmentColumns: Sendable {
+    /// Per item, in the order they are grouped: its id and row id.
+    public var itemIDs: [String] = []
+    public var itemRowIDs: [Int64] = []
+    /// Where each item's judgments start; one entry more than items (the end).
+    public var itemStarts: [Int32] = [0]
+    /// Each item's place when the items are sorted by id.
+    public var itemIDRanks: [Int32] = []
+    public var annotatorNames: [String] = []
+    /// Per judgment: index into `annotatorNames`.
+    public var annotator: [Int32] = []
+    public var strength: [Int8] = []
+    public var bothBad: [Bool] = []
+    /// Whether response A was shown first.
+    public var shownAFirst: [Bool] = []
+    public var milliseconds: [Int] = []
+    /// Rubric values by dimension key, as (judgment index, value) in judgment order.
+    public var rubric: [String: [(judgment: Int32, value: RubricValue)]] = [:]
+
+    public var count: Int { strength.count }
+    public var itemCount: Int { itemIDs.count }
+
+    /// The judgment indices of item `k`.
+    public func judgments(ofItem k: Int) -> Range<Int> { Int(itemStarts[k])..<Int(itemStarts[k + 1]) }
+
+    public init() {}
+
+    /// From judgments: items in order of first appearance (row ids by that order, from 1),
+    /// annotators in order of first appearance.
+    public init(_ all: [Judgment]) {
+        var itemIndex: [String: Int] = [:], byItem: [[Int]] = []
+        for (n, j) in all.enumerated() {
+            if let k = itemIndex[j.itemID] { byItem[k].append(n); continue }
+            itemIndex[j.itemID] = itemIDs.count
+            itemIDs.append(j.itemID)
+            byItem.append([n])
+        }
+        itemRowIDs = itemIDs.indices.map { Int64($0 + 1) }
+        var annotatorIndex: [String: Int32] = [:]
+        for list in byItem {
+            for n in list {
+                let j = all[n]
+                let a = annotatorIndex[j.annotator] ?? {
+                    annotatorIndex[j.annotator] = Int32(annotatorNames.count)
+                    annotatorNames.append(j.annotator)
+                    return Int32(annotatorNames.count - 1)
+                }()
+                for (key, value) in j.rubric { rubric[key, default: []].append((Int32(count), value)) }
+                append(annotator: a, strength: j.strength.value, bothBad: j.bothBad, shownAFirst: j.shownOrder == .ab, milliseconds: j.milliseconds)
+            }
+            itemStarts.append(Int32(count))
+        }
+        itemIDRanks = Self.ranks(of: itemIDs)
+    }
+
+    /// Adds one judgment to the item being grouped (close it with `itemStarts.append(count)`).
+    public mutating func append(annotator: Int32, strength: Int, bothBad: Bool, shownAFirst: Bool, milliseconds: Int) {
+        self.annotator.append(annotator)
+        self.strength.append(Int8(strength))
+        self.bothBad.append(bothBad)
+        self.shownAFirst.append(shownAFirst)
+        self.milliseconds.append(milliseconds)
+    }
+
+    /// Each id's place in sorted order.
+    public static func ranks(of ids: [String]) -> [Int32] {
+        var ranks = [Int32](repeating: 0, count: ids.count)
+        for (rank, k) in ids.indices.sorted(by: { ids[$0] < ids[$1] }).enumerated() { ranks[k] = Int32(rank) }
+        return ranks
+    }
+}
