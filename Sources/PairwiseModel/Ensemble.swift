@@ -11,17 +11,25 @@ public struct Ensemble: Sendable {
     /// Fits `size` models on seeded bootstrap resamples of `examples`.
     public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
                            options: RewardModel.Options = RewardModel.Options()) -> Ensemble {
+        let samples = bootstrapSamples(count: examples.count, size: size, seed: seed)
+        let members = RewardModel.fit(PairData(examples), weightings: samples.map { draws(count: examples.count, $0) }, featurizer: featurizer, options: options)
+        return Ensemble(members: members, samples: samples)
+    }
+
+    /// Every member's resample, drawn in order, so that the result does not depend on
+    /// which core fits which member.
+    public static func bootstrapSamples(count: Int, size: Int, seed: UInt64) -> [[Int]] {
         var generator = SplitMix64(seed: seed)
-        // Draw every member's resample first, in order, so the result does not depend on
-        // which core fits which member.
-        let samples = (0..<max(1, size)).map { _ in
-            examples.isEmpty ? [Int]() : (0..<examples.count).map { _ in Int.random(in: 0..<examples.count, using: &generator) }
+        return (0..<max(1, size)).map { _ in
+            count == 0 ? [Int]() : (0..<count).map { _ in Int.random(in: 0..<count, using: &generator) }
         }
-        let results = ResultSlots<RewardModel>(count: samples.count)
-        parallelFor(samples.count) { k in
-            results.store(RewardModel.fit(samples[k].map { examples[$0] }, featurizer: featurizer, options: options), at: k)
-        }
-        return Ensemble(members: results.all, samples: samples)
+    }
+
+    /// How often a sample drew each of `count` examples.
+    public static func draws(count: Int, _ sample: [Int]) -> [Double] {
+        var times = [Double](repeating: 0, count: count)
+        for i in sample { times[i] += 1 }
+        return times
     }
 
     /// For each of the `count` examples the ensemble was fitted on, the members whose
@@ -36,6 +44,17 @@ public struct Ensemble: Sendable {
         return result
     }
 
+    /// The mean margin of the given members on rows a and b.
+    public func margin(_ rows: SparseRows, _ a: Int, _ b: Int, members chosen: [Int]) -> Double? {
+        guard !chosen.isEmpty else { return nil }
+        return chosen.reduce(0.0) { $0 + rows.dot(a, members[$1].weights) - rows.dot(b, members[$1].weights) } / Double(chosen.count)
+    }
+
+    /// `score` on rows a and b.
+    public func score(_ rows: SparseRows, _ a: Int, _ b: Int) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
+        summarize(members.map { (rows.dot(a, $0.weights), rows.dot(b, $0.weights)) })
+    }
+
     /// The mean margin of the given members on features already computed.
     public func margin(_ fa: SparseVector, _ fb: SparseVector, members chosen: [Int]) -> Double? {
         guard !chosen.isEmpty else { return nil }
@@ -45,9 +64,13 @@ public struct Ensemble: Sendable {
     /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
     /// from the features of A and B.
     public func score(_ fa: SparseVector, _ fb: SparseVector) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
+        summarize(members.map { (fa.dot($0.weights), fb.dot($0.weights)) })
+    }
+
+    /// Mean rewards, and mean and spread of the margins, from each member's (r(A), r(B)).
+    func summarize(_ rewards: [(Double, Double)]) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
         var ra = 0.0, rb = 0.0, margins: [Double] = []
-        for m in members {
-            let x = fa.dot(m.weights), y = fb.dot(m.weights)
+        for (x, y) in rewards {
             ra += x; rb += y; margins.append(x - y)
         }
         let k = Double(members.count)

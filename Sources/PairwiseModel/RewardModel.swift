@@ -65,29 +65,53 @@ public struct RewardModel: Sendable {
 
     /// Fits the weights by L-BFGS; the same data and options always give the same weights.
     public static func fit(_ examples: [PairExample], featurizer: Featurizer, options: Options = Options()) -> RewardModel {
-        let n = Double(max(1, examples.count))
+        fit(PairData(examples), weights: nil, featurizer: featurizer, options: options)
+    }
+
+    /// Fits on the pairs the weights draw (how often each counts; 0 leaves it out, nil
+    /// counts each once): the loss is the weighted mean over the draws.
+    public static func fit(_ data: PairData, weights: [Double]?, featurizer: Featurizer, options: Options = Options()) -> RewardModel {
+        let chosen = weights.map { w in data.pairs.indices.filter { w[$0] > 0 } } ?? Array(data.pairs.indices)
+        let counts = chosen.map { weights?[$0] ?? 1 }
+        let n = max(1, counts.reduce(0, +))
         let dimension = featurizer.dimension
+        let rows = data.features
         func objective(_ w: [Double], _ gradient: inout [Double]) -> Double {
-            for i in 0..<dimension { gradient[i] = options.l2 * w[i] }
             var loss = 0.0
-            for i in 0..<dimension { loss += 0.5 * options.l2 * w[i] * w[i] }
-            for example in examples {
-                let d = example.difference.dot(w)
-                let (value, slope): (Double, Double)
-                switch example.label {
-                case .aBetter(let m): (value, slope) = (softplus(-(d - m)), -logistic(-(d - m)))
-                case .bBetter(let m): (value, slope) = (softplus(d + m), logistic(d + m))
-                case .tie: (value, slope) = (0.5 * (softplus(d) + softplus(-d)), 0.5 * (logistic(d) - logistic(-d)))
+            for i in 0..<dimension {
+                gradient[i] = options.l2 * w[i]
+                loss += 0.5 * options.l2 * w[i] * w[i]
+            }
+            w.withUnsafeBufferPointer { weights in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    for (position, p) in chosen.enumerated() {
+                        let pair = data.pairs[p]
+                        let d = rows.dot(Int(pair.a), weights) - rows.dot(Int(pair.b), weights)
+                        let (value, slope): (Double, Double)
+                        switch pair.label {
+                        case .aBetter(let m): (value, slope) = (softplus(-(d - m)), -logistic(-(d - m)))
+                        case .bBetter(let m): (value, slope) = (softplus(d + m), logistic(d + m))
+                        case .tie: (value, slope) = (0.5 * (softplus(d) + softplus(-d)), 0.5 * (logistic(d) - logistic(-d)))
+                        }
+                        let count = counts[position]
+                        loss += count * value / n
+                        let scale = count * slope / n
+                        rows.add(Int(pair.a), scaledBy: scale, to: g)
+                        rows.add(Int(pair.b), scaledBy: -scale, to: g)
+                    }
                 }
-                loss += value / n
-                let scale = slope / n
-                let x = example.difference
-                for k in x.indices.indices { gradient[Int(x.indices[k])] += scale * x.values[k] }
             }
             return loss
         }
-        let weights = LBFGS.minimize(objective, start: Array(repeating: 0, count: dimension), maxIterations: options.maxIterations)
-        return RewardModel(featurizer: featurizer, weights: weights)
+        let fitted = LBFGS.minimize(objective, start: Array(repeating: 0, count: dimension), maxIterations: options.maxIterations)
+        return RewardModel(featurizer: featurizer, weights: fitted)
+    }
+
+    /// Fits one model per weighting (see `fit(_:weights:featurizer:options:)`) on every core.
+    public static func fit(_ data: PairData, weightings: [[Double]?], featurizer: Featurizer, options: Options = Options()) -> [RewardModel] {
+        let results = ResultSlots<RewardModel>(count: weightings.count)
+        parallelFor(weightings.count) { k in results.store(fit(data, weights: weightings[k], featurizer: featurizer, options: options), at: k) }
+        return results.all
     }
 }
 

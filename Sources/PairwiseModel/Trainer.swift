@@ -60,57 +60,44 @@ public struct Trainer: Sendable {
         if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
         let embeddings = try store.responseEmbeddings()
         let featurizer = Featurizer(hashBits: options.hashBits, embeddingDimension: embeddings.dimension)
-        let items = try store.labeledItems()
-        // Each response is featurized once, for training and for scoring, in chunks on every core.
-        let features = parallelMap(items.count) { n -> (SparseVector, SparseVector) in
-            let entry = items[n]
-            let prompt = featurizer.promptWords(entry.item.prompt.plainText)
-            let vectors = embeddings.vectors[entry.rowID]
-            return (featurizer.features(promptWords: prompt, response: entry.item.responseA.text, embedding: vectors?.a),
-                    featurizer.features(promptWords: prompt, response: entry.item.responseB.text, embedding: vectors?.b))
-        }
-        var examples: [PairExample] = []
-        var exampleOfItem = [Int?](repeating: nil, count: items.count)
-        for (n, (entry, (a, b))) in zip(items, features).enumerated() {
-            guard let label = entry.label,
-                  let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) else { continue }
-            exampleOfItem[n] = examples.count
-            examples.append(PairExample(difference: a.subtracting(b), label: kind))
-        }
-        guard !examples.isEmpty else { return .noLabels }
+        let training = try TrainingSet.read(store, featurizer: featurizer, embeddings: embeddings.vectors)
+        let data = training.data
+        guard !data.pairs.isEmpty else { return .noLabels }
         let runID = try store.startModelRun(lastJudgmentID: marks.newest)
         do {
             let clock = ContinuousClock()
             let start = clock.now
             let modelOptions = RewardModel.Options(l2: options.l2)
-            // Held-out metrics from a seeded split.
-            var order = Array(examples.indices)
+            // Held-out metrics from a seeded split: a probe fitted on the rest, alongside
+            // the ensemble on every labeled pair, which scores every item.
+            var order = Array(data.pairs.indices)
             var generator = SplitMix64(seed: options.seed)
             order.shuffle(using: &generator)
-            let testCount = examples.count >= 10 ? Int(Double(examples.count) * options.heldOut) : 0
-            let test = order.prefix(testCount).map { examples[$0] }, train = order.dropFirst(testCount).map { examples[$0] }
-            let probe = RewardModel.fit(train, featurizer: featurizer, options: modelOptions)
-            let evaluation = Evaluation(margins: test.map { (probe.margin($0), $0.label) })
-            // The ensemble on every labeled pair scores every item.
-            let ensemble = Ensemble.fit(examples, size: options.ensembleSize, seed: options.seed, featurizer: featurizer, options: modelOptions)
-            let outOfBag = ensemble.outOfBagMembers(count: examples.count)
-            let examplesOfItems = exampleOfItem
-            let scores = parallelMap(items.count) { n -> ItemScore in
-                let (fa, fb) = features[n]
-                let s = ensemble.score(fa, fb)
-                let heldOut = examplesOfItems[n].flatMap { ensemble.margin(fa, fb, members: outOfBag[$0]) }
-                return ItemScore(itemRowID: items[n].rowID, rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
+            let testCount = data.pairs.count >= 10 ? Int(Double(data.pairs.count) * options.heldOut) : 0
+            var probeDraws = [Double](repeating: 1, count: data.pairs.count)
+            for p in order.prefix(testCount) { probeDraws[p] = 0 }
+            let samples = Ensemble.bootstrapSamples(count: data.pairs.count, size: options.ensembleSize, seed: options.seed)
+            let fits = RewardModel.fit(data, weightings: [probeDraws] + samples.map { Ensemble.draws(count: data.pairs.count, $0) },
+                                       featurizer: featurizer, options: modelOptions)
+            let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()), samples: samples)
+            let evaluation = Evaluation(margins: order.prefix(testCount).map { (data.margin($0, probe.weights), data.pairs[$0].label) })
+            let outOfBag = ensemble.outOfBagMembers(count: data.pairs.count)
+            let scores = parallelMap(training.rowIDs.count) { n -> ItemScore in
+                let s = ensemble.score(data.features, 2 * n, 2 * n + 1)
+                let pair = training.pairOfItem[n]
+                let heldOut = pair < 0 ? nil : ensemble.margin(data.features, 2 * n, 2 * n + 1, members: outOfBag[Int(pair)])
+                return ItemScore(itemRowID: training.rowIDs[n], rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
                                  uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
-            let heads = try fitHeads(items: items.map(\.item.id), features: features, size: featurizer.dimension, options: modelOptions)
+            let heads = try fitHeads(training, size: featurizer.dimension, options: modelOptions)
             var mean = Array(repeating: 0.0, count: featurizer.dimension)
             for member in ensemble.members { for i in mean.indices { mean[i] += member.weights[i] / Double(ensemble.members.count) } }
             let seconds = (clock.now - start)
             let metrics = ModelRunMetrics(
-                pairs: examples.count, accuracy: evaluation.accuracy, logLoss: evaluation.logLoss,
+                pairs: data.pairs.count, accuracy: evaluation.accuracy, logLoss: evaluation.logLoss,
                 calibrationError: evaluation.calibrationError,
                 trainSeconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
-                parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(test.count),
+                parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(testCount),
                                      "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits),
                                      "embedding_dimension": .int(embeddings.dimension)]))
             try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores, heads: heads)
@@ -124,22 +111,27 @@ public struct Trainer: Sendable {
     /// One regression head per per-response rubric dimension with ratings on at least 5
     /// items: held-out RMSE and Pearson's r from a seeded 80/20 split by item, then a fit on
     /// every rated response.
-    func fitHeads(items: [String], features: [(SparseVector, SparseVector)], size: Int,
-                  options: RewardModel.Options) throws -> [ModelHeadFigures] {
+    func fitHeads(_ training: TrainingSet, size: Int, options: RewardModel.Options) throws -> [ModelHeadFigures] {
         let dimensions = try store.rubric().dimensions.filter { $0.kind == .perResponse }.map(\.key)
         guard !dimensions.isEmpty else { return [] }
-        let position = Dictionary(items.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-        // Sum of ratings of A and B per (dimension, item).
-        var sums = Array(repeating: [Int: (a: Double, b: Double, count: Double)](), count: dimensions.count)
-        for judgment in try store.currentJudgments() {
-            guard let n = position[judgment.itemID] else { continue }
-            for (d, key) in dimensions.enumerated() {
-                guard case .perResponse(let a, let b)? = judgment.rubric[key] else { continue }
-                let old = sums[d][n] ?? (0, 0, 0)
-                sums[d][n] = (old.a + Double(a), old.b + Double(b), old.count + 1)
-            }
+        let columns = training.columns
+        // Each judgment's item, in the training set's order.
+        var itemOfJudgment = [Int](repeating: -1, count: columns.count)
+        for (n, k) in training.judgedItem.enumerated() where k >= 0 {
+            for i in columns.judgments(ofItem: Int(k)) { itemOfJudgment[i] = n }
         }
-        let ratings = sums
+        // Sum of ratings of A and B per (dimension, item).
+        let ratings = dimensions.map { key in
+            var sums: [Int: (a: Double, b: Double, count: Double)] = [:]
+            for (judgment, value) in columns.rubric[key] ?? [] {
+                let n = itemOfJudgment[Int(judgment)]
+                guard n >= 0, case .perResponse(let a, let b) = value else { continue }
+                let old = sums[n] ?? (0, 0, 0)
+                sums[n] = (old.a + Double(a), old.b + Double(b), old.count + 1)
+            }
+            return sums
+        }
+        let features = training.data.features
         let results = ResultSlots<ModelHeadFigures>(count: dimensions.count)
         let seed = self.options.seed, share = self.options.heldOut
         parallelFor(dimensions.count) { d in
@@ -148,7 +140,7 @@ public struct Trainer: Sendable {
             func rows(_ indices: some Sequence<Int>) -> [(features: SparseVector, rating: Double)] {
                 indices.flatMap { n -> [(features: SparseVector, rating: Double)] in
                     let s = ratings[d][n]!
-                    return [(features[n].0, s.a / s.count), (features[n].1, s.b / s.count)]
+                    return [(features.row(2 * n), s.a / s.count), (features.row(2 * n + 1), s.b / s.count)]
                 }
             }
             var generator = SplitMix64(seed: seed ^ UInt64(d + 1))
@@ -162,5 +154,57 @@ public struct Trainer: Sendable {
                                            weights: [head.intercept] + head.weights), at: d)
         }
         return results.filled
+    }
+}
+
+/// What a run trains on: every item's features (rows 2n and 2n+1 for item n's A and B,
+/// items in row id order), a pair for each labeled item, and the current judgments.
+struct TrainingSet {
+    var data = PairData()
+    var rowIDs: [Int64] = []
+    /// Per item, its pair in `data.pairs` (−1: no label that trains).
+    var pairOfItem: [Int32] = []
+    /// Per item, its index in `columns` (−1: no current judgment).
+    var judgedItem: [Int32] = []
+    var columns: JudgmentColumns
+
+    /// Reads the labels, then the items a chunk at a time, featurizing each chunk on every
+    /// core: no item's text is held past its chunk.
+    static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])]) throws -> TrainingSet {
+        var set = TrainingSet(columns: try store.currentJudgmentColumns())
+        let columns = set.columns
+        let adjudications = try store.currentAdjudicationsByItem()
+        var k = 0
+        try store.forEachItemChunk { chunk in
+            let featured = parallelMap(chunk.count, chunk: 250) { n -> (SparseVector, SparseVector) in
+                let (rowID, item) = chunk[n]
+                let prompt = featurizer.promptWords(item.prompt.plainText)
+                let vectors = embeddings[rowID]
+                return (featurizer.features(promptWords: prompt, response: item.responseA.text, embedding: vectors?.a),
+                        featurizer.features(promptWords: prompt, response: item.responseB.text, embedding: vectors?.b))
+            }
+            for (n, (rowID, _)) in chunk.enumerated() {
+                while k < columns.itemCount && columns.itemRowIDs[k] < rowID { k += 1 }
+                let judged = k < columns.itemCount && columns.itemRowIDs[k] == rowID ? k : nil
+                let item = set.rowIDs.count
+                set.rowIDs.append(rowID)
+                set.judgedItem.append(judged.map(Int32.init) ?? -1)
+                set.data.features.append(featured[n].0)
+                set.data.features.append(featured[n].1)
+                let label = adjudications[rowID].map { (strength: Double($0.strength.value), bothBad: $0.bothBad) } ?? judged.flatMap { k in
+                    let range = columns.judgments(ofItem: k)
+                    return PreferenceAggregation.aggregate(strengthSum: range.reduce(0) { $0 + Int(columns.strength[$1]) },
+                                                           bothBad: range.filter { columns.bothBad[$0] }.count, judgments: range.count)
+                        .map { (strength: $0.strength, bothBad: $0.bothBad) }
+                }
+                if let label, let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) {
+                    set.pairOfItem.append(Int32(set.data.pairs.count))
+                    set.data.pairs.append(PairData.Pair(a: Int32(2 * item), b: Int32(2 * item + 1), label: kind))
+                } else {
+                    set.pairOfItem.append(-1)
+                }
+            }
+        }
+        return set
     }
 }

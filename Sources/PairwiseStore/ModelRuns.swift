@@ -45,6 +45,28 @@ extension ProjectStore {
         }
     }
 
+    /// Calls `body` with every item, row id ascending, in chunks of `size`: for passes that
+    /// need each item's text once, without holding every item at a time.
+    public func forEachItemChunk(size: Int = 4_000, _ body: ([(rowID: Int64, item: Item)]) throws -> Void) throws {
+        try pool.read { db in
+            var chunk: [(rowID: Int64, item: Item)] = []
+            let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
+            while let row = try rows.next() {
+                chunk.append((row["id"], try Self.item(from: row)))
+                if chunk.count == size {
+                    try body(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+            if !chunk.isEmpty { try body(chunk) }
+        }
+    }
+
+    /// Every standing adjudication, by item row id.
+    public func currentAdjudicationsByItem() throws -> [Int64: Adjudication] {
+        try pool.read { db in try Self.currentAdjudications(db: db) }
+    }
+
     /// Records the start of a run; it counts only once `finishModelRun` marks it done.
     public func startModelRun(lastJudgmentID: Int64) throws -> Int64 {
         try pool.write { db in

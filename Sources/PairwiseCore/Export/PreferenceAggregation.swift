@@ -48,10 +48,15 @@ public enum PreferenceAggregation {
                                         judgments: labeled.judgments.count, adjudicated: true)
         }
         let judgments = labeled.judgments
-        guard !judgments.isEmpty else { return nil }
-        let sum = judgments.reduce(0) { $0 + $1.strength.value }
-        let bothBad = judgments.filter(\.bothBad).count * 2 > judgments.count
-        return AggregatedPreference(strength: Double(sum) / Double(judgments.count), bothBad: bothBad,
-                                    judgments: judgments.count, adjudicated: false)
+        return aggregate(strengthSum: judgments.reduce(0) { $0 + $1.strength.value }, bothBad: judgments.filter(\.bothBad).count,
+                         judgments: judgments.count)
+    }
+
+    /// The same for an item without an adjudication, from its judgments' sum of strengths
+    /// and how many of them say both bad.
+    public static func aggregate(strengthSum: Int, bothBad: Int, judgments: Int) -> AggregatedPreference? {
+        guard judgments > 0 else { return nil }
+        return AggregatedPreference(strength: Double(strengthSum) / Double(judgments), bothBad: bothBad * 2 > judgments,
+                                    judgments: judgments, adjudicated: false)
     }
 }
