@@ -15,6 +15,7 @@ enum Schema {
         ("v7: each item's current directions kept at write time", v7),
         ("v8: one item update per judgment", v8),
         ("v9: each item's strength range kept at write time", v9),
+        ("v10: items by judges with their directions", v10),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -24,6 +25,13 @@ enum Schema {
         }
         return migrator
     }
+
+    /// The judge count index also holds each item's directions, so that the status line's
+    /// agreement reads the index alone.
+    static let v10 = """
+    DROP INDEX items_by_judges;
+    CREATE INDEX items_by_judges ON items(judges, prefer_a, prefer_b, prefer_neither);
+    """
 
     /// Each item's lowest and highest current strength (NULL without judgments), kept by the
     /// same triggers, and an index of the items whose directions are split: review lists
