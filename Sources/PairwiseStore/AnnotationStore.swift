@@ -29,14 +29,29 @@ public struct JudgmentDraft: Equatable, Sendable {
 /// An annotator's own figures, for the status line.
 public struct AnnotatorFigures: Equatable, Sendable {
     public var doneToday: Int
-    /// Time spent per judgment, in milliseconds, oldest first.
-    public var milliseconds: [Int]
+    /// Time spent per judgment, in milliseconds, shortest first: kept sorted, so that the
+    /// median after a submit costs no sort of everything the annotator ever did.
+    public private(set) var milliseconds: [Int]
+
+    public init(doneToday: Int, milliseconds: [Int]) {
+        self.doneToday = doneToday
+        self.milliseconds = milliseconds.sorted()
+    }
+
+    /// Counts one more judgment that took `ms`.
+    public mutating func add(milliseconds ms: Int) {
+        var low = 0, high = milliseconds.count
+        while low < high {
+            let mid = (low + high) / 2
+            if milliseconds[mid] < ms { low = mid + 1 } else { high = mid }
+        }
+        milliseconds.insert(ms, at: low)
+    }
 
     public var medianSeconds: Double? {
         guard !milliseconds.isEmpty else { return nil }
-        let sorted = milliseconds.sorted()
-        let mid = sorted.count / 2
-        let ms = sorted.count % 2 == 1 ? Double(sorted[mid]) : Double(sorted[mid - 1] + sorted[mid]) / 2
+        let mid = milliseconds.count / 2
+        let ms = milliseconds.count % 2 == 1 ? Double(milliseconds[mid]) : Double(milliseconds[mid - 1] + milliseconds[mid]) / 2
         return ms / 1000
     }
 }

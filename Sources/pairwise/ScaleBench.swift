@@ -64,6 +64,10 @@ struct ScaleBench: ParsableCommand {
             _ = review.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
             var times: [Double] = []
+            // Checkpoints off the submit path, as `annotate` runs them.
+            let checkpointer = BackgroundCheckpointer(store: store)
+            try checkpointer.start()
+            defer { checkpointer.stop() }
             for _ in 0..<submits {
                 session.handle(.character("3"))
                 let start = clock.now

@@ -152,7 +152,7 @@ public final class AnnotateSession {
                 draft.milliseconds = timer.milliseconds
                 try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
                 figures.doneToday += 1
-                figures.milliseconds.append(draft.milliseconds)
+                figures.add(milliseconds: draft.milliseconds)
                 let seconds = Double(draft.milliseconds) / 1000
                 let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
                 index += 1
