@@ -13,6 +13,31 @@ public struct Battle: Sendable, Equatable {
     }
 }
 
+/// Battles with the models numbered: `comparisons` index into `models`.
+public struct BattleTable: Sendable {
+    public var models: [String]
+    public var comparisons: [Comparison]
+
+    public init(models: [String], comparisons: [Comparison]) {
+        self.models = models
+        self.comparisons = comparisons
+    }
+
+    /// Numbers the models in order of first appearance.
+    public init(_ battles: [Battle]) {
+        var index: [String: Int] = [:]
+        var names: [String] = []
+        func id(_ name: String) -> Int {
+            if let i = index[name] { return i }
+            index[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        self.init(models: [], comparisons: battles.map { Comparison(id($0.modelA), id($0.modelB), $0.outcome) })
+        models = names
+    }
+}
+
 /// Models ranked by Bradley–Terry strength, as Chatbot Arena ranks them.
 public struct Leaderboard: Sendable {
     public struct Row: Sendable, Equatable {
@@ -38,15 +63,11 @@ public struct Leaderboard: Sendable {
     /// resamples of the battles (seeded). Without a strongly connected comparison graph the
     /// maximum-likelihood estimate does not exist; a small ridge is then added and said.
     public init(battles: [Battle], ties: BradleyTerry.TieModel = .half, bootstrap: Int = 0, seed: UInt64 = 1) {
-        var index: [String: Int] = [:]
-        var names: [String] = []
-        func id(_ name: String) -> Int {
-            if let i = index[name] { return i }
-            index[name] = names.count
-            names.append(name)
-            return names.count - 1
-        }
-        let comparisons = battles.map { Comparison(id($0.modelA), id($0.modelB), $0.outcome) }
+        self.init(BattleTable(battles), ties: ties, bootstrap: bootstrap, seed: seed)
+    }
+
+    public init(_ table: BattleTable, ties: BradleyTerry.TieModel = .half, bootstrap: Int = 0, seed: UInt64 = 1) {
+        let names = table.models, comparisons = table.comparisons
         let n = names.count
         notes = []
         var ridge = 0.0

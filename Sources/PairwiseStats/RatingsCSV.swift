@@ -8,46 +8,58 @@ public enum RatingsCSV {
     }
 
     public static func parse(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
-        // Most ratings files have no quotes: split bytes directly once the whole file is
+        // Most ratings files have no quotes: scan bytes directly once the whole file is
         // known to be UTF-8. Anything else takes the general path, which names bad lines.
-        if !bytes.contains(0x22), String(validating: bytes, as: UTF8.self) != nil {
-            return try parseUnquoted(bytes, file: file, level: level)
-        }
+        if UnquotedCSV.applies(to: bytes) { return try parseUnquoted(bytes, file: file, level: level) }
         return try parseGeneral(bytes, file: file, level: level)
     }
 
     static func parseUnquoted(_ bytes: [UInt8], file: String, level: MeasurementLevel) throws(ImportError) -> RatingTable {
-        var builder = RatingTableBuilder()
-        var line = 0
-        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        var units = ByteInterner(), annotators = ByteInterner(), values = ByteInterner()
+        var ratings: [(unit: Int32, annotator: Int32, value: Int32)] = []
+        ratings.reserveCapacity(bytes.count / 12)
         var sawHeader = false
-        while start < bytes.count {
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            line += 1
-            var stop = end
-            if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-            defer { start = end + 1 }
-            if stop == start { continue }
-            var fields: [String] = []
-            var fieldStart = start
-            for i in start...stop where i == stop || bytes[i] == 0x2C {
-                fields.append(String(decoding: bytes[fieldStart..<i], as: UTF8.self).trimmingCharacters(in: " "))
-                fieldStart = i + 1
-            }
-            if !sawHeader {
-                guard fields == ["item", "annotator", "value"] else {
-                    throw ImportError(file: file, line: line, field: "header", message: "expected item,annotator,value, got \(fields.joined(separator: ","))")
+        try bytes.withUnsafeBufferPointer { (buffer) throws(ImportError) in
+            try UnquotedCSV.forEachRecord(buffer) { (fields, line) throws(ImportError) in
+                guard sawHeader else {
+                    let names = fields.map { UnquotedCSV.text(buffer, $0) }
+                    guard names == ["item", "annotator", "value"] else {
+                        throw ImportError(file: file, line: line, field: "header", message: "expected item,annotator,value, got \(names.joined(separator: ","))")
+                    }
+                    sawHeader = true
+                    return
                 }
-                sawHeader = true
-                continue
+                guard fields.count == 3 else {
+                    throw ImportError(file: file, line: line, field: "record", message: "expected 3 fields, got \(fields.count)")
+                }
+                if fields[2].isEmpty { return }
+                for (n, name) in ["item", "annotator"].enumerated() where fields[n].isEmpty {
+                    throw ImportError(file: file, line: line, field: name, message: "empty")
+                }
+                let value = values.index(buffer, fields[2])
+                // A value is checked where it first appears: the first line it could fail on.
+                if value.isNew { try check(values.names[Int(value.index)], line: line, file: file, level: level) }
+                ratings.append((units.index(buffer, fields[0]).index, annotators.index(buffer, fields[1]).index, value.index))
             }
-            try add(fields, line: line, file: file, level: level, to: &builder)
         }
         guard sawHeader else {
             throw ImportError(file: file, line: 1, field: "header", message: "the file is empty (expected the header item,annotator,value)")
         }
+        var builder = RatingTableBuilder(units: units.names, annotators: annotators.names, values: values.names)
+        for r in ratings { builder.add(unit: Int(r.unit), annotator: Int(r.annotator), value: Int(r.value)) }
         return builder.build()
+    }
+
+    /// A value is a number at every level but nominal (and not negative at ratio).
+    static func check(_ value: String, line: Int, file: String, level: MeasurementLevel) throws(ImportError) {
+        guard level != .nominal else { return }
+        guard let number = Double(value), number.isFinite else {
+            throw ImportError(file: file, line: line, field: "value",
+                              message: "'\(value)' is not a number (needed at the \(level.rawValue) level)")
+        }
+        if level == .ratio && number < 0 {
+            throw ImportError(file: file, line: line, field: "value", message: "\(value) is negative (the ratio level needs values ≥ 0)")
+        }
     }
 
     /// Checks one record and adds it; an empty value is a missing rating.
@@ -60,15 +72,7 @@ public enum RatingsCSV {
         for (n, name) in ["item", "annotator"].enumerated() where texts[n].isEmpty {
             throw ImportError(file: file, line: line, field: name, message: "empty")
         }
-        if level != .nominal {
-            guard let number = Double(texts[2]), number.isFinite else {
-                throw ImportError(file: file, line: line, field: "value",
-                                  message: "'\(texts[2])' is not a number (needed at the \(level.rawValue) level)")
-            }
-            if level == .ratio && number < 0 {
-                throw ImportError(file: file, line: line, field: "value", message: "\(texts[2]) is negative (the ratio level needs values ≥ 0)")
-            }
-        }
+        try check(texts[2], line: line, file: file, level: level)
         builder.add(unit: texts[0], annotator: texts[1], value: texts[2])
     }
 

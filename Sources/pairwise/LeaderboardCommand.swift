@@ -34,19 +34,19 @@ struct LeaderboardCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let battles: [Battle]
+            let battles: BattleTable
             if let file {
                 battles = try BattlesCSV.read(path: file)
             } else {
-                battles = try project.openForReading().modelBattles().map { b in
+                battles = BattleTable(try project.openForReading().modelBattles().map { b in
                     Battle(modelA: b.modelA, modelB: b.modelB,
                            outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
-                }
+                })
             }
-            guard !battles.isEmpty else {
+            guard !battles.comparisons.isEmpty else {
                 throw UsageError(message: file == nil ? "no judged items whose responses carry model names" : "\(file!): no battles")
             }
-            let board = Leaderboard(battles: battles, ties: ties, bootstrap: bootstrap, seed: seed)
+            let board = Leaderboard(battles, ties: ties, bootstrap: bootstrap, seed: seed)
             for note in board.notes { printError("note: " + note) }
             if json { Console.data(Self.json(board)) } else { print(Self.table(board)) }
         }

@@ -84,3 +84,56 @@ struct BattleCase: Sendable, CustomTestStringConvertible {
         #expect(abs((davidson.tieParameter ?? 0) - c.nuDavidson) < 1e-6)
     }
 }
+
+/// The byte scan of unquoted battle files reads what the general CSV reader reads, on real
+/// battles: PandaLM's 999 model pairs (first annotator's verdict: tie, response 1, response
+/// 2) and real Arena battles.
+@Suite struct BattlesCSVTests {
+    static func realBattlesCSV() throws -> String {
+        var lines = ["model_a,model_b,winner"]
+        let panda = try JSONParser.parse(try String(contentsOfFile: Fixtures.realFormat("pandalm-testset-v1.json"), encoding: .utf8))
+        for record in panda.arrayValue ?? [] {
+            guard let key = record["cmp_key"]?.stringValue, let verdict = record["annotator1"]?.intValue else { continue }
+            let models = key.split(separator: "_")
+            lines.append("\(models[0]),\(models[1]),\(["tie", "model_a", "model_b"][verdict])")
+        }
+        let arena = try String(contentsOfFile: Fixtures.realFormat("arena-battles.jsonl"), encoding: .utf8)
+        for line in arena.split(separator: "\n") {
+            let record = try JSONParser.parse(String(line))
+            guard let a = record["model_a"]?.stringValue, let b = record["model_b"]?.stringValue,
+                  let winner = record["winner"]?.stringValue else { continue }
+            lines.append("\(a),\(b),\(winner)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    @Test func bothPathsReadRealBattlesAlike() throws {
+        let bytes = Array(try Self.realBattlesCSV().utf8)
+        let fast = try BattlesCSV.table(bytes, file: "arena.csv")
+        let general = BattleTable(try BattlesCSV.parse(bytes, file: "arena.csv"))
+        #expect(fast.comparisons.count == 1001, "\(fast.comparisons.count)")
+        #expect(Set(fast.comparisons.map { "\($0.outcome)" }).count == 3 && fast.models.count > 5, "\(fast.models)")
+        #expect(fast.models == general.models && fast.comparisons == general.comparisons)
+        let board = Leaderboard(fast)
+        #expect(board.rows.map(\.model) == Leaderboard(general).rows.map(\.model))
+    }
+
+    @Test func errorsNameTheLineOnBothPaths() {
+        for (text, expected) in [
+            ("model_a,model_b,winner\nx,y,model_a\nx,y\n", "b.csv:3: record: expected 3 fields, got 2"),
+            ("model_a,model_b,winner\nx,y,model_a\n\"x\",y\n", "b.csv:3: record: expected 3 fields, got 2"),
+            ("model_a,model_b,winner\nx,x,tie\n", "b.csv:2: model_b: the same model as model_a"),
+            ("model_a,model_b,winner\n,y,tie\n", "b.csv:2: model_a: empty"),
+            ("model_a,model_b,winner\nx,y,draw\n", "b.csv:2: winner: 'draw' is not one of: model_a, model_b, tie, tie (bothbad)"),
+            ("model_a,model_b,winner\nx,\"y\",draw\n", "b.csv:2: winner: 'draw' is not one of: model_a, model_b, tie, tie (bothbad)"),
+            ("a,b,c\n", "b.csv:1: header: expected model_a,model_b,winner, got a,b,c"),
+        ] {
+            do {
+                _ = try BattlesCSV.table(Array(text.utf8), file: "b.csv")
+                Issue.record("expected \(expected)")
+            } catch {
+                #expect(error.description == expected)
+            }
+        }
+    }
+}

@@ -6,12 +6,13 @@ included), on the same files:
      20% missing, 7 levels. `pairwise agreement` (which computes every statistic) against
      krippendorff + pandas.
   2. Bradley–Terry on 1,000,000 comparisons among 100 models. `pairwise leaderboard
-     --bootstrap 0` against choix.opt_pairwise(alpha=0) + pandas.
+     --bootstrap 0` against numpy/scipy L-BFGS on the aggregated win counts + pandas, and
+     against choix.opt_pairwise(alpha=0) + pandas.
   3. Dawid–Skene on 100,000 items x 5 annotators (3 labels). `pairwise reliability`
      against crowd-kit's DawidSkene + pandas.
 
     swift build -c release --product pairwise
-    pip install krippendorff choix crowd-kit pandas numpy
+    pip install krippendorff choix crowd-kit pandas numpy scipy
     python3 scripts/reference/bench_statistics.py [--runs 3]
 """
 import argparse
@@ -43,6 +44,25 @@ first = (df.winner == 'model_a').to_numpy()
 data = np.where(first[:, None], np.stack([a, b], 1), np.stack([b, a], 1))
 theta = choix.opt_pairwise(len(models), data, alpha=0, tol=1e-10)  # default tol stops ~1e-5 short
 theta = theta - theta.mean()
+print(json.dumps({m: float(theta[i]) for i, m in enumerate(models)}))
+"""
+BRADLEY_TERRY_SCIPY = """
+import sys, json, numpy as np, pandas as pd
+from scipy.optimize import minimize
+df = pd.read_csv(sys.argv[1])
+models = sorted(set(df.model_a) | set(df.model_b))
+index = {m: i for i, m in enumerate(models)}
+a = df.model_a.map(index).to_numpy(); b = df.model_b.map(index).to_numpy()
+first = (df.winner == 'model_a').to_numpy()
+n = len(models)
+wins = np.bincount(np.where(first, a, b) * n + np.where(first, b, a), minlength=n * n).reshape(n, n).astype(float)
+def f(theta):
+    p = 1 / (1 + np.exp(theta[None, :] - theta[:, None]))  # P(row beats column)
+    loss = -(wins * np.log(p)).sum()
+    r = wins * (1 - p)
+    return loss, r.sum(0) - r.sum(1)
+result = minimize(f, np.zeros(n), jac=True, method='L-BFGS-B', options={'gtol': 1e-10, 'ftol': 1e-15, 'maxiter': 1000})
+theta = result.x - result.x.mean()
 print(json.dumps({m: float(theta[i]) for i, m in enumerate(models)}))
 """
 DAWID_SKENE = """
@@ -101,6 +121,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", choices=["alpha", "bt", "ds"], help="run one comparison")
+    parser.add_argument("--with-choix", action="store_true", help="also time choix (minutes per run at 1M battles)")
     args = parser.parse_args()
     binary = str(ROOT / ".build/release/pairwise")
     rng = np.random.default_rng(2026)
@@ -109,7 +130,7 @@ def main():
         write_ratings(tmp / "ratings.csv", rng)
         write_battles(tmp / "battles.csv", rng)
         write_directions(tmp / "directions.csv", rng)
-        for name, script in [("alpha.py", ALPHA), ("bt.py", BRADLEY_TERRY), ("ds.py", DAWID_SKENE)]:
+        for name, script in [("alpha.py", ALPHA), ("bt.py", BRADLEY_TERRY), ("bt_scipy.py", BRADLEY_TERRY_SCIPY), ("ds.py", DAWID_SKENE)]:
             (tmp / name).write_text(script)
 
         print(f"whole process, median of {args.runs} runs")
@@ -122,11 +143,12 @@ def main():
 
         if want("bt"):
           ours, out = timed([binary, "leaderboard", str(tmp / "battles.csv"), "--bootstrap", "0", "--json"], args.runs)
-          theirs, ref = timed([sys.executable, str(tmp / "bt.py"), str(tmp / "battles.csv")], args.runs)
           mine = {row["model"]: row["theta"] for row in json.loads(out)}
-          reference = json.loads(ref)
-          diff = max(abs(mine[m] - reference[m]) for m in reference)
-          print(f"Bradley-Terry, 1M:     pairwise {ours:6.2f} s   choix        {theirs:6.2f} s   {theirs / ours:5.1f}x   max |diff| {diff:.1e}")
+          for label, script in [("numpy/scipy L-BFGS", "bt_scipy.py")] + ([("choix", "bt.py")] if args.with_choix else []):
+              theirs, ref = timed([sys.executable, str(tmp / script), str(tmp / "battles.csv")], args.runs)
+              reference = json.loads(ref)
+              diff = max(abs(mine[m] - reference[m]) for m in reference)
+              print(f"Bradley-Terry, 1M:     pairwise {ours:6.2f} s   {label:18} {theirs:6.2f} s   {theirs / ours:5.1f}x   max |diff| {diff:.1e}")
 
         if want("ds"):
           ours, out = timed([binary, "reliability", str(tmp / "directions.csv"), "--json"], args.runs)
