@@ -15,12 +15,14 @@ let package = Package(
     targets: [
         // zlib, for reading .gz input directly.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // libcrypto (OpenSSL), for SHA-256: maintained, and using the CPU's SHA instructions.
+        .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // ncursesw (wide characters): module map plus a shim for the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         // Domain types, rubric files, JSON, import and export codecs. No SQLite, no curses.
         .target(
             name: "PairwiseCore",
-            dependencies: ["CZlib", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CZlib", "CCrypto", .product(name: "Yams", package: "Yams")]
         ),
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),

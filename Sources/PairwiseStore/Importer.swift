@@ -92,6 +92,9 @@ public struct ImportOptions: Sendable {
 }
 
 extension ProjectStore {
+    /// The writer's page cache during an import, in KiB.
+    static let importCacheKiB = 64 * 1024
+
     /// Imports files all or nothing: one transaction for the whole command; the first bad
     /// record throws an `ImportError` and rolls everything back. Items already present
     /// (same content hash) are skipped. Labels are oriented by response text against the
@@ -99,6 +102,14 @@ extension ProjectStore {
     public func importFiles(_ paths: [String], options: ImportOptions,
                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let rubric = try self.rubric()
+        // One transaction holds the whole import: with SQLite's 2 MB page cache it spills
+        // to the WAL and reads back its own pages; give this writer room while it runs.
+        let cache = try pool.writeWithoutTransaction { db in
+            let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
+            return previous
+        }
+        defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache)") } }
         return try pool.write { db in
             var summary = ImportSummary()
             var writer = try ItemWriter(db: db)

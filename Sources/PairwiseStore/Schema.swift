@@ -16,6 +16,7 @@ enum Schema {
         ("v8: one item update per judgment", v8),
         ("v9: each item's strength range kept at write time", v9),
         ("v10: items by judges with their directions", v10),
+        ("v11: responses in a rowid table", v11),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -25,6 +26,26 @@ enum Schema {
         }
         return migrator
     }
+
+    /// Responses move to a rowid table. As a WITHOUT ROWID table, whose rows SQLite keeps
+    /// small (about a quarter of a page before overflow), every response of a kilobyte or
+    /// more took an overflow page for its last bytes: hh-rlhf-sized text made the table four
+    /// times the size of its text, and an import wrote and read back four times as much.
+    static let v11 = """
+    CREATE TABLE responses_by_rowid (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        slot TEXT NOT NULL CHECK (slot IN ('a', 'b')),
+        text TEXT NOT NULL,
+        model TEXT,
+        turns TEXT,                          -- JSON [{role, content}] of a multi-turn response
+        UNIQUE (item_id, slot)
+    );
+    INSERT INTO responses_by_rowid (item_id, slot, text, model, turns)
+        SELECT item_id, slot, text, model, turns FROM responses ORDER BY item_id, slot;
+    DROP TABLE responses;
+    ALTER TABLE responses_by_rowid RENAME TO responses;
+    """
 
     /// The judge count index also holds each item's directions, so that the status line's
     /// agreement reads the index alone.

@@ -100,7 +100,7 @@ struct ScaleBench: ParsableCommand {
         try store.setOverlap(annotators + 1)
         _ = try Trainer(store: store, options: Trainer.Options(), holder: "bench").runOnce()
         // Everything into the database file itself before it moves (the -wal stays behind).
-        try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try store.pool.close()
         try FileManager.default.moveItem(atPath: building, toPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
