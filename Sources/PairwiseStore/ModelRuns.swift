@@ -219,21 +219,20 @@ extension ProjectStore {
 
     /// The newest run's held-out margin of each item that has one, by item row id ascending.
     public func latestHeldOutMargins() throws -> [(itemRowID: Int64, margin: Double)] {
-        try pool.read { db in
-            guard let run = try Self.latestRunID(db) else { return [] }
-            let rows = try RawRows(db, sql: "SELECT item_id, held_out_margin FROM model_scores WHERE run_id = \(run) AND held_out_margin IS NOT NULL ORDER BY item_id")
-            var margins: [(itemRowID: Int64, margin: Double)] = []
-            while try rows.next() { margins.append((Int64(rows.int(0)), rows.double(1))) }
-            return margins
-        }
+        try latestScores("held_out_margin").map { (itemRowID: $0.itemRowID, margin: $0.value) }
     }
 
     /// The newest run's uncertainty of every item it scored, by item row id ascending.
     public func latestUncertaintiesByRow() throws -> [(itemRowID: Int64, uncertainty: Double)] {
+        try latestScores("uncertainty").map { (itemRowID: $0.itemRowID, uncertainty: $0.value) }
+    }
+
+    /// One score column of the newest run, where not NULL, by item row id ascending.
+    private func latestScores(_ column: String) throws -> [(itemRowID: Int64, value: Double)] {
         try pool.read { db in
             guard let run = try Self.latestRunID(db) else { return [] }
-            let rows = try RawRows(db, sql: "SELECT item_id, uncertainty FROM model_scores WHERE run_id = \(run) ORDER BY item_id")
-            var result: [(itemRowID: Int64, uncertainty: Double)] = []
+            let rows = try RawRows(db, sql: "SELECT item_id, \(column) FROM model_scores WHERE run_id = \(run) AND \(column) IS NOT NULL ORDER BY item_id")
+            var result: [(itemRowID: Int64, value: Double)] = []
             while try rows.next() { result.append((Int64(rows.int(0)), rows.double(1))) }
             return result
         }
