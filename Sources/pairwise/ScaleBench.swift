@@ -16,8 +16,8 @@ struct ScaleBench: ParsableCommand {
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
             (time and peak memory, each a whole process), the annotate and review screens'
             first frame (open to drawn, in process), submit-to-next (median, p99), and with
-            --train one more trainer run (time, peak memory of the process) and submit-to-next
-            while the background trainer refits. Build with -c release.
+            --train one more trainer run (time, peak memory of the process). Build with -c
+            release.
 
             Example:
               pairwise bench scale --train
@@ -78,26 +78,6 @@ struct ScaleBench: ParsableCommand {
             // The benchmark's own judgments are retracted, so the next run starts alike.
             for _ in 0..<submits { session.handle(.character("u")) }
             print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
-            if train {
-                // Submits while the background trainer (as annotate runs it) refits once.
-                var options = Trainer.Options()
-                options.minNew = 1
-                let trainer = BackgroundTrainer(trainer: Trainer(store: try ProjectStore.open(at: path), options: options, holder: "bench"), interval: 0.05)
-                trainer.start()
-                var during: [Double] = []
-                while trainer.completedRuns == 0 && trainer.lastError == nil {
-                    session.handle(.character("3"))
-                    let start = clock.now
-                    session.handle(.enter)
-                    _ = session.render(rows: 60, columns: 200)
-                    during.append((clock.now - start).seconds * 1000)
-                }
-                trainer.stop()
-                trainer.join()
-                for _ in 0..<during.count { session.handle(.character("u")) }
-                print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits while the trainer refit once)",
-                             "  with trainer" as NSString, during.median, during.percentile(99), during.count))
-            }
         }
     }
 
