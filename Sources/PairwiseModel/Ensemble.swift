@@ -50,21 +50,10 @@ public struct Ensemble: Sendable {
         return chosen.reduce(0.0) { $0 + rows.dot(a, members[$1].weights) - rows.dot(b, members[$1].weights) } / Double(chosen.count)
     }
 
-    /// `score` on rows a and b.
+    /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
+    /// from the features of A and B (rows a and b).
     public func score(_ rows: SparseRows, _ a: Int, _ b: Int) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
         summarize(members.map { (rows.dot(a, $0.weights), rows.dot(b, $0.weights)) })
-    }
-
-    /// The mean margin of the given members on features already computed.
-    public func margin(_ fa: SparseVector, _ fb: SparseVector, members chosen: [Int]) -> Double? {
-        guard !chosen.isEmpty else { return nil }
-        return chosen.reduce(0.0) { $0 + fa.dot(members[$1].weights) - fb.dot(members[$1].weights) } / Double(chosen.count)
-    }
-
-    /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
-    /// from the features of A and B.
-    public func score(_ fa: SparseVector, _ fb: SparseVector) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
-        summarize(members.map { (fa.dot($0.weights), fb.dot($0.weights)) })
     }
 
     /// Mean rewards, and mean and spread of the margins, from each member's (r(A), r(B)).

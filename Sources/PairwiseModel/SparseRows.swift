@@ -17,13 +17,6 @@ public struct SparseRows: Sendable {
         offsets.append(indices.count)
     }
 
-    public mutating func append(contentsOf other: SparseRows) {
-        let base = indices.count
-        indices += other.indices
-        values += other.values
-        offsets += other.offsets.dropFirst().map { $0 + base }
-    }
-
     public func row(_ r: Int) -> SparseVector {
         let range = offsets[r]..<offsets[r + 1]
         return SparseVector(indices: Array(indices[range]), values: values[range].map(Double.init))
