@@ -22,6 +22,13 @@ public struct JudgmentColumns: Sendable {
     public var count: Int { strength.count }
     public var itemCount: Int { itemIDs.count }
 
+    /// Each judgment's item index.
+    public func itemOfEachJudgment() -> [Int] {
+        var item = [Int](repeating: 0, count: count)
+        for k in 0..<itemCount { for i in judgments(ofItem: k) { item[i] = k } }
+        return item
+    }
+
     /// The judgment indices of item `k`.
     public func judgments(ofItem k: Int) -> Range<Int> { Int(itemStarts[k])..<Int(itemStarts[k + 1]) }
 

@@ -87,7 +87,10 @@ public struct ProjectStatistics: Sendable {
         let strengths = Self.table(c, raters: raters, column: column, labels: (-3...3).map(String.init), numeric: true) { Int(c.strength[$0]) + 3 }
         strengthOrdinal = AgreementReport(strengths, level: .ordinal)
         strengthInterval = AgreementReport(strengths, level: .interval)
-        rubricAlpha = rubric.dimensions.map { d in (d.key, Self.rubricAlpha(c, raters: raters, column: column, values: c.rubric[d.key] ?? [])) }
+        let itemOfJudgment = rubric.dimensions.isEmpty ? [] : c.itemOfEachJudgment()
+        rubricAlpha = rubric.dimensions.map { d in
+            (d.key, Self.rubricAlpha(c, item: itemOfJudgment, raters: raters, column: column, values: c.rubric[d.key] ?? []))
+        }
 
         // Per annotator.
         var own = Array(repeating: [Int](), count: c.annotatorNames.count)
@@ -203,9 +206,9 @@ public struct ProjectStatistics: Sendable {
 
     /// Krippendorff's alpha (ordinal) on one rubric dimension: a comparative value rates
     /// the item, a per-response pair rates each response.
-    static func rubricAlpha(_ c: JudgmentColumns, raters: [String], column: [Int], values: [(judgment: Int32, value: RubricValue)]) -> Double? {
-        var item = [Int](repeating: 0, count: c.count)
-        for k in 0..<c.itemCount { for i in c.judgments(ofItem: k) { item[i] = k } }
+    /// - Parameter item: each judgment's item index.
+    static func rubricAlpha(_ c: JudgmentColumns, item: [Int], raters: [String], column: [Int],
+                            values: [(judgment: Int32, value: RubricValue)]) -> Double? {
         var ratings: [(unit: Int, rater: Int, value: Int)] = []
         for (judgment, value) in values {
             let i = Int(judgment), rater = column[Int(c.annotator[i])]
