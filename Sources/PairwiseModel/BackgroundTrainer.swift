@@ -1,14 +1,11 @@
 import Foundation
 import PairwiseStore
 
-/// Runs a `Trainer` on its own low-priority thread, checking every `interval` seconds
-/// whether enough new judgments arrived to refit. The caller's thread never waits for a fit:
-/// it reads `completedRuns` to notice a new model and calls `stop()` when done.
+/// Runs a `Trainer` on its own thread at `BackgroundPriority`, checking every `interval`
+/// seconds whether enough new judgments arrived to refit; its fits leave one core to the
+/// foreground. The caller's thread never waits for a fit: it reads `completedRuns` to
+/// notice a new model and calls `stop()` when done.
 public final class BackgroundTrainer: Sendable {
-    /// The `nice` value of the trainer's threads (0 normal, 19 lowest): fits yield the CPU
-    /// to the thread that handles keys.
-    public static let niceness: Int32 = 10
-
     private let trainer: Trainer
     private let loop: PeriodicThread
     private let outcomes = Outcomes()
@@ -16,7 +13,7 @@ public final class BackgroundTrainer: Sendable {
     public init(trainer: Trainer, interval: Double) {
         self.trainer = trainer
         let outcomes = self.outcomes
-        loop = PeriodicThread(name: "pairwise-trainer", interval: interval, niceness: Self.niceness) {
+        loop = PeriodicThread(name: "pairwise-trainer", interval: interval, background: true) {
             do {
                 if case .trained = try trainer.runOnce() { outcomes.lock.withLock { outcomes.runs += 1 } }
             } catch {

@@ -1,10 +1,12 @@
 import Foundation
+import PairwiseStore
 
-/// Runs `body(0..<count)` on up to `ProcessInfo.activeProcessorCount` threads it creates
-/// itself, so they inherit the calling thread's scheduling priority (a background trainer's
-/// fits stay behind the annotator's keypresses), and returns when all are done.
+/// Runs `body(0..<count)` on up to `BackgroundPriority.workersForCurrentThread` threads it
+/// creates itself, so they inherit the calling thread's priority (a background
+/// trainer's fits stay behind the annotator's keypresses and leave a core free), and
+/// returns when all are done.
 func parallelFor(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-    let workers = max(1, min(count, ProcessInfo.processInfo.activeProcessorCount))
+    let workers = max(1, min(count, BackgroundPriority.workersForCurrentThread))
     guard workers > 1 else { for i in 0..<count { body(i) }; return }
     let next = Counter()
     let done = DispatchSemaphore(value: 0)

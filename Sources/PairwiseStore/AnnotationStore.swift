@@ -130,16 +130,34 @@ extension ProjectStore {
     /// Stores a judgment; it is committed when this returns.
     @discardableResult
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date = Date()) throws -> Int64 {
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
-                """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
-                                 draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
-            // The judgment now holds the place its lease reserved: a lease of someone who
-            // judged the item is not counted, and their next claim lets it go.
-            return db.lastInsertedRowID
+        try pool.write { db in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, db: db) }
+    }
+
+    /// Commits a judgment and claims the item to show next (see `claim`) in one transaction,
+    /// one commit for the annotate screen's submit-to-next. The judgment's id, and whether
+    /// the next item was reserved.
+    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64, overlap: Int,
+                       at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
+        try pool.writeWithoutTransaction { db in
+            var result: (Int64, Bool) = (0, false)
+            try db.inTransaction(.immediate) {
+                let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, db: db)
+                result = (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: false, now: date, db: db))
+                return .commit
+            }
+            return result
         }
+    }
+
+    static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, db: Database) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
+            """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
+                             draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
+        // The judgment now holds the place its lease reserved: a lease of someone who
+        // judged the item is not counted, and their next claim lets it go.
+        return db.lastInsertedRowID
     }
 
     /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction

@@ -18,23 +18,28 @@ extension ProjectStore {
         try pool.writeWithoutTransaction { db in
             var claimed = false
             try db.inTransaction(.immediate) {
-                try db.execute(sql: "DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", arguments: [annotatorID, itemID])
-                if !force {
-                    let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgment_ids WHERE item_id = ? AND annotator_id = ?",
-                                                arguments: [itemID, annotatorID]) ?? 0
-                    let taken = try Self.placesTaken(itemID: itemID, besides: annotatorID, now: now, db: db)
-                    guard mine == 0 && taken < overlap else {
-                        try db.execute(sql: "DELETE FROM item_leases WHERE annotator_id = ?", arguments: [annotatorID])
-                        return .commit
-                    }
-                }
-                try db.execute(sql: "INSERT OR REPLACE INTO item_leases (item_id, annotator_id, expires_at) VALUES (?, ?, ?)",
-                               arguments: [itemID, annotatorID, now.timeIntervalSince1970 + Self.leaseSeconds])
-                claimed = true
+                claimed = try Self.claim(itemID: itemID, annotatorID: annotatorID, overlap: overlap, force: force, now: now, db: db)
                 return .commit
             }
             return claimed
         }
+    }
+
+    /// `claim` inside the caller's IMMEDIATE transaction.
+    static func claim(itemID: Int64, annotatorID: Int64, overlap: Int, force: Bool, now: Date, db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", arguments: [annotatorID, itemID])
+        if !force {
+            let mine = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgment_ids WHERE item_id = ? AND annotator_id = ?",
+                                        arguments: [itemID, annotatorID]) ?? 0
+            let taken = try placesTaken(itemID: itemID, besides: annotatorID, now: now, db: db)
+            guard mine == 0 && taken < overlap else {
+                try db.execute(sql: "DELETE FROM item_leases WHERE annotator_id = ?", arguments: [annotatorID])
+                return false
+            }
+        }
+        try db.execute(sql: "INSERT OR REPLACE INTO item_leases (item_id, annotator_id, expires_at) VALUES (?, ?, ?)",
+                       arguments: [itemID, annotatorID, now.timeIntervalSince1970 + leaseSeconds])
+        return true
     }
 
     /// Extends an annotator's lease on the item they have on screen.

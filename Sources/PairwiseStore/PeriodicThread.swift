@@ -5,25 +5,25 @@ import Foundation
 public final class PeriodicThread: @unchecked Sendable {
     private let name: String
     private let interval: Double
-    private let niceness: Int32
+    private let background: Bool
     private let step: @Sendable () -> Void
     private let condition = NSCondition()
     private var stopping = false
     private var finished = false
 
-    /// - Parameter niceness: the thread's nice value (0 normal … 19 lowest). On Linux it
-    ///   belongs to the thread alone, and threads it creates inherit it.
-    public init(name: String, interval: Double, niceness: Int32 = 0, step: @escaping @Sendable () -> Void) {
+    /// - Parameter background: run at `BackgroundPriority` (work that yields to the
+    ///   foreground), rather than at the creating thread's priority.
+    public init(name: String, interval: Double, background: Bool = false, step: @escaping @Sendable () -> Void) {
         self.name = name
         self.interval = interval
-        self.niceness = niceness
+        self.background = background
         self.step = step
     }
 
     /// Starts the thread; the first step runs at once.
     public func start() {
         let thread = Thread { [self] in
-            if niceness != 0 { setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+            if background { BackgroundPriority.enterOnCurrentThread() }
             while !condition.withLock({ stopping }) {
                 step()
                 condition.withLock {

@@ -16,8 +16,8 @@ struct ScaleBench: ParsableCommand {
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
             (time and peak memory, each a whole process), the annotate and review screens'
             first frame (open to drawn, in process), submit-to-next (median, p99), and with
-            --train one more trainer run (time, peak memory of the process). Build with -c
-            release.
+            --train one more trainer run (time, peak memory of the process) and submit-to-next
+            while the background trainer refits (20 submits a second). Build with -c release.
 
             Example:
               pairwise bench scale --train
@@ -63,22 +63,46 @@ struct ScaleBench: ParsableCommand {
             let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
             _ = review.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
-            var times: [Double] = []
             // Checkpoints off the submit path, as `annotate` runs them.
             let checkpointer = BackgroundCheckpointer(store: store)
             try checkpointer.start()
             defer { checkpointer.stop() }
-            for _ in 0..<submits {
-                session.handle(.character("3"))
-                let start = clock.now
-                session.handle(.enter)
-                _ = session.render(rows: 60, columns: 200)
-                times.append((clock.now - start).seconds * 1000)
-            }
-            // The benchmark's own judgments are retracted, so the next run starts alike.
-            for _ in 0..<submits { session.handle(.character("u")) }
+            var count = 0
+            let times = timeSubmits(session) { count += 1; return count <= submits }
             print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
+            if train {
+                // The background trainer as annotate runs it, refitting once on every judged
+                // pair while an annotator submits at 20 a second (faster than anyone reads).
+                var options = Trainer.Options()
+                options.minNew = 1
+                let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 0.05)
+                trainer.start()
+                let during = timeSubmits(session, pause: .milliseconds(50)) { trainer.completedRuns == 0 && trainer.lastError == nil }
+                trainer.stop()
+                trainer.join()
+                if let failure = trainer.lastError { throw UsageError(message: "the background trainer failed: \(failure)") }
+                print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits while the trainer refit)",
+                             "  refitting" as NSString, during.median, during.percentile(99), during.count))
+            }
         }
+    }
+
+    /// Submit-to-next times in milliseconds (submit, then draw the next item) while
+    /// `proceed` says so, `pause` apart (untimed). The judgments are retracted afterwards, so
+    /// the next run starts alike.
+    func timeSubmits(_ session: AnnotateSession, pause: Duration = .zero, while proceed: () -> Bool) -> [Double] {
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        while proceed() {
+            if pause > .zero { Thread.sleep(forTimeInterval: pause.seconds) }
+            session.handle(.character("3"))
+            let start = clock.now
+            session.handle(.enter)
+            _ = session.render(rows: 60, columns: 200)
+            times.append((clock.now - start).seconds * 1000)
+        }
+        for _ in times { session.handle(.character("u")) }
+        return times
     }
 
     /// The cached project, built when missing.

@@ -41,4 +41,28 @@ import Testing
         // Asked for by id, an item is shown even when full.
         #expect(try store.claim(itemID: item, annotatorID: people[2], overlap: 2, force: true, now: later))
     }
+
+    @Test func aSubmitReservesTheNextItemInTheSameCommitWhenThereIsRoom() throws {
+        let project = try TemporaryProject()
+        let path = try project.file("two.jsonl", """
+            {"id": "x", "prompt": "p", "response_a": "a", "response_b": "b"}
+            {"id": "y", "prompt": "q", "response_a": "c", "response_b": "d"}
+            """)
+        _ = try project.store.importFiles([path], options: ImportOptions())
+        let store = project.store
+        let x = try #require(try store.itemRowID(externalID: "x")), y = try #require(try store.itemRowID(externalID: "y"))
+        let ann = try store.person("ann").id, bo = try store.person("bo").id
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try store.claim(itemID: x, annotatorID: ann, overlap: 1, now: t0))
+        #expect(try store.claim(itemID: y, annotatorID: bo, overlap: 1, now: t0))
+        // y is full (bo has it on screen): ann's judgment of x is saved, y not reserved.
+        let first = try store.submit(draft, itemID: x, annotatorID: ann, claimingNext: y, overlap: 1, at: t0)
+        #expect(!first.claimedNext)
+        #expect(try store.currentJudgments().map { [$0.itemID, $0.annotator] } == [["x", "ann"]])
+        // With room, the submit reserves it: bo cannot take x's sibling away any more.
+        try store.releaseLeases(annotatorID: bo)
+        let second = try store.submit(draft, itemID: x, annotatorID: ann, claimingNext: y, overlap: 1, at: t0)
+        #expect(second.claimedNext && second.judgmentID > first.judgmentID)
+        #expect(try !store.claim(itemID: y, annotatorID: bo, overlap: 1, now: t0))
+    }
 }

@@ -150,13 +150,19 @@ public final class AnnotateSession {
             case .submit(var draft):
                 guard let pair = state.pair else { return true }
                 draft.milliseconds = timer.milliseconds
-                try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
+                // One commit saves the judgment and reserves the next pair.
+                var claimedNext = false
+                if index + 1 < queue.count {
+                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: queue[index + 1], overlap: overlap).claimedNext
+                } else {
+                    try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
+                }
+                index += 1
                 figures.doneToday += 1
                 figures.add(milliseconds: draft.milliseconds)
                 let seconds = Double(draft.milliseconds) / 1000
                 let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
-                index += 1
-                try showCurrent()
+                try showCurrent(claimed: claimedNext)
                 if long && seconds < Self.quickSubmitSeconds {
                     state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
                 } else {
@@ -205,11 +211,15 @@ public final class AnnotateSession {
     }
 
     /// Shows the pair at `index`, passing over items that no longer need this annotator.
-    func showCurrent(forced: Bool = false) throws {
+    /// Shows the first pair from `index` on that this annotator can reserve; `claimed`: the
+    /// pair at `index` is reserved already.
+    func showCurrent(forced: Bool = false, claimed alreadyClaimed: Bool = false) throws {
+        var alreadyClaimed = alreadyClaimed
         while index < queue.count {
             let rowID = queue[index]
             // Reserved for this annotator while on screen, unless others filled it since the queue was made.
-            let claimed = try store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
+            let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
+            alreadyClaimed = false
             if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
                 state.show(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, queueCount: queue.count)

@@ -1,0 +1,34 @@
+import Foundation
+
+/// The priority of background work (the trainer's fits): the lowest `nice`, so the thread
+/// that handles keys runs first. Not Linux's `SCHED_IDLE`: a background thread holding the
+/// project's write lock must still make progress on a busy machine, or the foreground would
+/// wait on it. Threads a background thread creates inherit its priority.
+public enum BackgroundPriority {
+    /// The `nice` value of background threads.
+    public static let niceness: Int32 = 19
+
+    /// Lowers the calling thread to background priority (on Linux `nice` is per thread)
+    /// and marks it as background work.
+    public static func enterOnCurrentThread() {
+        setpriority(which, 0, niceness)
+        Thread.current.threadDictionary[marker] = true
+    }
+
+    /// Whether the calling thread was marked as background work by `enterOnCurrentThread`.
+    public static var isCurrentThread: Bool { Thread.current.threadDictionary[marker] as? Bool ?? false }
+
+    /// The threads parallel work on the calling thread may use: every core, less one left
+    /// to the foreground when the caller is background work.
+    public static var workersForCurrentThread: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return cores > 1 && isCurrentThread ? cores - 1 : cores
+    }
+
+    private static let marker = "pairwise.background"
+    #if os(Linux)
+    private static let which = __priority_which_t(PRIO_PROCESS.rawValue)
+    #else
+    private static let which = PRIO_PROCESS
+    #endif
+}
