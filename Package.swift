@@ -41,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseTUI",
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseTUI", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -18,3 +18,8 @@ static inline size_t cz_blank_run(const unsigned char *p, size_t n, int newlines
     }
     return i;
 }
+
+/* deflateInit2 is a macro too (the gzip bomb the scale benchmark writes). */
+static inline int cz_deflate_init2(z_stream *strm, int level, int window_bits) {
+    return deflateInit2(strm, level, Z_DEFLATED, window_bits, 8, Z_DEFAULT_STRATEGY);
+}

@@ -62,10 +62,10 @@ struct ByteInterner {
     /// The number of the slice's string, and whether it was new.
     mutating func index(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (index: Int32, isNew: Bool) {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
-        let head = Self.head(key)
-        // Files come grouped (by annotator, say), so keys often recur in the order they
-        // first came: try the few after the last one found before hashing.
-        for next in last + 1..<min(last + 5, names.count) where lengths[next] == key.count && heads[next] == head && (key.count <= 16 || sameTail(next, key)) {
+        let head = Self.head(bytes, range)
+        // Files come grouped (by annotator, say), so a key often repeats the last one or
+        // recurs in the order keys first came: try the last and the few after it first.
+        for next in max(0, last)..<min(last + 5, names.count) where lengths[next] == key.count && heads[next] == head && (key.count <= 16 || sameTail(next, key)) {
             last = next
             return (Int32(next), false)
         }
@@ -97,6 +97,26 @@ struct ByteInterner {
         slots[slot] = Int32(n)
         if names.count * 2 > slots.count { grow() }
         return (Int32(n), true)
+    }
+
+    /// The key's first 16 bytes, zero-padded: two loads and a mask where 16 bytes can be
+    /// read from its start.
+    @inline(__always)
+    private static func head(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (UInt64, UInt64) {
+        #if _endian(little)
+        if range.lowerBound + 16 <= bytes.count {
+            let raw = UnsafeRawPointer(bytes.baseAddress! + range.lowerBound), n = range.count
+            var low = raw.loadUnaligned(as: UInt64.self), high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            if n < 8 {
+                low &= (UInt64(1) << UInt64(8 * n)) &- 1
+                high = 0
+            } else if n < 16 {
+                high &= (UInt64(1) << UInt64(8 * (n - 8))) &- 1
+            }
+            return (low, high)
+        }
+        #endif
+        return head(UnsafeBufferPointer(rebasing: bytes[range]))
     }
 
     /// The key's first 16 bytes, zero-padded.

@@ -15,12 +15,14 @@ struct ScaleBench: ParsableCommand {
             Builds the project once under --cache (synthetic items and judgments by 4
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
             (time and peak memory, each a whole process), the annotate and review screens'
-            first frame (open to drawn, in process), submit-to-next (median, p99), and with
-            --train one more trainer run (time, peak memory of the process) and submit-to-next
-            while the background trainer refits (20 submits a second). Build with -c release.
+            first frame (open to drawn, in process), submit-to-next (median, p99); with --inputs
+            import, agreement and leaderboard on files written once under --cache (a 1.2 GB
+            jsonl, a gzip bomb, 1M ratings cells, 1M battles); with --train one more trainer
+            run (time, peak memory of the process) and submit-to-next while the background
+            trainer refits (20 submits a second). Build with -c release.
 
             Example:
-              pairwise bench scale --train
+              pairwise bench scale --train --inputs
             """
     )
 
@@ -29,13 +31,19 @@ struct ScaleBench: ParsableCommand {
     @Option(help: "Judgments.") var judgments = 1_000_000
     @Option(help: "Submits to time.") var submits = 300
     @Flag(help: "Also time one more trainer run.") var train = false
+    @Flag(help: "Also time import (1.2 GB jsonl, gzip bomb), agreement (1M cells) and leaderboard (1M battles) on files written once under --cache.")
+    var inputs = false
     @Flag(help: .hidden) var buildOnly = false
     @Flag(help: .hidden) var trainOnce = false
 
     func run() throws {
         try reportingFailures {
             let binary = CommandLine.arguments[0]
-            if buildOnly { _ = try project(); return }
+            if buildOnly {
+                _ = try project()
+                if inputs { _ = try inputFiles() }
+                return
+            }
             if trainOnce {
                 // Refits on every judged pair, new judgments or not.
                 var options = Trainer.Options()
@@ -45,7 +53,8 @@ struct ScaleBench: ParsableCommand {
             }
             // Built by a child process, and every whole-process figure taken before this one
             // grows: a spawned child's peak memory counts its parent's before the exec.
-            _ = try measureProcess(binary, ["bench", "scale", "--build-only", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"])
+            _ = try measureProcess(binary, ["bench", "scale", "--build-only", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
+                                   + (inputs ? ["--inputs"] : []))
             let path = try project()
             var commands = [("status", ["status", "--db", path]), ("stats --json", ["stats", "--json", "--db", path])]
             if train { commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"])) }
@@ -53,6 +62,7 @@ struct ScaleBench: ParsableCommand {
                 let run = try measureProcess(binary, arguments)
                 print(String(format: "%-14@ %7.3f s  peak %6.0f MB", (name as NSString), run.seconds, run.peakMB))
             }
+            if inputs { try measureFileCommands(binary) }
             let clock = ContinuousClock()
             let annotateStart = clock.now
             let store = try ProjectStore.open(at: path)
@@ -103,6 +113,40 @@ struct ScaleBench: ParsableCommand {
         }
         for _ in times { session.handle(.character("u")) }
         return times
+    }
+
+    /// The files `--inputs` measures on (see `ScaleInputs`), written when missing.
+    func inputFiles() throws -> (ratings: String, battles: String, pairs: String, bomb: String) {
+        let folder = (cache as NSString).appendingPathComponent("inputs")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let files = ["ratings.csv", "battles.csv", "pairs.jsonl", "bomb.jsonl.gz"].map { (folder as NSString).appendingPathComponent($0) }
+        let writers: [(String) throws -> Void] = [{ try ScaleInputs.writeRatings(to: $0) }, { try ScaleInputs.writeBattles(to: $0) },
+                                                  { try ScaleInputs.writePairs(to: $0) }, { try ScaleInputs.writeGzipBomb(to: $0) }]
+        for (file, write) in zip(files, writers) where !FileManager.default.fileExists(atPath: file) {
+            try write(file)
+            printError("wrote \(file)")
+        }
+        return (files[0], files[1], files[2], files[3])
+    }
+
+    /// Whole-process time and peak memory of import, agreement and leaderboard on the input files.
+    func measureFileCommands(_ binary: String) throws {
+        let files = try inputFiles()
+        for (name, file) in [("import jsonl", files.pairs), ("import bomb", files.bomb)] {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-import-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let db = (folder as NSString).appendingPathComponent("import.sqlite")
+            _ = try measureProcess(binary, ["init", "--db", db])
+            let run = try measureProcess(binary, ["import", "--db", db, file])
+            let megabytes = Double((try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0) / 1_000_000
+            print(String(format: "%-14@ %7.3f s  peak %6.0f MB  (%.0f MB file, %.0f MB/s)", name as NSString, run.seconds, run.peakMB, megabytes, megabytes / run.seconds))
+        }
+        for (name, arguments) in [("agreement", ["agreement", files.ratings, "--level", "ordinal", "--json"]),
+                                  ("leaderboard", ["leaderboard", files.battles, "--bootstrap", "0", "--json"])] {
+            let run = try measureProcess(binary, arguments)
+            print(String(format: "%-14@ %7.3f s  peak %6.0f MB", name as NSString, run.seconds, run.peakMB))
+        }
     }
 
     /// The cached project, built when missing.
