@@ -62,7 +62,11 @@ struct ScaleBench: ParsableCommand {
                 let run = try measureProcess(binary, arguments)
                 print(String(format: "%-14@ %7.3f s  peak %6.0f MB", (name as NSString), run.seconds, run.peakMB))
             }
-            if inputs { try measureFileCommands(binary) }
+            if inputs {
+                try measureFileCommands(binary)
+                // The imports' gigabytes on their way to disk, before the in-process figures.
+                sync()
+            }
             let clock = ContinuousClock()
             let annotateStart = clock.now
             let store = try ProjectStore.open(at: path)
@@ -85,7 +89,8 @@ struct ScaleBench: ParsableCommand {
                 // pair while an annotator submits at 20 a second (faster than anyone reads).
                 var options = Trainer.Options()
                 options.minNew = 1
-                let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 0.05)
+                // One run: the first check is at once, the next an hour away.
+                let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 3600)
                 trainer.start()
                 let during = timeSubmits(session, pause: .milliseconds(50)) { trainer.completedRuns == 0 && trainer.lastError == nil }
                 trainer.stop()
