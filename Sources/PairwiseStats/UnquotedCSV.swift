@@ -56,19 +56,18 @@ struct ByteInterner {
     private var storage: [UInt8] = []
     private var starts: [Int] = [0]
     private var slots = [Int32](repeating: -1, count: 64)
-    /// The number last returned.
-    private var last = -1
+    /// Where the last few runs of in-order keys stand, the latest first: the numbers last
+    /// returned from each.
+    private var cursors = (-1, -1, -1, -1)
 
     /// The number of the slice's string, and whether it was new.
     mutating func index(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (index: Int32, isNew: Bool) {
         let key = UnsafeBufferPointer(rebasing: bytes[range])
         let head = Self.head(bytes, range)
         // Files come grouped (by annotator, say), so a key often repeats the last one or
-        // recurs in the order keys first came: try the last and the few after it first.
-        for next in max(0, last)..<min(last + 5, names.count) where lengths[next] == key.count && heads[next] == head && (key.count <= 16 || sameTail(next, key)) {
-            last = next
-            return (Int32(next), false)
-        }
+        // recurs in the order keys first came; keys first seen late (missing from the first
+        // group) form runs of their own. Try just after each of the last few runs first.
+        if let found = nearCursor(key, head) { return (Int32(found), false) }
         let mask = slots.count - 1
         var slot = Self.hash(key) & mask
         let found: Int32? = slots.withUnsafeBufferPointer { slots in
@@ -84,11 +83,11 @@ struct ByteInterner {
             }
         }
         if let found {
-            last = Int(found)
+            moveCursors(to: Int(found))
             return (found, false)
         }
         let n = names.count
-        last = n
+        moveCursors(to: n)
         storage.append(contentsOf: key)
         starts.append(storage.count)
         heads.append(head)
@@ -97,6 +96,37 @@ struct ByteInterner {
         slots[slot] = Int32(n)
         if names.count * 2 > slots.count { grow() }
         return (Int32(n), true)
+    }
+
+    /// The number of the key when it is one of the first four at or after a cursor.
+    @inline(__always)
+    private mutating func nearCursor(_ key: UnsafeBufferPointer<UInt8>, _ head: (UInt64, UInt64)) -> Int? {
+        if let n = near(cursors.0, key, head) {
+            cursors.0 = n
+        } else if let n = near(cursors.1, key, head) {
+            cursors = (n, cursors.0, cursors.2, cursors.3)
+        } else if let n = near(cursors.2, key, head) {
+            cursors = (n, cursors.0, cursors.1, cursors.3)
+        } else if let n = near(cursors.3, key, head) {
+            cursors = (n, cursors.0, cursors.1, cursors.2)
+        } else {
+            return nil
+        }
+        return cursors.0
+    }
+
+    @inline(__always)
+    private func near(_ cursor: Int, _ key: UnsafeBufferPointer<UInt8>, _ head: (UInt64, UInt64)) -> Int? {
+        guard cursor >= 0 else { return nil }
+        for next in cursor..<min(cursor + 4, names.count) where lengths[next] == key.count && heads[next] == head && (key.count <= 16 || sameTail(next, key)) {
+            return next
+        }
+        return nil
+    }
+
+    /// A key found away from every cursor starts a run: the oldest cursor goes.
+    private mutating func moveCursors(to n: Int) {
+        cursors = (n, cursors.0, cursors.1, cursors.2)
     }
 
     /// The key's first 16 bytes, zero-padded: two loads and a mask where 16 bytes can be

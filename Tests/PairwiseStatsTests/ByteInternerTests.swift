@@ -40,4 +40,24 @@ import Testing
             #expect(interner.names == keys)
         }
     }
+
+    /// Items listed per annotator, each list missing some: the late items number after the
+    /// first list's, whatever order the lookups take.
+    @Test func itemsFirstSeenLateKeepTheirNumbers() {
+        let first = (0..<30).filter { $0 % 3 != 1 }, second = Array(0..<30), third = (0..<30).filter { $0 % 5 != 0 }
+        let lists = [first, second, third]
+        let bytes = Array(lists.flatMap { $0 }.map { "item\($0)" }.joined(separator: ",").utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var interner = ByteInterner()
+            var start = 0, numbers: [Int32] = []
+            for i in 0...buffer.count where i == buffer.count || buffer[i] == 44 {
+                numbers.append(interner.index(buffer, start..<i).index)
+                start = i + 1
+            }
+            let late = (0..<30).filter { $0 % 3 == 1 }
+            let number = { (item: Int) in Int32(first.firstIndex(of: item) ?? first.count + late.firstIndex(of: item)!) }
+            #expect(numbers == lists.flatMap { $0 }.map(number))
+            #expect(interner.names == (first + late).map { "item\($0)" })
+        }
+    }
 }
