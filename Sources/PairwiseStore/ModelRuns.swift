@@ -82,8 +82,9 @@ extension ProjectStore {
     /// 150–220 ms, 500 rows 20–60 ms (p99 5.4–8.7 ms), 100 rows a p99 of 3.4–3.5 ms.
     public static let scoreChunkRows = 100
 
-    /// Stores a run's scores (in chunks, invisible until the run is done), then its metrics
-    /// and weights, marking it done in one last transaction. A trainer killed in between
+    /// Stores a run's scores (in chunks, invisible until the run is done; from background
+    /// work `BackgroundPriority.pauseBetweenWrites` apart), then its metrics and weights,
+    /// marking it done in one last transaction. A trainer killed in between
     /// leaves a run that is not done: the previous model stays in use.
     public func finishModelRun(_ id: Int64, metrics: ModelRunMetrics, weights: [Double], scores: [ItemScore],
                                heads: [ModelHeadFigures] = []) throws {
@@ -100,6 +101,7 @@ extension ProjectStore {
                 }
             }
             start += chunk.count
+            if BackgroundPriority.isCurrentThread { Thread.sleep(forTimeInterval: BackgroundPriority.pauseBetweenWrites) }
         }
         try pool.write { db in
             let blob = Self.floatBlob(weights)
