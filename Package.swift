@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // zlib, for reading .gz input directly.
@@ -28,10 +29,12 @@ let package = Package(
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
         // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation, the trainer.
         .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats"]),
-        // Schema migrations, queries, import transactions, export queries.
+        // Schema migrations, queries, import transactions, export queries; SQLite through
+        // GRDB, PostgreSQL through postgres-nio.
         .target(
             name: "PairwiseStore",
-            dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]
+            dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                           .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
         // Restores the terminal from a signal handler (C: only async-signal-safe calls there).

@@ -1,0 +1,75 @@
+import Foundation
+
+/// One value in or out of a SQL statement, the same on both stores: SQLite's storage
+/// classes, which PostgreSQL's column types map onto (integers and booleans to `integer`,
+/// floating point and numeric to `real`, text types to `text`, bytea to `blob`).
+public enum SQLValue: Equatable, Sendable {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case blob([UInt8])
+}
+
+/// A result row: values by position, with the columns' names.
+public struct SQLRow: Sendable, Equatable {
+    public let columns: [String]
+    public let values: [SQLValue]
+
+    public init(columns: [String], values: [SQLValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
+    public subscript(_ index: Int) -> SQLValue { values[index] }
+
+    /// The value of the named column.
+    public subscript(_ name: String) -> SQLValue {
+        guard let index = columns.firstIndex(of: name) else { return .null }
+        return values[index]
+    }
+}
+
+/// Which SQL the other side speaks, for the few statements that differ (schema, locks).
+public enum SQLDialect: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A database connection the store's queries run on, whichever store holds the project.
+/// Statements use `?` placeholders (or `?N`, numbered from 1); the PostgreSQL connection
+/// rewrites them to `$N`.
+public protocol SQLConnection: AnyObject {
+    var dialect: SQLDialect { get }
+
+    /// Runs a statement; the number of rows it changed.
+    @discardableResult
+    func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
+
+    /// Runs a query; every row it returns.
+    func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T
+}
+
+extension SQLConnection {
+    /// The first row, if any.
+    public func row(_ sql: String, _ arguments: [SQLValue] = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+}
+
+/// A statement the database refused, or a value of another type than the caller asked for.
+public struct SQLError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    /// PostgreSQL's SQLSTATE, or SQLite's extended result code as text.
+    public let code: String?
+
+    public init(_ message: String, code: String? = nil) {
+        self.message = message
+        self.code = code
+    }
+
+    public var description: String { message }
+}

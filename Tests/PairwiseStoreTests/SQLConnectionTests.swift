@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+@testable import PairwiseStore
+import PairwiseTestSupport
+import Testing
+
+/// The same statements on both stores: what the store's portable SQL relies on.
+@Suite struct SQLConnectionTests {
+    enum Store: String, CaseIterable { case sqlite, postgres }
+
+    /// Runs `body` on a fresh database of the given store.
+    func withConnection(_ store: Store, _ body: (SQLConnection) throws -> Void) throws {
+        switch store {
+        case .sqlite:
+            let directory = try TemporaryDirectory()
+            let queue = try DatabaseQueue(path: directory.path("t.sqlite"))
+            try queue.writeWithoutTransaction { db in try body(GRDBSQLConnection(db)) }
+        case .postgres:
+            try body(PostgresSQLConnection(PostgresAddress(try TestPostgres.freshDatabase())))
+        }
+    }
+
+    /// Without a server the PostgreSQL cases are left out, and the test below says why.
+    static let stores: [Store] = TestPostgres.isAvailable ? Store.allCases : [.sqlite]
+
+    @Test(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: "PostgreSQL cases skipped: " + TestPostgres.skipReason)))
+    func theStoreTestsReachPostgreSQL15OrLater() throws {
+        let sql = try PostgresSQLConnection(PostgresAddress(try TestPostgres.freshDatabase()))
+        let version = try #require(try sql.row("SELECT current_setting('server_version_num')::integer AS v")?["v"])
+        guard case .integer(let number) = version else { Issue.record("server_version_num: \(version)"); return }
+        #expect(number >= 150000)
+    }
+
+    @Test(arguments: stores)
+    func valuesRoundTripAndPlaceholdersNumber(_ store: Store) throws {
+        try withConnection(store) { sql in
+            let (real, blob) = store == .postgres ? ("DOUBLE PRECISION", "BYTEA") : ("REAL", "BLOB")
+            try sql.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL UNIQUE, score \(real), data \(blob), note TEXT)", [])
+            let inserted = try sql.rows("INSERT INTO t (id, name, score, data, note) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                        [.integer(7), .text("ann 'quoted' ?"), .real(0.25), .blob([0, 255, 10]), .null])
+            #expect(inserted.map(\.values) == [[.integer(7)]])
+            let row = try #require(try sql.row("SELECT id, name, score, data, note, ?2 AS again, ?1 AS first FROM t WHERE name = ?1",
+                                               [.text("ann 'quoted' ?"), .integer(3)]))
+            #expect(row.values == [.integer(7), .text("ann 'quoted' ?"), .real(0.25), .blob([0, 255, 10]), .null, .integer(3), .text("ann 'quoted' ?")])
+            #expect(row["score"] == .real(0.25))
+            // A question mark inside a literal is not a placeholder.
+            #expect(try sql.row("SELECT '?' AS mark, ? AS one", [.integer(1)])?.values == [.text("?"), .integer(1)])
+        }
+    }
+
+    @Test(arguments: stores)
+    func upsertsCountChangesAndConstraintsRefuse(_ store: Store) throws {
+        try withConnection(store) { sql in
+            try sql.execute("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER NOT NULL)", [])
+            for k in ["a", "b", "a"] {
+                try sql.execute("INSERT INTO t (k, n) VALUES (?, 1) ON CONFLICT (k) DO UPDATE SET n = t.n + 1", [.text(k)])
+            }
+            #expect(try sql.rows("SELECT k, n FROM t ORDER BY k", []).map(\.values) == [[.text("a"), .integer(2)], [.text("b"), .integer(1)]])
+            #expect(try sql.execute("UPDATE t SET n = 0 WHERE n >= ?", [.integer(1)]) == 2)
+            #expect(throws: (any Error).self) { try sql.execute("INSERT INTO t (k, n) VALUES ('a', 5)", []) }
+        }
+    }
+
+    @Test(arguments: stores)
+    func aTransactionCommitsOrRollsBackWhole(_ store: Store) throws {
+        struct Refused: Error {}
+        try withConnection(store) { sql in
+            try sql.execute("CREATE TABLE t (n INTEGER NOT NULL)", [])
+            try sql.transaction { try sql.execute("INSERT INTO t VALUES (1)", []) }
+            #expect(throws: Refused.self) {
+                try sql.transaction {
+                    try sql.execute("INSERT INTO t VALUES (2)", [])
+                    throw Refused()
+                }
+            }
+            // A nested failure rolls back its own part only.
+            try sql.transaction {
+                try sql.execute("INSERT INTO t VALUES (3)", [])
+                try? sql.transaction {
+                    try sql.execute("INSERT INTO t VALUES (4)", [])
+                    throw Refused()
+                }
+            }
+            #expect(try sql.rows("SELECT n FROM t ORDER BY n", []).map(\.values) == [[.integer(1)], [.integer(3)]])
+        }
+    }
+
+    @Test func placeholdersBecomePostgresNumbersOutsideQuotesAndComments() {
+        #expect(Placeholders.postgres("SELECT ?, '?', \"a?\", ?3 -- ?\nWHERE x = ?") == "SELECT $1, '?', \"a?\", $3 -- ?\nWHERE x = $2")
+    }
+
+    @Test func addressesParseLikePsql() throws {
+        let directory = try TemporaryDirectory()
+        let pgpass = directory.path("pgpass")
+        try "# comment\nother:5432:*:ann:no\ndb.example:5433:*:ann:s\\:ecret\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
+        let a = try PostgresAddress("postgres://ann@db.example:5433/labels", environment: [:], passwordFile: pgpass)
+        #expect(a == PostgresAddress.testing(user: "ann", password: "s:ecret", host: "db.example", port: 5433, database: "labels"))
+        #expect(a.description == "postgres://ann@db.example:5433/labels")
+        let b = try PostgresAddress("postgresql://bo:p%40ss@127.0.0.1/x", environment: [:], passwordFile: pgpass)
+        #expect(b.password == "p@ss" && b.port == 5432)
+        let c = try PostgresAddress("postgres:///labels?host=/run/postgresql", environment: ["USER": "cy"], passwordFile: pgpass)
+        #expect(c.user == "cy" && c.socketDirectory == "/run/postgresql" && c.password == nil)
+        #expect(throws: SQLError.self) { try PostgresAddress("mysql://x/y", environment: [:]) }
+    }
+}
+
+extension PostgresAddress {
+    static func testing(user: String, password: String?, host: String, port: Int, database: String) -> PostgresAddress {
+        var address = try! PostgresAddress("postgres://x@h/d", environment: [:], passwordFile: "")
+        address.user = user
+        address.password = password
+        address.host = host
+        address.port = port
+        address.database = database
+        return address
+    }
+}
