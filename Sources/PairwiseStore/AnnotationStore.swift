@@ -130,7 +130,7 @@ extension ProjectStore {
     /// Stores a judgment; it is committed when this returns.
     @discardableResult
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date = Date()) throws -> Int64 {
-        try pool.write { db in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, db: db) }
+        try write { sql in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql) }
     }
 
     /// Commits a judgment and claims the item to show next (see `claim`) in one transaction,
@@ -138,26 +138,23 @@ extension ProjectStore {
     /// the next item was reserved.
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64, overlap: Int,
                        at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
-        try pool.writeWithoutTransaction { db in
-            var result: (Int64, Bool) = (0, false)
-            try db.inTransaction(.immediate) {
-                let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, db: db)
-                result = (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: false, now: date, db: db))
-                return .commit
-            }
-            return result
+        try write { sql in
+            let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
+            return (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: false, now: date, sql: sql))
         }
     }
 
-    static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, db: Database) throws -> Int64 {
-        try db.execute(sql: """
-            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui')
-            """, arguments: [itemID, annotatorID, draft.strength.value, draft.bothBad, draft.rubricJSON, draft.note,
-                             draft.shownOrder.rawValue, max(0, draft.milliseconds), Timestamp.string(date)])
+    static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
         // The judgment now holds the place its lease reserved: a lease of someone who
         // judged the item is not counted, and their next claim lets it go.
-        return db.lastInsertedRowID
+        let id = try sql.integer("""
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui') RETURNING id
+            """, [.integer(itemID), .integer(annotatorID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0),
+                  .text(draft.rubricJSON), draft.note.map(SQLValue.text) ?? .null,
+                  .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date))])
+        guard let id else { throw StoreError(.database, "the judgment was not saved") }
+        return id
     }
 
     /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction

@@ -73,3 +73,26 @@ public struct SQLError: Error, CustomStringConvertible, Equatable {
 
     public var description: String { message }
 }
+
+extension SQLValue {
+    /// The integer, if this is one.
+    public var integer: Int64? { if case .integer(let v) = self { return v } else { return nil } }
+    /// The number, integer or real.
+    public var real: Double? {
+        switch self {
+        case .integer(let v): return Double(v)
+        case .real(let v): return v
+        default: return nil
+        }
+    }
+    /// The text, if this is text.
+    public var text: String? { if case .text(let v) = self { return v } else { return nil } }
+}
+
+extension SQLConnection {
+    /// The first column of the first row as an integer (a count, an id); nil when there is
+    /// no row or it is NULL.
+    public func integer(_ sql: String, _ arguments: [SQLValue] = []) throws -> Int64? {
+        try row(sql, arguments)?[0].integer
+    }
+}
