@@ -28,17 +28,9 @@ import Testing
     /// Keys that share their first 16 bytes differ by their tails; many keys grow the table.
     @Test func keysThatShareTheirHeadStayApartAcrossGrowth() {
         let keys = (0..<5_000).map { "annotator-number-\($0 * 7919 % 5_000)" }
-        let bytes = Array((keys + keys.reversed()).joined(separator: ",").utf8)
-        bytes.withUnsafeBufferPointer { buffer in
-            var interner = ByteInterner()
-            var start = 0, numbers: [Int32] = []
-            for i in 0...buffer.count where i == buffer.count || buffer[i] == 44 {
-                numbers.append(interner.index(buffer, start..<i).index)
-                start = i + 1
-            }
-            #expect(numbers == Array(0..<5_000) + (0..<5_000).reversed())
-            #expect(interner.names == keys)
-        }
+        let (numbers, names) = Self.intern(keys + keys.reversed())
+        #expect(numbers == Array(0..<5_000) + (0..<5_000).reversed())
+        #expect(names == keys)
     }
 
     /// Items listed per annotator, each list missing some: the late items number after the
@@ -46,18 +38,25 @@ import Testing
     @Test func itemsFirstSeenLateKeepTheirNumbers() {
         let first = (0..<30).filter { $0 % 3 != 1 }, second = Array(0..<30), third = (0..<30).filter { $0 % 5 != 0 }
         let lists = [first, second, third]
-        let bytes = Array(lists.flatMap { $0 }.map { "item\($0)" }.joined(separator: ",").utf8)
-        bytes.withUnsafeBufferPointer { buffer in
+        let (numbers, names) = Self.intern(lists.flatMap { $0 }.map { "item\($0)" })
+        let late = (0..<30).filter { $0 % 3 == 1 }
+        let number = { (item: Int) in Int32(first.firstIndex(of: item) ?? first.count + late.firstIndex(of: item)!) }
+        #expect(numbers == lists.flatMap { $0 }.map(number))
+        #expect(names == (first + late).map { "item\($0)" })
+    }
+
+    /// The keys' numbers, looked up one after another in one comma-separated buffer, and
+    /// the interner's names.
+    static func intern(_ keys: [String]) -> (numbers: [Int32], names: [String]) {
+        let bytes = Array(keys.joined(separator: ",").utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
             var interner = ByteInterner()
             var start = 0, numbers: [Int32] = []
             for i in 0...buffer.count where i == buffer.count || buffer[i] == 44 {
                 numbers.append(interner.index(buffer, start..<i).index)
                 start = i + 1
             }
-            let late = (0..<30).filter { $0 % 3 == 1 }
-            let number = { (item: Int) in Int32(first.firstIndex(of: item) ?? first.count + late.firstIndex(of: item)!) }
-            #expect(numbers == lists.flatMap { $0 }.map(number))
-            #expect(interner.names == (first + late).map { "item\($0)" })
+            return (numbers, interner.names)
         }
     }
 }
