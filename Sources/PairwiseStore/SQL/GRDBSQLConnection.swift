@@ -10,7 +10,13 @@ public final class GRDBSQLConnection: SQLConnection {
 
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        try db.execute(sql: sql, arguments: Self.arguments(arguments))
+        // A statement with arguments is one statement, prepared once per connection; without,
+        // it may be a script (the schema).
+        if arguments.isEmpty {
+            try db.execute(sql: sql)
+        } else {
+            try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+        }
         return db.changesCount
     }
 

@@ -1,5 +1,6 @@
 /// Rewrites SQLite placeholders (`?`, `?N`) to PostgreSQL's (`$N`), leaving string
-/// literals, quoted identifiers and comments alone.
+/// literals, quoted identifiers and comments alone. Statements without arguments are not
+/// rewritten (so `$$`-quoted function bodies in the schema pass untouched).
 enum Placeholders {
     static func postgres(_ sql: String) -> String {
         var out = ""
@@ -23,7 +24,7 @@ enum Placeholders {
                 }
             case "?":
                 var digits = ""
-                while let d = chars.first, d.properties.numericType != nil, ("0"..."9").contains(d) {
+                while let d = chars.first, ("0"..."9").contains(d) {
                     digits.unicodeScalars.append(d)
                     chars.removeFirst()
                 }

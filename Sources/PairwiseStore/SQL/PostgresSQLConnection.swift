@@ -14,7 +14,7 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
 
     public init(_ address: PostgresAddress) throws {
         self.address = address
-        var configuration: PostgresConnection.Configuration
+        let configuration: PostgresConnection.Configuration
         if let directory = address.socketDirectory {
             configuration = .init(unixSocketPath: "\(directory)/.s.PGSQL.\(address.port)", username: address.user,
                                   password: address.password, database: address.database)
@@ -78,7 +78,7 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: Placeholders.postgres(sql), binds: binds), logger: logger).wait()
+            return try connection.query(PostgresQuery(unsafeSQL: arguments.isEmpty ? sql : Placeholders.postgres(sql), binds: binds), logger: logger).wait()
         } catch {
             throw Self.describe(error, context: nil)
         }

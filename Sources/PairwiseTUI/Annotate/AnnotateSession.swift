@@ -210,9 +210,8 @@ public final class AnnotateSession {
         return true
     }
 
-    /// Shows the pair at `index`, passing over items that no longer need this annotator.
-    /// Shows the first pair from `index` on that this annotator can reserve; `claimed`: the
-    /// pair at `index` is reserved already.
+    /// Shows the first pair from `index` on that this annotator can reserve, passing over
+    /// items that no longer need them; `claimed`: the pair at `index` is reserved already.
     func showCurrent(forced: Bool = false, claimed alreadyClaimed: Bool = false) throws {
         var alreadyClaimed = alreadyClaimed
         while index < queue.count {
