@@ -120,25 +120,24 @@ public final class ProjectStore: Sendable {
 
     /// The project's current rubric.
     public func rubric() throws -> Rubric {
-        let definition = try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT definition FROM rubrics ORDER BY id DESC LIMIT 1")
-        }
+        let definition = try read { sql in try sql.row("SELECT definition FROM rubrics ORDER BY id DESC LIMIT 1")?[0].text }
         guard let definition else { throw StoreError(.invalid, "\(path): the project has no rubric") }
         return try RubricFile.parse(definition, file: "\(path) (stored rubric)")
     }
 
     /// The number of distinct annotators wanted per item.
     public func overlap() throws -> Int {
-        try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'overlap'").flatMap(Int.init)
+        try read { sql in
+            try sql.row("SELECT value FROM settings WHERE key = 'overlap'")?[0].text.flatMap { Int($0) }
         } ?? Self.defaultOverlap
     }
 
     /// Sets the number of distinct annotators wanted per item.
     public func setOverlap(_ overlap: Int) throws {
         precondition(overlap >= 1)
-        try pool.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('overlap', ?)", arguments: [String(overlap)])
+        try write { sql in
+            try sql.execute("INSERT INTO settings (key, value) VALUES ('overlap', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            [.text(String(overlap))])
         }
     }
 
@@ -146,27 +145,26 @@ public final class ProjectStore: Sendable {
     /// an annotator: a project always has someone who can change roles.
     @discardableResult
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {
-        try pool.write { db in
-            if let existing = try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE name = ?", arguments: [name]) {
+        try write { sql in
+            if let existing = try sql.row("SELECT role FROM annotators WHERE name = ?", [.text(name)])?[0].text {
                 guard existing != role.rawValue else { return false }
-                if existing == Role.lead.rawValue,
-                   try Int.fetchOne(db, sql: "SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {
+                if existing == Role.lead.rawValue, try sql.integer("SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {
                     throw StoreError(.refused, "\(name) is the project's only lead: make someone else a lead first (`pairwise annotators add NAME --role lead`)")
                 }
-                try db.execute(sql: "UPDATE annotators SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
+                try sql.execute("UPDATE annotators SET role = ? WHERE name = ?", [.text(role.rawValue), .text(name)])
                 return true
             }
-            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, ?, ?)",
-                           arguments: [name, role.rawValue, Timestamp.string(Date())])
+            try sql.execute("INSERT INTO annotators (name, role, created_at) VALUES (?, ?, ?)",
+                            [.text(name), .text(role.rawValue), .text(Timestamp.string(Date()))])
             return true
         }
     }
 
     /// Everyone in the project, by name.
     public func annotators() throws -> [(name: String, role: Role)] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, role FROM annotators ORDER BY name").map { row in
-                (row["name"], Role(rawValue: row["role"]) ?? .annotator)
+        try read { sql in
+            try sql.rows("SELECT name, role FROM annotators ORDER BY name", []).map { row in
+                (row[0].text ?? "", row[1].text.flatMap(Role.init(rawValue:)) ?? .annotator)
             }
         }
     }
