@@ -42,6 +42,17 @@ public enum TestPostgres {
         return admin.replacingOccurrences(of: #"/[^/?]*(\?.*)?$"#, with: "/\(name)$1", options: .regularExpression)
     }
 
+    /// Runs `body` with a new, empty database's admin URL, and drops the database after.
+    public static func withFreshDatabase<T>(_ body: (String) throws -> T) throws -> T {
+        let url = try freshDatabase()
+        defer {
+            if let name = url.split(separator: "/").last?.split(separator: "?").first {
+                _ = runPsql(try! server.get(), "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            }
+        }
+        return try body(url)
+    }
+
     /// Runs SQL through psql as the URL's user: the tests that try what a role may do reach
     /// the server as a user would, not through pairwise.
     public static func runPsql(_ url: String, _ sql: String) -> (status: Int32, output: String, error: String) {
