@@ -34,26 +34,24 @@ df = pd.read_csv(sys.argv[1])
 table = df.pivot(index='annotator', columns='item', values='value')
 print(krippendorff.alpha(reliability_data=table.to_numpy(dtype=float), level_of_measurement='ordinal'))
 """
-BRADLEY_TERRY = """
-import sys, json, choix, numpy as np, pandas as pd
+# Both Bradley–Terry scripts read the battles alike: model indices a, b and whether a won.
+READ_BATTLES = """
+import sys, json, numpy as np, pandas as pd
 df = pd.read_csv(sys.argv[1])
 models = sorted(set(df.model_a) | set(df.model_b))
 index = {m: i for i, m in enumerate(models)}
 a = df.model_a.map(index).to_numpy(); b = df.model_b.map(index).to_numpy()
 first = (df.winner == 'model_a').to_numpy()
+"""
+BRADLEY_TERRY = READ_BATTLES + """
+import choix
 data = np.where(first[:, None], np.stack([a, b], 1), np.stack([b, a], 1))
 theta = choix.opt_pairwise(len(models), data, alpha=0, tol=1e-10)  # default tol stops ~1e-5 short
 theta = theta - theta.mean()
 print(json.dumps({m: float(theta[i]) for i, m in enumerate(models)}))
 """
-BRADLEY_TERRY_SCIPY = """
-import sys, json, numpy as np, pandas as pd
+BRADLEY_TERRY_SCIPY = READ_BATTLES + """
 from scipy.optimize import minimize
-df = pd.read_csv(sys.argv[1])
-models = sorted(set(df.model_a) | set(df.model_b))
-index = {m: i for i, m in enumerate(models)}
-a = df.model_a.map(index).to_numpy(); b = df.model_b.map(index).to_numpy()
-first = (df.winner == 'model_a').to_numpy()
 n = len(models)
 wins = np.bincount(np.where(first, a, b) * n + np.where(first, b, a), minlength=n * n).reshape(n, n).astype(float)
 def f(theta):
