@@ -145,8 +145,9 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         _ = try tmux.waitFor("2 done today")
         // The fit (seconds in a debug build) runs on its own threads: the screen still answers.
         try tmux.send("?")
-        let help = try tmux.waitFor("Keys", seconds: 10)
-        #expect(help.contains("show or hide this help"), "\(help)")
+        // Wait for the help's last line, not its title: a capture can land mid-draw.
+        let help = try tmux.waitFor("show or hide this help", seconds: 10)
+        #expect(help.contains(" Keys"), "\(help)")
         try tmux.send("Escape")
         let screen = try tmux.waitFor("model: 2 pairs", seconds: 60)
         #expect(screen.contains("alice │ 3/62 in queue │ 2 done today │ median 0 s │ model: 2 pairs"), "\(screen)")
