@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 /// A judgment ready to be stored, relative to the stored A/B.
@@ -59,21 +58,21 @@ public struct AnnotatorFigures: Equatable, Sendable {
 extension ProjectStore {
     /// The project's random seed, fixed at `init`.
     public func seed() throws -> UInt64 {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'seed'").flatMap(UInt64.init) } ?? 1
+        try read { sql in try sql.row("SELECT value FROM settings WHERE key = 'seed'")?[0].text.flatMap { UInt64($0) } } ?? 1
     }
 
     /// The id and role of a person, adding them as an annotator if new.
     public func person(_ name: String) throws -> (id: Int64, role: Role) {
-        try pool.write { db in
-            let id = try ProjectStore.annotatorID(name, db: db)
-            let role = try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE id = ?", arguments: [id]).flatMap(Role.init) ?? .annotator
+        try write { sql in
+            let id = try ProjectStore.annotatorID(name, sql: sql)
+            let role = try sql.row("SELECT role FROM annotators WHERE id = ?", [.integer(id)])?[0].text.flatMap(Role.init) ?? .annotator
             return (id, role)
         }
     }
 
     /// The role of a person, or nil when they are not in the project.
     public func role(of name: String) throws -> Role? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT role FROM annotators WHERE name = ?", arguments: [name]).flatMap(Role.init) }
+        try read { sql in try sql.row("SELECT role FROM annotators WHERE name = ?", [.text(name)])?[0].text.flatMap(Role.init) }
     }
 
     static let liveJudgment = "NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)"
@@ -83,11 +82,15 @@ extension ProjectStore {
     /// of (project seed, annotator, item) so the order is stable per annotator; items they
     /// skipped come last.
     public func queue(annotatorID: Int64, overlap: Int, seed: UInt64) throws -> [Int64] {
-        try pool.read { db in
+        try read { sql in
             // Two index scans: the items short of the overlap, less the ones this annotator judged.
-            let judged = Set(try Int64.fetchAll(db, sql: "SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?", arguments: [annotatorID]))
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM items WHERE judges < ?", arguments: [overlap]).filter { !judged.contains($0) }
-            let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, db: db))
+            var judged = Set<Int64>(), ids: [Int64] = []
+            try sql.scan("SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { row in
+                let id = Int64(row.int(0))
+                if !judged.contains(id) { ids.append(id) }
+            }
+            let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, sql: sql))
             let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
             // Keys first, so the sort compares plain numbers.
             var keyed = ids.map { id in (skipped: skipped.contains(id), hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id) }
@@ -101,11 +104,11 @@ extension ProjectStore {
 
     /// Items this annotator skipped.
     public func skippedItems(annotatorID: Int64) throws -> [Int64] {
-        try pool.read { db in try Self.skippedItems(annotatorID: annotatorID, db: db) }
+        try read { sql in try Self.skippedItems(annotatorID: annotatorID, sql: sql) }
     }
 
-    static func skippedItems(annotatorID: Int64, db: Database) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: "SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", arguments: [annotatorID])
+    static func skippedItems(annotatorID: Int64, sql: SQLConnection) throws -> [Int64] {
+        try sql.rows("SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", [.integer(annotatorID)]).compactMap { $0[0].integer }
     }
 
     /// The order in which this annotator sees an item's responses: random per (item,
@@ -116,15 +119,14 @@ extension ProjectStore {
 
     /// One item by row id.
     public func item(rowID: Int64) throws -> Item? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: Self.itemSQL.replacingOccurrences(of: "ORDER BY i.id", with: "WHERE i.id = ?"), arguments: [rowID])
-                .map(Self.item(from:))
+        try read { sql in
+            try sql.row(Self.itemSQL.replacingOccurrences(of: "ORDER BY i.id", with: "WHERE i.id = ?"), [.integer(rowID)]).map(Self.item(from:))
         }
     }
 
     /// The row id of an item by its external id.
     public func itemRowID(externalID: String) throws -> Int64? {
-        try pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM items WHERE external_id = ?", arguments: [externalID]) }
+        try read { sql in try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(externalID)]) }
     }
 
     /// Stores a judgment; it is committed when this returns.
@@ -160,36 +162,37 @@ extension ProjectStore {
     /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction
     /// row; returns the item it was about, or nil when there is nothing to undo.
     public func undoLastJudgment(annotatorID: Int64) throws -> Int64? {
-        try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
+        try write { sql in
+            guard let row = try sql.row("""
                 SELECT j.id, j.item_id FROM judgments j
                 WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment)
                 ORDER BY j.id DESC LIMIT 1
-                """, arguments: [annotatorID]) else { return nil }
-            let judgmentID: Int64 = row[0]
-            try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
-                           arguments: [judgmentID, annotatorID, Timestamp.string(Date())])
-            return row[1]
+                """, [.integer(annotatorID)]) else { return nil }
+            try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
+                            [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
+            return row[1].integer
         }
     }
 
     /// Records that an annotator skipped or flagged an item.
     public func recordEvent(_ kind: ItemEventKind, itemID: Int64, annotatorID: Int64, reason: String? = nil) throws {
-        try pool.write { db in
-            try db.execute(sql: "INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [itemID, annotatorID, kind.rawValue, reason, Timestamp.string(Date())])
+        try write { sql in
+            try sql.execute("INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, ?, ?, ?)",
+                            [.integer(itemID), .integer(annotatorID), .text(kind.rawValue), reason.map(SQLValue.text) ?? .null,
+                             .text(Timestamp.string(Date()))])
         }
     }
 
     /// Judgments made in the TUI today (local time) and every time spent, for the status line.
     public func figures(annotatorID: Int64, now: Date = Date()) throws -> AnnotatorFigures {
         let midnight = Timestamp.string(Calendar.current.startOfDay(for: now))
-        return try pool.read { db in
-            let today = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND j.created_at >= ? AND \(Self.liveJudgment)",
-                                         arguments: [annotatorID, midnight]) ?? 0
-            let times = try Int.fetchAll(db, sql: "SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
-                                         arguments: [annotatorID])
-            return AnnotatorFigures(doneToday: today, milliseconds: times)
+        return try read { sql in
+            let today = try sql.integer("SELECT count(*) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND j.created_at >= ? AND \(Self.liveJudgment)",
+                                        [.integer(annotatorID), .text(midnight)]) ?? 0
+            var times: [Int] = []
+            try sql.scan("SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
+                         [.integer(annotatorID)]) { times.append($0.int(0)) }
+            return AnnotatorFigures(doneToday: Int(today), milliseconds: times)
         }
     }
 }

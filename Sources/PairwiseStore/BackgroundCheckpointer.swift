@@ -16,8 +16,10 @@ public final class BackgroundCheckpointer {
         self.interval = interval
     }
 
-    /// Turns the writer's automatic checkpoints off and starts the thread.
+    /// Turns the writer's automatic checkpoints off and starts the thread (on SQLite: a
+    /// PostgreSQL server checkpoints by itself).
     public func start() throws {
+        guard store.dialect == .sqlite else { return }
         let connection = try DatabaseQueue(path: store.path, configuration: ProjectStore.configuration())
         try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let thread = PeriodicThread(name: "pairwise-checkpoint", interval: interval) {

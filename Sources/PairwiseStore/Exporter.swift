@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 /// Which labels an export considers, and what each line says.
@@ -93,10 +92,10 @@ extension ProjectStore {
     @discardableResult
     public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Item?) throws -> Void) throws -> ExportSummary {
         let rubric = try self.rubric()
-        return try pool.read { db in
+        return try read { sql in
             var summary = ExportSummary()
-            var judgments = try Self.currentJudgments(db: db, annotator: filter.annotator)
-            let adjudications = format.isPerItem ? try Self.currentAdjudications(db: db) : [:]
+            var judgments = try Self.currentJudgments(sql: sql, annotator: filter.annotator)
+            let adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
             if !filter.includeSimulated {
                 // A lead's adjudication is a person's label whatever the judgments it settled.
                 for (rowID, list) in judgments where adjudications[rowID] == nil && list.contains(where: \.isSimulated) {
@@ -106,18 +105,17 @@ extension ProjectStore {
                 }
             }
             if format.isPerItem {
-                let margins = filter.provenance ? try Self.latestMargins(db: db) : [:]
+                let margins = filter.provenance ? try Self.latestMargins(sql: sql) : [:]
                 // TRL reads a file's form from its first row: one form for the whole file.
-                let conversational = try format == .trl && Self.holdsConversationalItems(db)
-                let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
-                while let row = try rows.next() {
-                    let rowID: Int64 = row["id"]
+                let conversational = try format == .trl && Self.holdsConversationalItems(sql)
+                try sql.scan(Self.itemSQL, []) { row in
+                    let rowID = Int64(row.int(0))
                     let itemJudgments = judgments[rowID] ?? []
-                    guard itemJudgments.count >= filter.minAnnotators else { continue }
+                    guard itemJudgments.count >= filter.minAnnotators else { return }
                     let item = try Self.item(from: row)
                     let labeled = LabeledItem(item: item, judgments: itemJudgments, adjudication: adjudications[rowID])
-                    guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { continue }
-                    if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { continue }
+                    guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { return }
+                    if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { return }
                     switch ExportEncoder.line(for: labeled, format: format, conversational: conversational,
                                               provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
                     case .written(let line):
@@ -130,7 +128,7 @@ extension ProjectStore {
                 return summary
             }
             if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
-            let digests = format == .judgments ? try Self.responseASHA256s(db) : [:]
+            let digests = format == .judgments ? try Self.responseASHA256s(sql) : [:]
             for rowID in judgments.keys.sorted() {
                 let itemJudgments = judgments[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
@@ -148,27 +146,26 @@ extension ProjectStore {
     }
 
     /// Whether any item has a chat prompt or a response of several turns.
-    static func holdsConversationalItems(_ db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM items WHERE prompt LIKE '[%')
-                OR EXISTS (SELECT 1 FROM responses WHERE turns IS NOT NULL)
-            """) ?? false
+    static func holdsConversationalItems(_ sql: SQLConnection) throws -> Bool {
+        try sql.integer("""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE prompt LIKE '[%')
+                OR EXISTS (SELECT 1 FROM responses WHERE turns IS NOT NULL) THEN 1 ELSE 0 END
+            """) == 1
     }
 
     /// The SHA-256 (hex) of each judged item's stored response A text, by item row id.
-    static func responseASHA256s(_ db: Database) throws -> [Int64: String] {
+    static func responseASHA256s(_ sql: SQLConnection) throws -> [Int64: String] {
         var result: [Int64: String] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
+        try sql.scan("""
             SELECT r.item_id, r.text FROM responses r WHERE r.slot = 'a' AND r.item_id IN (SELECT item_id FROM judgments)
-            """)
-        while let row = try rows.next() { result[row[0]] = SHA256.hex(row[1] as String) }
+            """, []) { row in result[Int64(row.int(0))] = SHA256.hex(row.text(1) ?? "") }
         return result
     }
 
     /// r(A) − r(B) of the newest finished model by item row id.
-    static func latestMargins(db: Database) throws -> [Int64: Double] {
+    static func latestMargins(sql: SQLConnection) throws -> [Int64: Double] {
         var result: [Int64: Double] = [:]
-        try forEachLatestScore(db) { _, score in result[score.itemRowID] = score.margin }
+        try forEachLatestScore(sql) { _, score in result[score.itemRowID] = score.margin }
         return result
     }
 
@@ -181,10 +178,11 @@ extension ProjectStore {
         ORDER BY i.id
         """
 
-    static func item(from row: Row) throws -> Item {
-        let id: String = row["external_id"]
-        let promptText: String = row["prompt"]
-        let metadataText: String = row["metadata"]
+    /// The item in a row of `itemSQL`'s columns.
+    static func item(from row: any SQLScanRow) throws -> Item {
+        let id = row.text(1) ?? ""
+        let promptText = row.text(3) ?? ""
+        let metadataText = row.text(4) ?? "{}"
         let prompt: Prompt
         do {
             prompt = try Prompt(json: JSONParser.parse(promptText))
@@ -192,9 +190,9 @@ extension ProjectStore {
             throw StoreError(.invalid, "item \(id): stored prompt is damaged (\(error))")
         }
         let metadata = (try? JSONParser.parse(metadataText)) ?? .object([])
-        return Item(id: id, prompt: prompt, responseA: try response(text: row["a_text"], turns: row["a_turns"], model: row["a_model"]),
-                    responseB: try response(text: row["b_text"], turns: row["b_turns"], model: row["b_model"]), metadata: metadata, source: nil,
-                    knownHash: row["content_hash"])
+        return Item(id: id, prompt: prompt, responseA: try response(text: row.text(5) ?? "", turns: row.text(7), model: row.text(6)),
+                    responseB: try response(text: row.text(8) ?? "", turns: row.text(10), model: row.text(9)), metadata: metadata, source: nil,
+                    knownHash: row.text(2))
     }
 
     /// A stored response: its text, or its turns (JSON) when it has several.
@@ -207,40 +205,39 @@ extension ProjectStore {
     }
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.
-    static func currentJudgments(db: Database, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
+    static func currentJudgments(sql connection: SQLConnection, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
         var sql = """
             SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin, j.source
             FROM current_judgments j
             JOIN items i ON i.id = j.item_id
             JOIN annotators p ON p.id = j.annotator_id
             """
-        var arguments = StatementArguments()
+        var arguments: [SQLValue] = []
         var conditions: [String] = []
         if let annotator {
             conditions.append("p.name = ?")
-            arguments += [annotator]
+            arguments.append(.text(annotator))
         }
         if let itemRowID {
             conditions.append("j.item_id = ?")
-            arguments += [itemRowID]
+            arguments.append(.integer(itemRowID))
         }
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY j.item_id, p.name"
         var grouped: [Int64: [Judgment]] = [:]
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-        while let row = try rows.next() {
-            let itemRowID: Int64 = row[0]
-            grouped[itemRowID, default: []].append(try judgment(from: row))
+        try connection.scan(sql, arguments) { row in
+            grouped[Int64(row.int(0)), default: []].append(try judgment(from: row))
         }
         return grouped
     }
 
-    static func judgment(from row: Row) throws -> Judgment {
-        let createdAt: String = row[9]
+    static func judgment(from row: any SQLScanRow) throws -> Judgment {
+        guard let strength = PreferenceStrength(row.int(3)) else { throw StoreError(.invalid, "a stored judgment's strength is out of range") }
         return Judgment(
-            itemID: row[1], annotator: row[2], strength: PreferenceStrength(row[3])!, bothBad: row[4],
-            rubric: rubricValues(row[5]), note: row[6], shownOrder: ShownOrder(rawValue: row[7]) ?? .ab,
-            milliseconds: row[8], createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0), origin: row[10], source: row[11])
+            itemID: row.text(1) ?? "", annotator: row.text(2) ?? "", strength: strength, bothBad: row.int(4) != 0,
+            rubric: rubricValues(row.text(5) ?? "{}"), note: row.text(6), shownOrder: row.text(7).flatMap(ShownOrder.init(rawValue:)) ?? .ab,
+            milliseconds: row.int(8), createdAt: row.text(9).flatMap(Timestamp.date) ?? Date(timeIntervalSince1970: 0),
+            origin: row.text(10) ?? "", source: row.text(11))
     }
 
     static func rubricValues(_ text: String) -> [String: RubricValue] {
@@ -250,18 +247,17 @@ extension ProjectStore {
         return values
     }
 
-    static func currentAdjudications(db: Database, itemRowID: Int64? = nil) throws -> [Int64: Adjudication] {
-        let rows = try Row.fetchCursor(db, sql: """
+    static func currentAdjudications(sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: Adjudication] {
+        var result: [Int64: Adjudication] = [:]
+        try sql.scan("""
             SELECT a.item_id, i.external_id, p.name, a.strength, a.both_bad, a.rubric, a.reason, a.note, a.created_at
             FROM current_adjudications a JOIN items i ON i.id = a.item_id JOIN annotators p ON p.id = a.lead_id
-            """ + (itemRowID == nil ? "" : " WHERE a.item_id = ?"), arguments: itemRowID.map { [$0] } ?? [])
-        var result: [Int64: Adjudication] = [:]
-        while let row = try rows.next() {
-            let createdAt: String = row[8]
-            result[row[0]] = Adjudication(
-                itemID: row[1], lead: row[2], strength: PreferenceStrength(row[3])!, bothBad: row[4], rubric: rubricValues(row[5]),
-                reason: AdjudicationReason(rawValue: row[6]) ?? .other, note: row[7],
-                createdAt: Timestamp.date(createdAt) ?? Date(timeIntervalSince1970: 0))
+            """ + (itemRowID == nil ? "" : " WHERE a.item_id = ?"), itemRowID.map { [.integer($0)] } ?? []) { row in
+            guard let strength = PreferenceStrength(row.int(3)) else { throw StoreError(.invalid, "a stored adjudication's strength is out of range") }
+            result[Int64(row.int(0))] = Adjudication(
+                itemID: row.text(1) ?? "", lead: row.text(2) ?? "", strength: strength, bothBad: row.int(4) != 0,
+                rubric: rubricValues(row.text(5) ?? "{}"), reason: row.text(6).flatMap(AdjudicationReason.init(rawValue:)) ?? .other,
+                note: row.text(7), createdAt: row.text(8).flatMap(Timestamp.date) ?? Date(timeIntervalSince1970: 0))
         }
         return result
     }
@@ -270,8 +266,8 @@ extension ProjectStore {
 extension ProjectStore {
     /// Every current judgment (each annotator's latest live one per item), by item then annotator.
     public func currentJudgments() throws -> [Judgment] {
-        try pool.read { db in
-            let grouped = try Self.currentJudgments(db: db, annotator: nil)
+        try read { sql in
+            let grouped = try Self.currentJudgments(sql: sql, annotator: nil)
             return grouped.keys.sorted().flatMap { grouped[$0]! }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 /// What an import did.
@@ -102,17 +101,25 @@ extension ProjectStore {
     public func importFiles(_ paths: [String], options: ImportOptions,
                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
         let rubric = try self.rubric()
-        // One transaction holds the whole import: with SQLite's 2 MB page cache it spills
-        // to the WAL and reads back its own pages; give this writer room while it runs.
-        let cache = try pool.writeWithoutTransaction { db in
-            let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
-            return previous
+        if case .sqlite(let pool) = backend {
+            // One transaction holds the whole import: with SQLite's 2 MB page cache it spills
+            // to the WAL and reads back its own pages; give this writer room while it runs.
+            let cache = try pool.writeWithoutTransaction { db in
+                let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+                try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
+                return previous
+            }
+            defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache)") } }
+            return try importFiles(paths, rubric: rubric, options: options, progress: progress)
         }
-        defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache)") } }
-        return try pool.write { db in
+        return try importFiles(paths, rubric: rubric, options: options, progress: progress)
+    }
+
+    private func importFiles(_ paths: [String], rubric: Rubric, options: ImportOptions,
+                             progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
+        try write { sql in
             var summary = ImportSummary()
-            var writer = try ItemWriter(db: db)
+            var writer = try ItemWriter(sql: sql)
             var labels = PendingLabels()
             for path in paths {
                 var reader = try RecordReader(path: path, format: options.format)
@@ -262,16 +269,34 @@ struct PendingLabels {
     }
 }
 
-/// Prepared statements for writing items and imported labels inside one transaction.
+/// Writes items and imported labels inside one transaction (each statement prepared once
+/// on SQLite).
 struct ItemWriter {
-    let db: Database
-    let findByHash: Statement
-    let findByExternalID: Statement
-    let insertItem: Statement
-    let insertResponse: Statement
-    let findJudgment: Statement
-    let insertJudgment: Statement
-    let insertEmbedding: Statement
+    let sql: SQLConnection
+    static let findByHash = """
+        SELECT i.id, i.external_id, a.text, a.turns FROM items i JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
+        WHERE i.content_hash = ?
+        """
+    static let findByExternalID = """
+        SELECT i.id, i.content_hash, a.text, b.text FROM items i
+        JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
+        WHERE i.external_id = ?
+        """
+    static let insertItem = """
+        INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """
+    static let insertResponse = "INSERT INTO responses (item_id, slot, text, model, turns) VALUES (?, ?, ?, ?, ?)"
+    static let insertEmbedding = "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)"
+    static let findJudgment = """
+        SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
+        WHERE j.item_id = ? AND p.name = ? AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
+        ORDER BY j.id DESC LIMIT 1
+        """
+    static let insertJudgment = """
+        INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
     /// The length every response embedding in the project has (nil until the first).
     var embeddingDimension: Int?
     private var annotatorIDs: [String: Int64] = [:]
@@ -279,34 +304,10 @@ struct ItemWriter {
     /// `now` as stored, written once.
     let nowText: String
 
-    init(db: Database) throws {
-        self.db = db
+    init(sql: SQLConnection) throws {
+        self.sql = sql
         nowText = Timestamp.string(now)
-        findByHash = try db.makeStatement(sql: """
-            SELECT i.id, i.external_id, a.text, a.turns FROM items i JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
-            WHERE i.content_hash = ?
-            """)
-        findByExternalID = try db.makeStatement(sql: """
-            SELECT i.id, i.content_hash, a.text, b.text FROM items i
-            JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
-            WHERE i.external_id = ?
-            """)
-        insertItem = try db.makeStatement(sql: """
-            INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertResponse = try db.makeStatement(sql: "INSERT INTO responses (item_id, slot, text, model, turns) VALUES (?, ?, ?, ?, ?)")
-        insertEmbedding = try db.makeStatement(sql: "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)")
-        embeddingDimension = try Int.fetchOne(db, sql: "SELECT length(vector) / 4 FROM response_embeddings LIMIT 1")
-        findJudgment = try db.makeStatement(sql: """
-            SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
-            WHERE j.item_id = ? AND p.name = ? AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
-            ORDER BY j.id DESC LIMIT 1
-            """)
-        insertJudgment = try db.makeStatement(sql: """
-            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        embeddingDimension = try sql.integer("SELECT length(vector) / 4 FROM response_embeddings LIMIT 1").map { Int($0) }
     }
 
     /// Inserts the item unless its content is already stored; returns the stored item (and
@@ -320,61 +321,62 @@ struct ItemWriter {
             embeddingDimension = vector.count
         }
         let hash = item.contentHash
-        if let row = try Row.fetchOne(findByHash, arguments: [hash]) {
-            let storedA = try ProjectStore.response(text: row[2], turns: row[3], model: nil)
-            return (StoredItem(rowID: row[0], externalID: row[1], swapped: item.isSwapped(againstStoredA: storedA)), false)
+        if let row = try sql.row(Self.findByHash, [.text(hash)]) {
+            let storedA = try ProjectStore.response(text: row.text(2) ?? "", turns: row.text(3), model: nil)
+            return (StoredItem(rowID: row[0].integer ?? 0, externalID: row.text(1) ?? "", swapped: item.isSwapped(againstStoredA: storedA)), false)
         }
-        if try Row.fetchOne(findByExternalID, arguments: [item.id]) != nil {
+        if try sql.row(Self.findByExternalID, [.text(item.id)]) != nil {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
-        try insertItem.execute(arguments: [
-            item.id, hash, JSONWriter.string(item.prompt.json), JSONWriter.string(item.metadata),
-            item.source?.format.rawValue, item.source?.file, item.source?.line, nowText,
-        ])
-        let rowID = db.lastInsertedRowID
+        guard let rowID = try sql.integer(Self.insertItem, [
+            .text(item.id), .text(hash), .text(JSONWriter.string(item.prompt.json)), .text(JSONWriter.string(item.metadata)),
+            .optional(item.source?.format.rawValue), .optional(item.source?.file), .optional(item.source?.line), .text(nowText),
+        ]) else { throw StoreError(.database, "item \(item.id) was not added") }
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
             let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
-            try insertResponse.execute(arguments: [rowID, slot, response.text, response.model, turns])
+            try sql.execute(Self.insertResponse, [.integer(rowID), .text(slot), .text(response.text), .optional(response.model), .optional(turns)])
             guard let vector = response.embedding else { continue }
-            try insertEmbedding.execute(arguments: [rowID, slot, ProjectStore.floatBlob(vector)])
+            try sql.execute(Self.insertEmbedding, [.integer(rowID), .text(slot), .blob(ProjectStore.floatBlob(vector))])
         }
         return (StoredItem(rowID: rowID, externalID: item.id, swapped: false, isNew: true), true)
     }
 
     /// The item a `judgments` line names, oriented by the SHA-256 of its response A.
     func storedItem(id: String, responseASHA256 digest: String?, line: Int, file: String) throws -> StoredItem {
-        guard let row = try Row.fetchOne(findByExternalID, arguments: [id]) else {
+        guard let row = try sql.row(Self.findByExternalID, [.text(id)]) else {
             throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")
         }
         var swapped = false
         if let digest {
-            let a: String = row[2], b: String = row[3]
+            let a = row.text(2) ?? "", b = row.text(3) ?? ""
             if digest.lowercased() == SHA256.hex(a) { swapped = false }
             else if digest.lowercased() == SHA256.hex(b) { swapped = true }
             else { throw ImportError(file: file, line: line, field: "response_a_sha256", message: "matches neither response of item '\(id)'") }
         }
-        return StoredItem(rowID: row[0], externalID: id, swapped: swapped)
+        return StoredItem(rowID: row[0].integer ?? 0, externalID: id, swapped: swapped)
     }
 
     /// The annotator's current judgment of the item, as a label, if any.
     func currentLabel(itemRowID: Int64, annotator: String) throws -> ImportedLabel? {
-        guard let row = try Row.fetchOne(findJudgment, arguments: [itemRowID, annotator]) else { return nil }
-        return ImportedLabel(strength: PreferenceStrength(row[0])!, bothBad: row[1], rubric: ProjectStore.rubricValues(row[2]))
+        guard let row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)]),
+              let strength = PreferenceStrength(row.int(0)) else { return nil }
+        return ImportedLabel(strength: strength, bothBad: row.int(1) != 0, rubric: ProjectStore.rubricValues(row.text(2) ?? "{}"))
     }
 
     /// Adds an imported label, oriented to the stored A/B, under `annotator` (created when new).
     mutating func insertLabel(_ label: ImportedLabel, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
         let annotatorID: Int64
         if let known = annotatorIDs[annotator] { annotatorID = known } else {
-            annotatorID = try ProjectStore.annotatorID(annotator, db: db)
+            annotatorID = try ProjectStore.annotatorID(annotator, sql: sql)
             annotatorIDs[annotator] = annotatorID
         }
         let details = label.details
         let rubric = label.rubric.isEmpty ? "{}" : JSONWriter.string(Judgment.rubricJSON(label.rubric))
-        try insertJudgment.execute(arguments: [
-            itemRowID, annotatorID, label.strength.value, label.bothBad ? 1 : 0, rubric, label.note,
-            (details?.shownOrder ?? .ab).rawValue, details?.milliseconds ?? 0, details.map { Timestamp.string($0.createdAt) } ?? nowText,
-            details?.origin ?? origin, details == nil ? source : details!.source,
+        try sql.execute(Self.insertJudgment, [
+            .integer(itemRowID), .integer(annotatorID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0), .text(rubric),
+            .optional(label.note), .text((details?.shownOrder ?? .ab).rawValue), .integer(Int64(details?.milliseconds ?? 0)),
+            .text(details.map { Timestamp.string($0.createdAt) } ?? nowText), .text(details?.origin ?? origin),
+            .optional(details == nil ? source : details!.source),
         ])
     }
 }

@@ -1,21 +1,19 @@
-import GRDB
 import PairwiseCore
 
 extension ProjectStore {
     /// Every current judgment as columns, items in row id order, each item's judgments in
     /// annotator row id order: one pass over the kept current ids, no `Judgment` values.
     public func currentJudgmentColumns() throws -> JudgmentColumns {
-        try pool.read { db in
+        try read { sql in
             var columns = JudgmentColumns()
             var annotatorIndex: [Int64: Int32] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, name FROM annotators ORDER BY id") {
-                annotatorIndex[row[0]] = Int32(columns.annotatorNames.count)
-                columns.annotatorNames.append(row[1])
+            for row in try sql.rows("SELECT id, name FROM annotators ORDER BY id", []) {
+                annotatorIndex[row[0].integer ?? 0] = Int32(columns.annotatorNames.count)
+                columns.annotatorNames.append(row.text(1) ?? "")
             }
             // Item ids in sorted order from their unique index; by row id for the merge below.
             var named: [(rowID: Int64, id: String)] = []
-            let names = try RawRows(db, sql: "SELECT id, external_id FROM items ORDER BY external_id")
-            while try names.next() { named.append((Int64(names.int(0)), names.text(1) ?? "")) }
+            try sql.scan("SELECT id, external_id FROM items ORDER BY external_id", []) { named.append((Int64($0.int(0)), $0.text(1) ?? "")) }
             // SQLite orders UTF-8 bytes; Swift orders canonically equivalent strings alike.
             var rank = [Int32](repeating: 0, count: named.count)
             if zip(named, named.dropFirst()).allSatisfy({ $0.id < $1.id }) {
@@ -26,14 +24,13 @@ extension ProjectStore {
             let byRow = named.indices.sorted { named[$0].rowID < named[$1].rowID }
             var next = 0
 
-            let rows = try RawRows(db, sql: """
-                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, j.shown_order = 'ab', j.ms,
+            var currentItem: Int64 = -1
+            try sql.scan("""
+                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END, j.ms,
                        CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
                 ORDER BY c.item_id, c.annotator_id
-                """)
-            var currentItem: Int64 = -1
-            while try rows.next() {
+                """, []) { rows in
                 let item = Int64(rows.int(0))
                 if item != currentItem {
                     if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }

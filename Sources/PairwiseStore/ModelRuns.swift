@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 extension ProjectStore {
@@ -7,52 +6,55 @@ extension ProjectStore {
     /// not expired and `holderIsGone` does not say that holder is dead.
     public func acquireTrainerLease(holder: String, seconds: Double, now: Date = Date(),
                                     holderIsGone: (String) -> Bool = { _ in false }) throws -> Bool {
-        try pool.write { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT holder, expires_at FROM trainer_lease WHERE id = 1") {
-                let owner: String = row["holder"], expires: String = row["expires_at"]
+        try write { sql in
+            if let row = try sql.row("SELECT holder, expires_at FROM trainer_lease WHERE id = 1") {
+                let owner = row[0].text ?? "", expires = row[1].text ?? ""
                 if owner != holder && expires > Timestamp.string(now) && !holderIsGone(owner) { return false }
             }
-            try db.execute(sql: "INSERT OR REPLACE INTO trainer_lease (id, holder, expires_at) VALUES (1, ?, ?)",
-                           arguments: [holder, Timestamp.string(now.addingTimeInterval(seconds))])
+            try sql.execute("""
+                INSERT INTO trainer_lease (id, holder, expires_at) VALUES (1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                """, [.text(holder), .text(Timestamp.string(now.addingTimeInterval(seconds)))])
             return true
         }
     }
 
     public func releaseTrainerLease(holder: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM trainer_lease WHERE id = 1 AND holder = ?", arguments: [holder]) }
+        try write { sql in try sql.execute("DELETE FROM trainer_lease WHERE id = 1 AND holder = ?", [.text(holder)]) }
     }
 
     /// The newest judgment row id, and the one the newest finished run had seen.
     public func judgmentWatermarks() throws -> (newest: Int64, lastRun: Int64?) {
-        try pool.read { db in
-            let newest = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM judgments") ?? 0
-            let lastRun = try Int64.fetchOne(db, sql: "SELECT last_judgment_id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
+        try read { sql in
+            let newest = try sql.integer("SELECT coalesce(max(id), 0) FROM judgments") ?? 0
+            let lastRun = try sql.integer("SELECT last_judgment_id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
             return (newest, lastRun)
         }
     }
 
     /// Every item with its aggregated label (nil when unlabeled), in import order.
     public func labeledItems() throws -> [(rowID: Int64, item: Item, label: AggregatedPreference?)] {
-        try pool.read { db in
-            let judgments = try Self.currentJudgments(db: db, annotator: nil)
-            let adjudications = try Self.currentAdjudications(db: db)
-            return try Row.fetchAll(db, sql: Self.itemSQL).map { row in
-                let rowID: Int64 = row["id"]
+        try read { sql in
+            let judgments = try Self.currentJudgments(sql: sql, annotator: nil)
+            let adjudications = try Self.currentAdjudications(sql: sql)
+            var result: [(rowID: Int64, item: Item, label: AggregatedPreference?)] = []
+            try sql.scan(Self.itemSQL, []) { row in
+                let rowID = Int64(row.int(0))
                 let item = try Self.item(from: row)
                 let labeled = LabeledItem(item: item, judgments: judgments[rowID] ?? [], adjudication: adjudications[rowID])
-                return (rowID, item, PreferenceAggregation.aggregate(labeled))
+                result.append((rowID, item, PreferenceAggregation.aggregate(labeled)))
             }
+            return result
         }
     }
 
     /// Calls `body` with every item, row id ascending, in chunks of `size`: for passes that
     /// need each item's text once, without holding every item at a time.
     public func forEachItemChunk(size: Int = 4_000, _ body: ([(rowID: Int64, item: Item)]) throws -> Void) throws {
-        try pool.read { db in
+        try read { sql in
             var chunk: [(rowID: Int64, item: Item)] = []
-            let rows = try Row.fetchCursor(db, sql: Self.itemSQL)
-            while let row = try rows.next() {
-                chunk.append((row["id"], try Self.item(from: row)))
+            try sql.scan(Self.itemSQL, []) { row in
+                chunk.append((Int64(row.int(0)), try Self.item(from: row)))
                 if chunk.count == size {
                     try body(chunk)
                     chunk.removeAll(keepingCapacity: true)
@@ -64,15 +66,17 @@ extension ProjectStore {
 
     /// Every standing adjudication, by item row id.
     public func currentAdjudicationsByItem() throws -> [Int64: Adjudication] {
-        try pool.read { db in try Self.currentAdjudications(db: db) }
+        try read { sql in try Self.currentAdjudications(sql: sql) }
     }
 
     /// Records the start of a run; it counts only once `finishModelRun` marks it done.
     public func startModelRun(lastJudgmentID: Int64) throws -> Int64 {
-        try pool.write { db in
-            try db.execute(sql: "INSERT INTO model_runs (started_at, status, last_judgment_id) VALUES (?, 'running', ?)",
-                           arguments: [Timestamp.string(Date()), lastJudgmentID])
-            return db.lastInsertedRowID
+        try write { sql in
+            guard let id = try sql.integer("INSERT INTO model_runs (started_at, status, last_judgment_id) VALUES (?, 'running', ?) RETURNING id",
+                                           [.text(Timestamp.string(Date())), .integer(lastJudgmentID)]) else {
+                throw StoreError(.database, "the model run was not recorded")
+            }
+            return id
         }
     }
 
@@ -91,54 +95,60 @@ extension ProjectStore {
         var start = 0
         while start < scores.count {
             let chunk = scores[start..<min(scores.count, start + Self.scoreChunkRows)]
-            try pool.write { db in
-                let insert = try db.makeStatement(sql: """
-                    INSERT INTO model_scores (run_id, item_id, reward_a, reward_b, margin, uncertainty, held_out_margin)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
+            try write { sql in
                 for s in chunk {
-                    try insert.execute(arguments: [id, s.itemRowID, s.rewardA, s.rewardB, s.margin, s.uncertainty, s.heldOutMargin])
+                    try sql.execute("""
+                        INSERT INTO model_scores (run_id, item_id, reward_a, reward_b, margin, uncertainty, held_out_margin)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """, [.integer(id), .integer(s.itemRowID), .real(s.rewardA), .real(s.rewardB), .real(s.margin), .real(s.uncertainty),
+                              SQLValue.optional(s.heldOutMargin)])
                 }
             }
             start += chunk.count
             if BackgroundPriority.isCurrentThread { Thread.sleep(forTimeInterval: BackgroundPriority.pauseBetweenWrites) }
         }
-        try pool.write { db in
-            let blob = Self.floatBlob(weights)
-            try db.execute(sql: """
+        try write { sql in
+            try sql.execute("""
                 UPDATE model_runs SET finished_at = ?, status = 'done', pairs = ?, accuracy = ?, log_loss = ?, calibration_error = ?,
                     train_seconds = ?, parameters = ?, weights = ? WHERE id = ?
-                """, arguments: [Timestamp.string(Date()), metrics.pairs, metrics.accuracy, metrics.logLoss, metrics.calibrationError,
-                                 metrics.trainSeconds, JSONWriter.string(metrics.parameters), blob, id])
+                """, [.text(Timestamp.string(Date())), .integer(Int64(metrics.pairs)), .real(metrics.accuracy), .real(metrics.logLoss),
+                      .real(metrics.calibrationError), .real(metrics.trainSeconds), .text(JSONWriter.string(metrics.parameters)),
+                      .blob(Self.floatBlob(weights)), .integer(id)])
             for head in heads {
-                try db.execute(sql: """
+                try sql.execute("""
                     INSERT INTO model_heads (run_id, dimension, examples, held_out_rmse, held_out_pearson, weights) VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, head.dimension, head.examples, head.heldOutRMSE, head.heldOutPearson, Self.floatBlob(head.weights)])
+                    """, [.integer(id), .text(head.dimension), .integer(Int64(head.examples)), .optional(head.heldOutRMSE),
+                          .optional(head.heldOutPearson), .blob(Self.floatBlob(head.weights))])
             }
         }
     }
 
     /// The newest finished run's id: the model in use.
-    static func latestRunID(_ db: Database) throws -> Int64? {
-        try Int64.fetchOne(db, sql: "SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
+    static func latestRunID(_ sql: SQLConnection) throws -> Int64? {
+        try sql.integer("SELECT id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
     }
 
     /// Vectors are stored as native float32 (little-endian on the machines we run).
-    static func floatBlob(_ values: [Float]) -> Data { values.withUnsafeBufferPointer { Data(buffer: $0) } }
-    static func floatBlob(_ values: [Double]) -> Data { floatBlob(values.map { Float($0) }) }
-    static func floats(_ blob: Data) -> [Float] { blob.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) } }
-    static func doubles(_ blob: Data) -> [Double] { floats(blob).map(Double.init) }
+    static func floatBlob(_ values: [Float]) -> [UInt8] { values.withUnsafeBytes { Array($0) } }
+    static func floatBlob(_ values: [Double]) -> [UInt8] { floatBlob(values.map { Float($0) }) }
+    static func floats(_ blob: [UInt8]) -> [Float] {
+        let count = blob.count / 4
+        var result = [Float](repeating: 0, count: count)
+        result.withUnsafeMutableBytes { $0.copyBytes(from: blob.prefix(count * 4)) }
+        return result
+    }
+    static func doubles(_ blob: [UInt8]) -> [Double] { floats(blob).map(Double.init) }
 
     /// The newest finished run's attribute heads, with their weights when asked.
     public func latestModelHeads(withWeights: Bool = false) throws -> [ModelHeadFigures] {
-        try pool.read { db in
-            guard let run = try Self.latestRunID(db) else { return [] }
-            return try Row.fetchAll(db, sql: """
+        try read { sql in
+            guard let run = try Self.latestRunID(sql) else { return [] }
+            return try sql.rows("""
                 SELECT dimension, examples, held_out_rmse, held_out_pearson, \(withWeights ? "weights" : "NULL") FROM model_heads
                 WHERE run_id = ? ORDER BY dimension
-                """, arguments: [run]).map { row in
-                ModelHeadFigures(dimension: row[0], examples: row[1], heldOutRMSE: row[2], heldOutPearson: row[3],
-                                 weights: (row[4] as Data?).map(Self.doubles) ?? [])
+                """, [.integer(run)]).map { row in
+                ModelHeadFigures(dimension: row.text(0) ?? "", examples: row.int(1), heldOutRMSE: row[2].real, heldOutPearson: row[3].real,
+                                 weights: row.blob(4).map(Self.doubles) ?? [])
             }
         }
     }
@@ -146,15 +156,15 @@ extension ProjectStore {
     /// Marks runs left 'running' by a trainer that died as failed and drops their partial
     /// scores. Call only while holding the trainer lease (no live run can exist then).
     public func failAbandonedModelRuns() throws {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM model_scores WHERE run_id IN (SELECT id FROM model_runs WHERE status = 'running')")
-            try db.execute(sql: "UPDATE model_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", arguments: [Timestamp.string(Date())])
+        try write { sql in
+            try sql.execute("DELETE FROM model_scores WHERE run_id IN (SELECT id FROM model_runs WHERE status = 'running')", [])
+            try sql.execute("UPDATE model_runs SET status = 'failed', finished_at = ? WHERE status = 'running'", [.text(Timestamp.string(Date()))])
         }
     }
 
     public func failModelRun(_ id: Int64) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE model_runs SET status = 'failed', finished_at = ? WHERE id = ?", arguments: [Timestamp.string(Date()), id])
+        try write { sql in
+            try sql.execute("UPDATE model_runs SET status = 'failed', finished_at = ? WHERE id = ?", [.text(Timestamp.string(Date())), .integer(id)])
         }
     }
 
@@ -167,13 +177,14 @@ extension ProjectStore {
     public func modelRunHistory() throws -> [ModelRunSummary] { try modelRuns(newestOnly: false) }
 
     func modelRuns(newestOnly: Bool) throws -> [ModelRunSummary] {
-        try pool.read { db in
-            let sql = newestOnly ? "SELECT * FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1"
-                                 : "SELECT * FROM model_runs WHERE status = 'done' ORDER BY id"
-            return try Row.fetchAll(db, sql: sql).map { row in
-                let parameters = (try? JSONParser.parse(row["parameters"] as String)) ?? .object([])
-                return ModelRunSummary(id: row["id"], finishedAt: row["finished_at"], pairs: row["pairs"], accuracy: row["accuracy"],
-                                       logLoss: row["log_loss"], calibrationError: row["calibration_error"], trainSeconds: row["train_seconds"],
+        try read { sql in
+            let columns = "id, finished_at, pairs, accuracy, log_loss, calibration_error, train_seconds, parameters"
+            let query = newestOnly ? "SELECT \(columns) FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1"
+                                   : "SELECT \(columns) FROM model_runs WHERE status = 'done' ORDER BY id"
+            return try sql.rows(query, []).map { row in
+                let parameters = (try? JSONParser.parse(row.text(7) ?? "{}")) ?? .object([])
+                return ModelRunSummary(id: row[0].integer ?? 0, finishedAt: row.text(1) ?? "", pairs: row.int(2), accuracy: row.double(3),
+                                       logLoss: row.double(4), calibrationError: row.double(5), trainSeconds: row.double(6),
                                        heldOutPairs: parameters["held_out_pairs"]?.intValue ?? 0)
             }
         }
@@ -181,9 +192,9 @@ extension ProjectStore {
 
     /// The newest finished run's scores by item id (empty when no model exists).
     public func latestItemScores() throws -> [String: ItemScore] {
-        try pool.read { db in
+        try read { sql in
             var result: [String: ItemScore] = [:]
-            try Self.forEachLatestScore(db) { id, score in result[id] = score }
+            try Self.forEachLatestScore(sql) { id, score in result[id] = score }
             return result
         }
     }
@@ -200,20 +211,20 @@ extension ProjectStore {
     /// at least `confidence` sure of one side: the only labels it can contradict that
     /// surely. Read from the scores wide enough, not from every judgment.
     public func labelsTheModelIsSureAbout(atLeast confidence: Double) throws -> [ScoredLabel] {
-        try pool.read { db in
-            guard let run = try Self.latestRunID(db) else { return [] }
+        try read { sql in
+            guard let run = try Self.latestRunID(sql) else { return [] }
             // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
             let widest = log(confidence / (1 - confidence)) - 1e-9
-            let rows = try Row.fetchCursor(db, sql: """
+            var labels: [ScoredLabel] = []
+            try sql.scan("""
                 SELECT s.item_id, i.external_id, p.name, j.strength, coalesce(s.held_out_margin, s.margin)
                 FROM model_scores s JOIN items i ON i.id = s.item_id
                 JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
                 JOIN annotators p ON p.id = c.annotator_id
                 WHERE s.run_id = ? AND abs(coalesce(s.held_out_margin, s.margin)) >= ? AND j.both_bad = 0 AND j.strength <> 0
-                """, arguments: [run, widest])
-            var labels: [ScoredLabel] = []
-            while let row = try rows.next() {
-                labels.append(ScoredLabel(itemRowID: row[0], itemID: row[1], annotator: row[2], humanStrength: row[3], modelStrength: -(row[4] as Double)))
+                """, [.integer(run), .real(widest)]) { row in
+                labels.append(ScoredLabel(itemRowID: Int64(row.int(0)), itemID: row.text(1) ?? "", annotator: row.text(2) ?? "",
+                                          humanStrength: row.int(3), modelStrength: -row.double(4)))
             }
             return labels
         }
@@ -231,35 +242,34 @@ extension ProjectStore {
 
     /// One score column of the newest run, where not NULL, by item row id ascending.
     private func latestScores(_ column: String) throws -> [(itemRowID: Int64, value: Double)] {
-        try pool.read { db in
-            guard let run = try Self.latestRunID(db) else { return [] }
-            let rows = try RawRows(db, sql: "SELECT item_id, \(column) FROM model_scores WHERE run_id = \(run) AND \(column) IS NOT NULL ORDER BY item_id")
+        try read { sql in
+            guard let run = try Self.latestRunID(sql) else { return [] }
             var result: [(itemRowID: Int64, value: Double)] = []
-            while try rows.next() { result.append((Int64(rows.int(0)), rows.double(1))) }
+            try sql.scan("SELECT item_id, \(column) FROM model_scores WHERE run_id = ? AND \(column) IS NOT NULL ORDER BY item_id", [.integer(run)]) { row in
+                result.append((Int64(row.int(0)), row.double(1)))
+            }
             return result
         }
     }
 
     /// Item ids by row id.
     public func itemIDs(rowIDs: [Int64]) throws -> [Int64: String] {
-        try pool.read { db in
-            let statement = try db.makeStatement(sql: "SELECT external_id FROM items WHERE id = ?")
+        try read { sql in
             var ids: [Int64: String] = [:]
-            for rowID in rowIDs { ids[rowID] = try String.fetchOne(statement, arguments: [rowID]) }
+            for rowID in rowIDs { ids[rowID] = try sql.row("SELECT external_id FROM items WHERE id = ?", [.integer(rowID)])?[0].text }
             return ids
         }
     }
 
     /// Calls `body` with each item's id and score in the newest finished run, if any.
-    static func forEachLatestScore(_ db: Database, _ body: (String, ItemScore) throws -> Void) throws {
-        guard let run = try latestRunID(db) else { return }
-        let rows = try Row.fetchCursor(db, sql: """
+    static func forEachLatestScore(_ sql: SQLConnection, _ body: (String, ItemScore) throws -> Void) throws {
+        guard let run = try latestRunID(sql) else { return }
+        try sql.scan("""
             SELECT i.external_id, s.item_id, s.reward_a, s.reward_b, s.margin, s.uncertainty, s.held_out_margin
             FROM model_scores s JOIN items i ON i.id = s.item_id WHERE s.run_id = ?
-            """, arguments: [run])
-        while let row = try rows.next() {
-            try body(row[0], ItemScore(itemRowID: row[1], rewardA: row[2], rewardB: row[3], margin: row[4], uncertainty: row[5],
-                                       heldOutMargin: row[6]))
+            """, [.integer(run)]) { row in
+            try body(row.text(0) ?? "", ItemScore(itemRowID: Int64(row.int(1)), rewardA: row.double(2), rewardB: row.double(3), margin: row.double(4),
+                                                  uncertainty: row.double(5), heldOutMargin: row.isNull(6) ? nil : row.double(6)))
         }
     }
 }
@@ -268,10 +278,10 @@ extension ProjectStore {
     /// The newest finished run's mean weights and parameters (for scoring new pairs).
     public func latestModelWeights() throws -> (run: ModelRunSummary, weights: [Double], parameters: JSONValue)? {
         guard let run = try latestModelRun() else { return nil }
-        return try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT weights, parameters FROM model_runs WHERE id = ?", arguments: [run.id]),
-                  let blob = row["weights"] as Data? else { return nil }
-            let parameters = (try? JSONParser.parse(row["parameters"] as String)) ?? .object([])
+        return try read { sql in
+            guard let row = try sql.row("SELECT weights, parameters FROM model_runs WHERE id = ?", [.integer(run.id)]),
+                  let blob = row.blob(0) else { return nil }
+            let parameters = (try? JSONParser.parse(row.text(1) ?? "{}")) ?? .object([])
             return (run, Self.doubles(blob), parameters)
         }
     }
@@ -280,12 +290,11 @@ extension ProjectStore {
 extension ProjectStore {
     /// The imported response embeddings by item row id, and their common length (0: none).
     public func responseEmbeddings() throws -> (dimension: Int, vectors: [Int64: (a: [Float], b: [Float])]) {
-        try pool.read { db in
+        try read { sql in
             var a: [Int64: [Float]] = [:], b: [Int64: [Float]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT item_id, slot, vector FROM response_embeddings")
-            while let row = try rows.next() {
-                let vector = Self.floats(row[2])
-                if (row[1] as String) == "a" { a[row[0]] = vector } else { b[row[0]] = vector }
+            try sql.scan("SELECT item_id, slot, vector FROM response_embeddings", []) { row in
+                let vector = Self.floats(row.blob(2) ?? [])
+                if row.text(1) == "a" { a[Int64(row.int(0))] = vector } else { b[Int64(row.int(0))] = vector }
             }
             var vectors: [Int64: (a: [Float], b: [Float])] = [:]
             for (item, va) in a { if let vb = b[item] { vectors[item] = (va, vb) } }

@@ -27,17 +27,41 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One project: a SQLite database in WAL mode with foreign keys on, opened through a GRDB
-/// pool so that several processes (annotators, the trainer) can share it.
+/// pool so that several processes (annotators, the trainer) can share it; or a PostgreSQL
+/// database (`postgres://…`), through connections borrowed per read or write.
 public final class ProjectStore: Sendable {
+    /// Where the project is: the SQLite file's path, or the PostgreSQL address (without
+    /// its password).
     public let path: String
-    public let pool: DatabasePool
+    let backend: Backend
+
+    enum Backend: Sendable {
+        case sqlite(DatabasePool)
+        case postgres(PostgresConnections)
+    }
 
     /// The default number of distinct annotators wanted per item.
     public static let defaultOverlap = 3
 
-    private init(path: String, pool: DatabasePool) {
+    /// The advisory lock every PostgreSQL write transaction takes: writes to one project
+    /// happen one at a time, as SQLite's single writer makes them ("Pairwise" in ASCII).
+    static let postgresWriterLock: Int64 = 0x5061_6972_7769_7365
+
+    private init(path: String, backend: Backend) {
         self.path = path
-        self.pool = pool
+        self.backend = backend
+    }
+
+    /// The SQLite pool (for SQLite-only work: checkpoints, benchmarks, tests).
+    public var pool: DatabasePool {
+        guard case .sqlite(let pool) = backend else { preconditionFailure("\(path) is a PostgreSQL project, not a SQLite file") }
+        return pool
+    }
+
+    /// Which store holds the project.
+    public var dialect: SQLDialect {
+        if case .postgres = backend { return .postgres }
+        return .sqlite
     }
 
     static func configuration() -> Configuration {
@@ -48,8 +72,16 @@ public final class ProjectStore: Sendable {
         return config
     }
 
-    /// Creates a new project with its rubric; `lead` (the person running `init`) becomes its first lead.
+    /// Creates a new project with its rubric; `lead` (the person running `init`) becomes its
+    /// first lead. A `postgres://` location makes it in that (empty) PostgreSQL database.
     public static func create(at path: String, rubric: Rubric, lead: String?) throws -> ProjectStore {
+        if PostgresAddress.isPostgres(path) {
+            let connections = try PostgresConnections(PostgresAddress(path))
+            let store = ProjectStore(path: connections.address.description, backend: .postgres(connections))
+            try connections.with { sql in try PostgresSchema.migrate(sql, location: store.path, creating: true) }
+            try store.fillNewProject(rubric: rubric, lead: lead)
+            return store
+        }
         let manager = FileManager.default
         if manager.fileExists(atPath: path) {
             throw StoreError(.alreadyExists, "\(path) already exists; pass --db PATH to make another project")
@@ -61,20 +93,25 @@ public final class ProjectStore: Sendable {
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
             try Schema.migrator.migrate(pool)
-            let store = ProjectStore(path: path, pool: pool)
-            let now = Timestamp.string(Date())
-            try pool.write { db in
-                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('overlap', ?), ('seed', ?), ('created_at', ?)",
-                               arguments: [String(defaultOverlap), String(UInt32.random(in: 1...UInt32.max)), now])
-                try Self.insertRubric(rubric, db: db)
-                if let lead {
-                    try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'lead', ?)", arguments: [lead, now])
-                }
-            }
+            let store = ProjectStore(path: path, backend: .sqlite(pool))
+            try store.fillNewProject(rubric: rubric, lead: lead)
             return store
         } catch {
             try? manager.removeItem(atPath: path)
             throw error
+        }
+    }
+
+    /// A new project's settings, rubric and first lead.
+    private func fillNewProject(rubric: Rubric, lead: String?) throws {
+        let now = Timestamp.string(Date())
+        try write { sql in
+            try sql.execute("INSERT INTO settings (key, value) VALUES ('overlap', ?), ('seed', ?), ('created_at', ?)",
+                            [.text(String(Self.defaultOverlap)), .text(String(UInt32.random(in: 1...UInt32.max))), .text(now)])
+            try Self.insertRubric(rubric, sql: sql)
+            if let lead {
+                try sql.execute("INSERT INTO annotators (name, role, created_at) VALUES (?, 'lead', ?)", [.text(lead), .text(now)])
+            }
         }
     }
 
@@ -87,6 +124,13 @@ public final class ProjectStore: Sendable {
     /// Refuses, with a sentence saying what to do: a missing, empty or unreadable file, a
     /// file that is not a Pairwise project, and a project from a newer version.
     public static func open(at path: String, access: Access = .readWrite) throws -> ProjectStore {
+        if PostgresAddress.isPostgres(path) {
+            // What a role may do is the database's to say: read-only changes nothing here.
+            let connections = try PostgresConnections(PostgresAddress(path))
+            let location = connections.address.description
+            try connections.with { sql in try PostgresSchema.migrate(sql, location: location, creating: false) }
+            return ProjectStore(path: location, backend: .postgres(connections))
+        }
         try ProjectFile.check(path, access: access)
         // Checked through a read-only connection first: opening for writing writes (WAL setup).
         var config = configuration()
@@ -99,7 +143,7 @@ public final class ProjectStore: Sendable {
         }
         let reader = try DatabasePool(path: location, configuration: config)
         let needsMigration = try reader.read { db in try ProjectFile.checkSchema(db, path: path, migrator: Schema.migrator) }
-        if access == .readOnly && !needsMigration { return ProjectStore(path: path, pool: reader) }
+        if access == .readOnly && !needsMigration { return ProjectStore(path: path, backend: .sqlite(reader)) }
         guard access == .readWrite || ProjectFile.canWrite(path) else {
             throw StoreError(.refused, "\(path) was made by an older version of pairwise and needs upgrading, which takes write access: someone who can write it should run any command that writes (such as `pairwise annotate`) once")
         }
@@ -110,12 +154,12 @@ public final class ProjectStore: Sendable {
             try pool.close()
             return try open(at: path, access: .readOnly)
         }
-        return ProjectStore(path: path, pool: pool)
+        return ProjectStore(path: path, backend: .sqlite(pool))
     }
 
-    static func insertRubric(_ rubric: Rubric, db: Database) throws {
-        try db.execute(sql: "INSERT INTO rubrics (name, definition, created_at) VALUES (?, ?, ?)",
-                       arguments: [rubric.name, JSONWriter.string(rubric.json), Timestamp.string(Date())])
+    static func insertRubric(_ rubric: Rubric, sql: SQLConnection) throws {
+        try sql.execute("INSERT INTO rubrics (name, definition, created_at) VALUES (?, ?, ?)",
+                        [.text(rubric.name), .text(JSONWriter.string(rubric.json)), .text(Timestamp.string(Date()))])
     }
 
     /// The project's current rubric.
@@ -170,10 +214,12 @@ public final class ProjectStore: Sendable {
     }
 
     /// The id of an annotator, created with the `annotator` role if new.
-    static func annotatorID(_ name: String, db: Database) throws -> Int64 {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM annotators WHERE name = ?", arguments: [name]) { return id }
-        try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', ?)",
-                       arguments: [name, Timestamp.string(Date())])
-        return db.lastInsertedRowID
+    static func annotatorID(_ name: String, sql: SQLConnection) throws -> Int64 {
+        if let id = try sql.integer("SELECT id FROM annotators WHERE name = ?", [.text(name)]) { return id }
+        guard let id = try sql.integer("INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', ?) RETURNING id",
+                                       [.text(name), .text(Timestamp.string(Date()))]) else {
+            throw StoreError(.database, "\(name) was not added")
+        }
+        return id
     }
 }

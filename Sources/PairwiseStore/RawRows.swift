@@ -4,20 +4,35 @@ import GRDBSQLite
 /// Steps one query with SQLite's own column readers, for scans of a million rows where
 /// decoding each row through GRDB costs more than reading it. For use inside a GRDB read;
 /// the statement is finalized after the last row, or when this is released.
-final class RawRows {
+final class RawRows: SQLScanRow {
     private let connection: OpaquePointer
     private var statement: OpaquePointer?
 
-    init(_ db: Database, sql: String) throws {
+    init(_ db: Database, sql: String, arguments: [SQLValue] = []) throws {
         guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "closed connection") }
         self.connection = connection
-        let code = sqlite3_prepare_v2(connection, sql, -1, &statement, nil)
-        guard code == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        try check(sqlite3_prepare_v2(connection, sql, -1, &statement, nil), sql: sql)
+        // SQLite copies text and blobs it is given with this destructor.
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (index, value) in arguments.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .null: try check(sqlite3_bind_null(statement, position), sql: sql)
+            case .integer(let v): try check(sqlite3_bind_int64(statement, position, v), sql: sql)
+            case .real(let v): try check(sqlite3_bind_double(statement, position, v), sql: sql)
+            case .text(let v): try check(sqlite3_bind_text(statement, position, v, -1, transient), sql: sql)
+            case .blob(let v): try check(v.withUnsafeBytes { sqlite3_bind_blob(statement, position, $0.baseAddress, Int32($0.count), transient) }, sql: sql)
+            }
         }
     }
 
     deinit { sqlite3_finalize(statement) }
+
+    private func check(_ code: Int32, sql: String) throws {
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+        }
+    }
 
     /// Moves to the next row; false after the last.
     func next() throws -> Bool {
@@ -32,13 +47,23 @@ final class RawRows {
         return false
     }
 
-    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(statement, column)) }
+    func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, Int32(column)) == SQLITE_NULL }
 
-    func double(_ column: Int32) -> Double { sqlite3_column_double(statement, column) }
+    func int(_ column: Int) -> Int { Int(sqlite3_column_int64(statement, Int32(column))) }
+
+    func double(_ column: Int) -> Double { sqlite3_column_double(statement, Int32(column)) }
 
     /// The column's text (nil when NULL).
-    func text(_ column: Int32) -> String? {
-        guard let bytes = sqlite3_column_text(statement, column) else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
+    func text(_ column: Int) -> String? {
+        guard let bytes = sqlite3_column_text(statement, Int32(column)) else { return nil }
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, Int32(column)))), as: UTF8.self)
+    }
+
+    /// The column's bytes (nil when NULL).
+    func blob(_ column: Int) -> [UInt8]? {
+        guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, Int32(column)) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: bytes, count: count))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 /// Narrows a lead's review list.
@@ -93,48 +92,50 @@ extension ProjectStore {
     /// contested.
     /// - Parameter suspects: row ids of items the model contradicts.
     public func reviewMaterial(filter: ReviewFilter = ReviewFilter(), suspects: Set<Int64> = []) throws -> ReviewMaterial {
-        try pool.read { db in
+        try read { sql in
             var flags: [Int64: [String?]] = [:]
-            let flagRows = try Row.fetchCursor(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
-            while let row = try flagRows.next() { flags[row[0], default: []].append(row[1]) }
-            let decided = Set(try Int64.fetchAll(db, sql: "SELECT item_id FROM current_adjudications"))
+            try sql.scan("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id", []) { row in
+                flags[Int64(row.int(0)), default: []].append(row.text(1))
+            }
+            var decided = Set<Int64>()
+            try sql.scan("SELECT item_id FROM current_adjudications", []) { decided.insert(Int64($0.int(0))) }
             var annotatorID: Int64?
             if let name = filter.annotator {
-                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM annotators WHERE name = ?", arguments: [name]) else {
+                guard let id = try sql.integer("SELECT id FROM annotators WHERE name = ?", [.text(name)]) else {
                     return ReviewMaterial(tallies: [:], flags: [:])
                 }
                 annotatorID = id
             }
             let judgedBy = "id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?)"
-            func tally(_ row: Row) -> ItemTally {
-                let low: Int? = row[4], high: Int? = row[5]
-                return ItemTally(preferA: row[1], preferB: row[2], preferNeither: row[3], strengths: low.flatMap { l in high.map { l...$0 } })
+            func tally(_ row: any SQLScanRow) -> ItemTally {
+                ItemTally(preferA: row.int(1), preferB: row.int(2), preferNeither: row.int(3),
+                          strengths: row.isNull(4) || row.isNull(5) ? nil : row.int(4)...max(row.int(4), row.int(5)))
             }
             var tallies: [Int64: ItemTally] = [:]
             if !filter.flaggedOnly {
-                let split = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items INDEXED BY items_split "
-                    + "WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2" + (annotatorID == nil ? "" : " AND " + judgedBy)
-                let rows = try Row.fetchCursor(db, sql: split, arguments: StatementArguments(annotatorID.map { [$0] } ?? []))
-                while let row = try rows.next() {
-                    let rowID: Int64 = row[0]
+                // The partial index's own condition, so that both stores read the index alone.
+                let split = sql.dialect == .sqlite
+                    ? "FROM items INDEXED BY items_split WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
+                    : "FROM items WHERE (prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2"
+                try sql.scan("SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max " + split
+                             + (annotatorID == nil ? "" : " AND " + judgedBy), annotatorID.map { [.integer($0)] } ?? []) { row in
+                    let rowID = Int64(row.int(0))
                     if !decided.contains(rowID) { tallies[rowID] = tally(row) }
                 }
             }
             let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects)
-            let one = try db.makeStatement(sql: "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items WHERE id = ?"
-                                           + (annotatorID == nil ? "" : " AND " + judgedBy))
+            let one = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items WHERE id = ?"
+                + (annotatorID == nil ? "" : " AND " + judgedBy)
             for rowID in others where tallies[rowID] == nil && !decided.contains(rowID) {
-                let arguments: StatementArguments = annotatorID.map { [rowID, $0] } ?? [rowID]
-                if let row = try Row.fetchOne(one, arguments: arguments) { tallies[rowID] = tally(row) }
+                if let row = try sql.row(one, [.integer(rowID)] + (annotatorID.map { [.integer($0)] } ?? [])) { tallies[rowID] = tally(row) }
             }
             if let key = filter.dimension {
                 var values: [Int64: [RubricValue]] = [:]
-                let rows = try Row.fetchCursor(db, sql: """
+                try sql.scan("""
                     SELECT c.item_id, j.rubric FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE j.rubric <> '{}'
-                    """)
-                while let row = try rows.next() {
-                    let rowID: Int64 = row[0]
-                    guard tallies[rowID] != nil, let value = Self.rubricValues(row[1])[key] else { continue }
+                    """, []) { row in
+                    let rowID = Int64(row.int(0))
+                    guard tallies[rowID] != nil, let value = Self.rubricValues(row.text(1) ?? "{}")[key] else { return }
                     values[rowID, default: []].append(value)
                 }
                 tallies = tallies.filter { ReviewFilter.disagree(values[$0.key] ?? []) }
@@ -145,36 +146,36 @@ extension ProjectStore {
 
     /// One item's current judgments, by annotator name.
     public func currentJudgments(itemRowID: Int64) throws -> [Judgment] {
-        try pool.read { db in try Self.currentJudgments(db: db, annotator: nil, itemRowID: itemRowID)[itemRowID] ?? [] }
+        try read { sql in try Self.currentJudgments(sql: sql, annotator: nil, itemRowID: itemRowID)[itemRowID] ?? [] }
     }
 
     /// The current adjudication of one item, if any.
     public func currentAdjudication(itemRowID: Int64) throws -> Adjudication? {
-        try pool.read { db in try Self.currentAdjudications(db: db, itemRowID: itemRowID)[itemRowID] }
+        try read { sql in try Self.currentAdjudications(sql: sql, itemRowID: itemRowID)[itemRowID] }
     }
 
     /// Records a lead's decision on an item; it overrides the judgments in exports.
     public func adjudicate(itemRowID: Int64, leadID: Int64, draft: JudgmentDraft, reason: AdjudicationReason) throws {
-        try pool.write { db in
-            try db.execute(sql: """
+        try write { sql in
+            try sql.execute("""
                 INSERT INTO adjudications (item_id, lead_id, strength, both_bad, rubric, reason, note, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [itemRowID, leadID, draft.strength.value, draft.bothBad, draft.rubricJSON,
-                                 reason.rawValue, draft.note, Timestamp.string(Date())])
+                """, [.integer(itemRowID), .integer(leadID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0),
+                      .text(draft.rubricJSON), .text(reason.rawValue), .optional(draft.note), .text(Timestamp.string(Date()))])
         }
     }
 
     /// Retracts this lead's newest adjudication that still stands; returns its item row id.
     public func undoLastAdjudication(leadID: Int64) throws -> Int64? {
-        try pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
+        try write { sql in
+            guard let row = try sql.row("""
                 SELECT a.id, a.item_id FROM adjudications a
                 WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM adjudication_retractions r WHERE r.adjudication_id = a.id)
                 ORDER BY a.id DESC LIMIT 1
-                """, arguments: [leadID]) else { return nil }
-            try db.execute(sql: "INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
-                           arguments: [row[0] as Int64, leadID, Timestamp.string(Date())])
-            return row[1]
+                """, [.integer(leadID)]) else { return nil }
+            try sql.execute("INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
+                            [row[0], .integer(leadID), .text(Timestamp.string(Date()))])
+            return row[1].integer
         }
     }
 }

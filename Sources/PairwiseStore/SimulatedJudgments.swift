@@ -1,41 +1,42 @@
 import Foundation
-import GRDB
 import PairwiseCore
 
 extension ProjectStore {
     /// Items (row id and content) that have fewer than `overlap` annotators, in import order.
     public func itemsNeedingJudgments(overlap: Int) throws -> [(rowID: Int64, item: Item, annotators: Set<String>)] {
-        try pool.read { db in
-            let judgments = try Self.currentJudgments(db: db, annotator: nil)
-            return try Row.fetchAll(db, sql: Self.itemSQL).compactMap { row in
-                let rowID: Int64 = row["id"]
+        try read { sql in
+            let judgments = try Self.currentJudgments(sql: sql, annotator: nil)
+            var result: [(rowID: Int64, item: Item, annotators: Set<String>)] = []
+            try sql.scan(Self.itemSQL, []) { row in
+                let rowID = Int64(row.int(0))
                 let names = Set((judgments[rowID] ?? []).map(\.annotator))
-                guard names.count < overlap else { return nil }
-                return (rowID, try Self.item(from: row), names)
+                guard names.count < overlap else { return }
+                result.append((rowID, try Self.item(from: row), names))
             }
+            return result
         }
     }
 
     /// How many judgments people made or files brought (every origin but simulation).
     public func nonSimulatedJudgmentCount() throws -> Int {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM judgments WHERE origin <> ?", arguments: [Judgment.simulatedOrigin]) ?? 0
+        try read { sql in
+            Int(try sql.integer("SELECT count(*) FROM judgments WHERE origin <> ?", [.text(Judgment.simulatedOrigin)]) ?? 0)
         }
     }
 
     /// Adds simulated judgments in one transaction (origin `simulate`).
     public func addSimulatedJudgments(_ judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)]) throws {
-        try pool.write { db in
+        try write { sql in
             let now = Timestamp.string(Date())
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
-                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, '\(Judgment.simulatedOrigin)')
-                """)
             var ids: [String: Int64] = [:]
             for j in judgments {
                 let annotator: Int64
-                if let id = ids[j.annotator] { annotator = id } else { annotator = try Self.annotatorID(j.annotator, db: db); ids[j.annotator] = annotator }
-                try insert.execute(arguments: [j.itemRowID, annotator, j.strength, j.bothBad, j.order.rawValue, j.ms, now])
+                if let id = ids[j.annotator] { annotator = id } else { annotator = try Self.annotatorID(j.annotator, sql: sql); ids[j.annotator] = annotator }
+                try sql.execute("""
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
+                    VALUES (?, ?, ?, ?, '{}', ?, ?, ?, '\(Judgment.simulatedOrigin)')
+                    """, [.integer(j.itemRowID), .integer(annotator), .integer(Int64(j.strength)), .integer(j.bothBad ? 1 : 0),
+                          .text(j.order.rawValue), .integer(Int64(j.ms)), .text(now)])
             }
         }
     }

@@ -1,4 +1,3 @@
-import GRDB
 import PairwiseCore
 
 /// Counts for `pairwise status`.
@@ -23,17 +22,18 @@ public struct StatusReport: Equatable, Sendable {
 extension ProjectStore {
     public func status() throws -> StatusReport {
         let overlap = try self.overlap()
-        return try pool.read { db in
-            let items = try Int.fetchOne(db, sql: "SELECT count(*) FROM items") ?? 0
-            let judgments = try Int.fetchOne(db, sql: "SELECT count(*) FROM current_judgment_ids") ?? 0
-            let retracted = try Int.fetchOne(db, sql: "SELECT count(*) FROM judgment_retractions") ?? 0
-            let needing = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE judges < ?", arguments: [overlap]) ?? 0
-            let unlabeled = try Int.fetchOne(db, sql: "SELECT count(*) FROM items WHERE judges = 0") ?? 0
-            let annotators = try Row.fetchAll(db, sql: """
+        return try read { sql in
+            let count = { (query: String, arguments: [SQLValue]) in Int(try sql.integer(query, arguments) ?? 0) }
+            let items = try count("SELECT count(*) FROM items", [])
+            let judgments = try count("SELECT count(*) FROM current_judgment_ids", [])
+            let retracted = try count("SELECT count(*) FROM judgment_retractions", [])
+            let needing = try count("SELECT count(*) FROM items WHERE judges < ?", [.integer(Int64(overlap))])
+            let unlabeled = try count("SELECT count(*) FROM items WHERE judges = 0", [])
+            let annotators = try sql.rows("""
                 SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n
                 FROM annotators p ORDER BY p.name
-                """).map { row in
-                StatusReport.AnnotatorCount(name: row["name"], role: Role(rawValue: row["role"]) ?? .annotator, judgments: row["n"])
+                """, []).map { row in
+                StatusReport.AnnotatorCount(name: row.text(0) ?? "", role: row.text(1).flatMap(Role.init(rawValue:)) ?? .annotator, judgments: row.int(2))
             }
             return StatusReport(items: items, judgments: judgments, retracted: retracted, overlap: overlap,
                                 itemsNeedingLabels: needing, itemsUnlabeled: unlabeled, annotators: annotators)
@@ -46,10 +46,11 @@ extension ProjectStore {
     /// (three counts per item, item after item): what agreement on the direction needs,
     /// kept per item at write time.
     public func directionCounts() throws -> [Int32] {
-        try pool.read { db in
+        try read { sql in
             var out: [Int32] = []
-            let rows = try RawRows(db, sql: "SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2")
-            while try rows.next() { out += [Int32(rows.int(0)), Int32(rows.int(1)), Int32(rows.int(2))] }
+            try sql.scan("SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2", []) { row in
+                out += [Int32(row.int(0)), Int32(row.int(1)), Int32(row.int(2))]
+            }
             return out
         }
     }

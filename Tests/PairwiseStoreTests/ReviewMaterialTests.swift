@@ -47,8 +47,8 @@ import Testing
             }
         }
         let suspects = Set(items.filter { _ in random.next() % 5 == 0 })
-        let judgments = try store.pool.read { try ProjectStore.currentJudgments(db: $0, annotator: nil) }
-        let adjudications = try store.pool.read { try ProjectStore.currentAdjudications(db: $0) }
+        let judgments = try store.read { try ProjectStore.currentJudgments(sql: $0, annotator: nil) }
+        let adjudications = try store.read { try ProjectStore.currentAdjudications(sql: $0) }
         let flags = try store.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
                 .reduce(into: [Int64: [String?]]()) { $0[$1[0], default: []].append($1[1]) }

@@ -28,6 +28,11 @@ public final class GRDBSQLConnection: SQLConnection {
         }
     }
 
+    public func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
+        let rows = try RawRows(db, sql: sql, arguments: arguments)
+        while try rows.next() { try body(rows) }
+    }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         var result: T?
         if db.isInsideTransaction {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rewrites SQLite placeholders (`?`, `?N`) to PostgreSQL's (`$N`), leaving string
 /// literals, quoted identifiers and comments alone. Statements without arguments are not
 /// rewritten (so `$$`-quoted function bodies in the schema pass untouched).
@@ -39,5 +41,56 @@ enum Placeholders {
             }
         }
         return out
+    }
+}
+
+/// Splits a script into its statements at the semicolons outside quotes, comments and
+/// `$$` bodies: PostgreSQL's extended protocol (postgres-nio's only one) runs one statement
+/// per message.
+enum SQLScript {
+    static func statements(_ script: String) -> [String] {
+        var statements: [String] = [], current = ""
+        var chars = Array(script.unicodeScalars)[...]
+        func flush() {
+            let statement = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !statement.isEmpty && !statement.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }) {
+                statements.append(statement)
+            }
+            current = ""
+        }
+        while let c = chars.popFirst() {
+            switch c {
+            case "'", "\"":
+                current.unicodeScalars.append(c)
+                while let d = chars.popFirst() {
+                    current.unicodeScalars.append(d)
+                    if d == c { break }
+                }
+            case "-" where chars.first == "-":
+                current.unicodeScalars.append(c)
+                while let d = chars.popFirst() {
+                    current.unicodeScalars.append(d)
+                    if d == "\n" { break }
+                }
+            case "$" where chars.first == "$":
+                // A dollar-quoted body runs to the next `$$`.
+                chars.removeFirst()
+                current += "$$"
+                while let d = chars.popFirst() {
+                    current.unicodeScalars.append(d)
+                    if d == "$" && chars.first == "$" {
+                        chars.removeFirst()
+                        current.unicodeScalars.append("$")
+                        break
+                    }
+                }
+            case ";":
+                flush()
+            default:
+                current.unicodeScalars.append(c)
+            }
+        }
+        flush()
+        return statements
     }
 }

@@ -32,10 +32,18 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
 
     deinit { _ = try? connection.close().wait() }
 
+    /// Whether the server or the network ended the connection.
+    public var isClosed: Bool { connection.isClosed }
+
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        let result = try run(sql, arguments)
-        return result.metadata.rows ?? 0
+        if arguments.isEmpty {
+            // Without arguments it may be a script: one statement at a time.
+            var changes = 0
+            for statement in SQLScript.statements(sql) { changes = try run(statement, []).metadata.rows ?? 0 }
+            return changes
+        }
+        return try run(sql, arguments).metadata.rows ?? 0
     }
 
     public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
@@ -50,9 +58,19 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    public func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
+        for row in try rows(sql, arguments) { try body(row) }
+    }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try transaction(begin: "BEGIN", body)
+    }
+
+    /// A transaction opened by `begin` (such as `BEGIN ISOLATION LEVEL REPEATABLE READ READ
+    /// ONLY`); nested, a savepoint.
+    public func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
         let savepoint = "pairwise_\(transactionDepth)"
-        try execute(transactionDepth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)", [])
+        try execute(transactionDepth == 0 ? begin : "SAVEPOINT \(savepoint)", [])
         transactionDepth += 1
         do {
             let result = try body()

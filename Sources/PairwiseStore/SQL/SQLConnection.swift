@@ -51,6 +51,29 @@ public protocol SQLConnection: AnyObject {
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T
+
+    /// Runs a query and calls `body` on each row in turn, without a value per cell: for
+    /// scans of a million rows (SQLite steps its statement; PostgreSQL's rows arrive whole).
+    func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws
+}
+
+/// The row a `scan` is on, read by column position during the call only.
+public protocol SQLScanRow {
+    func isNull(_ column: Int) -> Bool
+    /// The column as an integer (0 when NULL).
+    func int(_ column: Int) -> Int
+    /// The column as a number (0 when NULL).
+    func double(_ column: Int) -> Double
+    func text(_ column: Int) -> String?
+    func blob(_ column: Int) -> [UInt8]?
+}
+
+extension SQLRow: SQLScanRow {
+    public func isNull(_ column: Int) -> Bool { values[column] == .null }
+    public func int(_ column: Int) -> Int { values[column].integer.map { Int($0) } ?? values[column].real.map { Int($0) } ?? 0 }
+    public func double(_ column: Int) -> Double { values[column].real ?? 0 }
+    public func text(_ column: Int) -> String? { values[column].text }
+    public func blob(_ column: Int) -> [UInt8]? { if case .blob(let v) = values[column] { return v } else { return nil } }
 }
 
 extension SQLConnection {
@@ -87,6 +110,11 @@ extension SQLValue {
     }
     /// The text, if this is text.
     public var text: String? { if case .text(let v) = self { return v } else { return nil } }
+
+    /// NULL for nil.
+    public static func optional(_ value: Double?) -> SQLValue { value.map(SQLValue.real) ?? .null }
+    public static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+    public static func optional(_ value: Int?) -> SQLValue { value.map { .integer(Int64($0)) } ?? .null }
 }
 
 extension SQLConnection {
