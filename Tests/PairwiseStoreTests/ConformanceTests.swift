@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 import PairwiseStore
 import PairwiseTestSupport
@@ -9,11 +8,12 @@ import Testing
 /// exact and its labels pointing the right way, and exports say the same.
 @Suite struct RealFormatConformanceTests {
     /// LLaMA-Factory's ShareGPT DPO demo: a JSON array of 300 records, 5 exact duplicates.
-    @Test func llamaFactoryShareGPT() throws {
+    @Test(arguments: StoreKind.available)
+    func llamaFactoryShareGPT(_ kind: StoreKind) throws {
         let path = Fixtures.realFormat("llamafactory-dpo_en_demo.json")
         let source = try JSONParser.parse(try InputFile.read(path: path)).arrayValue!
         #expect(source.count == 300)
-        let project = try TemporaryProject()
+        let project = try TemporaryProject(on: kind)
         let summary = try project.store.importFiles([path], options: ImportOptions(labelsAs: "lf"))
         #expect(summary.records == 300 && summary.itemsAdded == 295 && summary.duplicates == 5)
         #expect(summary.labelsAdded == 295 && summary.labelsRepeated == 5 && summary.conflicts.isEmpty)
@@ -43,11 +43,12 @@ import Testing
     /// PandaLM's test set: 999 pairs, three human labels each (0 tie, 1 first, 2 second).
     /// 136 pairs appear twice (46 with the responses the other way round); 2 of their labels
     /// contradict the first appearance. Six replies are written as the JSON literal `true`.
-    @Test func pandaLMThreeAnnotators() throws {
+    @Test(arguments: StoreKind.available)
+    func pandaLMThreeAnnotators(_ kind: StoreKind) throws {
         let path = Fixtures.realFormat("pandalm-testset-v1.json")
         let source = try JSONParser.parse(try InputFile.read(path: path)).arrayValue!
         #expect(source.count == 999)
-        let project = try TemporaryProject()
+        let project = try TemporaryProject(on: kind)
         #expect(throws: ImportConflictError.self) { try project.store.importFiles([path], options: ImportOptions(labelsAs: "pandalm")) }
         #expect(try project.count("items") == 0)
         let summary = try project.store.importFiles([path], options: ImportOptions(labelsAs: "pandalm", onConflict: .skip))
@@ -82,10 +83,11 @@ import Testing
     }
 
     /// Two real Chatbot Arena battles; the Chinese one runs over two turns.
-    @Test func arenaBattlesKeepTheirTurns() throws {
+    @Test(arguments: StoreKind.available)
+    func arenaBattlesKeepTheirTurns(_ kind: StoreKind) throws {
         let path = Fixtures.realFormat("arena-battles.jsonl")
         let source = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { try JSONParser.parse(String($0)) }
-        let project = try TemporaryProject()
+        let project = try TemporaryProject(on: kind)
         #expect(try project.store.importFiles([path], options: ImportOptions(labelsAs: "arena")).labelsAdded == 2)
         let stored = try storedItems(project)
         for record in source {
@@ -118,7 +120,7 @@ import Testing
 
     /// Stored items by external id.
     func storedItems(_ project: TemporaryProject) throws -> [String: Item] {
-        let rows = try project.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
+        let rows = try project.integers("SELECT id FROM items")
         var items: [String: Item] = [:]
         for row in rows {
             let item = try #require(try project.store.item(rowID: row))

@@ -16,48 +16,50 @@ import Testing
         ORDER BY 1, 2
         """
 
-    @Test func randomJudgmentsAndRetractionsKeepTheDefinition() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func randomJudgmentsAndRetractionsKeepTheDefinition(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let store = project.store
         let lines = (1...12).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a", "response_b": "b"}"# }.joined(separator: "\n")
         _ = try store.importFiles([try project.file("items.jsonl", lines)], options: ImportOptions())
         let people = try (1...4).map { try store.person("p\($0)").id }
-        let items = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
+        let items = try project.integers("SELECT id FROM items")
         var random = SplitMix64(seed: 42)
+        func integers(_ rows: [SQLRow]) -> [[Int64?]] { rows.map { row in row.values.map(\.integer) } }
         for step in 0..<600 {
-            try store.pool.write { db in
+            try store.write { sql in
                 if random.next() % 3 == 0 {
                     // Retract a random live judgment: current or not.
-                    let live = try Int64.fetchAll(db, sql: "SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)")
+                    let live = try sql.rows("SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)", []).compactMap { $0[0].integer }
                     guard !live.isEmpty else { return }
-                    try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",
-                                   arguments: [live[Int(random.next() % UInt64(live.count))], people[0]])
+                    try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",
+                                    [.integer(live[Int(random.next() % UInt64(live.count))]), .integer(people[0])])
                 } else {
-                    try db.execute(sql: """
+                    try sql.execute("""
                         INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
                         VALUES (?, ?, ?, 0, 'ab', 0, 'x', 'tui')
-                        """, arguments: [items[Int(random.next() % UInt64(items.count))], people[Int(random.next() % 4)], Int(random.next() % 7) - 3])
+                        """, [.integer(items[Int(random.next() % UInt64(items.count))]), .integer(people[Int(random.next() % 4)]),
+                              .integer(Int64(random.next() % 7) - 3)])
                 }
             }
             if step % 50 == 49 {
-                try store.pool.read { db in
-                    let kept = try Row.fetchAll(db, sql: "SELECT item_id, annotator_id, judgment_id FROM current_judgment_ids ORDER BY 1, 2")
-                    let defined = try Row.fetchAll(db, sql: Self.definition)
-                    #expect(kept.map { [$0[0], $0[1], $0[2]] as [Int64] } == defined.map { [$0[0], $0[1], $0[2]] as [Int64] })
-                    let perItem = try Row.fetchAll(db, sql: "SELECT id, judges, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items ORDER BY id")
-                        .map { row in (0..<7).map { row[$0] as Int64? } }
-                    let counted = try Row.fetchAll(db, sql: """
-                        SELECT i.id, count(j.id), coalesce(sum(j.strength < 0), 0), coalesce(sum(j.strength > 0), 0), coalesce(sum(j.strength = 0), 0),
+                try store.read { sql in
+                    let kept = try sql.rows("SELECT item_id, annotator_id, judgment_id FROM current_judgment_ids ORDER BY 1, 2", [])
+                    let defined = try sql.rows(Self.definition, [])
+                    #expect(integers(kept) == integers(defined))
+                    let perItem = try sql.rows("SELECT id, judges, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items ORDER BY id", [])
+                    let count = { (condition: String) in "CAST(coalesce(sum(CASE WHEN \(condition) THEN 1 ELSE 0 END), 0) AS BIGINT)" }
+                    let counted = try sql.rows("""
+                        SELECT i.id, count(j.id), \(count("j.strength < 0")), \(count("j.strength > 0")), \(count("j.strength = 0")),
                                min(j.strength), max(j.strength)
                         FROM items i LEFT JOIN (\(Self.definition)) d ON d.item_id = i.id LEFT JOIN judgments j ON j.id = d.id
                         GROUP BY i.id ORDER BY i.id
-                        """).map { row in (0..<7).map { row[$0] as Int64? } }
-                    #expect(perItem == counted)
+                        """, [])
+                    #expect(integers(perItem) == integers(counted))
                 }
             }
         }
-        let retracted = try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgment_retractions") ?? 0 }
-        #expect(retracted > 100)
+        #expect(try project.count("judgment_retractions") > 100)
     }
 
     /// A project made before v9 gets every item's strength range from its current judgments.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 import PairwiseStore
 import PairwiseTestSupport
@@ -11,7 +10,7 @@ private func imported(_ text: String, name: String = "in.jsonl", format: InputFo
     let project = try TemporaryProject(rubric: rubric)
     let path = try project.file(name, text)
     let summary = try project.store.importFiles([path], options: ImportOptions(format: format, labelsAs: labelsAs))
-    let rows = try project.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+    let rows = try project.integers("SELECT id FROM items ORDER BY id")
     return (project, summary, try rows.map { try project.store.item(rowID: $0)! })
 }
 

@@ -6,8 +6,8 @@ import Testing
 @Suite struct ItemLeaseTests {
     let draft = JudgmentDraft(strength: PreferenceStrength(-1)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 1000)
 
-    func project() throws -> (TemporaryProject, item: Int64, people: [Int64]) {
-        let project = try TemporaryProject()
+    func project(_ kind: StoreKind) throws -> (TemporaryProject, item: Int64, people: [Int64]) {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("one.jsonl", #"{"id": "x", "prompt": "p", "response_a": "a", "response_b": "b"}"#)
         _ = try project.store.importFiles([path], options: ImportOptions())
         let item = try #require(try project.store.itemRowID(externalID: "x"))
@@ -15,8 +15,9 @@ import Testing
         return (project, item, people)
     }
 
-    @Test func anItemOnScreenTakesAPlaceUntilJudgedReleasedOrExpired() throws {
-        let (project, item, people) = try project()
+    @Test(arguments: StoreKind.available)
+    func anItemOnScreenTakesAPlaceUntilJudgedReleasedOrExpired(_ kind: StoreKind) throws {
+        let (project, item, people) = try project(kind)
         let store = project.store
         let t0 = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(try store.claim(itemID: item, annotatorID: people[0], overlap: 1, now: t0))
@@ -42,8 +43,9 @@ import Testing
         #expect(try store.claim(itemID: item, annotatorID: people[2], overlap: 2, force: true, now: later))
     }
 
-    @Test func aSubmitReservesTheNextItemInTheSameCommitWhenThereIsRoom() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func aSubmitReservesTheNextItemInTheSameCommitWhenThereIsRoom(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("two.jsonl", """
             {"id": "x", "prompt": "p", "response_a": "a", "response_b": "b"}
             {"id": "y", "prompt": "q", "response_a": "c", "response_b": "d"}

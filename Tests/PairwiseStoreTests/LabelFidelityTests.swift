@@ -1,25 +1,25 @@
 import Foundation
 import GRDB
 import PairwiseCore
-import PairwiseStore
+@testable import PairwiseStore
 import PairwiseTestSupport
 import Testing
 
 extension TemporaryProject {
     /// Each annotator's preferred response text per item (external id): nil for a tie.
     func preferredTexts(_ annotator: String) throws -> [String: String?] {
-        try store.pool.read { db in
+        try store.read { sql in
             var result: [String: String?] = [:]
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try sql.rows("""
                 SELECT i.external_id, j.strength, a.text, b.text FROM current_judgments j
                 JOIN annotators p ON p.id = j.annotator_id JOIN items i ON i.id = j.item_id
                 JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
                 WHERE p.name = ?
-                """, arguments: [annotator])
+                """, [.text(annotator)])
             for row in rows {
-                let strength: Int = row[1]
-                let text: String? = strength < 0 ? row[2] : (strength > 0 ? row[3] : nil)
-                result.updateValue(text, forKey: row[0])  // a tie is stored as nil, not dropped
+                let strength = row.int(1)
+                let text: String? = strength < 0 ? row.text(2) : (strength > 0 ? row.text(3) : nil)
+                result.updateValue(text, forKey: row.text(0) ?? "")  // a tie is stored as nil, not dropped
             }
             return result
         }
@@ -27,11 +27,9 @@ extension TemporaryProject {
 
     /// The item id of each pair, by its prompt JSON and response texts in either order.
     func itemIDs() throws -> [String: String] {
-        try store.pool.read { db in
+        try store.read { sql in
             var result: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT i.external_id, i.content_hash FROM items i
-                """) { result[row[1]] = row[0] }
+            for row in try sql.rows("SELECT i.external_id, i.content_hash FROM items i", []) { result[row.text(1) ?? ""] = row.text(0) }
             return result
         }
     }
@@ -49,8 +47,9 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
     /// The issue's acceptance test: the hh pairs stored in a random A/B order first, then their
     /// labels imported as hh-rlhf under one name and swapped under another: no label points at
     /// the wrong text, and the two annotators disagree on every pair.
-    @Test func reimportedPairsAreOrientedByText() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func reimportedPairsAreOrientedByText(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let records = try readRecords(Fixtures.hhRLHF)
         #expect(records.count == 2312)
         var generator = SplitMix64(seed: 2026)
@@ -95,9 +94,10 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
         #expect(disagreements == 2312)
     }
 
-    @Test func aLabelOnAnItemStoredTheOtherWayRoundSwapsItsRubricToo() throws {
+    @Test(arguments: StoreKind.available)
+    func aLabelOnAnItemStoredTheOtherWayRoundSwapsItsRubricToo(_ kind: StoreKind) throws {
         let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
-        let project = try TemporaryProject(rubric: rubric)
+        let project = try TemporaryProject(on: kind, rubric: rubric)
         let items = try project.file("items.jsonl", #"{"id": "q", "prompt": "p", "response_a": "first", "response_b": "second"}"#)
         _ = try project.store.importFiles([items], options: ImportOptions())
         let labels = try project.file("labels.jsonl", """
@@ -117,8 +117,9 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
     static let pair = #"{"prompt": "p", "chosen": "yes", "rejected": "no"}"#
     static let reversed = #"{"prompt": "p", "chosen": "no", "rejected": "yes"}"#
 
-    @Test func contradictingLabelsAreRefusedWithTheirLines() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func contradictingLabelsAreRefusedWithTheirLines(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("t.jsonl", [Self.pair, #"{"prompt": "q", "chosen": "a", "rejected": "b"}"#, Self.reversed, Self.pair].joined(separator: "\n"))
         do {
             _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "src"))
@@ -138,8 +139,9 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
         #expect(try project.preferredTexts("src").values.compactMap { $0 } == ["a"])
     }
 
-    @Test func aLabelThatContradictsAStoredJudgmentIsAConflict() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func aLabelThatContradictsAStoredJudgmentIsAConflict(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let one = try project.file("one.jsonl", Self.pair)
         let other = try project.file("other.jsonl", Self.reversed)
         _ = try project.store.importFiles([one], options: ImportOptions(labelsAs: "src"))
@@ -156,26 +158,25 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
     /// A project's judgments export imports back exactly, into a project that stores the
     /// pairs the same way; into one that stores them the other way round, every judgment
     /// is oriented by text.
-    @Test func judgmentsExportImportsBackExactly() throws {
+    @Test(arguments: StoreKind.available)
+    func judgmentsExportImportsBackExactly(_ kind: StoreKind) throws {
         let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
-        let source = try TemporaryProject(rubric: rubric)
+        let source = try TemporaryProject(on: kind, rubric: rubric)
         _ = try source.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
-        try source.store.pool.write { db in
-            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")
-            try db.execute(sql: """
+        try source.execute("""
+                INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x');
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin, source)
-                SELECT i.id, p.id, (i.id % 7) - 3, (i.id % 5 = 0), '{"helpfulness": {"a": 3, "b": 1}, "safety": -1}',
+                SELECT i.id, p.id, (i.id % 7) - 3, CASE WHEN i.id % 5 = 0 THEN 1 ELSE 0 END, '{"helpfulness": {"a": 3, "b": 1}, "safety": -1}',
                        CASE WHEN i.id % 2 = 0 THEN 'a "note", with comma' END, CASE WHEN i.id % 3 = 0 THEN 'ba' ELSE 'ab' END,
                        1234 + i.id, '2026-11-23T01:02:03.456Z', CASE WHEN p.name = 'ann' THEN 'tui' ELSE 'import:trl' END,
                        CASE WHEN p.name = 'bo' THEN 'labels.jsonl' END
                 FROM items i, annotators p WHERE p.name IN ('ann', 'bo')
                 """)
-        }
         let exported = try source.export(.judgments)
         #expect(exported.count == 124)
         let file = try source.file("judgments.jsonl", exported.joined(separator: "\n") + "\n")
 
-        let same = try TemporaryProject(rubric: rubric)
+        let same = try TemporaryProject(on: kind, rubric: rubric)
         _ = try same.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         let summary = try same.store.importFiles([file], options: ImportOptions(keepLabels: true))
         #expect(summary.labelsAdded == 124 && summary.labelsReoriented == 0)
@@ -188,7 +189,7 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
                 "id": .string(item.id), "prompt": item.prompt.json, "response_a": .string(item.responseB.text), "response_b": .string(item.responseA.text),
             ]))
         }
-        let swapped = try TemporaryProject(rubric: rubric)
+        let swapped = try TemporaryProject(on: kind, rubric: rubric)
         _ = try swapped.store.importFiles([try swapped.file("items.jsonl", swappedItems.joined(separator: "\n"))], options: ImportOptions())
         let oriented = try swapped.store.importFiles([file], options: ImportOptions(keepLabels: true))
         #expect(oriented.labelsAdded == 124 && oriented.labelsReoriented == 124)
@@ -203,8 +204,9 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
         }
     }
 
-    @Test func judgmentsNamingUnknownItemsOrTextsAreRefused() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func judgmentsNamingUnknownItemsOrTextsAreRefused(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         _ = try project.store.importFiles([try project.file("i.jsonl", #"{"id": "q", "prompt": "p", "response_a": "x", "response_b": "y"}"#)],
                                           options: ImportOptions())
         func refusal(_ line: String) throws -> String {
@@ -225,14 +227,15 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
 }
 
 @Suite struct SimulatedLabelTests {
-    @Test func exportsLeaveSimulatedJudgmentsOutUnlessAsked() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func exportsLeaveSimulatedJudgmentsOutUnlessAsked(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("t.jsonl", """
             {"prompt": "p1", "chosen": "good", "rejected": "bad"}
             {"prompt": "p2", "chosen": "fine", "rejected": "poor"}
             """)
         _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "human"))
-        let rows = try project.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+        let rows = try project.integers("SELECT id FROM items ORDER BY id")
         try project.store.addSimulatedJudgments(rows.map { ($0, "sim1", 3, false, .ab, 1000) })
         #expect(try project.store.nonSimulatedJudgmentCount() == 2)
         var lines: [String] = []

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import PairwiseCore
 @testable import PairwiseStore
 import Testing
@@ -7,51 +6,52 @@ import Testing
 /// Review's material read from the tallies items keep is what the definition gives from
 /// every current judgment, under each filter.
 @Suite struct ReviewMaterialTests {
-    @Test func keptTalliesGiveTheDefinitionUnderEveryFilter() throws {
+    @Test(arguments: StoreKind.available)
+    func keptTalliesGiveTheDefinitionUnderEveryFilter(_ kind: StoreKind) throws {
         let rubric = Rubric(name: "r", dimensions: [Dimension(key: "help", title: "Helpful", guideline: "How helpful each response is.", kind: .perResponse, scale: Scale(min: 1, max: 5), required: false)])
-        let project = try TemporaryProject(rubric: rubric)
+        let project = try TemporaryProject(on: kind, rubric: rubric)
         let store = project.store
         let lines = (1...40).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a", "response_b": "b"}"# }.joined(separator: "\n")
         _ = try store.importFiles([try project.file("items.jsonl", lines)], options: ImportOptions())
         let people = try (1...4).map { try store.person("p\($0)").id }
         let lead = try store.person("lead").id
-        let items = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
+        let items = try project.integers("SELECT id FROM items")
         var random = SplitMix64(seed: 7)
         func pick<T>(_ list: [T]) -> T { list[Int(random.next() % UInt64(list.count))] }
         for _ in 0..<500 {
-            try store.pool.write { db in
+            try store.write { sql in
                 switch random.next() % 10 {
                 case 0:
-                    let live = try Int64.fetchAll(db, sql: "SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)")
+                    let live = try sql.rows("SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)", []).compactMap { $0[0].integer }
                     if !live.isEmpty {
-                        try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",
-                                       arguments: [pick(live), people[0]])
+                        try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",
+                                        [.integer(pick(live)), .integer(people[0])])
                     }
                 case 1:
-                    try db.execute(sql: "INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, 'flag', ?, 'x')",
-                                   arguments: [pick(items), pick(people), random.next() % 2 == 0 ? nil : "unclear"])
+                    try sql.execute("INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, 'flag', ?, 'x')",
+                                    [.integer(pick(items)), .integer(pick(people)), random.next() % 2 == 0 ? .null : .text("unclear")])
                 case 2:
-                    try db.execute(sql: "INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at) VALUES (?, ?, 1, 0, 'other', 'x')",
-                                   arguments: [pick(items), lead])
+                    let id = try sql.integer("INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at) VALUES (?, ?, 1, 0, 'other', 'x') RETURNING id",
+                                             [.integer(pick(items)), .integer(lead)])
                     if random.next() % 2 == 0 {
-                        try db.execute(sql: "INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (last_insert_rowid(), ?, 'x')",
-                                       arguments: [lead])
+                        try sql.execute("INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, 'x')",
+                                        [.optional(id.map { Int($0) }), .integer(lead)])
                     }
                 default:
                     let help = random.next() % 3 == 0 ? "{}" : #"{"help": {"a": \#(1 + random.next() % 5), "b": \#(1 + random.next() % 5)}}"#
-                    try db.execute(sql: """
+                    try sql.execute("""
                         INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
                         VALUES (?, ?, ?, 0, ?, 'ab', 0, 'x', 'tui')
-                        """, arguments: [pick(items), pick(people), Int(random.next() % 7) - 3, help])
+                        """, [.integer(pick(items)), .integer(pick(people)), .integer(Int64(random.next() % 7) - 3), .text(help)])
                 }
             }
         }
         let suspects = Set(items.filter { _ in random.next() % 5 == 0 })
         let judgments = try store.read { try ProjectStore.currentJudgments(sql: $0, annotator: nil) }
         let adjudications = try store.read { try ProjectStore.currentAdjudications(sql: $0) }
-        let flags = try store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id")
-                .reduce(into: [Int64: [String?]]()) { $0[$1[0], default: []].append($1[1]) }
+        let flags = try store.read { sql in
+            try sql.rows("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id", [])
+                .reduce(into: [Int64: [String?]]()) { $0[$1[0].integer ?? -1, default: []].append($1[1].text) }
         }
         #expect(!adjudications.isEmpty && flags.count > 5)
         for filter in [ReviewFilter(), ReviewFilter(annotator: "p2"), ReviewFilter(annotator: "nobody"), ReviewFilter(dimension: "help"),

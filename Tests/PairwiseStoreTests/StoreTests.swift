@@ -6,15 +6,25 @@ import PairwiseTestSupport
 import Testing
 
 
-/// A fresh project in its own temporary directory.
+/// The stores the store tests run on: SQLite always, PostgreSQL when a server is there
+/// (`SQLConnectionTests.theStoreTestsReachPostgreSQL15OrLater` says when it is not).
+enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, postgres
+    static let available: [StoreKind] = TestPostgres.isAvailable ? allCases : [.sqlite]
+}
+
+/// A fresh project in its own temporary directory (its files), in a SQLite file there or
+/// a fresh PostgreSQL database, dropped after.
 final class TemporaryProject {
     let directory: URL
     let store: ProjectStore
+    private let database: String?
 
-    init(rubric: Rubric = Rubric(name: "none", dimensions: [])) throws {
+    init(on kind: StoreKind = .sqlite, rubric: Rubric = Rubric(name: "none", dimensions: [])) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
+        database = kind == .postgres ? try TestPostgres.freshDatabase() : nil
+        store = try ProjectStore.create(at: database ?? directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
     }
 
     func file(_ name: String, _ text: String) throws -> String {
@@ -24,7 +34,17 @@ final class TemporaryProject {
     }
 
     func count(_ table: String) throws -> Int {
-        try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)")! }
+        Int(try store.read { try $0.integer("SELECT count(*) FROM \(table)") } ?? -1)
+    }
+
+    /// The first column of every row, as integers.
+    func integers(_ query: String) throws -> [Int64] {
+        try store.read { try $0.rows(query, []).map { $0[0].integer ?? -1 } }
+    }
+
+    /// Runs statements in one write transaction.
+    func execute(_ statement: String, _ arguments: [SQLValue] = []) throws {
+        try store.write { try $0.execute(statement, arguments) }
     }
 
     func export(_ format: ExportFormat, _ filter: ExportFilter = ExportFilter()) throws -> [String] {
@@ -33,7 +53,10 @@ final class TemporaryProject {
         return lines
     }
 
-    deinit { try? FileManager.default.removeItem(at: directory) }
+    deinit {
+        try? FileManager.default.removeItem(at: directory)
+        if let database { TestPostgres.dropDatabase(database) }
+    }
 }
 
 @Suite struct StoreTests {
@@ -55,35 +78,38 @@ final class TemporaryProject {
         #expect(try project.store.annotators().map(\.role) == [.lead])
     }
 
-    @Test func judgmentsCannotBeUpdatedOrDeleted() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func judgmentsCannotBeUpdatedOrDeleted(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("a.jsonl", #"{"prompt": "p", "response_1": "x", "response_2": "y", "preference_strength": 1}"#)
         _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "ann"))
         for sql in ["UPDATE judgments SET strength = 3", "DELETE FROM judgments"] {
             do {
-                try project.store.pool.write { try $0.execute(sql: sql) }
+                try project.execute(sql)
                 Issue.record("\(sql) succeeded")
             } catch let error as DatabaseError {
+                #expect(error.message == "judgments are append-only")
+            } catch let error as SQLError {
                 #expect(error.message == "judgments are append-only")
             }
         }
         #expect(try project.count("judgments") == 1)
     }
 
-    @Test func aRetractionHidesTheJudgmentButKeepsItsRow() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func aRetractionHidesTheJudgmentButKeepsItsRow(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("a.jsonl", #"{"prompt": "p", "response_1": "x", "response_2": "y", "preference_strength": 1}"#)
         _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "ann"))
-        try project.store.pool.write { db in
-            try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) SELECT id, annotator_id, 'x' FROM judgments")
-        }
+        try project.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) SELECT id, annotator_id, 'x' FROM judgments")
         #expect(try project.count("judgments") == 1)
         #expect(try project.count("current_judgments") == 0)
         #expect(try project.store.status().retracted == 1)
     }
 
-    @Test func anImportIsAllOrNothingAcrossFiles() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func anImportIsAllOrNothingAcrossFiles(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let good = try project.file("good.jsonl", #"{"id": "a", "prompt": "p", "response_a": "x", "response_b": "y"}"#)
         let bad = try project.file("bad.jsonl", """
             {"id": "b", "prompt": "p", "response_a": "x", "response_b": "z"}
@@ -99,8 +125,9 @@ final class TemporaryProject {
         #expect(try project.count("responses") == 0)
     }
 
-    @Test func reimportingAddsNothingAndIDsMustStayUnique() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func reimportingAddsNothingAndIDsMustStayUnique(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let first = try project.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         #expect(first.itemsAdded == 62 && first.duplicates == 0 && first.records == 62)
         let second = try project.store.importFiles([Fixtures.sampleItems], options: ImportOptions())
@@ -116,8 +143,9 @@ final class TemporaryProject {
         }
     }
 
-    @Test func labelsAreAddedOnceAndOnlyWithLabelsAs() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func labelsAreAddedOnceAndOnlyWithLabelsAs(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let without = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions())
         #expect(without.itemsAdded == 2312 && without.labelsAdded == 0)
         #expect(try project.count("judgments") == 0)
@@ -133,8 +161,9 @@ final class TemporaryProject {
 
     /// The issue's acceptance test: all 2,312 pairs in, trl out, every chosen/rejected pair
     /// reproduced exactly.
-    @Test func hhRLHFRoundTripsThroughTRLAndHHExports() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func hhRLHFRoundTripsThroughTRLAndHHExports(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         _ = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
         let original = try InputFile.read(path: Fixtures.hhRLHF)
         let originalLines = String(decoding: original, as: UTF8.self).split(separator: "\n").map(String.init)
@@ -166,7 +195,7 @@ final class TemporaryProject {
         #expect(withProvenance.first == String(originalLines[0].dropLast()) + #", "label_source": "single", "judgments": 1, "agreement": null, "model_margin": null}"#)
 
         // The stored A is the chosen response for about half of the pairs.
-        let chosenIsA = try project.store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE strength < 0")! }
+        let chosenIsA = try project.integers("SELECT count(*) FROM judgments WHERE strength < 0")[0]
         #expect(chosenIsA > 1056 && chosenIsA < 1256)
     }
 }
@@ -193,25 +222,26 @@ final class TemporaryProject {
         #expect(PreferenceAggregation.aggregate(most)?.bothBad == true)
     }
 
-    @Test func exportsFollowTheRuleAndTheFilters() throws {
-        let project = try TemporaryProject()
+    @Test(arguments: StoreKind.available)
+    func exportsFollowTheRuleAndTheFilters(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
         let path = try project.file("a.jsonl", """
             {"id": "one", "prompt": "p1", "response_a": "A1", "response_b": "B1"}
             {"id": "two", "prompt": "p2", "response_a": "A2", "response_b": "B2"}
             {"id": "three", "prompt": "p3", "response_a": "A3", "response_b": "B3"}
             """)
         _ = try project.store.importFiles([path], options: ImportOptions())
-        try project.store.pool.write { db in
-            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")
+        try project.store.write { sql in
+            try sql.execute("INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')", [])
             // one: ann -3, bo +1 (mean -1: A wins, margin 1); two: ann +2, then ann changes to 0 both bad, bo 0 both bad (tie);
             // three: ann only, +3.
             for (item, who, strength, bothBad) in [("one", "ann", -3, 0), ("one", "bo", 1, 0), ("two", "ann", 2, 0), ("two", "ann", 0, 1),
                                                    ("two", "bo", 0, 1), ("three", "ann", 3, 0)] {
-                try db.execute(sql: """
+                try sql.execute("""
                     INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
                     SELECT i.id, p.id, ?, ?, 'ab', 10, '2026-11-23T00:00:00.000Z', 'tui' FROM items i, annotators p
                     WHERE i.external_id = ? AND p.name = ?
-                    """, arguments: [strength, bothBad, item, who])
+                    """, [.integer(Int64(strength)), .integer(Int64(bothBad)), .text(item), .text(who)])
             }
         }
         #expect(try project.export(.trl) == [
@@ -234,12 +264,10 @@ final class TemporaryProject {
             #"{"item_id": "three", "response_a_sha256": "1398b376fdcce25c5a5399367e76891e85121c010ec919cc243b1a519d95bbc6", "annotator": "ann", "preference_strength": 3, "both_bad": false, "rubric": {}, "note": null, "shown_order": "ab", "ms": 10, "created_at": "2026-11-23T00:00:00.000Z", "origin": "tui", "source": null}"#,
         ])
         // An adjudication overrides the tie on "two".
-        try project.store.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at)
-                SELECT i.id, p.id, 1, 0, 'ambiguous', 'x' FROM items i, annotators p WHERE i.external_id = 'two' AND p.name = 'lead'
-                """)
-        }
+        try project.execute("""
+            INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at)
+            SELECT i.id, p.id, 1, 0, 'ambiguous', 'x' FROM items i, annotators p WHERE i.external_id = 'two' AND p.name = 'lead'
+            """)
         #expect(try project.export(.trl).map { String($0.prefix(12)) } == [#"{"id": "one""#, #"{"id": "two""#, #"{"id": "thre"#])
         #expect(try project.export(.trl)[1].hasSuffix(#""margin": 1.0, "label_source": "adjudicated", "judgments": 2, "agreement": 1.0, "model_margin": null}"#))
 
@@ -255,7 +283,7 @@ final class TemporaryProject {
 
         // With a model: its margin, oriented toward the chosen response (helpsteer2: toward response_2).
         let run = try project.store.startModelRun(lastJudgmentID: 0)
-        let rows = try project.store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+        let rows = try project.integers("SELECT id FROM items ORDER BY id")
         try project.store.finishModelRun(run, metrics: ModelRunMetrics(pairs: 3, accuracy: 1, logLoss: 0, calibrationError: 0, trainSeconds: 0,
                                                                        parameters: .object([])),
                                          weights: [0], scores: zip(rows, [0.5, -0.25, 2]).map {
@@ -266,17 +294,16 @@ final class TemporaryProject {
         #expect(try project.export(.helpsteer2).map { try JSONParser.parse($0)["model_margin"]! } == [.double(-0.5), .double(0.25), .double(-2)])
     }
 
-    @Test func csvExportFlattensTheRubric() throws {
+    @Test(arguments: StoreKind.available)
+    func csvExportFlattensTheRubric(_ kind: StoreKind) throws {
         let rubric = try RubricFile.load(path: Fixtures.sampleRubric)
-        let project = try TemporaryProject(rubric: rubric)
+        let project = try TemporaryProject(on: kind, rubric: rubric)
         let path = try project.file("a.jsonl", #"{"id": "one", "prompt": "p", "response_a": "a", "response_b": "b"}"#)
         _ = try project.store.importFiles([path], options: ImportOptions())
-        try project.store.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
-                VALUES (1, 1, -2, 0, '{"helpfulness": {"a": 4, "b": 2}, "safety": -1}', 'says "hi", twice', 'ba', 5000, '2026-11-23T00:00:00.000Z', 'tui')
-                """)
-        }
+        try project.execute("""
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
+            VALUES (1, 1, -2, 0, '{"helpfulness": {"a": 4, "b": 2}, "safety": -1}', 'says "hi", twice', 'ba', 5000, '2026-11-23T00:00:00.000Z', 'tui')
+            """)
         #expect(try project.export(.csv) == [
             "item_id,annotator,preference_strength,both_bad,shown_order,ms,created_at,origin,source,note,helpfulness_a,helpfulness_b,correctness_a,correctness_b,coherence_a,coherence_b,complexity_a,complexity_b,verbosity_a,verbosity_b,safety",
             #"one,lead,-2,0,ba,5000,2026-11-23T00:00:00.000Z,tui,,"says ""hi"", twice",4,2,,,,,,,,,-1"#,

@@ -45,12 +45,14 @@ public enum TestPostgres {
     /// Runs `body` with a new, empty database's admin URL, and drops the database after.
     public static func withFreshDatabase<T>(_ body: (String) throws -> T) throws -> T {
         let url = try freshDatabase()
-        defer {
-            if let name = url.split(separator: "/").last?.split(separator: "?").first {
-                _ = runPsql(try! server.get(), "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-            }
-        }
+        defer { dropDatabase(url) }
         return try body(url)
+    }
+
+    /// Drops a database `freshDatabase` made, closing its connections.
+    public static func dropDatabase(_ url: String) {
+        guard let name = url.split(separator: "/").last?.split(separator: "?").first, let admin = try? server.get() else { return }
+        _ = runPsql(admin, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
     /// Runs SQL through psql as the URL's user: the tests that try what a role may do reach
