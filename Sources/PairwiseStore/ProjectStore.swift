@@ -58,6 +58,13 @@ public final class ProjectStore: Sendable {
         return pool
     }
 
+    /// The database login a PostgreSQL project is used under: who the person is there
+    /// (nil for SQLite, where the login name of the process says).
+    public var databaseUser: String? {
+        if case .postgres(let connections) = backend { return connections.address.user }
+        return nil
+    }
+
     /// Which store holds the project.
     public var dialect: SQLDialect {
         if case .postgres = backend { return .postgres }

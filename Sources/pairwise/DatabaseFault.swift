@@ -1,4 +1,5 @@
 import GRDB
+import PairwiseStore
 import Synchronization
 
 /// The project the command opened, for messages about faults that happen later.
@@ -43,6 +44,19 @@ struct DatabaseFault {
         default:
             message = "\(file): SQLite error \(error.extendedResultCode.rawValue) (\(error.message ?? "no message")): run the command again; if it persists, check the file with `sqlite3 \(file) 'PRAGMA integrity_check'`"
             status = ExitStatus.ioError
+        }
+    }
+}
+
+/// The exit status for a PostgreSQL error, by its SQLSTATE class.
+enum PostgresFault {
+    static func status(of error: SQLError) -> Int32 {
+        switch error.code?.prefix(2) {
+        case "42" where error.code == "42501", "28": return ExitStatus.permission   // insufficient privilege, bad login
+        case "08", "57", "40", "55": return ExitStatus.tryAgain                    // connection, shutdown, serialization, lock
+        case "53": return ExitStatus.ioError                                        // disk full, out of memory
+        case "23", "22": return ExitStatus.dataError                                // constraint, bad value
+        default: return error.code == nil ? ExitStatus.tryAgain : 1                 // no code: the server could not be reached
         }
     }
 }

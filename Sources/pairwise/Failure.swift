@@ -43,6 +43,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     } catch let error as DatabaseError {
         let fault = DatabaseFault(error, path: OpenedProject.path)
         throw fail(fault.message, status: fault.status)
+    } catch let error as SQLError {
+        throw fail(error.message, status: PostgresFault.status(of: error))
     }
 }
 

@@ -2,8 +2,17 @@ import ArgumentParser
 import Foundation
 import PairwiseStore
 
-/// Who is running the command: the login name, unless `--as` says otherwise.
+/// Who is running the command: the login name (on PostgreSQL, the database login), unless
+/// `--as` says otherwise.
 enum Identity {
+    /// The database login for a PostgreSQL project, else the login name of the process.
+    static func loginName(_ store: ProjectStore) -> String { store.databaseUser ?? loginName() }
+
+    /// Who will be the person behind a project at `location` (not opened yet).
+    static func loginName(forProject location: String) throws -> String {
+        PostgresAddress.isPostgres(location) ? try PostgresAddress(location).user : loginName()
+    }
+
     static func loginName() -> String {
         let environment = ProcessInfo.processInfo.environment
         if let name = environment["USER"] ?? environment["LOGNAME"], !name.isEmpty { return name }
@@ -15,7 +24,7 @@ enum Identity {
     /// else is for leads, and only as someone already in the project (a typo must not
     /// create a person).
     static func resolve(requested: String?, store: ProjectStore) throws -> String {
-        let login = loginName()
+        let login = loginName(store)
         guard let requested, requested != login else { return login }
         guard try store.role(of: requested) != nil else {
             throw UnknownPersonError(message: "--as \(requested): no one of that name is in this project (`pairwise annotators list` shows who is; a lead adds people with `pairwise annotators add NAME`)")
@@ -28,7 +37,7 @@ enum Identity {
     /// that `what` is for leads.
     @discardableResult
     static func requireLead(_ store: ProjectStore, _ what: String) throws -> String {
-        let login = loginName()
+        let login = loginName(store)
         guard try store.role(of: login) == .lead else {
             throw PermissionError(message: "\(what) is for leads only (\(login) is not a lead of this project)")
         }

@@ -69,7 +69,7 @@ struct ImportCommand: ParsableCommand {
             let store = try project.open()
             if keepLabels {
                 try Identity.requireLead(store, "--labels (judgments under the names a file gives)")
-            } else if let labelsAs, labelsAs != Identity.loginName() {
+            } else if let labelsAs, labelsAs != Identity.loginName(store) {
                 try Identity.requireLead(store, "--labels-as \(labelsAs) (judgments under another person's name)")
             }
             let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict)

@@ -31,10 +31,10 @@ struct InitCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let rubric = try self.rubric.map { try RubricFile.load(path: $0) } ?? Rubric(name: "overall preference only", dimensions: [])
-            let lead = Identity.loginName()
+            let lead = try Identity.loginName(forProject: project.path)
             let store = try ProjectStore.create(at: project.path, rubric: rubric, lead: lead)
             if overlap != ProjectStore.defaultOverlap { try store.setOverlap(overlap) }
-            print("created \(project.path): rubric '\(rubric.name)' with \(rubric.dimensions.count) dimensions; \(lead) is its lead")
+            print("created \(store.path): rubric '\(rubric.name)' with \(rubric.dimensions.count) dimensions; \(lead) is its lead")
         }
     }
 }

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import PairwiseStore
 
-/// `--db PATH`, shared by every command that works on a project.
+/// `--db PATH|URL`, shared by every command that works on a project.
 struct ProjectOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The project database (default: $PAIRWISE_DB, else ./pairwise.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The project: a SQLite file, or postgres://user@host:port/database (default: $PAIRWISE_DB, else ./pairwise.sqlite).",
+                                            valueName: "path|url"))
     var db: String?
 
     /// `--db`, else `PAIRWISE_DB`, else `./pairwise.sqlite`.

@@ -20,7 +20,8 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let report = try project.openForReading().status()
+            let store = try project.openForReading()
+            let report = try store.status()
             if json {
                 Console.data(JSONWriter.string(.object([
                     "items": .int(report.items), "judgments": .int(report.judgments), "retracted": .int(report.retracted),
@@ -32,7 +33,7 @@ struct StatusCommand: ParsableCommand {
                 ])))
                 return
             }
-            print("project      \(project.path)")
+            print("project      \(store.path)")
             print("items        \(report.items)")
             print("judgments    \(report.judgments) current, \(report.retracted) retracted")
             print("need labels  \(report.itemsNeedingLabels) items have fewer than \(report.overlap) annotators (\(report.itemsUnlabeled) have none)")

@@ -23,6 +23,11 @@ func pairwise(_ arguments: [String], in directory: URL, environment: [String: St
     try command(binary.path, arguments, in: directory, environment: environment)
 }
 
+/// Runs the binary on the directory's project, in a SQLite file there or its PostgreSQL database.
+func pairwise(_ arguments: [String], in directory: TemporaryDirectory, environment: [String: String] = [:]) throws -> Run {
+    try command(binary.path, arguments, in: directory.url, environment: directory.environment.merging(environment) { $1 })
+}
+
 /// Runs a program in `directory` with a clean environment (PATH, USER=tester) plus
 /// `environment`, no input, and its output captured.
 func command(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {

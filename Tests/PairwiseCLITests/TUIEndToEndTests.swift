@@ -5,17 +5,19 @@ import Testing
 
 /// A project with the sample data in a temporary directory, and the shell command that
 /// runs the binary there.
-func sampleProjectDirectory() throws -> TemporaryDirectory {
-    let directory = try TemporaryDirectory("pairwise-tui")
-    _ = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory.url)
-    _ = try pairwise(["import", Fixtures.sampleItems], in: directory.url)
+func sampleProjectDirectory(on kind: StoreKind = .sqlite) throws -> TemporaryDirectory {
+    let directory = try TemporaryDirectory("pairwise-tui", on: kind)
+    _ = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory)
+    _ = try pairwise(["import", Fixtures.sampleItems], in: directory)
     // People the tests act as (`--as` takes only someone already in the project).
-    for name in ["alice", "bob", "carol", "dan", "eve"] { _ = try pairwise(["annotators", "add", name], in: directory.url) }
+    for name in ["alice", "bob", "carol", "dan", "eve"] { _ = try pairwise(["annotators", "add", name], in: directory) }
     return directory
 }
 
+/// The shell command that runs `pairwise ARGUMENTS` on the directory's project.
 func command(_ directory: TemporaryDirectory, _ arguments: String) -> String {
-    "cd '\(directory.url.path)' && USER=tester exec '\(binary.path)' \(arguments)"
+    let database = directory.database.map { "PAIRWISE_DB='\($0)' " } ?? ""
+    return "cd '\(directory.url.path)' && USER=tester \(database)exec '\(binary.path)' \(arguments)"
 }
 
 /// The item id in the title bar (" pairwise · annotate · item ID   ? keys  q quit").
@@ -29,8 +31,9 @@ func itemOnScreen(_ screen: String) -> String {
 let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 
 @Suite(.serialized) struct TUIEndToEndTests {
-    @Test func labelSeveralItemsThenExport() throws {
-        let directory = try sampleProjectDirectory()
+    @Test(arguments: StoreKind.available)
+    func labelSeveralItemsThenExport(_ kind: StoreKind) throws {
+        let directory = try sampleProjectDirectory(on: kind)
         let tmux = try Tmux(command: command(directory, "annotate --as alice"))
         #expect(try tmux.waitFor("1/62 in queue").contains("alice │ 1/62 in queue │ 0 done today"))
         for n in 1...3 {
@@ -39,9 +42,9 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         }
         try tmux.send("q")
         Thread.sleep(forTimeInterval: 0.3)
-        let export = try pairwise(["export", "--format", "judgments"], in: directory.url)
+        let export = try pairwise(["export", "--format", "judgments"], in: directory)
         let lines = export.stdout.split(separator: "\n")
-        #expect(lines.count == 3)
+        #expect(lines.count == 3, "\(export.stderr)")
         #expect(lines.allSatisfy { $0.contains(#""annotator": "alice""#) && $0.contains(#""origin": "tui""#) })
         // Key 3 = first shown slightly better: -1 when A was shown first, +1 when B was.
         #expect(lines.allSatisfy {
@@ -50,8 +53,9 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         })
     }
 
-    @Test func killDashNineLosesNoCommittedJudgment() throws {
-        let directory = try sampleProjectDirectory()
+    @Test(arguments: StoreKind.available)
+    func killDashNineLosesNoCommittedJudgment(_ kind: StoreKind) throws {
+        let directory = try sampleProjectDirectory(on: kind)
         let tmux = try Tmux(command: command(directory, "annotate --as bob"))
         try tmux.waitFor("1/62 in queue")
         var judged: [String] = []
@@ -69,7 +73,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         #expect(pid > 0)
         kill(pid, SIGKILL)
         Thread.sleep(forTimeInterval: 0.3)
-        let export = try pairwise(["export", "--format", "judgments"], in: directory.url)
+        let export = try pairwise(["export", "--format", "judgments"], in: directory)
         let items = export.stdout.split(separator: "\n").map { line -> String in
             let start = line.range(of: #""item_id": ""#)!.upperBound
             return String(line[start...].prefix { $0 != "\"" })
@@ -85,11 +89,11 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 
     @Test func escapeSequencesInDataNeverReachTheTerminal() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
-        _ = try pairwise(["init"], in: directory.url)
+        _ = try pairwise(["init"], in: directory)
         let hostile = #"{"id": "evil", "prompt": "Title: \u001b]2;pwned\u0007 clear: \u001b[2J\u001b[H red: \u001b[31mRED\u001b[0m", "response_a": "bell \u0007 csi \u009b31m tab\there", "response_b": "ok"}"#
         try hostile.write(to: directory.url.appendingPathComponent("evil.jsonl"), atomically: true, encoding: .utf8)
-        #expect(try pairwise(["import", "evil.jsonl"], in: directory.url).status == 0)
-        _ = try pairwise(["annotators", "add", "carol"], in: directory.url)
+        #expect(try pairwise(["import", "evil.jsonl"], in: directory).status == 0)
+        _ = try pairwise(["annotators", "add", "carol"], in: directory)
         let tmux = try Tmux(command: command(directory, "annotate --as carol --no-shuffle"))
         let titleBefore = try tmux.paneTitle()
         let screen = try tmux.waitFor("1/1 in queue")
@@ -131,8 +135,8 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 
     @Test func actingAsALeadNeedsToBeALead() throws {
         let directory = try sampleProjectDirectory()
-        _ = try pairwise(["annotators", "add", "boss", "--role", "lead"], in: directory.url)
-        let run = try pairwise(["annotate", "--as", "boss"], in: directory.url, environment: ["USER": "mallory"])
+        _ = try pairwise(["annotators", "add", "boss", "--role", "lead"], in: directory)
+        let run = try pairwise(["annotate", "--as", "boss"], in: directory, environment: ["USER": "mallory"])
         #expect(run.status == 77)
         #expect(run.stderr == "pairwise: error: --as boss: acting under another person's name is for leads only (mallory is not a lead of this project)\n")
     }
@@ -164,14 +168,14 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         }
         try tmux.send("q")
         Thread.sleep(forTimeInterval: 0.3)
-        let train = try pairwise(["train", "--ensemble", "1", "--hash-bits", "10"], in: directory.url)
+        let train = try pairwise(["train", "--ensemble", "1", "--hash-bits", "10"], in: directory)
         #expect(train.stdout.hasPrefix("run 1: 6 pairs"), "\(train.stdout)\(train.stderr)")
-        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory.url).stdout)
+        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
         // Helpfulness and correctness were rated on 6 items (12 responses); the other
         // per-response dimensions were never rated and get no head.
         #expect(stats["model"]?["heads"]?.arrayValue?.map { $0["dimension"]! } == [.string("correctness"), .string("helpfulness")])
         #expect(stats["model"]?["heads"]?.arrayValue?.map { $0["examples"]! } == [.int(12), .int(12)])
-        let scored = try pairwise(["score", Fixtures.sampleItems, "--json"], in: directory.url)
+        let scored = try pairwise(["score", Fixtures.sampleItems, "--json"], in: directory)
         let first = try JSONParser.parse(String(scored.stdout.split(separator: "\n")[0]))
         #expect(first["attributes"]?.objectMembers?.map(\.key) == ["correctness", "helpfulness"])
         #expect(first["attributes"]?["helpfulness"]?["a"]?.doubleValue != nil && first["attributes"]?["helpfulness"]?["b"]?.doubleValue != nil)
@@ -190,9 +194,9 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 @Suite(.serialized) struct ReviewEndToEndTests {
     /// The sample project, half judged by five simulated annotators; the person running
     /// `init` (USER=tester) is its lead.
-    func simulatedProject() throws -> TemporaryDirectory {
-        let directory = try sampleProjectDirectory()
-        let run = try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--noise", "0.3", "--share", "0.5", "--seed", "4"], in: directory.url)
+    func simulatedProject(on kind: StoreKind = .sqlite) throws -> TemporaryDirectory {
+        let directory = try sampleProjectDirectory(on: kind)
+        let run = try pairwise(["simulate", "--annotators", "5", "--overlap", "3", "--noise", "0.3", "--share", "0.5", "--seed", "4"], in: directory)
         #expect(run.status == 0, "\(run.stderr)")
         return directory
     }
@@ -200,9 +204,10 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
     /// Final preference "first better", the two required rubric dimensions, Enter.
     let decideKeys = ["2", "Tab", "3", "1", "4", "2", "Enter"]
 
-    @Test func aLeadGoesFromSimulatedDisagreementsToAnAdjudicatedExport() throws {
-        let directory = try simulatedProject()
-        let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=tester '\(binary.path)' review", columns: 150, rows: 45)
+    @Test(arguments: StoreKind.available)
+    func aLeadGoesFromSimulatedDisagreementsToAnAdjudicatedExport(_ kind: StoreKind) throws {
+        let directory = try simulatedProject(on: kind)
+        let tmux = try Tmux(command: command(directory, "review"), columns: 150, rows: 45)
         var screen = try tmux.waitFor("to review")
         let total = try #require(screen.range(of: #"1/(\d+) to review"#, options: .regularExpression).map { String(screen[$0].dropFirst(2).prefix { $0.isNumber }) }.flatMap(Int.init))
         #expect(total >= 3)
@@ -236,7 +241,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         Thread.sleep(forTimeInterval: 0.3)
 
         // The export of adjudicated items holds exactly the two decisions, A chosen.
-        let export = try pairwise(["export", "--format", "trl", "--only", "adjudicated"], in: directory.url)
+        let export = try pairwise(["export", "--format", "trl", "--only", "adjudicated"], in: directory)
         #expect(export.status == 0, "\(export.stderr)")
         let lines = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(lines.map { $0["id"]!.stringValue! }.sorted() == decided.sorted())
@@ -255,11 +260,11 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
 
     @Test func reviewIsForLeadsOnly() throws {
         let directory = try simulatedProject()
-        _ = try pairwise(["annotators", "add", "ann"], in: directory.url)
-        let refused = try pairwise(["review"], in: directory.url, environment: ["USER": "ann"])
+        _ = try pairwise(["annotators", "add", "ann"], in: directory)
+        let refused = try pairwise(["review"], in: directory, environment: ["USER": "ann"])
         #expect(refused.status == 77)
         #expect(refused.stderr == "pairwise: error: review shows and decides other people's judgments: only a lead may open it (ann is not a lead)\n")
-        let asLead = try pairwise(["review", "--as", "tester"], in: directory.url, environment: ["USER": "ann"])
+        let asLead = try pairwise(["review", "--as", "tester"], in: directory, environment: ["USER": "ann"])
         #expect(asLead.status == 77)
         #expect(asLead.stderr == "pairwise: error: --as tester: acting under another person's name is for leads only (ann is not a lead of this project)\n")
         // In the TUI, an annotator's S (the stats screen, which names people) is refused.

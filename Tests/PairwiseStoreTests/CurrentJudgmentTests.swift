@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PairwiseCore
 @testable import PairwiseStore
+import PairwiseTestSupport
 import Testing
 
 /// The current judgments kept by triggers are exactly what the definition gives: each

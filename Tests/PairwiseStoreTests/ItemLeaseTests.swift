@@ -1,6 +1,7 @@
 import Foundation
 import PairwiseCore
 @testable import PairwiseStore
+import PairwiseTestSupport
 import Testing
 
 @Suite struct ItemLeaseTests {

@@ -1,6 +1,7 @@
 import Foundation
 import PairwiseCore
 @testable import PairwiseStore
+import PairwiseTestSupport
 import Testing
 
 /// Review's material read from the tallies items keep is what the definition gives from

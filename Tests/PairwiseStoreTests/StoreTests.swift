@@ -6,13 +6,6 @@ import PairwiseTestSupport
 import Testing
 
 
-/// The stores the store tests run on: SQLite always, PostgreSQL when a server is there
-/// (`SQLConnectionTests.theStoreTestsReachPostgreSQL15OrLater` says when it is not).
-enum StoreKind: String, CaseIterable, Sendable {
-    case sqlite, postgres
-    static let available: [StoreKind] = TestPostgres.isAvailable ? allCases : [.sqlite]
-}
-
 /// A fresh project in its own temporary directory (its files), in a SQLite file there or
 /// a fresh PostgreSQL database, dropped after.
 final class TemporaryProject {

@@ -31,15 +31,32 @@ public enum Fixtures {
 /// A directory under the system's temporary folder, removed when this goes away.
 public final class TemporaryDirectory {
     public let url: URL
+    /// A fresh PostgreSQL database for the project (`PAIRWISE_DB`), dropped with the
+    /// directory; nil for a project in a SQLite file in the directory.
+    public let database: String?
 
-    public init(_ prefix: String = "pairwise-test") throws {
+    public init(_ prefix: String = "pairwise-test", on kind: StoreKind = .sqlite) throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        database = kind == .postgres ? try TestPostgres.freshDatabase() : nil
     }
 
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    /// What a command run here needs to find the project.
+    public var environment: [String: String] { database.map { ["PAIRWISE_DB": $0] } ?? [:] }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+        if let database { TestPostgres.dropDatabase(database) }
+    }
+}
+
+/// The stores the store and end-to-end tests run on: SQLite always, PostgreSQL when a
+/// server is there (`SQLConnectionTests.theStoreTestsReachPostgreSQL15OrLater` says when not).
+public enum StoreKind: String, CaseIterable, Sendable {
+    case sqlite, postgres
+    public static let available: [StoreKind] = TestPostgres.isAvailable ? allCases : [.sqlite]
 }
 
 extension Fixtures {
