@@ -3,10 +3,12 @@ import PairwiseCore
 
 extension ProjectStore {
     /// Takes the trainer lease for `seconds` unless another holder has it, its lease has
-    /// not expired and `holderIsGone` does not say that holder is dead.
+    /// not expired and `holderIsGone` does not say that holder is dead. On PostgreSQL, an
+    /// advisory lock held by a connection of this process instead: no lease to expire.
     public func acquireTrainerLease(holder: String, seconds: Double, now: Date = Date(),
                                     holderIsGone: (String) -> Bool = { _ in false }) throws -> Bool {
-        try write { sql in
+        if case .postgres(let connections) = backend { return try connections.holdTrainerLock(Self.postgresTrainerLock) }
+        return try write { sql in
             if let row = try sql.row("SELECT holder, expires_at FROM trainer_lease WHERE id = 1") {
                 let owner = row[0].text ?? "", expires = row[1].text ?? ""
                 if owner != holder && expires > Timestamp.string(now) && !holderIsGone(owner) { return false }
@@ -20,7 +22,18 @@ extension ProjectStore {
     }
 
     public func releaseTrainerLease(holder: String) throws {
+        if case .postgres(let connections) = backend { return connections.releaseTrainerLock() }
         try write { sql in try sql.execute("DELETE FROM trainer_lease WHERE id = 1 AND holder = ?", [.text(holder)]) }
+    }
+
+    /// The trainer's advisory lock on PostgreSQL ("Pairwise" + 1).
+    static let postgresTrainerLock = postgresWriterLock + 1
+
+    /// Whether this person may write model runs: always on SQLite; on PostgreSQL, leads and
+    /// the trainer role (an annotator's screen then runs no background trainer).
+    public func canWriteModels() throws -> Bool {
+        guard dialect == .postgres else { return true }
+        return try read { sql in try sql.integer("SELECT CASE WHEN has_table_privilege('model_runs', 'INSERT') THEN 1 ELSE 0 END") == 1 }
     }
 
     /// The newest judgment row id, and the one the newest finished run had seen.

@@ -85,7 +85,14 @@ public final class ProjectStore: Sendable {
         if PostgresAddress.isPostgres(path) {
             let connections = try PostgresConnections(PostgresAddress(path))
             let store = ProjectStore(path: connections.address.description, backend: .postgres(connections))
-            try connections.with { sql in try PostgresSchema.migrate(sql, location: store.path, creating: true) }
+            try connections.with { sql in
+                try PostgresSchema.migrate(sql, location: store.path, creating: true)
+                do {
+                    try sql.transaction { try PostgresRoles.setUp(sql) }
+                } catch let error as SQLError where error.code == "42501" {
+                    throw StoreError(.refused, "\(store.path): making the project's roles needs CREATEROLE (\(error.message)): run init as the database's owner with CREATEROLE, or have an admin run `ALTER ROLE \(connections.address.user) CREATEROLE`")
+                }
+            }
             try store.fillNewProject(rubric: rubric, lead: lead)
             return store
         }
@@ -193,10 +200,12 @@ public final class ProjectStore: Sendable {
     }
 
     /// Adds a person, or changes the role of an existing one. The last lead cannot become
-    /// an annotator: a project always has someone who can change roles.
+    /// an annotator: a project always has someone who can change roles. On PostgreSQL the
+    /// person is a login role of that name, made (when new) and put in the role's group.
     @discardableResult
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {
         try write { sql in
+            if sql.dialect == .postgres { try PostgresRoles.grant(name, role: role, sql) }
             if let existing = try sql.row("SELECT role FROM annotators WHERE name = ?", [.text(name)])?[0].text {
                 guard existing != role.rawValue else { return false }
                 if existing == Role.lead.rawValue, try sql.integer("SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {

@@ -121,7 +121,9 @@ func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Opt
     try requireFullScreenTerminal(for: "annotate")
     let session = try AnnotateSession(store: store, annotator: annotator, options: options)
     let before = session.state.doneToday
-    let trainer = training?.start(store: store)
+    // On PostgreSQL only leads and the trainer role write models; an annotator's screen
+    // shows the models they fit.
+    let trainer = try store.canWriteModels() ? training?.start(store: store) : nil
     if let trainer { session.modelRunsCompleted = { trainer.completedRuns } }
     let checkpointer = BackgroundCheckpointer(store: store)
     try checkpointer.start()

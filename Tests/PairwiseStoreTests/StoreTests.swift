@@ -11,7 +11,8 @@ import Testing
 final class TemporaryProject {
     let directory: URL
     let store: ProjectStore
-    private let database: String?
+    /// The PostgreSQL database's admin URL (nil for SQLite).
+    let database: String?
 
     init(on kind: StoreKind = .sqlite, rubric: Rubric = Rubric(name: "none", dimensions: [])) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-test-\(UUID().uuidString)")
@@ -301,6 +302,27 @@ final class TemporaryProject {
             "item_id,annotator,preference_strength,both_bad,shown_order,ms,created_at,origin,source,note,helpfulness_a,helpfulness_b,correctness_a,correctness_b,coherence_a,coherence_b,complexity_a,complexity_b,verbosity_a,verbosity_b,safety",
             #"one,lead,-2,0,ba,5000,2026-11-23T00:00:00.000Z,tui,,"says ""hi"", twice",4,2,,,,,,,,,-1"#,
         ])
+    }
+}
+
+@Suite(.enabled(if: TestPostgres.isAvailable)) struct PostgresTrainerLockTests {
+    /// One trainer at a time, by an advisory lock the server lets go when its connection
+    /// ends: a trainer killed while it holds the lock blocks no one.
+    @Test func oneTrainerAtATimeAndAnEndedConnectionFreesTheLock() throws {
+        let project = try TemporaryProject(on: .postgres)
+        let url = try #require(project.database)
+        let other = try ProjectStore.open(at: url)
+        #expect(try project.store.acquireTrainerLease(holder: "a", seconds: 60))
+        #expect(try project.store.acquireTrainerLease(holder: "a", seconds: 60), "held already")
+        #expect(try !other.acquireTrainerLease(holder: "b", seconds: 60))
+        try project.store.releaseTrainerLease(holder: "a")
+        #expect(try other.acquireTrainerLease(holder: "b", seconds: 60))
+        #expect(try !project.store.acquireTrainerLease(holder: "a", seconds: 60))
+        // The server ends the holder's connection (as when its process is killed).
+        let ended = TestPostgres.runPsql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(UInt32(truncatingIfNeeded: ProjectStore.postgresTrainerLock))")
+        #expect(ended.output == "1\n", "\(ended.error)")
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(try project.store.acquireTrainerLease(holder: "a", seconds: 60))
     }
 }
 

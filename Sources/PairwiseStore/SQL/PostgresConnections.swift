@@ -30,6 +30,29 @@ final class PostgresConnections: @unchecked Sendable {
         return try body(borrowed)
     }
 
+    /// The connection holding the trainer's advisory lock, while this process holds it.
+    private var trainerLock: PostgresSQLConnection?
+
+    /// Takes the project's trainer lock (a session-level advisory lock `key`) on a
+    /// connection of its own, unless another session holds it. The server lets it go when
+    /// that connection ends, so a trainer killed at any moment never blocks the next one.
+    func holdTrainerLock(_ key: Int64) throws -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let held = trainerLock, !held.isClosed { return true }
+        let connection = try PostgresSQLConnection(address)
+        guard try connection.integer("SELECT CASE WHEN pg_try_advisory_lock(?) THEN 1 ELSE 0 END", [.integer(key)]) == 1 else { return false }
+        trainerLock = connection
+        return true
+    }
+
+    /// Lets the trainer lock go (its connection closes).
+    func releaseTrainerLock() {
+        lock.lock()
+        trainerLock = nil
+        lock.unlock()
+    }
+
     /// Closes every idle connection.
     func close() {
         lock.lock()

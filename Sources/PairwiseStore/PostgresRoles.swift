@@ -1,0 +1,110 @@
+import PairwiseCore
+
+/// Who may do what in a PostgreSQL project, enforced by the server: every person connects
+/// as a login role of their own, a member of one of the project's group roles
+/// (`DB_lead`, `DB_annotator`, `DB_trainer`, DB being the database's name).
+///
+/// - Annotators read the items, the leads' adjudications (the project's final labels, as
+///   exports show them) and their own judgments, events and retractions only, and insert
+///   those only under their own name (row-level security on `session_user`); they cannot
+///   update or delete any of them, nor touch people, settings or adjudications.
+/// - Leads read everything, adjudicate, import, change settings and add people (creating
+///   their login roles: leads are made with CREATEROLE).
+/// - The trainer reads every label and writes model runs and scores, nothing else.
+///
+/// Judgments, retractions and adjudications are append-only for everyone (no UPDATE or
+/// DELETE grant, and the triggers refuse the owner too). Which item each annotator judged
+/// (`current_judgment_ids`, without the judgment) and the leases stay readable to all: the
+/// overlap reservation counts other people's places.
+enum PostgresRoles {
+    /// The project's three group roles, for the database `sql` is connected to.
+    struct Groups {
+        let lead: String, annotator: String, trainer: String
+
+        init(_ sql: SQLConnection) throws {
+            let database = try sql.row("SELECT current_database()")?[0].text ?? "pairwise"
+            (lead, annotator, trainer) = (database + "_lead", database + "_annotator", database + "_trainer")
+        }
+
+        func group(for role: Role) -> String { role == .lead ? lead : annotator }
+    }
+
+    /// Creates the group roles (when new) and gives each its privileges and policies; run by
+    /// the database owner at `init`, who needs CREATEROLE.
+    static func setUp(_ sql: SQLConnection) throws {
+        let groups = try Groups(sql)
+        let (lead, annotator, trainer) = (quoted(groups.lead), quoted(groups.annotator), quoted(groups.trainer))
+        for name in [groups.lead, groups.annotator, groups.trainer] where try !roleExists(name, sql) {
+            try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
+        }
+        let database = quoted(try sql.row("SELECT current_database()")?[0].text ?? "")
+        let everyone = "\(lead), \(annotator), \(trainer)"
+        try sql.execute("""
+            REVOKE ALL ON DATABASE \(database) FROM PUBLIC;
+            GRANT CONNECT, TEMPORARY ON DATABASE \(database) TO \(everyone);
+            REVOKE ALL ON SCHEMA public FROM PUBLIC;
+            GRANT USAGE ON SCHEMA public TO \(everyone);
+            GRANT SELECT ON pairwise_migrations, settings, rubrics, annotators, items, responses, response_embeddings,
+                model_runs, model_scores, model_heads, current_judgment_ids, item_leases, trainer_lease,
+                judgments, judgment_retractions, item_events, current_judgments,
+                adjudications, adjudication_retractions, current_adjudications TO \(everyone);
+            GRANT INSERT ON judgments, judgment_retractions, item_events TO \(lead), \(annotator);
+            GRANT INSERT, UPDATE, DELETE ON item_leases TO \(lead), \(annotator);
+            GRANT INSERT ON adjudications, adjudication_retractions, rubrics, items, responses, response_embeddings, assignments TO \(lead);
+            GRANT INSERT, UPDATE ON settings, annotators TO \(lead);
+            GRANT INSERT, UPDATE, DELETE ON model_runs, model_scores, model_heads, trainer_lease TO \(lead), \(trainer);
+
+            CREATE FUNCTION pairwise_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
+                'SELECT id FROM annotators WHERE name = session_user';
+            ALTER VIEW current_judgments SET (security_invoker = true);
+            ALTER VIEW current_adjudications SET (security_invoker = true);
+
+            ALTER TABLE judgments ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY all_labels ON judgments TO \(lead), \(trainer) USING (true) WITH CHECK (true);
+            CREATE POLICY own_labels ON judgments TO \(annotator)
+                USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me());
+            ALTER TABLE judgment_retractions ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY all_retractions ON judgment_retractions TO \(lead), \(trainer) USING (true) WITH CHECK (true);
+            CREATE POLICY own_retractions ON judgment_retractions TO \(annotator)
+                USING (annotator_id = pairwise_me())
+                WITH CHECK (annotator_id = pairwise_me() AND judgment_id IN (SELECT id FROM judgments WHERE annotator_id = pairwise_me()));
+            ALTER TABLE item_events ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY all_events ON item_events TO \(lead), \(trainer) USING (true) WITH CHECK (true);
+            CREATE POLICY own_events ON item_events TO \(annotator)
+                USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me());
+            ALTER TABLE item_leases ENABLE ROW LEVEL SECURITY;
+            CREATE POLICY everyone_reads_leases ON item_leases FOR SELECT USING (true);
+            CREATE POLICY all_leases ON item_leases TO \(lead) USING (true) WITH CHECK (true);
+            CREATE POLICY own_leases_in ON item_leases FOR INSERT TO \(annotator) WITH CHECK (annotator_id = pairwise_me());
+            CREATE POLICY own_leases_renewed ON item_leases FOR UPDATE TO \(annotator)
+                USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me());
+            CREATE POLICY own_leases_out ON item_leases FOR DELETE TO \(annotator) USING (annotator_id = pairwise_me());
+            """, [])
+    }
+
+    /// Makes `name` a login role in the project's group for `role` (creating it when new),
+    /// out of the other group: run by a lead. A lead's role may create roles in turn.
+    static func grant(_ name: String, role: Role, _ sql: SQLConnection) throws {
+        let groups = try Groups(sql)
+        let person = quoted(name)
+        if try !roleExists(name, sql) {
+            try sql.execute("CREATE ROLE \(person) LOGIN", [])
+        }
+        if role == .lead { try sql.execute("ALTER ROLE \(person) CREATEROLE", []) }
+        let other = role == .lead ? groups.annotator : groups.lead
+        try sql.execute("GRANT \(quoted(groups.group(for: role))) TO \(person)", [])
+        if try sql.integer("SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member "
+                           + "WHERE g.rolname = ? AND p.rolname = ?", [.text(other), .text(name)]) ?? 0 > 0 {
+            try sql.execute("REVOKE \(quoted(other)) FROM \(person)", [])
+        }
+    }
+
+    static func roleExists(_ name: String, _ sql: SQLConnection) throws -> Bool {
+        try sql.integer("SELECT count(*) FROM pg_roles WHERE rolname = ?", [.text(name)]) ?? 0 > 0
+    }
+
+    /// An identifier in double quotes (a name may hold any character but NUL).
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

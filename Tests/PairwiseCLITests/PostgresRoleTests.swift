@@ -1,0 +1,126 @@
+import Foundation
+import PairwiseTestSupport
+import Testing
+
+/// Roles PostgreSQL itself enforces: each person connects as their own login, and what an
+/// annotator tries through psql, bypassing pairwise, the server refuses.
+/// Serialized: login roles are the server's, shared by every project on it, and the tests
+/// add the same people.
+@Suite(.serialized, .enabled(if: TestPostgres.isAvailable)) struct PostgresRoleTests {
+    /// A project made by the server's admin (its first lead), with annotators ann and bo,
+    /// lead lena (added by `annotators add`, so not a superuser), passwords set by the admin,
+    /// and one judgment each by ann and bo.
+    final class Project {
+        let directory: TemporaryDirectory
+        let admin: String
+
+        init() throws {
+            directory = try TemporaryDirectory("pairwise-pg-roles", on: .postgres)
+            admin = directory.database!
+            #expect(try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory).status == 0)
+            #expect(try pairwise(["import", Fixtures.sampleItems], in: directory).status == 0)
+            for (name, role) in [("ann", "annotator"), ("bo", "annotator"), ("lena", "lead")] {
+                let run = try pairwise(["annotators", "add", name, "--role", role], in: directory)
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(TestPostgres.runPsql(admin, "ALTER ROLE \(name) PASSWORD '\(name)-secret'").status == 0)
+            }
+            for (name, item) in [("ann", 1), ("bo", 1), ("bo", 2)] {
+                let run = TestPostgres.runPsql(url(name), """
+                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+                    VALUES (\(item), pairwise_me(), -1, 0, 'ab', 900, '2026-11-23T00:00:00.000Z', 'tui')
+                    """)
+                #expect(run.status == 0, "\(run.error)")
+            }
+        }
+
+        /// The project's URL for a person, with their password.
+        func url(_ name: String) -> String {
+            admin.replacingOccurrences(of: #"//[^@]*@"#, with: "//\(name):\(name)-secret@", options: .regularExpression)
+        }
+
+        /// psql as `name`: the status and the server's message.
+        func psql(_ name: String, _ sql: String) -> (status: Int32, output: String, error: String) {
+            TestPostgres.runPsql(url(name), sql)
+        }
+
+        func database() -> String { String(admin.split(separator: "/").last!.split(separator: "?").first!) }
+    }
+
+    @Test func anAnnotatorReadsOnlyTheirOwnJudgments() throws {
+        let project = try Project()
+        #expect(project.psql("lena", "SELECT count(*) FROM judgments").output == "3\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM judgments").output == "1\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM current_judgments").output == "1\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM judgments WHERE annotator_id <> pairwise_me()").output == "0\n")
+        #expect(project.psql("bo", "SELECT count(*) FROM judgments").output == "2\n")
+        // Through pairwise too: ann's export is made of ann's judgment alone, lena's of all three.
+        let own = try pairwise(["export", "--format", "trl"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("ann")])
+        #expect(own.status == 0, "\(own.stderr)")
+        #expect(own.stdout.split(separator: "\n").map { $0.contains(#""judgments": 1,"#) } == [true])
+        let all = try pairwise(["export", "--format", "judgments"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(all.stdout.split(separator: "\n").count == 3, "\(all.stderr)")
+    }
+
+    @Test func anAnnotatorCannotWriteUnderAnotherName() throws {
+        let project = try Project()
+        let bo = try #require(Int(project.psql("ann", "SELECT id FROM annotators WHERE name = 'bo'").output.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let attempts = [
+            "INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin) VALUES (3, \(bo), 3, 0, 'ab', 1, 'x', 'tui')",
+            "INSERT INTO item_events (item_id, annotator_id, kind, created_at) VALUES (3, \(bo), 'flag', 'x')",
+            "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) SELECT 2, pairwise_me(), 'x'",
+            "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (2, \(bo), 'x')",
+            "INSERT INTO item_leases (item_id, annotator_id, expires_at) VALUES (3, \(bo), 1e12)",
+        ]
+        for sql in attempts {
+            let run = project.psql("ann", sql)
+            #expect(run.status != 0 && run.error.contains("violates row-level security policy"), "\(sql): \(run.error)")
+        }
+        for sql in ["SET ROLE bo", "SET SESSION AUTHORIZATION bo"] {
+            let run = project.psql("ann", sql)
+            #expect(run.status != 0 && run.error.contains("permission denied"), "\(sql): \(run.error)")
+        }
+        #expect(project.psql("lena", "SELECT count(*) FROM judgments").output == "3\n", "nothing was added")
+        #expect(project.psql("lena", "SELECT count(*) FROM judgment_retractions").output == "0\n")
+    }
+
+    @Test func anAnnotatorCannotPromoteThemselvesNorChangeJudgments() throws {
+        let project = try Project()
+        let group = project.database() + "_lead"
+        let attempts = [
+            ("UPDATE annotators SET role = 'lead' WHERE name = 'ann'", "permission denied for table annotators"),
+            ("INSERT INTO annotators (name, role, created_at) VALUES ('ann2', 'lead', 'x')", "permission denied for table annotators"),
+            ("GRANT \(group) TO ann", "must have admin option on role"),
+            ("ALTER ROLE ann CREATEROLE", "permission denied"),
+            ("UPDATE judgments SET strength = 3", "permission denied for table judgments"),
+            ("DELETE FROM judgments", "permission denied for table judgments"),
+            ("UPDATE settings SET value = '1' WHERE key = 'overlap'", "permission denied for table settings"),
+            ("INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at) VALUES (1, pairwise_me(), 1, 0, 'other', 'x')",
+             "permission denied for table adjudications"),
+        ]
+        for (sql, message) in attempts {
+            let run = project.psql("ann", sql)
+            #expect(run.status != 0 && run.error.contains(message), "\(sql): \(run.error)")
+        }
+        // Through pairwise, the same refusal before the server is asked.
+        let promote = try pairwise(["annotators", "add", "ann", "--role", "lead"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("ann")])
+        #expect(promote.status == 77)
+        #expect(promote.stderr.contains("for leads only (ann is not a lead"))
+        #expect(project.psql("lena", "SELECT role FROM annotators WHERE name = 'ann'").output == "annotator\n")
+        // Even the owner cannot rewrite a judgment: the append-only triggers refuse it.
+        let owner = TestPostgres.runPsql(project.admin, "UPDATE judgments SET strength = 3")
+        #expect(owner.status != 0 && owner.error.contains("judgments are append-only"))
+    }
+
+    @Test func aLeadAddsPeopleWhoThenConnectAsThemselves() throws {
+        let project = try Project()
+        let added = try pairwise(["annotators", "add", "cy"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(added.status == 0, "\(added.stderr)")
+        let groups = TestPostgres.runPsql(project.admin, """
+            SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member WHERE p.rolname = 'cy'
+            """)
+        #expect(groups.output == project.database() + "_annotator\n")
+        // A lead made annotator leaves the lead group.
+        #expect(try pairwise(["annotators", "add", "lena", "--role", "annotator"], in: project.directory).status == 0)
+        #expect(project.psql("lena", "SELECT count(*) FROM judgments").output == "0\n")
+    }
+}
