@@ -65,6 +65,18 @@ public final class ProjectStore: Sendable {
         return nil
     }
 
+    /// Whether the database login owns the PostgreSQL database (or is a superuser): the
+    /// server lets it do anything, so the app counts it as a lead (false on SQLite).
+    public func loginOwnsDatabase() throws -> Bool {
+        guard dialect == .postgres else { return false }
+        return try read { sql in
+            try sql.integer("""
+                SELECT CASE WHEN pg_has_role(session_user, d.datdba, 'MEMBER') OR r.rolsuper THEN 1 ELSE 0 END
+                FROM pg_database d, pg_roles r WHERE d.datname = current_database() AND r.rolname = session_user
+                """) == 1
+        }
+    }
+
     /// Which store holds the project.
     public var dialect: SQLDialect {
         if case .postgres = backend { return .postgres }
@@ -82,6 +94,19 @@ public final class ProjectStore: Sendable {
     /// Creates a new project with its rubric; `lead` (the person running `init`) becomes its
     /// first lead. A `postgres://` location makes it in that (empty) PostgreSQL database.
     public static func create(at path: String, rubric: Rubric, lead: String?) throws -> ProjectStore {
+        let store = try createEmpty(at: path)
+        do {
+            try store.fillNewProject(rubric: rubric, lead: lead)
+        } catch {
+            store.removeNewProject()
+            throw error
+        }
+        return store
+    }
+
+    /// A new project with its schema and nothing in it (on PostgreSQL, its roles made): what
+    /// `create` fills and `copy` copies into.
+    static func createEmpty(at path: String) throws -> ProjectStore {
         if PostgresAddress.isPostgres(path) {
             let connections = try PostgresConnections(PostgresAddress(path))
             let store = ProjectStore(path: connections.address.description, backend: .postgres(connections))
@@ -93,7 +118,6 @@ public final class ProjectStore: Sendable {
                     throw StoreError(.refused, "\(store.path): making the project's roles needs CREATEROLE (\(error.message)): run init as the database's owner with CREATEROLE, or have an admin run `ALTER ROLE \(connections.address.user) CREATEROLE`")
                 }
             }
-            try store.fillNewProject(rubric: rubric, lead: lead)
             return store
         }
         let manager = FileManager.default
@@ -107,13 +131,19 @@ public final class ProjectStore: Sendable {
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
             try Schema.migrator.migrate(pool)
-            let store = ProjectStore(path: path, backend: .sqlite(pool))
-            try store.fillNewProject(rubric: rubric, lead: lead)
-            return store
+            return ProjectStore(path: path, backend: .sqlite(pool))
         } catch {
             try? manager.removeItem(atPath: path)
             throw error
         }
+    }
+
+    /// Undoes `createEmpty` after a failure: a SQLite file is removed (with its -wal and
+    /// -shm); a PostgreSQL database is left to its owner (it may hold what they made).
+    func removeNewProject() {
+        guard case .sqlite(let pool) = backend else { return }
+        try? pool.close()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// A new project's settings, rubric and first lead.

@@ -59,6 +59,16 @@ final class RawRows: SQLScanRow {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, Int32(column)))), as: UTF8.self)
     }
 
+    func value(_ column: Int) -> SQLValue {
+        switch sqlite3_column_type(statement, Int32(column)) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(sqlite3_column_int64(statement, Int32(column)))
+        case SQLITE_FLOAT: return .real(double(column))
+        case SQLITE_BLOB: return .blob(blob(column) ?? [])
+        default: return .text(text(column) ?? "")
+        }
+    }
+
     /// The column's bytes (nil when NULL).
     func blob(_ column: Int) -> [UInt8]? {
         guard sqlite3_column_type(statement, Int32(column)) != SQLITE_NULL else { return nil }

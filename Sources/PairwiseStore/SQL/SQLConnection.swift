@@ -66,6 +66,8 @@ public protocol SQLScanRow {
     func double(_ column: Int) -> Double
     func text(_ column: Int) -> String?
     func blob(_ column: Int) -> [UInt8]?
+    /// The column as it is stored.
+    func value(_ column: Int) -> SQLValue
 }
 
 extension SQLRow: SQLScanRow {
@@ -74,6 +76,7 @@ extension SQLRow: SQLScanRow {
     public func double(_ column: Int) -> Double { values[column].real ?? 0 }
     public func text(_ column: Int) -> String? { values[column].text }
     public func blob(_ column: Int) -> [UInt8]? { if case .blob(let v) = values[column] { return v } else { return nil } }
+    public func value(_ column: Int) -> SQLValue { values[column] }
 }
 
 extension SQLConnection {

@@ -1,0 +1,90 @@
+import Foundation
+
+/// What `pairwise copy` copied: rows per table.
+public struct CopySummary: Equatable, Sendable {
+    public var rows: [String: Int] = [:]
+    public init() {}
+}
+
+/// Copies a whole project into a new one, between SQLite and PostgreSQL in either direction:
+/// every table's rows with the same ids, read from one snapshot of the source and written in
+/// one transaction (all or nothing). The counts each item keeps and the current judgments
+/// are not copied but remade by the destination's own triggers as the judgments and
+/// retractions arrive in id order, so they hold there by construction. Left out: the
+/// trainer's lease (a process's, not the project's).
+public enum ProjectCopy {
+    /// Every copied table and its columns, parents before children, in the order of the
+    /// schema at v11 (`copiedColumnsCoverTheSchema` checks a new migration's columns are here).
+    static let tables: [(name: String, columns: [String], order: String)] = [
+        ("settings", ["key", "value"], "key"),
+        ("rubrics", ["id", "name", "definition", "created_at"], "id"),
+        ("annotators", ["id", "name", "role", "created_at"], "id"),
+        ("items", ["id", "external_id", "content_hash", "prompt", "metadata", "source_format", "source_file", "source_line", "created_at"], "id"),
+        ("responses", ["id", "item_id", "slot", "text", "model", "turns"], "id"),
+        ("response_embeddings", ["item_id", "slot", "vector"], "item_id, slot"),
+        ("assignments", ["item_id", "annotator_id", "assigned_at"], "item_id, annotator_id"),
+        ("judgments", ["id", "item_id", "annotator_id", "strength", "both_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source"], "id"),
+        ("judgment_retractions", ["judgment_id", "annotator_id", "created_at"], "judgment_id"),
+        ("item_events", ["id", "item_id", "annotator_id", "kind", "reason", "created_at"], "id"),
+        ("adjudications", ["id", "item_id", "lead_id", "strength", "both_bad", "rubric", "reason", "note", "created_at"], "id"),
+        ("adjudication_retractions", ["adjudication_id", "lead_id", "created_at"], "adjudication_id"),
+        ("model_runs", ["id", "started_at", "finished_at", "status", "pairs", "accuracy", "log_loss", "calibration_error", "train_seconds",
+                        "parameters", "weights", "last_judgment_id"], "id"),
+        ("model_scores", ["run_id", "item_id", "reward_a", "reward_b", "margin", "uncertainty", "held_out_margin"], "run_id, item_id"),
+        ("model_heads", ["run_id", "dimension", "examples", "held_out_rmse", "held_out_pearson", "weights"], "run_id, dimension"),
+        ("item_leases", ["item_id", "annotator_id", "expires_at"], "item_id, annotator_id"),
+    ]
+
+    /// Columns no copy carries: kept by triggers in the destination, or a process's own.
+    static let remade: [String: Set<String>] = [
+        "items": ["judges", "prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"],
+    ]
+    static let notCopied: Set<String> = ["current_judgment_ids", "trainer_lease"]
+
+    /// Tables whose ids an identity (PostgreSQL) must continue after.
+    static let identityTables = ["rubrics", "annotators", "items", "responses", "judgments", "item_events", "adjudications", "model_runs"]
+
+    /// Copies `source` into a new project at `destination` (a path or a `postgres://` URL of
+    /// an empty database); on a failure nothing is left in a new SQLite file.
+    @discardableResult
+    public static func copy(from source: ProjectStore, to destination: String) throws -> (ProjectStore, CopySummary) {
+        let target = try ProjectStore.createEmpty(at: destination)
+        do {
+            let summary = try source.read { from in
+                try target.write { to in try copyRows(from: from, to: to) }
+            }
+            return (target, summary)
+        } catch {
+            target.removeNewProject()
+            throw error
+        }
+    }
+
+    private static func copyRows(from: SQLConnection, to: SQLConnection) throws -> CopySummary {
+        var summary = CopySummary()
+        for table in tables {
+            let columns = table.columns.joined(separator: ", ")
+            // As many rows per INSERT as keep its parameters under both stores' limits.
+            let rowsPerInsert = max(1, 30_000 / table.columns.count)
+            let placeholders = "(" + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
+            var pending: [SQLValue] = [], pendingRows = 0, copied = 0
+            func flush() throws {
+                guard pendingRows > 0 else { return }
+                try to.execute("INSERT INTO \(table.name) (\(columns)) VALUES "
+                               + Array(repeating: placeholders, count: pendingRows).joined(separator: ", "), pending)
+                copied += pendingRows
+                pending.removeAll(keepingCapacity: true)
+                pendingRows = 0
+            }
+            try from.scan("SELECT \(columns) FROM \(table.name) ORDER BY \(table.order)", []) { row in
+                for column in table.columns.indices { pending.append(row.value(column)) }
+                pendingRows += 1
+                if pendingRows == rowsPerInsert { try flush() }
+            }
+            try flush()
+            summary.rows[table.name] = copied
+        }
+        try ProjectStore.advanceIdentities(identityTables, sql: to)
+        return summary
+    }
+}
