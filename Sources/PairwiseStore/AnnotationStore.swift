@@ -102,6 +102,15 @@ extension ProjectStore {
         }
     }
 
+    /// Items with fewer than `overlap` annotators' current judgments (one index scan).
+    public func itemsShortOf(overlap: Int) throws -> Set<Int64> {
+        try read { sql in
+            var ids = Set<Int64>()
+            try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { ids.insert(Int64($0.int(0))) }
+            return ids
+        }
+    }
+
     /// Items this annotator skipped.
     public func skippedItems(annotatorID: Int64) throws -> [Int64] {
         try read { sql in try Self.skippedItems(annotatorID: annotatorID, sql: sql) }
@@ -132,7 +141,7 @@ extension ProjectStore {
     /// Stores a judgment; it is committed when this returns.
     @discardableResult
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date = Date()) throws -> Int64 {
-        try write { sql in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql) }
+        try write(lockingItems: [itemID]) { sql in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql) }
     }
 
     /// Commits a judgment and claims the item to show next (see `claim`) in one transaction,
@@ -140,7 +149,7 @@ extension ProjectStore {
     /// the next item was reserved.
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64, overlap: Int,
                        at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
-        try write { sql in
+        try write(lockingItems: [itemID, next]) { sql in
             let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
             return (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: false, now: date, sql: sql))
         }
@@ -162,7 +171,7 @@ extension ProjectStore {
     /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction
     /// row; returns the item it was about, or nil when there is nothing to undo.
     public func undoLastJudgment(annotatorID: Int64) throws -> Int64? {
-        try write { sql in
+        try write(lockingItems: []) { sql in
             guard let row = try sql.row("""
                 SELECT j.id, j.item_id FROM judgments j
                 WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment)
@@ -176,7 +185,7 @@ extension ProjectStore {
 
     /// Records that an annotator skipped or flagged an item.
     public func recordEvent(_ kind: ItemEventKind, itemID: Int64, annotatorID: Int64, reason: String? = nil) throws {
-        try write { sql in
+        try write(lockingItems: []) { sql in
             try sql.execute("INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, ?, ?, ?)",
                             [.integer(itemID), .integer(annotatorID), .text(kind.rawValue), reason.map(SQLValue.text) ?? .null,
                              .text(Timestamp.string(Date()))])

@@ -112,7 +112,9 @@ extension ProjectStore {
             defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache)") } }
             return try importFiles(paths, rubric: rubric, options: options, progress: progress)
         }
-        return try importFiles(paths, rubric: rubric, options: options, progress: progress)
+        let summary = try importFiles(paths, rubric: rubric, options: options, progress: progress)
+        try analyzeAfterBulkLoad()
+        return summary
     }
 
     private func importFiles(_ paths: [String], rubric: Rubric, options: ImportOptions,

@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
 
 /// Reserving items for the annotators who have them on screen. An item wants `overlap`
 /// distinct annotators; one on someone's screen counts as taken until that person judges
 /// it, moves on, quits, or their lease expires (a crashed session holds an item no longer
-/// than `leaseSeconds`). Each claim is one IMMEDIATE transaction, so processes sharing the
-/// database never hand out more places than the overlap.
+/// than `leaseSeconds`). Each claim is one IMMEDIATE transaction (on PostgreSQL, one that
+/// holds the item's row lock), so processes sharing the project never hand out more places
+/// than the overlap.
 extension ProjectStore {
     /// How long a claim lasts without renewal; the annotate screen renews it while in use.
     public static let leaseSeconds: Double = 15 * 60
@@ -15,7 +15,7 @@ extension ProjectStore {
     /// other annotators holding it reach `overlap`. `force` reserves it regardless (an
     /// item asked for by id, or brought back by undo).
     public func claim(itemID: Int64, annotatorID: Int64, overlap: Int, force: Bool = false, now: Date = Date()) throws -> Bool {
-        try write { sql in try Self.claim(itemID: itemID, annotatorID: annotatorID, overlap: overlap, force: force, now: now, sql: sql) }
+        try write(lockingItems: [itemID]) { sql in try Self.claim(itemID: itemID, annotatorID: annotatorID, overlap: overlap, force: force, now: now, sql: sql) }
     }
 
     /// `claim` inside the caller's write transaction.
@@ -39,7 +39,7 @@ extension ProjectStore {
 
     /// Extends an annotator's lease on the item they have on screen.
     public func renewLease(itemID: Int64, annotatorID: Int64, now: Date = Date()) throws {
-        try write { sql in
+        try write(lockingItems: []) { sql in
             try sql.execute("UPDATE item_leases SET expires_at = ? WHERE item_id = ? AND annotator_id = ?",
                             [.real(now.timeIntervalSince1970 + Self.leaseSeconds), .integer(itemID), .integer(annotatorID)])
         }
@@ -47,7 +47,7 @@ extension ProjectStore {
 
     /// Gives up every item an annotator holds (they quit).
     public func releaseLeases(annotatorID: Int64) throws {
-        try write { sql in try sql.execute("DELETE FROM item_leases WHERE annotator_id = ?", [.integer(annotatorID)]) }
+        try write(lockingItems: []) { sql in try sql.execute("DELETE FROM item_leases WHERE annotator_id = ?", [.integer(annotatorID)]) }
     }
 
     /// Distinct annotators with a live judgment of the item, plus others holding an unexpired

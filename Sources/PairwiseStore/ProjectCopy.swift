@@ -53,6 +53,7 @@ public enum ProjectCopy {
             let summary = try source.read { from in
                 try target.write { to in try copyRows(from: from, to: to) }
             }
+            try target.analyzeAfterBulkLoad()
             return (target, summary)
         } catch {
             target.removeNewProject()
@@ -63,26 +64,12 @@ public enum ProjectCopy {
     private static func copyRows(from: SQLConnection, to: SQLConnection) throws -> CopySummary {
         var summary = CopySummary()
         for table in tables {
-            let columns = table.columns.joined(separator: ", ")
-            // As many rows per INSERT as keep its parameters under both stores' limits.
-            let rowsPerInsert = max(1, 30_000 / table.columns.count)
-            let placeholders = "(" + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
-            var pending: [SQLValue] = [], pendingRows = 0, copied = 0
-            func flush() throws {
-                guard pendingRows > 0 else { return }
-                try to.execute("INSERT INTO \(table.name) (\(columns)) VALUES "
-                               + Array(repeating: placeholders, count: pendingRows).joined(separator: ", "), pending)
-                copied += pendingRows
-                pending.removeAll(keepingCapacity: true)
-                pendingRows = 0
+            var insert = BatchInsert(to, table: table.name, columns: table.columns)
+            try from.scan("SELECT \(table.columns.joined(separator: ", ")) FROM \(table.name) ORDER BY \(table.order)", []) { row in
+                try insert.add(table.columns.indices.map { row.value($0) })
             }
-            try from.scan("SELECT \(columns) FROM \(table.name) ORDER BY \(table.order)", []) { row in
-                for column in table.columns.indices { pending.append(row.value(column)) }
-                pendingRows += 1
-                if pendingRows == rowsPerInsert { try flush() }
-            }
-            try flush()
-            summary.rows[table.name] = copied
+            try insert.flush()
+            summary.rows[table.name] = insert.inserted
         }
         try ProjectStore.advanceIdentities(identityTables, sql: to)
         return summary

@@ -34,4 +34,24 @@ extension ProjectStore {
             }
         }
     }
+
+    /// A write that reads and changes only the rows of `items` (their judgments, leases and
+    /// events) and the caller's own rows: the annotate screen's submit and claim. On
+    /// PostgreSQL it locks those item rows (in id order, so two such writes never deadlock)
+    /// instead of the whole project, so annotators on different items commit side by side;
+    /// every change to an item's places takes its row lock first (the judgment trigger
+    /// does too), so the overlap holds. On SQLite, `write`.
+    func write<T>(lockingItems items: [Int64], _ body: (SQLConnection) throws -> T) throws -> T {
+        guard case .postgres(let connections) = backend else { return try write(body) }
+        return try connections.with { sql in
+            try sql.transaction {
+                let ids = Array(Set(items)).sorted()
+                if !ids.isEmpty {
+                    try sql.execute("SELECT id FROM items WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", "))) ORDER BY id FOR UPDATE",
+                                    ids.map(SQLValue.integer))
+                }
+                return try body(sql)
+            }
+        }
+    }
 }

@@ -10,35 +10,51 @@ extension ProjectStore {
         try write { sql in
             let now = Timestamp.string(Date())
             let firstRow = (try sql.integer("SELECT coalesce(max(id), 0) FROM items") ?? 0) + 1
-            let insertItem = "INSERT INTO items (id, external_id, content_hash, prompt, metadata, created_at) VALUES (?, ?, ?, ?, '{}', ?)"
-            let insertResponse = "INSERT INTO responses (item_id, slot, text) VALUES (?, ?, ?)"
+            var insertItems = BatchInsert(sql, table: "items", columns: ["id", "external_id", "content_hash", "prompt", "created_at"])
+            var insertResponses = BatchInsert(sql, table: "responses", columns: ["item_id", "slot", "text"])
             let words = ["reward", "model", "the", "answer", "is", "because", "first", "second", "data", "label", "pair",
                          "prompt", "clear", "wrong", "right", "helpful", "short", "long", "code", "list"]
             var state = seed
             func sentence(_ count: Int) -> String {
                 (0..<count).map { _ in state = SplitMix64.mix(state); return words[Int(state % UInt64(words.count))] }.joined(separator: " ")
             }
-            for n in 0..<items {
-                let row = firstRow + Int64(n)
-                let hash = SHA256.hex("synthetic-\(seed)-\(row)")
-                try sql.execute(insertItem, [.integer(row), .text("syn-\(row)"), .text(hash), .text(JSONWriter.string(.string(sentence(12) + "?"))), .text(now)])
-                try sql.execute(insertResponse, [.integer(row), .text("a"), .text(sentence(80) + ".")])
-                try sql.execute(insertResponse, [.integer(row), .text("b"), .text(sentence(60) + ".")])
+            // A thousand items at a time, each chunk's items written before their responses.
+            for chunk in stride(from: 0, to: items, by: 1000) {
+                var responses: [[SQLValue]] = []
+                for n in chunk..<min(items, chunk + 1000) {
+                    let row = firstRow + Int64(n)
+                    let hash = SHA256.hex("synthetic-\(seed)-\(row)")
+                    try insertItems.add([.integer(row), .text("syn-\(row)"), .text(hash), .text(JSONWriter.string(.string(sentence(12) + "?"))), .text(now)])
+                    responses.append([.integer(row), .text("a"), .text(sentence(80) + ".")])
+                    responses.append([.integer(row), .text("b"), .text(sentence(60) + ".")])
+                }
+                try insertItems.flush()
+                for response in responses { try insertResponses.add(response) }
+                try insertResponses.flush()
             }
             // Ids given here: PostgreSQL's identity must continue after them.
             try Self.advanceIdentities(["items"], sql: sql)
             var annotatorIDs: [Int64] = []
             for a in 1...annotators { annotatorIDs.append(try ProjectStore.annotatorID("sim\(a)", sql: sql)) }
+            var insertJudgments = BatchInsert(sql, table: "judgments", columns: ["item_id", "annotator_id", "strength", "both_bad", "shown_order", "ms", "created_at", "origin"])
             for j in 0..<judgments {
                 state = SplitMix64.mix(state)
                 let item = firstRow + Int64(j % items)
                 let annotator = annotatorIDs[(j / items) % annotators]
-                try sql.execute("""
-                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
-                    VALUES (?, ?, ?, 0, '{}', 'ab', ?, ?, 'synthetic')
-                    """, [.integer(item), .integer(annotator), .integer(Int64(state % 7) - 3), .integer(5000 + Int64(state % 20000)), .text(now)])
+                try insertJudgments.add([.integer(item), .integer(annotator), .integer(Int64(state % 7) - 3), .integer(0), .text("ab"),
+                                         .integer(5000 + Int64(state % 20000)), .text(now), .text("synthetic")])
             }
+            try insertJudgments.flush()
         }
+        try analyzeAfterBulkLoad()
+    }
+
+    /// On PostgreSQL, refreshes the planner's statistics after many rows arrived at once (an
+    /// import, a copy), rather than leave the first queries to plans made for empty tables
+    /// until autovacuum gets there. SQLite plans from its indexes alone.
+    func analyzeAfterBulkLoad() throws {
+        guard case .postgres(let connections) = backend else { return }
+        try connections.with { sql in try sql.execute("ANALYZE", []) }
     }
 }
 

@@ -16,10 +16,17 @@ struct TUIBench: ParsableCommand {
             JUDGMENTS judgments, from the Enter key of a complete judgment to the next pair
             drawn into a 200×60 grid (the commit included).
 
+            With --db postgres://…, the submit-to-next project is made in that (empty)
+            PostgreSQL database and left there; else in a temporary SQLite file.
+
             Example:
               pairwise bench tui --items 100000 --judgments 300000
+              pairwise bench tui --db postgres://admin@127.0.0.1/bench
             """
     )
+
+    @Option(help: ArgumentHelp("An empty PostgreSQL database for the submit-to-next project.", valueName: "url"))
+    var db: String?
 
     @Option(help: "Items in the submit-to-next project.") var items = 100_000
     @Option(help: "Judgments in the submit-to-next project.") var judgments = 300_000
@@ -74,6 +81,9 @@ struct TUIBench: ParsableCommand {
     }
 
     func submitBench(rubric: Rubric) throws {
+        if let db {
+            return try submitBench(store: try ProjectStore.create(at: db, rubric: rubric, lead: nil))
+        }
         try withBenchProject(rubric: rubric) { store, _ in try submitBench(store: store) }
     }
 
@@ -111,7 +121,7 @@ struct TUIBench: ParsableCommand {
             _ = session.render(rows: 60, columns: 200)
             times.append((clock.now - start).seconds * 1000)
         }
-        print("submit  \(items) items, \(judgments) judgments (\(annotators) synthetic annotators; filled in \(ms(fillSeconds * 1000)) ms, session opened in \(ms(openSeconds * 1000)) ms)")
+        print("submit  \(store.dialect == .postgres ? "PostgreSQL" : "SQLite"), \(items) items, \(judgments) judgments (\(annotators) synthetic annotators; filled in \(ms(fillSeconds * 1000)) ms, session opened in \(ms(openSeconds * 1000)) ms)")
         print("        Enter to next pair drawn (commit included):  median \(ms(times.median)) ms  p99 \(ms(times.percentile(99))) ms  max \(ms(times.max() ?? 0)) ms  (\(times.count) submits)")
         if let trainer {
             let seconds = (clock.now - trainStart).seconds

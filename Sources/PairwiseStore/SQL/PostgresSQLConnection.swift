@@ -11,6 +11,8 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private let connection: PostgresConnection
     private let logger = Logger(label: "pairwise.postgres")
     private var transactionDepth = 0
+    /// A BEGIN sent and not yet waited for.
+    private var pendingBegin: EventLoopFuture<PostgresQueryResult>?
 
     public init(_ address: PostgresAddress) throws {
         self.address = address
@@ -70,7 +72,13 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// ONLY`); nested, a savepoint.
     public func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
         let savepoint = "pairwise_\(transactionDepth)"
-        try execute(transactionDepth == 0 ? begin : "SAVEPOINT \(savepoint)", [])
+        if transactionDepth == 0 {
+            // Sent without waiting: it travels with the transaction's first statement, one
+            // round trip fewer (the connection runs its queries in order).
+            pendingBegin = connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+        } else {
+            try execute("SAVEPOINT \(savepoint)", [])
+        }
         transactionDepth += 1
         do {
             let result = try body()
@@ -96,7 +104,12 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: arguments.isEmpty ? sql : Placeholders.postgres(sql), binds: binds), logger: logger).wait()
+            let result = connection.query(PostgresQuery(unsafeSQL: arguments.isEmpty ? sql : Placeholders.postgres(sql), binds: binds), logger: logger)
+            if let begin = pendingBegin {
+                pendingBegin = nil
+                _ = try begin.wait()
+            }
+            return try result.wait()
         } catch {
             throw Self.describe(error, context: nil)
         }

@@ -214,6 +214,7 @@ public final class AnnotateSession {
     /// items that no longer need them; `claimed`: the pair at `index` is reserved already.
     func showCurrent(forced: Bool = false, claimed alreadyClaimed: Bool = false) throws {
         var alreadyClaimed = alreadyClaimed
+        var refused = 0
         while index < queue.count {
             let rowID = queue[index]
             // Reserved for this annotator while on screen, unless others filled it since the queue was made.
@@ -228,6 +229,13 @@ public final class AnnotateSession {
                 return
             }
             queue.remove(at: index)
+            refused += 1
+            if refused == 2 {
+                // Others are filling the queue's items: drop the ones full by now in one read
+                // rather than a claim each (the end of a busy project).
+                let open = try store.itemsShortOf(overlap: overlap)
+                queue = Array(queue[..<index]) + queue[index...].filter(open.contains)
+            }
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()

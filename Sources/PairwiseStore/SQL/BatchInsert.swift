@@ -1,0 +1,35 @@
+/// Rows for one table sent as multi-row INSERTs: one statement (one round trip to a
+/// server) per many rows, as many as keep its parameters under both stores' limits.
+struct BatchInsert {
+    private let sql: SQLConnection
+    private let prefix: String
+    private let row: String
+    private let rowsPerStatement: Int
+    private var values: [SQLValue] = []
+    private var pending = 0
+    /// Rows written so far.
+    private(set) var inserted = 0
+
+    init(_ sql: SQLConnection, table: String, columns: [String]) {
+        self.sql = sql
+        prefix = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        rowsPerStatement = max(1, 30_000 / columns.count)
+    }
+
+    /// Adds a row (its values in the columns' order), writing a statement when enough wait.
+    mutating func add(_ rowValues: [SQLValue]) throws {
+        values += rowValues
+        pending += 1
+        if pending == rowsPerStatement { try flush() }
+    }
+
+    /// Writes the rows still waiting.
+    mutating func flush() throws {
+        guard pending > 0 else { return }
+        try sql.execute(prefix + Array(repeating: row, count: pending).joined(separator: ", "), values)
+        inserted += pending
+        values.removeAll(keepingCapacity: true)
+        pending = 0
+    }
+}
