@@ -10,20 +10,8 @@ enum Placeholders {
         var next = 1
         var chars = Array(sql.unicodeScalars)[...]
         while let c = chars.popFirst() {
+            if SQLText.copyQuotedRun(c, from: &chars, to: &out) { continue }
             switch c {
-            case "'", "\"":
-                // A quoted run ends at the same quote (a doubled quote stays inside).
-                out.unicodeScalars.append(c)
-                while let d = chars.popFirst() {
-                    out.unicodeScalars.append(d)
-                    if d == c { break }
-                }
-            case "-" where chars.first == "-":
-                out.unicodeScalars.append(c)
-                while let d = chars.popFirst() {
-                    out.unicodeScalars.append(d)
-                    if d == "\n" { break }
-                }
             case "?":
                 var digits = ""
                 while let d = chars.first, ("0"..."9").contains(d) {
@@ -59,19 +47,8 @@ enum SQLScript {
             current = ""
         }
         while let c = chars.popFirst() {
+            if SQLText.copyQuotedRun(c, from: &chars, to: &current) { continue }
             switch c {
-            case "'", "\"":
-                current.unicodeScalars.append(c)
-                while let d = chars.popFirst() {
-                    current.unicodeScalars.append(d)
-                    if d == c { break }
-                }
-            case "-" where chars.first == "-":
-                current.unicodeScalars.append(c)
-                while let d = chars.popFirst() {
-                    current.unicodeScalars.append(d)
-                    if d == "\n" { break }
-                }
             case "$" where chars.first == "$":
                 // A dollar-quoted body runs to the next `$$`.
                 chars.removeFirst()
@@ -92,5 +69,24 @@ enum SQLScript {
         }
         flush()
         return statements
+    }
+}
+
+enum SQLText {
+    /// When `c` opens a quoted run (`'…'`, `"…"`) or a `--` comment, copies it whole to
+    /// `out` (a doubled quote stays inside) and returns true; else copies nothing.
+    static func copyQuotedRun(_ c: Unicode.Scalar, from chars: inout ArraySlice<Unicode.Scalar>, to out: inout String) -> Bool {
+        let end: Unicode.Scalar
+        switch c {
+        case "'", "\"": end = c
+        case "-" where chars.first == "-": end = "\n"
+        default: return false
+        }
+        out.unicodeScalars.append(c)
+        while let d = chars.popFirst() {
+            out.unicodeScalars.append(d)
+            if d == end { break }
+        }
+        return true
     }
 }
