@@ -32,7 +32,7 @@ struct AnnotatorsBench: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            if let worker, let db { return try runWorker(name: worker, db: db) }
+            if let worker { return try runWorker(name: worker, db: db ?? ProcessInfo.processInfo.environment["PAIRWISE_DB"] ?? "") }
             if let db {
                 try runAll(store: try ProjectStore.create(at: db, rubric: Rubric(name: "bench", dimensions: []), lead: nil), location: db)
                 return
@@ -52,7 +52,9 @@ struct AnnotatorsBench: ParsableCommand {
         let children = try names.map { name -> (Process, Pipe) in
             let process = Process()
             process.executableURL = executable
-            process.arguments = ["bench", "annotators", "--worker", name, "--db", location, "--judgments", String(judgments)]
+            // The project through the environment: a URL's password stays out of `ps`.
+            process.arguments = ["bench", "annotators", "--worker", name, "--judgments", String(judgments)]
+            process.environment = ProcessInfo.processInfo.environment.merging(["PAIRWISE_DB": location]) { $1 }
             let out = Pipe()
             process.standardOutput = out
             try process.run()
@@ -69,8 +71,9 @@ struct AnnotatorsBench: ParsableCommand {
             if process.terminationStatus != 0 { printError("\(name) exited with \(process.terminationStatus)") }
         }
         let seconds = (clock.now - start).seconds
-        let stored = Dictionary(try store.currentJudgments().map { ($0.annotator, 1) }, uniquingKeysWith: +)
-        let perItem = Dictionary(try store.currentJudgments().map { ($0.itemID, 1) }, uniquingKeysWith: +)
+        let current = try store.currentJudgments()
+        let stored = Dictionary(current.map { ($0.annotator, 1) }, uniquingKeysWith: +)
+        let perItem = Dictionary(current.map { ($0.itemID, 1) }, uniquingKeysWith: +)
         let lost = names.filter { (stored[$0] ?? 0) != reported[$0] }
         let over = perItem.values.filter { $0 > overlap }.count
         let total = reported.values.reduce(0, +)
