@@ -111,6 +111,31 @@ import Testing
         #expect(owner.status != 0 && owner.error.contains("judgments are append-only"))
     }
 
+    /// The trainer's role reads every label and writes models, and nothing else.
+    @Test func theTrainerRoleReadsLabelsAndWritesOnlyModels() throws {
+        let project = try Project()
+        let setUp = TestPostgres.runPsql(project.admin, """
+            DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bot') THEN CREATE ROLE bot LOGIN; END IF; END $$;
+            ALTER ROLE bot PASSWORD 'bot-secret'; GRANT \(project.database())_trainer TO bot;
+            """)
+        #expect(setUp.status == 0, "\(setUp.error)")
+        #expect(project.psql("bot", "SELECT count(*) FROM judgments").output == "3\n")
+        for (sql, message) in [
+            ("INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin) VALUES (3, 1, 3, 0, 'ab', 1, 'x', 'tui')",
+             "permission denied for table judgments"),
+            ("INSERT INTO adjudications (item_id, lead_id, strength, both_bad, reason, created_at) VALUES (1, 1, 1, 0, 'other', 'x')",
+             "permission denied for table adjudications"),
+            ("UPDATE annotators SET role = 'lead'", "permission denied for table annotators"),
+        ] {
+            let run = project.psql("bot", sql)
+            #expect(run.status != 0 && run.error.contains(message), "\(sql): \(run.error)")
+        }
+        let train = try pairwise(["train"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("bot")])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.hasPrefix("run 1: 2 pairs"), "\(train.stdout)")
+        #expect(project.psql("ann", "SELECT count(*) FROM model_runs WHERE status = 'done'").output == "1\n")
+    }
+
     @Test func aLeadAddsPeopleWhoThenConnectAsThemselves() throws {
         let project = try Project()
         let added = try pairwise(["annotators", "add", "cy"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
