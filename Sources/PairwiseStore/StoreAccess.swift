@@ -19,20 +19,7 @@ extension ProjectStore {
     /// write lock is taken at its start; on PostgreSQL, the project's advisory lock), so
     /// that what it reads cannot change before it writes.
     func write<T>(_ body: (SQLConnection) throws -> T) throws -> T {
-        switch backend {
-        case .sqlite(let pool):
-            return try pool.writeWithoutTransaction { db in
-                let sql = GRDBSQLConnection(db)
-                return try sql.transaction { try body(sql) }
-            }
-        case .postgres(let connections):
-            return try connections.with { sql in
-                try sql.transaction {
-                    try sql.execute("SELECT pg_advisory_xact_lock(\(Self.postgresWriterLock))", [])
-                    return try body(sql)
-                }
-            }
-        }
+        try write(locking: .project, body)
     }
 
     /// A write that reads and changes only the rows of `items` (their judgments, leases and
@@ -42,15 +29,36 @@ extension ProjectStore {
     /// every change to an item's places takes its row lock first (the judgment trigger
     /// does too), so the overlap holds. On SQLite, `write`.
     func write<T>(lockingItems items: [Int64], _ body: (SQLConnection) throws -> T) throws -> T {
-        guard case .postgres(let connections) = backend else { return try write(body) }
-        return try connections.with { sql in
-            try sql.transaction {
-                let ids = Array(Set(items)).sorted()
-                if !ids.isEmpty {
-                    try sql.execute("SELECT id FROM items WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", "))) ORDER BY id FOR UPDATE",
-                                    ids.map(SQLValue.integer))
+        try write(locking: .items(Array(Set(items)).sorted()), body)
+    }
+
+    /// What a PostgreSQL write transaction locks first.
+    private enum WriteLock {
+        case project
+        case items([Int64])
+    }
+
+    private func write<T>(locking lock: WriteLock, _ body: (SQLConnection) throws -> T) throws -> T {
+        switch backend {
+        case .sqlite(let pool):
+            return try pool.writeWithoutTransaction { db in
+                let sql = GRDBSQLConnection(db)
+                return try sql.transaction { try body(sql) }
+            }
+        case .postgres(let connections):
+            return try connections.with { sql in
+                try sql.transaction {
+                    switch lock {
+                    case .project:
+                        try sql.execute("SELECT pg_advisory_xact_lock(\(Self.postgresWriterLock))", [])
+                    case .items(let ids) where !ids.isEmpty:
+                        try sql.execute("SELECT id FROM items WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", "))) ORDER BY id FOR UPDATE",
+                                        ids.map(SQLValue.integer))
+                    case .items:
+                        break
+                    }
+                    return try body(sql)
                 }
-                return try body(sql)
             }
         }
     }

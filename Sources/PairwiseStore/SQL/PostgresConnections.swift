@@ -52,11 +52,4 @@ final class PostgresConnections: @unchecked Sendable {
         trainerLock = nil
         lock.unlock()
     }
-
-    /// Closes every idle connection.
-    func close() {
-        lock.lock()
-        idle.removeAll()
-        lock.unlock()
-    }
 }
