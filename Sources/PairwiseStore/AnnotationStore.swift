@@ -9,9 +9,15 @@ public struct JudgmentDraft: Equatable, Sendable {
     public var note: String?
     public var shownOrder: ShownOrder
     public var milliseconds: Int
+    /// The guidelines version on screen when it was made, if the project has guidelines.
+    public var guidelinesVersion: Int?
+    /// The source of the suggestion shown beside the pair, if one was.
+    public var suggestionShown: String?
 
     public init(strength: PreferenceStrength, bothBad: Bool, rubric: [String: RubricValue], note: String?,
-                shownOrder: ShownOrder, milliseconds: Int) {
+                shownOrder: ShownOrder, milliseconds: Int, guidelinesVersion: Int? = nil, suggestionShown: String? = nil) {
+        self.guidelinesVersion = guidelinesVersion
+        self.suggestionShown = suggestionShown
         self.strength = strength
         self.bothBad = bothBad
         self.rubric = rubric
@@ -80,11 +86,11 @@ extension ProjectStore {
     /// The items this annotator should label, in their order: items they have no live
     /// judgment on and that have fewer than `overlap` annotators, shuffled by a seeded hash
     /// of (project seed, annotator, item) so the order is stable per annotator; items they
-    /// skipped come last.
-    public func queue(annotatorID: Int64, overlap: Int, seed: UInt64) throws -> [Int64] {
+    /// skipped come last. Gold items are not in it (`GoldSchedule` mixes them in).
+    public func queue(annotatorID: Int64, overlap: Int, seed: UInt64, gold: Set<Int64> = []) throws -> [Int64] {
         try read { sql in
             // Two index scans: the items short of the overlap, less the ones this annotator judged.
-            var judged = Set<Int64>(), ids: [Int64] = []
+            var judged = gold, ids: [Int64] = []
             try sql.scan("SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
             try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { row in
                 let id = Int64(row.int(0))
@@ -148,10 +154,10 @@ extension ProjectStore {
     /// one commit for the annotate screen's submit-to-next. The judgment's id, and whether
     /// the next item was reserved.
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64, overlap: Int,
-                       at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
+                       forcingNext: Bool = false, at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
         try write(lockingItems: [itemID, next]) { sql in
             let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
-            return (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: false, now: date, sql: sql))
+            return (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql))
         }
     }
 
@@ -159,11 +165,13 @@ extension ProjectStore {
         // The judgment now holds the place its lease reserved: a lease of someone who
         // judged the item is not counted, and their next claim lets it go.
         let id = try sql.integer("""
-            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui') RETURNING id
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin,
+                                   guidelines_version, suggestion_shown)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?, ?) RETURNING id
             """, [.integer(itemID), .integer(annotatorID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0),
                   .text(draft.rubricJSON), draft.note.map(SQLValue.text) ?? .null,
-                  .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date))])
+                  .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)),
+                  .optional(draft.guidelinesVersion), .optional(draft.suggestionShown)])
         guard let id else { throw StoreError(.database, "the judgment was not saved") }
         return id
     }

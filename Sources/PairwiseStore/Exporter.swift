@@ -29,9 +29,14 @@ public struct ExportFilter: Sendable {
     public var provenance: Bool
     /// Judgments by simulated annotators count too (they never do unless asked).
     public var includeSimulated: Bool
+    /// Judgments of gold items count too (they never do unless asked: those items are
+    /// planted to check people, not to train on).
+    public var includeGold: Bool
 
     public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil, only: Only? = nil,
-                minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true, includeSimulated: Bool = false) {
+                minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true, includeSimulated: Bool = false,
+                includeGold: Bool = false) {
+        self.includeGold = includeGold
         self.minAnnotators = minAnnotators
         self.excludeBothBad = excludeBothBad
         self.annotator = annotator
@@ -64,6 +69,8 @@ public struct ExportSummary: Equatable, Sendable {
     public var leftOut: [ExportOmission: Int] = [:]
     /// Simulated judgments not counted (`includeSimulated` off).
     public var simulatedJudgmentsLeftOut = 0
+    /// Judgments of gold items not counted (`includeGold` off).
+    public var goldJudgmentsLeftOut = 0
     public init() {}
 
     /// Sentences for stderr about what was left out, or none.
@@ -75,6 +82,9 @@ public struct ExportSummary: Equatable, Sendable {
         }
         if simulatedJudgmentsLeftOut > 0 {
             lines.append("left out \(simulatedJudgmentsLeftOut) judgment\(simulatedJudgmentsLeftOut == 1 ? "" : "s") by simulated annotators (--include-simulated counts them)")
+        }
+        if goldJudgmentsLeftOut > 0 {
+            lines.append("left out \(goldJudgmentsLeftOut) judgment\(goldJudgmentsLeftOut == 1 ? "" : "s") of gold items (--include-gold counts them)")
         }
         return lines
     }
@@ -95,7 +105,13 @@ extension ProjectStore {
         return try read { sql in
             var summary = ExportSummary()
             var judgments = try Self.currentJudgments(sql: sql, annotator: filter.annotator)
-            let adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
+            var adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
+            if !filter.includeGold {
+                for rowID in try Self.goldItemIDs(sql) {
+                    summary.goldJudgmentsLeftOut += judgments.removeValue(forKey: rowID)?.count ?? 0
+                    adjudications[rowID] = nil
+                }
+            }
             if !filter.includeSimulated {
                 // A lead's adjudication is a person's label whatever the judgments it settled.
                 for (rowID, list) in judgments where adjudications[rowID] == nil && list.contains(where: \.isSimulated) {

@@ -81,12 +81,36 @@ public struct ImportOptions: Sendable {
     /// names nobody is an error).
     public var keepLabels: Bool
     public var onConflict: ConflictRule
+    /// Where the labels go: judgments, or (whoever the records name) gold answers or one
+    /// source's suggestions.
+    public var destination: LabelDestination
 
-    public init(format: InputFormat? = nil, labelsAs: String? = nil, keepLabels: Bool = false, onConflict: ConflictRule = .refuse) {
+    public init(format: InputFormat? = nil, labelsAs: String? = nil, keepLabels: Bool = false, onConflict: ConflictRule = .refuse,
+                destination: LabelDestination = .judgments) {
         self.format = format
         self.labelsAs = labelsAs
-        self.keepLabels = keepLabels || labelsAs != nil
+        self.keepLabels = keepLabels || labelsAs != nil || destination != .judgments
         self.onConflict = onConflict
+        self.destination = destination
+    }
+}
+
+/// Where an import's labels are stored.
+public enum LabelDestination: Equatable, Sendable {
+    /// Judgments by the annotators the records (or `labelsAs`) name.
+    case judgments
+    /// The expected answers of gold items (`pairwise gold add`).
+    case gold
+    /// Suggestions by a model or an LLM judge of this name (`import --suggestions-from`).
+    case suggestions(source: String)
+
+    /// The one name every label of a non-judgment destination is kept under.
+    var fixedAuthor: String? {
+        switch self {
+        case .judgments: nil
+        case .gold: "gold"
+        case .suggestions(let source): source
+        }
     }
 }
 
@@ -121,7 +145,7 @@ extension ProjectStore {
                              progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         try write { sql in
             var summary = ImportSummary()
-            var writer = try ItemWriter(sql: sql)
+            var writer = try ItemWriter(sql: sql, destination: options.destination)
             var labels = PendingLabels()
             for path in paths {
                 var reader = try RecordReader(path: path, format: options.format)
@@ -148,7 +172,8 @@ extension ProjectStore {
                         for var label in record.labels {
                             if stored.swapped { label = label.swapped(); summary.labelsReoriented += 1 }
                             try Self.fit(&label, to: rubric, file: path, line: record.line, summary: &summary)
-                            let name = try Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
+                            let name = try options.destination.fixedAuthor
+                                ?? Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
                             try labels.add(label, annotator: name, item: stored, origin: origin, sourceName: sourceName,
                                            file: path, line: record.line, writer: writer, summary: &summary)
                         }
@@ -306,8 +331,11 @@ struct ItemWriter {
     /// `now` as stored, written once.
     let nowText: String
 
-    init(sql: SQLConnection) throws {
+    let destination: LabelDestination
+
+    init(sql: SQLConnection, destination: LabelDestination = .judgments) throws {
         self.sql = sql
+        self.destination = destination
         nowText = Timestamp.string(now)
         embeddingDimension = try sql.integer("SELECT length(vector) / 4 FROM response_embeddings LIMIT 1").map { Int($0) }
     }
@@ -358,24 +386,52 @@ struct ItemWriter {
         return StoredItem(rowID: row[0].integer ?? 0, externalID: id, swapped: swapped)
     }
 
-    /// The annotator's current judgment of the item, as a label, if any.
+    static let findGold = "SELECT strength, both_bad, rubric FROM gold_answers WHERE item_id = ?"
+    static let findSuggestion = "SELECT strength, both_bad, rubric FROM suggestions WHERE item_id = ? AND source = ?"
+    static let insertGold = """
+        INSERT INTO gold_answers (item_id, strength, both_bad, rubric, explanation, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+    static let insertSuggestion = """
+        INSERT INTO suggestions (item_id, source, strength, both_bad, rubric, note, file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// The annotator's current judgment of the item (or the stored gold answer or
+    /// suggestion, for those destinations), as a label, if any.
     func currentLabel(itemRowID: Int64, annotator: String) throws -> ImportedLabel? {
-        guard let row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)]),
+        let row: SQLRow?
+        switch destination {
+        case .judgments: row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)])
+        case .gold: row = try sql.row(Self.findGold, [.integer(itemRowID)])
+        case .suggestions(let source): row = try sql.row(Self.findSuggestion, [.integer(itemRowID), .text(source)])
+        }
+        guard let row,
               let strength = PreferenceStrength(row.int(0)) else { return nil }
         return ImportedLabel(strength: strength, bothBad: row.int(1) != 0, rubric: ProjectStore.rubricValues(row.text(2) ?? "{}"))
     }
 
     /// Adds an imported label, oriented to the stored A/B, under `annotator` (created when new).
     mutating func insertLabel(_ label: ImportedLabel, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
+        let rubricJSON = label.rubric.isEmpty ? "{}" : JSONWriter.string(Judgment.rubricJSON(label.rubric))
+        switch destination {
+        case .judgments: break
+        case .gold:
+            try sql.execute(Self.insertGold, [.integer(itemRowID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0),
+                                              .text(rubricJSON), .optional(label.note), .text(source), .text(nowText)])
+            return
+        case .suggestions(let name):
+            try sql.execute(Self.insertSuggestion, [.integer(itemRowID), .text(name), .integer(Int64(label.strength.value)),
+                                                    .integer(label.bothBad ? 1 : 0), .text(rubricJSON), .optional(label.note),
+                                                    .text(source), .text(nowText)])
+            return
+        }
         let annotatorID: Int64
         if let known = annotatorIDs[annotator] { annotatorID = known } else {
             annotatorID = try ProjectStore.annotatorID(annotator, sql: sql)
             annotatorIDs[annotator] = annotatorID
         }
         let details = label.details
-        let rubric = label.rubric.isEmpty ? "{}" : JSONWriter.string(Judgment.rubricJSON(label.rubric))
         try sql.execute(Self.insertJudgment, [
-            .integer(itemRowID), .integer(annotatorID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0), .text(rubric),
+            .integer(itemRowID), .integer(annotatorID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0), .text(rubricJSON),
             .optional(label.note), .text((details?.shownOrder ?? .ab).rawValue), .integer(Int64(details?.milliseconds ?? 0)),
             .text(details.map { Timestamp.string($0.createdAt) } ?? nowText), .text(details?.origin ?? origin),
             .optional(details == nil ? source : details!.source),

@@ -3,8 +3,10 @@ import PairwiseCore
 extension ProjectStore {
     /// Every current judgment as columns, items in row id order, each item's judgments in
     /// annotator row id order: one pass over the kept current ids, no `Judgment` values.
-    public func currentJudgmentColumns() throws -> JudgmentColumns {
+    /// Judgments of gold items are left out unless `includingGold` (they have their answer).
+    public func currentJudgmentColumns(includingGold: Bool = false) throws -> JudgmentColumns {
         try read { sql in
+            let gold = includingGold ? [] : try Self.goldItemIDs(sql)
             var columns = JudgmentColumns()
             var annotatorIndex: [Int64: Int32] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators ORDER BY id", []) {
@@ -32,6 +34,7 @@ extension ProjectStore {
                 ORDER BY c.item_id, c.annotator_id
                 """, []) { rows in
                 let item = Int64(rows.int(0))
+                if !gold.isEmpty && gold.contains(item) { return }
                 if item != currentItem {
                     if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
                     currentItem = item

@@ -80,7 +80,33 @@ enum PostgresRoles {
                 USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me());
             CREATE POLICY own_leases_out ON item_leases FOR DELETE TO \(annotator) USING (annotator_id = pairwise_me());
             """, [])
+        try sql.execute(qualityControlPrivileges, [])
     }
+
+    /// Who may read and write gold answers, suggestions and guidelines (v12), for the
+    /// project's groups when they exist: run at `init` and by the migration that adds them.
+    /// Gold answers are the leads' and the trainer's; annotators read suggestions only while
+    /// the project shows them, and the guidelines always.
+    static let qualityControlPrivileges = """
+        DO $$
+        DECLARE
+            lead TEXT := current_database() || '_lead';
+            annotator TEXT := current_database() || '_annotator';
+            trainer TEXT := current_database() || '_trainer';
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+            REVOKE ALL ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) FROM PUBLIC;
+            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) TO %I, %I, %I', lead, annotator, trainer);
+            EXECUTE format('GRANT SELECT ON guidelines, suggestions TO %I, %I, %I', lead, annotator, trainer);
+            EXECUTE format('GRANT SELECT ON gold_answers TO %I, %I', lead, trainer);
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON gold_answers, suggestions TO %I', lead);
+            EXECUTE format('GRANT INSERT ON guidelines TO %I', lead);
+            ALTER TABLE suggestions ENABLE ROW LEVEL SECURITY;
+            EXECUTE format('CREATE POLICY all_suggestions ON suggestions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
+            EXECUTE format($p$CREATE POLICY shown_suggestions ON suggestions FOR SELECT TO %I
+                USING (EXISTS (SELECT 1 FROM settings WHERE key = 'show_suggestions' AND value = 'yes'))$p$, annotator);
+        END $$;
+        """
 
     /// Makes `name` a login role in the project's group for `role` (creating it when new),
     /// out of the other group: run by a lead. A lead's role may create roles in turn.

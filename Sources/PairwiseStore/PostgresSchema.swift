@@ -12,8 +12,10 @@ enum PostgresSchema {
     /// The migrations the baseline stands for.
     static let baselineIdentifiers = Schema.migrations.prefix(11).map(\.identifier)
 
-    /// Later migrations, oldest first (none yet).
-    static let migrations: [(identifier: String, sql: String)] = []
+    /// Later migrations, oldest first.
+    static let migrations: [(identifier: String, sql: String)] = [
+        (Schema.migrations[11].identifier, v12 + PostgresRoles.qualityControlPrivileges),
+    ]
 
     /// Every identifier a current database records.
     static var identifiers: [String] { baselineIdentifiers + migrations.map(\.identifier) }
@@ -59,6 +61,47 @@ enum PostgresSchema {
     private static func record(_ identifier: String, _ sql: SQLConnection) throws {
         try sql.execute("INSERT INTO pairwise_migrations (identifier) VALUES (?)", [.text(identifier)])
     }
+
+    /// As SQLite's v12. Annotators never read gold answers: they learn which items are gold
+    /// (not their answers) and, once they judged one, its answer, through functions that run
+    /// as the owner.
+    static let v12 = """
+    CREATE TABLE gold_answers (
+        item_id BIGINT PRIMARY KEY REFERENCES items(id),
+        strength BIGINT NOT NULL CHECK (strength BETWEEN -3 AND 3),
+        both_bad BIGINT NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',
+        explanation TEXT,
+        source TEXT,
+        created_at TEXT COLLATE "C" NOT NULL
+    );
+    CREATE TABLE suggestions (
+        item_id BIGINT NOT NULL REFERENCES items(id),
+        source TEXT COLLATE "C" NOT NULL,
+        strength BIGINT NOT NULL CHECK (strength BETWEEN -3 AND 3),
+        both_bad BIGINT NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',
+        note TEXT,
+        file TEXT,
+        created_at TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (item_id, source)
+    );
+    CREATE TABLE guidelines (
+        version BIGINT PRIMARY KEY,
+        text TEXT NOT NULL,
+        source TEXT,
+        created_at TEXT COLLATE "C" NOT NULL
+    );
+    ALTER TABLE judgments ADD COLUMN guidelines_version BIGINT;
+    ALTER TABLE judgments ADD COLUMN suggestion_shown TEXT;
+    CREATE FUNCTION pairwise_gold_item_ids() RETURNS SETOF BIGINT LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
+        'SELECT item_id FROM gold_answers';
+    CREATE FUNCTION pairwise_gold_answer(item BIGINT) RETURNS TABLE (strength BIGINT, both_bad BIGINT, explanation TEXT)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
+        'SELECT g.strength, g.both_bad, g.explanation FROM gold_answers g WHERE g.item_id = item
+           AND EXISTS (SELECT 1 FROM judgments j JOIN annotators p ON p.id = j.annotator_id
+                       WHERE j.item_id = item AND p.name = session_user)';
+    """
 
     static let baseline = """
     CREATE TABLE pairwise_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now());

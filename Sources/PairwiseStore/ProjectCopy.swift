@@ -14,7 +14,7 @@ public struct CopySummary: Equatable, Sendable {
 /// trainer's lease (a process's, not the project's).
 public enum ProjectCopy {
     /// Every copied table and its columns, parents before children, in the order of the
-    /// schema at v11 (`copiedColumnsCoverTheSchema` checks a new migration's columns are here).
+    /// schema at v12 (`copiedColumnsCoverTheSchema` checks a new migration's columns are here).
     static let tables: [(name: String, columns: [String], order: String)] = [
         ("settings", ["key", "value"], "key"),
         ("rubrics", ["id", "name", "definition", "created_at"], "id"),
@@ -23,7 +23,8 @@ public enum ProjectCopy {
         ("responses", ["id", "item_id", "slot", "text", "model", "turns"], "id"),
         ("response_embeddings", ["item_id", "slot", "vector"], "item_id, slot"),
         ("assignments", ["item_id", "annotator_id", "assigned_at"], "item_id, annotator_id"),
-        ("judgments", ["id", "item_id", "annotator_id", "strength", "both_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source"], "id"),
+        ("judgments", ["id", "item_id", "annotator_id", "strength", "both_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source",
+                        "guidelines_version", "suggestion_shown"], "id"),
         ("judgment_retractions", ["judgment_id", "annotator_id", "created_at"], "judgment_id"),
         ("item_events", ["id", "item_id", "annotator_id", "kind", "reason", "created_at"], "id"),
         ("adjudications", ["id", "item_id", "lead_id", "strength", "both_bad", "rubric", "reason", "note", "created_at"], "id"),
@@ -33,6 +34,9 @@ public enum ProjectCopy {
         ("model_scores", ["run_id", "item_id", "reward_a", "reward_b", "margin", "uncertainty", "held_out_margin"], "run_id, item_id"),
         ("model_heads", ["run_id", "dimension", "examples", "held_out_rmse", "held_out_pearson", "weights"], "run_id, dimension"),
         ("item_leases", ["item_id", "annotator_id", "expires_at"], "item_id, annotator_id"),
+        ("gold_answers", ["item_id", "strength", "both_bad", "rubric", "explanation", "source", "created_at"], "item_id"),
+        ("suggestions", ["item_id", "source", "strength", "both_bad", "rubric", "note", "file", "created_at"], "item_id, source"),
+        ("guidelines", ["version", "text", "source", "created_at"], "version"),
     ]
 
     /// Columns no copy carries: kept by triggers in the destination, or a process's own.

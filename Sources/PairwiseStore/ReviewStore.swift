@@ -99,6 +99,8 @@ extension ProjectStore {
             }
             var decided = Set<Int64>()
             try sql.scan("SELECT item_id FROM current_adjudications", []) { decided.insert(Int64($0.int(0))) }
+            // Gold items have their answer: listed when flagged (the answer may be wrong), not as contested.
+            let gold = try Self.goldItemIDs(sql)
             var annotatorID: Int64?
             if let name = filter.annotator {
                 guard let id = try sql.integer("SELECT id FROM annotators WHERE name = ?", [.text(name)]) else {
@@ -120,10 +122,10 @@ extension ProjectStore {
                 try sql.scan("SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max " + split
                              + (annotatorID == nil ? "" : " AND " + judgedBy), annotatorID.map { [.integer($0)] } ?? []) { row in
                     let rowID = Int64(row.int(0))
-                    if !decided.contains(rowID) { tallies[rowID] = tally(row) }
+                    if !decided.contains(rowID) && !gold.contains(rowID) { tallies[rowID] = tally(row) }
                 }
             }
-            let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects)
+            let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects.subtracting(gold))
             let one = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items WHERE id = ?"
                 + (annotatorID == nil ? "" : " AND " + judgedBy)
             for rowID in others where tallies[rowID] == nil && !decided.contains(rowID) {

@@ -17,6 +17,7 @@ enum Schema {
         ("v9: each item's strength range kept at write time", v9),
         ("v10: items by judges with their directions", v10),
         ("v11: responses in a rowid table", v11),
+        ("v12: gold answers, suggestions, guidelines", v12),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -26,6 +27,40 @@ enum Schema {
         }
         return migrator
     }
+
+    /// Quality control: items with a known answer, labels suggested by a model or an LLM
+    /// judge (never judgments), and the project's guidelines, every version kept; each
+    /// judgment records the guidelines version it was made under and the suggestion shown.
+    static let v12 = """
+    CREATE TABLE gold_answers (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id),
+        strength INTEGER NOT NULL CHECK (strength BETWEEN -3 AND 3),   -- relative to the stored A/B
+        both_bad INTEGER NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',
+        explanation TEXT,                    -- shown with the expected answer in qualification
+        source TEXT,                         -- the file it came from
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE suggestions (
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        source TEXT NOT NULL,                -- the suggesting model's name
+        strength INTEGER NOT NULL CHECK (strength BETWEEN -3 AND 3),
+        both_bad INTEGER NOT NULL CHECK (both_bad IN (0, 1)),
+        rubric TEXT NOT NULL DEFAULT '{}',
+        note TEXT,
+        file TEXT,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (item_id, source)
+    ) WITHOUT ROWID;
+    CREATE TABLE guidelines (
+        version INTEGER PRIMARY KEY,
+        text TEXT NOT NULL,                  -- Markdown
+        source TEXT,
+        created_at TEXT NOT NULL
+    );
+    ALTER TABLE judgments ADD COLUMN guidelines_version INTEGER;
+    ALTER TABLE judgments ADD COLUMN suggestion_shown TEXT;
+    """
 
     /// Responses move to a rowid table. As a WITHOUT ROWID table, whose rows SQLite keeps
     /// small (about a quarter of a page before overflow), every response of a kilobyte or

@@ -44,11 +44,14 @@ extension ProjectStore {
 extension ProjectStore {
     /// For each item with two or more current judgments, how many prefer A, B, and neither
     /// (three counts per item, item after item): what agreement on the direction needs,
-    /// kept per item at write time.
+    /// kept per item at write time. Gold items are left out.
     public func directionCounts() throws -> [Int32] {
         try read { sql in
             var out: [Int32] = []
-            try sql.scan("SELECT prefer_a, prefer_b, prefer_neither FROM items WHERE judges >= 2", []) { row in
+            try sql.scan("""
+                SELECT prefer_a, prefer_b, prefer_neither FROM items
+                WHERE judges >= 2 AND id NOT IN (\(Self.goldItemsQuery(sql.dialect)))
+                """, []) { row in
                 out += [Int32(row.int(0)), Int32(row.int(1)), Int32(row.int(2))]
             }
             return out

@@ -67,6 +67,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("include-simulated"), help: "Count judgments by simulated annotators too (left out unless asked).")
     var includeSimulated = false
 
+    @Flag(name: .customLong("include-gold"), help: "Count judgments of gold items too (left out unless asked).")
+    var includeGold = false
+
     func validate() throws {
         guard minAnnotators >= 1 else { throw ValidationError("--min-annotators must be 1 or more") }
         if let minAgreement, !(0...1).contains(minAgreement) { throw ValidationError("--min-agreement must be between 0 and 1") }
@@ -83,7 +86,8 @@ struct ExportCommand: ParsableCommand {
                 try Identity.requireLead(store, "per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone)")
             }
             var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
-                                      minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated)
+                                      minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated,
+                                      includeGold: includeGold)
             if excludeSuspects {
                 guard let report = try store.modelReport() else {
                     throw UsageError(message: "--exclude-suspects needs a reward model: run pairwise train first")

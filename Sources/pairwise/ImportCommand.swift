@@ -25,12 +25,16 @@ struct ImportCommand: ParsableCommand {
             NAME's; generic annotator columns such as PandaLM's become NAME/annotator1…) or
             --labels (only the names the records give: our jsonl, csv and judgments files).
             Two different labels by one annotator on one pair are refused (exit 65, the first
-            ones listed) unless --on-conflict skip, which keeps neither.
+            ones listed) unless --on-conflict skip, which keeps neither. With --suggestions-from
+            NAME the labels are NAME's suggestions instead: never judgments, shown to annotators
+            only after `pairwise quality set show_suggestions yes` (each judgment records whether
+            one was shown), and compared with people's judgments in `stats`.
 
             Example:
               pairwise import sample-data/items.jsonl
               pairwise import harmless-base-test.jsonl.gz --labels-as hh
               pairwise import judgments.jsonl --labels
+              pairwise import gpt4-verdicts.jsonl --suggestions-from gpt4-judge
             """
     )
 
@@ -49,6 +53,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .customLong("labels"), help: "Import the labels under the annotator names the records give.")
     var keepLabels = false
 
+    @Option(name: .customLong("suggestions-from"), help: ArgumentHelp(
+        "Import the files' labels as suggestions by this model or LLM judge (never judgments; shown to annotators only if the project says so).",
+        valueName: "name"))
+    var suggestionsFrom: String?
+
     @Option(name: .customLong("on-conflict"), help: ArgumentHelp(
         "refuse (default): two different labels by one annotator on one pair stop the import; skip: import the rest, keep neither.",
         valueName: "rule"))
@@ -59,6 +68,10 @@ struct ImportCommand: ParsableCommand {
             throw ValidationError("--format must be one of: auto, \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let labelsAs { try Identity.validate(labelsAs) }
+        if suggestionsFrom != nil && (labelsAs != nil || keepLabels) {
+            throw ValidationError("--suggestions-from takes the labels as suggestions: not with --labels or --labels-as")
+        }
+        if let suggestionsFrom { try Identity.validate(suggestionsFrom) }
         if format == InputFormat.judgments.rawValue && labelsAs == nil && !keepLabels {
             throw ValidationError("a judgments file holds only labels: pass --labels to import them")
         }
@@ -67,12 +80,15 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try reportingFailures {
             let store = try project.open()
-            if keepLabels {
+            if suggestionsFrom != nil {
+                try Identity.requireLead(store, "--suggestions-from (suggestions shown to annotators)")
+            } else if keepLabels {
                 try Identity.requireLead(store, "--labels (judgments under the names a file gives)")
             } else if let labelsAs, labelsAs != Identity.loginName(store) {
                 try Identity.requireLead(store, "--labels-as \(labelsAs) (judgments under another person's name)")
             }
-            let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict)
+            let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict,
+                                        destination: suggestionsFrom.map { .suggestions(source: $0) } ?? .judgments)
             let progress = ImportProgressLine()
             let summary = try store.importFiles(files, options: options, progress: progress.show)
             progress.clear()

@@ -15,7 +15,7 @@ struct Pairwise: ParsableCommand {
               pairwise status
             """,
         subcommands: [
-            InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self, CopyCommand.self,
+            InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self, GoldCommand.self, GuidelinesCommand.self, QualityCommand.self, CopyCommand.self,
             BenchCommand.self,
             AnnotateCommand.self, ReviewCommand.self, StatsCommand.self, TrainCommand.self, AgreementCommand.self,
             LeaderboardCommand.self, ReliabilityCommand.self, ScoreCommand.self, SimulateCommand.self, DemoCommand.self,

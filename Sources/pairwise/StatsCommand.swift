@@ -33,10 +33,12 @@ struct StatsCommand: ParsableCommand {
             let columns = try store.currentJudgmentColumns()
             let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
             let model = try store.modelReport(columns: columns)
+            let quality = try store.qualityReport()
             if json {
-                Console.data(Self.json(stats, contested: contested, model: model))
+                Console.data(Self.json(stats, contested: contested, model: model, quality: quality))
             } else {
                 var lines = stats.summaryLines(contested: contested)
+                lines += [""] + quality.summaryLines()
                 if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }
                 print(lines.joined(separator: "\n"))
             }
@@ -45,7 +47,39 @@ struct StatsCommand: ParsableCommand {
 
     static func number(_ v: Double?) -> JSONValue { v.map(JSONValue.double) ?? .null }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?) -> String {
+    static func json(_ q: QualityReport) -> JSONValue {
+        .object([
+            "gold_items": .int(q.goldItems),
+            "drift_policy": .object(["window": .int(q.policy.window), "level": .double(q.policy.level),
+                                     "minimum_references": .int(q.policy.minimumReferences), "confidence": .double(q.policy.confidence)]),
+            "annotators": .array(q.annotators.map { a in
+                .object(["name": .string(a.name), "gold_judged": .int(a.gold.judged), "gold_correct": .int(a.gold.correct),
+                         "gold_accuracy": number(a.gold.accuracy), "qualification": .string(qualification(a.qualification)),
+                         "recent_references": .int(a.drift.references), "recent_agreed": .int(a.drift.agreed),
+                         "recent_agreement": number(a.drift.rate), "recent_accuracy": number(a.drift.accuracy),
+                         "probability_below_level": .double(a.drift.probabilityBelowLevel), "drifting": .bool(a.drift.drifting)])
+            }),
+            "drifting": .array(q.drifting.map { .string($0.name) }),
+            "suggestions": .array(q.suggestions.map { s in
+                .object(["source": .string(s.source), "items": .int(s.items), "judgments": .int(s.judgments), "agreed": .int(s.agreed),
+                         "agreement": number(s.agreement), "judgments_with_it_shown": .int(s.shown)])
+            }),
+            "by_guidelines_version": .array(q.versions.map { v in
+                .object(["version": v.version.map { .int($0) } ?? .null, "judgments": .int(v.judgments), "direction_alpha": number(v.directionAlpha)])
+            }),
+        ])
+    }
+
+    static func qualification(_ status: QualificationStatus) -> String {
+        switch status {
+        case .notRequired: "not required"
+        case .inProgress: "in progress"
+        case .passed: "passed"
+        case .failed: "failed"
+        }
+    }
+
+    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport) -> String {
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -97,6 +131,7 @@ struct StatsCommand: ParsableCommand {
                 ]
                 return .object(members)
             } ?? .null,
+            "quality": json(quality),
             "most_contested": .array(s.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])

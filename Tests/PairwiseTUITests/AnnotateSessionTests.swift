@@ -125,7 +125,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         let ann = try AnnotateSession(store: store, annotator: "ann")
         judge(ann)
         ann.handle(.character("S"))
-        #expect(ann.state.statsLines == nil)
+        #expect(ann.state.page == nil)
         #expect(ann.state.message == "The stats screen shows other people's names: leads only.")
         let lead = try AnnotateSession(store: store, annotator: "lead")
         lead.handle(.character("S"))
@@ -134,7 +134,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(grid.text(row: 2) == " 1 judgments on 1 items")
         #expect(grid.text.contains(" ann                   1       0.0  n/a"))
         lead.handle(.escape)
-        #expect(lead.state.statsLines == nil)
+        #expect(lead.state.page == nil)
         // Back on the pair (whose prompt may be long enough to show a scroll position).
         #expect(lead.render(rows: 40, columns: 100).text(row: 1).hasPrefix("  Prompt"))
     }

@@ -23,16 +23,17 @@ public enum AnnotateScreen {
     public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
         if state.terminalTooSmall { return key == .character("q") || key == .interrupt ? .quit : nil }
         if state.input != nil { return handleInput(key, state: &state) }
-        if state.statsLines != nil {
+        if var page = state.page {
             switch key {
-            case .character("S"), .character("q"), .escape: state.statsLines = nil
-            case .character("j"), .down: state.statsScroll += 1
-            case .character("k"), .up: state.statsScroll = max(0, state.statsScroll - 1)
-            case .pageDown, .character(" "): state.statsScroll += max(1, pageRows - 1)
-            case .pageUp: state.statsScroll = max(0, state.statsScroll - max(1, pageRows - 1))
-            case .character("g"), .home: state.statsScroll = 0
+            case .character("S"), .character("i"), .character("q"), .escape, .enter: state.page = nil; return nil
+            case .character("j"), .down: page.scroll += 1
+            case .character("k"), .up: page.scroll = max(0, page.scroll - 1)
+            case .pageDown, .character(" "): page.scroll += max(1, pageRows - 1)
+            case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows - 1))
+            case .character("g"), .home: page.scroll = 0
             default: break
             }
+            state.page = page
             return nil
         }
         if state.showingHelp {
@@ -65,6 +66,12 @@ public enum AnnotateScreen {
         }
         switch key {
         case .character("?"): state.showingHelp = true
+        case .character("i"):
+            if let guidelines = state.guidelines {
+                state.page = TextPage(title: "Guidelines, version \(guidelines.version)", lines: guidelines.text.components(separatedBy: "\n"))
+            } else {
+                state.say("This project has no guidelines yet (a lead adds them with pairwise guidelines set FILE).", error: true)
+            }
         case .character("S"):
             if state.canSeeStats { return .showStats }
             state.say("The stats screen shows other people's names: leads only.", error: true)

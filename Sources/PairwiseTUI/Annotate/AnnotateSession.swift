@@ -40,6 +40,11 @@ public final class AnnotateSession {
     let cache = LayoutCache()
     var queue: [Int64] = []
     var index = 0
+    /// Gold items (mixed into the queue, never reserved against the overlap).
+    var gold: Set<Int64> = []
+    var quality = QualitySettings()
+    var qualification = QualificationStatus.notRequired
+    var submittedSinceDriftCheck = 0
     var timer: JudgmentTimer
     var figures: AnnotatorFigures
     let clock = ContinuousClock()
@@ -57,7 +62,48 @@ public final class AnnotateSession {
         started = clock.now
         timer = JudgmentTimer(now: 0)
         figures = try store.figures(annotatorID: person.id)
-        queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed)
+        gold = try store.goldItemIDs()
+        quality = try store.qualitySettings()
+        state.guidelines = try store.currentGuidelines()
+        try planQueue()
+        updateFigures()
+        try refreshAgreement()
+        checkDrift()
+        try showCurrent()
+        if let guidelines = state.guidelines, try !store.hasJudged(annotatorID: annotatorID, guidelinesVersion: guidelines.version) {
+            // Read before the first item (and again after each new version).
+            state.page = TextPage(title: "Guidelines, version \(guidelines.version): read these first (i shows them again)",
+                                  lines: guidelines.text.components(separatedBy: "\n"))
+        }
+    }
+
+    /// The annotator's queue: the qualification round's gold items while it lasts, none after
+    /// a failed round, else the items needing judgments with unseen gold items mixed in.
+    func planQueue() throws {
+        let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
+        let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
+        qualification = QualificationStatus(goldOutcomes: answers.map { $0.label == $0.answer.label },
+                                            required: quality.qualificationItems, passLevel: quality.qualificationPass)
+        index = 0
+        switch qualification {
+        case .inProgress(let done, _, let required):
+            queue = Array(GoldSchedule.shuffled(try store.unseenGoldItems(annotatorID: annotatorID), salt: salt).prefix(required - done))
+            state.emptyQueueLines = ["The qualification round needs \(required - done) more gold items than the project has for you.",
+                                     "Ask your lead to add gold items (pairwise gold add FILE)."]
+        case .failed(let correct, let required):
+            queue = []
+            state.emptyQueueLines = ["You answered \(correct) of \(required) qualification items as expected: not enough to qualify.",
+                                     "Your lead sees this in pairwise stats and will follow up. Press q to quit."]
+        case .notRequired, .passed:
+            state.emptyQueueLines = nil
+            queue = GoldSchedule.mix(queue: try regularQueue(), unseenGold: try store.unseenGoldItems(annotatorID: annotatorID),
+                                     rate: quality.goldRate, salt: salt)
+        }
+    }
+
+    /// The items needing judgments, in the order the options ask for.
+    func regularQueue() throws -> [Int64] {
+        var queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed, gold: gold)
         let uncertainties = try store.latestUncertainties()
         if (options.order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty {
             // Stable: the shuffled order (and skipped items last) breaks ties. Keys first,
@@ -70,9 +116,21 @@ public final class AnnotateSession {
             }
             queue = keyed.map(\.id)
         }
-        updateFigures()
-        try refreshAgreement()
-        try showCurrent()
+        return queue
+    }
+
+    /// Tells the annotator, gently, when their recent judgments often differ from the gold
+    /// answers and the others' consensus (checked at the start and every ten judgments).
+    func checkDrift() {
+        submittedSinceDriftCheck = 0
+        guard let scored = try? store.scoredJudgments(annotatorID: annotatorID)[state.annotator] else {
+            state.qualityNotice = nil
+            return
+        }
+        // The others' accuracies are not this person's to read: everyone counts as 0.8 here.
+        let check = DriftPolicy(window: quality.driftWindow, level: quality.driftLevel).check(scored, accuracies: [:])
+        state.qualityNotice = check.drifting
+            ? "your recent answers often differ from the others' and the checks: i shows the guidelines" : nil
     }
 
     /// The project's agreement on the direction, for the status line (an aggregate: it
@@ -150,10 +208,14 @@ public final class AnnotateSession {
             case .submit(var draft):
                 guard let pair = state.pair else { return true }
                 draft.milliseconds = timer.milliseconds
+                draft.guidelinesVersion = state.guidelines?.version
+                draft.suggestionShown = state.suggestion == nil ? nil : shownSuggestionSources
                 // One commit saves the judgment and reserves the next pair.
                 var claimedNext = false
                 if index + 1 < queue.count {
-                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: queue[index + 1], overlap: overlap).claimedNext
+                    let next = queue[index + 1]
+                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: next, overlap: overlap,
+                                                   forcingNext: gold.contains(next)).claimedNext
                 } else {
                     try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
                 }
@@ -162,6 +224,12 @@ public final class AnnotateSession {
                 figures.add(milliseconds: draft.milliseconds)
                 let seconds = Double(draft.milliseconds) / 1000
                 let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
+                submittedSinceDriftCheck += 1
+                if submittedSinceDriftCheck >= 10 { checkDrift() }
+                if case .inProgress = qualification, gold.contains(pair.rowID) {
+                    try qualificationFeedback(pair: pair, draft: draft)
+                    return true
+                }
                 try showCurrent(claimed: claimedNext)
                 if long && seconds < Self.quickSubmitSeconds {
                     state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
@@ -169,6 +237,10 @@ public final class AnnotateSession {
                     state.say("Saved.")
                 }
             case .undo:
+                if case .inProgress = qualification {
+                    state.say("Qualification answers are final: each one is scored as first given.", error: true)
+                    return true
+                }
                 guard let itemID = try store.undoLastJudgment(annotatorID: annotatorID) else {
                     state.say("Nothing to undo.", error: true)
                     return true
@@ -189,8 +261,7 @@ public final class AnnotateSession {
                 try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
             case .showStats:
-                state.statsLines = try Self.statsLines(store: store, rubric: state.rubric)
-                state.statsScroll = 0
+                state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, rubric: state.rubric))
                 try refreshAgreement()
             case .adjudicate, .filter:
                 break
@@ -218,11 +289,13 @@ public final class AnnotateSession {
         while index < queue.count {
             let rowID = queue[index]
             // Reserved for this annotator while on screen, unless others filled it since the queue was made.
-            let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
+            let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap,
+                                                            force: forced || gold.contains(rowID))
             alreadyClaimed = false
             if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
                 state.show(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, queueCount: queue.count)
+                try showSuggestions(itemID: rowID, order: order)
                 updateFigures()
                 timer = JudgmentTimer(now: now)
                 leaseRenewed = now
@@ -241,6 +314,61 @@ public final class AnnotateSession {
         updateFigures()
     }
 
+    /// The sources of the suggestions on screen, as recorded with the judgment.
+    var shownSuggestionSources: String?
+
+    /// Puts the item's suggestions in the rubric panel when the project shows them.
+    func showSuggestions(itemID: Int64, order: ShownOrder) throws {
+        state.suggestion = nil
+        shownSuggestionSources = nil
+        guard quality.showSuggestions else { return }
+        let suggestions = try store.suggestions(itemRowID: itemID)
+        guard !suggestions.isEmpty else { return }
+        shownSuggestionSources = suggestions.map(\.source).joined(separator: ",")
+        state.suggestion = suggestions.map { s in
+            "\(s.source): " + Self.describe(strength: s.strength, bothBad: s.bothBad, order: order)
+        }.joined(separator: " · ")
+    }
+
+    /// A label in the terms of the order shown: "second better (+2)", "both bad".
+    static func describe(strength: Int, bothBad: Bool, order: ShownOrder) -> String {
+        if bothBad { return "both bad" }
+        let shown = order == .ab ? strength : -strength
+        return AnnotateView.preferenceLabels[shown + 3] + " (" + (shown > 0 ? "+\(shown)" : "\(shown)") + ")"
+    }
+
+    /// After a qualification item: the expected answer, the score so far and the guidelines,
+    /// full screen; then the rest of the round, the queue (passed) or the end (failed).
+    func qualificationFeedback(pair: PairOnScreen, draft: JudgmentDraft) throws {
+        let answer = try store.goldAnswer(itemRowID: pair.rowID)
+        try planQueue()
+        var lines: [String] = []
+        if let answer {
+            let right = answer.label == LabelClass(strength: draft.strength.value, bothBad: draft.bothBad)
+            lines.append((right ? "Right. " : "Not the expected answer. ")
+                         + "You said: " + Self.describe(strength: draft.strength.value, bothBad: draft.bothBad, order: pair.shownOrder)
+                         + ". Expected: " + Self.describe(strength: answer.strength, bothBad: answer.bothBad, order: pair.shownOrder) + ".")
+            if let explanation = answer.explanation { lines += ["", "Why: " + explanation] }
+        }
+        lines.append("")
+        switch qualification {
+        case .inProgress(let done, let correct, let required):
+            lines.append("Qualification: \(correct) of \(done) right so far, \(required - done) to go.")
+        case .passed(let correct, let required):
+            lines.append("You qualified: \(correct) of \(required) right. Your judgments count from now on.")
+        case .failed(let correct, let required):
+            lines.append("\(correct) of \(required) right: not enough to qualify. Your lead sees this and will follow up.")
+        case .notRequired:
+            break
+        }
+        if let guidelines = state.guidelines {
+            lines += ["", "Guidelines (version \(guidelines.version)):", ""] + guidelines.text.components(separatedBy: "\n")
+        }
+        try showCurrent()
+        state.page = TextPage(title: "Qualification item scored", lines: lines)
+        state.say("Saved. Enter closes the feedback.")
+    }
+
     /// When the lease on the pair on screen was last taken or extended (session seconds).
     var leaseRenewed = 0.0
 
@@ -256,7 +384,7 @@ public final class AnnotateSession {
     static func statsLines(store: ProjectStore, rubric: Rubric) throws -> [String] {
         let columns = try store.currentJudgmentColumns()
         let model = try store.modelReport(columns: columns).map { [""] + $0.summaryLines() } ?? []
-        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + model
+        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + [""] + (try store.qualityReport().summaryLines()) + model
     }
 
     func updateFigures() {

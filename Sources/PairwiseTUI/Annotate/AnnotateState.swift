@@ -55,6 +55,19 @@ public struct ReviewPanel: Equatable, Sendable {
     }
 }
 
+/// A full-screen text: the stats screen, the guidelines, a gold item's feedback.
+public struct TextPage: Equatable, Sendable {
+    public var title: String
+    /// Paragraphs; the view wraps them to the width.
+    public var lines: [String]
+    public var scroll = 0
+
+    public init(title: String, lines: [String]) {
+        self.title = title
+        self.lines = lines
+    }
+}
+
 /// Everything the annotate screen shows; changed only by `AnnotateScreen.handle`.
 public struct AnnotateState: Equatable, Sendable {
     public var annotator: String
@@ -67,6 +80,14 @@ public struct AnnotateState: Equatable, Sendable {
     public var medianSeconds: Double?
     /// Newest model and agreement figures, once those exist.
     public var extraStatus: String?
+    /// The guidelines, when the project has them (`i` opens them).
+    public var guidelines: Guidelines?
+    /// Suggestions shown beside the pair (when the project shows them), in a line.
+    public var suggestion: String?
+    /// A gentle word about the annotator's recent agreement, in the status line.
+    public var qualityNotice: String?
+    /// What the screen says instead of "nothing left" (the qualification round's outcome).
+    public var emptyQueueLines: [String]?
     /// Set on the review screen: the judgments to decide between.
     public var review: ReviewPanel?
 
@@ -86,9 +107,8 @@ public struct AnnotateState: Equatable, Sendable {
     public var showingHelp = false
     /// Whether this person may open the stats screen (leads only: it shows names).
     public var canSeeStats = false
-    /// The stats screen's lines while it is open, and how far it is scrolled.
-    public var statsLines: [String]?
-    public var statsScroll = 0
+    /// A full-screen text open over the pair (stats, guidelines, qualification feedback).
+    public var page: TextPage?
     public var confirmingQuit = false
     /// The last frame did not fit the terminal: only quitting works until it does, so no
     /// key acts on a pair the person cannot see.

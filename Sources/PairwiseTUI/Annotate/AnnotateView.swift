@@ -38,15 +38,15 @@ public enum AnnotateView {
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var pageRows = 1
-        if let lines = state.statsLines {
-            pageRows = statsBody(lines, state: state, top: bodyTop, rows: bodyRows, into: &grid)
+        if let page = state.page {
+            pageRows = pageBody(page, top: bodyTop, rows: bodyRows, into: &grid)
         } else if state.showingHelp {
             HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil)
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll)
         } else {
             let lines = state.review == nil
-                ? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
+                ? state.emptyQueueLines ?? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
                 : ["Nothing to review: no undecided contested, flagged or suspect items.", "Press u to undo your last decision, or q to quit."]
             for (n, line) in lines.enumerated() {
                 grid.put(line, row: bodyTop + bodyRows / 2 + n, column: max(0, (columns - line.count) / 2), style: n == 0 ? .heading : .normal)
@@ -58,14 +58,16 @@ public enum AnnotateView {
         return RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
     }
 
-    /// The stats screen: a heading, then the summary lines from the scroll offset.
-    static func statsBody(_ lines: [String], state: AnnotateState, top: Int, rows: Int, into grid: inout CellGrid) -> Int {
+    /// A full-screen text: a heading, then its lines wrapped to the width (continuation
+    /// lines keep the line's indentation) from the scroll offset.
+    static func pageBody(_ page: TextPage, top: Int, rows: Int, into grid: inout CellGrid) -> Int {
         grid.fill(row: top, style: .focused)
-        grid.put("▸ Project statistics (S or Esc to close, j/k to scroll)", row: top, column: 0, style: .focused)
+        grid.put("▸ \(page.title) (Enter or Esc to close, j/k to scroll)", row: top, column: 0, style: .focused)
+        let lines = PanelText.lines(page.lines.joined(separator: "\n"), width: grid.columns - 2)
         let visible = max(0, rows - 1)
-        let offset = min(state.statsScroll, max(0, lines.count - visible))
+        let offset = min(page.scroll, max(0, lines.count - visible))
         for row in 0..<visible where offset + row < lines.count {
-            grid.put(" " + lines[offset + row], row: top + 1 + row, column: 0)
+            grid.put(lines[offset + row].glyphs, row: top + 1 + row, column: 1, style: lines[offset + row].style, limit: grid.columns - 1)
         }
         return visible
     }
@@ -187,7 +189,9 @@ public enum AnnotateView {
         }
         // The guideline of the row in focus.
         let guideline: String
-        if state.focusedRow == 0 {
+        if state.focusedRow == 0, let suggestion = state.suggestion {
+            guideline = "Suggested (not a judgment) · " + suggestion
+        } else if state.focusedRow == 0 {
             guideline = "Which response is better overall? 1 = first much better … 4 = about the same … 7 = second much better; 0 = both bad."
         } else {
             let d = dimensions[state.focusedRow - 1]
@@ -277,6 +281,7 @@ public enum AnnotateView {
             parts.append("\(state.doneToday) done today")
             parts.append(state.medianSeconds.map { "median \(String(format: "%.0f", $0)) s" } ?? "median –")
         }
+        if let notice = state.qualityNotice { parts.append(notice) }
         if let extra = state.extraStatus { parts.append(extra) }
         grid.put(" " + parts.joined(separator: " │ "), row: row, column: 0, style: .status)
     }

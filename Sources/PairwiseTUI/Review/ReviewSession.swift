@@ -114,8 +114,7 @@ public final class ReviewSession {
             case .filter(let text):
                 try applyFilter(text)
             case .showStats:
-                state.statsLines = try AnnotateSession.statsLines(store: store, rubric: state.rubric)
-                state.statsScroll = 0
+                state.page = TextPage(title: "Project statistics", lines: try AnnotateSession.statsLines(store: store, rubric: state.rubric))
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
                     state.say("No item with id \(id).", error: true)

@@ -1,0 +1,19 @@
+import PairwiseCore
+import PairwiseStats
+import PairwiseStore
+
+extension ProjectStore {
+    /// The project's quality-control report: gold accuracy, qualification and drift per
+    /// annotator under the project's settings, suggestions against people, agreement per
+    /// guidelines version.
+    public func qualityReport() throws -> QualityReport {
+        let settings = try qualitySettings()
+        return QualityReport(scored: try scoredJudgments(), goldItems: try goldItemIDs().count,
+                             qualificationItems: settings.qualificationItems, qualificationPass: settings.qualificationPass,
+                             policy: DriftPolicy(window: settings.driftWindow, level: settings.driftLevel),
+                             suggestions: try suggestionAgreement().map {
+                                 QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)
+                             },
+                             versions: try directionCountsByGuidelinesVersion())
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import PairwiseCore
+
+/// One version of the project's guidelines (Markdown).
+public struct Guidelines: Equatable, Sendable {
+    public var version: Int
+    public var text: String
+    public var source: String?
+    public var createdAt: String
+}
+
+/// A suggested label for an item, from a model or an LLM judge: never a judgment.
+public struct Suggestion: Equatable, Sendable {
+    public var source: String
+    public var strength: Int
+    public var bothBad: Bool
+    public var note: String?
+
+    public var label: LabelClass { LabelClass(strength: strength, bothBad: bothBad) }
+}
+
+extension ProjectStore {
+    /// Stores a new version of the guidelines and returns its number (1 for the first);
+    /// text equal to the current version's adds nothing and returns that version.
+    @discardableResult
+    public func setGuidelines(_ text: String, source: String?) throws -> Int {
+        try write { sql in
+            let current = try sql.row("SELECT version, text FROM guidelines ORDER BY version DESC LIMIT 1")
+            if let current, current.text(1) == text { return Int(current[0].integer ?? 1) }
+            let version = Int(current?[0].integer ?? 0) + 1
+            try sql.execute("INSERT INTO guidelines (version, text, source, created_at) VALUES (?, ?, ?, ?)",
+                            [.integer(Int64(version)), .text(text), .optional(source), .text(Timestamp.string(Date()))])
+            return version
+        }
+    }
+
+    /// The newest guidelines, or nil when the project has none.
+    public func currentGuidelines() throws -> Guidelines? {
+        try read { sql in
+            try sql.row("SELECT version, text, source, created_at FROM guidelines ORDER BY version DESC LIMIT 1").map { row in
+                Guidelines(version: Int(row[0].integer ?? 0), text: row.text(1) ?? "", source: row.text(2), createdAt: row.text(3) ?? "")
+            }
+        }
+    }
+
+    /// Whether this annotator made any judgment under this guidelines version.
+    public func hasJudged(annotatorID: Int64, guidelinesVersion: Int) throws -> Bool {
+        try read { sql in
+            try sql.row("SELECT 1 FROM judgments WHERE annotator_id = ? AND guidelines_version = ? LIMIT 1",
+                        [.integer(annotatorID), .integer(Int64(guidelinesVersion))]) != nil
+        }
+    }
+
+    /// The suggestions imported for an item, by source name.
+    public func suggestions(itemRowID: Int64) throws -> [Suggestion] {
+        try read { sql in
+            try sql.rows("SELECT source, strength, both_bad, note FROM suggestions WHERE item_id = ? ORDER BY source", [.integer(itemRowID)]).map { row in
+                Suggestion(source: row.text(0) ?? "", strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1, note: row.text(3))
+            }
+        }
+    }
+
+    /// Each suggestion source against people: over the items both labeled, how many of the
+    /// people's current judgments say what the suggestion says; and how many of those
+    /// judgments were made with that suggestion on screen.
+    public func suggestionAgreement() throws -> [(source: String, items: Int, judgments: Int, agreed: Int, shown: Int)] {
+        try read { sql in
+            var result: [String: (items: Set<Int64>, judgments: Int, agreed: Int, shown: Int)] = [:]
+            try sql.scan("""
+                SELECT s.source, s.item_id, s.strength, s.both_bad, j.strength, j.both_bad, j.suggestion_shown
+                FROM suggestions s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
+                WHERE j.origin <> ?
+                """, [.text(Judgment.simulatedOrigin)]) { row in
+                let source = row.text(0) ?? ""
+                var entry = result[source] ?? ([], 0, 0, 0)
+                entry.items.insert(Int64(row.int(1)))
+                entry.judgments += 1
+                if LabelClass(strength: row.int(2), bothBad: row.int(3) != 0) == LabelClass(strength: row.int(4), bothBad: row.int(5) != 0) {
+                    entry.agreed += 1
+                }
+                if row.text(6) == source { entry.shown += 1 }
+                result[source] = entry
+            }
+            return result.keys.sorted().map { ($0, result[$0]!.items.count, result[$0]!.judgments, result[$0]!.agreed, result[$0]!.shown) }
+        }
+    }
+
+    /// Direction agreement per guidelines version: for each version, the items whose current
+    /// judgments (two or more) were all made under it, as counts of A / B / neither per item (for
+    /// `ProjectStatistics.directionAlpha`), and the judgments made under it.
+    public func directionCountsByGuidelinesVersion() throws -> [(version: Int?, judgments: Int, counts: [Int32])] {
+        try read { sql in
+            var perItem: [Int64: (versions: Set<Int>, counts: (Int32, Int32, Int32))] = [:]
+            var judgments: [Int: Int] = [:]
+            try sql.scan("""
+                SELECT c.item_id, coalesce(j.guidelines_version, 0), j.strength FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                WHERE c.item_id NOT IN (\(Self.goldItemsQuery(sql.dialect)))
+                """, []) { row in
+                let item = Int64(row.int(0)), version = row.int(1), strength = row.int(2)
+                var entry = perItem[item] ?? ([], (0, 0, 0))
+                entry.versions.insert(version)
+                if strength < 0 { entry.counts.0 += 1 } else if strength > 0 { entry.counts.1 += 1 } else { entry.counts.2 += 1 }
+                perItem[item] = entry
+                judgments[version, default: 0] += 1
+            }
+            var counts: [Int: [Int32]] = [:]
+            for entry in perItem.values where entry.versions.count == 1 && entry.counts.0 + entry.counts.1 + entry.counts.2 >= 2 {
+                counts[entry.versions.first!, default: []] += [entry.counts.0, entry.counts.1, entry.counts.2]
+            }
+            return judgments.keys.sorted().map { version in
+                (version == 0 ? nil : version, judgments[version]!, counts[version] ?? [])
+            }
+        }
+    }
+}

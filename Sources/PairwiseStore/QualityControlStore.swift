@@ -1,0 +1,204 @@
+import Foundation
+import PairwiseCore
+
+/// A project's quality-control settings (`pairwise quality set`), with their defaults.
+public struct QualitySettings: Equatable, Sendable {
+    /// Share of an annotator's queue that is gold items, while they have gold items left to see.
+    public var goldRate = 0.1
+    /// Gold items a new annotator must answer before any other item (0: no qualification round).
+    public var qualificationItems = 0
+    /// Share of the qualification items they must get right.
+    public var qualificationPass = 0.8
+    /// Drift: the last this many judgments of each annotator are checked…
+    public var driftWindow = 30
+    /// …and listed when fewer than this share agree with the references.
+    public var driftLevel = 0.75
+    /// Whether annotators see imported suggestions beside the pair.
+    public var showSuggestions = false
+
+    public init() {}
+
+    /// Each setting's key in the settings table, what it takes, and how to store a value.
+    public static let keys: [(key: String, help: String)] = [
+        ("gold_rate", "share of each queue that is gold items, 0…1 (default 0.1)"),
+        ("qualification_items", "gold items a new annotator answers first, with feedback (default 0: none)"),
+        ("qualification_pass", "share of those to get right to qualify, 0…1 (default 0.8)"),
+        ("drift_window", "judgments per annotator the drift check looks back over (default 30)"),
+        ("drift_level", "agreement with gold and consensus below which an annotator is listed, 0…1 (default 0.75)"),
+        ("show_suggestions", "yes or no: show imported suggestions to annotators (default no)"),
+    ]
+
+    /// Checks a value for `key`; returns the problem, or nil when it is valid.
+    public static func problem(key: String, value: String) -> String? {
+        switch key {
+        case "gold_rate", "qualification_pass", "drift_level":
+            guard let v = Double(value), (0...1).contains(v) else { return "\(key) takes a number from 0 to 1" }
+        case "qualification_items":
+            guard let v = Int(value), v >= 0 else { return "\(key) takes a whole number, 0 or more" }
+        case "drift_window":
+            guard let v = Int(value), v >= 1 else { return "\(key) takes a whole number, 1 or more" }
+        case "show_suggestions":
+            guard value == "yes" || value == "no" else { return "\(key) takes yes or no" }
+        default:
+            return "no setting \(key) (settings: \(keys.map(\.key).joined(separator: ", ")))"
+        }
+        return nil
+    }
+
+    mutating func apply(key: String, value: String) {
+        switch key {
+        case "gold_rate": goldRate = Double(value) ?? goldRate
+        case "qualification_items": qualificationItems = Int(value) ?? qualificationItems
+        case "qualification_pass": qualificationPass = Double(value) ?? qualificationPass
+        case "drift_window": driftWindow = Int(value) ?? driftWindow
+        case "drift_level": driftLevel = Double(value) ?? driftLevel
+        case "show_suggestions": showSuggestions = value == "yes"
+        default: break
+        }
+    }
+}
+
+/// A gold item's expected answer, relative to the stored A/B.
+public struct GoldAnswer: Equatable, Sendable {
+    public var strength: Int
+    public var bothBad: Bool
+    public var explanation: String?
+
+    public var label: LabelClass { LabelClass(strength: strength, bothBad: bothBad) }
+}
+
+extension ProjectStore {
+    /// The project's quality-control settings.
+    public func qualitySettings() throws -> QualitySettings {
+        var settings = QualitySettings()
+        let keys = QualitySettings.keys.map(\.key)
+        try read { sql in
+            for row in try sql.rows("SELECT key, value FROM settings", []) {
+                if let key = row[0].text, keys.contains(key), let value = row[1].text { settings.apply(key: key, value: value) }
+            }
+        }
+        return settings
+    }
+
+    /// Sets one quality-control setting (checked with `QualitySettings.problem`).
+    public func setQualitySetting(_ key: String, _ value: String) throws {
+        if let problem = QualitySettings.problem(key: key, value: value) { throw StoreError(.invalid, problem) }
+        try write { sql in
+            try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            [.text(key), .text(value)])
+        }
+    }
+
+    /// The row ids of the gold items (on PostgreSQL, through a function annotators may call:
+    /// they never read the answers).
+    public func goldItemIDs() throws -> Set<Int64> {
+        try read { sql in try Self.goldItemIDs(sql) }
+    }
+
+    static func goldItemIDs(_ sql: SQLConnection) throws -> Set<Int64> {
+        var ids = Set<Int64>()
+        try sql.scan(goldItemsQuery(sql.dialect), []) { ids.insert(Int64($0.int(0))) }
+        return ids
+    }
+
+    /// A query of the gold items' row ids that every role may run.
+    static func goldItemsQuery(_ dialect: SQLDialect) -> String {
+        dialect == .postgres ? "SELECT * FROM pairwise_gold_item_ids()" : "SELECT item_id FROM gold_answers"
+    }
+
+    /// A gold item's answer, once the annotator asking has judged it (for the feedback of the
+    /// qualification round); nil for an item that is not gold.
+    public func goldAnswer(itemRowID: Int64) throws -> GoldAnswer? {
+        try read { sql in
+            let query = sql.dialect == .postgres ? "SELECT * FROM pairwise_gold_answer(?)"
+                : "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
+            return try sql.row(query, [.integer(itemRowID)]).map { row in
+                GoldAnswer(strength: Int(row[0].integer ?? 0), bothBad: row[1].integer == 1, explanation: row[2].text)
+            }
+        }
+    }
+
+    /// Makes these items ordinary again; returns how many were gold. Unknown ids are an error.
+    public func removeGold(externalIDs: [String]) throws -> Int {
+        try write { sql in
+            var removed = 0
+            for id in externalIDs {
+                guard let rowID = try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(id)]) else {
+                    throw StoreError(.invalid, "no item with id \(TerminalSafe.text(id)) in this project")
+                }
+                removed += Int(try sql.integer("SELECT count(*) FROM gold_answers WHERE item_id = ?", [.integer(rowID)]) ?? 0)
+                try sql.execute("DELETE FROM gold_answers WHERE item_id = ?", [.integer(rowID)])
+            }
+            return removed
+        }
+    }
+
+    /// Each annotator's judgments checked against a reference, oldest first, by name: on a
+    /// gold item their first answer (undone or not: the first answer counts) against the
+    /// expected one; on any other item their current judgment against the lead's
+    /// adjudication, else the consensus of the item's other annotators. With `annotatorID`,
+    /// only that person's.
+    public func scoredJudgments(annotatorID: Int64? = nil) throws -> [String: [ScoredJudgment]] {
+        try read { sql in
+            var names: [Int64: String] = [:]
+            for row in try sql.rows("SELECT id, name FROM annotators", []) { names[row[0].integer ?? 0] = row[1].text ?? "" }
+            var gold: [Int64: LabelClass] = [:]
+            try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
+                gold[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
+            }
+            var adjudicated: [Int64: LabelClass] = [:]
+            try sql.scan("SELECT item_id, strength, both_bad FROM current_adjudications", []) { row in
+                adjudicated[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
+            }
+            var result: [String: [ScoredJudgment]] = [:]
+            // Gold items: each annotator's first judgment.
+            let only = annotatorID.map { " AND j.annotator_id = \($0)" } ?? ""
+            try sql.scan("""
+                SELECT j.annotator_id, j.item_id, j.id, j.strength, j.both_bad FROM gold_answers g JOIN judgments j ON j.item_id = g.item_id
+                WHERE j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)\(only)
+                """, []) { row in
+                let item = Int64(row.int(1))
+                result[names[Int64(row.int(0))] ?? "", default: []].append(ScoredJudgment(
+                    itemRowID: item, judgmentID: Int64(row.int(2)), label: LabelClass(strength: row.int(3), bothBad: row.int(4) != 0),
+                    reference: gold[item], gold: true))
+            }
+            // Other items: current judgments, each against the others' on its item.
+            let mine = annotatorID.map { " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0))" } ?? ""
+            var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
+            // On PostgreSQL an annotator reads only their own judgments: no others, no consensus.
+            try sql.scan("""
+                SELECT c.item_id, c.annotator_id, c.judgment_id, j.strength, j.both_bad
+                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id\(mine)
+                """, []) { row in
+                let item = Int64(row.int(0))
+                guard gold[item] == nil else { return }
+                byItem[item, default: []].append((Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0)))
+            }
+            for (item, judgments) in byItem {
+                for j in judgments where annotatorID == nil || j.annotator == annotatorID {
+                    let others = judgments.filter { $0.annotator != j.annotator }
+                    let reference = adjudicated[item] ?? LabelClass.consensus(others.map(\.label))
+                    result[names[j.annotator] ?? "", default: []].append(ScoredJudgment(
+                        itemRowID: item, judgmentID: j.id, label: j.label, reference: reference, gold: false,
+                        settled: adjudicated[item] != nil, others: others.map { (names[$0.annotator] ?? "", $0.label) }))
+                }
+            }
+            for name in result.keys { result[name]!.sort { $0.judgmentID < $1.judgmentID } }
+            return result
+        }
+    }
+}
+
+extension ProjectStore {
+    /// Every gold item's id and expected answer, in item id order (leads).
+    public func goldItems() throws -> [(itemID: String, answer: GoldAnswer)] {
+        try read { sql in
+            try sql.rows("""
+                SELECT i.external_id, g.strength, g.both_bad, g.explanation FROM gold_answers g JOIN items i ON i.id = g.item_id
+                ORDER BY i.external_id
+                """, []).map { row in
+                (row.text(0) ?? "", GoldAnswer(strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1, explanation: row.text(3)))
+            }
+        }
+    }
+}

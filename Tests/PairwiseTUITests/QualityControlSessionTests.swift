@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import PairwiseCore
+import PairwiseStats
+import PairwiseStore
+import PairwiseTestSupport
+import PairwiseTUI
+import Testing
+
+/// A project of 20 real hh-rlhf pairs plus 6 gold ones (the next 6 records, hh's label the answer).
+func goldProject(_ directory: TemporaryDirectory) throws -> (store: ProjectStore, truth: [String: Int]) {
+    try hhRecords(20, into: directory.path("items.jsonl"))
+    try hhRecords(6, from: 20, into: directory.path("gold.jsonl"))
+    let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
+    // A fixed project seed: queues and gold places are seeded by it (init picks one at random).
+    try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
+    _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
+    _ = try store.importFiles([directory.path("gold.jsonl")], options: ImportOptions(destination: .gold))
+    let truth = Dictionary(uniqueKeysWithValues: try store.goldItems().map { ($0.itemID, $0.answer.strength) })
+    return (store, truth)
+}
+
+/// The key for the better response as shown (2: first better, 6: second better), or the other one.
+func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
+    let shown = pair.shownOrder == .ab ? strength : -strength
+    return .character((shown < 0) == right ? "2" : "6")
+}
+
+@Suite struct QualityControlSessionTests {
+    @Test func theQualificationRoundShowsEachAnswerThenOpensTheQueue() throws {
+        let directory = try TemporaryDirectory()
+        let (store, truth) = try goldProject(directory)
+        try store.setQualitySetting("qualification_items", "3")
+        try store.setQualitySetting("qualification_pass", "0.6")
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        #expect(session.state.queueCount == 3)
+        for n in 0..<3 {
+            let pair = try #require(session.state.pair)
+            #expect(truth[pair.item.id] != nil)
+            session.handle(key(for: truth[pair.item.id]!, pair, right: n != 1))
+            session.handle(.enter)
+            let grid = session.render(rows: 30, columns: 100)
+            #expect(grid.text(row: 1).hasPrefix("▸ Qualification item scored"))
+            #expect(grid.text(row: 2).hasPrefix(n != 1 ? " Right. You said: " : " Not the expected answer. You said: "))
+            let last = ["Qualification: 1 of 1 right so far, 2 to go.", "Qualification: 1 of 2 right so far, 1 to go.",
+                        "You qualified: 2 of 3 right. Your judgments count from now on."][n]
+            #expect((2..<29).contains { grid.text(row: $0).hasPrefix(" " + last) })
+            if n == 0 {
+                session.handle(.enter)   // closes the feedback
+                session.handle(.character("u"))
+                #expect(session.state.message == "Qualification answers are final: each one is scored as first given.")
+            } else {
+                session.handle(.enter)
+            }
+        }
+        // Passed: the 20 pairs, and one of the 3 unseen gold items in its seeded place (rate 0.1).
+        #expect(session.state.queueCount == 21)
+        let report = try store.qualityReport()
+        #expect(report.annotators.map(\.qualification) == [.passed(correct: 2, required: 3)])
+        #expect(report.annotators[0].gold == GoldScore(outcomes: [true, false, true]))
+    }
+
+    @Test func aFailedRoundEndsTheQueue() throws {
+        let directory = try TemporaryDirectory()
+        let (store, truth) = try goldProject(directory)
+        try store.setQualitySetting("qualification_items", "2")
+        let session = try AnnotateSession(store: store, annotator: "bo")
+        for _ in 0..<2 {
+            let pair = try #require(session.state.pair)
+            session.handle(key(for: truth[pair.item.id]!, pair, right: false))
+            session.handle(.enter)
+            session.handle(.enter)
+        }
+        #expect(session.state.pair == nil)
+        let grid = session.render(rows: 30, columns: 100)
+        #expect((1..<28).contains { grid.text(row: $0).contains("You answered 0 of 2 qualification items as expected") })
+        #expect(try AnnotateSession(store: store, annotator: "bo").state.pair == nil)
+        #expect(try store.qualityReport().annotators.map(\.qualification) == [.failed(correct: 0, required: 2)])
+    }
+
+    @Test func goldIsMixedInAndGuidelinesComeFirst() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try goldProject(directory)
+        try store.setQualitySetting("gold_rate", "0.25")
+        #expect(try store.setGuidelines("# Guidelines\n\nPrefer the **harmless** answer.\n\n    indented code stays indented", source: "g.md") == 1)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        // 3 of the 6 gold items among the 20, in this annotator's seeded places (rate 0.25).
+        #expect(session.state.queueCount == 23)
+        var grid = session.render(rows: 24, columns: 80)
+        #expect(grid.text(row: 1).hasPrefix("▸ Guidelines, version 1: read these first"))
+        #expect(grid.text(row: 2) == " # Guidelines")
+        #expect(grid.text(row: 6).hasPrefix("     indented code stays indented"))
+        session.handle(.enter)
+        #expect(session.render(rows: 24, columns: 80).text(row: 1).hasPrefix("  Prompt") || session.render(rows: 24, columns: 80).text(row: 1).hasPrefix("▸ Prompt"))
+        session.handle(.character("i"))
+        grid = session.render(rows: 24, columns: 80)
+        #expect(grid.text(row: 1).hasPrefix("▸ Guidelines, version 1 (Enter or Esc"))
+        session.handle(.escape)
+        session.handle(.character("2"))
+        session.handle(.enter)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT guidelines_version FROM judgments") } == 1)
+        // Judged under version 1: it does not open by itself again.
+        #expect(try AnnotateSession(store: store, annotator: "ann").state.page == nil)
+    }
+
+    @Test func suggestionsShowOnlyWhenTheProjectSaysSoAndAreRecorded() throws {
+        let directory = try TemporaryDirectory()
+        try hhRecords(5, into: directory.path("items.jsonl"))
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
+        let summary = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions(destination: .suggestions(source: "hh-label")))
+        #expect(summary.itemsAdded == 5 && summary.labelsAdded == 5)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 0)
+        let hidden = try AnnotateSession(store: store, annotator: "ann")
+        #expect(hidden.state.suggestion == nil)
+        try store.setQualitySetting("show_suggestions", "yes")
+        let session = try AnnotateSession(store: store, annotator: "bo")
+        let pair = try #require(session.state.pair)
+        let strength = try #require(try store.suggestions(itemRowID: pair.rowID).first?.strength)
+        let shown = pair.shownOrder == .ab ? strength : -strength
+        #expect(abs(shown) == 2)
+        let expected = "hh-label: " + (shown < 0 ? "first better (-2)" : "second better (+2)")
+        #expect(session.state.suggestion == expected)
+        let grid = session.render(rows: 30, columns: 120)
+        #expect(grid.text(row: 27).hasPrefix("  Suggested (not a judgment) · " + expected))
+        session.handle(key(for: strength, pair, right: false))
+        session.handle(.enter)
+        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT suggestion_shown FROM judgments") } == "hh-label")
+        let agreement = try store.suggestionAgreement()
+        #expect(agreement.count == 1 && agreement[0].judgments == 1 && agreement[0].agreed == 0 && agreement[0].shown == 1)
+    }
+}
