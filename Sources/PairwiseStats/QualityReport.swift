@@ -80,7 +80,7 @@ public struct QualityReport: Equatable, Sendable {
         let drifting = self.drifting.map(\.name)
         lines.append(drifting.isEmpty ? "  Nobody is drifting." : "  Drifting (check with them): " + drifting.joined(separator: ", "))
         if !suggestions.isEmpty {
-            lines += ["", "Suggestions against people (current judgments of the items each source labeled)"]
+            lines += ["", "Suggestions against people (each source's items; people's current judgments of them)"]
             for s in suggestions {
                 lines.append("  \(s.source): \(s.items) items, \(s.judgments) judgments, \(percent(s.agreement)) agree, \(s.shown) made with it shown")
             }

@@ -60,12 +60,14 @@ extension ProjectStore {
         }
     }
 
-    /// Each suggestion source against people: over the items both labeled, how many of the
-    /// people's current judgments say what the suggestion says; and how many of those
-    /// judgments were made with that suggestion on screen.
+    /// Each suggestion source against people: the items it labeled, and over those people
+    /// judged, how many of their current judgments say what the suggestion says and how many
+    /// were made with that suggestion on screen.
     public func suggestionAgreement() throws -> [(source: String, items: Int, judgments: Int, agreed: Int, shown: Int)] {
         try read { sql in
             var result: [String: (items: Set<Int64>, judgments: Int, agreed: Int, shown: Int)] = [:]
+            var labeled: [String: Int] = [:]
+            try sql.scan("SELECT source, count(*) FROM suggestions GROUP BY source", []) { labeled[$0.text(0) ?? ""] = $0.int(1) }
             try sql.scan("""
                 SELECT s.source, s.item_id, s.strength, s.both_bad, j.strength, j.both_bad, j.suggestion_shown
                 FROM suggestions s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
@@ -81,7 +83,10 @@ extension ProjectStore {
                 if row.text(6) == source { entry.shown += 1 }
                 result[source] = entry
             }
-            return result.keys.sorted().map { ($0, result[$0]!.items.count, result[$0]!.judgments, result[$0]!.agreed, result[$0]!.shown) }
+            return labeled.keys.sorted().map { source in
+                let entry = result[source] ?? ([], 0, 0, 0)
+                return (source, labeled[source]!, entry.judgments, entry.agreed, entry.shown)
+            }
         }
     }
 

@@ -110,8 +110,11 @@ extension ProjectStore {
     /// qualification round); nil for an item that is not gold.
     public func goldAnswer(itemRowID: Int64) throws -> GoldAnswer? {
         try read { sql in
-            let query = sql.dialect == .postgres ? "SELECT * FROM pairwise_gold_answer(?)"
-                : "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
+            // Annotators on PostgreSQL may not read the table: the function answers them.
+            let direct = try sql.dialect == .sqlite
+                || sql.integer("SELECT CASE WHEN has_table_privilege(current_user, 'gold_answers', 'SELECT') THEN 1 ELSE 0 END") == 1
+            let query = direct ? "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
+                : "SELECT * FROM pairwise_gold_answer(?)"
             return try sql.row(query, [.integer(itemRowID)]).map { row in
                 GoldAnswer(strength: Int(row[0].integer ?? 0), bothBad: row[1].integer == 1, explanation: row[2].text)
             }

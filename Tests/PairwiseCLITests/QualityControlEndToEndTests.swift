@@ -1,0 +1,83 @@
+import Foundation
+import PairwiseCore
+import PairwiseTestSupport
+import Testing
+
+/// The first `count` records of the real hh-rlhf test file from `start`, as a JSON Lines file.
+func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
+    let run = try command("/bin/sh", ["-c", "gzip -dc \"$0\" | tail -n +\(start + 1) | head -n \(count) > \"$1\"", Fixtures.hhRLHF, path],
+                          in: URL(fileURLWithPath: "/"))
+    #expect(run.status == 0, "\(run.stderr)")
+}
+
+@Suite(.serialized) struct QualityControlEndToEndTests {
+    /// A project with guidelines, 12 real hh-rlhf pairs, 4 gold ones and a 2-item qualification round.
+    func project(on kind: StoreKind) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory("pairwise-qc", on: kind)
+        try "# How to judge\n\nPrefer the response that is **harmless**, then the more helpful one.\n"
+            .write(toFile: directory.path("guidelines.md"), atomically: true, encoding: .utf8)
+        try hhLines(12, into: directory.path("items.jsonl"))
+        try hhLines(4, from: 12, into: directory.path("gold.jsonl"))
+        #expect(try pairwise(["init", "--rubric", "sample", "--guidelines", "guidelines.md"], in: directory).stdout
+                .hasSuffix(" is its lead; guidelines version 1\n"))
+        #expect(try pairwise(["import", "items.jsonl"], in: directory).status == 0)
+        let gold = try pairwise(["gold", "add", "gold.jsonl"], in: directory)
+        #expect(gold.stdout == "4 gold answers added from 4 records (4 new items); 4 gold items in the project\n", "\(gold.stderr)")
+        #expect(try pairwise(["quality", "set", "qualification_items", "2"], in: directory).stdout == "qualification_items = 2\n")
+        #expect(try pairwise(["annotators", "add", "alice"], in: directory).status == 0)
+        return directory
+    }
+
+    @Test func settingsAndGoldCommandsCheckTheirInput() throws {
+        let directory = try project(on: .sqlite)
+        let bad = try pairwise(["quality", "set", "gold_rate", "2"], in: directory)
+        #expect(bad.status != 0 && bad.stderr.contains("gold_rate takes a number from 0 to 1"))
+        let unknown = try pairwise(["quality", "set", "speed", "fast"], in: directory)
+        #expect(unknown.status != 0 && unknown.stderr.contains("no setting speed"))
+        #expect(try pairwise(["quality"], in: directory).stdout.contains("qualification_items 2\n"))
+        let list = try pairwise(["gold", "list"], in: directory).stdout.split(separator: "\n")
+        #expect(list.count == 4 && list.allSatisfy { $0.contains("\tA ") || $0.contains("\tB ") })
+        let asAlice = try pairwise(["gold", "list"], in: directory, environment: ["USER": "alice"])
+        #expect(asAlice.status != 0 && asAlice.stderr.contains("lead"))
+        #expect(try pairwise(["guidelines", "set", "guidelines.md"], in: directory).stdout == "the guidelines are unchanged (version 1)\n")
+        #expect(try pairwise(["guidelines", "show"], in: directory).stdout.contains("**harmless**"))
+        let missing = try pairwise(["guidelines", "set", "nope.md"], in: directory)
+        #expect(missing.status != 0 && missing.stderr.contains("nope.md: cannot read the guidelines file"))
+        let suggestions = try pairwise(["import", "items.jsonl", "--suggestions-from", "hh-label"], in: directory)
+        #expect(suggestions.stdout.contains("12 labels added"), "\(suggestions.stderr)")
+        #expect(try pairwise(["stats"], in: directory).stdout.contains("  hh-label: 12 items, 0 judgments"))
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aNewAnnotatorReadsTheGuidelinesThenQualifies(_ kind: StoreKind) throws {
+        let directory = try project(on: kind)
+        let tmux = try Tmux(command: command(directory, "annotate --as alice"))
+        #expect(try tmux.waitFor("read these first").contains("Prefer the response that is **harmless**"))
+        try tmux.send("Enter")
+        #expect(try tmux.waitFor("1/2 in queue").contains("alice │ 1/2 in queue"))
+        var last = ""
+        for n in 1...2 {
+            for key in ["2", "Tab", "3", "3", "3", "3", "Enter"] { try tmux.send(key) }
+            last = try tmux.waitFor("Qualification item scored")
+            #expect(last.contains("Expected: "))
+            if n == 1 {
+                #expect(last.contains("right so far, 1 to go."))
+                try tmux.send("Enter")
+                try tmux.waitFor("2/2 in queue")
+            }
+        }
+        try tmux.send("Enter")
+        try tmux.send("q")
+        Thread.sleep(forTimeInterval: 0.3)
+        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
+        let alice = try #require(stats["quality"]?["annotators"]?.arrayValue?.first { $0["name"]?.stringValue == "alice" })
+        #expect(alice["gold_judged"] == .int(2))
+        // The screen told alice what the lead's stats say.
+        switch alice["qualification"]?.stringValue {
+        case "passed": #expect(last.contains("You qualified: "))
+        case "failed": #expect(last.contains("not enough to qualify"))
+        default: Issue.record("alice's qualification: \(String(describing: alice["qualification"]))")
+        }
+        #expect(try pairwise(["stats"], in: directory).stdout.contains("Quality control (4 gold items"))
+    }
+}
