@@ -46,6 +46,36 @@ import Testing
         func database() -> String { String(admin.split(separator: "/").last!.split(separator: "?").first!) }
     }
 
+    /// Gold answers are the leads': an annotator learns which items are gold and, once they
+    /// judged one, its answer (for the qualification round's feedback), never the rest.
+    @Test func anAnnotatorNeverReadsGoldAnswersAheadOfJudging() throws {
+        let project = try Project()
+        try hhLines(3, into: project.directory.path("gold.jsonl"))
+        let gold = try pairwise(["gold", "add", "gold.jsonl"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(gold.status == 0, "\(gold.stderr)")
+        #expect(project.psql("lena", "SELECT count(*) FROM gold_answers").output == "3\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM gold_answers").error.contains("permission denied for table gold_answers"))
+        #expect(project.psql("ann", "SELECT count(*) FROM pairwise_gold_item_ids()").output == "3\n")
+        let first = project.psql("lena", "SELECT min(item_id) FROM gold_answers").output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(project.psql("ann", "SELECT count(*) FROM pairwise_gold_answer(\(first))").output == "0\n")
+        #expect(project.psql("ann", "UPDATE gold_answers SET strength = 0").error.contains("permission denied"))
+        let judged = project.psql("ann", """
+            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+            VALUES (\(first), pairwise_me(), 1, 0, 'ab', 900, '2026-11-23T00:00:00.000Z', 'tui')
+            """)
+        #expect(judged.status == 0, "\(judged.error)")
+        #expect(project.psql("ann", "SELECT count(*) FROM pairwise_gold_answer(\(first))").output == "1\n")
+        #expect(project.psql("bo", "SELECT count(*) FROM pairwise_gold_answer(\(first))").output == "0\n")
+        // Suggestions: hidden from annotators until the project shows them.
+        let suggestions = try pairwise(["import", "gold.jsonl", "--suggestions-from", "judge"], in: project.directory.url,
+                                       environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(suggestions.status == 0, "\(suggestions.stderr)")
+        #expect(project.psql("ann", "SELECT count(*) FROM suggestions").output == "0\n")
+        #expect(try pairwise(["quality", "set", "show_suggestions", "yes"], in: project.directory.url,
+                             environment: ["PAIRWISE_DB": project.url("lena")]).status == 0)
+        #expect(project.psql("ann", "SELECT count(*) FROM suggestions").output == "3\n")
+    }
+
     @Test func anAnnotatorReadsOnlyTheirOwnJudgments() throws {
         let project = try Project()
         #expect(project.psql("lena", "SELECT count(*) FROM judgments").output == "3\n")
