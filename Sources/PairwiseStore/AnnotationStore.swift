@@ -177,17 +177,21 @@ extension ProjectStore {
     }
 
     /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction
-    /// row; returns the item it was about, or nil when there is nothing to undo.
-    public func undoLastJudgment(annotatorID: Int64) throws -> Int64? {
+    /// row; returns the item it was about and what it said (to put back on screen), or nil
+    /// when there is nothing to undo.
+    public func undoLastJudgment(annotatorID: Int64) throws -> (itemID: Int64, draft: JudgmentDraft)? {
         try write(lockingItems: []) { sql in
             guard let row = try sql.row("""
-                SELECT j.id, j.item_id FROM judgments j
+                SELECT j.id, j.item_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms FROM judgments j
                 WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment)
                 ORDER BY j.id DESC LIMIT 1
                 """, [.integer(annotatorID)]) else { return nil }
             try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
                             [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
-            return row[1].integer
+            let draft = JudgmentDraft(strength: PreferenceStrength(Int(row[2].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[3].integer == 1,
+                                      rubric: Self.rubricValues(row.text(4) ?? "{}"), note: row.text(5),
+                                      shownOrder: ShownOrder(rawValue: row.text(6) ?? "ab") ?? .ab, milliseconds: Int(row[7].integer ?? 0))
+            return (row[1].integer ?? 0, draft)
         }
     }
 

@@ -236,30 +236,39 @@ public enum TerminalText {
     }
 
     /// Wraps one line (no LF). The lines are slices of one glyph array: no glyph is copied.
+    /// Continuation lines of a wrapped line keep its indentation (up to half the width), so
+    /// that wrapped code and nested lists stay readable.
     static func wrapLine(utf8 line: UnsafeBufferPointer<UInt8>, width: Int, into lines: inout [ArraySlice<Glyph>]) {
         precondition(width > 0)
         let glyphs = glyphs(utf8: line)
         if glyphs.isEmpty { lines.append([]); return }
+        var indent = 0
+        while indent < glyphs.count && glyphs[indent].isSpace { indent += 1 }
+        if indent == glyphs.count || indent > width / 2 { indent = 0 }
+        let indentation = [Glyph](repeating: Glyph.space, count: indent)
         var start = 0
+        var first = true
         while start < glyphs.count {
+            let room = first ? width : width - indent
             // Take as many glyphs as fit.
             var used = 0, end = start
-            while end < glyphs.count && used + glyphs[end].width <= width { used += glyphs[end].width; end += 1 }
-            if end == glyphs.count {
-                lines.append(glyphs[start..<end])
-                return
+            while end < glyphs.count && used + glyphs[end].width <= room { used += glyphs[end].width; end += 1 }
+            var pieceEnd = end, next = end
+            if end < glyphs.count {
+                // Break after the last space that fits, if any (not within the indentation).
+                var breakAt = end
+                var i = end
+                while i > start { if glyphs[i - 1].isSpace && (!first || i > indent) { breakAt = i; break }; i -= 1 }
+                if breakAt == start { breakAt = max(end, start + 1) }
+                pieceEnd = breakAt
+                while pieceEnd > start && glyphs[pieceEnd - 1].isSpace { pieceEnd -= 1 }
+                next = breakAt
+                // Spaces at the break are not carried to the next line.
+                while next < glyphs.count && glyphs[next].isSpace { next += 1 }
             }
-            // Break after the last space that fits, if any.
-            var breakAt = end
-            var i = end
-            while i > start { if glyphs[i - 1].isSpace { breakAt = i; break }; i -= 1 }
-            if breakAt == start { breakAt = max(end, start + 1) }
-            var pieceEnd = breakAt
-            while pieceEnd > start && glyphs[pieceEnd - 1].isSpace { pieceEnd -= 1 }
-            lines.append(glyphs[start..<pieceEnd])
-            start = breakAt
-            // Spaces at the break are not carried to the next line.
-            while start < glyphs.count && glyphs[start].isSpace { start += 1 }
+            lines.append(first || indent == 0 ? glyphs[start..<pieceEnd] : ArraySlice(indentation + glyphs[start..<pieceEnd]))
+            first = false
+            start = next
         }
     }
 }

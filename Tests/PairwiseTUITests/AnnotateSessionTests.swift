@@ -47,6 +47,11 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         // Undo: the judgment is retracted by a new row and the item comes back.
         session.handle(.character("u"))
         #expect(session.state.pair?.item.id == first)
+        // Back at its place with the values given (judge: overall 3, helpfulness 4/2, correctness 3/1).
+        #expect(session.state.position == 1 && session.state.queueCount == 62)
+        #expect(session.state.preference == 3)
+        #expect(session.state.entries["helpfulness"] == .perResponse(first: 4, second: 2))
+        #expect(session.state.entries["correctness"] == .perResponse(first: 3, second: 1))
         #expect(try liveJudgments(store, annotator: "ann") == [])
         #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 1)
         #expect(session.state.doneToday == 0)

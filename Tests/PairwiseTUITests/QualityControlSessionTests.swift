@@ -129,3 +129,33 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(agreement.count == 1 && agreement[0].judgments == 1 && agreement[0].agreed == 0 && agreement[0].shown == 1)
     }
 }
+
+@Suite struct ConversationPromptTests {
+    /// A real five-turn conversation (LLaMA-Factory's DPO demo, record 5): the prompt panel
+    /// opens at its last turn, the one the responses answer.
+    @Test func aConversationOpensAtItsLastTurn() throws {
+        let directory = try TemporaryDirectory()
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
+        _ = try store.importFiles([Fixtures.realFormat("llamafactory-dpo_en_demo.json")], options: ImportOptions())
+        let item = try #require(try store.item(rowID: 5))
+        guard case .chat(let turns) = item.prompt else { Issue.record("record 5 is a conversation"); return }
+        #expect(turns.count == 5)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        session.handle(.character(":"))
+        for c in "goto \(item.id)" { session.handle(.character(c)) }
+        session.handle(.enter)
+        #expect(session.state.pair?.item.id == item.id)
+        let grid = session.render(rows: 40, columns: 100)
+        #expect(grid.text(row: 1).hasPrefix("  Prompt") && !grid.text(row: 1).hasSuffix(" 1–"))
+        // The last turn's heading and first line are on screen (the panel ends with the prompt's end).
+        let last = " " + String(turns[4].content.prefix(20))
+        #expect((2..<12).contains { grid.text(row: $0) == " User:" && grid.text(row: $0 + 1).hasPrefix(last) })
+        #expect(!(2..<12).contains { grid.text(row: $0).hasPrefix(" " + String(turns[0].content.prefix(20))) })
+        // Home reaches the first turn.
+        session.handle(.character("h"))
+        session.handle(.character("g"))
+        let top = session.render(rows: 40, columns: 100)
+        #expect(top.text(row: 2) == " User:")
+        #expect(top.text(row: 3).hasPrefix(" " + String(turns[0].content.prefix(20))))
+    }
+}

@@ -43,6 +43,17 @@ import Testing
         #expect(lines.map { $0.map(\.text).joined() } == ["the quick", "brown fox", "jumps", "", "abcdefghij", "kl"])
     }
 
+    @Test func wrappedLinesKeepTheirIndentation() {
+        let code = "def f():\n\tif ready and value > threshold:\n        return compute(alpha, beta)"
+        let lines = TerminalText.wrap(code, width: 20)
+        #expect(lines.map { $0.map(\.text).joined() } == [
+            "def f():", "    if ready and", "    value >", "    threshold:", "        return", "        compute(alph", "        a, beta)",
+        ])
+        #expect(lines.allSatisfy { $0.reduce(0) { $0 + $1.width } <= 20 })
+        // Indentation deeper than half the width is not repeated.
+        #expect(TerminalText.wrap("            abc def ghi", width: 16).map { $0.map(\.text).joined() } == ["            abc", "def ghi"])
+    }
+
     @Test func wideCharactersNeverStraddleTheEdge() {
         let lines = TerminalText.wrap("日本語のテキスト", width: 5)
         #expect(lines.map { $0.map(\.text).joined() } == ["日本", "語の", "テキ", "スト"])

@@ -241,14 +241,20 @@ public final class AnnotateSession {
                     state.say("Qualification answers are final: each one is scored as first given.", error: true)
                     return true
                 }
-                guard let itemID = try store.undoLastJudgment(annotatorID: annotatorID) else {
+                guard let undone = try store.undoLastJudgment(annotatorID: annotatorID) else {
                     state.say("Nothing to undo.", error: true)
                     return true
                 }
-                queue.insert(itemID, at: min(index, queue.count))
+                // Back to where it was in the queue (the counter does not grow), its values on screen.
+                if index > 0 && index <= queue.count && queue[index - 1] == undone.itemID {
+                    index -= 1
+                } else {
+                    queue.insert(undone.itemID, at: min(index, queue.count))
+                }
                 figures = try store.figures(annotatorID: annotatorID)
                 try showCurrent(forced: true)
-                state.say("Undone: your last judgment is retracted; here is the item again.")
+                if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
+                state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
             case .skip:
                 guard let pair = state.pair else { return true }
                 try store.recordEvent(.skip, itemID: pair.rowID, annotatorID: annotatorID)

@@ -138,6 +138,27 @@ public struct AnnotateState: Equatable, Sendable {
         confirmingQuit = false
     }
 
+    /// Puts a stored judgment's values back on screen, in the terms of the order shown.
+    public mutating func restore(_ draft: JudgmentDraft) {
+        guard let pair else { return }
+        let flip = pair.shownOrder != .ab
+        let shown = flip ? -draft.strength.value : draft.strength.value
+        preference = draft.bothBad && shown == 0 ? nil : shown + 4
+        bothBad = draft.bothBad
+        note = draft.note
+        entries = [:]
+        for dimension in rubric.dimensions {
+            switch draft.rubric[dimension.key] {
+            case .comparative(let value)?:
+                entries[dimension.key] = .comparative(key: (flip ? -value : value) + dimension.scale.max + 1)
+            case .perResponse(let a, let b)?:
+                entries[dimension.key] = flip ? .perResponse(first: b, second: a) : .perResponse(first: a, second: b)
+            case nil:
+                break
+            }
+        }
+    }
+
     public mutating func say(_ text: String, error: Bool = false) {
         message = text
         messageIsError = error

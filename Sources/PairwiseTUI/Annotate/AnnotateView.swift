@@ -96,6 +96,11 @@ public enum AnnotateView {
         // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of text).
         let promptRows = min(promptLines.count, max(2, rows / 4)) + 1
         var pages: [Panel: Int] = [:]
+        var state = state
+        if state.scroll[.prompt] == nil, case .chat(let turns) = pair.item.prompt, turns.count > 1 {
+            // A conversation opens at its last turn, the one the responses answer.
+            state.scroll[.prompt] = promptLines.lastIndex { $0.style == .heading } ?? 0
+        }
         pages[.prompt] = panel(.prompt, title: "Prompt", lines: promptLines, state: state, top: top, left: 0, rows: promptRows,
                                width: columns, grid: &grid, scroll: &scroll)
         let rest = rows - promptRows
