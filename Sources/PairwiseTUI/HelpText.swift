@@ -29,7 +29,7 @@ public enum HelpText {
         ("1 … 7, 0, Tab, digits", "the final preference and rubric values, as in annotate (A is shown first)"),
         ("Enter", "decide: then pick the reason, 1 ambiguous … 5 other (Esc cancels)"),
         ("n", "add a note to the decision"),
-        ("h", "show or hide the annotators' names"),
+        ("N", "show or hide the annotators' names"),
         ("u", "undo your last decision"),
         ("s", "next item without deciding"),
         (":filter …", "annotator NAME, dimension KEY, flagged; :filter alone clears"),

@@ -3,6 +3,9 @@ import Foundation
 
 @main
 struct Pairwise: ParsableCommand {
+    /// The release, printed by `pairwise --version`.
+    static let version = "0.15.0"
+
     static let configuration = CommandConfiguration(
         commandName: "pairwise",
         abstract: "Collect human preference judgments on pairs of model responses.",
@@ -10,10 +13,11 @@ struct Pairwise: ParsableCommand {
             A project is one SQLite database (./pairwise.sqlite, or --db PATH, or $PAIRWISE_DB).
 
             Example:
-              pairwise init --rubric sample-data/rubric.yaml
+              pairwise init --rubric sample
               pairwise import sample-data/items.jsonl
               pairwise status
             """,
+        version: version,
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self, GoldCommand.self, GuidelinesCommand.self, QualityCommand.self, CopyCommand.self,
             BenchCommand.self,

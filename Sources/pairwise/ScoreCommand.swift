@@ -41,6 +41,8 @@ struct ScoreCommand: ParsableCommand {
             var reader = try RecordReader(bytes: try InputFile.read(path: file), file: file, format: InputFormat(rawValue: format))
             var margins: [(Double, PairExample.Label)] = []
             var count = 0
+            // Tab-separated with a header, so that spreadsheets and `cut -f` know the columns.
+            if !json { Console.data("item_id\treward_a_minus_b") }
             while let next = try reader.next() {
                 guard let item = next.item else {
                     throw UsageError(message: "\(file): a judgments file names items but does not carry them; score an items file")

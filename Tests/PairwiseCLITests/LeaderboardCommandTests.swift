@@ -104,6 +104,8 @@ import Testing
         #expect(train.stdout.hasPrefix("run 1: 40 pairs, held-out accuracy 1.0000"))
         let again = try pairwise(["train"], in: directory.url)
         #expect(again.stdout == "nothing to do: 0 new judgments since the last run (need 1)\n")
+        let plain = try pairwise(["score", "pairs.jsonl"], in: directory.url).stdout.split(separator: "\n")
+        #expect(plain.first == "item_id\treward_a_minus_b" && plain.count == 41)
         let score = try pairwise(["score", "pairs.jsonl", "--json"], in: directory.url)
         let summary = try JSONParser.parse(String(score.stdout.split(separator: "\n").last!))
         #expect(summary["pairs"] == .int(40) && summary["labeled_pairs"] == .int(40) && summary["accuracy"] == .double(1))

@@ -28,6 +28,10 @@ func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
         return directory
     }
 
+    @Test func versionIsPrinted() throws {
+        #expect(try pairwise(["--version"], in: URL(fileURLWithPath: "/")).stdout == "0.15.0\n")
+    }
+
     @Test func settingsAndGoldCommandsCheckTheirInput() throws {
         let directory = try project(on: .sqlite)
         let bad = try pairwise(["quality", "set", "gold_rate", "2"], in: directory)

@@ -211,10 +211,10 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         var screen = try tmux.waitFor("to review")
         let total = try #require(screen.range(of: #"1/(\d+) to review"#, options: .regularExpression).map { String(screen[$0].dropFirst(2).prefix { $0.isNumber }) }.flatMap(Int.init))
         #expect(total >= 3)
-        #expect(screen.contains("names hidden, h reveals"))
+        #expect(screen.contains("names hidden, N reveals"))
         #expect(!screen.contains("sim1") && !screen.contains("sim2") && !screen.contains("sim3"), "names are hidden")
-        try tmux.send("h")
-        screen = try tmux.waitFor("h hides names")
+        try tmux.send("N")
+        screen = try tmux.waitFor("N hides names")
         #expect(screen.range(of: #"sim[1-5]  ·"#, options: .regularExpression) != nil)
 
         // Decide the first two items: first response better, reasons "annotator error" and "ambiguous".
@@ -281,7 +281,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         let screen = try tmux.waitFor("to review")
         #expect(screen.contains("pairwise · review · item"))
         #expect(screen.contains("demo │ 1/"))
-        #expect(screen.contains("Judgments (3, names hidden, h reveals)"))
+        #expect(screen.contains("Judgments (3, names hidden, N reveals)"))
         try tmux.send("q")
     }
 }

@@ -159,3 +159,22 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(top.text(row: 3).hasPrefix(" " + String(turns[0].content.prefix(20))))
     }
 }
+
+@Suite struct VisibleEntriesTests {
+    /// A typed note stays on screen, and a dimension in focus shows its scale's labels.
+    @Test func theNoteAndTheScaleLabelsAreInView() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        session.handle(.character("n"))
+        for c in "check the dates" { session.handle(.character(c)) }
+        session.handle(.enter)
+        session.handle(.character("x"))   // any key clears the message; the note stays
+        var grid = session.render(rows: 40, columns: 200)
+        #expect(grid.text(row: 38) == " Note: check the dates")
+        session.handle(.tab)
+        grid = session.render(rows: 40, columns: 200)
+        #expect(grid.text(row: 37) == "  Helpfulness: How well the response meets the prompt's request, overall."
+                + "  [0 not helpful · 1 slightly helpful · 2 partly helpful · 3 mostly helpful · 4 fully helpful]")
+    }
+}

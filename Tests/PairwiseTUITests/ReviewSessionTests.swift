@@ -42,11 +42,13 @@ import Testing
         #expect(session.state.queueCount == 3)
         let grid = session.render(rows: 40, columns: 120)
         let text = (0..<40).map { grid.text(row: $0) }
-        #expect(text.contains { $0.hasPrefix("  Judgments (2, names hidden, h reveals) · direction split (agreement 0.00), strengths −3…+2") })
+        #expect(text.contains { $0.hasPrefix("  Judgments (2, names hidden, N reveals) · direction split (agreement 0.00), strengths −3…+2") })
         #expect(text.contains { $0.hasPrefix("  Annotator 1  ·  first much better (−3)  ·  helpfulness 3/1  ·  12 s  ·  note: clearly first") })
         #expect(text.contains { $0.hasPrefix("  Annotator 2  ·  second better (+2)  ·  helpfulness 3/1  ·  12 s") })
         #expect(text[39].hasPrefix(" lead │ 1/3 to review │ 0 decided"))
         session.handle(.character("h"))
+        #expect(!(0..<40).map { session.render(rows: 40, columns: 120).text(row: $0) }.contains { $0.hasPrefix("  ann  ·") })
+        session.handle(.character("N"))
         #expect((0..<40).map { session.render(rows: 40, columns: 120).text(row: $0) }.contains { $0.hasPrefix("  ann  ·  first much better") })
 
         // Enter asks for the reason; 3 = annotator error records the adjudication.

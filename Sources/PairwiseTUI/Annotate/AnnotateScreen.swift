@@ -49,9 +49,10 @@ public enum AnnotateScreen {
         state.message = nil
         if state.review != nil {
             switch key {
-            case .character("h"):
+            case .character("N"):
+                // Not h: vim users press h to move between panels, and names must not show by accident.
                 state.review!.revealNames.toggle()
-                state.say(state.review!.revealNames ? "Names shown (h hides them)." : "Names hidden.")
+                state.say(state.review!.revealNames ? "Names shown (N hides them)." : "Names hidden.")
                 return nil
             case .enter:
                 guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return nil }

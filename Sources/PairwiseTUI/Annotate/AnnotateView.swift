@@ -153,7 +153,7 @@ public enum AnnotateView {
     /// terms (the review shows A first), names hidden unless revealed.
     static func judgmentsPanel(_ review: ReviewPanel, rubric: Rubric, top: Int, rows: Int, into grid: inout CellGrid) {
         grid.fill(row: top, style: .heading)
-        let names = review.revealNames ? "h hides names" : "names hidden, h reveals"
+        let names = review.revealNames ? "N hides names" : "names hidden, N reveals"
         let x = grid.put("  Judgments (\(review.judgments.count), \(names)) · ", row: top, column: 0, style: .heading)
         grid.put(review.why, row: top, column: x, style: .heading)
         for (n, j) in review.judgments.enumerated() where n < rows - 1 {
@@ -200,7 +200,11 @@ public enum AnnotateView {
             guideline = "Which response is better overall? 1 = first much better … 4 = about the same … 7 = second much better; 0 = both bad."
         } else {
             let d = dimensions[state.focusedRow - 1]
-            guideline = "\(d.title): \(d.guideline)"
+            // The scale's labels, so that nobody has to press a key to learn what 3 means.
+            let labels = d.kind == .perResponse && !d.scale.labels.isEmpty
+                ? "  [" + (d.scale.min...d.scale.max).compactMap { v in d.scale.label(for: v).map { "\(v) \($0)" } }.joined(separator: " · ") + "]"
+                : ""
+            guideline = "\(d.title): \(d.guideline)" + labels
         }
         grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
     }
@@ -268,10 +272,15 @@ public enum AnnotateView {
             grid.put(" " + message, row: row, column: 0, style: state.messageIsError ? .warning : .normal)
             return
         }
-        var hint = state.review != nil
-            ? " 1-7 final preference · 0 both bad · Tab rubric · Enter decide · h names · u undo · s next · n note · :filter"
+        let hint = state.review != nil
+            ? " 1-7 final preference · 0 both bad · Tab rubric · Enter decide · N names · u undo · s next · n note · :filter"
             : " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd"
-        if state.note != nil { hint = " [note added]" + hint }
+        if let note = state.note {
+            // The note stays in view (n changes it) instead of the key hints.
+            grid.put(" Note: ", row: row, column: 0, style: .key)
+            grid.put(TerminalText.singleLine(note)[...], row: row, column: 7, style: .normal, limit: grid.columns - 1)
+            return
+        }
         grid.put(hint, row: row, column: 0, style: .dim)
     }
 
