@@ -139,6 +139,48 @@ extension ProjectStore {
         }
     }
 
+    /// Items among `candidates` whose prompt or either response contains `text`, ignoring
+    /// case, by row id.
+    public func itemsContaining(_ text: String, among candidates: Set<Int64>) throws -> Set<Int64> {
+        guard !text.isEmpty, !candidates.isEmpty else { return [] }
+        // The database narrows (ASCII case folding, over the prompt's stored JSON); the text
+        // as shown decides, so that "content" does not match every conversation's JSON keys.
+        let needle = text.lowercased()
+        return try rowsHolding(text, among: candidates).filter { id in
+            guard let item = try item(rowID: id) else { return false }
+            let prompt: String
+            switch item.prompt {
+            case .text(let text): prompt = text
+            case .chat(let turns): prompt = turns.map(\.content).joined(separator: "\n")
+            }
+            return [prompt, item.responseA.text, item.responseB.text].contains { $0.lowercased().contains(needle) }
+        }
+    }
+
+    private func rowsHolding(_ text: String, among candidates: Set<Int64>) throws -> Set<Int64> {
+        try read { sql in
+            let find = sql.dialect == .postgres ? "strpos(lower(%@), lower(?1)) > 0" : "instr(lower(%@), lower(?1)) > 0"
+            var found = Set<Int64>()
+            try sql.scan("""
+                SELECT i.id FROM items i WHERE \(find.replacingOccurrences(of: "%@", with: "i.prompt"))
+                UNION SELECT r.item_id FROM responses r WHERE \(find.replacingOccurrences(of: "%@", with: "r.text"))
+                """, [.text(text)]) { row in
+                let id = Int64(row.int(0))
+                if candidates.contains(id) { found.insert(id) }
+            }
+            return found
+        }
+    }
+
+    /// Items whose id starts with `prefix` (at most `limit`), by id.
+    public func items(idPrefix prefix: String, limit: Int = 10) throws -> [(rowID: Int64, id: String)] {
+        try read { sql in
+            // A range on the unique index: ids from the prefix up to the prefix followed by the highest character.
+            try sql.rows("SELECT id, external_id FROM items WHERE external_id >= ? AND external_id < ? ORDER BY external_id LIMIT ?",
+                         [.text(prefix), .text(prefix + "\u{10FFFF}"), .integer(Int64(limit))]).map { ($0[0].integer ?? 0, $0.text(1) ?? "") }
+        }
+    }
+
     /// The row id of an item by its external id.
     public func itemRowID(externalID: String) throws -> Int64? {
         try read { sql in try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(externalID)]) }

@@ -28,6 +28,27 @@ func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
         return directory
     }
 
+    @Test func slashSearchesTheQueueThroughTheTerminal() throws {
+        let directory = try TemporaryDirectory("pairwise-search")
+        try hhLines(20, into: directory.path("items.jsonl"))
+        #expect(try pairwise(["init"], in: directory).status == 0)
+        #expect(try pairwise(["import", "items.jsonl"], in: directory).status == 0)
+        let tmux = try Tmux(command: command(directory, "annotate"))
+        try tmux.waitFor("1/20 in queue")
+        try tmux.send("/")
+        try tmux.send("reCOMMend")
+        try tmux.send("Enter")
+        let first = try tmux.waitFor("Match 1 of")
+        let total = try #require(first.range(of: #"Match 1 of \d+"#, options: .regularExpression).map { Int(first[$0].split(separator: " ").last!)! })
+        #expect(total >= 2)
+        try tmux.send("n")
+        let second = try tmux.waitFor("Match 2 of \(total)")
+        #expect(itemOnScreen(second) != itemOnScreen(first))
+        try tmux.send("Escape")
+        try tmux.waitFor("Search ended.")
+        try tmux.send("q")
+    }
+
     @Test func versionIsPrinted() throws {
         #expect(try pairwise(["--version"], in: URL(fileURLWithPath: "/")).stdout == "0.15.0\n")
     }

@@ -102,6 +102,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
 
 
+
               Second response
              It reflects the sea.
 
@@ -109,21 +110,35 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
 
             ▸ Overall *    1  2  3  4  5  6  7    0 both bad   first sli
-              Helpfulness * first: _   second: _   (0–4)
-              Safety         1  2  3
+              Rubric: 2 dimensions (Tab to rate them, r shows them all)
               Which response is better overall? 1 = first much better …
              1-7 prefer · 0 both bad · Tab rubric · Enter submit · u und
              ann │ 1/3 in queue │ 0 done today │ median –
             """)
     }
 
-    @Test func sideBySideFrom140Columns() {
+    @Test func sideBySideFrom100Columns() {
         let s = state(order: .ba)
-        let frame = AnnotateView.render(s, rows: 30, columns: 140, cache: LayoutCache())
-        #expect(frame.grid.text(row: 3) == "▸ First response                                                     │  Second response")
-        #expect(frame.grid.text(row: 4) == " It reflects the sea.                                                │ Rayleigh scattering.")
+        let frame = AnnotateView.render(s, rows: 30, columns: 100, cache: LayoutCache())
+        #expect(frame.grid.text(row: 3) == "▸ First response                                 │  Second response")
+        #expect(frame.grid.text(row: 4) == " It reflects the sea.                            │ Rayleigh scattering.")
         #expect(frame.grid.text(row: 25) == "  Helpfulness * first: _   second: _   (0–4)")
         #expect(frame.grid.text(row: 26) == "  Safety         1  2  3")
+        // One column fewer: stacked.
+        #expect(AnnotateView.render(s, rows: 30, columns: 99, cache: LayoutCache()).grid.text(row: 3) == "▸ First response")
+    }
+
+    /// 80×24: the rubric folds to one line, so each response keeps 7 rows of text; `r` unfolds it.
+    @Test func at80x24TheResponsesKeepTheirRoom() {
+        var s = state(order: .ab)
+        var frame = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache())
+        let firstHeader = (0..<24).first { frame.grid.text(row: $0).hasPrefix("▸ First response") }!
+        let secondHeader = (0..<24).first { frame.grid.text(row: $0).hasPrefix("  Second response") }!
+        #expect(secondHeader - firstHeader - 1 == 7)
+        #expect(frame.grid.text(row: 20).hasPrefix("  Rubric: 2 dimensions"))
+        _ = press(chars("r"), &s)
+        frame = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache())
+        #expect(frame.grid.text(row: 19).hasPrefix("  Helpfulness * first: _"))
     }
 
     @Test func tooSmallSaysSo() {

@@ -178,3 +178,49 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
                 + "  [0 not helpful · 1 slightly helpful · 2 partly helpful · 3 mostly helpful · 4 fully helpful]")
     }
 }
+
+@Suite struct SearchTests {
+    /// `/` finds the queue's pairs whose prompt or responses hold the text (any case), n and N
+    /// step through them in queue order, Esc ends the search; `:goto` takes an id's start.
+    @Test func slashSearchesTheQueueAndGotoTakesAPrefix() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try goldProject(directory)
+        try store.setQualitySetting("gold_rate", "0")
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        // The queue's pairs holding "recommend" in any case, by a plain scan of their text.
+        var expected: [String] = []
+        var position = 0
+        for _ in 0..<20 {
+            let pair = try #require(session.state.pair)
+            let text = (pair.item.prompt.plainText + "\n" + pair.item.responseA.text + "\n" + pair.item.responseB.text).lowercased()
+            if text.contains("recommend") { expected.append(pair.item.id) }
+            session.handle(.character("s"))
+            position += 1
+        }
+        #expect(expected.count >= 2)
+        session.handle(.character("/"))
+        for c in "reCOMMend" { session.handle(.character(c)) }
+        session.handle(.enter)
+        var seen: [String] = []
+        for _ in expected.indices {
+            seen.append(try #require(session.state.pair?.item.id))
+            #expect(session.state.message?.hasPrefix("Match \(seen.count) of \(expected.count) for “reCOMMend”") == true)
+            session.handle(.character("n"))
+        }
+        #expect(Set(seen) == Set(expected) && seen.count == expected.count)
+        #expect(session.state.pair?.item.id == seen[0])   // round again
+        session.handle(.character("N"))
+        #expect(session.state.pair?.item.id == seen.last)
+        session.handle(.escape)
+        #expect(session.state.searchQuery == nil)
+        session.handle(.character("n"))
+        #expect(session.state.input == .note)
+        session.handle(.escape)
+
+        let target = try #require(try store.goldItems().first?.itemID)   // any item id
+        session.handle(.character(":"))
+        for c in "goto \(target.prefix(10))" { session.handle(.character(c)) }
+        session.handle(.enter)
+        #expect(session.state.pair?.item.id == target)
+    }
+}

@@ -8,6 +8,10 @@ public enum AnnotateEffect: Equatable, Sendable {
     case skip
     case flag(reason: String?)
     case goto(String)
+    /// Find items in the queue whose text holds this.
+    case search(String)
+    /// The next (+1) or previous (−1) search match.
+    case searchStep(Int)
     case showStats
     /// Review: record a lead's decision with its reason.
     case adjudicate(JudgmentDraft, AdjudicationReason)
@@ -67,6 +71,13 @@ public enum AnnotateScreen {
         }
         switch key {
         case .character("?"): state.showingHelp = true
+        case .character("r"): state.rubricToggled.toggle()
+        case .character("/"): if state.review == nil { state.input = .search; state.inputText = "" }
+        case .character("n") where state.searchQuery != nil: return .searchStep(1)
+        case .character("N") where state.searchQuery != nil: return .searchStep(-1)
+        case .escape where state.searchQuery != nil:
+            state.searchQuery = nil
+            state.say("Search ended.")
         case .character("i"):
             if let guidelines = state.guidelines {
                 state.page = TextPage(title: "Guidelines, version \(guidelines.version)", lines: guidelines.text.components(separatedBy: "\n"))
@@ -207,6 +218,7 @@ public enum AnnotateScreen {
             let text = state.inputText.trimmingSpaces()
             switch input {
             case .flag: return .flag(reason: text.isEmpty ? nil : text)
+            case .search: return text.isEmpty ? nil : .search(text)
             case .note:
                 state.note = text.isEmpty ? nil : text
                 state.say(text.isEmpty ? "Note removed." : "Note added; it is saved with this judgment.")

@@ -272,13 +272,40 @@ public final class AnnotateSession {
             case .adjudicate, .filter:
                 break
             case .goto(let id):
-                guard let rowID = try store.itemRowID(externalID: id) else {
+                var rowID = try store.itemRowID(externalID: id)
+                if rowID == nil {
+                    // An id prefix names the item when only one id starts with it.
+                    let found = try store.items(idPrefix: id, limit: 6)
+                    if found.count == 1 { rowID = found[0].rowID }
+                    if found.count > 1 {
+                        state.say("\(found.count > 5 ? "More than 5" : "\(found.count)") items start with \(id): "
+                                  + found.prefix(5).map(\.id).joined(separator: ", "), error: true)
+                        return true
+                    }
+                }
+                guard let rowID else {
                     state.say("No item with id \(id).", error: true)
                     return true
                 }
-                if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
-                queue.insert(rowID, at: min(index, queue.count))
-                try showCurrent(forced: true)
+                try bring(rowID)
+            case .search(let text):
+                let found = try store.itemsContaining(text, among: Set(queue))
+                // In queue order from the pair on screen on.
+                searchMatches = (queue[min(index, queue.count)...] + queue[..<min(index, queue.count)]).filter(found.contains)
+                guard !searchMatches.isEmpty else {
+                    state.searchQuery = nil
+                    state.say("Nothing in your queue holds “\(text)”.", error: true)
+                    return true
+                }
+                state.searchQuery = text
+                searchPosition = 0
+                try bring(searchMatches[0])
+                sayMatch()
+            case .searchStep(let step):
+                guard !searchMatches.isEmpty else { return true }
+                searchPosition = (searchPosition + step + searchMatches.count) % searchMatches.count
+                try bring(searchMatches[searchPosition])
+                sayMatch()
             }
         } catch {
             // Nothing is lost: the half-made judgment stays on screen to submit again.
@@ -318,6 +345,21 @@ public final class AnnotateSession {
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// The items matching the search in progress, and which one is on screen.
+    var searchMatches: [Int64] = []
+    var searchPosition = 0
+
+    func sayMatch() {
+        state.say("Match \(searchPosition + 1) of \(searchMatches.count) for “\(state.searchQuery ?? "")” · n next · N previous · Esc ends the search")
+    }
+
+    /// Puts an item on screen now, reserved for this annotator (asked for by id or search).
+    func bring(_ rowID: Int64) throws {
+        if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
+        queue.insert(rowID, at: min(index, queue.count))
+        try showCurrent(forced: true)
     }
 
     /// The sources of the suggestions on screen, as recorded with the judgment.

@@ -31,7 +31,7 @@ public enum DimensionEntry: Equatable, Sendable {
 
 /// The one-line prompts the screen can show.
 public enum LineInput: Equatable, Sendable {
-    case flag, note, command
+    case flag, note, command, search
     /// Review: the reason for the decision about to be recorded.
     case reason
 }
@@ -105,6 +105,11 @@ public struct AnnotateState: Equatable, Sendable {
     public var input: LineInput?
     public var inputText = ""
     public var showingHelp = false
+    /// The text of the search in progress (`/`): n and N step through its matches.
+    public var searchQuery: String?
+    /// `r` flips the rubric panel between every dimension and one line, from what the
+    /// terminal's size chooses.
+    public var rubricToggled = false
     /// Whether this person may open the stats screen (leads only: it shows names).
     public var canSeeStats = false
     /// A full-screen text open over the pair (stats, guidelines, qualification feedback).

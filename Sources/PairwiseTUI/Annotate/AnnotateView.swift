@@ -11,11 +11,13 @@ public struct RenderedFrame {
     public var tooSmall = false
 }
 
-/// Draws the annotate screen: prompt and the two responses on top (side by side from 140
-/// columns, stacked below that), the rubric panel and status line at the bottom.
+/// Draws the annotate screen: prompt and the two responses on top (side by side from 100
+/// columns, stacked below that), the rubric panel and status line at the bottom. The rubric
+/// shows every dimension while the responses keep 20 rows or more, else one line (the
+/// dimension in focus); `r` flips that choice.
 public enum AnnotateView {
     public static let minimumSize = (rows: 20, columns: 60)
-    public static let sideBySideColumns = 140
+    public static let sideBySideColumns = 100
 
     static let preferenceLabels = ["first much better", "first better", "first slightly better", "about the same",
                                    "second slightly better", "second better", "second much better"]
@@ -34,7 +36,8 @@ public enum AnnotateView {
         titleBar(state, into: &grid)
         let dimensions = state.rubric.dimensions.count
         let fullRubricRows = dimensions + 2
-        let rubricRows = rows - 3 - fullRubricRows >= 12 ? fullRubricRows : min(fullRubricRows, 3)
+        let roomy = rows - 3 - fullRubricRows >= 20
+        let rubricRows = roomy != state.rubricToggled ? fullRubricRows : min(fullRubricRows, 3)
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var pageRows = 1
@@ -188,7 +191,7 @@ public enum AnnotateView {
             if state.focusedRow > 0 {
                 dimensionRow(dimensions[state.focusedRow - 1], state: state, focused: true, row: row, into: &grid)
             } else if !dimensions.isEmpty {
-                grid.put("  Rubric: \(dimensions.count) dimensions (Tab to rate them)", row: row, column: 0, style: .dim)
+                grid.put("  Rubric: \(dimensions.count) dimensions (Tab to rate them, r shows them all)", row: row, column: 0, style: .dim)
             }
             row += 1
         }
@@ -259,7 +262,7 @@ public enum AnnotateView {
                 return
             }
             let label = input == .flag ? "Flag reason (optional), Enter to flag, Esc to cancel: "
-                : input == .note ? "Note, Enter to keep, Esc to cancel: " : ":"
+                : input == .note ? "Note, Enter to keep, Esc to cancel: " : input == .search ? "/" : ":"
             let x = grid.put(label, row: row, column: 0, style: .key)
             let text = TerminalText.singleLine(state.inputText)
             let visible = grid.columns - x - 1
