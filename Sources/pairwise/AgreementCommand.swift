@@ -21,7 +21,9 @@ struct AgreementCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The ratings CSV.") var file: String
+    @Argument(help: "The ratings CSV: item,annotator,value, or the project's export --format csv.") var file: String
+    @Option(help: ArgumentHelp("In an export --format csv file, the column to rate (default preference_strength; e.g. helpfulness_a).", valueName: "name"))
+    var column: String?
     @Option(help: "nominal, ordinal, interval or ratio.") var level: MeasurementLevel = .nominal
     @Flag(help: "Print one JSON object.") var json = false
     @Option(help: "Bootstrap resamples for alpha's 95% interval (0: none).") var bootstrap = 0
@@ -33,7 +35,7 @@ struct AgreementCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let table = try RatingsCSV.read(path: file, level: level)
+            let table = try RatingsCSV.read(path: file, level: level, column: column)
             let report = AgreementReport(table, level: level, bootstrap: bootstrap, seed: seed)
             if json { Console.data(Self.json(report)) } else { print(Self.text(report)) }
         }

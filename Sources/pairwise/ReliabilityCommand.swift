@@ -18,12 +18,14 @@ struct ReliabilityCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The ratings CSV.") var file: String
+    @Argument(help: "The ratings CSV: item,annotator,value, or the project's export --format csv.") var file: String
+    @Option(help: ArgumentHelp("In an export --format csv file, the column to rate (default preference_strength; e.g. helpfulness_a).", valueName: "name"))
+    var column: String?
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
         try reportingFailures {
-            let table = try RatingsCSV.read(path: file, level: .nominal)
+            let table = try RatingsCSV.read(path: file, level: .nominal, column: column)
             let fit = DawidSkene.fit(table)
             if json { Console.data(Self.json(fit, table)) } else { print(Self.text(fit, table)) }
         }

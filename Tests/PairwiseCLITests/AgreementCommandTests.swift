@@ -17,6 +17,33 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }()
 
+    /// The project's own `export --format csv` (real PandaLM three-annotator labels) reads
+    /// as `item,annotator,value` with the column asked for: the same figures as the file cut
+    /// down to those three columns.
+    @Test func agreementAndReliabilityReadTheProjectsCSVExport() throws {
+        let directory = try TemporaryDirectory("pairwise-agreement-export")
+        #expect(try pairwise(["init"], in: directory.url).status == 0)
+        let imported = try pairwise(["import", Fixtures.realFormat("pandalm-testset-v1.json"), "--labels-as", "pandalm", "--on-conflict", "skip"],
+                                    in: directory.url)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let export = try pairwise(["export", "--format", "csv", "--out", "judgments.csv"], in: directory.url)
+        #expect(export.status == 0, "\(export.stderr)")
+        let lines = try String(contentsOfFile: directory.path("judgments.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(lines[0].hasPrefix("item_id,annotator,preference_strength,"))
+        let cut = ["item,annotator,value"] + lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).prefix(3).joined(separator: ",") }
+        try (cut.joined(separator: "\n") + "\n").write(toFile: directory.path("cut.csv"), atomically: true, encoding: .utf8)
+        for command in [["agreement", "--level", "ordinal", "--json"], ["reliability", "--json"]] {
+            let fromExport = try pairwise([command[0], "judgments.csv"] + command.dropFirst(), in: directory.url)
+            let fromCut = try pairwise([command[0], "cut.csv"] + command.dropFirst(), in: directory.url)
+            #expect(fromExport.status == 0, "\(fromExport.stderr)")
+            #expect(!fromExport.stdout.isEmpty && fromExport.stdout == fromCut.stdout)
+        }
+        let both = try JSONParser.parse(try pairwise(["agreement", "judgments.csv", "--column", "both_bad", "--json"], in: directory.url).stdout)
+        #expect(both["ratings"] == .int(lines.count - 1))
+        let missing = try pairwise(["agreement", "judgments.csv", "--column", "helpfulness_a"], in: directory.url)
+        #expect(missing.status == 65 && missing.stderr.contains("judgments.csv:1: header: no column helpfulness_a"))
+    }
+
     @Test func jsonOnKrippendorffsCData() throws {
         let directory = try TemporaryDirectory("pairwise-agreement")
         try Self.cData.write(toFile: directory.path("c.csv"), atomically: true, encoding: .utf8)
@@ -65,7 +92,7 @@ import Testing
         #expect(bad.stderr == "pairwise: error: bad.csv:3: value: 'x' is not a number (needed at the interval level)\n")
         try "item,rater,value\n".write(toFile: directory.path("header.csv"), atomically: true, encoding: .utf8)
         let header = try pairwise(["agreement", "header.csv"], in: directory.url)
-        #expect(header.stderr == "pairwise: error: header.csv:1: header: expected item,annotator,value, got item,rater,value\n")
+        #expect(header.stderr == "pairwise: error: header.csv:1: header: expected item,annotator,value (or an export --format csv), got item,rater,value\n")
         try "item,annotator,value\n".write(toFile: directory.path("empty.csv"), atomically: true, encoding: .utf8)
         let empty = try pairwise(["agreement", "empty.csv", "--json"], in: directory.url)
         #expect(empty.status == 0)
