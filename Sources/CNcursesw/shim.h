@@ -22,6 +22,23 @@ static inline int cn_lines(void) { return LINES; }
 static inline int cn_cols(void) { return COLS; }
 static inline int cn_has_colors(void) { return has_colors() ? 1 : 0; }
 static inline int cn_colors(void) { return COLORS; }
+/* Mouse: clicks and the wheel, reported at once (no click interval). */
+static inline void cn_enable_mouse(void) {
+    mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+/* After KEY_MOUSE: 1 with the cell and the kind (1 click, 4 wheel up, 5 wheel down, 0 other), else 0. */
+static inline int cn_read_mouse(int *row, int *column, int *kind) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON4_PRESSED) *kind = 4;
+    else if (event.bstate & BUTTON5_PRESSED) *kind = 5;
+    else if (event.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED)) *kind = 1;
+    else *kind = 0;
+    return 1;
+}
 /* Switches the locale to the environment's, falling back to C.UTF-8 so wide characters work. */
 static inline void cn_set_locale(void) {
     if (!setlocale(LC_ALL, "") || MB_CUR_MAX == 1) setlocale(LC_ALL, "C.UTF-8");

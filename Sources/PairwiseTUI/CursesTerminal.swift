@@ -31,6 +31,7 @@ public final class CursesTerminal: Terminal {
         raw()
         noecho()
         keypad(cn_stdscr(), true)
+        cn_enable_mouse()
         set_escdelay(25)
         curs_set(0)
         tr_remember_restore_sequence()
@@ -135,6 +136,15 @@ public final class CursesTerminal: Terminal {
             case KEY_BACKSPACE: return .backspace
             case KEY_ENTER: return .enter
             case KEY_RESIZE: return .resize
+            case KEY_MOUSE:
+                var row: Int32 = 0, column: Int32 = 0, kind: Int32 = 0
+                guard cn_read_mouse(&row, &column, &kind) == 1 else { return nil }
+                switch kind {
+                case 1: return .mouse(row: Int(row), column: Int(column), action: .click)
+                case 4: return .mouse(row: Int(row), column: Int(column), action: .wheelUp)
+                case 5: return .mouse(row: Int(row), column: Int(column), action: .wheelDown)
+                default: return nil
+                }
             default: return nil
             }
         }

@@ -22,6 +22,7 @@ public enum HelpText {
         ("h l / ← →", "focus the previous / next panel (prompt, first, second)"),
         ("PgUp PgDn Space", "scroll a page"),
         ("g G / Home End", "top / bottom of the panel"),
+        ("mouse", "click a scale point or a panel; the wheel scrolls the panel under it"),
         ("S", "project statistics: agreement, annotators, contested items (leads)"),
         ("?", "show or hide this help"),
         ("q", "quit (asks only if a judgment is half made)"),

@@ -7,4 +7,11 @@ public enum Key: Equatable, Sendable {
     case resize
     /// Ctrl-C or end of input.
     case interrupt
+    /// A mouse click or wheel turn at a cell.
+    case mouse(row: Int, column: Int, action: MouseAction)
+}
+
+/// What the mouse did.
+public enum MouseAction: Equatable, Sendable {
+    case click, wheelUp, wheelDown
 }

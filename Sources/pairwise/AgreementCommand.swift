@@ -9,7 +9,7 @@ struct AgreementCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
         abstract: "Inter-annotator agreement on a ratings CSV.",
-        discussion: """
+        discussion: Help.text("""
             The CSV has the header item,annotator,value (numbers, or any text at the nominal
             level; an empty value is a missing rating). Prints percent agreement,
             Krippendorff's alpha at the chosen level, Fleiss' kappa, Cohen's kappa (two
@@ -18,7 +18,7 @@ struct AgreementCommand: ParsableCommand {
 
             Example:
               pairwise agreement ratings.csv --level ordinal --json --bootstrap 1000
-            """
+            """)
     )
 
     @Argument(help: "The ratings CSV: item,annotator,value, or the project's export --format csv.") var file: String

@@ -9,7 +9,7 @@ struct AnnotateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotate",
         abstract: "Label pairs in the terminal.",
-        discussion: """
+        discussion: Help.text("""
             Shows your queue one pair at a time: the items you have not judged that still need
             judgments (the project's overlap target, 3 annotators by default), in an order fixed
             for you. Every submit is committed before the next pair is drawn. Press ? for keys.
@@ -17,7 +17,7 @@ struct AnnotateCommand: ParsableCommand {
             Example:
               pairwise annotate
               pairwise annotate --as alice --db project.sqlite
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions
@@ -48,7 +48,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Open the TUI on a fresh copy of the sample data.",
-        discussion: """
+        discussion: Help.text("""
             Copies the sample items and rubric built into the binary into a new temporary
             project and opens `annotate` on it. With --simulated, five simulated annotators
             (`pairwise simulate`, noise 0.3) first judge half of the items three times each, and
@@ -58,7 +58,7 @@ struct DemoCommand: ParsableCommand {
             Example:
               pairwise demo
               pairwise demo --simulated
-            """
+            """)
     )
 
     @Flag(help: "Half label the project with simulated annotators and open the review screen.") var simulated = false

@@ -10,7 +10,7 @@ struct AnnotatorsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotators",
         abstract: "Concurrent annotator processes on one project: nothing lost, the overlap never exceeded.",
-        discussion: """
+        discussion: Help.text("""
             Makes a project of ITEMS synthetic items with overlap OVERLAP (in the empty
             PostgreSQL database --db names and left there, else a temporary SQLite file),
             then starts PROCESSES copies of this program, each an annotator submitting up to
@@ -20,7 +20,7 @@ struct AnnotatorsBench: ParsableCommand {
 
             Example:
               pairwise bench annotators --db postgres://admin@127.0.0.1/crowd --processes 32 --judgments 150
-            """
+            """)
     )
 
     @Option(help: ArgumentHelp("An empty PostgreSQL database for the project.", valueName: "url")) var db: String?

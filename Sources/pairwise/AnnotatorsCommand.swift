@@ -8,12 +8,12 @@ struct AnnotatorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "annotators",
         abstract: "Add people to a project and list them (adding and changing roles: leads only).",
-        discussion: """
+        discussion: Help.text("""
             Example:
               pairwise annotators add alice
               pairwise annotators add bob --role lead
               pairwise annotators list
-            """,
+            """),
         subcommands: [Add.self, List.self]
     )
 

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure import and export throughput on a real file.",
-        discussion: """
+        discussion: Help.text("""
             import: imports FILE into a fresh temporary project (labels included, as annotator
             'bench'), then exports it in every format, REPEAT times, and prints the median and
             best throughput. tui: times rendering a screen and submit-to-next on a large
@@ -17,7 +17,7 @@ struct BenchCommand: ParsableCommand {
             Example:
               swift run -c release pairwise bench import ../shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz
               swift run -c release pairwise bench tui
-            """,
+            """),
         subcommands: [ImportBench.self, ExportBench.self, TUIBench.self, AnnotatorsBench.self, ModelBench.self, TrainBench.self, ScaleBench.self]
     )
 

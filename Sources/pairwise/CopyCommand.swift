@@ -6,7 +6,7 @@ struct CopyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
         abstract: "Copy a whole project between SQLite and PostgreSQL.",
-        discussion: """
+        discussion: Help.text("""
             Every table, with the same ids, from one snapshot of the source, into a new project
             (a SQLite file that does not exist yet, or an empty PostgreSQL database), all or
             nothing. The kept counts and current judgments are remade by the destination
@@ -15,7 +15,7 @@ struct CopyCommand: ParsableCommand {
             Examples:
               pairwise copy --from project.sqlite --to postgres://admin@db.example/labels
               pairwise copy --from postgres://lena@db.example/labels --to backup.sqlite
-            """
+            """)
     )
 
     @Option(help: ArgumentHelp("The project to copy: a SQLite file or a postgres:// URL.", valueName: "path|url"))

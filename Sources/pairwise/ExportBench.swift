@@ -8,7 +8,7 @@ struct ExportBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export time for ITEMS items and JUDGMENTS judgments, in every format.",
-        discussion: """
+        discussion: Help.text("""
             Builds a temporary project with ITEMS synthetic pairs and JUDGMENTS judgments, one
             finished model run scoring every item, and adjudications on a tenth of the items,
             then times each export (to a file, provenance included) REPEAT times and prints the
@@ -16,7 +16,7 @@ struct ExportBench: ParsableCommand {
 
             Example:
               pairwise bench export --items 100000 --judgments 300000
-            """
+            """)
     )
 
     @Option(help: "Items.") var items = 100_000

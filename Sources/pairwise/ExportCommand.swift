@@ -10,7 +10,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export labeled data for training, or the raw judgments.",
-        discussion: """
+        discussion: Help.text("""
             Formats: trl (prompt/chosen/rejected/margin), hh-rlhf (chosen/rejected transcripts),
             helpsteer2 (prompt/response_1/response_2/preference_strength), judgments (one line
             per judgment), csv (judgments, one column per rubric value). Schemas are in schemas/.
@@ -26,7 +26,7 @@ struct ExportCommand: ParsableCommand {
             Example:
               pairwise export --format trl --min-annotators 2 --out train.jsonl
               pairwise export --format trl --exclude-suspects --split train=0.9,test=0.1 --seed 7 --out data/
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

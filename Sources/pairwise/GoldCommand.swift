@@ -7,7 +7,7 @@ struct GoldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gold",
         abstract: "Items with a known answer, mixed into every annotator's queue (leads only).",
-        discussion: """
+        discussion: Help.text("""
             A gold item looks like any other pair on screen. Each annotator answers each gold
             item once; their first answer is scored against the expected one (`stats` shows each
             person's gold accuracy). Gold items stay out of agreement, review and exports unless
@@ -17,14 +17,14 @@ struct GoldCommand: ParsableCommand {
               pairwise gold add gold.jsonl
               pairwise gold list
               pairwise gold remove item-17
-            """,
+            """),
         subcommands: [Add.self, List.self, Remove.self]
     )
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark pairs as gold, their labels the expected answers.",
-            discussion: """
+            discussion: Help.text("""
                 Any labeled file `import` reads (our jsonl or csv, TRL, HH-RLHF, HelpSteer2, Arena,
                 PandaLM…): pairs not yet in the project are added, and each record's label,
                 oriented by response text against the stored pair, becomes the expected answer.
@@ -33,7 +33,7 @@ struct GoldCommand: ParsableCommand {
 
                 Example:
                   pairwise gold add gold.jsonl
-                """
+                """)
         )
 
         @OptionGroup var project: ProjectOptions

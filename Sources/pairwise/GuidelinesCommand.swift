@@ -6,7 +6,7 @@ struct GuidelinesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "guidelines",
         abstract: "The project's annotation guidelines (setting them: leads only).",
-        discussion: """
+        discussion: Help.text("""
             Guidelines are Markdown, shown full screen before an annotator's first item under each
             new version and whenever they press i. Every judgment records the version it was made
             under; `stats` splits agreement by version. Each `set` of changed text is a new version.
@@ -14,7 +14,7 @@ struct GuidelinesCommand: ParsableCommand {
             Example:
               pairwise guidelines set guidelines.md
               pairwise guidelines show
-            """,
+            """),
         subcommands: [Set.self, Show.self]
     )
 

@@ -11,7 +11,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import pairs (and optionally their labels) from JSON Lines, JSON, CSV or gzip files.",
-        discussion: """
+        discussion: Help.text("""
             Formats: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (schemas/ has
             each one's JSON Schema); auto detects each file's format from its first record. A file
             may be JSON Lines, a JSON array or CSV (.csv), gzipped or not.
@@ -35,7 +35,7 @@ struct ImportCommand: ParsableCommand {
               pairwise import harmless-base-test.jsonl.gz --labels-as hh
               pairwise import judgments.jsonl --labels
               pairwise import gpt4-verdicts.jsonl --suggestions-from gpt4-judge
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

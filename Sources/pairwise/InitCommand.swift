@@ -8,7 +8,7 @@ struct InitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create a project database.",
-        discussion: """
+        discussion: Help.text("""
             The rubric file (YAML or JSON, see schemas/rubric.schema.json) lists the dimensions
             annotators rate besides the overall preference; without one, only the overall
             preference is asked; `--rubric sample` takes the built-in sample rubric (the five
@@ -19,7 +19,7 @@ struct InitCommand: ParsableCommand {
             Example:
               pairwise init --rubric sample --overlap 3 --db project.sqlite
               pairwise init --rubric rubric.yaml --guidelines guidelines.md --db project.sqlite
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

@@ -10,7 +10,7 @@ struct LeaderboardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leaderboard",
         abstract: "Rank models with Bradley–Terry, with bootstrap intervals.",
-        discussion: """
+        discussion: Help.text("""
             Reads battles from a CSV with the header model_a,model_b,winner (winner: model_a,
             model_b, tie or tie (bothbad)), or, without a file, from the project: each
             current judgment of an item whose responses carry model names is one battle.
@@ -20,7 +20,7 @@ struct LeaderboardCommand: ParsableCommand {
             Example:
               pairwise leaderboard battles.csv --json --bootstrap 1000
               pairwise leaderboard --db project.sqlite
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

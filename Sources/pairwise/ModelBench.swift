@@ -8,7 +8,7 @@ struct ModelBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "k-fold accuracy, log loss, calibration and fit time of the reward model.",
-        discussion: """
+        discussion: Help.text("""
             Reads the labeled pairs of FILE (hh-rlhf, trl, arena, helpsteer2), featurizes them
             and runs seeded k-fold cross-validation. Compare with
             scripts/reference/baseline_reward.py (scikit-learn on the same file). Build in
@@ -16,7 +16,7 @@ struct ModelBench: ParsableCommand {
 
             Example:
               pairwise bench model ../shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz
-            """
+            """)
     )
 
     @Argument(help: "A labeled file.") var file: String

@@ -9,14 +9,14 @@ struct Pairwise: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pairwise",
         abstract: "Collect human preference judgments on pairs of model responses.",
-        discussion: """
+        discussion: Help.text("""
             A project is one SQLite database (./pairwise.sqlite, or --db PATH, or $PAIRWISE_DB).
 
             Example:
               pairwise init --rubric sample
               pairwise import sample-data/items.jsonl
               pairwise status
-            """,
+            """),
         version: version,
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self, GoldCommand.self, GuidelinesCommand.self, QualityCommand.self, CopyCommand.self,

@@ -5,7 +5,7 @@ struct QualityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality",
         abstract: "Quality-control settings: gold rate, qualification round, drift check, suggestions.",
-        discussion: """
+        discussion: Help.text("""
             Settings:
             \(QualitySettings.keys.map { "  \($0.key): \($0.help)" }.joined(separator: "\n"))
 
@@ -13,7 +13,7 @@ struct QualityCommand: ParsableCommand {
               pairwise quality set qualification_items 5
               pairwise quality set gold_rate 0.05
               pairwise quality show
-            """,
+            """),
         subcommands: [Show.self, Set.self],
         defaultSubcommand: Show.self
     )

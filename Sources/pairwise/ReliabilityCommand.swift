@@ -7,7 +7,7 @@ struct ReliabilityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reliability",
         abstract: "Annotator reliability and item labels by Dawid–Skene.",
-        discussion: """
+        discussion: Help.text("""
             Reads the same CSV as `agreement` (item,annotator,value; values are categories)
             and fits Dawid–Skene by EM from majority vote. Prints each item's most probable
             label and its posterior, and each annotator's accuracy (Σ prior × P(correct)) and
@@ -15,7 +15,7 @@ struct ReliabilityCommand: ParsableCommand {
 
             Example:
               pairwise reliability directions.csv --json
-            """
+            """)
     )
 
     @Argument(help: "The ratings CSV: item,annotator,value, or the project's export --format csv.") var file: String

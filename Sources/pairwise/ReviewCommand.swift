@@ -7,7 +7,7 @@ struct ReviewCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "review",
         abstract: "Review disagreements and decide them (leads only).",
-        discussion: """
+        discussion: Help.text("""
             Lists the items that need a decision, most contested first: two or more judgments
             whose direction is not unanimous or whose strengths spread 3 or more, then flagged
             items, then labels the newest reward model confidently contradicts. For each: the
@@ -20,7 +20,7 @@ struct ReviewCommand: ParsableCommand {
             Example:
               pairwise review
               pairwise review --annotator sim3 --dimension helpfulness
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

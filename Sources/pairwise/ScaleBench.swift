@@ -11,7 +11,7 @@ struct ScaleBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
         abstract: "Whole-command times and peak memory on a 333k-item, 1M-judgment project.",
-        discussion: """
+        discussion: Help.text("""
             Builds the project once under --cache (synthetic items and judgments by 4
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
             (time and peak memory, each a whole process), the annotate and review screens'
@@ -23,7 +23,7 @@ struct ScaleBench: ParsableCommand {
 
             Example:
               pairwise bench scale --train --inputs
-            """
+            """)
     )
 
     @Option(help: "Where the project is kept between runs.") var cache = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-scale").path

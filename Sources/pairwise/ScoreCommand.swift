@@ -8,7 +8,7 @@ struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "score",
         abstract: "Score the pairs of a file with the project's newest reward model.",
-        discussion: """
+        discussion: Help.text("""
             Prints each pair's rewards and margin (reward of A minus reward of B, in the file's
             A/B order after import placement); when the file carries labels, also the model's
             accuracy on them. With --json, a model trained with per-response rubric ratings also
@@ -16,7 +16,7 @@ struct ScoreCommand: ParsableCommand {
 
             Example:
               pairwise score new-pairs.jsonl --json
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

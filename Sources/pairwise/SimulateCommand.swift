@@ -8,7 +8,7 @@ struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
         abstract: "Fill the project with judgments from simulated annotators of known accuracy.",
-        discussion: """
+        discussion: Help.text("""
             Each item that needs judgments gets them from OVERLAP of the simulated annotators
             (sim1…simN), who judge from a hidden reward on the text (the mean of a seeded
             hash value per word) with accuracy 1 − noise·(0.5 + k/n) and a growing lean toward
@@ -20,7 +20,7 @@ struct SimulateCommand: ParsableCommand {
 
             Example:
               pairwise simulate --annotators 5 --overlap 3 --noise 0.2 --seed 7
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

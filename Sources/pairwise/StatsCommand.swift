@@ -9,7 +9,7 @@ struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Agreement, annotator figures and contested items for the project (leads only).",
-        discussion: """
+        discussion: Help.text("""
             Over each annotator's latest judgment per item: agreement on the direction (A / tie /
             B, nominal) and on the strength (−3…+3, ordinal and interval), Krippendorff's alpha
             per rubric dimension; per annotator: judgments, median time, agreement with the
@@ -19,7 +19,7 @@ struct StatsCommand: ParsableCommand {
 
             Example:
               pairwise stats --json
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

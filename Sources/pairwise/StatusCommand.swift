@@ -6,11 +6,11 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show items, judgments per annotator, and what still needs labels.",
-        discussion: """
+        discussion: Help.text("""
             Example:
               pairwise status --db project.sqlite
               pairwise status --json
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

@@ -10,7 +10,7 @@ struct TUIBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tui",
         abstract: "Render time of one screen, and submit-to-next on a large project.",
-        discussion: """
+        discussion: Help.text("""
             Render: a pair with two 20 KB responses at 200×60, with wrapping (cold) and from
             the layout cache (warm). Submit-to-next: on a project with ITEMS items and
             JUDGMENTS judgments, from the Enter key of a complete judgment to the next pair
@@ -22,7 +22,7 @@ struct TUIBench: ParsableCommand {
             Example:
               pairwise bench tui --items 100000 --judgments 300000
               pairwise bench tui --db postgres://admin@127.0.0.1/bench
-            """
+            """)
     )
 
     @Option(help: ArgumentHelp("An empty PostgreSQL database for the submit-to-next project.", valueName: "url"))

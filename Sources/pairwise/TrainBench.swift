@@ -9,14 +9,14 @@ struct TrainBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "One trainer run on ITEMS judged synthetic pairs: seconds, pairs/s, peak memory.",
-        discussion: """
+        discussion: Help.text("""
             Builds a temporary project with ITEMS synthetic pairs, each judged once, then times
             one `pairwise train` run (held-out fit, ensemble, scoring every item, storing).
             Build in release for figures worth quoting.
 
             Example:
               pairwise bench train --items 100000
-            """
+            """)
     )
 
     @Option(help: "Judged pairs.") var items = 100_000

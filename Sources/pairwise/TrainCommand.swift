@@ -7,7 +7,7 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Fit the reward model on the project's labels, once or whenever labels arrive.",
-        discussion: """
+        discussion: Help.text("""
             Each run stores its held-out accuracy, log loss, calibration error, training time
             and every item's rewards, margin and uncertainty (spread of an ensemble of
             bootstrap fits). Only one process fits at a time (a lease in the database, which
@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
             Example:
               pairwise train
               pairwise train --watch --interval 60 --min-new 20
-            """
+            """)
     )
 
     @OptionGroup var project: ProjectOptions

@@ -49,6 +49,17 @@ func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
         try tmux.send("q")
     }
 
+    /// Help paragraphs wrap at the terminal's width, not at the source's, and examples stay whole.
+    @Test func helpWrapsAtTheTerminalNotMidSentence() throws {
+        let wide = try pairwise(["import", "--help"], in: URL(fileURLWithPath: "/"), environment: ["COLUMNS": "300"]).stdout
+        let lines = wide.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("All files go in one transaction:") && $0.hasSuffix("against the stored item.") })
+        #expect(lines.contains("  pairwise import harmless-base-test.jsonl.gz --labels-as hh"))
+        let narrow = try pairwise(["import", "--help"], in: URL(fileURLWithPath: "/"), environment: ["COLUMNS": "80"]).stdout
+        // No line of prose ends a long way short of the width (the old double wrap left "not" alone on a line).
+        #expect(!narrow.split(separator: "\n").contains { $0 == "not" || $0 == "are" || $0 == "first" })
+    }
+
     @Test func versionIsPrinted() throws {
         #expect(try pairwise(["--version"], in: URL(fileURLWithPath: "/")).stdout == "0.15.0\n")
     }

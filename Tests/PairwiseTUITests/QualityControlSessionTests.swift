@@ -224,3 +224,44 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(session.state.pair?.item.id == target)
     }
 }
+
+@Suite struct MouseTests {
+    /// Clicks on a scale point set it, a click on a panel focuses it, the wheel scrolls the
+    /// panel under the pointer: cells found in the rendered text.
+    @Test func clicksAndTheWheel() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        var grid = session.render(rows: 40, columns: 120)
+        let rows = (0..<40).map { grid.text(row: $0) }
+        let overall = try #require(rows.firstIndex { $0.hasPrefix("▸ Overall *") })
+        let six = try #require(rows[overall].range(of: " 6 ")).lowerBound
+        session.handle(.mouse(row: overall, column: rows[overall].distance(from: rows[overall].startIndex, to: six) + 1, action: .click))
+        #expect(session.state.preference == 6)
+        let bothBad = try #require(rows[overall].range(of: "0 both bad")).lowerBound
+        session.handle(.mouse(row: overall, column: rows[overall].distance(from: rows[overall].startIndex, to: bothBad), action: .click))
+        #expect(session.state.bothBad)
+        // Safety (comparative) is the sixth dimension: a click on its 3 focuses it and sets it.
+        let safety = try #require(rows.firstIndex { $0.hasPrefix("  Safety") })
+        let three = try #require(rows[safety].range(of: " 3", options: .backwards)).lowerBound
+        session.handle(.mouse(row: safety, column: rows[safety].distance(from: rows[safety].startIndex, to: three) + 1, action: .click))
+        #expect(session.state.focusedRow == 6 && session.state.entries["safety"] == .comparative(key: 3))
+        // Clicking the overall row again brings the focus back there.
+        session.handle(.mouse(row: overall, column: rows[overall].distance(from: rows[overall].startIndex, to: six) + 1, action: .click))
+        #expect(session.state.focusedRow == 0 && session.state.preference == 6)
+
+        let header = try #require(rows.firstIndex { $0.contains("Second response") })
+        let secondColumn = rows[header].distance(from: rows[header].startIndex, to: rows[header].range(of: "Second response")!.lowerBound)
+        session.handle(.mouse(row: header + 1, column: secondColumn, action: .click))
+        #expect(session.state.focusedPanel == .second)
+        session.handle(.mouse(row: header + 1, column: 5, action: .wheelDown))
+        #expect(session.state.focusedPanel == .first)
+        session.handle(.mouse(row: 2, column: 5, action: .wheelUp))
+        #expect(session.state.focusedPanel == .prompt)
+        grid = session.render(rows: 40, columns: 120)
+        #expect(grid.text(row: 1).hasPrefix("▸ Prompt"))
+        // A click on nothing does nothing.
+        session.handle(.mouse(row: 0, column: 0, action: .click))
+        #expect(session.state.preference == 6)
+    }
+}

@@ -184,10 +184,33 @@ public final class AnnotateSession {
         state.scroll = frame.scroll
         state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
+        clickKeys = frame.clickKeys
+        panels = frame.panels
         return frame.grid
     }
 
     var lastPageRows = 10
+    /// The last frame's clickable scale points and panels.
+    var clickKeys: [ClickKey] = []
+    var panels: [PanelRegion] = []
+
+    /// The keys a mouse event stands for on the last frame: a click on a scale point sets it,
+    /// a click on a panel focuses it, the wheel scrolls the panel under the pointer.
+    func keys(for row: Int, _ column: Int, _ action: MouseAction) -> [Key] {
+        if action == .click, let target = clickKeys.first(where: { $0.row == row && $0.columns.contains(column) }) {
+            // Tab to the target's rubric row from the one in focus, then its key.
+            let rows = state.rubric.dimensions.count + 1
+            return Array(repeating: Key.tab, count: (target.rubricRow - state.focusedRow + rows) % rows) + [target.key]
+        }
+        guard let region = panels.first(where: { $0.rows.contains(row) && $0.columns.contains(column) }) else { return [] }
+        let presses = (region.panel.rawValue - state.focusedPanel.rawValue + 3) % 3
+        let focus = Array(repeating: Key.character("l"), count: presses)
+        switch action {
+        case .click: return focus
+        case .wheelUp: return focus + Array(repeating: .character("k"), count: 3)
+        case .wheelDown: return focus + Array(repeating: .character("j"), count: 3)
+        }
+    }
 
     func draw(on terminal: Terminal) {
         let size = terminal.size
@@ -197,6 +220,11 @@ public final class AnnotateSession {
     /// Handles one key; false when the session should end.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
+        if case .mouse(let row, let column, let action) = key {
+            if state.page != nil || state.showingHelp || state.input != nil || state.terminalTooSmall { return true }
+            for key in keys(for: row, column, action) where !handle(key) { return false }
+            return true
+        }
         timer.event(now: now)
         renewLeaseIfDue()
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }

@@ -9,7 +9,16 @@ public struct RenderedFrame {
     public var pageRows: Int
     /// The terminal is smaller than `AnnotateView.minimumSize`: the frame says so and nothing else.
     public var tooSmall = false
+    /// Where a click means a key (a scale point), and which rows each panel takes.
+    public var clickKeys: [ClickKey] = []
+    public var panels: [PanelRegion] = []
 }
+
+/// Cells where a click stands for a key on a rubric row (0 the overall preference, n the
+/// n-th dimension): a scale point.
+public typealias ClickKey = (row: Int, columns: Range<Int>, rubricRow: Int, key: Key)
+/// The cells a panel takes.
+public typealias PanelRegion = (panel: Panel, rows: Range<Int>, columns: Range<Int>)
 
 /// Draws the annotate screen: prompt and the two responses on top (side by side from 100
 /// columns, stacked below that), the rubric panel and status line at the bottom. The rubric
@@ -41,12 +50,13 @@ public enum AnnotateView {
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var pageRows = 1
+        var regions: [PanelRegion] = []
         if let page = state.page {
             pageRows = pageBody(page, top: bodyTop, rows: bodyRows, into: &grid)
         } else if state.showingHelp {
             HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil)
         } else if let pair = state.pair {
-            pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll)
+            pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll, regions: &regions)
         } else {
             let lines = state.review == nil
                 ? state.emptyQueueLines ?? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
@@ -55,10 +65,15 @@ public enum AnnotateView {
                 grid.put(line, row: bodyTop + bodyRows / 2 + n, column: max(0, (columns - line.count) / 2), style: n == 0 ? .heading : .normal)
             }
         }
-        rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+        let clickKeys = rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
         messageLine(state, row: rows - 2, into: &grid)
         statusLine(state, row: rows - 1, into: &grid)
-        return RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
+        var frame = RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
+        if state.page == nil && !state.showingHelp && state.pair != nil {
+            frame.clickKeys = clickKeys
+            frame.panels = regions
+        }
+        return frame
     }
 
     /// A full-screen text: a heading, then its lines wrapped to the width (continuation
@@ -86,7 +101,7 @@ public enum AnnotateView {
 
     /// Lays out the three panels; returns the focused panel's page size.
     static func body(_ state: AnnotateState, pair: PairOnScreen, top: Int, rows: Int, columns: Int, cache: LayoutCache,
-                     grid: inout CellGrid, scroll: inout [Panel: Int]) -> Int {
+                     grid: inout CellGrid, scroll: inout [Panel: Int], regions: inout [PanelRegion]) -> Int {
         var rows = rows
         if let review = state.review {
             // The judgments take the bottom of the body: a header and a line each, up to a third.
@@ -105,32 +120,33 @@ public enum AnnotateView {
             state.scroll[.prompt] = promptLines.lastIndex { $0.style == .heading } ?? 0
         }
         pages[.prompt] = panel(.prompt, title: "Prompt", lines: promptLines, state: state, top: top, left: 0, rows: promptRows,
-                               width: columns, grid: &grid, scroll: &scroll)
+                               width: columns, grid: &grid, scroll: &scroll, regions: &regions)
         let rest = rows - promptRows
         if sideBySide {
             let half = (columns - 1) / 2
             let firstLines = cache.lines(pair: pair, panel: .first, width: half - 2)
             let secondLines = cache.lines(pair: pair, panel: .second, width: columns - half - 1 - 2)
             pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
-                                  rows: rest, width: half, grid: &grid, scroll: &scroll)
+                                  rows: rest, width: half, grid: &grid, scroll: &scroll, regions: &regions)
             for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: half, style: .dim) }
             pages[.second] = panel(.second, title: "Second response", lines: secondLines, state: state, top: top + promptRows,
-                                   left: half + 1, rows: rest, width: columns - half - 1, grid: &grid, scroll: &scroll)
+                                   left: half + 1, rows: rest, width: columns - half - 1, grid: &grid, scroll: &scroll, regions: &regions)
         } else {
             let firstRows = rest / 2
             let firstLines = cache.lines(pair: pair, panel: .first, width: columns - 2)
             let secondLines = cache.lines(pair: pair, panel: .second, width: columns - 2)
             pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
-                                  rows: firstRows, width: columns, grid: &grid, scroll: &scroll)
+                                  rows: firstRows, width: columns, grid: &grid, scroll: &scroll, regions: &regions)
             pages[.second] = panel(.second, title: "Second response", lines: secondLines, state: state, top: top + promptRows + firstRows,
-                                   left: 0, rows: rest - firstRows, width: columns, grid: &grid, scroll: &scroll)
+                                   left: 0, rows: rest - firstRows, width: columns, grid: &grid, scroll: &scroll, regions: &regions)
         }
         return pages[state.focusedPanel] ?? 1
     }
 
     /// One panel: a header row, then its visible lines. Returns its content rows.
     static func panel(_ panel: Panel, title: String, lines: [StyledLine], state: AnnotateState, top: Int, left: Int, rows: Int,
-                      width: Int, grid: inout CellGrid, scroll: inout [Panel: Int]) -> Int {
+                      width: Int, grid: inout CellGrid, scroll: inout [Panel: Int], regions: inout [PanelRegion]) -> Int {
+        regions.append((panel, top..<(top + rows), left..<(left + width)))
         let contentRows = max(0, rows - 1)
         let maxScroll = max(0, lines.count - contentRows)
         let offset = min(state.scroll[panel] ?? 0, maxScroll)
@@ -176,20 +192,23 @@ public enum AnnotateView {
         if review.judgments.isEmpty { grid.put("  No judgments yet.", row: top + 1, column: 0, style: .dim) }
     }
 
-    static func rubricPanel(_ state: AnnotateState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) {
-        guard rows > 0 else { return }
+    /// Draws the rubric panel; returns where clicks set a value (the overall preference, and
+    /// the comparative dimensions on screen: a click focuses the row, then presses the key).
+    @discardableResult
+    static func rubricPanel(_ state: AnnotateState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) -> [ClickKey] {
+        guard rows > 0 else { return [] }
         var row = top
-        overallRow(state, row: row, into: &grid)
+        var clicks = overallRow(state, row: row, into: &grid)
         row += 1
         let dimensions = state.rubric.dimensions
         if full {
             for (n, dimension) in dimensions.enumerated() {
-                dimensionRow(dimension, state: state, focused: state.focusedRow == n + 1, row: row, into: &grid)
+                clicks += dimensionRow(dimension, state: state, focused: state.focusedRow == n + 1, row: row, into: &grid)
                 row += 1
             }
         } else if rows >= 3 {
             if state.focusedRow > 0 {
-                dimensionRow(dimensions[state.focusedRow - 1], state: state, focused: true, row: row, into: &grid)
+                clicks += dimensionRow(dimensions[state.focusedRow - 1], state: state, focused: true, row: row, into: &grid)
             } else if !dimensions.isEmpty {
                 grid.put("  Rubric: \(dimensions.count) dimensions (Tab to rate them, r shows them all)", row: row, column: 0, style: .dim)
             }
@@ -210,22 +229,33 @@ public enum AnnotateView {
             guideline = "\(d.title): \(d.guideline)" + labels
         }
         grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
+        return clicks
     }
 
-    static func overallRow(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
+    @discardableResult
+    static func overallRow(_ state: AnnotateState, row: Int, into grid: inout CellGrid) -> [ClickKey] {
         let focused = state.focusedRow == 0
+        var clicks: [ClickKey] = []
         var x = grid.put((focused ? "▸ " : "  ") + "Overall *   ", row: row, column: 0, style: focused ? .focused : .bold)
         for key in 1...7 {
+            let start = x
             x = grid.put(" \(key) ", row: row, column: x, style: state.preference == key ? .selected : .key)
+            clicks.append((row, start..<x, 0, .character(Character("\(key)"))))
         }
         x = grid.put("  ", row: row, column: x)
+        let start = x
         x = grid.put(" 0 both bad ", row: row, column: x, style: state.bothBad ? .selected : .key)
+        clicks.append((row, start..<x, 0, .character("0")))
         if let preference = state.preference {
             grid.put("  " + preferenceLabels[preference - 1], row: row, column: x, style: .normal)
         }
+        return clicks
     }
 
-    static func dimensionRow(_ d: PairwiseCore.Dimension, state: AnnotateState, focused: Bool, row: Int, into grid: inout CellGrid) {
+    /// Draws a dimension's row; returns where a click presses a comparative scale's key.
+    @discardableResult
+    static func dimensionRow(_ d: PairwiseCore.Dimension, state: AnnotateState, focused: Bool, row: Int, into grid: inout CellGrid) -> [ClickKey] {
+        var clicks: [ClickKey] = []
         let title = (focused ? "▸ " : "  ") + d.title + (d.required ? " *" : "")
         var x = grid.put(title, row: row, column: 0, style: focused ? .focused : .bold)
         x = max(x, 16)
@@ -243,7 +273,11 @@ public enum AnnotateView {
             let keys = 2 * d.scale.max + 1
             var chosen: Int?
             if case .comparative(let key)? = state.entries[d.key] { chosen = key }
-            for key in 1...keys { x = grid.put(" \(key) ", row: row, column: x, style: chosen == key ? .selected : .key) }
+            for key in 1...keys {
+                let start = x
+                x = grid.put(" \(key) ", row: row, column: x, style: chosen == key ? .selected : .key)
+                clicks.append((row, start..<x, (state.rubric.dimensions.firstIndex(of: d) ?? 0) + 1, .character(Character("\(key)"))))
+            }
             if let chosen {
                 // Labels are written for A/B; say them in shown order.
                 let shown = chosen - (d.scale.max + 1)
@@ -252,6 +286,7 @@ public enum AnnotateView {
                          row: row, column: x)
             }
         }
+        return clicks
     }
 
     static func messageLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
