@@ -237,6 +237,23 @@ extension ProjectStore {
         }
     }
 
+    /// This annotator's current judgments, newest first (at most `limit`): item row and id,
+    /// and what each said, to list them and open one to revise.
+    public func ownJudgments(annotatorID: Int64, limit: Int = 500) throws -> [(itemRowID: Int64, itemID: String, draft: JudgmentDraft, createdAt: String)] {
+        try read { sql in
+            try sql.rows("""
+                SELECT c.item_id, i.external_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at
+                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id JOIN items i ON i.id = c.item_id
+                WHERE c.annotator_id = ? ORDER BY c.judgment_id DESC LIMIT ?
+                """, [.integer(annotatorID), .integer(Int64(limit))]).map { row in
+                let draft = JudgmentDraft(strength: PreferenceStrength(Int(row[2].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[3].integer == 1,
+                                          rubric: Self.rubricValues(row.text(4) ?? "{}"), note: row.text(5),
+                                          shownOrder: ShownOrder(rawValue: row.text(6) ?? "ab") ?? .ab, milliseconds: Int(row[7].integer ?? 0))
+                return (row[0].integer ?? 0, row.text(1) ?? "", draft, row.text(8) ?? "")
+            }
+        }
+    }
+
     /// Records that an annotator skipped or flagged an item.
     public func recordEvent(_ kind: ItemEventKind, itemID: Int64, annotatorID: Int64, reason: String? = nil) throws {
         try write(lockingItems: []) { sql in

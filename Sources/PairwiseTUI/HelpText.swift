@@ -16,6 +16,7 @@ public enum HelpText {
         ("n", "add a note to this judgment (during a search: next match)"),
         (":", "command line: :goto ID (or the start of one), :q"),
         ("/", "search your queue's prompts and responses; then n / N next / previous match, Esc ends"),
+        ("b", "browse your queue and your judgments; Enter opens one (to revise a judgment)"),
         ("i", "the project's guidelines"),
         ("r", "show the whole rubric, or only the dimension in focus"),
         ("j k / ↓ ↑", "scroll the focused panel"),

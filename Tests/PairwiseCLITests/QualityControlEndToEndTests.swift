@@ -51,7 +51,7 @@ func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
 
     /// Help paragraphs wrap at the terminal's width, not at the source's, and examples stay whole.
     @Test func helpWrapsAtTheTerminalNotMidSentence() throws {
-        let wide = try pairwise(["import", "--help"], in: URL(fileURLWithPath: "/"), environment: ["COLUMNS": "300"]).stdout
+        let wide = try pairwise(["import", "--help"], in: URL(fileURLWithPath: "/"), environment: ["COLUMNS": "1000"]).stdout
         let lines = wide.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix("All files go in one transaction:") && $0.hasSuffix("against the stored item.") })
         #expect(lines.contains("  pairwise import harmless-base-test.jsonl.gz --labels-as hh"))

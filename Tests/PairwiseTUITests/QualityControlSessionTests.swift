@@ -265,3 +265,39 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(session.state.preference == 6)
     }
 }
+
+@Suite struct BrowseTests {
+    /// `b` lists the queue ahead and the person's judgments; Enter on a judgment opens its
+    /// pair with its values, and submitting again revises it (a new current judgment).
+    @Test func browseOpensAPastJudgmentToRevise() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try goldProject(directory)
+        try store.setQualitySetting("gold_rate", "0")
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let first = try #require(session.state.pair)
+        session.handle(.character("2"))
+        session.handle(.enter)
+        session.handle(.character("6"))
+        session.handle(.enter)
+        session.handle(.character("b"))
+        var grid = session.render(rows: 30, columns: 100)
+        #expect(grid.text(row: 1).hasPrefix("▸ Browse: j/k to choose"))
+        #expect(grid.text(row: 2) == "  Your queue")
+        #expect(grid.text(row: 3).hasPrefix("▸ " + (session.state.pair?.item.id ?? "?") + "  "))
+        let judgments = try #require((0..<30).first { grid.text(row: $0) == "  Your judgments (2)" })
+        // The oldest judgment is the last line: go there and open it.
+        for _ in 0..<40 { session.handle(.character("j")) }
+        grid = session.render(rows: 30, columns: 100)
+        let last = try #require((judgments..<30).first { grid.text(row: $0).hasPrefix("▸ " + first.item.id + "  ") })
+        #expect(grid.text(row: last).hasSuffix("first better (-2)"))
+        session.handle(.enter)
+        #expect(session.state.pair?.item.id == first.item.id)
+        #expect(session.state.preference == 2)
+        session.handle(.character("3"))
+        session.handle(.enter)
+        let own = try store.ownJudgments(annotatorID: try store.person("ann").id)
+        #expect(own.count == 2 && own[0].itemID == first.item.id)
+        let shown = first.shownOrder == .ab ? own[0].draft.strength.value : -own[0].draft.strength.value
+        #expect(shown == -1)
+    }
+}

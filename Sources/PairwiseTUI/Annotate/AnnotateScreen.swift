@@ -12,6 +12,9 @@ public enum AnnotateEffect: Equatable, Sendable {
     case search(String)
     /// The next (+1) or previous (−1) search match.
     case searchStep(Int)
+    /// Open the browse list; open an item from it.
+    case browse
+    case open(Int64)
     case showStats
     /// Review: record a lead's decision with its reason.
     case adjudicate(JudgmentDraft, AdjudicationReason)
@@ -27,6 +30,21 @@ public enum AnnotateScreen {
     public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
         if state.terminalTooSmall { return key == .character("q") || key == .interrupt ? .quit : nil }
         if state.input != nil { return handleInput(key, state: &state) }
+        if var list = state.browse {
+            switch key {
+            case .character("b"), .character("q"), .escape: state.browse = nil; return nil
+            case .character("j"), .down: list.move(1)
+            case .character("k"), .up: list.move(-1)
+            case .pageDown, .character(" "): for _ in 0..<max(1, pageRows - 1) { list.move(1) }
+            case .pageUp: for _ in 0..<max(1, pageRows - 1) { list.move(-1) }
+            case .enter:
+                state.browse = nil
+                return list.entries.indices.contains(list.selected) && !list.entries[list.selected].heading ? .open(list.entries[list.selected].rowID) : nil
+            default: break
+            }
+            state.browse = list
+            return nil
+        }
         if var page = state.page {
             switch key {
             case .character("S"), .character("i"), .character("q"), .escape, .enter: state.page = nil; return nil
@@ -73,6 +91,7 @@ public enum AnnotateScreen {
         case .character("?"): state.showingHelp = true
         case .character("r"): state.rubricToggled.toggle()
         case .character("/"): if state.review == nil { state.input = .search; state.inputText = "" }
+        case .character("b"): if state.review == nil { return .browse }
         case .character("n") where state.searchQuery != nil: return .searchStep(1)
         case .character("N") where state.searchQuery != nil: return .searchStep(-1)
         case .escape where state.searchQuery != nil:

@@ -329,6 +329,14 @@ public final class AnnotateSession {
                 searchPosition = 0
                 try bring(searchMatches[0])
                 sayMatch()
+            case .browse:
+                try openBrowseList()
+            case .open(let rowID):
+                try bring(rowID)
+                if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
+                    state.restore(own.draft)
+                    state.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record).")
+                }
             case .searchStep(let step):
                 guard !searchMatches.isEmpty else { return true }
                 searchPosition = (searchPosition + step + searchMatches.count) % searchMatches.count
@@ -373,6 +381,33 @@ public final class AnnotateSession {
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// The browse list: the next items of the queue, then this person's judgments, newest first.
+    func openBrowseList() throws {
+        var entries = [BrowseList.Entry(rowID: 0, line: "Your queue", heading: true)]
+        for rowID in queue[min(index, queue.count)...].prefix(200) {
+            guard let item = try store.item(rowID: rowID) else { continue }
+            entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  " + Self.preview(item)))
+        }
+        let own = try store.ownJudgments(annotatorID: annotatorID)
+        entries.append(BrowseList.Entry(rowID: 0, line: "Your judgments (\(own.count == 500 ? "newest 500" : "\(own.count)"))", heading: true))
+        for j in own {
+            let order = options.shuffle ? ProjectStore.shownOrder(itemID: j.itemRowID, annotatorID: annotatorID, seed: seed) : .ab
+            entries.append(BrowseList.Entry(rowID: j.itemRowID, line: j.itemID + "  " + String(j.createdAt.prefix(16)) + "  "
+                                            + Self.describe(strength: j.draft.strength.value, bothBad: j.draft.bothBad, order: order)))
+        }
+        state.browse = BrowseList(entries: entries)
+    }
+
+    /// The start of an item's prompt on one line.
+    static func preview(_ item: Item) -> String {
+        let text: String
+        switch item.prompt {
+        case .text(let t): text = t
+        case .chat(let turns): text = turns.last?.content ?? ""
+        }
+        return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(100))
     }
 
     /// The items matching the search in progress, and which one is on screen.

@@ -68,6 +68,34 @@ public struct TextPage: Equatable, Sendable {
     }
 }
 
+/// The browse list (`b`): the queue ahead and the person's own judgments, one line each.
+public struct BrowseList: Equatable, Sendable {
+    public struct Entry: Equatable, Sendable {
+        public var rowID: Int64
+        public var line: String
+        /// A heading line, not an item.
+        public var heading: Bool
+        public init(rowID: Int64, line: String, heading: Bool = false) {
+            self.rowID = rowID
+            self.line = line
+            self.heading = heading
+        }
+    }
+    public var entries: [Entry]
+    public var selected: Int
+    public init(entries: [Entry]) {
+        self.entries = entries
+        selected = entries.firstIndex { !$0.heading } ?? 0
+    }
+
+    /// Moves the selection by `step` items, over headings.
+    public mutating func move(_ step: Int) {
+        var next = selected
+        repeat { next += step } while next >= 0 && next < entries.count && entries[next].heading
+        if next >= 0 && next < entries.count { selected = next }
+    }
+}
+
 /// Everything the annotate screen shows; changed only by `AnnotateScreen.handle`.
 public struct AnnotateState: Equatable, Sendable {
     public var annotator: String
@@ -114,6 +142,8 @@ public struct AnnotateState: Equatable, Sendable {
     public var canSeeStats = false
     /// A full-screen text open over the pair (stats, guidelines, qualification feedback).
     public var page: TextPage?
+    /// The browse list, while open.
+    public var browse: BrowseList?
     public var confirmingQuit = false
     /// The last frame did not fit the terminal: only quitting works until it does, so no
     /// key acts on a pair the person cannot see.

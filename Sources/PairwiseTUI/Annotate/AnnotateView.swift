@@ -51,7 +51,9 @@ public enum AnnotateView {
         var scroll = state.scroll
         var pageRows = 1
         var regions: [PanelRegion] = []
-        if let page = state.page {
+        if let list = state.browse {
+            pageRows = browseBody(list, top: bodyTop, rows: bodyRows, into: &grid)
+        } else if let page = state.page {
             pageRows = pageBody(page, top: bodyTop, rows: bodyRows, into: &grid)
         } else if state.showingHelp {
             HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil)
@@ -69,7 +71,7 @@ public enum AnnotateView {
         messageLine(state, row: rows - 2, into: &grid)
         statusLine(state, row: rows - 1, into: &grid)
         var frame = RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
-        if state.page == nil && !state.showingHelp && state.pair != nil {
+        if state.page == nil && state.browse == nil && !state.showingHelp && state.pair != nil {
             frame.clickKeys = clickKeys
             frame.panels = regions
         }
@@ -86,6 +88,23 @@ public enum AnnotateView {
         let offset = min(page.scroll, max(0, lines.count - visible))
         for row in 0..<visible where offset + row < lines.count {
             grid.put(lines[offset + row].glyphs, row: top + 1 + row, column: 1, style: lines[offset + row].style, limit: grid.columns - 1)
+        }
+        return visible
+    }
+
+    /// The browse list: a heading, then its lines around the selection.
+    static func browseBody(_ list: BrowseList, top: Int, rows: Int, into grid: inout CellGrid) -> Int {
+        grid.fill(row: top, style: .focused)
+        grid.put("▸ Browse: j/k to choose, Enter opens (a judgment opens with its values, to revise), Esc closes", row: top, column: 0,
+                 style: .focused, limit: grid.columns)
+        let visible = max(0, rows - 1)
+        let offset = max(0, min(list.selected - visible / 2, list.entries.count - visible))
+        for row in 0..<visible where offset + row < list.entries.count {
+            let entry = list.entries[offset + row]
+            let selected = offset + row == list.selected
+            if selected { grid.fill(row: top + 1 + row, style: .selected) }
+            grid.put((selected ? "▸ " : "  ") + entry.line, row: top + 1 + row, column: 0,
+                     style: entry.heading ? .heading : selected ? .selected : .normal, limit: grid.columns)
         }
         return visible
     }

@@ -126,7 +126,7 @@ public final class ReviewSession {
                     entries.insert(ReviewQueue.Entry(rowID: rowID, why: "opened with :goto"), at: index)
                 }
                 try showCurrent()
-            case .submit, .flag, .search, .searchStep:
+            case .submit, .flag, .search, .searchStep, .browse, .open:
                 break
             }
         } catch {
