@@ -171,3 +171,13 @@ public struct FieldError: Error, Equatable, Sendable {
         self.message = message
     }
 }
+
+extension Prompt {
+    /// The prompt's text, chat turns joined.
+    public var plainText: String {
+        switch self {
+        case .text(let text): return text
+        case .chat(let turns): return turns.map(\.content).joined(separator: "\n")
+        }
+    }
+}

@@ -71,16 +71,6 @@ extension PairExample {
     }
 }
 
-extension Prompt {
-    /// The prompt's text, chat turns joined.
-    public var plainText: String {
-        switch self {
-        case .text(let text): return text
-        case .chat(let turns): return turns.map(\.content).joined(separator: "\n")
-        }
-    }
-}
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -148,12 +148,7 @@ extension ProjectStore {
         let needle = text.lowercased()
         return try rowsHolding(text, among: candidates).filter { id in
             guard let item = try item(rowID: id) else { return false }
-            let prompt: String
-            switch item.prompt {
-            case .text(let text): prompt = text
-            case .chat(let turns): prompt = turns.map(\.content).joined(separator: "\n")
-            }
-            return [prompt, item.responseA.text, item.responseB.text].contains { $0.lowercased().contains(needle) }
+            return [item.prompt.plainText, item.responseA.text, item.responseB.text].contains { $0.lowercased().contains(needle) }
         }
     }
 
@@ -230,10 +225,7 @@ extension ProjectStore {
                 """, [.integer(annotatorID)]) else { return nil }
             try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
                             [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
-            let draft = JudgmentDraft(strength: PreferenceStrength(Int(row[2].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[3].integer == 1,
-                                      rubric: Self.rubricValues(row.text(4) ?? "{}"), note: row.text(5),
-                                      shownOrder: ShownOrder(rawValue: row.text(6) ?? "ab") ?? .ab, milliseconds: Int(row[7].integer ?? 0))
-            return (row[1].integer ?? 0, draft)
+            return (row[1].integer ?? 0, Self.draft(row, from: 2))
         }
     }
 
@@ -246,12 +238,17 @@ extension ProjectStore {
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id JOIN items i ON i.id = c.item_id
                 WHERE c.annotator_id = ? ORDER BY c.judgment_id DESC LIMIT ?
                 """, [.integer(annotatorID), .integer(Int64(limit))]).map { row in
-                let draft = JudgmentDraft(strength: PreferenceStrength(Int(row[2].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[3].integer == 1,
-                                          rubric: Self.rubricValues(row.text(4) ?? "{}"), note: row.text(5),
-                                          shownOrder: ShownOrder(rawValue: row.text(6) ?? "ab") ?? .ab, milliseconds: Int(row[7].integer ?? 0))
-                return (row[0].integer ?? 0, row.text(1) ?? "", draft, row.text(8) ?? "")
+                (row[0].integer ?? 0, row.text(1) ?? "", Self.draft(row, from: 2), row.text(8) ?? "")
             }
         }
+    }
+
+    /// A judgment's values read back from `strength, both_bad, rubric, note, shown_order, ms`
+    /// starting at column `first`.
+    static func draft(_ row: SQLRow, from first: Int) -> JudgmentDraft {
+        JudgmentDraft(strength: PreferenceStrength(Int(row[first].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[first + 1].integer == 1,
+                      rubric: rubricValues(row.text(first + 2) ?? "{}"), note: row.text(first + 3),
+                      shownOrder: ShownOrder(rawValue: row.text(first + 4) ?? "ab") ?? .ab, milliseconds: Int(row[first + 5].integer ?? 0))
     }
 
     /// Records that an annotator skipped or flagged an item.

@@ -68,6 +68,9 @@ public struct GoldAnswer: Equatable, Sendable {
 }
 
 extension ProjectStore {
+    /// How many of one person's newest judgments `scoredJudgments(annotatorID:)` reads.
+    public static let scoredWindow = 200
+
     /// The project's quality-control settings.
     public func qualitySettings() throws -> QualitySettings {
         var settings = QualitySettings()
@@ -140,7 +143,7 @@ extension ProjectStore {
     /// gold item their first answer (undone or not: the first answer counts) against the
     /// expected one; on any other item their current judgment against the lead's
     /// adjudication, else the consensus of the item's other annotators. With `annotatorID`,
-    /// only that person's.
+    /// only that person's, over their newest `scoredWindow` judgments.
     public func scoredJudgments(annotatorID: Int64? = nil) throws -> [String: [ScoredJudgment]] {
         try read { sql in
             var names: [Int64: String] = [:]
@@ -166,7 +169,11 @@ extension ProjectStore {
                     reference: gold[item], gold: true))
             }
             // Other items: current judgments, each against the others' on its item.
-            let mine = annotatorID.map { " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0))" } ?? ""
+            // One person's: their newest judgments only (what the drift check and the estimate
+            // look at), so that the check every few judgments stays cheap.
+            let mine = annotatorID.map {
+                " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0) ORDER BY judgment_id DESC LIMIT \(Self.scoredWindow))"
+            } ?? ""
             var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
             // On PostgreSQL an annotator reads only their own judgments: no others, no consensus.
             try sql.scan("""

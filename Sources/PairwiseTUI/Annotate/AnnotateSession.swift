@@ -403,10 +403,7 @@ public final class AnnotateSession {
     /// The start of an item's prompt on one line.
     static func preview(_ item: Item) -> String {
         let text: String
-        switch item.prompt {
-        case .text(let t): text = t
-        case .chat(let turns): text = turns.last?.content ?? ""
-        }
+        if case .chat(let turns) = item.prompt { text = turns.last?.content ?? "" } else { text = item.prompt.plainText }
         return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(100))
     }
 
