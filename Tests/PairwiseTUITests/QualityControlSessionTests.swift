@@ -58,6 +58,9 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         let report = try store.qualityReport()
         #expect(report.annotators.map(\.qualification) == [.passed(correct: 2, required: 3)])
         #expect(report.annotators[0].gold == GoldScore(outcomes: [true, false, true]))
+        // A lead has no round: the whole queue at once.
+        let lead = try AnnotateSession(store: store, annotator: "lead")
+        #expect(lead.state.queueCount >= 20 && lead.state.page == nil)
     }
 
     @Test func aFailedRoundEndsTheQueue() throws {

@@ -82,8 +82,9 @@ public final class AnnotateSession {
     func planQueue() throws {
         let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
         let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
+        // Leads set the answers: they have no qualification round.
         qualification = QualificationStatus(goldOutcomes: answers.map { $0.label == $0.answer.label },
-                                            required: quality.qualificationItems, passLevel: quality.qualificationPass)
+                                            required: state.canSeeStats ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass)
         index = 0
         switch qualification {
         case .inProgress(let done, _, let required):
