@@ -30,6 +30,16 @@ public enum QualificationStatus: Equatable, Sendable {
         }
     }
 
+    /// The status in a word, for JSON.
+    public var name: String {
+        switch self {
+        case .notRequired: "not required"
+        case .inProgress: "in progress"
+        case .passed: "passed"
+        case .failed: "failed"
+        }
+    }
+
     /// A few words for tables and the status line.
     public var summary: String {
         switch self {

@@ -45,6 +45,19 @@ public struct QualitySettings: Equatable, Sendable {
         return nil
     }
 
+    /// A setting's value as `quality set` takes it.
+    public func value(of key: String) -> String {
+        switch key {
+        case "gold_rate": "\(goldRate)"
+        case "qualification_items": "\(qualificationItems)"
+        case "qualification_pass": "\(qualificationPass)"
+        case "drift_window": "\(driftWindow)"
+        case "drift_level": "\(driftLevel)"
+        case "show_suggestions": showSuggestions ? "yes" : "no"
+        default: ""
+        }
+    }
+
     mutating func apply(key: String, value: String) {
         switch key {
         case "gold_rate": goldRate = Double(value) ?? goldRate
@@ -68,9 +81,6 @@ public struct GoldAnswer: Equatable, Sendable {
 }
 
 extension ProjectStore {
-    /// How many of one person's newest judgments `scoredJudgments(annotatorID:)` reads.
-    public static let scoredWindow = 200
-
     /// The project's quality-control settings.
     public func qualitySettings() throws -> QualitySettings {
         var settings = QualitySettings()
@@ -143,8 +153,8 @@ extension ProjectStore {
     /// gold item their first answer (undone or not: the first answer counts) against the
     /// expected one; on any other item their current judgment against the lead's
     /// adjudication, else the consensus of the item's other annotators. With `annotatorID`,
-    /// only that person's, over their newest `scoredWindow` judgments.
-    public func scoredJudgments(annotatorID: Int64? = nil) throws -> [String: [ScoredJudgment]] {
+    /// only that person's, over their newest `newest` judgments.
+    public func scoredJudgments(annotatorID: Int64? = nil, newest: Int = 200) throws -> [String: [ScoredJudgment]] {
         try read { sql in
             var names: [Int64: String] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators", []) { names[row[0].integer ?? 0] = row[1].text ?? "" }
@@ -172,7 +182,7 @@ extension ProjectStore {
             // One person's: their newest judgments only (what the drift check and the estimate
             // look at), so that the check every few judgments stays cheap.
             let mine = annotatorID.map {
-                " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0) ORDER BY judgment_id DESC LIMIT \(Self.scoredWindow))"
+                " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0) ORDER BY judgment_id DESC LIMIT \(newest))"
             } ?? ""
             var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
             // On PostgreSQL an annotator reads only their own judgments: no others, no consensus.

@@ -25,15 +25,8 @@ struct QualityCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let s = try project.openForReading().qualitySettings()
-                print("""
-                    gold_rate \(s.goldRate)
-                    qualification_items \(s.qualificationItems)
-                    qualification_pass \(s.qualificationPass)
-                    drift_window \(s.driftWindow)
-                    drift_level \(s.driftLevel)
-                    show_suggestions \(s.showSuggestions ? "yes" : "no")
-                    """)
+                let settings = try project.openForReading().qualitySettings()
+                print(QualitySettings.keys.map { "\($0.key) \(settings.value(of: $0.key))" }.joined(separator: "\n"))
             }
         }
     }

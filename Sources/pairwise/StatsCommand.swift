@@ -54,7 +54,7 @@ struct StatsCommand: ParsableCommand {
                                      "minimum_references": .int(q.policy.minimumReferences), "confidence": .double(q.policy.confidence)]),
             "annotators": .array(q.annotators.map { a in
                 .object(["name": .string(a.name), "gold_judged": .int(a.gold.judged), "gold_correct": .int(a.gold.correct),
-                         "gold_accuracy": number(a.gold.accuracy), "qualification": .string(qualification(a.qualification)),
+                         "gold_accuracy": number(a.gold.accuracy), "qualification": .string(a.qualification.name),
                          "recent_references": .int(a.drift.references), "recent_agreed": .int(a.drift.agreed),
                          "recent_agreement": number(a.drift.rate), "recent_accuracy": number(a.drift.accuracy),
                          "probability_below_level": .double(a.drift.probabilityBelowLevel), "drifting": .bool(a.drift.drifting)])
@@ -68,15 +68,6 @@ struct StatsCommand: ParsableCommand {
                 .object(["version": v.version.map { .int($0) } ?? .null, "judgments": .int(v.judgments), "direction_alpha": number(v.directionAlpha)])
             }),
         ])
-    }
-
-    static func qualification(_ status: QualificationStatus) -> String {
-        switch status {
-        case .notRequired: "not required"
-        case .inProgress: "in progress"
-        case .passed: "passed"
-        case .failed: "failed"
-        }
     }
 
     static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport) -> String {

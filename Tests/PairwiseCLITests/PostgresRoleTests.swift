@@ -50,7 +50,7 @@ import Testing
     /// judged one, its answer (for the qualification round's feedback), never the rest.
     @Test func anAnnotatorNeverReadsGoldAnswersAheadOfJudging() throws {
         let project = try Project()
-        try hhLines(3, into: project.directory.path("gold.jsonl"))
+        try Fixtures.hhRLHFRecords(3, into: project.directory.path("gold.jsonl"))
         let gold = try pairwise(["gold", "add", "gold.jsonl"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
         #expect(gold.status == 0, "\(gold.stderr)")
         #expect(project.psql("lena", "SELECT count(*) FROM gold_answers").output == "3\n")

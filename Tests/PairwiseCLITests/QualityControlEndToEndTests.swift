@@ -3,21 +3,14 @@ import PairwiseCore
 import PairwiseTestSupport
 import Testing
 
-/// The first `count` records of the real hh-rlhf test file from `start`, as a JSON Lines file.
-func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
-    let run = try command("/bin/sh", ["-c", "gzip -dc \"$0\" | tail -n +\(start + 1) | head -n \(count) > \"$1\"", Fixtures.hhRLHF, path],
-                          in: URL(fileURLWithPath: "/"))
-    #expect(run.status == 0, "\(run.stderr)")
-}
-
 @Suite(.serialized) struct QualityControlEndToEndTests {
     /// A project with guidelines, 12 real hh-rlhf pairs, 4 gold ones and a 2-item qualification round.
     func project(on kind: StoreKind) throws -> TemporaryDirectory {
         let directory = try TemporaryDirectory("pairwise-qc", on: kind)
         try "# How to judge\n\nPrefer the response that is **harmless**, then the more helpful one.\n"
             .write(toFile: directory.path("guidelines.md"), atomically: true, encoding: .utf8)
-        try hhLines(12, into: directory.path("items.jsonl"))
-        try hhLines(4, from: 12, into: directory.path("gold.jsonl"))
+        try Fixtures.hhRLHFRecords(12, into: directory.path("items.jsonl"))
+        try Fixtures.hhRLHFRecords(4, from: 12, into: directory.path("gold.jsonl"))
         #expect(try pairwise(["init", "--rubric", "sample", "--guidelines", "guidelines.md"], in: directory).stdout
                 .hasSuffix(" is its lead; guidelines version 1\n"))
         #expect(try pairwise(["import", "items.jsonl"], in: directory).status == 0)
@@ -30,7 +23,7 @@ func hhLines(_ count: Int, from start: Int = 0, into path: String) throws {
 
     @Test func slashSearchesTheQueueThroughTheTerminal() throws {
         let directory = try TemporaryDirectory("pairwise-search")
-        try hhLines(20, into: directory.path("items.jsonl"))
+        try Fixtures.hhRLHFRecords(20, into: directory.path("items.jsonl"))
         #expect(try pairwise(["init"], in: directory).status == 0)
         #expect(try pairwise(["import", "items.jsonl"], in: directory).status == 0)
         let tmux = try Tmux(command: command(directory, "annotate"))

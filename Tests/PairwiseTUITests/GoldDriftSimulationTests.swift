@@ -8,16 +8,6 @@ import PairwiseTestSupport
 import PairwiseTUI
 import Testing
 
-/// The first `count` records of the real hh-rlhf test file, as a JSON Lines file.
-func hhRecords(_ count: Int, from start: Int = 0, into path: String) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "gzip -dc \"$0\" | tail -n +\(start + 1) | head -n \(count) > \"$1\"", Fixtures.hhRLHF, path]
-    try process.run()
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 0)
-}
-
 /// A simulated annotator who answers the hh-rlhf label (chosen better) with probability
 /// `accuracy` and the opposite otherwise, through the annotate screen's keys.
 struct SimulatedPerson {
@@ -45,8 +35,8 @@ struct SimulatedPerson {
     /// level 75%) must list the planted one within 30 of their judgments, and nobody else.
     @Test func theDriftCheckFindsThePlantedBadAnnotatorWithinThirtyJudgments() throws {
         let directory = try TemporaryDirectory()
-        try hhRecords(60, into: directory.path("items.jsonl"))
-        try hhRecords(40, from: 60, into: directory.path("gold.jsonl"))
+        try Fixtures.hhRLHFRecords(60, into: directory.path("items.jsonl"))
+        try Fixtures.hhRLHFRecords(40, from: 60, into: directory.path("gold.jsonl"))
         // The truth for every pair: hh-rlhf's own label, as gold answers of a scratch project.
         let scratch = try ProjectStore.create(at: directory.path("truth.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
         _ = try scratch.importFiles([directory.path("items.jsonl"), directory.path("gold.jsonl")], options: ImportOptions(destination: .gold))

@@ -9,8 +9,8 @@ import Testing
 
 /// A project of 20 real hh-rlhf pairs plus 6 gold ones (the next 6 records, hh's label the answer).
 func goldProject(_ directory: TemporaryDirectory) throws -> (store: ProjectStore, truth: [String: Int]) {
-    try hhRecords(20, into: directory.path("items.jsonl"))
-    try hhRecords(6, from: 20, into: directory.path("gold.jsonl"))
+    try Fixtures.hhRLHFRecords(20, into: directory.path("items.jsonl"))
+    try Fixtures.hhRLHFRecords(6, from: 20, into: directory.path("gold.jsonl"))
     let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
     // A fixed project seed: queues and gold places are seeded by it (init picks one at random).
     try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
@@ -108,7 +108,7 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
 
     @Test func suggestionsShowOnlyWhenTheProjectSaysSoAndAreRecorded() throws {
         let directory = try TemporaryDirectory()
-        try hhRecords(5, into: directory.path("items.jsonl"))
+        try Fixtures.hhRLHFRecords(5, into: directory.path("items.jsonl"))
         let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
         let summary = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions(destination: .suggestions(source: "hh-label")))
         #expect(summary.itemsAdded == 5 && summary.labelsAdded == 5)

@@ -6,6 +6,19 @@ public enum Fixtures {
     public static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Writes `count` records of the real hh-rlhf test file, from record `start`, as a JSON
+    /// Lines file at `path`.
+    public static func hhRLHFRecords(_ count: Int, from start: Int = 0, into path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "gzip -dc \"$0\" | tail -n +\(start + 1) | head -n \(count) > \"$1\"", hhRLHF, path]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: hhRLHF])
+        }
+    }
+
     /// A file of the repository, by relative path.
     public static func repository(_ path: String) -> String { repositoryRoot.appendingPathComponent(path).path }
 

@@ -124,7 +124,7 @@ public final class AnnotateSession {
     /// answers and the others' consensus (checked at the start and every ten judgments).
     func checkDrift() {
         submittedSinceDriftCheck = 0
-        guard let scored = try? store.scoredJudgments(annotatorID: annotatorID)[state.annotator] else {
+        guard let scored = try? store.scoredJudgments(annotatorID: annotatorID, newest: DriftPolicy.estimateWindow)[state.annotator] else {
             state.qualityNotice = nil
             return
         }
