@@ -122,7 +122,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         let frame = AnnotateView.render(s, rows: 30, columns: 100, cache: LayoutCache())
         #expect(frame.grid.text(row: 3) == "▸ First response                                 │  Second response")
         #expect(frame.grid.text(row: 4) == " It reflects the sea.                            │ Rayleigh scattering.")
-        #expect(frame.grid.text(row: 25) == "  Helpfulness * first: _   second: _   (0–4)")
+        #expect(frame.grid.text(row: 25) == "  Helpfulness * first:  0  1  2  3  4    second:  0  1  2  3  4")
         #expect(frame.grid.text(row: 26) == "  Safety         1  2  3")
         // One column fewer: stacked.
         #expect(AnnotateView.render(s, rows: 30, columns: 99, cache: LayoutCache()).grid.text(row: 3) == "▸ First response")
@@ -138,7 +138,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         #expect(frame.grid.text(row: 20).hasPrefix("  Rubric: 2 dimensions"))
         _ = press(chars("r"), &s)
         frame = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache())
-        #expect(frame.grid.text(row: 19).hasPrefix("  Helpfulness * first: _"))
+        #expect(frame.grid.text(row: 19) == "  Helpfulness * first:  0  1  2  3  4    second:  0  1  2  3  4")
     }
 
     @Test func tooSmallSaysSo() {

@@ -249,6 +249,14 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         let three = try #require(rows[safety].range(of: " 3", options: .backwards)).lowerBound
         session.handle(.mouse(row: safety, column: rows[safety].distance(from: rows[safety].startIndex, to: three) + 1, action: .click))
         #expect(session.state.focusedRow == 6 && session.state.entries["safety"] == .comparative(key: 3))
+        // Helpfulness (per-response, 1st dimension): a click on the second response's 2, then
+        // the first's 4, sets each side; with both set the focus moves on, as typing does.
+        let helpfulness = try #require(rows.firstIndex { $0.hasPrefix("  Helpfulness") })
+        #expect(rows[helpfulness] == "  Helpfulness * first:  0  1  2  3  4    second:  0  1  2  3  4")
+        session.handle(.mouse(row: helpfulness, column: 56, action: .click))   // second's " 2 "
+        #expect(session.state.focusedRow == 1 && session.state.entries["helpfulness"] == .perResponse(first: nil, second: 2))
+        session.handle(.mouse(row: helpfulness, column: 36, action: .click))   // first's " 4 "
+        #expect(session.state.focusedRow == 2 && session.state.entries["helpfulness"] == .perResponse(first: 4, second: 2))
         // Clicking the overall row again brings the focus back there.
         session.handle(.mouse(row: overall, column: rows[overall].distance(from: rows[overall].startIndex, to: six) + 1, action: .click))
         #expect(session.state.focusedRow == 0 && session.state.preference == 6)

@@ -170,9 +170,23 @@ public enum AnnotateScreen {
             }
             switch state.entries[dimension.key] {
             case .perResponse(let first?, nil): state.entries[dimension.key] = .perResponse(first: first, second: d); advance(&state)
+            case .perResponse(nil, let second?): state.entries[dimension.key] = .perResponse(first: d, second: second); advance(&state)
             default: state.entries[dimension.key] = .perResponse(first: d, second: nil)
             }
         }
+    }
+
+    /// Sets one response's value on the per-response dimension in focus (a click on its
+    /// point); moves on once both responses have one, as typing does.
+    public static func setResponseValue(_ value: Int, first: Bool, state: inout AnnotateState) {
+        guard state.focusedRow > 0 else { return }
+        let dimension = state.rubric.dimensions[state.focusedRow - 1]
+        guard dimension.kind == .perResponse, dimension.scale.contains(value) else { return }
+        var values: (Int?, Int?) = (nil, nil)
+        if case .perResponse(let f, let s)? = state.entries[dimension.key] { values = (f, s) }
+        if first { values.0 = value } else { values.1 = value }
+        state.entries[dimension.key] = .perResponse(first: values.0, second: values.1)
+        if values.0 != nil && values.1 != nil { advance(&state) }
     }
 
     /// Moves to the next dimension after one is complete.

@@ -195,13 +195,23 @@ public final class AnnotateSession {
     var clickKeys: [ClickKey] = []
     var panels: [PanelRegion] = []
 
-    /// The keys a mouse event stands for on the last frame: a click on a scale point sets it,
-    /// a click on a panel focuses it, the wheel scrolls the panel under the pointer.
+    /// The scale point at a cell of the last frame.
+    func clickTarget(_ row: Int, _ column: Int) -> ClickKey? {
+        clickKeys.first { $0.row == row && $0.columns.contains(column) }
+    }
+
+    /// The keys a mouse event stands for on the last frame: a click on a scale point focuses
+    /// its rubric row and sets it (a per-response point is set by `handle` after the focus
+    /// moves), a click on a panel focuses it, the wheel scrolls the panel under the pointer.
     func keys(for row: Int, _ column: Int, _ action: MouseAction) -> [Key] {
-        if action == .click, let target = clickKeys.first(where: { $0.row == row && $0.columns.contains(column) }) {
+        if action == .click, let target = clickTarget(row, column) {
             // Tab to the target's rubric row from the one in focus, then its key.
             let rows = state.rubric.dimensions.count + 1
-            return Array(repeating: Key.tab, count: (target.rubricRow - state.focusedRow + rows) % rows) + [target.key]
+            let tabs = Array(repeating: Key.tab, count: (target.rubricRow - state.focusedRow + rows) % rows)
+            switch target.action {
+            case .key(let key): return tabs + [key]
+            case .responseValue: return tabs
+            }
         }
         guard let region = panels.first(where: { $0.rows.contains(row) && $0.columns.contains(column) }) else { return [] }
         let presses = (region.panel.rawValue - state.focusedPanel.rawValue + 3) % 3
@@ -223,7 +233,12 @@ public final class AnnotateSession {
     public func handle(_ key: Key) -> Bool {
         if case .mouse(let row, let column, let action) = key {
             if state.page != nil || state.showingHelp || state.input != nil || state.terminalTooSmall { return true }
+            let target = action == .click ? clickTarget(row, column) : nil
             for key in keys(for: row, column, action) where !handle(key) { return false }
+            if case .responseValue(let first, let value)? = target?.action {
+                timer.event(now: now)
+                AnnotateScreen.setResponseValue(value, first: first, state: &state)
+            }
             return true
         }
         timer.event(now: now)

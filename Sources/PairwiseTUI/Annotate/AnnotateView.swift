@@ -14,9 +14,16 @@ public struct RenderedFrame {
     public var panels: [PanelRegion] = []
 }
 
-/// Cells where a click stands for a key on a rubric row (0 the overall preference, n the
-/// n-th dimension): a scale point.
-public typealias ClickKey = (row: Int, columns: Range<Int>, rubricRow: Int, key: Key)
+/// What a click on a scale point does: press a key on its rubric row, or set one response's
+/// value on a per-response dimension (its two scales share no key).
+public enum ClickAction: Equatable, Sendable {
+    case key(Key)
+    case responseValue(first: Bool, value: Int)
+}
+
+/// Cells where a click acts on a rubric row (0 the overall preference, n the n-th dimension):
+/// a scale point.
+public typealias ClickKey = (row: Int, columns: Range<Int>, rubricRow: Int, action: ClickAction)
 /// The cells a panel takes.
 public typealias PanelRegion = (panel: Panel, rows: Range<Int>, columns: Range<Int>)
 
@@ -259,22 +266,24 @@ public enum AnnotateView {
         for key in 1...7 {
             let start = x
             x = grid.put(" \(key) ", row: row, column: x, style: state.preference == key ? .selected : .key)
-            clicks.append((row, start..<x, 0, .character(Character("\(key)"))))
+            clicks.append((row, start..<x, 0, .key(.character(Character("\(key)")))))
         }
         x = grid.put("  ", row: row, column: x)
         let start = x
         x = grid.put(" 0 both bad ", row: row, column: x, style: state.bothBad ? .selected : .key)
-        clicks.append((row, start..<x, 0, .character("0")))
+        clicks.append((row, start..<x, 0, .key(.character("0"))))
         if let preference = state.preference {
             grid.put("  " + preferenceLabels[preference - 1], row: row, column: x, style: .normal)
         }
         return clicks
     }
 
-    /// Draws a dimension's row; returns where a click presses a comparative scale's key.
+    /// Draws a dimension's row; returns where a click sets a value. A per-response dimension
+    /// shows both scales' points when they fit, else the values typed so far.
     @discardableResult
     static func dimensionRow(_ d: PairwiseCore.Dimension, state: AnnotateState, focused: Bool, row: Int, into grid: inout CellGrid) -> [ClickKey] {
         var clicks: [ClickKey] = []
+        let rubricRow = (state.rubric.dimensions.firstIndex(of: d) ?? 0) + 1
         let title = (focused ? "▸ " : "  ") + d.title + (d.required ? " *" : "")
         var x = grid.put(title, row: row, column: 0, style: focused ? .focused : .bold)
         x = max(x, 16)
@@ -282,6 +291,18 @@ public enum AnnotateView {
         case .perResponse:
             var first: Int?, second: Int?
             if case .perResponse(let f, let s)? = state.entries[d.key] { first = f; second = s }
+            let points = d.scale.max - d.scale.min + 1
+            if x + "first: ".count + "   second: ".count + 6 * points <= grid.columns {
+                for (name, value, isFirst) in [("first: ", first, true), ("   second: ", second, false)] {
+                    x = grid.put(name, row: row, column: x, style: .dim)
+                    for v in d.scale.min...d.scale.max {
+                        let start = x
+                        x = grid.put(" \(v) ", row: row, column: x, style: value == v ? .selected : .key)
+                        clicks.append((row, start..<x, rubricRow, .responseValue(first: isFirst, value: v)))
+                    }
+                }
+                break
+            }
             func show(_ v: Int?) -> String { v.map { d.scale.label(for: $0).map { "\(v!) \($0)" } ?? "\(v!)" } ?? "_" }
             x = grid.put("first: ", row: row, column: x, style: .dim)
             x = grid.put(show(first), row: row, column: x, style: first == nil ? .dim : .selected)
@@ -295,7 +316,7 @@ public enum AnnotateView {
             for key in 1...keys {
                 let start = x
                 x = grid.put(" \(key) ", row: row, column: x, style: chosen == key ? .selected : .key)
-                clicks.append((row, start..<x, (state.rubric.dimensions.firstIndex(of: d) ?? 0) + 1, .character(Character("\(key)"))))
+                clicks.append((row, start..<x, rubricRow, .key(.character(Character("\(key)")))))
             }
             if let chosen {
                 // Labels are written for A/B; say them in shown order.
