@@ -11,6 +11,7 @@ extension ProjectStore {
         return QualityReport(scored: try scoredJudgments(), goldItems: try goldItemIDs().count,
                              qualificationItems: settings.qualificationItems, qualificationPass: settings.qualificationPass,
                              exempt: Set(try annotators().filter { $0.role == .lead }.map(\.name)),
+                             roundStarts: settings.qualificationRoundStarts,
                              policy: DriftPolicy(window: settings.driftWindow, level: settings.driftLevel),
                              suggestions: try suggestionAgreement().map {
                                  QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)

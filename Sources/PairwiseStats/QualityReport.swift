@@ -40,9 +40,10 @@ public struct QualityReport: Equatable, Sendable {
     /// `scored`: each annotator's judgments checked against references, oldest first
     /// (`ProjectStore.scoredJudgments`); `versions`: judgments and direction counts per
     /// guidelines version (`ProjectStore.directionCountsByGuidelinesVersion`); `exempt`: people
-    /// with no qualification round (the leads).
+    /// with no qualification round (the leads); `roundStarts`: gold answers given before a
+    /// person's current round (`quality retry`), which their round does not count.
     public init(scored: [String: [ScoredJudgment]], goldItems: Int, qualificationItems: Int, qualificationPass: Double,
-                exempt: Set<String> = [], policy: DriftPolicy, suggestions: [SuggestionSource] = [],
+                exempt: Set<String> = [], roundStarts: [String: Int] = [:], policy: DriftPolicy, suggestions: [SuggestionSource] = [],
                 versions: [(version: Int?, judgments: Int, counts: [Int32])] = []) {
         self.goldItems = goldItems
         self.policy = policy
@@ -55,7 +56,7 @@ public struct QualityReport: Equatable, Sendable {
             let judgments = scored[name]!
             let gold = judgments.filter(\.gold).map { $0.label == $0.reference }
             return Annotator(name: name, gold: GoldScore(outcomes: gold),
-                             qualification: QualificationStatus(goldOutcomes: gold, required: exempt.contains(name) ? 0 : qualificationItems,
+                             qualification: QualificationStatus(goldOutcomes: Array(gold.dropFirst(roundStarts[name] ?? 0)), required: exempt.contains(name) ? 0 : qualificationItems,
                                                                 passLevel: qualificationPass),
                              drift: policy.check(judgments, accuracies: accuracies))
         }

@@ -15,6 +15,12 @@ public struct QualitySettings: Equatable, Sendable {
     public var driftLevel = 0.75
     /// Whether annotators see imported suggestions beside the pair.
     public var showSuggestions = false
+    /// Per annotator given another qualification round (`quality retry`): how many gold items
+    /// they had answered before it; their round counts the gold answers after those.
+    public var qualificationRoundStarts: [String: Int] = [:]
+
+    /// The settings-table key holding an annotator's round start.
+    static let roundStartPrefix = "qualification_round_start:"
 
     public init() {}
 
@@ -87,7 +93,11 @@ extension ProjectStore {
         let keys = QualitySettings.keys.map(\.key)
         try read { sql in
             for row in try sql.rows("SELECT key, value FROM settings", []) {
-                if let key = row[0].text, keys.contains(key), let value = row[1].text { settings.apply(key: key, value: value) }
+                guard let key = row[0].text, let value = row[1].text else { continue }
+                if keys.contains(key) { settings.apply(key: key, value: value) }
+                if key.hasPrefix(QualitySettings.roundStartPrefix), let start = Int(value) {
+                    settings.qualificationRoundStarts[String(key.dropFirst(QualitySettings.roundStartPrefix.count))] = start
+                }
             }
         }
         return settings
@@ -99,6 +109,27 @@ extension ProjectStore {
         try write { sql in
             try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                             [.text(key), .text(value)])
+        }
+    }
+
+    /// Gives an annotator a new qualification round: it counts their gold answers from now
+    /// on (fresh gold items: the ones they saw came with their answers). Returns how many gold
+    /// items they have not seen yet.
+    @discardableResult
+    public func startQualificationRound(annotator name: String) throws -> Int {
+        try write { sql in
+            guard let id = try sql.integer("SELECT id FROM annotators WHERE name = ?", [.text(name)]) else {
+                throw StoreError(.invalid, "no one named \(name) is in this project")
+            }
+            let gold = try Self.goldItemIDs(sql)
+            var seen = Set<Int64>()
+            try sql.scan("SELECT DISTINCT item_id FROM judgments WHERE annotator_id = ?", [.integer(id)]) { row in
+                let item = Int64(row.int(0))
+                if gold.contains(item) { seen.insert(item) }
+            }
+            try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                            [.text(QualitySettings.roundStartPrefix + name), .text("\(seen.count)")])
+            return gold.count - seen.count
         }
     }
 

@@ -102,11 +102,27 @@ import Testing
         let alice = try #require(stats["quality"]?["annotators"]?.arrayValue?.first { $0["name"]?.stringValue == "alice" })
         #expect(alice["gold_judged"] == .int(2))
         // The screen told alice what the lead's stats say.
+        // A lead gives another round only after a failed one; alice cannot give herself one.
+        let retry = try pairwise(["quality", "retry", "alice"], in: directory)
         switch alice["qualification"]?.stringValue {
-        case "passed": #expect(last.contains("You qualified: "))
-        case "failed": #expect(last.contains("not enough to qualify"))
+        case "passed":
+            #expect(last.contains("You qualified: "))
+            #expect(retry.status != 0 && retry.stderr.contains("alice's qualification is passed ("))
+        case "failed":
+            #expect(last.contains("not enough to qualify"))
+            #expect(retry.stdout == "alice starts a new qualification round of 2 gold items at their next session.\n", "\(retry.stderr)")
+            let again = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
+            #expect(again["quality"]?["annotators"]?.arrayValue?.first { $0["name"]?.stringValue == "alice" }?["qualification"] == .string("in progress"))
         default: Issue.record("alice's qualification: \(String(describing: alice["qualification"]))")
         }
+        if kind == .sqlite {   // (on PostgreSQL the database role says who runs it: PostgresRoleTests)
+            let byAlice = try pairwise(["quality", "retry", "alice"], in: directory, environment: ["USER": "alice"])
+            #expect(byAlice.status == 77 && byAlice.stderr.contains("a new qualification round is for leads only"), "\(byAlice.stderr)")
+        }
+        let nobody = try pairwise(["quality", "retry", "nobody"], in: directory)
+        #expect(nobody.status == 67 && nobody.stderr.contains("no one named nobody is in this project"))
+        #expect(try pairwise(["annotators", "add", "bea"], in: directory).status == 0)
+        #expect(try pairwise(["quality", "retry", "bea"], in: directory).stderr == "pairwise: error: bea's qualification is not started: only a failed round is repeated\n")
         #expect(try pairwise(["stats"], in: directory).stdout.contains("Quality control (4 gold items"))
     }
 }

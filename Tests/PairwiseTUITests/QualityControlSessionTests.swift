@@ -79,6 +79,22 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect((1..<28).contains { grid.text(row: $0).contains("You answered 0 of 2 qualification items as expected") })
         #expect(try AnnotateSession(store: store, annotator: "bo").state.pair == nil)
         #expect(try store.qualityReport().annotators.map(\.qualification) == [.failed(correct: 0, required: 2)])
+
+        // The lead grants another round: two of the four unseen gold items, scored afresh.
+        #expect(try store.startQualificationRound(annotator: "bo") == 4)
+        let retry = try AnnotateSession(store: store, annotator: "bo")
+        #expect(retry.state.queueCount == 2)
+        for _ in 0..<2 {
+            let pair = try #require(retry.state.pair)
+            retry.handle(key(for: truth[pair.item.id]!, pair, right: true))
+            retry.handle(.enter)
+            retry.handle(.enter)
+        }
+        #expect(retry.state.queueCount == 21)   // passed: the 20 pairs, one of the 2 unseen gold items in its seeded place
+        let bo = try #require(try store.qualityReport().annotators.first)
+        #expect(bo.qualification == .passed(correct: 2, required: 2))
+        #expect(bo.gold == GoldScore(outcomes: [false, false, true, true]))
+        #expect(throws: StoreError.self) { try store.startQualificationRound(annotator: "nobody") }
     }
 
     @Test func goldIsMixedInAndGuidelinesComeFirst() throws {

@@ -83,7 +83,8 @@ public final class AnnotateSession {
         let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
         let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
         // Leads set the answers: they have no qualification round.
-        qualification = QualificationStatus(goldOutcomes: answers.map { $0.label == $0.answer.label },
+        let roundStart = quality.qualificationRoundStarts[state.annotator] ?? 0
+        qualification = QualificationStatus(goldOutcomes: answers.dropFirst(roundStart).map { $0.label == $0.answer.label },
                                             required: state.canSeeStats ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass)
         index = 0
         switch qualification {
@@ -94,7 +95,7 @@ public final class AnnotateSession {
         case .failed(let correct, let required):
             queue = []
             state.emptyQueueLines = ["You answered \(correct) of \(required) qualification items as expected: not enough to qualify.",
-                                     "Your lead sees this in pairwise stats and will follow up. Press q to quit."]
+                                     "Your lead sees this in pairwise stats and may give you another round. Press q to quit."]
         case .notRequired, .passed:
             state.emptyQueueLines = nil
             queue = GoldSchedule.mix(queue: try regularQueue(), unseenGold: try store.unseenGoldItems(annotatorID: annotatorID),
