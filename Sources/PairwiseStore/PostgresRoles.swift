@@ -81,6 +81,7 @@ enum PostgresRoles {
             CREATE POLICY own_leases_out ON item_leases FOR DELETE TO \(annotator) USING (annotator_id = pairwise_me());
             """, [])
         try sql.execute(qualityControlPrivileges, [])
+        try sql.execute(annotatorFunctionPrivileges, [])
     }
 
     /// Who may read and write gold answers, suggestions and guidelines (v12), for the
@@ -105,6 +106,22 @@ enum PostgresRoles {
             EXECUTE format('CREATE POLICY all_suggestions ON suggestions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
             EXECUTE format($p$CREATE POLICY shown_suggestions ON suggestions FOR SELECT TO %I
                 USING (EXISTS (SELECT 1 FROM settings WHERE key = 'show_suggestions' AND value = 'yes'))$p$, annotator);
+        END $$;
+        """
+
+    /// Who may call `pairwise_lock_items` and `pairwise_others_labels` (v12.1): everyone in
+    /// the project's groups.
+    static let annotatorFunctionPrivileges = """
+        DO $$
+        DECLARE
+            lead TEXT := current_database() || '_lead';
+            annotator TEXT := current_database() || '_annotator';
+            trainer TEXT := current_database() || '_trainer';
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+            REVOKE ALL ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) FROM PUBLIC;
+            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) TO %I, %I, %I',
+                           lead, annotator, trainer);
         END $$;
         """
 

@@ -15,6 +15,8 @@ enum PostgresSchema {
     /// Later migrations, oldest first.
     static let migrations: [(identifier: String, sql: String)] = [
         (Schema.migrations[11].identifier, v12 + PostgresRoles.qualityControlPrivileges),
+        ("v12.1 (PostgreSQL): annotators lock the items they write; the others' labels for their drift check",
+         v12_1 + PostgresRoles.annotatorFunctionPrivileges),
     ]
 
     /// Every identifier a current database records.
@@ -101,6 +103,24 @@ enum PostgresSchema {
         'SELECT g.strength, g.both_bad, g.explanation FROM gold_answers g WHERE g.item_id = item
            AND EXISTS (SELECT 1 FROM judgments j JOIN annotators p ON p.id = j.annotator_id
                        WHERE j.item_id = item AND p.name = session_user)';
+    """
+
+    /// `pairwise_lock_items`: locks item rows, in id order, for a writer who may not update
+    /// them (an annotator claiming or judging items). `pairwise_others_labels`: the others'
+    /// current labels, without names, on the calling annotator's newest `newest` items, what
+    /// their own drift check compares them with (row security shows them only their own).
+    static let v12_1 = """
+    CREATE FUNCTION pairwise_lock_items(VARIADIC ids BIGINT[]) RETURNS VOID
+        LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS
+        'SELECT NULL::void FROM (SELECT id FROM items WHERE id = ANY(ids) ORDER BY id FOR UPDATE) locked LIMIT 0';
+    CREATE FUNCTION pairwise_others_labels(newest BIGINT) RETURNS TABLE (item_id BIGINT, strength BIGINT, both_bad BIGINT)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
+        'WITH me AS (SELECT id FROM annotators WHERE name = session_user),
+              mine AS (SELECT c.item_id FROM current_judgment_ids c JOIN me ON c.annotator_id = me.id
+                       ORDER BY c.judgment_id DESC LIMIT newest)
+         SELECT c.item_id, j.strength, j.both_bad FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+         WHERE c.item_id IN (SELECT item_id FROM mine) AND c.annotator_id NOT IN (SELECT id FROM me)';
+
     """
 
     static let baseline = """

@@ -185,12 +185,21 @@ extension ProjectStore {
     /// expected one; on any other item their current judgment against the lead's
     /// adjudication, else the consensus of the item's other annotators. With `annotatorID`,
     /// only that person's, over their newest `newest` judgments.
+    ///
+    /// An annotator on PostgreSQL reads neither gold answers nor others' judgments: their
+    /// own check reads the answers to gold items they judged and the others' labels (without
+    /// names) on their newest items through two functions (`pairwise_gold_answer`,
+    /// `pairwise_others_labels`).
     public func scoredJudgments(annotatorID: Int64? = nil, newest: Int = 200) throws -> [String: [ScoredJudgment]] {
         try read { sql in
             var names: [Int64: String] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators", []) { names[row[0].integer ?? 0] = row[1].text ?? "" }
+            let restricted = try annotatorID != nil && sql.dialect == .postgres
+                && (sql.integer("SELECT has_table_privilege('gold_answers', 'SELECT')::int", []) ?? 0) == 0
             var gold: [Int64: LabelClass] = [:]
-            try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
+            try sql.scan(restricted
+                ? "SELECT g.item_id, a.strength, a.both_bad FROM pairwise_gold_item_ids() AS g(item_id) CROSS JOIN LATERAL pairwise_gold_answer(g.item_id) AS a"
+                : "SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
                 gold[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
             }
             var adjudicated: [Int64: LabelClass] = [:]
@@ -201,8 +210,9 @@ extension ProjectStore {
             // Gold items: each annotator's first judgment.
             let only = annotatorID.map { " AND j.annotator_id = \($0)" } ?? ""
             try sql.scan("""
-                SELECT j.annotator_id, j.item_id, j.id, j.strength, j.both_bad FROM gold_answers g JOIN judgments j ON j.item_id = g.item_id
-                WHERE j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)\(only)
+                SELECT j.annotator_id, j.item_id, j.id, j.strength, j.both_bad FROM judgments j
+                WHERE j.item_id IN (\(Self.goldItemsQuery(sql.dialect)))
+                  AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)\(only)
                 """, []) { row in
                 let item = Int64(row.int(1))
                 result[names[Int64(row.int(0))] ?? "", default: []].append(ScoredJudgment(
@@ -216,14 +226,21 @@ extension ProjectStore {
                 " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0) ORDER BY judgment_id DESC LIMIT \(newest))"
             } ?? ""
             var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
-            // On PostgreSQL an annotator reads only their own judgments: no others, no consensus.
+            func add(_ item: Int64, _ annotator: Int64, _ id: Int64, _ label: LabelClass) {
+                guard gold[item] == nil else { return }
+                byItem[item, default: []].append((annotator, id, label))
+            }
             try sql.scan("""
                 SELECT c.item_id, c.annotator_id, c.judgment_id, j.strength, j.both_bad
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id\(mine)
                 """, []) { row in
-                let item = Int64(row.int(0))
-                guard gold[item] == nil else { return }
-                byItem[item, default: []].append((Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0)))
+                add(Int64(row.int(0)), Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0))
+            }
+            if restricted {
+                // Row security showed only the person's own: the others' come without names.
+                try sql.scan("SELECT item_id, strength, both_bad FROM pairwise_others_labels(?)", [.integer(Int64(newest))]) { row in
+                    add(Int64(row.int(0)), 0, 0, LabelClass(strength: row.int(1), bothBad: row.int(2) != 0))
+                }
             }
             for (item, judgments) in byItem {
                 for j in judgments where annotatorID == nil || j.annotator == annotatorID {

@@ -1,5 +1,7 @@
 import Foundation
+import PairwiseStore
 import PairwiseTestSupport
+import PairwiseTUI
 import Testing
 
 /// Roles PostgreSQL itself enforces: each person connects as their own login, and what an
@@ -74,6 +76,42 @@ import Testing
         #expect(try pairwise(["quality", "set", "show_suggestions", "yes"], in: project.directory.url,
                              environment: ["PAIRWISE_DB": project.url("lena")]).status == 0)
         #expect(project.psql("ann", "SELECT count(*) FROM suggestions").output == "3\n")
+    }
+
+    /// An annotator's own drift check reads the others' labels on their items (without names)
+    /// through `pairwise_others_labels`, never the others' judgments: ann, who contradicts bo
+    /// bo, cy and lena on 30 items, is told in her status line; bo, who agrees with most, is not.
+    @Test func anAnnotatorsOwnDriftCheckSeesTheOthersLabels() throws {
+        let project = try Project()
+        #expect(try pairwise(["annotators", "add", "cy"], in: project.directory).status == 0)
+        #expect(TestPostgres.runPsql(project.admin, "ALTER ROLE cy PASSWORD 'cy-secret'").status == 0)
+        for (name, strength) in [("bo", -2), ("lena", -2), ("cy", -2), ("ann", 2)] {
+            let run = project.psql(name, """
+                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
+                SELECT id, pairwise_me(), \(strength), 0, 'ab', 900, '2026-11-23T00:00:01.000Z', 'tui' FROM items WHERE id BETWEEN 3 AND 32
+                """)
+            #expect(run.status == 0, "\(run.error)")
+        }
+        // Item 1: ann's -1 beside bo's -1; items 3…32: bo's, cy's and lena's -2 each.
+        #expect(project.psql("ann", "SELECT count(*), sum(strength) FROM pairwise_others_labels(200)").output == "91|-181\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM pairwise_others_labels(1)").output == "3\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM judgments WHERE annotator_id <> pairwise_me()").output == "0\n")
+        let store = try ProjectStore.open(at: project.url("ann"))
+        let ann = try #require(try store.scoredJudgments(annotatorID: try store.person("ann").id)["ann"])
+        // Item 1 has no consensus (one other); on the 30 others it is A, ann's label B.
+        #expect(ann.count == 31 && ann.filter { $0.reference == .a && $0.label == .b }.count == 30)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        #expect(session.state.qualityNotice == "your recent answers often differ from the others' and the checks: i shows the guidelines")
+        // ann judges through pairwise under her own login (the items are locked through
+        // pairwise_lock_items: she may not lock their rows herself).
+        session.handle(.character("2"))
+        session.handle(.tab)
+        for _ in 0..<11 { session.handle(.character("3")) }
+        session.handle(.enter)
+        #expect(session.state.message == nil || session.state.messageIsError == false, "\(session.state.message ?? "")")
+        #expect(project.psql("ann", "SELECT count(*) FROM judgments").output == "32\n")
+        let bo = try AnnotateSession(store: try ProjectStore.open(at: project.url("bo")), annotator: "bo")
+        #expect(bo.state.qualityNotice == nil)
     }
 
     @Test func anAnnotatorReadsOnlyTheirOwnJudgments() throws {
