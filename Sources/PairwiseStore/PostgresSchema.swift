@@ -111,8 +111,8 @@ enum PostgresSchema {
     /// their own drift check compares them with (row security shows them only their own).
     static let v12_1 = """
     CREATE FUNCTION pairwise_lock_items(VARIADIC ids BIGINT[]) RETURNS VOID
-        LANGUAGE sql SECURITY DEFINER SET search_path FROM CURRENT AS
-        'SELECT NULL::void FROM (SELECT id FROM items WHERE id = ANY(ids) ORDER BY id FOR UPDATE) locked LIMIT 0';
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS
+        'BEGIN PERFORM 1 FROM items WHERE id = ANY(ids) ORDER BY id FOR UPDATE; END';
     CREATE FUNCTION pairwise_others_labels(newest BIGINT) RETURNS TABLE (item_id BIGINT, strength BIGINT, both_bad BIGINT)
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
         'WITH me AS (SELECT id FROM annotators WHERE name = session_user),

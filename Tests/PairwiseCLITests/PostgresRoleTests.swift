@@ -80,19 +80,19 @@ import Testing
 
     /// An annotator's own drift check reads the others' labels on their items (without names)
     /// through `pairwise_others_labels`, never the others' judgments: ann, who contradicts bo
-    /// bo, cy and lena on 30 items, is told in her status line; bo, who agrees with most, is not.
+    /// bo, dee and lena on 30 items, is told in her status line; bo, who agrees with most, is not.
     @Test func anAnnotatorsOwnDriftCheckSeesTheOthersLabels() throws {
         let project = try Project()
-        #expect(try pairwise(["annotators", "add", "cy"], in: project.directory).status == 0)
-        #expect(TestPostgres.runPsql(project.admin, "ALTER ROLE cy PASSWORD 'cy-secret'").status == 0)
-        for (name, strength) in [("bo", -2), ("lena", -2), ("cy", -2), ("ann", 2)] {
+        #expect(try pairwise(["annotators", "add", "dee"], in: project.directory).status == 0)
+        #expect(TestPostgres.runPsql(project.admin, "ALTER ROLE dee PASSWORD 'dee-secret'").status == 0)
+        for (name, strength) in [("bo", -2), ("lena", -2), ("dee", -2), ("ann", 2)] {
             let run = project.psql(name, """
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)
                 SELECT id, pairwise_me(), \(strength), 0, 'ab', 900, '2026-11-23T00:00:01.000Z', 'tui' FROM items WHERE id BETWEEN 3 AND 32
                 """)
             #expect(run.status == 0, "\(run.error)")
         }
-        // Item 1: ann's -1 beside bo's -1; items 3…32: bo's, cy's and lena's -2 each.
+        // Item 1: ann's -1 beside bo's -1; items 3…32: bo's, dee's and lena's -2 each.
         #expect(project.psql("ann", "SELECT count(*), sum(strength) FROM pairwise_others_labels(200)").output == "91|-181\n")
         #expect(project.psql("ann", "SELECT count(*) FROM pairwise_others_labels(1)").output == "3\n")
         #expect(project.psql("ann", "SELECT count(*) FROM judgments WHERE annotator_id <> pairwise_me()").output == "0\n")
