@@ -123,16 +123,32 @@ public final class AnnotateSession {
 
     /// Tells the annotator, gently, when their recent judgments often differ from the gold
     /// answers and the others' consensus (checked at the start and every ten judgments).
-    func checkDrift() {
+    /// The drift check's status-line sentence: computed at once when the session opens,
+    /// in the background after submits (it reads up to 200 judgments and the references;
+    /// a submit never waits for it), shown from the next frame on.
+    func checkDrift(inBackground: Bool = false) {
         submittedSinceDriftCheck = 0
-        guard let scored = try? store.scoredJudgments(annotatorID: annotatorID, newest: DriftPolicy.estimateWindow)[state.annotator] else {
-            state.qualityNotice = nil
+        let (store, annotatorID, name, quality) = (store, annotatorID, state.annotator, quality)
+        guard inBackground else {
+            state.qualityNotice = Self.driftNotice(store: store, annotatorID: annotatorID, name: name, quality: quality)
             return
         }
+        let pending = pendingDriftNotice
+        Self.driftChecks.async {
+            let notice = Self.driftNotice(store: store, annotatorID: annotatorID, name: name, quality: quality)
+            pending.put(notice)
+        }
+    }
+
+    static let driftChecks = DispatchQueue(label: "pairwise.drift-check", qos: .utility)
+    /// A background check's result not yet shown.
+    let pendingDriftNotice = Mailbox<String?>()
+
+    static func driftNotice(store: ProjectStore, annotatorID: Int64, name: String, quality: QualitySettings) -> String? {
+        guard let scored = try? store.scoredJudgments(annotatorID: annotatorID, newest: DriftPolicy.estimateWindow)[name] else { return nil }
         // The others' accuracies are not this person's to read: everyone counts as 0.8 here.
         let check = DriftPolicy(window: quality.driftWindow, level: quality.driftLevel).check(scored, accuracies: [:])
-        state.qualityNotice = check.drifting
-            ? "your recent answers often differ from the others' and the checks: i shows the guidelines" : nil
+        return check.drifting ? "your recent answers often differ from the others' and the checks: i shows the guidelines" : nil
     }
 
     /// The project's agreement on the direction, for the status line (an aggregate: it
@@ -182,6 +198,7 @@ public final class AnnotateSession {
 
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {
+        if let notice = pendingDriftNotice.take() { state.qualityNotice = notice }
         let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
         state.scroll = frame.scroll
         state.terminalTooSmall = frame.tooSmall
@@ -270,7 +287,7 @@ public final class AnnotateSession {
                 let seconds = Double(draft.milliseconds) / 1000
                 let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
                 submittedSinceDriftCheck += 1
-                if submittedSinceDriftCheck >= 10 { checkDrift() }
+                if submittedSinceDriftCheck >= 10 { checkDrift(inBackground: true) }
                 if case .inProgress = qualification, gold.contains(pair.rowID) {
                     try qualificationFeedback(pair: pair, draft: draft)
                     return true
