@@ -165,6 +165,19 @@ extension ProjectStore {
         }
     }
 
+    /// Makes an item gold with `draft`'s values (relative to the stored A/B) as its expected
+    /// answer and its note as the explanation, replacing an answer it had (a lead in review).
+    public func setGoldAnswer(itemRowID: Int64, draft: JudgmentDraft, source: String) throws {
+        try write { sql in
+            try sql.execute("""
+                INSERT INTO gold_answers (item_id, strength, both_bad, rubric, explanation, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (item_id) DO UPDATE SET strength = excluded.strength, both_bad = excluded.both_bad, rubric = excluded.rubric,
+                    explanation = excluded.explanation, source = excluded.source, created_at = excluded.created_at
+                """, [.integer(itemRowID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0), .text(draft.rubricJSON),
+                      draft.note.map(SQLValue.text) ?? .null, .text(source), .text(Timestamp.string(Date()))])
+        }
+    }
+
     /// Makes these items ordinary again; returns how many were gold. Unknown ids are an error.
     public func removeGold(externalIDs: [String]) throws -> Int {
         try write { sql in

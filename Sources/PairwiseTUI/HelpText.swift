@@ -39,6 +39,7 @@ public enum HelpText {
         ("s", "next item without deciding"),
         (":filter …", "annotator NAME, dimension KEY, flagged; :filter alone clears"),
         (":goto ID", "open an item by id"),
+        (":gold", "make the item gold: the values set are its expected answer, the note its explanation"),
         ("j k / ↓ ↑, ← →", "scroll / focus the previous or next panel"),
         ("S", "project statistics"),
         ("?", "show or hide this help"),

@@ -74,6 +74,29 @@ import Testing
         #expect(session.state.queueCount == 3)
     }
 
+    /// `:gold` makes the item on screen gold: the values set are its expected answer, the
+    /// note its explanation; it leaves the contested list.
+    @Test func aLeadMarksAnItemGoldInReview() throws {
+        let directory = try TemporaryDirectory()
+        let store = try contestedProject(directory)
+        let session = try ReviewSession(store: store, lead: "lead")
+        #expect(session.state.pair?.item.id == "math-003")
+        for key in [Key.character("6"), .tab, .character("3"), .character("1"), .character("4"), .character("2"), .character("n")]
+            + "B states the rule".map({ Key.character($0) }) + [.enter] + ":gold".map({ Key.character($0) }) + [.enter] {
+            session.handle(key)
+        }
+        #expect(session.state.message == "Marked gold: annotators get it among their items and are scored on it; it leaves agreement and exports.")
+        #expect(try store.goldItems().map(\.itemID) == ["math-003"])
+        let answer = try #require(try store.goldItems().first?.answer)
+        #expect(answer.strength == 2 && !answer.bothBad && answer.explanation == "B states the rule")
+        #expect(session.state.pair?.item.id == "code-002" && session.state.queueCount == 2)
+        #expect(try ReviewSession(store: store, lead: "lead").state.queueCount == 2)
+        // Half-made values are refused with the reason, as Enter refuses them.
+        for key in ":gold".map({ Key.character($0) }) + [.enter] { session.handle(key) }
+        let goldCount = try store.goldItems().count
+        #expect(session.state.messageIsError && goldCount == 1)
+    }
+
     @Test func onlyLeadsMayReview() throws {
         let directory = try TemporaryDirectory()
         let store = try contestedProject(directory)

@@ -18,6 +18,8 @@ public enum AnnotateEffect: Equatable, Sendable {
     case showStats
     /// Review: record a lead's decision with its reason.
     case adjudicate(JudgmentDraft, AdjudicationReason)
+    /// Review: make the item gold, with these values as its expected answer.
+    case markGold(JudgmentDraft)
     /// Review: narrow the list (`annotator NAME`, `dimension KEY`, `flagged`, or empty to clear).
     case filter(String)
     case quit
@@ -261,8 +263,13 @@ public enum AnnotateScreen {
                 if state.review != nil && (text == "filter" || text.hasPrefix("filter ")) {
                     return .filter(String(text.dropFirst(6)).trimmingSpaces())
                 }
+                if state.review != nil && text == "gold" {
+                    // The values set become the item's gold answer (the note its explanation).
+                    guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return nil }
+                    return .markGold(draft)
+                }
                 if !text.isEmpty {
-                    state.say("Unknown command :\(text) (try :goto ID\(state.review != nil ? ", :filter …" : "") or :q)", error: true)
+                    state.say("Unknown command :\(text) (try :goto ID\(state.review != nil ? ", :filter …, :gold" : "") or :q)", error: true)
                 }
             case .reason:
                 break

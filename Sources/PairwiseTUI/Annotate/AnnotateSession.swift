@@ -331,7 +331,7 @@ public final class AnnotateSession {
             case .showStats:
                 state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, rubric: state.rubric))
                 try refreshAgreement()
-            case .adjudicate, .filter:
+            case .adjudicate, .filter, .markGold:
                 break
             case .goto(let id):
                 var rowID = try store.itemRowID(externalID: id)

@@ -111,6 +111,12 @@ public final class ReviewSession {
                 guard !entries.isEmpty else { return true }
                 index = (index + 1) % entries.count
                 try showCurrent()
+            case .markGold(let draft):
+                guard let pair = state.pair else { return true }
+                try store.setGoldAnswer(itemRowID: pair.rowID, draft: draft, source: "review by \(state.annotator)")
+                entries.remove(at: index)
+                try showCurrent()
+                state.say("Marked gold: annotators get it among their items and are scored on it; it leaves agreement and exports.")
             case .filter(let text):
                 try applyFilter(text)
             case .showStats:
