@@ -91,6 +91,10 @@ public struct Response: Equatable, Sendable {
     /// The response's messages: its turns, or its text as one assistant message.
     public var messages: [ChatTurn] { turns ?? [ChatTurn(role: "assistant", content: text)] }
 
+    /// What orders responses in an item's identity: plain replies by their text (as
+    /// always), a reply of several turns by its JSON.
+    public var identityKey: String { turns == nil ? text : JSONWriter.string(json) }
+
     /// The response as its identity and our files see it: the text, or the list of turns.
     public var json: JSONValue {
         guard let turns else { return .string(text) }
@@ -145,13 +149,16 @@ public struct Item: Equatable, Sendable {
 
     /// The identity of a prompt and two responses, whatever their order.
     public static func contentHash(prompt: Prompt, responses first: Response, _ second: Response) -> String {
-        var (one, two) = (first.json, second.json)
-        // Plain replies compare as before (by text); a reply of several turns by its JSON.
-        let oneKey = first.turns == nil ? first.text : JSONWriter.string(one)
-        let twoKey = second.turns == nil ? second.text : JSONWriter.string(two)
-        if twoKey < oneKey { swap(&one, &two) }
+        contentHash(prompt: prompt, responses: [first, second])
+    }
+
+    /// The identity of a prompt and its responses, whatever their order: SHA-256 of the JSON
+    /// array of the prompt and the responses sorted by `Response.identityKey` (a pair's and
+    /// a ranked item's identity are one recipe).
+    public static func contentHash(prompt: Prompt, responses: [Response]) -> String {
+        let sorted = responses.map { ($0.identityKey, $0.json) }.sorted { $0.0 < $1.0 }.map(\.1)
         var canonical = ""
-        JSONWriter.write(.array([prompt.json, one, two]), to: &canonical)
+        JSONWriter.write(.array([prompt.json] + sorted), to: &canonical)
         return SHA256.hex(canonical)
     }
 

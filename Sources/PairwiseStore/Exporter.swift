@@ -32,6 +32,8 @@ public struct ExportFilter: Sendable {
     /// Judgments of gold items count too (they never do unless asked: those items are
     /// planted to check people, not to train on).
     public var includeGold: Bool
+    /// Which pairs of a ranked item a TRL export writes.
+    public var rankedPairs: RankedPairPolicy = .bestVsRandom
 
     public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil, only: Only? = nil,
                 minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true, includeSimulated: Bool = false,
@@ -98,9 +100,9 @@ extension ProjectStore {
         try export(format: format, filter: filter) { line, _ in try emit(line) }
     }
 
-    /// The same, with each line's item (per-item formats) or nil (the csv header).
+    /// The same, with each line's prompt (per-item formats) or nil (per-judgment formats).
     @discardableResult
-    public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Item?) throws -> Void) throws -> ExportSummary {
+    public func export(format: ExportFormat, filter: ExportFilter, emit: (String, Prompt?) throws -> Void) throws -> ExportSummary {
         let rubric = try self.rubric()
         return try read { sql in
             var summary = ExportSummary()
@@ -120,6 +122,8 @@ extension ProjectStore {
                     judgments[rowID] = human.isEmpty ? nil : human
                 }
             }
+            try Self.exportRankedItems(sql: sql, format: format, filter: filter, summary: &summary, emit: emit)
+            if format == .ranked { return summary }
             if format.isPerItem {
                 let margins = filter.provenance ? try Self.latestMargins(sql: sql) : [:]
                 // TRL reads a file's form from its first row: one form for the whole file.
@@ -135,7 +139,7 @@ extension ProjectStore {
                     switch ExportEncoder.line(for: labeled, format: format, conversational: conversational,
                                               provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
                     case .written(let line):
-                        try emit(line, item)
+                        try emit(line, item.prompt)
                         summary.written += 1
                     case .unlabeled: break
                     case .leftOut(let reason): summary.leftOut[reason, default: 0] += 1
@@ -165,7 +169,8 @@ extension ProjectStore {
     static func holdsConversationalItems(_ sql: SQLConnection) throws -> Bool {
         try sql.integer("""
             SELECT CASE WHEN EXISTS (SELECT 1 FROM items WHERE prompt LIKE '[%')
-                OR EXISTS (SELECT 1 FROM responses WHERE turns IS NOT NULL) THEN 1 ELSE 0 END
+                OR EXISTS (SELECT 1 FROM responses WHERE turns IS NOT NULL)
+                OR EXISTS (SELECT 1 FROM ranked_responses WHERE turns IS NOT NULL) THEN 1 ELSE 0 END
             """) == 1
     }
 

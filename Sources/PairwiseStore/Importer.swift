@@ -8,6 +8,9 @@ public struct ImportSummary: Equatable, Sendable {
     /// Records whose item (same content hash) was already in the project or earlier in the input.
     public var duplicates = 0
     public var labelsAdded = 0
+    /// Rankings of ranked items stored (those already there, or repeated, count as labels
+    /// already there or repeated).
+    public var rankingsAdded = 0
     /// Labels the same annotator had already given the item, with the same value.
     public var labelsAlreadyThere = 0
     /// Labels repeated with the same value within the input (the same pair listed twice).
@@ -147,6 +150,7 @@ extension ProjectStore {
             var summary = ImportSummary()
             var writer = try ItemWriter(sql: sql, destination: options.destination)
             var labels = PendingLabels()
+            var rankings = PendingRankings()
             for path in paths {
                 var reader = try RecordReader(path: path, format: options.format)
                 let origin = "import:\(reader.format.rawValue)"
@@ -155,12 +159,30 @@ extension ProjectStore {
                 while let record = try reader.next() {
                     summary.records += 1
                     fileRecords += 1
+                    if let progress, fileRecords % 1000 == 0 {
+                        progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
+                    }
                     let stored: StoredItem
                     switch record.target {
                     case .item(let item):
                         let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
                         if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
                         stored = found
+                    case .rankedItem(let item):
+                        guard options.destination == .judgments else {
+                            throw ImportError(file: path, line: record.line, field: "responses",
+                                              message: "gold answers and suggestions are for pairs; this item has \(item.responses.count) responses")
+                        }
+                        let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                        if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                        if options.keepLabels {
+                            for imported in record.rankings {
+                                let name = try Self.annotatorName(imported.author, labelsAs: options.labelsAs, file: path, line: record.line)
+                                try rankings.add(imported, oriented: found, annotator: name, origin: origin, sourceName: sourceName,
+                                                 file: path, line: record.line, writer: writer, summary: &summary)
+                            }
+                        }
+                        continue
                     case .storedItem(let id, let digest):
                         guard options.keepLabels else {
                             throw ImportError(file: path, line: record.line, field: "record",
@@ -178,9 +200,6 @@ extension ProjectStore {
                                            file: path, line: record.line, writer: writer, summary: &summary)
                         }
                     }
-                    if let progress, fileRecords % 1000 == 0 {
-                        progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
-                    }
                 }
                 summary.bytes += reader.bytesDecompressed
                 progress?(ImportProgress(file: path, bytesRead: reader.fileSize, totalBytes: reader.fileSize, records: fileRecords))
@@ -189,6 +208,7 @@ extension ProjectStore {
                 throw ImportConflictError(conflicts: summary.conflicts)
             }
             summary.labelsAdded = try labels.write(with: &writer)
+            summary.rankingsAdded = try rankings.write(with: &writer)
             return summary
         }
     }
@@ -409,6 +429,14 @@ struct ItemWriter {
         return ImportedLabel(strength: strength, bothBad: row.int(1) != 0, rubric: ProjectStore.rubricValues(row.text(2) ?? "{}"))
     }
 
+    /// The row id of an annotator, created when new.
+    mutating func annotatorID(_ name: String) throws -> Int64 {
+        if let known = annotatorIDs[name] { return known }
+        let id = try ProjectStore.annotatorID(name, sql: sql)
+        annotatorIDs[name] = id
+        return id
+    }
+
     /// Adds an imported label, oriented to the stored A/B, under `annotator` (created when new).
     mutating func insertLabel(_ label: ImportedLabel, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
         let rubricJSON = label.rubric.isEmpty ? "{}" : JSONWriter.string(Judgment.rubricJSON(label.rubric))
@@ -424,11 +452,7 @@ struct ItemWriter {
                                                     .text(source), .text(nowText)])
             return
         }
-        let annotatorID: Int64
-        if let known = annotatorIDs[annotator] { annotatorID = known } else {
-            annotatorID = try ProjectStore.annotatorID(annotator, sql: sql)
-            annotatorIDs[annotator] = annotatorID
-        }
+        let annotatorID = try self.annotatorID(annotator)
         let details = label.details
         try sql.execute(Self.insertJudgment, [
             .integer(itemRowID), .integer(annotatorID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0), .text(rubricJSON),

@@ -82,6 +82,7 @@ enum PostgresRoles {
             """, [])
         try sql.execute(qualityControlPrivileges, [])
         try sql.execute(annotatorFunctionPrivileges, [])
+        try sql.execute(rankingPrivileges, [])
     }
 
     /// Who may read and write gold answers, suggestions and guidelines (v12), for the
@@ -106,6 +107,32 @@ enum PostgresRoles {
             EXECUTE format('CREATE POLICY all_suggestions ON suggestions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
             EXECUTE format($p$CREATE POLICY shown_suggestions ON suggestions FOR SELECT TO %I
                 USING (EXISTS (SELECT 1 FROM settings WHERE key = 'show_suggestions' AND value = 'yes'))$p$, annotator);
+        END $$;
+        """
+
+    /// Rankings as judgments (v13): everyone reads the ranked responses and which items
+    /// each person ranked; annotators read and add only their own rankings and retractions.
+    static let rankingPrivileges = """
+        DO $$
+        DECLARE
+            lead TEXT := current_database() || '_lead';
+            annotator TEXT := current_database() || '_annotator';
+            trainer TEXT := current_database() || '_trainer';
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+            EXECUTE format('GRANT SELECT ON ranked_responses, rankings, ranking_retractions, current_ranking_ids, current_rankings TO %I, %I, %I',
+                           lead, annotator, trainer);
+            EXECUTE format('GRANT INSERT ON rankings, ranking_retractions TO %I, %I', lead, annotator);
+            EXECUTE format('GRANT INSERT ON ranked_responses TO %I', lead);
+            ALTER VIEW current_rankings SET (security_invoker = true);
+            ALTER TABLE rankings ENABLE ROW LEVEL SECURITY;
+            EXECUTE format('CREATE POLICY all_rankings ON rankings TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
+            EXECUTE format('CREATE POLICY own_rankings ON rankings TO %I USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me())',
+                           annotator);
+            ALTER TABLE ranking_retractions ENABLE ROW LEVEL SECURITY;
+            EXECUTE format('CREATE POLICY all_ranking_retractions ON ranking_retractions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
+            EXECUTE format($p$CREATE POLICY own_ranking_retractions ON ranking_retractions TO %I USING (annotator_id = pairwise_me())
+                WITH CHECK (annotator_id = pairwise_me() AND ranking_id IN (SELECT id FROM rankings WHERE annotator_id = pairwise_me()))$p$, annotator);
         END $$;
         """
 

@@ -19,7 +19,8 @@ public enum ProjectCopy {
         ("settings", ["key", "value"], "key"),
         ("rubrics", ["id", "name", "definition", "created_at"], "id"),
         ("annotators", ["id", "name", "role", "created_at"], "id"),
-        ("items", ["id", "external_id", "content_hash", "prompt", "metadata", "source_format", "source_file", "source_line", "created_at"], "id"),
+        ("items", ["id", "external_id", "content_hash", "prompt", "metadata", "source_format", "source_file", "source_line", "created_at",
+                   "response_count"], "id"),
         ("responses", ["id", "item_id", "slot", "text", "model", "turns"], "id"),
         ("response_embeddings", ["item_id", "slot", "vector"], "item_id, slot"),
         ("assignments", ["item_id", "annotator_id", "assigned_at"], "item_id, annotator_id"),
@@ -37,16 +38,21 @@ public enum ProjectCopy {
         ("gold_answers", ["item_id", "strength", "both_bad", "rubric", "explanation", "source", "created_at"], "item_id"),
         ("suggestions", ["item_id", "source", "strength", "both_bad", "rubric", "note", "file", "created_at"], "item_id, source"),
         ("guidelines", ["version", "text", "source", "created_at"], "version"),
+        ("ranked_responses", ["id", "item_id", "position", "text", "model", "turns"], "id"),
+        ("rankings", ["id", "item_id", "annotator_id", "ranks", "all_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source",
+                      "guidelines_version"], "id"),
+        ("ranking_retractions", ["ranking_id", "annotator_id", "created_at"], "ranking_id"),
     ]
 
     /// Columns no copy carries: kept by triggers in the destination, or a process's own.
     static let remade: [String: Set<String>] = [
         "items": ["judges", "prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"],
     ]
-    static let notCopied: Set<String> = ["current_judgment_ids", "trainer_lease"]
+    static let notCopied: Set<String> = ["current_judgment_ids", "current_ranking_ids", "trainer_lease"]
 
     /// Tables whose ids an identity (PostgreSQL) must continue after.
-    static let identityTables = ["rubrics", "annotators", "items", "responses", "judgments", "item_events", "adjudications", "model_runs"]
+    static let identityTables = ["rubrics", "annotators", "items", "responses", "judgments", "item_events", "adjudications", "model_runs",
+                                 "ranked_responses", "rankings"]
 
     /// Copies `source` into a new project at `destination` (a path or a `postgres://` URL of
     /// an empty database); on a failure nothing is left in a new SQLite file.

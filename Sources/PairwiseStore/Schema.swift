@@ -18,6 +18,7 @@ enum Schema {
         ("v10: items by judges with their directions", v10),
         ("v11: responses in a rowid table", v11),
         ("v12: gold answers, suggestions, guidelines", v12),
+        ("v13: items of three to nine responses, and rankings", v13),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -27,6 +28,85 @@ enum Schema {
         }
         return migrator
     }
+
+    /// Ranked items: an item of three to nine responses keeps them in `ranked_responses`
+    /// (position 0…8, the source's order), so that every query of a pair's responses a and b
+    /// passes it by; `items.response_count` tells the two kinds apart. A ranking gives each
+    /// stored response its rank (a JSON list, 1 the best, equal ranks tied). Rankings are
+    /// append-only like judgments, with retractions, and triggers keep each (item,
+    /// annotator)'s current ranking and the item's judge count, which the queue and the
+    /// overlap read for both kinds.
+    static let v13 = """
+    ALTER TABLE items ADD COLUMN response_count INTEGER NOT NULL DEFAULT 2;
+    CREATE TABLE ranked_responses (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position BETWEEN 0 AND 8),
+        text TEXT NOT NULL,
+        model TEXT,
+        turns TEXT,
+        UNIQUE (item_id, position)
+    );
+    CREATE TABLE rankings (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        ranks TEXT NOT NULL,                 -- JSON: each stored response's rank, 1 the best
+        all_bad INTEGER NOT NULL DEFAULT 0,
+        rubric TEXT NOT NULL DEFAULT '{}',   -- JSON: per-response dimension -> value per stored response
+        note TEXT,
+        shown_order TEXT,                    -- JSON: the stored positions in the order shown
+        ms INTEGER,
+        created_at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        source TEXT,
+        guidelines_version INTEGER
+    );
+    CREATE INDEX rankings_by_item ON rankings(item_id, annotator_id);
+    CREATE TABLE ranking_retractions (
+        ranking_id INTEGER PRIMARY KEY REFERENCES rankings(id),
+        annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE current_ranking_ids (
+        item_id INTEGER NOT NULL,
+        annotator_id INTEGER NOT NULL,
+        ranking_id INTEGER NOT NULL UNIQUE,
+        PRIMARY KEY (item_id, annotator_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX current_ranking_ids_by_annotator ON current_ranking_ids(annotator_id);
+    CREATE VIEW current_rankings AS
+        SELECT r.* FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id;
+
+    CREATE TRIGGER rankings_no_update BEFORE UPDATE ON rankings
+        BEGIN SELECT RAISE(ABORT, 'rankings are append-only'); END;
+    CREATE TRIGGER rankings_no_delete BEFORE DELETE ON rankings
+        BEGIN SELECT RAISE(ABORT, 'rankings are append-only'); END;
+    CREATE TRIGGER ranking_retractions_no_update BEFORE UPDATE ON ranking_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    CREATE TRIGGER ranking_retractions_no_delete BEFORE DELETE ON ranking_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+
+    CREATE TRIGGER rankings_keep_current AFTER INSERT ON rankings BEGIN
+        UPDATE items SET judges = judges + 1 WHERE id = NEW.item_id
+            AND NOT EXISTS (SELECT 1 FROM current_ranking_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id);
+        INSERT INTO current_ranking_ids (item_id, annotator_id, ranking_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
+            ON CONFLICT (item_id, annotator_id) DO UPDATE SET ranking_id = excluded.ranking_id;
+    END;
+    CREATE TRIGGER ranking_retractions_keep_current AFTER INSERT ON ranking_retractions
+    WHEN EXISTS (SELECT 1 FROM current_ranking_ids WHERE ranking_id = NEW.ranking_id)
+    BEGIN
+        UPDATE current_ranking_ids SET ranking_id = (
+            SELECT max(k.id) FROM rankings r JOIN rankings k ON k.item_id = r.item_id AND k.annotator_id = r.annotator_id
+            WHERE r.id = NEW.ranking_id AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = k.id))
+        WHERE ranking_id = NEW.ranking_id AND EXISTS (
+            SELECT 1 FROM rankings r JOIN rankings k ON k.item_id = r.item_id AND k.annotator_id = r.annotator_id
+            WHERE r.id = NEW.ranking_id AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = k.id));
+        UPDATE items SET judges = judges - 1
+            WHERE id = (SELECT item_id FROM current_ranking_ids WHERE ranking_id = NEW.ranking_id);
+        DELETE FROM current_ranking_ids WHERE ranking_id = NEW.ranking_id;
+    END;
+    """
 
     /// Quality control: items with a known answer, labels suggested by a model or an LLM
     /// judge (never judgments), and the project's guidelines, every version kept; each

@@ -5,6 +5,7 @@ import PairwiseModel
 import PairwiseStore
 
 extension ExportFormat: ExpressibleByArgument {}
+extension RankedPairPolicy: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,8 @@ struct ExportCommand: ParsableCommand {
         discussion: Help.text("""
             Formats: trl (prompt/chosen/rejected/margin), hh-rlhf (chosen/rejected transcripts),
             helpsteer2 (prompt/response_1/response_2/preference_strength), judgments (one line
-            per judgment), csv (judgments, one column per rubric value). Schemas are in schemas/.
+            per judgment), csv (judgments, one column per rubric value), ranked (ranked items:
+            prompt, responses best first). Schemas are in schemas/.
 
             An item's label: a lead's adjudication when there is one; otherwise the mean strength
             of each annotator's latest judgment. trl and hh-rlhf leave out ties; margin is the
@@ -23,6 +25,14 @@ struct ExportCommand: ParsableCommand {
             reward model's r(chosen) − r(rejected); for helpsteer2 r(response_2) − r(response_1)).
             judgments and csv, and --annotator, name annotators: leads only.
 
+            Ranked items (three to nine responses): their rankings are taken together by Borda
+            count (a response scores the share of the others ranked below it, averaged over
+            annotators). ranked writes each with its responses best first, rank and score. trl
+            writes pairs of them, by --ranked-pairs: best-vs-random (default; the best against
+            one response drawn from those below it, seeded by the item, as
+            ultrafeedback_binarized), best-vs-rest, or all (every ordered pair); margin is 3 x
+            the difference of the two scores. The other formats leave ranked items out and say so.
+
             Example:
               pairwise export --format trl --min-annotators 2 --out train.jsonl
               pairwise export --format trl --exclude-suspects --split train=0.9,test=0.1 --seed 7 --out data/
@@ -31,7 +41,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(help: ArgumentHelp("trl, hh-rlhf, helpsteer2, judgments or csv.", valueName: "format"))
+    @Option(help: ArgumentHelp("trl, hh-rlhf, helpsteer2, judgments, csv or ranked.", valueName: "format"))
     var format: ExportFormat
 
     @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
@@ -70,6 +80,10 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .customLong("include-gold"), help: "Count judgments of gold items too (left out unless asked).")
     var includeGold = false
 
+    @Option(name: .customLong("ranked-pairs"),
+            help: ArgumentHelp("trl: the pairs a ranked item gives (see above).", valueName: "best-vs-random|best-vs-rest|all"))
+    var rankedPairs: RankedPairPolicy = .bestVsRandom
+
     func validate() throws {
         guard minAnnotators >= 1 else { throw ValidationError("--min-annotators must be 1 or more") }
         if let minAgreement, !(0...1).contains(minAgreement) { throw ValidationError("--min-agreement must be between 0 and 1") }
@@ -88,6 +102,7 @@ struct ExportCommand: ParsableCommand {
             var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
                                       minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated,
                                       includeGold: includeGold)
+            filter.rankedPairs = rankedPairs
             if excludeSuspects {
                 guard let report = try store.modelReport() else {
                     throw UsageError(message: "--exclude-suspects needs a reward model: run pairwise train first")
@@ -122,8 +137,8 @@ struct ExportCommand: ParsableCommand {
         var counts = Array(repeating: 0, count: sinks.count)
         var summary = ExportSummary()
         do {
-            summary = try store.export(format: format, filter: filter) { line, item in
-                let k = item.map { parts.split(for: $0.prompt) } ?? 0
+            summary = try store.export(format: format, filter: filter) { line, prompt in
+                let k = prompt.map { parts.split(for: $0) } ?? 0
                 sinks[k].writeLine(line)
                 counts[k] += 1
             }

@@ -125,3 +125,34 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         #expect(!v.errors(try JSONParser.parse(#"{"conversations": [{"from": "human"}], "chosen": {"from": "gpt", "value": "x"}, "rejected": {"from": "gpt", "value": "y"}}"#), against: "sharegpt.schema.json").isEmpty)
     }
 }
+
+@Suite struct RankedSchemaTests {
+    /// Ranked items of real PandaLM responses: the records we read, and the ranked and TRL
+    /// lines we write, match their schemas (and the TRL lines our own TRL reader's).
+    @Test func rankedRecordsAndExportsMatchTheirSchemas() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let v = try validator()
+        let records = try Fixtures.pandaLMRankedItems(20, responses: 5).enumerated().map { n, item in
+            JSONValue.object(["id": .string("panda-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string)),
+                              "ranks": .array(item.ranks.map(JSONValue.int)), "annotator": .string("panda")])
+        }
+        for record in records { #expect(v.errors(record, against: "ranked-item.schema.json") == []) }
+        #expect(v.errors(try JSONParser.parse(#"{"id": "x", "prompt": "p", "responses": ["a"]}"#), against: "ranked-item.schema.json")
+                == ["$.responses: fewer than 2 items"])
+        let path = directory.appendingPathComponent("ranked.jsonl").path
+        try records.map { JSONWriter.string($0) }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+        #expect(try store.importFiles([path], options: ImportOptions(keepLabels: true)).rankingsAdded == 20)
+        var filter = ExportFilter()
+        filter.rankedPairs = .all
+        for (format, schemas, count) in [(ExportFormat.ranked, ["ranked-export.schema.json"], 20), (.trl, ["trl-export.schema.json", "trl.schema.json"], 20 * 10)] {
+            var lines: [JSONValue] = []
+            try store.export(format: format, filter: filter) { lines.append(try JSONParser.parse($0)) }
+            // trl: every pair the Copeland ranks order (ties give none), at most 10 of 5 responses.
+            #expect(format == .ranked ? lines.count == count : (1...count).contains(lines.count), "\(format)")
+            for line in lines { for schema in schemas { #expect(v.errors(line, against: schema) == [], "\(format): \(schema)") } }
+        }
+    }
+}

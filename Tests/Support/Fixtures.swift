@@ -76,3 +76,60 @@ extension Fixtures {
     /// A real public file in ../shared/datasets/real-formats (see its README for sources).
     public static func realFormat(_ name: String) -> String { datasets.appendingPathComponent("real-formats/\(name)").path }
 }
+
+extension Fixtures {
+    /// One real PandaLM instruction with `k` of its responses (PandaLM compares five models'
+    /// answers to each instruction in pairs) and the order its first annotator's pairwise
+    /// votes give them: `ranks[i]` of `responses[i]`, 1 the best, by Copeland score (wins
+    /// minus losses among the pairs compared; equal scores tie).
+    public struct PandaLMRankedItem {
+        public var prompt: String
+        public var responses: [String]
+        public var ranks: [Int]
+        public init(prompt: String, responses: [String], ranks: [Int]) {
+            self.prompt = prompt
+            self.responses = responses
+            self.ranks = ranks
+        }
+    }
+
+    /// The first `count` PandaLM instructions with at least `k` distinct responses, in file order.
+    public static func pandaLMRankedItems(_ count: Int, responses k: Int) throws -> [PandaLMRankedItem] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: realFormat("pandalm-testset-v1.json")))
+        guard let records = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        var order: [String] = []
+        var groups: [String: (prompt: String, responses: [String], votes: [(Int, Int, Int)])] = [:]
+        for record in records {
+            let instruction = record["instruction"] as? String ?? "", input = record["input"] as? String ?? ""
+            let key = instruction + "\u{0}" + input
+            if groups[key] == nil {
+                order.append(key)
+                groups[key] = (input.isEmpty ? instruction : instruction + "\n\n" + input, [], [])
+            }
+            var indices: [Int] = []
+            for field in ["response1", "response2"] {
+                let text = record[field] as? String ?? ""
+                if let n = groups[key]!.responses.firstIndex(of: text) { indices.append(n) } else {
+                    groups[key]!.responses.append(text)
+                    indices.append(groups[key]!.responses.count - 1)
+                }
+            }
+            groups[key]!.votes.append((indices[0], indices[1], record["annotator1"] as? Int ?? 0))
+        }
+        var items: [PandaLMRankedItem] = []
+        for key in order where items.count < count {
+            let group = groups[key]!
+            guard group.responses.count >= k else { continue }
+            var score = [Int](repeating: 0, count: k)
+            for (i, j, vote) in group.votes where i < k && j < k && vote != 0 {
+                let (winner, loser) = vote == 1 ? (i, j) : (j, i)
+                score[winner] += 1
+                score[loser] -= 1
+            }
+            let levels = Array(Set(score)).sorted(by: >)
+            items.append(PandaLMRankedItem(prompt: group.prompt, responses: Array(group.responses.prefix(k)),
+                                           ranks: score.map { levels.firstIndex(of: $0)! + 1 }))
+        }
+        return items
+    }
+}

@@ -12,11 +12,13 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case judgments
     /// The current judgments as CSV, one column per rubric value.
     case csv
+    /// Ranked items: the prompt and the responses best first, with consensus rank and score.
+    case ranked
 
     /// Whether the format writes one record per item (rather than per judgment).
     public var isPerItem: Bool {
         switch self {
-        case .trl, .hhRLHF, .helpsteer2: return true
+        case .trl, .hhRLHF, .helpsteer2, .ranked: return true
         case .judgments, .csv: return false
         }
     }
@@ -26,6 +28,7 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 public enum ExportOmission: String, Sendable, CaseIterable {
     case systemTurn = "a system turn the format has no place for"
     case multiTurnResponse = "responses of several turns, which the format cannot hold"
+    case rankedItem = "three or more ranked responses (--format trl or ranked writes them)"
 }
 
 /// What an export makes of one item.
@@ -84,6 +87,8 @@ public enum ExportEncoder {
                        JSONMember(key: "preference_strength", value: .int(Int(label.strength.rounded())))]
         case .judgments, .csv:
             preconditionFailure("\(format) is written per judgment")
+        case .ranked:
+            return .unlabeled   // pairs have no ranked form
         }
         if let provenance {
             let oriented = modelMargin.map { format == .helpsteer2 ? -$0 : (label.aIsPreferred ? $0 : -$0) }

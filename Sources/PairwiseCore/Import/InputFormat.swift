@@ -134,7 +134,22 @@ extension RubricValue {
 /// to orient its label).
 public enum ImportTarget: Equatable, Sendable {
     case item(Item)
+    /// An item of three to nine responses, to rank.
+    case rankedItem(RankedItem)
     case storedItem(id: String, responseASHA256: String?)
+}
+
+/// A ranking a record carries for its ranked item, relative to the record's own order of
+/// the responses (the importer orients it against the stored order by response text).
+public struct ImportedRanking: Equatable, Sendable {
+    public var ranking: Ranking
+    public var author: LabelAuthor
+    public var note: String?
+    public init(ranking: Ranking, author: LabelAuthor = .source, note: String? = nil) {
+        self.ranking = ranking
+        self.author = author
+        self.note = note
+    }
 }
 
 /// One record read from an input file.
@@ -142,12 +157,15 @@ public struct ImportRecord: Equatable, Sendable {
     public var target: ImportTarget
     /// The labels the record carries (several for multi-annotator sources).
     public var labels: [ImportedLabel]
+    /// The rankings a ranked item's record carries.
+    public var rankings: [ImportedRanking]
     /// The 1-based line where the record starts.
     public var line: Int
 
-    public init(target: ImportTarget, labels: [ImportedLabel], line: Int) {
+    public init(target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking] = [], line: Int) {
         self.target = target
         self.labels = labels
+        self.rankings = rankings
         self.line = line
     }
 

@@ -5,9 +5,18 @@ import Foundation
 /// first and second response.
 enum RecordDecoders {
     /// `fromCSV`: the record is a CSV row, whose cells are all strings.
-    static func decode(_ value: JSONValue, format: InputFormat, source: ItemSource, fromCSV: Bool = false) throws(FieldError) -> (ImportTarget, [ImportedLabel]) {
+    static func decode(_ value: JSONValue, format: InputFormat, source: ItemSource,
+                       fromCSV: Bool = false) throws(FieldError) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
         var fields = try RecordFields(value)
         fields.fromCSV = fromCSV
+        if format == .jsonl && fields.has("responses") {
+            return try RankedDecoders.jsonl(&fields, source: source)
+        }
+        let (target, labels) = try decodePair(&fields, format: format, source: source)
+        return (target, labels, [])
+    }
+
+    private static func decodePair(_ fields: inout RecordFields, format: InputFormat, source: ItemSource) throws(FieldError) -> (ImportTarget, [ImportedLabel]) {
         switch format {
         case .jsonl, .csv:
             let (item, label) = try jsonl(&fields, source: source)

@@ -20,6 +20,9 @@ struct RecordFields {
         return value
     }
 
+    /// Whether the record has this member (null or not), without marking it read.
+    func has(_ key: String) -> Bool { object[key] != nil }
+
     mutating func requiredValue(_ key: String) throws(FieldError) -> JSONValue {
         guard let value = value(key) else { throw FieldError(field: key, message: "missing") }
         return value

@@ -80,8 +80,8 @@ public struct RecordReader {
         guard let raw = try records.next() else { return nil }
         let source = ItemSource(format: format, file: file, line: raw.line)
         do {
-            let (target, labels) = try RecordDecoders.decode(raw.value, format: format, source: source, fromCSV: container == .csv)
-            return ImportRecord(target: target, labels: labels, line: raw.line)
+            let decoded = try RecordDecoders.decode(raw.value, format: format, source: source, fromCSV: container == .csv)
+            return ImportRecord(target: decoded.target, labels: decoded.labels, rankings: decoded.rankings, line: raw.line)
         } catch {
             throw ImportError(file: file, line: raw.line, field: error.field, message: error.message)
         }
@@ -304,6 +304,7 @@ public enum FormatDetector {
         if has("item_id") && has("annotator") && has("preference_strength") { return .judgments }
         if has("winner_model_a") { return .arenaKaggle }
         if has("response_a") || has("response_b") { return container == .csv ? .csv : .jsonl }
+        if has("prompt") && value["responses"]?.arrayValue != nil && container != .csv { return .jsonl }
         if has("conversation_a") { return .arena }
         if has("response_1") && has("preference_strength") { return .helpsteer2 }
         if has("context") && has("response1") { return .helpsteer3 }

@@ -1,0 +1,56 @@
+/// Export lines of a ranked item with its current rankings.
+public enum RankedExport {
+    /// The `ranked` format's line (schemas/ranked-export.schema.json): the prompt, the
+    /// responses best first with their consensus rank and Borda score, and how many
+    /// rankings made it. Nil without rankings.
+    public static func rankedLine(_ item: RankedItem, rankings: [Ranking]) -> String? {
+        guard let consensus = AggregatedRanking(rankings) else { return nil }
+        let order = consensus.ranks.indices.sorted {
+            consensus.ranks[$0] != consensus.ranks[$1] ? consensus.ranks[$0] < consensus.ranks[$1] : $0 < $1
+        }
+        let responses: [JSONValue] = order.map { i in
+            var members = [JSONMember(key: "response", value: item.responses[i].json)]
+            if let model = item.responses[i].model { members.append(JSONMember(key: "model", value: .string(model))) }
+            members += [JSONMember(key: "rank", value: .int(consensus.ranks[i])), JSONMember(key: "score", value: .double(rounded(consensus.scores[i])))]
+            return .object(members)
+        }
+        return JSONWriter.string(.object([
+            "id": .string(item.id), "prompt": item.prompt.json, "responses": .array(responses),
+            "all_bad": .bool(consensus.allBad), "rankings": .int(consensus.rankings),
+            "label_source": .string(consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"),
+        ]))
+    }
+
+    /// TRL lines for the pairs `policy` takes from the consensus (`ExportEncoder`'s TRL
+    /// form: strings, or messages when `conversational`). `margin` is 3 × the chosen's
+    /// Borda score less the rejected's: 3 for the best against the worst when every
+    /// ranking agrees, as "much better" is 3 for a pair. Ids are `ID/chosen>rejected`
+    /// with responses numbered from 1 in stored order.
+    public static func trlLines(_ item: RankedItem, rankings: [Ranking], policy: RankedPairPolicy, conversational: Bool) -> [String] {
+        guard let consensus = AggregatedRanking(rankings), !consensus.allBad else { return [] }
+        let prompt: JSONValue
+        switch (conversational, item.prompt) {
+        case (true, .text(let text)): prompt = Prompt.chat([ChatTurn(role: "user", content: text)]).json
+        default: prompt = item.prompt.json
+        }
+        return policy.pairs(consensus, contentHash: item.contentHash).map { chosen, rejected in
+            let reply = { (response: Response) -> JSONValue in conversational ? Prompt.chat(response.messages).json : .string(response.text) }
+            return JSONWriter.string(.object([
+                "id": .string("\(item.id)/\(chosen + 1)>\(rejected + 1)"), "prompt": prompt,
+                "chosen": reply(item.responses[chosen]), "rejected": reply(item.responses[rejected]),
+                "margin": .double(rounded(3 * (consensus.scores[chosen] - consensus.scores[rejected]))),
+                "label_source": .string(consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"),
+                "judgments": .int(consensus.rankings), "agreement": .null, "model_margin": .null,
+            ]))
+        }
+    }
+
+    /// Whether TRL needs its conversational form for this item.
+    public static func needsConversationalForm(_ item: RankedItem) -> Bool {
+        if case .chat = item.prompt { return true }
+        return item.responses.contains { $0.turns != nil }
+    }
+
+    /// Six decimals: scores are means of fractions, and a file should not carry 0.30000000000000004.
+    static func rounded(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
+}

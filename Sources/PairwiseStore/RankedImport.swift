@@ -1,0 +1,207 @@
+import Foundation
+import PairwiseCore
+
+/// A ranked item found or added by an import: its row, and where each of the record's
+/// responses is stored (`positions[i]`: the stored position of the record's i-th response).
+struct StoredRankedItem {
+    var rowID: Int64
+    var externalID: String
+    var positions: [Int]
+    var isNew = false
+}
+
+extension ItemWriter {
+    static let findRankedByHash = "SELECT id, external_id, response_count FROM items WHERE content_hash = ?"
+    static let rankedResponses = "SELECT position, text, turns FROM ranked_responses WHERE item_id = ? ORDER BY position"
+    static let insertRankedItem = """
+        INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """
+    static let insertRankedResponse = "INSERT INTO ranked_responses (item_id, position, text, model, turns) VALUES (?, ?, ?, ?, ?)"
+    static let findRanking = """
+        SELECT r.ranks, r.all_bad FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
+        WHERE c.item_id = ? AND p.name = ?
+        """
+    static let insertRanking = """
+        INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, source)
+        VALUES (?, ?, ?, ?, '{}', ?, NULL, 0, ?, ?, ?)
+        """
+
+    /// Inserts the ranked item unless its content is stored; returns it with the stored
+    /// position of each of the record's responses, and whether it was added.
+    mutating func insertIfNew(_ item: RankedItem, line: Int, file: String) throws -> (StoredRankedItem, Bool) {
+        if let row = try sql.row(Self.findRankedByHash, [.text(item.contentHash)]) {
+            let rowID = row[0].integer ?? 0
+            var stored: [Response] = []
+            try sql.scan(Self.rankedResponses, [.integer(rowID)]) { row in
+                stored.append(try ProjectStore.response(text: row.text(1) ?? "", turns: row.text(2), model: nil))
+            }
+            let storedItem = RankedItem(id: row.text(1), prompt: item.prompt, responses: stored, knownHash: item.contentHash)
+            guard let positions = storedItem.positions(of: item.responses) else {
+                throw ImportError(file: file, line: line, field: "responses", message: "has the identity of stored item '\(row.text(1) ?? "")' but not its responses")
+            }
+            return (StoredRankedItem(rowID: rowID, externalID: row.text(1) ?? "", positions: positions), false)
+        }
+        if try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(item.id)]) != nil {
+            throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
+        }
+        guard let rowID = try sql.integer(Self.insertRankedItem, [
+            .text(item.id), .text(item.contentHash), .text(JSONWriter.string(item.prompt.json)), .text(JSONWriter.string(item.metadata)),
+            .optional(item.source?.format.rawValue), .optional(item.source?.file), .optional(item.source?.line), .text(nowText),
+            .integer(Int64(item.responses.count)),
+        ]) else { throw StoreError(.database, "item \(item.id) was not added") }
+        for (position, response) in item.responses.enumerated() {
+            let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
+            try sql.execute(Self.insertRankedResponse, [.integer(rowID), .integer(Int64(position)), .text(response.text),
+                                                        .optional(response.model), .optional(turns)])
+        }
+        return (StoredRankedItem(rowID: rowID, externalID: item.id, positions: Array(item.responses.indices), isNew: true), true)
+    }
+
+    /// The annotator's current ranking of the item, in stored order.
+    func currentRanking(itemRowID: Int64, annotator: String) throws -> Ranking? {
+        try sql.row(Self.findRanking, [.integer(itemRowID), .text(annotator)]).flatMap { row in
+            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1)
+        }
+    }
+
+    /// Adds an imported ranking, in stored order, under `annotator` (created when new).
+    mutating func insertRanking(_ ranking: Ranking, note: String?, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
+        let annotatorID = try self.annotatorID(annotator)
+        try sql.execute(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0),
+                                             .optional(note), .text(nowText), .text(origin), .text(source)])
+    }
+}
+
+/// The rankings of one import, held to the end as labels are: a ranking repeated with the
+/// same order counts once; two different rankings of one item by one annotator are a
+/// conflict, reported like two contradicting labels.
+struct PendingRankings {
+    private struct Entry {
+        var ranking: Ranking
+        var note: String?
+        var itemRowID: Int64
+        var annotator: String
+        var origin: String
+        var sourceName: String
+        var file: String
+        var line: Int
+        var contradicted = false
+    }
+
+    private struct Key: Hashable {
+        var itemRowID: Int64
+        var annotator: String
+    }
+
+    private var entries: [Entry] = []
+    private var index: [Key: Int] = [:]
+
+    mutating func add(_ imported: ImportedRanking, oriented item: StoredRankedItem, annotator: String, origin: String, sourceName: String,
+                      file: String, line: Int, writer: ItemWriter, summary: inout ImportSummary) throws {
+        // The record's i-th response is stored at positions[i]: its rank goes there.
+        var ranks = [Int](repeating: 0, count: item.positions.count)
+        for (i, position) in item.positions.enumerated() { ranks[position] = imported.ranking.ranks[i] }
+        let ranking = Ranking(ranks: ranks, allBad: imported.ranking.allBad)!
+        if item.positions != Array(item.positions.indices) { summary.labelsReoriented += 1 }
+        let key = Key(itemRowID: item.rowID, annotator: annotator)
+        if let n = index[key] {
+            if entries[n].ranking == ranking {
+                summary.labelsRepeated += 1
+            } else {
+                entries[n].contradicted = true
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
+                                                       otherFile: entries[n].file, otherLine: entries[n].line))
+            }
+            return
+        }
+        if !item.isNew, let current = try writer.currentRanking(itemRowID: item.rowID, annotator: annotator) {
+            if current == ranking {
+                summary.labelsAlreadyThere += 1
+            } else {
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
+                                                       otherFile: nil, otherLine: nil))
+            }
+            return
+        }
+        index[key] = entries.count
+        entries.append(Entry(ranking: ranking, note: imported.note, itemRowID: item.rowID, annotator: annotator, origin: origin,
+                             sourceName: sourceName, file: file, line: line))
+    }
+
+    /// Inserts every ranking no other contradicted, in input order; returns how many.
+    func write(with writer: inout ItemWriter) throws -> Int {
+        var written = 0
+        for entry in entries where !entry.contradicted {
+            try writer.insertRanking(entry.ranking, note: entry.note, itemRowID: entry.itemRowID, annotator: entry.annotator,
+                                     origin: entry.origin, source: entry.sourceName)
+            written += 1
+        }
+        return written
+    }
+}
+
+extension Ranking {
+    /// The ranks as stored: a JSON list.
+    public var ranksJSON: String { JSONWriter.string(.array(ranks.map { .int($0) })) }
+
+    /// A stored ranking (`ranksJSON`); nil when the text is not a list of ranks.
+    public init?(json: String, allBad: Bool) {
+        guard let elements = (try? JSONParser.parse(json))?.arrayValue else { return nil }
+        let ranks = elements.compactMap { $0.doubleValue.map { Int($0) } }
+        guard ranks.count == elements.count else { return nil }
+        self.init(ranks: ranks, allBad: allBad)
+    }
+}
+
+extension ProjectStore {
+    /// Ranked items with current rankings (by the filter's annotator, when it names one,
+    /// and by at least `minAnnotators` people): the `ranked` format's lines, or for TRL the
+    /// pairs `filter.rankedPairs` takes; other formats count them as left out. Written
+    /// before the pairs (TRL) in import order.
+    static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, summary: inout ExportSummary,
+                                  emit: (String, Prompt?) throws -> Void) throws {
+        var rankings: [Int64: [Ranking]] = [:]
+        try sql.scan("""
+            SELECT r.item_id, r.ranks, r.all_bad, p.name FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+            ORDER BY r.item_id, p.name
+            """, []) { row in
+            if let annotator = filter.annotator, row.text(3) != annotator { return }
+            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { rankings[Int64(row.int(0)), default: []].append(ranking) }
+        }
+        rankings = rankings.filter { $0.value.count >= filter.minAnnotators }
+        guard !rankings.isEmpty else { return }
+        guard format == .trl || format == .ranked else {
+            summary.leftOut[.rankedItem, default: 0] += rankings.count
+            return
+        }
+        let conversational = try format == .trl && holdsConversationalItems(sql)
+        for rowID in rankings.keys.sorted() {
+            guard let item = try rankedItem(rowID: rowID, sql: sql), !filter.excludedItems.contains(item.id) else { continue }
+            let list = rankings[rowID]!
+            if filter.excludeBothBad, AggregatedRanking(list)?.allBad == true { continue }
+            let lines = format == .ranked ? RankedExport.rankedLine(item, rankings: list).map { [$0] } ?? []
+                : RankedExport.trlLines(item, rankings: list, policy: filter.rankedPairs, conversational: conversational)
+            for line in lines {
+                try emit(line, item.prompt)
+                summary.written += 1
+            }
+        }
+    }
+
+    /// A stored ranked item, its responses in stored order.
+    static func rankedItem(rowID: Int64, sql: SQLConnection) throws -> RankedItem? {
+        guard let row = try sql.row("SELECT external_id, content_hash, prompt, metadata FROM items WHERE id = ? AND response_count > 2",
+                                    [.integer(rowID)]) else { return nil }
+        let prompt: Prompt
+        do { prompt = try Prompt(json: JSONParser.parse(row.text(2) ?? "")) } catch {
+            throw StoreError(.invalid, "item \(row.text(0) ?? ""): stored prompt is damaged (\(error))")
+        }
+        var responses: [Response] = []
+        try sql.scan("SELECT text, turns, model FROM ranked_responses WHERE item_id = ? ORDER BY position", [.integer(rowID)]) { response in
+            responses.append(try Self.response(text: response.text(0) ?? "", turns: response.text(1), model: response.text(2)))
+        }
+        return RankedItem(id: row.text(0), prompt: prompt, responses: responses,
+                          metadata: (try? JSONParser.parse(row.text(3) ?? "{}")) ?? .object([]), knownHash: row.text(1))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import PairwiseCore
+@testable import PairwiseStore
+import PairwiseTestSupport
+import Testing
+
+/// Items of several responses, imported from our jsonl's `responses`: real PandaLM
+/// instructions with four of their answers, ranked as PandaLM's first annotator's votes say.
+@Suite struct RankedImportTests {
+    static func record(_ id: String, _ item: Fixtures.PandaLMRankedItem, order: [Int]? = nil, ranks: [Int]? = nil,
+                       annotator: String? = "panda") -> String {
+        let order = order ?? Array(item.responses.indices)
+        var members: [JSONMember] = [JSONMember(key: "id", value: .string(id)), JSONMember(key: "prompt", value: .string(item.prompt)),
+                                     JSONMember(key: "responses", value: .array(order.map { .string(item.responses[$0]) }))]
+        if let annotator {
+            members.append(JSONMember(key: "ranks", value: .array(order.map { .int((ranks ?? item.ranks)[$0]) })))
+            members.append(JSONMember(key: "annotator", value: .string(annotator)))
+        }
+        return JSONWriter.string(.object(members))
+    }
+
+    @Test(arguments: StoreKind.available)
+    func rankedItemsAreStoredAndTheirRankingsOrientedByText(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let items = try Fixtures.pandaLMRankedItems(12, responses: 4)
+        #expect(items.count == 12)
+        let file = try project.file("ranked.jsonl", items.enumerated().map { Self.record("panda-\($0)", $1) }.joined(separator: "\n"))
+        let first = try project.store.importFiles([file], options: ImportOptions(keepLabels: true))
+        #expect(first.itemsAdded == 12 && first.rankingsAdded == 12 && first.labelsAdded == 0)
+        #expect(try project.integers("SELECT response_count FROM items ORDER BY id") == Array(repeating: 4, count: 12))
+        #expect(try project.count("ranked_responses") == 48 && project.count("responses") == 0 && project.count("judgments") == 0)
+        // The stored ranks are the file's, response by response.
+        let stored = try project.store.read { sql in try sql.rows("SELECT ranks FROM current_rankings ORDER BY item_id", []).map { $0.text(0) ?? "" } }
+        #expect(stored == items.map { Ranking(ranks: $0.ranks)!.ranksJSON })
+        #expect(try project.integers("SELECT judges FROM items ORDER BY id") == Array(repeating: 1, count: 12))
+
+        // The same items with their responses reversed, and the ranks with them: the same
+        // items and the same rankings (already there).
+        let reversed = try project.file("reversed.jsonl", items.enumerated().map { n, item in
+            Self.record("other-\(n)", item, order: Array(item.responses.indices.reversed()))
+        }.joined(separator: "\n"))
+        let again = try project.store.importFiles([reversed], options: ImportOptions(keepLabels: true))
+        #expect(again.itemsAdded == 0 && again.duplicates == 12 && again.rankingsAdded == 0 && again.labelsAlreadyThere == 12)
+        #expect(again.labelsReoriented == 12)
+
+        // A different ranking of one item by the same annotator is a conflict: nothing is written.
+        var swapped = items[0].ranks
+        swapped.swapAt(0, 1)
+        if swapped == items[0].ranks { swapped = [4, 3, 2, 1] }
+        let conflicting = try project.file("conflict.jsonl", Self.record("x", items[0], ranks: swapped))
+        #expect(throws: ImportConflictError.self) { try project.store.importFiles([conflicting], options: ImportOptions(keepLabels: true)) }
+        // Another annotator's ranking of it is a second ranking: the item has two judges.
+        let second = try project.file("second.jsonl", Self.record("y", items[0], ranks: swapped, annotator: "bo"))
+        #expect(try project.store.importFiles([second], options: ImportOptions(keepLabels: true)).rankingsAdded == 1)
+        #expect(try project.integers("SELECT judges FROM items ORDER BY id").first == 2)
+    }
+
+    @Test func twoResponsesMakeAPairAndBadListsNameTheField() throws {
+        let project = try TemporaryProject()
+        let item = try #require(try Fixtures.pandaLMRankedItems(1, responses: 5).first)
+        let pair = Fixtures.PandaLMRankedItem(prompt: item.prompt, responses: Array(item.responses.prefix(2)), ranks: [2, 1])
+        let file = try project.file("pair.jsonl", Self.record("pair-1", pair))
+        let summary = try project.store.importFiles([file], options: ImportOptions(keepLabels: true))
+        #expect(summary.itemsAdded == 1 && summary.labelsAdded == 1 && summary.rankingsAdded == 0)
+        #expect(try project.integers("SELECT strength FROM judgments") == [2])
+        #expect(try project.count("responses") == 2)
+
+        func refused(_ line: String) throws -> String {
+            let path = try project.file("bad.jsonl", line)
+            do { _ = try project.store.importFiles([path], options: ImportOptions(keepLabels: true)) } catch let error as ImportError { return error.description }
+            return "accepted"
+        }
+        let ten = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array((0..<10).map { .string("r\($0)") })]))
+        #expect(try refused(ten).hasSuffix("bad.jsonl:1: responses: holds 10 responses; an item has 2 to 9"))
+        let repeated = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("a")])]))
+        #expect(try refused(repeated).hasSuffix("bad.jsonl:1: responses[2]: repeats an earlier response: each response of an item differs"))
+        let short = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
+                                               "ranks": .array([.int(1), .int(2)])]))
+        #expect(try refused(short).hasSuffix("bad.jsonl:1: ranks: has 2 ranks for 3 responses"))
+        let zero = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
+                                              "ranks": .array([.int(1), .int(0), .int(2)])]))
+        #expect(try refused(zero).hasSuffix("bad.jsonl:1: ranks[1]: expected a whole number from 1 (the best) to 1000, got 0"))
+        let typo = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
+                                              "rank": .array([.int(1), .int(2), .int(3)])]))
+        #expect(try refused(typo).hasSuffix("bad.jsonl:1: rank: unknown field (allowed: id, prompt, responses, metadata, ranks, all_bad, annotator, note)"))
+        #expect(try project.count("items") == 1)
+    }
+}
+
+/// Ranked items in exports: the consensus by Borda count, the `ranked` lines, and the pairs
+/// each `--ranked-pairs` policy gives TRL.
+@Suite struct RankedExportTests {
+    @Test(arguments: StoreKind.available)
+    func rankedAndTRLLinesCarryTheConsensus(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        let lines = [RankedImportTests.record("r0", items[0], ranks: [1, 2, 3, 4]),
+                     RankedImportTests.record("r0", items[0], ranks: [1, 2, 3, 4], annotator: "bo"),
+                     RankedImportTests.record("r1", items[1], ranks: [1, 1, 2, 3]),
+                     RankedImportTests.record("r1", items[1], ranks: [2, 1, 3, 3], annotator: "bo")]
+        let file = try project.file("ranked.jsonl", lines.joined(separator: "\n"))
+        #expect(try project.store.importFiles([file], options: ImportOptions(keepLabels: true)).rankingsAdded == 4)
+
+        func export(_ format: ExportFormat, _ policy: RankedPairPolicy = .bestVsRandom) throws -> [JSONValue] {
+            var filter = ExportFilter()
+            filter.rankedPairs = policy
+            var out: [JSONValue] = []
+            try project.store.export(format: format, filter: filter) { out.append(try JSONParser.parse($0)) }
+            return out
+        }
+        // r1: panda's Borda scores 2/3, 2/3, 1/3, 0 and bo's 2/3, 1, 0, 0: means 2/3, 5/6, 1/6, 0.
+        let ranked = try export(.ranked)
+        #expect(ranked.count == 2)
+        #expect(ranked[1]["responses"]?.arrayValue?.map { $0["response"]?.stringValue } == [1, 0, 2, 3].map { items[1].responses[$0] })
+        #expect(ranked[1]["responses"]?.arrayValue?.map { $0["rank"] } == [.int(1), .int(2), .int(3), .int(4)])
+        #expect(ranked[1]["responses"]?.arrayValue?.map { $0["score"]?.doubleValue } == [0.833333, 0.666667, 0.166667, 0])
+        #expect(ranked[1]["label_source"] == .string("majority") && ranked[0]["label_source"] == .string("unanimous"))
+        #expect(ranked[0]["rankings"] == .int(2))
+
+        let all = try export(.trl, .all)
+        #expect(all.map { $0["id"]?.stringValue } == ["r0/1>2", "r0/1>3", "r0/1>4", "r0/2>3", "r0/2>4", "r0/3>4",
+                                                       "r1/2>1", "r1/2>3", "r1/2>4", "r1/1>3", "r1/1>4", "r1/3>4"])
+        #expect(all[2]["margin"] == .double(3) && all[0]["margin"] == .double(1))
+        #expect(all[2]["chosen"] == .string(items[0].responses[0]) && all[2]["rejected"] == .string(items[0].responses[3]))
+        #expect(try export(.trl, .bestVsRest).map { $0["id"]?.stringValue } == ["r0/1>2", "r0/1>3", "r0/1>4", "r1/2>1", "r1/2>3", "r1/2>4"])
+        let random = try export(.trl)
+        #expect(random.count == 2 && random.map { $0["id"]?.stringValue?.prefix(5) } == ["r0/1>", "r1/2>"])
+        #expect(try export(.trl).map { $0["id"] } == random.map { $0["id"] })
+        // Formats for pairs leave ranked items out, and say so.
+        var summary = try project.store.export(format: .helpsteer2, filter: ExportFilter()) { _ in }
+        #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses (--format trl or ranked writes them)"])
+        summary = try project.store.export(format: .trl, filter: ExportFilter(minAnnotators: 3)) { _ in }
+        #expect(summary.written == 0)
+    }
+}
