@@ -92,6 +92,7 @@ extension ProjectStore {
             // Two index scans: the items short of the overlap, less the ones this annotator judged.
             var judged = gold, ids: [Int64] = []
             try sql.scan("SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT item_id FROM current_ranking_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
             try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { row in
                 let id = Int64(row.int(0))
                 if !judged.contains(id) { ids.append(id) }

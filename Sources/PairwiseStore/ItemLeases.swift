@@ -22,8 +22,11 @@ extension ProjectStore {
     static func claim(itemID: Int64, annotatorID: Int64, overlap: Int, force: Bool, now: Date, sql: SQLConnection) throws -> Bool {
         try sql.execute("DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", [.integer(annotatorID), .integer(itemID)])
         if !force {
-            let mine = try sql.integer("SELECT count(*) FROM current_judgment_ids WHERE item_id = ? AND annotator_id = ?",
-                                       [.integer(itemID), .integer(annotatorID)]) ?? 0
+            // A judgment of a pair, or a ranking of a ranked item.
+            let mine = try sql.integer("""
+                SELECT (SELECT count(*) FROM current_judgment_ids WHERE item_id = ?1 AND annotator_id = ?2)
+                     + (SELECT count(*) FROM current_ranking_ids WHERE item_id = ?1 AND annotator_id = ?2)
+                """, [.integer(itemID), .integer(annotatorID)]) ?? 0
             let taken = try placesTaken(itemID: itemID, besides: annotatorID, now: now, sql: sql)
             guard mine == 0 && taken < overlap else {
                 try sql.execute("DELETE FROM item_leases WHERE annotator_id = ?", [.integer(annotatorID)])
@@ -56,7 +59,8 @@ extension ProjectStore {
         Int(try sql.integer("""
             SELECT i.judges + (SELECT count(*) FROM item_leases l
                                WHERE l.item_id = ?1 AND l.annotator_id != ?2 AND l.expires_at > ?3
-                                 AND NOT EXISTS (SELECT 1 FROM current_judgment_ids c WHERE c.item_id = ?1 AND c.annotator_id = l.annotator_id))
+                                 AND NOT EXISTS (SELECT 1 FROM current_judgment_ids c WHERE c.item_id = ?1 AND c.annotator_id = l.annotator_id)
+                                 AND NOT EXISTS (SELECT 1 FROM current_ranking_ids c WHERE c.item_id = ?1 AND c.annotator_id = l.annotator_id))
             FROM items i WHERE i.id = ?1
             """, [.integer(itemID), .integer(annotatorID), .real(now.timeIntervalSince1970)]) ?? 0)
     }

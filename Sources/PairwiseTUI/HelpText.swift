@@ -46,10 +46,22 @@ public enum HelpText {
         ("q", "quit"),
     ]
 
-    static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric, review: Bool = false) {
-        grid.put(review ? " Review keys" : " Keys", row: top, column: 0, style: .heading)
+    /// The keys on a ranked item (three or more responses).
+    public static let rankKeys: [(String, String)] = [
+        ("1 … k", "place that response next, the best first"),
+        ("=", "tie the next response you place with the one placed last"),
+        ("Backspace", "take the last placed response back"),
+        ("0", "all bad: no response is acceptable (toggle; the order still says which is least bad)"),
+        ("Enter", "submit once every response but at most one is placed (that one comes last)"),
+        ("Tab, h l / ← →", "show or focus another response (the prompt too)"),
+        ("j k / ↓ ↑, PgUp PgDn", "scroll the focused panel"),
+        ("u s f n : / b i ? q", "as on a pair: undo, skip, flag, note, command, search, browse, guidelines, help, quit"),
+    ]
+
+    static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric, review: Bool = false, ranking: Bool = false) {
+        grid.put(review ? " Review keys" : ranking ? " Keys for ranking" : " Keys", row: top, column: 0, style: .heading)
         var row = top + 1
-        for (key, meaning) in review ? reviewKeys : keys where row < top + rows {
+        for (key, meaning) in review ? reviewKeys : ranking ? rankKeys : keys where row < top + rows {
             grid.put("  " + key, row: row, column: 0, style: .key)
             grid.put(meaning, row: row, column: 26, style: .normal)
             row += 1

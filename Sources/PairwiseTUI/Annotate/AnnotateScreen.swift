@@ -4,6 +4,8 @@ import PairwiseStore
 /// What the screen asks its controller to do after a key.
 public enum AnnotateEffect: Equatable, Sendable {
     case submit(JudgmentDraft)
+    /// A ranked item's ranking.
+    case submitRanking(RankingDraft)
     case undo
     case skip
     case flag(reason: String?)
@@ -89,6 +91,7 @@ public enum AnnotateScreen {
             default: break
             }
         }
+        if state.ranking != nil, let effect = RankScreen.handle(key, state: &state, pageRows: pageRows) { return effect }
         switch key {
         case .character("?"): state.showingHelp = true
         case .character("r"): state.rubricToggled.toggle()
@@ -127,9 +130,9 @@ public enum AnnotateScreen {
             guard state.pair != nil else { return nil }
             return submission(state: &state)
         case .character("u"): return .undo
-        case .character("s"): return state.pair == nil ? nil : .skip
-        case .character("f"): if state.pair != nil { state.input = .flag; state.inputText = "" }
-        case .character("n"): if state.pair != nil { state.input = .note; state.inputText = state.note ?? "" }
+        case .character("s"): return state.hasItem ? .skip : nil
+        case .character("f"): if state.hasItem { state.input = .flag; state.inputText = "" }
+        case .character("n"): if state.hasItem { state.input = .note; state.inputText = state.note ?? "" }
         case .character(":"): state.input = .command; state.inputText = ""
         case .character("j"), .down: scroll(by: 1, state: &state)
         case .character("k"), .up: scroll(by: -1, state: &state)

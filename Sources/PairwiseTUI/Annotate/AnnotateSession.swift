@@ -205,6 +205,7 @@ public final class AnnotateSession {
         lastPageRows = frame.pageRows
         clickKeys = frame.clickKeys
         panels = frame.panels
+        if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
         return frame.grid
     }
 
@@ -298,9 +299,34 @@ public final class AnnotateSession {
                 } else {
                     state.say("Saved.")
                 }
+            case .submitRanking(var draft):
+                guard let rank = state.ranking else { return true }
+                draft.milliseconds = timer.milliseconds
+                draft.guidelinesVersion = state.guidelines?.version
+                let next = index + 1 < queue.count ? queue[index + 1] : nil
+                let claimedNext = try store.submitRanking(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
+                                                          overlap: overlap, forcingNext: next.map(gold.contains) ?? false)
+                index += 1
+                figures.doneToday += 1
+                figures.add(milliseconds: draft.milliseconds)
+                try showCurrent(claimed: claimedNext)
+                state.say("Saved: " + draft.ranking.line(shown: rank.item.shown) + ".")
             case .undo:
                 if case .inProgress = qualification {
                     state.say("Qualification answers are final: each one is scored as first given.", error: true)
+                    return true
+                }
+                let latest = try store.latestLabelTimes(annotatorID: annotatorID)
+                if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
+                    if index > 0 && index <= queue.count && queue[index - 1] == undone.itemID {
+                        index -= 1
+                    } else {
+                        queue.insert(undone.itemID, at: min(index, queue.count))
+                    }
+                    figures = try store.figures(annotatorID: annotatorID)
+                    try showCurrent(forced: true)
+                    if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking) }
+                    state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
                     return true
                 }
                 guard let undone = try store.undoLastJudgment(annotatorID: annotatorID) else {
@@ -318,15 +344,15 @@ public final class AnnotateSession {
                 if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
                 state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
             case .skip:
-                guard let pair = state.pair else { return true }
-                try store.recordEvent(.skip, itemID: pair.rowID, annotatorID: annotatorID)
+                guard let rowID = state.itemRowID else { return true }
+                try store.recordEvent(.skip, itemID: rowID, annotatorID: annotatorID)
                 queue.remove(at: index)
-                queue.append(pair.rowID)
+                queue.append(rowID)
                 try showCurrent()
                 state.say("Skipped; it moves to the end of your queue.")
             case .flag(let reason):
-                guard let pair = state.pair else { return true }
-                try store.recordEvent(.flag, itemID: pair.rowID, annotatorID: annotatorID, reason: reason)
+                guard let rowID = state.itemRowID else { return true }
+                try store.recordEvent(.flag, itemID: rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
             case .showStats:
                 state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, rubric: state.rubric))
@@ -404,6 +430,16 @@ public final class AnnotateSession {
                 leaseRenewed = now
                 return
             }
+            if claimed, let item = try store.rankedItem(rowID: rowID) {
+                let shown = options.shuffle ? Self.shownPositions(item.responses.count, itemID: rowID, annotatorID: annotatorID, seed: seed)
+                    : Array(item.responses.indices)
+                state.show(ranked: RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, queueCount: queue.count)
+                state.suggestion = nil
+                updateFigures()
+                timer = JudgmentTimer(now: now)
+                leaseRenewed = now
+                return
+            }
             queue.remove(at: index)
             refused += 1
             if refused == 2 {
@@ -415,6 +451,13 @@ public final class AnnotateSession {
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// The order a ranked item's responses are shown in to this annotator: a seeded
+    /// shuffle of the stored positions, the same every time they see it.
+    static func shownPositions(_ count: Int, itemID: Int64, annotatorID: Int64, seed: UInt64) -> [Int] {
+        var generator = SplitMix64(seed: seed ^ SplitMix64.mix(UInt64(bitPattern: itemID) ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x4A4E_4B)))
+        return Array(0..<count).shuffled(using: &generator)
     }
 
     /// The browse list: the next items of the queue, then this person's judgments, newest first.

@@ -101,6 +101,8 @@ public struct AnnotateState: Equatable, Sendable {
     public var annotator: String
     public var rubric: Rubric
     public var pair: PairOnScreen?
+    /// A ranked item on screen (three or more responses), instead of a pair.
+    public var ranking: RankState?
     /// 1-based position of the pair in the annotator's queue, and the queue's length.
     public var position = 0
     public var queueCount = 0
@@ -157,11 +159,27 @@ public struct AnnotateState: Equatable, Sendable {
     }
 
     /// Whether anything of a judgment has been entered.
-    public var hasUnsavedWork: Bool { pair != nil && (preference != nil || bothBad || !entries.isEmpty || note != nil) }
+    public var hasUnsavedWork: Bool {
+        if let ranking { return !ranking.groups.isEmpty || ranking.allBad || note != nil }
+        return pair != nil && (preference != nil || bothBad || !entries.isEmpty || note != nil)
+    }
+
+    /// Whether an item (a pair or a ranked item) is on screen.
+    public var hasItem: Bool { pair != nil || ranking != nil }
+
+    /// The row id of the item on screen.
+    public var itemRowID: Int64? { pair?.rowID ?? ranking?.item.rowID }
 
     /// Shows a new pair with a clean slate.
+    /// Shows a ranked item, its values blank.
+    public mutating func show(ranked: RankedOnScreen, position: Int, queueCount: Int) {
+        show(nil, position: position, queueCount: queueCount)
+        ranking = RankState(item: ranked)
+    }
+
     public mutating func show(_ pair: PairOnScreen?, position: Int, queueCount: Int) {
         self.pair = pair
+        ranking = nil
         self.position = position
         self.queueCount = queueCount
         preference = nil

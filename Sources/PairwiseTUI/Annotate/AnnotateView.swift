@@ -12,6 +12,8 @@ public struct RenderedFrame {
     /// Where a click means a key (a scale point), and which rows each panel takes.
     public var clickKeys: [ClickKey] = []
     public var panels: [PanelRegion] = []
+    /// A ranked item's panel scroll offsets, clamped (panel -1 the prompt).
+    public var rankScroll: [Int: Int]?
 }
 
 /// What a click on a scale point does: press a key on its rubric row, or set one response's
@@ -53,9 +55,10 @@ public enum AnnotateView {
         let dimensions = state.rubric.dimensions.count
         let fullRubricRows = dimensions + 2
         let roomy = rows - 3 - fullRubricRows >= 20
-        let rubricRows = roomy != state.rubricToggled ? fullRubricRows : min(fullRubricRows, 3)
+        let rubricRows = state.ranking != nil ? 2 : roomy != state.rubricToggled ? fullRubricRows : min(fullRubricRows, 3)
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
+        var rankScroll: [Int: Int]?
         var pageRows = 1
         var regions: [PanelRegion] = []
         if let list = state.browse {
@@ -63,9 +66,13 @@ public enum AnnotateView {
         } else if let page = state.page {
             pageRows = pageBody(page, top: bodyTop, rows: bodyRows, into: &grid)
         } else if state.showingHelp {
-            HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil)
+            HelpText.render(into: &grid, top: bodyTop, rows: bodyRows, rubric: state.rubric, review: state.review != nil, ranking: state.ranking != nil)
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll, regions: &regions)
+        } else if let rank = state.ranking {
+            let drawn = RankView.body(rank, top: bodyTop, rows: bodyRows, columns: columns, grid: &grid)
+            pageRows = drawn.pageRows
+            rankScroll = drawn.scroll
         } else {
             let lines = state.review == nil
                 ? state.emptyQueueLines ?? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
@@ -74,10 +81,16 @@ public enum AnnotateView {
                 grid.put(line, row: bodyTop + bodyRows / 2 + n, column: max(0, (columns - line.count) / 2), style: n == 0 ? .heading : .normal)
             }
         }
-        let clickKeys = rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+        var clickKeys: [ClickKey] = []
+        if let rank = state.ranking {
+            RankView.rankingPanel(rank, top: rows - 2 - rubricRows, rows: rubricRows, into: &grid)
+        } else {
+            clickKeys = rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+        }
         messageLine(state, row: rows - 2, into: &grid)
         statusLine(state, row: rows - 1, into: &grid)
         var frame = RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
+        frame.rankScroll = rankScroll
         if state.page == nil && state.browse == nil && !state.showingHelp && state.pair != nil {
             frame.clickKeys = clickKeys
             frame.panels = regions
@@ -119,7 +132,7 @@ public enum AnnotateView {
     static func titleBar(_ state: AnnotateState, into grid: inout CellGrid) {
         grid.fill(row: 0, style: .title)
         var left = state.review == nil ? " pairwise · annotate" : " pairwise · review"
-        if let pair = state.pair { left += " · item " + pair.item.id }
+        if let id = state.pair?.item.id ?? state.ranking?.item.item.id { left += " · item " + id }
         grid.put(left, row: 0, column: 0, style: .title, limit: grid.columns - 22)
         let right = "? keys  q quit "
         grid.put(right, row: 0, column: grid.columns - right.count, style: .title)
@@ -350,9 +363,9 @@ public enum AnnotateView {
             grid.put(" " + message, row: row, column: 0, style: state.messageIsError ? .warning : .normal)
             return
         }
-        let hint = state.review != nil
+        let hint = state.ranking.map(RankView.hint) ?? (state.review != nil
             ? " 1-7 final preference · 0 both bad · Tab rubric · Enter decide · N names · u undo · s next · n note · :filter"
-            : " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd"
+            : " 1-7 prefer · 0 both bad · Tab rubric · Enter submit · u undo · s skip · f flag · n note · : cmd")
         if let note = state.note {
             // The note stays in view (n changes it) instead of the key hints.
             grid.put(" Note: ", row: row, column: 0, style: .key)
@@ -369,7 +382,7 @@ public enum AnnotateView {
             parts.append(state.pair == nil ? "nothing to review" : "\(state.position)/\(state.queueCount) to review")
             parts.append("\(review.decided) decided")
         } else {
-            parts.append(state.pair == nil ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")
+            parts.append(!state.hasItem ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")
             parts.append("\(state.doneToday) done today")
             parts.append(state.medianSeconds.map { "median \(String(format: "%.0f", $0)) s" } ?? "median –")
         }

@@ -132,7 +132,7 @@ public final class ReviewSession {
                     entries.insert(ReviewQueue.Entry(rowID: rowID, why: "opened with :goto"), at: index)
                 }
                 try showCurrent()
-            case .submit, .flag, .search, .searchStep, .browse, .open:
+            case .submit, .submitRanking, .flag, .search, .searchStep, .browse, .open:
                 break
             }
         } catch {

@@ -1,0 +1,101 @@
+import Foundation
+import PairwiseCore
+
+/// A ranking made on the annotate screen, to store, with what the screen showed.
+public struct RankingDraft: Equatable, Sendable {
+    public var ranking: Ranking
+    /// The stored positions in the order shown.
+    public var shown: [Int]
+    public var note: String?
+    public var milliseconds = 0
+    public var guidelinesVersion: Int?
+
+    public init(ranking: Ranking, shown: [Int], note: String?) {
+        self.ranking = ranking
+        self.shown = shown
+        self.note = note
+    }
+}
+
+extension ProjectStore {
+    /// Commits a ranking; with `next`, also claims the item to show next (as a judgment's
+    /// submit does), in one transaction. Whether the next item was reserved.
+    @discardableResult
+    public func submitRanking(_ draft: RankingDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64? = nil, overlap: Int = 0,
+                              forcingNext: Bool = false, at date: Date = Date()) throws -> Bool {
+        try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
+            try sql.execute("""
+                INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
+                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, 'tui', ?)
+                """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
+                      .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
+                      .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
+            guard let next else { return false }
+            return try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql)
+        }
+    }
+
+    /// Whether the item holds three or more responses to rank.
+    public func isRankedItem(rowID: Int64) throws -> Bool {
+        try read { sql in try sql.integer("SELECT response_count FROM items WHERE id = ?", [.integer(rowID)]) ?? 2 } > 2
+    }
+
+    /// A stored ranked item (nil for a pair or an unknown row).
+    public func rankedItem(rowID: Int64) throws -> RankedItem? {
+        try read { sql in try Self.rankedItem(rowID: rowID, sql: sql) }
+    }
+
+    /// The annotator's current ranking of an item, if any.
+    public func currentRanking(itemRowID: Int64, annotatorID: Int64) throws -> Ranking? {
+        try read { sql in
+            try sql.row("SELECT r.ranks, r.all_bad FROM current_rankings r WHERE r.item_id = ? AND r.annotator_id = ?",
+                        [.integer(itemRowID), .integer(annotatorID)]).flatMap { Ranking(json: $0.text(0) ?? "", allBad: $0[1].integer == 1) }
+        }
+    }
+
+    /// An item's current rankings by annotator name, each with the order its responses
+    /// were shown in (stored positions; nil for an imported ranking) and its note.
+    public func currentRankings(itemRowID: Int64) throws -> [(annotator: String, ranking: Ranking, shown: [Int]?, note: String?)] {
+        try read { sql in
+            try sql.rows("""
+                SELECT p.name, r.ranks, r.all_bad, r.shown_order, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+                WHERE r.item_id = ? ORDER BY p.name
+                """, [.integer(itemRowID)]).compactMap { row in
+                guard let ranking = Ranking(json: row.text(1) ?? "", allBad: row[2].integer == 1) else { return nil }
+                let shown = row.text(3).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap { $0.doubleValue.map { Int($0) } }
+                return (row.text(0) ?? "", ranking, shown, row.text(4))
+            }
+        }
+    }
+
+    /// Retracts this annotator's latest live ranking made in the TUI; returns its item and
+    /// ranking, or nil when there is none.
+    public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking)? {
+        try write(lockingItems: []) { sql in
+            guard let row = try sql.row("""
+                SELECT r.id, r.item_id, r.ranks, r.all_bad FROM rankings r
+                WHERE r.annotator_id = ? AND r.origin = 'tui' AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
+                ORDER BY r.id DESC LIMIT 1
+                """, [.integer(annotatorID)]), let ranking = Ranking(json: row.text(2) ?? "", allBad: row[3].integer == 1) else { return nil }
+            try sql.execute("INSERT INTO ranking_retractions (ranking_id, annotator_id, created_at) VALUES (?, ?, ?)",
+                            [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
+            return (row[1].integer ?? 0, ranking)
+        }
+    }
+
+    /// When this annotator's latest live judgment and latest live ranking (made in the TUI)
+    /// were made: undo takes back the newer.
+    public func latestLabelTimes(annotatorID: Int64) throws -> (judgment: String?, ranking: String?) {
+        try read { sql in
+            let judgment = try sql.row("""
+                SELECT max(j.created_at) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui'
+                  AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
+                """, [.integer(annotatorID)])?.text(0)
+            let ranking = try sql.row("""
+                SELECT max(r.created_at) FROM rankings r WHERE r.annotator_id = ? AND r.origin = 'tui'
+                  AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
+                """, [.integer(annotatorID)])?.text(0)
+            return (judgment, ranking)
+        }
+    }
+}

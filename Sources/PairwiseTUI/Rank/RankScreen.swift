@@ -1,0 +1,76 @@
+import PairwiseCore
+import PairwiseStore
+
+/// The keys that rank a ranked item's responses, before the annotate screen's own (note,
+/// skip, undo, quit, help, guidelines, search… work as for pairs):
+/// a panel's number places it next (1 … k, the best first); `=` before a number ties it
+/// with the one placed last; Backspace takes the last one back; 0 says all are bad; Enter
+/// submits once every panel but at most one is placed (that one comes last); Tab, l and h
+/// move the focus between panels, j/k scroll the focused one.
+public enum RankScreen {
+    /// Handles a ranking key; nil when the key is not one (the annotate screen takes it).
+    static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect?? {
+        guard var rank = state.ranking else { return nil }
+        defer { state.ranking = rank }
+        switch key {
+        case .character(let c) where c.isNumber:
+            let n = Int(String(c)) ?? -1
+            if n == 0 {
+                rank.allBad.toggle()
+                state.say(rank.allBad ? "All bad: no response is acceptable (the order still says which is least bad)." : "All bad cleared.")
+                return .some(nil)
+            }
+            guard (1...rank.panels).contains(n) else {
+                state.say("Panels are numbered 1–\(rank.panels).", error: true)
+                return .some(nil)
+            }
+            guard !rank.placed.contains(n - 1) else {
+                state.say("\(n) is placed already (Backspace takes the last one back).", error: true)
+                return .some(nil)
+            }
+            if rank.tieNext, !rank.groups.isEmpty { rank.groups[rank.groups.count - 1].append(n - 1) } else { rank.groups.append([n - 1]) }
+            rank.tieNext = false
+            return .some(nil)
+        case .character("="):
+            guard !rank.groups.isEmpty else {
+                state.say("Place a response first: = ties the next one with it.", error: true)
+                return .some(nil)
+            }
+            rank.tieNext = true
+            return .some(nil)
+        case .backspace:
+            if rank.tieNext { rank.tieNext = false } else if !rank.groups.isEmpty {
+                rank.groups[rank.groups.count - 1].removeLast()
+                if rank.groups.last?.isEmpty == true { rank.groups.removeLast() }
+            }
+            return .some(nil)
+        case .enter:
+            guard let ranking = rank.ranking else {
+                let left = (0..<rank.panels).filter { !rank.placed.contains($0) }.map { String($0 + 1) }
+                state.say("Place every response: \(left.joined(separator: ", ")) \(left.count == 1 ? "is" : "are") not placed yet.", error: true)
+                return .some(nil)
+            }
+            return .some(.submitRanking(RankingDraft(ranking: ranking, shown: rank.item.shown, note: state.note)))
+        case .tab, .character("l"), .right:
+            rank.focused = rank.focused + 1 >= rank.panels ? -1 : rank.focused + 1
+            return .some(nil)
+        case .backTab, .character("h"), .left:
+            rank.focused = rank.focused <= -1 ? rank.panels - 1 : rank.focused - 1
+            return .some(nil)
+        case .character("j"), .down:
+            rank.scroll[rank.focused, default: 0] += 1
+            return .some(nil)
+        case .character("k"), .up:
+            rank.scroll[rank.focused] = max(0, (rank.scroll[rank.focused] ?? 0) - 1)
+            return .some(nil)
+        case .pageDown, .character(" "):
+            rank.scroll[rank.focused, default: 0] += max(1, pageRows - 1)
+            return .some(nil)
+        case .pageUp:
+            rank.scroll[rank.focused] = max(0, (rank.scroll[rank.focused] ?? 0) - max(1, pageRows - 1))
+            return .some(nil)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import PairwiseCore
+
+/// Draws a ranked item: the prompt on top, then the responses as numbered panels, side by
+/// side when each gets `minimumPanelColumns`, else one at a time under a tab bar (Tab, h
+/// and l switch); the ranking so far at the bottom.
+enum RankView {
+    static let minimumPanelColumns = 36
+
+    /// Draws the body; returns the focused panel's content rows and the scroll offsets
+    /// clamped to what each panel holds.
+    static func body(_ rank: RankState, top: Int, rows: Int, columns: Int, grid: inout CellGrid) -> (pageRows: Int, scroll: [Int: Int]) {
+        var scroll: [Int: Int] = [:]
+        var pages: [Int: Int] = [:]
+        var rank = rank
+        let promptLines = PanelText.lines(rank.item.item.prompt, width: columns - 2)
+        if rank.scroll[-1] == nil, case .chat(let turns) = rank.item.item.prompt, turns.count > 1 {
+            // A conversation opens at its last turn, the one the responses answer.
+            rank.scroll[-1] = promptLines.lastIndex { $0.style == .heading } ?? 0
+        }
+        let promptRows = min(promptLines.count, max(2, rows / 4)) + 1
+        pages[-1] = panel(-1, title: "Prompt", lines: promptLines, rank: rank, top: top, left: 0, rows: promptRows, width: columns,
+                          grid: &grid, scroll: &scroll)
+        let rest = rows - promptRows
+        let k = rank.panels
+        if columns >= k * minimumPanelColumns + (k - 1) {
+            let width = (columns - (k - 1)) / k
+            for n in 0..<k {
+                let left = n * (width + 1)
+                let panelWidth = n == k - 1 ? columns - left : width
+                let lines = PanelText.lines(rank.item.response(panel: n).text, width: panelWidth - 2)
+                pages[n] = panel(n, title: title(n, rank), lines: lines, rank: rank, top: top + promptRows, left: left, rows: rest,
+                                 width: panelWidth, grid: &grid, scroll: &scroll)
+                if n < k - 1 { for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: left + panelWidth, style: .dim) } }
+            }
+        } else {
+            // One response at a time: a tab per panel, then the one in focus.
+            let shown = max(0, rank.focused)
+            var x = 0
+            for n in 0..<k {
+                let tab = " \(n + 1)\(placedMark(n, rank)) "
+                x = grid.put(tab, row: top + promptRows, column: x, style: n == shown ? .selected : .key)
+                x = grid.put(" ", row: top + promptRows, column: x)
+            }
+            grid.put("Tab / h l: another response", row: top + promptRows, column: x + 1, style: .dim)
+            let lines = PanelText.lines(rank.item.response(panel: shown).text, width: columns - 2)
+            pages[shown] = panel(shown, title: title(shown, rank), lines: lines, rank: rank, top: top + promptRows + 1, left: 0, rows: rest - 1,
+                                 width: columns, grid: &grid, scroll: &scroll)
+        }
+        return (pages[rank.focused] ?? pages[max(0, rank.focused)] ?? 1, scroll)
+    }
+
+    /// "Response 2", with its place in the ranking so far.
+    static func title(_ n: Int, _ rank: RankState) -> String {
+        guard let place = rank.groups.firstIndex(where: { $0.contains(n) }) else { return "Response \(n + 1)" }
+        return "Response \(n + 1) · ranked #\(place + 1)"
+    }
+
+    /// A tab's mark: its place once ranked.
+    static func placedMark(_ n: Int, _ rank: RankState) -> String {
+        rank.groups.firstIndex { $0.contains(n) }.map { " #\($0 + 1)" } ?? ""
+    }
+
+    static func panel(_ n: Int, title: String, lines: [StyledLine], rank: RankState, top: Int, left: Int, rows: Int, width: Int,
+                      grid: inout CellGrid, scroll: inout [Int: Int]) -> Int {
+        let contentRows = max(0, rows - 1)
+        let offset = min(rank.scroll[n] ?? 0, max(0, lines.count - contentRows))
+        scroll[n] = offset
+        let focused = rank.focused == n
+        grid.fill(row: top, from: left, to: left + width, style: focused ? .focused : .heading)
+        grid.put((focused ? "▸ " : "  ") + title, row: top, column: left, style: focused ? .focused : .heading, limit: left + width)
+        if lines.count > contentRows {
+            let where_ = "\(offset + 1)–\(min(lines.count, offset + contentRows)) of \(lines.count) "
+            grid.put(where_, row: top, column: left + width - where_.count, style: focused ? .focused : .dim)
+        }
+        for row in 0..<contentRows where offset + row < lines.count {
+            grid.put(lines[offset + row].glyphs, row: top + 1 + row, column: left + 1, style: lines[offset + row].style, limit: left + width - 1)
+        }
+        return contentRows
+    }
+
+    /// The ranking so far and how to make it, in `rows` rows (2 or 3) from `top`.
+    static func rankingPanel(_ rank: RankState, top: Int, rows: Int, into grid: inout CellGrid) {
+        var x = grid.put("▸ Ranking (best first)  ", row: top, column: 0, style: .focused)
+        x = grid.put(rank.line, row: top, column: x, style: rank.groups.isEmpty ? .dim : .selected)
+        if rank.allBad { grid.put("   all bad", row: top, column: x, style: .warning) }
+        grid.put("  Press the panels' numbers, best first; = ties the next with the last; Backspace takes one back; 0 all bad; "
+                 + "Enter submits (one left is placed last).", row: top + rows - 1, column: 0, style: .dim)
+    }
+
+    static func hint(_ rank: RankState) -> String {
+        " 1-\(rank.panels) rank · = tie · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys"
+    }
+}

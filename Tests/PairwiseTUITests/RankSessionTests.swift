@@ -1,0 +1,73 @@
+import Foundation
+import PairwiseCore
+import PairwiseStore
+import PairwiseTestSupport
+import PairwiseTUI
+import Testing
+
+/// A project of `count` real PandaLM instructions, each with four of its responses to rank.
+func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (ProjectStore, [Fixtures.PandaLMRankedItem]) {
+    let items = try Fixtures.pandaLMRankedItems(count, responses: 4)
+    let lines = items.enumerated().map { n, item in
+        JSONWriter.string(.object(["id": .string("rank-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string))]))
+    }
+    try lines.joined(separator: "\n").write(toFile: directory.path("ranked.jsonl"), atomically: true, encoding: .utf8)
+    let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+    _ = try store.importFiles([directory.path("ranked.jsonl")], options: ImportOptions())
+    return (store, items)
+}
+
+@Suite struct RankSessionTests {
+    /// Keys place the panels best first (= ties), Enter places the one left last and saves
+    /// the ranking in stored order; undo brings it back on screen.
+    @Test func keysRankTheResponsesAndUndoBringsThemBack() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try rankedProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let rank = try #require(session.state.ranking)
+        #expect(session.state.queueCount == 3 && rank.panels == 4)
+        #expect(Set(rank.item.shown) == [0, 1, 2, 3])
+
+        for key in [Key.character("3"), .character("="), .character("1"), .character("4")] { session.handle(key) }
+        #expect(session.state.ranking?.line == "3 = 1 > 4 > …")
+        session.handle(.character("3"))
+        #expect(session.state.message == "3 is placed already (Backspace takes the last one back).")
+        session.handle(.backspace)
+        #expect(session.state.ranking?.line == "3 = 1 > …")
+        session.handle(.character("4"))
+        var grid = session.render(rows: 40, columns: 160)
+        #expect(grid.text(row: 36) == "▸ Ranking (best first)  3 = 1 > 4 > …")
+        #expect(grid.text(row: 38).hasPrefix(" 1-4 rank · = tie · Backspace back · 0 all bad · Enter submit"))
+        let headers = (0..<40).map { grid.text(row: $0) }.first { $0.contains("Response 1") } ?? ""
+        #expect(headers.contains("▸ Response 1 · ranked #1") && headers.contains("  Response 2 ") && headers.contains("  Response 4 · ranked #2"))
+
+        session.handle(.enter)
+        // Panels 3 and 1 best (tied), then 4, then 2 (placed last): in stored order.
+        let expected = Ranking(ranks: (0..<4).map { stored in [1: 1, 3: 1, 4: 2, 2: 3][rank.item.shown.firstIndex(of: stored)! + 1]! })!
+        let rowID = rank.item.rowID
+        #expect(try store.currentRanking(itemRowID: rowID, annotatorID: try store.person("ann").id) == expected)
+        #expect(session.state.message == "Saved: 1 = 3 > 4 > 2.")
+        #expect(session.state.ranking?.item.rowID != rowID && session.state.position == 2)
+
+        session.handle(.character("u"))
+        #expect(session.state.ranking?.item.rowID == rowID && session.state.position == 1)
+        #expect(session.state.ranking?.line == "1 = 3 > 4 > 2")
+        #expect(try store.currentRanking(itemRowID: rowID, annotatorID: try store.person("ann").id) == nil)
+
+        // At 80×24 one response at a time, under tabs.
+        grid = session.render(rows: 24, columns: 80)
+        let tabs = try #require((0..<24).map { grid.text(row: $0) }.first { $0.hasPrefix(" 1 #1 ") })
+        #expect(tabs == " 1 #1   2 #3   3 #1   4 #2   Tab / h l: another response")
+        session.handle(.tab)
+        grid = session.render(rows: 24, columns: 80)
+        #expect((0..<24).contains { grid.text(row: $0).hasPrefix("▸ Response 2 · ranked #3") })
+        session.handle(.character("?"))
+        grid = session.render(rows: 24, columns: 80)
+        #expect(grid.text(row: 1) == " Keys for ranking" && grid.text(row: 3).hasPrefix("  =                       tie the next response"))
+        session.handle(.escape)
+        // Enter with two panels unplaced is refused with which.
+        for _ in 0..<4 { session.handle(.backspace) }
+        session.handle(.enter)
+        #expect(session.state.message == "Place every response: 1, 2, 3, 4 are not placed yet.")
+    }
+}
