@@ -74,11 +74,12 @@ public struct Trainer: Sendable {
             var generator = SplitMix64(seed: options.seed)
             order.shuffle(using: &generator)
             let testCount = data.pairs.count >= 10 ? Int(Double(data.pairs.count) * options.heldOut) : 0
-            var probeDraws = [Double](repeating: 1, count: data.pairs.count)
+            var probeDraws = training.pairWeights
             for p in order.prefix(testCount) { probeDraws[p] = 0 }
             let samples = Ensemble.bootstrapSamples(count: data.pairs.count, size: options.ensembleSize, seed: options.seed)
-            let fits = RewardModel.fit(data, weightings: [probeDraws] + samples.map { Ensemble.draws(count: data.pairs.count, $0) },
-                                       featurizer: featurizer, options: modelOptions)
+            // A pair drawn d times counts d × its weight (2/k for a ranked item's pairs).
+            let draws = samples.map { sample in zip(Ensemble.draws(count: data.pairs.count, sample), training.pairWeights).map { $0 * $1 } }
+            let fits = RewardModel.fit(data, weightings: [probeDraws] + draws, featurizer: featurizer, options: modelOptions)
             let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()), samples: samples)
             let evaluation = Evaluation(margins: order.prefix(testCount).map { (data.margin($0, probe.weights), data.pairs[$0].label) })
             let outOfBag = ensemble.outOfBagMembers(count: data.pairs.count)
@@ -167,6 +168,9 @@ struct TrainingSet {
     /// Per item, its index in `columns` (−1: no current judgment).
     var judgedItem: [Int32] = []
     var columns: JudgmentColumns
+    /// Each pair's weight in the loss: 1 for a pair item, 2/k for each pair a ranked item of
+    /// k responses implies (`Ranking.pairWeight`).
+    var pairWeights: [Double] = []
 
     /// Reads the labels, then the items a chunk at a time, featurizing each chunk on every
     /// core: no item's text is held past its chunk.
@@ -200,11 +204,36 @@ struct TrainingSet {
                 if let label, let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) {
                     set.pairOfItem.append(Int32(set.data.pairs.count))
                     set.data.pairs.append(PairData.Pair(a: Int32(2 * item), b: Int32(2 * item + 1), label: kind))
+                    set.pairWeights.append(1)
                 } else {
                     set.pairOfItem.append(-1)
                 }
             }
         }
+        try set.addRankedItems(store, featurizer: featurizer)
         return set
+    }
+
+    /// Ranked items train through the pairs their consensus (`AggregatedRanking`) implies,
+    /// ties included, each weighted 2/k; the preference's margin is 3 × the difference of
+    /// the two Borda scores, as a strength. Their responses' rows follow the pair items'.
+    mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
+        let rankings = try store.currentRankingsByRowID()
+        for rowID in rankings.keys.sorted() {
+            guard let consensus = AggregatedRanking(rankings[rowID]!), !consensus.allBad,
+                  let item = try store.rankedItem(rowID: rowID) else { continue }
+            let prompt = featurizer.promptWords(item.prompt.plainText)
+            let base = Int32(data.features.count)
+            for response in item.responses { data.features.append(featurizer.features(promptWords: prompt, response: response.text, embedding: nil)) }
+            let weight = 2 / Double(item.responses.count)
+            for i in item.responses.indices {
+                for j in item.responses.indices where j > i {
+                    let strength = 3 * (consensus.scores[j] - consensus.scores[i])   // negative: i better
+                    guard let label = PairExample.label(meanStrength: strength, bothBad: false) else { continue }
+                    data.pairs.append(PairData.Pair(a: base + Int32(i), b: base + Int32(j), label: label))
+                    pairWeights.append(weight)
+                }
+            }
+        }
     }
 }

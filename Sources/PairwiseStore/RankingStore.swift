@@ -99,3 +99,35 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Every ranked item's id and current rankings by annotator name, in import order.
+    public func rankingsByItem() throws -> [(itemID: String, rankings: [String: Ranking])] {
+        try read { sql in
+            var result: [(itemID: String, rankings: [String: Ranking])] = []
+            try sql.scan("""
+                SELECT r.item_id, i.external_id, p.name, r.ranks, r.all_bad FROM current_rankings r
+                JOIN items i ON i.id = r.item_id JOIN annotators p ON p.id = r.annotator_id ORDER BY r.item_id
+                """, []) { row in
+                guard let ranking = Ranking(json: row.text(3) ?? "", allBad: row.int(4) != 0) else { return }
+                let id = row.text(1) ?? ""
+                if result.last?.itemID != id { result.append((id, [:])) }
+                result[result.count - 1].rankings[row.text(2) ?? ""] = ranking
+            }
+            return result
+        }
+    }
+}
+
+extension ProjectStore {
+    /// Every ranked item's current rankings, by item row id (for the trainer).
+    public func currentRankingsByRowID() throws -> [Int64: [Ranking]] {
+        try read { sql in
+            var result: [Int64: [Ranking]] = [:]
+            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY item_id, annotator_id", []) { row in
+                if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { result[Int64(row.int(0)), default: []].append(ranking) }
+            }
+            return result
+        }
+    }
+}

@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
               swift run -c release pairwise bench import ../shared/datasets/hh-rlhf/harmless-base-test.jsonl.gz
               swift run -c release pairwise bench tui
             """),
-        subcommands: [ImportBench.self, ExportBench.self, TUIBench.self, AnnotatorsBench.self, ModelBench.self, TrainBench.self, ScaleBench.self]
+        subcommands: [ImportBench.self, ExportBench.self, TUIBench.self, AnnotatorsBench.self, ModelBench.self, TrainBench.self, ScaleBench.self, RankedBench.self]
     )
 
     struct ImportBench: ParsableCommand {

@@ -15,7 +15,9 @@ struct StatsCommand: ParsableCommand {
             per rubric dimension; per annotator: judgments, median time, agreement with the
             others' majority, Cohen's kappa with each other annotator, how often they prefer the
             response shown first, their share of ties and both-bad; the strength distribution
-            and agreement per strength level; the most contested items.
+            and agreement per strength level; the most contested items. Ranked items: Krippendorff's
+            alpha (ordinal) on the ranks, a unit per response, and Kendall's W per item (corrected
+            for ties), mean and least concordant.
 
             Example:
               pairwise stats --json
@@ -34,10 +36,12 @@ struct StatsCommand: ParsableCommand {
             let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
             let model = try store.modelReport(columns: columns)
             let quality = try store.qualityReport()
+            let ranked = RankingReport(try store.rankingsByItem())
             if json {
-                Console.data(Self.json(stats, contested: contested, model: model, quality: quality))
+                Console.data(Self.json(stats, contested: contested, model: model, quality: quality, ranked: ranked))
             } else {
                 var lines = stats.summaryLines(contested: contested)
+                if ranked.items > 0 { lines += [""] + ranked.summaryLines(contested: contested) }
                 lines += [""] + quality.summaryLines()
                 if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }
                 print(lines.joined(separator: "\n"))
@@ -70,7 +74,17 @@ struct StatsCommand: ParsableCommand {
         ])
     }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport) -> String {
+    static func json(_ r: RankingReport, contested limit: Int) -> JSONValue {
+        .object([
+            "items": .int(r.items), "rankings": .int(r.rankings),
+            "krippendorff_alpha_ordinal": number(r.alphaOrdinal), "mean_kendall_w": number(r.meanKendallW),
+            "least_concordant": .array(r.contested.prefix(limit).map {
+                .object(["item_id": .string($0.itemID), "rankings": .int($0.rankings), "kendall_w": .double($0.kendallW)])
+            }),
+        ])
+    }
+
+    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport, ranked: RankingReport) -> String {
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -123,6 +137,7 @@ struct StatsCommand: ParsableCommand {
                 return .object(members)
             } ?? .null,
             "quality": json(quality),
+            "ranked_items": json(ranked, contested: limit),
             "most_contested": .array(s.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])

@@ -48,5 +48,9 @@ import Testing
         #expect(lines.first?["margin"] == .double(1) && lines[2]["margin"] == .double(3))
         let ranked = try JSONParser.parse(try pairwise(["export", "--format", "ranked"], in: directory).stdout)
         #expect(ranked["responses"]?.arrayValue?.map { $0["response"]?.stringValue ?? "" } == best.map { item.responses[$0] })
+        // stats: one ranked item with one ranking (no agreement from one person).
+        let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
+        #expect(stats["ranked_items"]?["items"] == .int(1) && stats["ranked_items"]?["rankings"] == .int(1))
+        #expect(stats["ranked_items"]?["mean_kendall_w"] == .null)
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import PairwiseCore
+import PairwiseStats
+import PairwiseTestSupport
+import Testing
+
+/// Random rankings of ranked items (3–7 responses, ties, annotators missing at random) with
+/// what krippendorff (α ordinal) and scipy (Kendall's W from Friedman's χ²) compute on them:
+/// scripts/reference/generate_ranking_vectors.py.
+struct RankingCase: Sendable, CustomTestStringConvertible {
+    var seed: Int
+    var items: [RankingAgreement.ItemRankings]
+    var alpha: Double?
+    var kendallW: [Double?]
+    var testDescription: String { "seed \(seed)" }
+
+    static let all: [RankingCase] = {
+        let path = Fixtures.repository("Tests/PairwiseStatsTests/Fixtures/ranking-vectors.json")
+        guard let data = FileManager.default.contents(atPath: path), let root = try? JSONParser.parse([UInt8](data)) else { return [] }
+        return (root["cases"]?.arrayValue ?? []).map { c in
+            let items = (c["items"]?.arrayValue ?? []).map { item in
+                var rankings: RankingAgreement.ItemRankings = [:]
+                for member in item["rankings"]?.objectMembers ?? [] {
+                    rankings[member.key] = Ranking(ranks: (member.value.arrayValue ?? []).compactMap { $0.doubleValue.map { Int($0) } })
+                }
+                return rankings
+            }
+            return RankingCase(seed: Int(c["seed"]?.doubleValue ?? -1), items: items, alpha: c["alpha_ordinal"]?.doubleValue,
+                               kendallW: (c["kendall_w"]?.arrayValue ?? []).map(\.doubleValue))
+        }
+    }()
+}
+
+@Suite struct RankingAgreementTests {
+    @Test func theFixtureIsThere() {
+        #expect(RankingCase.all.count == 12)
+        #expect(RankingCase.all.allSatisfy { $0.items.count == 25 && $0.kendallW.count == 25 })
+    }
+
+    @Test(arguments: RankingCase.all)
+    func alphaAndKendallsWMatchTheReferences(_ reference: RankingCase) throws {
+        let alpha = try #require(RankingAgreement.alpha(reference.items))
+        #expect(abs(alpha - (reference.alpha ?? .nan)) <= 1e-9, "α \(alpha), krippendorff \(String(describing: reference.alpha))")
+        var compared = 0
+        for (item, expected) in zip(reference.items, reference.kendallW) {
+            let w = RankingAgreement.kendallW(Array(item.values))
+            switch (w, expected) {
+            case (nil, nil): break
+            case (let mine?, let target?):
+                #expect(abs(mine - target) <= 1e-9, "W \(mine), scipy \(target)")
+                compared += 1
+            default: Issue.record("W \(String(describing: w)), scipy \(String(describing: expected))")
+            }
+        }
+        #expect(compared >= 15)
+    }
+
+    /// Textbook cases: perfect concordance, perfect discordance of two, and mid-ranks.
+    @Test func kendallsWAtItsBounds() throws {
+        let order = try #require(Ranking(ranks: [1, 2, 3, 4]))
+        #expect(RankingAgreement.kendallW([order, order, order]) == 1)
+        #expect(RankingAgreement.kendallW([order, try #require(Ranking(ranks: [4, 3, 2, 1]))]) == 0)
+        #expect(RankingAgreement.kendallW([try #require(Ranking(ranks: [1, 1, 1]))]) == nil)
+        #expect(RankingAgreement.kendallW([try #require(Ranking(ranks: [1, 1, 1])), try #require(Ranking(ranks: [1, 1, 1]))]) == nil)
+    }
+}

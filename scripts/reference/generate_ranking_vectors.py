@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Dev-only: writes Tests/PairwiseStatsTests/Fixtures/ranking-vectors.json, random rankings of
+ranked items (3 to 7 responses, ties, annotators missing at random) and what the reference
+packages compute on them: Krippendorff's alpha (ordinal) with a unit per (item, response) and
+each annotator's rank as the value (krippendorff), and each item's Kendall's W, corrected for
+ties, from the Friedman statistic (scipy.stats.friedmanchisquare: W = chi2 / (m (n - 1)),
+m rankings, n responses). The app never runs Python; the tests compare against this file.
+
+    pip install krippendorff scipy numpy
+    python3 scripts/reference/generate_ranking_vectors.py
+"""
+import json
+import math
+import random
+from importlib.metadata import version
+from pathlib import Path
+
+import krippendorff
+import numpy as np
+from scipy.stats import friedmanchisquare
+
+OUT = Path(__file__).resolve().parents[2] / "Tests/PairwiseStatsTests/Fixtures/ranking-vectors.json"
+
+
+def dense(scores):
+    """Dense ranks, 1 the best (highest score); equal scores tie."""
+    levels = sorted(set(scores), reverse=True)
+    return [levels.index(s) + 1 for s in scores]
+
+
+def case(seed, items, annotators, present, tie_grain):
+    rng = random.Random(seed)
+    names = [f"a{n}" for n in range(annotators)]
+    data = []
+    for i in range(items):
+        k = rng.randint(3, 7)
+        truth = [rng.random() for _ in range(k)]
+        rankings = {}
+        for name in names:
+            if rng.random() > present:
+                continue
+            noisy = [round((t + rng.gauss(0, 0.3)) * tie_grain) for t in truth]
+            rankings[name] = dense(noisy)
+        data.append({"responses": k, "rankings": rankings})
+    # Krippendorff: one unit per (item, response), a row per annotator.
+    rows = []
+    for name in names:
+        row = []
+        for item in data:
+            ranks = item["rankings"].get(name)
+            row += [float(r) for r in ranks] if ranks else [np.nan] * item["responses"]
+        rows.append(row)
+    try:
+        alpha = float(krippendorff.alpha(reliability_data=np.array(rows), level_of_measurement="ordinal"))
+        alpha = alpha if math.isfinite(alpha) else None
+    except Exception:
+        alpha = None
+    ws = []
+    for item in data:
+        lists = list(item["rankings"].values())
+        w = None
+        if len(lists) >= 2:
+            m, n = len(lists), item["responses"]
+            # Lower rank is better: scipy ranks each block's values in ascending order, the
+            # same direction for every response, so W is the same.
+            try:
+                stat, _ = friedmanchisquare(*[[lst[j] for lst in lists] for j in range(n)])
+                w = float(stat) / (m * (n - 1)) if math.isfinite(stat) else None
+            except Exception:
+                w = None
+        ws.append(w)
+    return {"seed": seed, "annotators": names, "items": data, "alpha_ordinal": alpha, "kendall_w": ws}
+
+
+def main():
+    cases = []
+    for seed in range(12):
+        cases.append(case(seed, items=25, annotators=5, present=0.6, tie_grain=[3, 5, 10, 100][seed % 4]))
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps({
+        "generator": "scripts/reference/generate_ranking_vectors.py",
+        "versions": {"krippendorff": version("krippendorff"), "scipy": version("scipy"), "numpy": version("numpy")},
+        "cases": cases,
+    }, indent=1) + "\n")
+    print(f"wrote {len(cases)} cases to {OUT}")
+
+
+main()
