@@ -104,10 +104,11 @@ struct ImportCommand: ParsableCommand {
             + "\(count(summary.itemsAdded, "item")) added, \(count(summary.duplicates, "duplicate")) skipped"
         if labels {
             line += ", \(count(summary.labelsAdded, "label")) added"
+            if summary.rankingsAdded > 0 { line += ", \(count(summary.rankingsAdded, "ranking")) added" }
             var details: [String] = []
             if summary.labelsAlreadyThere > 0 { details.append("\(summary.labelsAlreadyThere) already there") }
             if summary.labelsRepeated > 0 { details.append("\(summary.labelsRepeated) repeated in the input") }
-            if summary.labelsReoriented > 0 { details.append("\(summary.labelsReoriented) oriented to a pair stored the other way round") }
+            if summary.labelsReoriented > 0 { details.append("\(summary.labelsReoriented) oriented to an item stored in another order") }
             if !details.isEmpty { line += " (" + details.joined(separator: ", ") + ")" }
         }
         return line

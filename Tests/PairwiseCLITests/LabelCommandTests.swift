@@ -22,7 +22,7 @@ import Testing
                 + "Fix the source, or pass --on-conflict skip to import the rest and keep no label from this input on those pairs.\n")
         let skipped = try pairwise(["import", "t.jsonl", "--labels-as", "src", "--on-conflict", "skip"], in: dir)
         #expect(skipped.status == 0)
-        #expect(skipped.stdout == "imported 2 records from 1 file: 1 item added, 1 duplicate skipped, 0 labels added (1 oriented to a pair stored the other way round)\n")
+        #expect(skipped.stdout == "imported 2 records from 1 file: 1 item added, 1 duplicate skipped, 0 labels added (1 oriented to an item stored in another order)\n")
         #expect(skipped.stderr.hasPrefix("skipped 1 contradicting label (--on-conflict skip); those pairs keep no label from this input. The first:\n"))
         let judgments = try pairwise(["import", "t.jsonl", "--format", "judgments"], in: dir)
         #expect(judgments.status == 64 && judgments.stderr.contains("a judgments file holds only labels: pass --labels to import them"))

@@ -133,3 +133,45 @@ import Testing
         #expect(summary.written == 0)
     }
 }
+
+/// UltraFeedback (raw) and Nectar, written from their dataset cards' field lists around real
+/// PandaLM instructions and responses.
+@Suite struct RankedFormatTests {
+    @Test func ultraFeedbackRatingsRankTheCompletions() throws {
+        let project = try TemporaryProject()
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        // Means: 4.5, 2, 4.5 (two N/A left out), 1; the second record has a completion never rated.
+        let first = try Fixtures.ultraFeedbackRawRecord(items[0], ratings: [[5, 4, 5, 4], [2, 2, 2, 2], [nil, nil, 5, 4], [1, 1, 1, 1]])
+        let second = try Fixtures.ultraFeedbackRawRecord(items[1], ratings: [[5, 5, 5, 5], [nil, nil, nil, nil], [3, 3, 3, 3], [4, 4, 4, 4]])
+        let file = try project.file("uf.jsonl", first + "\n" + second)
+        let summary = try project.store.importFiles([file], options: ImportOptions(labelsAs: "gpt-4"))
+        #expect(summary.itemsAdded == 2 && summary.rankingsAdded == 1)
+        let rankings = try project.store.rankingsByItem()
+        #expect(rankings.count == 1 && rankings[0].rankings["gpt-4"]?.ranks == [1, 2, 1, 3])
+        let stored = try #require(try project.store.rankedItem(rowID: 1))
+        #expect(stored.responses.map(\.text) == items[0].responses && stored.responses.map(\.model) == ["model-0", "model-1", "model-2", "model-3"])
+        #expect(stored.prompt == .text(items[0].prompt) && stored.metadata["source"] == .string("evol_instruct"))
+        let withoutLabels = try project.file("again.jsonl", first)
+        #expect(throws: ImportError.self) { try project.store.importFiles([withoutLabels], options: ImportOptions(keepLabels: true)) }
+    }
+
+    @Test func nectarRanksAndConversationsAreKept() throws {
+        let project = try TemporaryProject()
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 5)
+        let single = try Fixtures.nectarRecord(items[0], ranks: [3, 1, 5, 2, 4])
+        let multi = try Fixtures.nectarRecord(items[1], ranks: [1, 2, 3, 4, 5], earlierTurns: [("Hello there.", "Hi! How can I help?")])
+        let file = try project.file("nectar.jsonl", single + "\n" + multi)
+        let summary = try project.store.importFiles([file], options: ImportOptions(labelsAs: "gpt-4"))
+        #expect(summary.itemsAdded == 2 && summary.rankingsAdded == 2)
+        #expect(try project.store.rankingsByItem().map { $0.rankings["gpt-4"]?.ranks ?? [] } == [[3, 1, 5, 2, 4], [1, 2, 3, 4, 5]])
+        #expect(try project.store.rankedItem(rowID: 1)?.prompt == .text(items[0].prompt))
+        #expect(try project.store.rankedItem(rowID: 2)?.prompt == .chat([ChatTurn(role: "user", content: "Hello there."),
+                                                                         ChatTurn(role: "assistant", content: "Hi! How can I help?"),
+                                                                         ChatTurn(role: "user", content: items[1].prompt)]))
+        let bad = try project.file("bad.jsonl", #"{"prompt": "Human: hi\n\nAssistant:", "answers": [{"answer": "a", "rank": 1}, {"answer": "b", "rank": 0.5}]}"#)
+        #expect(throws: ImportError.self) { try project.store.importFiles([bad], options: ImportOptions(labelsAs: "gpt-4")) }
+        do { _ = try project.store.importFiles([bad], options: ImportOptions(labelsAs: "gpt-4")) } catch let error as ImportError {
+            #expect(error.description.hasSuffix("bad.jsonl:1: answers[1].rank: expected a whole number from 1, got 0.5"))
+        }
+    }
+}

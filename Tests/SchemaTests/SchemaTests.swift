@@ -95,6 +95,7 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         .trl: "trl.schema.json", .arena: "arena.schema.json", .arenaKaggle: "arena-kaggle.schema.json", .helpsteer2: "helpsteer2.schema.json",
         .helpsteer3: "helpsteer3.schema.json", .sharegpt: "sharegpt.schema.json", .alpaca: "alpaca.schema.json",
         .pkuSafeRLHF: "pku-saferlhf.schema.json", .shp: "shp.schema.json", .ultrafeedback: "ultrafeedback.schema.json", .pandalm: "pandalm.schema.json",
+        .ultrafeedbackRaw: "ultrafeedback-raw.schema.json", .nectar: "nectar.schema.json",
     ]
 
     @Test func everyReaderHasASchema() throws {
@@ -139,6 +140,13 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
                               "ranks": .array(item.ranks.map(JSONValue.int)), "annotator": .string("panda")])
         }
         for record in records { #expect(v.errors(record, against: "ranked-item.schema.json") == []) }
+        // The UltraFeedback and Nectar records the importer tests read match their schemas.
+        let panda = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        let uf = try Fixtures.ultraFeedbackRawRecord(panda[0], ratings: Array(repeating: [5, 4, nil, 3], count: 4))
+        #expect(v.errors(try JSONParser.parse(uf), against: "ultrafeedback-raw.schema.json") == [])
+        let nectar = try Fixtures.nectarRecord(panda[1], ranks: [2, 1, 4, 3], earlierTurns: [("Hi.", "Hello!")])
+        #expect(v.errors(try JSONParser.parse(nectar), against: "nectar.schema.json") == [])
+        #expect(v.errors(try JSONParser.parse(#"{"prompt": "Hello", "answers": []}"#), against: "nectar.schema.json").count == 2)
         #expect(v.errors(try JSONParser.parse(#"{"id": "x", "prompt": "p", "responses": ["a"]}"#), against: "ranked-item.schema.json")
                 == ["$.responses: fewer than 2 items"])
         let path = directory.appendingPathComponent("ranked.jsonl").path

@@ -133,3 +133,35 @@ extension Fixtures {
         return items
     }
 }
+
+extension Fixtures {
+    /// An openbmb/UltraFeedback record, laid out as the dataset card lists its fields, with a
+    /// real PandaLM instruction and responses; `ratings[i]`: completion i's four aspect
+    /// ratings (helpfulness, honesty, instruction_following, truthfulness), nil for "N/A".
+    public static func ultraFeedbackRawRecord(_ item: PandaLMRankedItem, ratings: [[Int?]]) throws -> String {
+        let aspects = ["helpfulness", "honesty", "instruction_following", "truthfulness"]
+        let completions: [[String: Any]] = item.responses.enumerated().map { n, text in
+            var annotations: [String: Any] = [:]
+            for (a, aspect) in aspects.enumerated() {
+                annotations[aspect] = ["Rating": ratings[n][a].map(String.init) ?? "N/A", "Rationale": "Rated by the card's rubric."]
+            }
+            return ["model": "model-\(n)", "principle": "helpfulness", "custom_system_prompt": "", "response": text,
+                    "annotations": annotations, "critique": "", "overall_score": 7.5, "fine-grained_score": 4.0]
+        }
+        let record: [String: Any] = ["source": "evol_instruct", "instruction": item.prompt, "models": (0..<item.responses.count).map { "model-\($0)" },
+                                     "completions": completions, "correct_answers": ["None"], "incorrect_answers": ["None"]]
+        return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    /// A berkeley-nest/Nectar record, laid out as the dataset card lists its fields, with a
+    /// real PandaLM instruction and responses ranked `ranks` (1 the best).
+    public static func nectarRecord(_ item: PandaLMRankedItem, ranks: [Int], earlierTurns: [(human: String, assistant: String)] = []) throws -> String {
+        let history = earlierTurns.map { "Human: \($0.human)\n\nAssistant: \($0.assistant)\n\n" }.joined()
+        let record: [String: Any] = [
+            "prompt": history + "Human: \(item.prompt)\n\nAssistant:",
+            "answers": item.responses.enumerated().map { n, text in ["answer": text, "model": "model-\(n)", "rank": Double(ranks[n])] as [String: Any] },
+            "turns": earlierTurns.count + 1, "num_responses": item.responses.count, "source": ["sharegpt"], "good_natured": true,
+        ]
+        return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
+    }
+}

@@ -34,6 +34,10 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case ultrafeedback
     /// Pairs with several annotators' labels, as PandaLM's: `response1`, `response2`, `annotator1`….
     case pandalm
+    /// openbmb/UltraFeedback (raw): `instruction`, `completions` with per-aspect ratings: ranked items.
+    case ultrafeedbackRaw = "ultrafeedback-raw"
+    /// berkeley-nest/Nectar: an HH `prompt`, `answers` with `rank`: ranked items.
+    case nectar
 }
 
 /// Who gave an imported label.

@@ -23,9 +23,7 @@ enum RankedDecoders {
         for (n, element) in elements.enumerated() {
             responses.append(try response(element, field: "responses[\(n)]"))
         }
-        for (n, response) in responses.enumerated() where responses[..<n].contains(where: { $0.json == response.json }) {
-            throw FieldError(field: "responses[\(n)]", message: "repeats an earlier response: each response of an item differs")
-        }
+        try check(responses, field: "responses")
         var metadata = JSONValue.object([])
         if let value = fields.value("metadata") {
             guard case .object = value else { throw FieldError(field: "metadata", message: "expected an object, got \(value.typeName)") }
@@ -33,6 +31,12 @@ enum RankedDecoders {
         }
         let ranking = try self.ranking(&fields, count: responses.count)
         try fields.refuseUnknown(allowed: jsonlFields)
+        return decoded(id: id, prompt: prompt, responses: responses, ranking: ranking, metadata: metadata, source: source)
+    }
+
+    /// A record of 2 responses as a pair (its ranking a binary label), of more as a ranked item.
+    static func decoded(id: String?, prompt: Prompt, responses: [Response], ranking: ImportedRanking?, metadata: JSONValue,
+                        source: ItemSource) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
         if responses.count == 2 {
             let item = Item(id: id, prompt: prompt, responseA: responses[0], responseB: responses[1], metadata: metadata, source: source)
             let labels = ranking.map { imported in
@@ -44,6 +48,81 @@ enum RankedDecoders {
         }
         let item = RankedItem(id: id, prompt: prompt, responses: responses, metadata: metadata, source: source)
         return (.rankedItem(item), [], ranking.map { [$0] } ?? [])
+    }
+
+    /// Refuses repeated responses and counts outside 2…9.
+    static func check(_ responses: [Response], field: String) throws(FieldError) {
+        guard (2...RankedItem.sizes.upperBound).contains(responses.count) else {
+            throw FieldError(field: field, message: "holds \(responses.count) responses; an item has 2 to \(RankedItem.sizes.upperBound)")
+        }
+        for (n, response) in responses.enumerated() where responses[..<n].contains(where: { $0.json == response.json }) {
+            throw FieldError(field: "\(field)[\(n)]", message: "repeats an earlier response: each response of an item differs")
+        }
+    }
+
+    /// The aspects UltraFeedback's GPT-4 annotator rates 1–5 for every completion.
+    static let ultraFeedbackAspects = ["helpfulness", "honesty", "instruction_following", "truthfulness"]
+
+    /// openbmb/UltraFeedback (raw): `instruction` and `completions`, each with a `response`,
+    /// its `model` and `annotations` rating four aspects 1–5 (`Rating`, "N/A" when not
+    /// rated). A completion's score is the mean of its rated aspects (the rule
+    /// ultrafeedback_binarized now uses); the scores rank the completions, as the source's
+    /// annotator (`--labels-as NAME`). A record with a completion left unrated has no ranking.
+    /// `source`, `models`, `correct_answers` and the rest are kept as metadata.
+    static func ultraFeedbackRaw(_ fields: inout RecordFields,
+                                 source: ItemSource) throws(FieldError) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
+        let instruction = try fields.string("instruction")
+        let list = try fields.requiredValue("completions")
+        guard let completions = list.arrayValue else { throw FieldError(field: "completions", message: "expected a list, got \(list.typeName)") }
+        var responses: [Response] = [], scores: [Double?] = []
+        for (n, completion) in completions.enumerated() {
+            let here = "completions[\(n)]"
+            guard case .object = completion else { throw FieldError(field: here, message: "expected an object, got \(completion.typeName)") }
+            guard let text = completion["response"]?.stringValue else { throw FieldError(field: here + ".response", message: "missing or not a string") }
+            responses.append(Response(text: text, model: completion["model"]?.stringValue))
+            var ratings: [Double] = []
+            for aspect in ultraFeedbackAspects {
+                guard let rating = completion["annotations"]?[aspect]?["Rating"] else { continue }
+                if let number = rating.doubleValue ?? rating.stringValue.flatMap(Double.init), (1...5).contains(number) { ratings.append(number) }
+            }
+            scores.append(ratings.isEmpty ? nil : ratings.reduce(0, +) / Double(ratings.count))
+        }
+        try check(responses, field: "completions")
+        let ranking = scores.allSatisfy({ $0 != nil }) ? Ranking(scores: scores.map { $0! }).map { ImportedRanking(ranking: $0) } : nil
+        let metadata = JSONValue.object(fields.unusedMembers)
+        return decoded(id: nil, prompt: .text(instruction), responses: responses, ranking: ranking, metadata: metadata, source: source)
+    }
+
+    /// berkeley-nest/Nectar: `prompt` as an HH transcript ("Human: …\n\nAssistant:"), and
+    /// `answers`, each with its `answer`, `model` and GPT-4's `rank` (1 the best). The ranks
+    /// are the source's annotator's ranking (`--labels-as NAME`); `turns`, `source`,
+    /// `good_natured` and the rest are kept as metadata.
+    static func nectar(_ fields: inout RecordFields,
+                       source: ItemSource) throws(FieldError) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
+        var transcript = try fields.string("prompt")
+        if transcript.hasPrefix("Human: ") { transcript = "\n\n" + transcript }
+        while transcript.hasSuffix(" ") || transcript.hasSuffix("\n") { transcript.removeLast() }
+        if transcript.hasSuffix("\n\nAssistant:") { transcript.removeLast("\n\nAssistant:".count) }
+        let turns: [ChatTurn]
+        do { turns = try HHTranscript.parseTurns(transcript) } catch {
+            throw FieldError(field: "prompt", message: "expected an HH transcript (\"Human: …\\n\\nAssistant:\"): \(error.message)")
+        }
+        let prompt: Prompt = turns.count == 1 && turns[0].role == "user" ? .text(turns[0].content) : .chat(turns)
+        let list = try fields.requiredValue("answers")
+        guard let answers = list.arrayValue else { throw FieldError(field: "answers", message: "expected a list, got \(list.typeName)") }
+        var responses: [Response] = [], ranks: [Int?] = []
+        for (n, answer) in answers.enumerated() {
+            let here = "answers[\(n)]"
+            guard case .object = answer else { throw FieldError(field: here, message: "expected an object, got \(answer.typeName)") }
+            guard let text = answer["answer"]?.stringValue else { throw FieldError(field: here + ".answer", message: "missing or not a string") }
+            responses.append(Response(text: text, model: answer["model"]?.stringValue))
+            let rank = answer["rank"]?.doubleValue
+            if let rank, rank < 1 || rank != rank.rounded() { throw FieldError(field: here + ".rank", message: "expected a whole number from 1, got \(rank)") }
+            ranks.append(rank.map { Int($0) })
+        }
+        try check(responses, field: "answers")
+        let ranking = ranks.allSatisfy({ $0 != nil }) ? Ranking(ranks: ranks.map { $0! }).map { ImportedRanking(ranking: $0) } : nil
+        return decoded(id: nil, prompt: prompt, responses: responses, ranking: ranking, metadata: .object(fields.unusedMembers), source: source)
     }
 
     /// A response: a string, a list of `{role, content}` messages, or `{text, model}`.

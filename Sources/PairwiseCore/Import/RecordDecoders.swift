@@ -9,8 +9,11 @@ enum RecordDecoders {
                        fromCSV: Bool = false) throws(FieldError) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
         var fields = try RecordFields(value)
         fields.fromCSV = fromCSV
-        if format == .jsonl && fields.has("responses") {
-            return try RankedDecoders.jsonl(&fields, source: source)
+        switch format {
+        case .jsonl where fields.has("responses"): return try RankedDecoders.jsonl(&fields, source: source)
+        case .ultrafeedbackRaw: return try RankedDecoders.ultraFeedbackRaw(&fields, source: source)
+        case .nectar: return try RankedDecoders.nectar(&fields, source: source)
+        default: break
         }
         let (target, labels) = try decodePair(&fields, format: format, source: source)
         return (target, labels, [])
@@ -34,6 +37,7 @@ enum RecordDecoders {
         case .shp: return whole(try CommunityDecoders.shp(&fields, source: source))
         case .ultrafeedback: return whole(try CommunityDecoders.ultrafeedback(&fields, source: source))
         case .pandalm: return whole(try CommunityDecoders.pandalm(&fields, source: source))
+        case .ultrafeedbackRaw, .nectar: preconditionFailure("ranked formats are decoded by RankedDecoders")
         }
     }
 

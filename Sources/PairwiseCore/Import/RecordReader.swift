@@ -305,6 +305,8 @@ public enum FormatDetector {
         if has("winner_model_a") { return .arenaKaggle }
         if has("response_a") || has("response_b") { return container == .csv ? .csv : .jsonl }
         if has("prompt") && value["responses"]?.arrayValue != nil && container != .csv { return .jsonl }
+        if has("instruction") && value["completions"]?.arrayValue != nil { return .ultrafeedbackRaw }
+        if has("prompt") && value["answers"]?.arrayValue != nil { return .nectar }
         if has("conversation_a") { return .arena }
         if has("response_1") && has("preference_strength") { return .helpsteer2 }
         if has("context") && has("response1") { return .helpsteer3 }
