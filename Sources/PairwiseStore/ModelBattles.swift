@@ -26,3 +26,28 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Every current ranking of a ranked item broken into the pairs it implies (full rank
+    /// breaking, which keeps the Bradley–Terry fit a consistent estimate of Plackett–Luce
+    /// utilities): one battle per pair of responses whose models are named and differ, the
+    /// better-ranked as A (strength −2, or 0 for a tie).
+    public func rankedModelBattles() throws -> [ModelBattle] {
+        try read { sql in
+            var models: [Int64: [Int: String]] = [:]
+            try sql.scan("""
+                SELECT item_id, position, model FROM ranked_responses WHERE model IS NOT NULL
+                  AND item_id IN (SELECT item_id FROM current_ranking_ids)
+                """, []) { row in models[Int64(row.int(0)), default: [:]][row.int(1)] = row.text(2) }
+            var battles: [ModelBattle] = []
+            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY id", []) { row in
+                guard let names = models[Int64(row.int(0))], let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) else { return }
+                for pair in ranking.impliedPairs {
+                    guard let a = names[pair.first], let b = names[pair.second], a != b else { continue }
+                    battles.append(ModelBattle(modelA: a, modelB: b, strength: pair.direction * 2, bothBad: ranking.allBad && pair.direction == 0))
+                }
+            }
+            return battles
+        }
+    }
+}

@@ -15,6 +15,8 @@ public struct QualitySettings: Equatable, Sendable {
     public var driftLevel = 0.75
     /// Whether annotators see imported suggestions beside the pair.
     public var showSuggestions = false
+    /// How annotators order a ranked item's responses: a full ranking, or best and worst only.
+    public var bestWorst = false
     /// Per annotator given another qualification round (`quality retry`): how many gold items
     /// they had answered before it; their round counts the gold answers after those.
     public var qualificationRoundStarts: [String: Int] = [:]
@@ -32,6 +34,7 @@ public struct QualitySettings: Equatable, Sendable {
         ("drift_window", "judgments per annotator the drift check looks back over (default 30)"),
         ("drift_level", "agreement with gold and consensus below which an annotator is listed, 0…1 (default 0.75)"),
         ("show_suggestions", "yes or no: show imported suggestions to annotators (default no)"),
+        ("ranking_mode", "rank or best-worst: order every response of a ranked item, or pick the best and the worst (default rank)"),
     ]
 
     /// Checks a value for `key`; returns the problem, or nil when it is valid.
@@ -45,6 +48,8 @@ public struct QualitySettings: Equatable, Sendable {
             guard let v = Int(value), v >= 1 else { return "\(key) takes a whole number, 1 or more" }
         case "show_suggestions":
             guard value == "yes" || value == "no" else { return "\(key) takes yes or no" }
+        case "ranking_mode":
+            guard value == "rank" || value == "best-worst" else { return "\(key) takes rank or best-worst" }
         default:
             return "no setting \(key) (settings: \(keys.map(\.key).joined(separator: ", ")))"
         }
@@ -60,6 +65,7 @@ public struct QualitySettings: Equatable, Sendable {
         case "drift_window": "\(driftWindow)"
         case "drift_level": "\(driftLevel)"
         case "show_suggestions": showSuggestions ? "yes" : "no"
+        case "ranking_mode": bestWorst ? "best-worst" : "rank"
         default: ""
         }
     }
@@ -72,6 +78,7 @@ public struct QualitySettings: Equatable, Sendable {
         case "drift_window": driftWindow = Int(value) ?? driftWindow
         case "drift_level": driftLevel = Double(value) ?? driftLevel
         case "show_suggestions": showSuggestions = value == "yes"
+        case "ranking_mode": bestWorst = value == "best-worst"
         default: break
         }
     }

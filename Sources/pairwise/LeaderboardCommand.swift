@@ -13,7 +13,10 @@ struct LeaderboardCommand: ParsableCommand {
         discussion: Help.text("""
             Reads battles from a CSV with the header model_a,model_b,winner (winner: model_a,
             model_b, tie or tie (bothbad)), or, without a file, from the project: each
-            current judgment of an item whose responses carry model names is one battle.
+            current judgment of an item whose responses carry model names is one battle, and
+            each ranking of a ranked item is broken into the pairs it implies (full rank breaking:
+            the Bradley–Terry fit on them estimates the Plackett–Luce utilities consistently; the
+            bootstrap treats them as independent, so intervals from rankings are too narrow).
             theta is the natural-log strength centred to mean 0; the table adds an Elo-scaled
             column, 1000 + 400/ln(10)·theta. Ties count half a win unless --ties davidson.
 
@@ -38,7 +41,8 @@ struct LeaderboardCommand: ParsableCommand {
             if let file {
                 battles = try BattlesCSV.read(path: file)
             } else {
-                battles = BattleTable(try project.openForReading().modelBattles().map { b in
+                let store = try project.openForReading()
+                battles = BattleTable(try (store.modelBattles() + store.rankedModelBattles()).map { b in
                     Battle(modelA: b.modelA, modelB: b.modelB,
                            outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
                 })

@@ -4,7 +4,7 @@ import PairwiseStore
 struct QualityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality",
-        abstract: "Quality-control settings: gold rate, qualification round, drift check, suggestions.",
+        abstract: "Quality-control settings: gold rate, qualification round, drift check, suggestions, ranking mode.",
         discussion: Help.text("""
             Settings:
             \(QualitySettings.keys.map { "  \($0.key): \($0.help)" }.joined(separator: "\n"))

@@ -70,4 +70,31 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (P
         session.handle(.enter)
         #expect(session.state.message == "Place every response: 1, 2, 3, 4 are not placed yet.")
     }
+
+    /// Best–worst mode: the first panel pressed is the best, the second the worst, the
+    /// others tie between them.
+    @Test func bestWorstModeStoresBestMiddleWorst() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try rankedProject(directory)
+        try store.setQualitySetting("ranking_mode", "best-worst")
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let rank = try #require(session.state.ranking)
+        #expect(rank.bestWorst)
+        session.handle(.enter)
+        #expect(session.state.message == "Press the best response's number, then the worst's.")
+        session.handle(.character("2"))
+        #expect(session.state.ranking?.line == "best 2 · worst …")
+        session.handle(.character("4"))
+        session.handle(.character("1"))
+        #expect(session.state.message == "Best and worst are picked (Backspace takes the worst back).")
+        let grid = session.render(rows: 40, columns: 160)
+        #expect(grid.text(row: 36) == "▸ Best and worst  best 2 · worst 4")
+        session.handle(.enter)
+        var ranks = [2, 2, 2, 2]
+        ranks[rank.item.shown[1]] = 1
+        ranks[rank.item.shown[3]] = 3
+        #expect(try store.currentRanking(itemRowID: rank.item.rowID, annotatorID: try store.person("ann").id) == Ranking(ranks: ranks))
+        session.handle(.character("u"))
+        #expect(session.state.ranking?.line == "best 2 · worst 4")
+    }
 }

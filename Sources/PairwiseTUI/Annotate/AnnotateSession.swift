@@ -434,6 +434,7 @@ public final class AnnotateSession {
                 let shown = options.shuffle ? Self.shownPositions(item.responses.count, itemID: rowID, annotatorID: annotatorID, seed: seed)
                     : Array(item.responses.indices)
                 state.show(ranked: RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, queueCount: queue.count)
+                state.ranking?.bestWorst = quality.bestWorst
                 state.suggestion = nil
                 updateFigures()
                 timer = JudgmentTimer(now: now)

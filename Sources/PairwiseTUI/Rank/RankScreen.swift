@@ -28,8 +28,15 @@ public enum RankScreen {
                 state.say("\(n) is placed already (Backspace takes the last one back).", error: true)
                 return .some(nil)
             }
+            if rank.bestWorst && rank.groups.count == 2 {
+                state.say("Best and worst are picked (Backspace takes the worst back).", error: true)
+                return .some(nil)
+            }
             if rank.tieNext, !rank.groups.isEmpty { rank.groups[rank.groups.count - 1].append(n - 1) } else { rank.groups.append([n - 1]) }
             rank.tieNext = false
+            return .some(nil)
+        case .character("=") where rank.bestWorst:
+            state.say("Best–worst: press the best response's number, then the worst's.", error: true)
             return .some(nil)
         case .character("="):
             guard !rank.groups.isEmpty else {
@@ -46,6 +53,10 @@ public enum RankScreen {
             return .some(nil)
         case .enter:
             guard let ranking = rank.ranking else {
+                if rank.bestWorst {
+                    state.say(rank.groups.isEmpty ? "Press the best response's number, then the worst's." : "Now the worst response's number.", error: true)
+                    return .some(nil)
+                }
                 let left = (0..<rank.panels).filter { !rank.placed.contains($0) }.map { String($0 + 1) }
                 state.say("Place every response: \(left.joined(separator: ", ")) \(left.count == 1 ? "is" : "are") not placed yet.", error: true)
                 return .some(nil)

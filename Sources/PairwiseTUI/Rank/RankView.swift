@@ -51,13 +51,17 @@ enum RankView {
 
     /// "Response 2", with its place in the ranking so far.
     static func title(_ n: Int, _ rank: RankState) -> String {
+        if rank.bestWorst {
+            return "Response \(n + 1)" + (rank.groups.first == [n] ? " · best" : rank.groups.count > 1 && rank.groups[1] == [n] ? " · worst" : "")
+        }
         guard let place = rank.groups.firstIndex(where: { $0.contains(n) }) else { return "Response \(n + 1)" }
         return "Response \(n + 1) · ranked #\(place + 1)"
     }
 
     /// A tab's mark: its place once ranked.
     static func placedMark(_ n: Int, _ rank: RankState) -> String {
-        rank.groups.firstIndex { $0.contains(n) }.map { " #\($0 + 1)" } ?? ""
+        guard let place = rank.groups.firstIndex(where: { $0.contains(n) }) else { return "" }
+        return rank.bestWorst ? (place == 0 ? " best" : " worst") : " #\(place + 1)"
     }
 
     static func panel(_ n: Int, title: String, lines: [StyledLine], rank: RankState, top: Int, left: Int, rows: Int, width: Int,
@@ -80,6 +84,14 @@ enum RankView {
 
     /// The ranking so far and how to make it, in `rows` rows (2 or 3) from `top`.
     static func rankingPanel(_ rank: RankState, top: Int, rows: Int, into grid: inout CellGrid) {
+        if rank.bestWorst {
+            var x = grid.put("▸ Best and worst  ", row: top, column: 0, style: .focused)
+            x = grid.put(rank.line, row: top, column: x, style: rank.groups.isEmpty ? .dim : .selected)
+            if rank.allBad { grid.put("   all bad", row: top, column: x, style: .warning) }
+            grid.put("  Press the best response's number, then the worst's; Backspace takes one back; 0 all bad; Enter submits.",
+                     row: top + rows - 1, column: 0, style: .dim)
+            return
+        }
         var x = grid.put("▸ Ranking (best first)  ", row: top, column: 0, style: .focused)
         x = grid.put(rank.line, row: top, column: x, style: rank.groups.isEmpty ? .dim : .selected)
         if rank.allBad { grid.put("   all bad", row: top, column: x, style: .warning) }
@@ -88,6 +100,7 @@ enum RankView {
     }
 
     static func hint(_ rank: RankState) -> String {
-        " 1-\(rank.panels) rank · = tie · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys"
+        if rank.bestWorst { return " 1-\(rank.panels) best, then worst · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys" }
+        return " 1-\(rank.panels) rank · = tie · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys"
     }
 }
