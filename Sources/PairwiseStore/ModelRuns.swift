@@ -36,10 +36,14 @@ extension ProjectStore {
         return try read { sql in try sql.integer("SELECT CASE WHEN has_table_privilege('model_runs', 'INSERT') THEN 1 ELSE 0 END") == 1 }
     }
 
-    /// The newest judgment row id, and the one the newest finished run had seen.
+    /// The label watermark (the newest judgment and ranking row ids, summed), and the one
+    /// the newest finished run had seen.
     public func judgmentWatermarks() throws -> (newest: Int64, lastRun: Int64?) {
         try read { sql in
-            let newest = try sql.integer("SELECT coalesce(max(id), 0) FROM judgments") ?? 0
+            // Judgments and rankings both train the model: the watermark is the sum of their
+            // newest ids (each only grows, so the sum grows with each new label of either
+            // kind; a project without rankings keeps its judgment ids as before).
+            let newest = try sql.integer("SELECT (SELECT coalesce(max(id), 0) FROM judgments) + (SELECT coalesce(max(id), 0) FROM rankings)") ?? 0
             let lastRun = try sql.integer("SELECT last_judgment_id FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1")
             return (newest, lastRun)
         }

@@ -33,5 +33,20 @@ import Testing
         guard case .trained(_, let metrics) = outcome else { Issue.record("expected a run, got \(outcome)"); return }
         // 40 judged pairs (ties too) and 10 rankings of 4 responses.
         #expect(try store.currentJudgments().count == 40 && metrics.pairs == 40 + 10 * 6)
+        // New rankings alone bring the next run.
+        var options = quickOptions()
+        options.minNew = 2
+        #expect(try Trainer(store: store, options: options, holder: "test").runOnce() == .nothingNew(newJudgments: 0))
+        let more = (10..<12).map { n -> String in
+            let responses = (0..<3).map { _ in world.response(using: &generator) }
+            return JSONWriter.string(.object(["id": .string("ranked-\(n)"), "prompt": .string("ranked question \(n)"),
+                                              "responses": .array(responses.map { .string($0.text) }), "ranks": .array([.int(1), .int(2), .int(3)])]))
+        }
+        try more.joined(separator: "\n").write(toFile: directory.path("more.jsonl"), atomically: true, encoding: .utf8)
+        _ = try store.importFiles([directory.path("more.jsonl")], options: ImportOptions(labelsAs: "oracle"))
+        guard case .trained(_, let again) = try Trainer(store: store, options: options, holder: "test").runOnce() else {
+            Issue.record("new rankings did not bring a run"); return
+        }
+        #expect(again.pairs == 40 + 10 * 6 + 2 * 3)
     }
 }
