@@ -148,8 +148,11 @@ extension ProjectStore {
         // as shown decides, so that "content" does not match every conversation's JSON keys.
         let needle = text.lowercased()
         return try rowsHolding(text, among: candidates).filter { id in
-            guard let item = try item(rowID: id) else { return false }
-            return [item.prompt.plainText, item.responseA.text, item.responseB.text].contains { $0.lowercased().contains(needle) }
+            if let item = try item(rowID: id) {
+                return [item.prompt.plainText, item.responseA.text, item.responseB.text].contains { $0.lowercased().contains(needle) }
+            }
+            guard let ranked = try rankedItem(rowID: id) else { return false }
+            return ([ranked.prompt.plainText] + ranked.responses.map(\.text)).contains { $0.lowercased().contains(needle) }
         }
     }
 
@@ -160,6 +163,7 @@ extension ProjectStore {
             try sql.scan("""
                 SELECT i.id FROM items i WHERE \(find.replacingOccurrences(of: "%@", with: "i.prompt"))
                 UNION SELECT r.item_id FROM responses r WHERE \(find.replacingOccurrences(of: "%@", with: "r.text"))
+                UNION SELECT r.item_id FROM ranked_responses r WHERE \(find.replacingOccurrences(of: "%@", with: "r.text"))
                 """, [.text(text)]) { row in
                 let id = Int64(row.int(0))
                 if candidates.contains(id) { found.insert(id) }

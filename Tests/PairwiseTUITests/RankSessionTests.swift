@@ -71,6 +71,27 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (P
         #expect(session.state.message == "Place every response: 1, 2, 3, 4 are not placed yet.")
     }
 
+    /// `/` finds ranked items by any of their responses.
+    @Test func searchFindsRankedItemsByAnyResponse() throws {
+        let directory = try TemporaryDirectory()
+        let (store, items) = try rankedProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        // A word of some item's second, third or fourth response that no other text holds.
+        let texts = items.enumerated().flatMap { n, item in ([item.prompt] + item.responses).enumerated().map { (n, $0, $1) } }
+        let found = texts.lazy.filter { $0.1 > 1 }.compactMap { n, k, text -> (Int, String)? in
+            let unique = text.split(whereSeparator: { !$0.isLetter }).map(String.init).first { w in
+                w.count > 4 && texts.filter { $0.0 != n || $0.1 != k }.allSatisfy { !$0.2.lowercased().contains(w.lowercased()) }
+            }
+            return unique.map { (n, $0) }
+        }.first
+        let (n, word) = try #require(found)
+        session.handle(.character("/"))
+        for c in word { session.handle(.character(c)) }
+        session.handle(.enter)
+        #expect(session.state.ranking?.item.item.id == "rank-\(n)", "\(word): \(session.state.message ?? "")")
+        #expect(session.state.message?.hasPrefix("Match 1 of 1 for") == true)
+    }
+
     /// Best–worst mode: the first panel pressed is the best, the second the worst, the
     /// others tie between them.
     @Test func bestWorstModeStoresBestMiddleWorst() throws {
