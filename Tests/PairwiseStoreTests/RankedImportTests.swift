@@ -178,4 +178,21 @@ import Testing
             #expect(error.description.hasSuffix("bad.jsonl:1: answers[1].rank: expected a whole number from 1, got 0.5"))
         }
     }
+
+    @Test func oasstTreesGiveAnItemPerRankedPrompt() throws {
+        let project = try TemporaryProject()
+        let item = try #require(try Fixtures.pandaLMRankedItems(1, responses: 5).first)
+        let file = try project.file("trees.jsonl", try Fixtures.oasstTree(item, ranks: [1, 0, 2]))
+        let summary = try project.store.importFiles([file], options: ImportOptions(labelsAs: "oasst"))
+        // The first prompt: a ranked item of 3 (the deleted reply passed by); the follow-up: a pair.
+        #expect(summary.records == 2 && summary.itemsAdded == 2 && summary.rankingsAdded == 1 && summary.labelsAdded == 1)
+        let ranked = try #require(try project.store.rankedItem(rowID: 1))
+        #expect(ranked.id == "m-q1" && ranked.responses.map(\.text) == Array(item.responses.prefix(3)))
+        #expect(try project.store.rankingsByItem().first?.rankings["oasst"]?.ranks == [2, 1, 3])
+        let pair = try #require(try project.store.item(rowID: 2))
+        #expect(pair.id == "m-q2" && pair.prompt == .chat([ChatTurn(role: "user", content: item.prompt), ChatTurn(role: "assistant", content: item.responses[0]),
+                                                           ChatTurn(role: "user", content: "Can you say that more briefly?")]))
+        // The second reply (response 4) ranked first: B better.
+        #expect(try project.integers("SELECT strength FROM judgments") == [2])
+    }
 }

@@ -95,7 +95,7 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         .trl: "trl.schema.json", .arena: "arena.schema.json", .arenaKaggle: "arena-kaggle.schema.json", .helpsteer2: "helpsteer2.schema.json",
         .helpsteer3: "helpsteer3.schema.json", .sharegpt: "sharegpt.schema.json", .alpaca: "alpaca.schema.json",
         .pkuSafeRLHF: "pku-saferlhf.schema.json", .shp: "shp.schema.json", .ultrafeedback: "ultrafeedback.schema.json", .pandalm: "pandalm.schema.json",
-        .ultrafeedbackRaw: "ultrafeedback-raw.schema.json", .nectar: "nectar.schema.json",
+        .ultrafeedbackRaw: "ultrafeedback-raw.schema.json", .nectar: "nectar.schema.json", .oasst: "oasst.schema.json",
     ]
 
     @Test func everyReaderHasASchema() throws {
@@ -147,6 +147,8 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         let nectar = try Fixtures.nectarRecord(panda[1], ranks: [2, 1, 4, 3], earlierTurns: [("Hi.", "Hello!")])
         #expect(v.errors(try JSONParser.parse(nectar), against: "nectar.schema.json") == [])
         #expect(v.errors(try JSONParser.parse(#"{"prompt": "Hello", "answers": []}"#), against: "nectar.schema.json").count == 2)
+        let five = try #require(try Fixtures.pandaLMRankedItems(1, responses: 5).first)
+        #expect(v.errors(try JSONParser.parse(try Fixtures.oasstTree(five, ranks: [0, 1, 2])), against: "oasst.schema.json") == [])
         #expect(v.errors(try JSONParser.parse(#"{"id": "x", "prompt": "p", "responses": ["a"]}"#), against: "ranked-item.schema.json")
                 == ["$.responses: fewer than 2 items"])
         let path = directory.appendingPathComponent("ranked.jsonl").path

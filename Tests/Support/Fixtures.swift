@@ -165,3 +165,26 @@ extension Fixtures {
         return String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self)
     }
 }
+
+extension Fixtures {
+    /// An OpenAssistant message tree, laid out as the oasst1 trees files are, around a real
+    /// PandaLM instruction: the prompt with three ranked replies (responses 0–2, ranks
+    /// `ranks`), a deleted one, and under the first reply a follow-up question with two
+    /// ranked replies (responses 3 and 4, the second ranked first).
+    public static func oasstTree(_ item: PandaLMRankedItem, ranks: [Int]) throws -> String {
+        func message(_ id: String, _ text: String, _ role: String, rank: Int? = nil, replies: [[String: Any]] = [], deleted: Bool = false) -> [String: Any] {
+            var m: [String: Any] = ["message_id": id, "text": text, "role": role, "lang": "en", "deleted": deleted, "replies": replies]
+            if let rank { m["rank"] = rank }
+            return m
+        }
+        let followUp = message("m-q2", "Can you say that more briefly?", "prompter", replies: [
+            message("m-a4", item.responses[3], "assistant", rank: 1), message("m-a5", item.responses[4], "assistant", rank: 0)])
+        let root = message("m-q1", item.prompt, "prompter", replies: [
+            message("m-a1", item.responses[0], "assistant", rank: ranks[0], replies: [followUp]),
+            message("m-a2", item.responses[1], "assistant", rank: ranks[1]),
+            message("m-a3", item.responses[2], "assistant", rank: ranks[2]),
+            message("m-ax", "removed by a moderator", "assistant", rank: 3, deleted: true)])
+        let tree: [String: Any] = ["message_tree_id": "m-q1", "tree_state": "ready_for_export", "prompt": root]
+        return String(decoding: try JSONSerialization.data(withJSONObject: tree, options: [.sortedKeys]), as: UTF8.self)
+    }
+}

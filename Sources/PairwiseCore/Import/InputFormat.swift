@@ -38,6 +38,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case ultrafeedbackRaw = "ultrafeedback-raw"
     /// berkeley-nest/Nectar: an HH `prompt`, `answers` with `rank`: ranked items.
     case nectar
+    /// OpenAssistant message trees (oasst1/oasst2 `*.trees.jsonl`): an item per prompt whose
+    /// assistant replies carry a `rank`.
+    case oasst
 }
 
 /// Who gave an imported label.

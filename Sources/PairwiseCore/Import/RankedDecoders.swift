@@ -173,4 +173,45 @@ enum RankedDecoders {
         if let annotator, annotator.isEmpty { throw FieldError(field: "annotator", message: "expected a name, got an empty string") }
         return ImportedRanking(ranking: Ranking(ranks: ranks, allBad: allBad ?? false)!, author: annotator.map(LabelAuthor.named) ?? .source, note: note)
     }
+
+    /// An OpenAssistant message tree (`message_tree_id`, `prompt`: the first user message,
+    /// each message with `text`, `role` prompter or assistant, `replies`): an item for every
+    /// prompter message with two or more assistant replies that carry a `rank` (0 the best),
+    /// its prompt the conversation down to that message; the ranks are the source's ranking
+    /// (`--labels-as NAME`: OpenAssistant ranked by its volunteers' votes). Deleted messages
+    /// are passed by. Item ids are the prompter messages' ids.
+    static func oasstTree(_ value: JSONValue,
+                          source: ItemSource) throws(FieldError) -> [(target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking])] {
+        guard case .object = value else { throw FieldError(field: "record", message: "expected a JSON object, got \(value.typeName)") }
+        guard let root = value["prompt"], case .object = root else { throw FieldError(field: "prompt", message: "missing or not a message object") }
+        var out: [(target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking])] = []
+        let tree = value["message_tree_id"]?.stringValue
+        func visit(_ message: JSONValue, path: String, turns: [ChatTurn]) throws(FieldError) {
+            guard message["deleted"] != .bool(true) else { return }
+            guard let text = message["text"]?.stringValue else { throw FieldError(field: path + ".text", message: "missing or not a string") }
+            let role = message["role"]?.stringValue
+            guard role == "prompter" || role == "assistant" else {
+                throw FieldError(field: path + ".role", message: "expected prompter or assistant, got \(message["role"]?.stringValue ?? message["role"]?.typeName ?? "nothing")")
+            }
+            let here = turns + [ChatTurn(role: role == "prompter" ? "user" : "assistant", content: text)]
+            let replies = message["replies"]?.arrayValue ?? []
+            if role == "prompter" {
+                let ranked = replies.filter { $0["deleted"] != .bool(true) && $0["role"]?.stringValue == "assistant" && $0["rank"]?.doubleValue != nil
+                    && $0["text"]?.stringValue != nil }
+                let responses = ranked.map { Response(text: $0["text"]!.stringValue!) }
+                if ranked.count >= 2, ranked.count <= RankedItem.sizes.upperBound, Set(responses.map(\.text)).count == responses.count {
+                    let ranks = ranked.map { Int($0["rank"]!.doubleValue!) + 1 }
+                    let prompt: Prompt = here.count == 1 ? .text(text) : .chat(here)
+                    var metadata: [JSONMember] = []
+                    if let tree { metadata.append(JSONMember(key: "message_tree_id", value: .string(tree))) }
+                    if let lang = message["lang"]?.stringValue { metadata.append(JSONMember(key: "lang", value: .string(lang))) }
+                    out.append(decoded(id: message["message_id"]?.stringValue, prompt: prompt, responses: responses,
+                                       ranking: Ranking(ranks: ranks).map { ImportedRanking(ranking: $0) }, metadata: .object(metadata), source: source))
+                }
+            }
+            for (n, reply) in replies.enumerated() { try visit(reply, path: path + ".replies[\(n)]", turns: here) }
+        }
+        try visit(root, path: "prompt", turns: [])
+        return out
+    }
 }

@@ -37,7 +37,7 @@ enum RecordDecoders {
         case .shp: return whole(try CommunityDecoders.shp(&fields, source: source))
         case .ultrafeedback: return whole(try CommunityDecoders.ultrafeedback(&fields, source: source))
         case .pandalm: return whole(try CommunityDecoders.pandalm(&fields, source: source))
-        case .ultrafeedbackRaw, .nectar: preconditionFailure("ranked formats are decoded by RankedDecoders")
+        case .ultrafeedbackRaw, .nectar, .oasst: preconditionFailure("ranked formats are decoded by RankedDecoders")
         }
     }
 

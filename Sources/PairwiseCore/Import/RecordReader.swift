@@ -22,6 +22,8 @@ public enum RecordContainer: String, Sendable {
 /// Reads the records of one input file in order, one at a time, so that an importer can
 /// report progress and stop at the first bad record.
 public struct RecordReader {
+    /// Records decoded from one input record and not returned yet (a message tree's items).
+    private var pending: [ImportRecord] = []
     public let file: String
     public let format: InputFormat
     public let container: RecordContainer
@@ -77,14 +79,25 @@ public struct RecordReader {
     }
 
     public mutating func next() throws(ImportError) -> ImportRecord? {
-        guard let raw = try records.next() else { return nil }
-        let source = ItemSource(format: format, file: file, line: raw.line)
-        do {
-            let decoded = try RecordDecoders.decode(raw.value, format: format, source: source, fromCSV: container == .csv)
-            return ImportRecord(target: decoded.target, labels: decoded.labels, rankings: decoded.rankings, line: raw.line)
-        } catch {
-            throw ImportError(file: file, line: raw.line, field: error.field, message: error.message)
+        if !pending.isEmpty { return pending.removeFirst() }
+        while let raw = try records.next() {
+            let source = ItemSource(format: format, file: file, line: raw.line)
+            do {
+                if format == .oasst {
+                    // A message tree holds an item per prompt with ranked replies (or none).
+                    pending = try RankedDecoders.oasstTree(raw.value, source: source).map {
+                        ImportRecord(target: $0.target, labels: $0.labels, rankings: $0.rankings, line: raw.line)
+                    }
+                    if pending.isEmpty { continue }
+                    return pending.removeFirst()
+                }
+                let decoded = try RecordDecoders.decode(raw.value, format: format, source: source, fromCSV: container == .csv)
+                return ImportRecord(target: decoded.target, labels: decoded.labels, rankings: decoded.rankings, line: raw.line)
+            } catch {
+                throw ImportError(file: file, line: raw.line, field: error.field, message: error.message)
+            }
         }
+        return nil
     }
 }
 
@@ -307,6 +320,7 @@ public enum FormatDetector {
         if has("prompt") && value["responses"]?.arrayValue != nil && container != .csv { return .jsonl }
         if has("instruction") && value["completions"]?.arrayValue != nil { return .ultrafeedbackRaw }
         if has("prompt") && value["answers"]?.arrayValue != nil { return .nectar }
+        if has("message_tree_id") && value["prompt"]?["replies"] != nil { return .oasst }
         if has("conversation_a") { return .arena }
         if has("response_1") && has("preference_strength") { return .helpsteer2 }
         if has("context") && has("response1") { return .helpsteer3 }
