@@ -83,6 +83,8 @@ public struct RankingReport: Equatable, Sendable {
     public var meanKendallW: Double?
     /// Items with two or more rankings, least concordant first (Kendall's W).
     public var contested: [(itemID: String, rankings: Int, kendallW: Double)]
+    /// Per annotator, by name.
+    public var annotators: [RankingAnnotator]
 
     /// `items`: each ranked item's id and current rankings by annotator.
     public init(_ items: [(itemID: String, rankings: RankingAgreement.ItemRankings)]) {
@@ -94,10 +96,11 @@ public struct RankingReport: Equatable, Sendable {
         contested = ranked.compactMap { item in
             RankingAgreement.kendallW(Array(item.rankings.values)).map { (item.itemID, item.rankings.count, $0) }
         }.sorted { $0.kendallW != $1.kendallW ? $0.kendallW < $1.kendallW : $0.itemID < $1.itemID }
+        annotators = RankingAnnotator.figures(ranked.map(\.rankings))
     }
 
     public static func == (a: RankingReport, b: RankingReport) -> Bool {
-        a.items == b.items && a.rankings == b.rankings && a.alphaOrdinal == b.alphaOrdinal && a.meanKendallW == b.meanKendallW
+        a.annotators == b.annotators && a.items == b.items && a.rankings == b.rankings && a.alphaOrdinal == b.alphaOrdinal && a.meanKendallW == b.meanKendallW
             && a.contested.elementsEqual(b.contested) { $0.itemID == $1.itemID && $0.rankings == $1.rankings && $0.kendallW == $1.kendallW }
     }
 
@@ -105,6 +108,14 @@ public struct RankingReport: Equatable, Sendable {
         func figure(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
         var lines = ["Ranked items: \(items) ranked, \(rankings) ranking\(rankings == 1 ? "" : "s"); "
                      + "Krippendorff's alpha (ordinal, on ranks) \(figure(alphaOrdinal)), mean Kendall's W \(figure(meanKendallW))"]
+        if !annotators.isEmpty {
+            lines.append("  annotator        rankings   pairs agreeing with the others   Dawid–Skene accuracy (implied pairs)")
+            for a in annotators {
+                lines.append("  " + a.name.padding(toLength: 16, withPad: " ", startingAt: 0) + " " + String(format: "%8d", a.rankings)
+                             + "   " + (a.consensusAgreement.map { String(format: "%.3f", $0) } ?? "–").padding(toLength: 32, withPad: " ", startingAt: 0)
+                             + " " + (a.dawidSkeneAccuracy.map { String(format: "%.3f", $0) } ?? "–"))
+            }
+        }
         if !contested.isEmpty {
             lines.append("  least concordant:")
             for item in contested.prefix(limit) {
@@ -112,5 +123,47 @@ public struct RankingReport: Equatable, Sendable {
             }
         }
         return lines
+    }
+}
+
+/// One annotator's rankings against the others'.
+public struct RankingAnnotator: Equatable, Sendable {
+    public var name: String
+    public var rankings: Int
+    /// Over the pairs their rankings imply on items others ranked too: the share whose
+    /// direction matches the others' Borda consensus, where that consensus is not a tie.
+    public var consensusAgreement: Double?
+    /// Dawid–Skene (one confusion matrix per person over first better / tie / second
+    /// better) on every implied pair: the chance they label a pair as its estimated truth.
+    public var dawidSkeneAccuracy: Double?
+
+    static func figures(_ items: [RankingAgreement.ItemRankings]) -> [RankingAnnotator] {
+        var agreed: [String: (agree: Int, total: Int)] = [:]
+        var counts: [String: Int] = [:]
+        var ratings: [(unit: String, annotator: String, value: String)] = []
+        for (n, item) in items.enumerated() {
+            for (name, ranking) in item {
+                counts[name, default: 0] += 1
+                for pair in ranking.impliedPairs { ratings.append(("\(n):\(pair.first):\(pair.second)", name, String(pair.direction))) }
+                let others = item.filter { $0.key != name }.map(\.value)
+                guard let consensus = AggregatedRanking(others) else { continue }
+                for pair in ranking.impliedPairs where consensus.scores[pair.first] != consensus.scores[pair.second] {
+                    let expected = consensus.scores[pair.first] > consensus.scores[pair.second] ? -1 : 1
+                    agreed[name, default: (0, 0)].total += 1
+                    if pair.direction == expected { agreed[name, default: (0, 0)].agree += 1 }
+                }
+            }
+        }
+        var accuracy: [String: Double] = [:]
+        if counts.count >= 2 && !ratings.isEmpty {
+            let table = RatingTable(ratings: ratings)
+            let fit = DawidSkene.fit(table)
+            for (a, name) in table.annotators.enumerated() { accuracy[name] = fit.accuracy(annotator: a) }
+        }
+        return counts.keys.sorted().map { name in
+            let a = agreed[name]
+            return RankingAnnotator(name: name, rankings: counts[name]!, consensusAgreement: a.flatMap { $0.total > 0 ? Double($0.agree) / Double($0.total) : nil },
+                                    dawidSkeneAccuracy: accuracy[name])
+        }
     }
 }

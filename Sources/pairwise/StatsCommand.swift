@@ -78,6 +78,10 @@ struct StatsCommand: ParsableCommand {
         .object([
             "items": .int(r.items), "rankings": .int(r.rankings),
             "krippendorff_alpha_ordinal": number(r.alphaOrdinal), "mean_kendall_w": number(r.meanKendallW),
+            "annotators": .array(r.annotators.map { a in
+                .object(["name": .string(a.name), "rankings": .int(a.rankings), "consensus_pair_agreement": number(a.consensusAgreement),
+                         "dawid_skene_accuracy": number(a.dawidSkeneAccuracy)])
+            }),
             "least_concordant": .array(r.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "rankings": .int($0.rankings), "kendall_w": .double($0.kendallW)])
             }),

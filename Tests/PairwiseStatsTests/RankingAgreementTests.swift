@@ -63,4 +63,23 @@ struct RankingCase: Sendable, CustomTestStringConvertible {
         #expect(RankingAgreement.kendallW([try #require(Ranking(ranks: [1, 1, 1]))]) == nil)
         #expect(RankingAgreement.kendallW([try #require(Ranking(ranks: [1, 1, 1])), try #require(Ranking(ranks: [1, 1, 1]))]) == nil)
     }
+
+    /// Per annotator: the share of their implied pairs that match the others' Borda
+    /// consensus (ties in the consensus not counted), worked by hand.
+    @Test func eachAnnotatorAgainstTheOthers() throws {
+        func r(_ ranks: [Int]) -> Ranking { Ranking(ranks: ranks)! }
+        // Item 0: a and b agree, c reverses them: against b and c together every pair ties for a.
+        // Item 1: b and c average to scores 0.5, 0.25, 0.75: a (1, 2, 3) agrees on 1 of 3 pairs.
+        let items: [(itemID: String, rankings: RankingAgreement.ItemRankings)] = [
+            ("i0", ["a": r([1, 2, 3]), "b": r([1, 2, 3]), "c": r([3, 2, 1])]),
+            ("i1", ["a": r([1, 2, 3]), "b": r([1, 3, 2]), "c": r([3, 2, 1])]),
+        ]
+        let report = RankingReport(items)
+        #expect(report.annotators.map(\.name) == ["a", "b", "c"] && report.annotators.map(\.rankings) == [2, 2, 2])
+        #expect(report.annotators[0].consensusAgreement == 1.0 / 3)
+        #expect(report.annotators.allSatisfy { $0.dawidSkeneAccuracy != nil })
+        // Both items: rank sums 5, 6, 7 (or 5, 7, 6), S = 2, W = 12·2 / (3²·(3³ − 3)) = 1/9; ties by id.
+        #expect(report.contested.map(\.itemID) == ["i0", "i1"])
+        #expect(report.contested.allSatisfy { abs($0.kendallW - 1.0 / 9) < 1e-12 })
+    }
 }
