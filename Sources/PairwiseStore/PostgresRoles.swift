@@ -89,14 +89,7 @@ enum PostgresRoles {
     /// project's groups when they exist: run at `init` and by the migration that adds them.
     /// Gold answers are the leads' and the trainer's; annotators read suggestions only while
     /// the project shows them, and the guidelines always.
-    static let qualityControlPrivileges = """
-        DO $$
-        DECLARE
-            lead TEXT := current_database() || '_lead';
-            annotator TEXT := current_database() || '_annotator';
-            trainer TEXT := current_database() || '_trainer';
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+    static let qualityControlPrivileges = groupBlock("""
             REVOKE ALL ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) FROM PUBLIC;
             EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) TO %I, %I, %I', lead, annotator, trainer);
             EXECUTE format('GRANT SELECT ON guidelines, suggestions TO %I, %I, %I', lead, annotator, trainer);
@@ -107,19 +100,11 @@ enum PostgresRoles {
             EXECUTE format('CREATE POLICY all_suggestions ON suggestions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
             EXECUTE format($p$CREATE POLICY shown_suggestions ON suggestions FOR SELECT TO %I
                 USING (EXISTS (SELECT 1 FROM settings WHERE key = 'show_suggestions' AND value = 'yes'))$p$, annotator);
-        END $$;
-        """
+        """)
 
     /// Rankings as judgments (v13): everyone reads the ranked responses and which items
     /// each person ranked; annotators read and add only their own rankings and retractions.
-    static let rankingPrivileges = """
-        DO $$
-        DECLARE
-            lead TEXT := current_database() || '_lead';
-            annotator TEXT := current_database() || '_annotator';
-            trainer TEXT := current_database() || '_trainer';
-        BEGIN
-            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+    static let rankingPrivileges = groupBlock("""
             EXECUTE format('GRANT SELECT ON ranked_responses, rankings, ranking_retractions, current_ranking_ids, current_rankings TO %I, %I, %I',
                            lead, annotator, trainer);
             EXECUTE format('GRANT INSERT ON rankings, ranking_retractions TO %I, %I', lead, annotator);
@@ -133,12 +118,20 @@ enum PostgresRoles {
             EXECUTE format('CREATE POLICY all_ranking_retractions ON ranking_retractions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
             EXECUTE format($p$CREATE POLICY own_ranking_retractions ON ranking_retractions TO %I USING (annotator_id = pairwise_me())
                 WITH CHECK (annotator_id = pairwise_me() AND ranking_id IN (SELECT id FROM rankings WHERE annotator_id = pairwise_me()))$p$, annotator);
-        END $$;
-        """
+        """)
 
     /// Who may call `pairwise_lock_items` and `pairwise_others_labels` (v12.1): everyone in
     /// the project's groups.
-    static let annotatorFunctionPrivileges = """
+    static let annotatorFunctionPrivileges = groupBlock("""
+            REVOKE ALL ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) FROM PUBLIC;
+            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) TO %I, %I, %I',
+                           lead, annotator, trainer);
+        """)
+
+    /// A DO block run for the project's groups when they exist, with `lead`, `annotator` and
+    /// `trainer` naming them (PL/pgSQL variables).
+    static func groupBlock(_ body: String) -> String {
+        """
         DO $$
         DECLARE
             lead TEXT := current_database() || '_lead';
@@ -146,11 +139,10 @@ enum PostgresRoles {
             trainer TEXT := current_database() || '_trainer';
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
-            REVOKE ALL ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) FROM PUBLIC;
-            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_lock_items(BIGINT[]), pairwise_others_labels(BIGINT) TO %I, %I, %I',
-                           lead, annotator, trainer);
+        \(body)
         END $$;
         """
+    }
 
     /// Makes `name` a login role in the project's group for `role` (creating it when new),
     /// out of the other group: run by a lead. A lead's role may create roles in turn.

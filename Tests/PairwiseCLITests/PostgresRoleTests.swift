@@ -1,4 +1,5 @@
 import Foundation
+import PairwiseCore
 import PairwiseStore
 import PairwiseTestSupport
 import PairwiseTUI
@@ -112,6 +113,37 @@ import Testing
         #expect(project.psql("ann", "SELECT count(*) FROM judgments").output == "32\n")
         let bo = try AnnotateSession(store: try ProjectStore.open(at: project.url("bo")), annotator: "bo")
         #expect(bo.state.qualityNotice == nil)
+    }
+
+    /// Rankings as judgments: an annotator adds and reads only their own, through pairwise
+    /// under their own login too; a lead reads all.
+    @Test func anAnnotatorRanksOnlyUnderTheirOwnName() throws {
+        let project = try Project()
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        try items.enumerated().map { n, item in
+            JSONWriter.string(.object(["id": .string("rank-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string))]))
+        }.joined(separator: "\n").write(toFile: project.directory.path("ranked.jsonl"), atomically: true, encoding: .utf8)
+        let imported = try pairwise(["import", "ranked.jsonl"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let item = try #require(Int(project.psql("lena", "SELECT min(id) FROM items WHERE response_count = 4").output.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let insert = { (who: String, as_: String) in
+            project.psql(who, """
+                INSERT INTO rankings (item_id, annotator_id, ranks, created_at, origin)
+                VALUES (\(item), (SELECT id FROM annotators WHERE name = '\(as_)'), '[1, 2, 3, 4]', '2026-11-23T00:00:00.000Z', 'tui')
+                """)
+        }
+        #expect(insert("ann", "bo").error.contains("violates row-level security policy"))
+        #expect(insert("ann", "ann").status == 0)
+        #expect(project.psql("ann", "UPDATE rankings SET ranks = '[4, 3, 2, 1]'").status != 0)
+        // bo ranks the other item through the annotate screen under his own login.
+        let session = try AnnotateSession(store: try ProjectStore.open(at: project.url("bo")), annotator: "bo")
+        for key in [Key.character(":")] + "goto rank-1".map({ Key.character($0) }) + [.enter] { session.handle(key) }
+        #expect(session.state.ranking?.item.item.id == "rank-1", "\(session.state.message ?? "")")
+        for key in [Key.character("1"), .character("2"), .character("3"), .enter] { session.handle(key) }
+        #expect(project.psql("bo", "SELECT count(*) FROM rankings").output == "1\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM rankings").output == "1\n")
+        #expect(project.psql("lena", "SELECT count(*) FROM rankings").output == "2\n")
+        #expect(project.psql("lena", "SELECT judges FROM items WHERE response_count = 4 ORDER BY id").output == "1\n1\n")
     }
 
     @Test func anAnnotatorReadsOnlyTheirOwnJudgments() throws {

@@ -318,13 +318,7 @@ public final class AnnotateSession {
                 }
                 let latest = try store.latestLabelTimes(annotatorID: annotatorID)
                 if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
-                    if index > 0 && index <= queue.count && queue[index - 1] == undone.itemID {
-                        index -= 1
-                    } else {
-                        queue.insert(undone.itemID, at: min(index, queue.count))
-                    }
-                    figures = try store.figures(annotatorID: annotatorID)
-                    try showCurrent(forced: true)
+                    try bringBack(undone.itemID)
                     if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking) }
                     state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
                     return true
@@ -333,14 +327,7 @@ public final class AnnotateSession {
                     state.say("Nothing to undo.", error: true)
                     return true
                 }
-                // Back to where it was in the queue (the counter does not grow), its values on screen.
-                if index > 0 && index <= queue.count && queue[index - 1] == undone.itemID {
-                    index -= 1
-                } else {
-                    queue.insert(undone.itemID, at: min(index, queue.count))
-                }
-                figures = try store.figures(annotatorID: annotatorID)
-                try showCurrent(forced: true)
+                try bringBack(undone.itemID)
                 if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
                 state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
             case .skip:
@@ -452,6 +439,17 @@ public final class AnnotateSession {
         }
         state.show(nil, position: queue.count, queueCount: queue.count)
         updateFigures()
+    }
+
+    /// An undone item back where it was in the queue (the counter does not grow), on screen.
+    func bringBack(_ itemID: Int64) throws {
+        if index > 0 && index <= queue.count && queue[index - 1] == itemID {
+            index -= 1
+        } else {
+            queue.insert(itemID, at: min(index, queue.count))
+        }
+        figures = try store.figures(annotatorID: annotatorID)
+        try showCurrent(forced: true)
     }
 
     /// The order a ranked item's responses are shown in to this annotator: a seeded
