@@ -67,4 +67,17 @@ public final class LayoutCache {
         entries[key] = lines
         return lines
     }
+
+    private struct RankedKey: Hashable { var rowID: Int64; var position: Int; var width: Int }
+    private var rankedEntries: [RankedKey: [StyledLine]] = [:]
+
+    /// A ranked item's prompt (`position` −1) or stored response's wrapped lines.
+    func lines(ranked item: RankedOnScreen, position: Int, width: Int) -> [StyledLine] {
+        let key = RankedKey(rowID: item.rowID, position: position, width: width)
+        if let cached = rankedEntries[key] { return cached }
+        if rankedEntries.count > 64 { rankedEntries.removeAll() }
+        let lines = position < 0 ? PanelText.lines(item.item.prompt, width: width) : PanelText.lines(item.item.responses[position].text, width: width)
+        rankedEntries[key] = lines
+        return lines
+    }
 }

@@ -78,6 +78,27 @@ struct TUIBench: ParsableCommand {
         print("render  200×60, two responses of \(item.responseA.text.utf8.count / 1000) KB")
         print("        cold (wrapping both):  median \(ms(cold.median)) ms  p99 \(ms(cold.percentile(99))) ms  (\(cold.count) runs)")
         print("        warm (layout cached):  median \(ms(warm.median)) ms  p99 \(ms(warm.percentile(99))) ms  (\(warm.count) runs)")
+
+        // A ranked item of four such responses, side by side.
+        let ranked = RankedItem(id: "bench-ranked", prompt: .text("Rank these four long answers."), responses: (1...4).map { Response(text: response($0)) })
+        var rankState = AnnotateState(annotator: "bench", rubric: rubric)
+        rankState.show(ranked: RankedOnScreen(rowID: 2, item: ranked, shown: [2, 0, 3, 1]), position: 1, queueCount: 1)
+        var rankCold: [Double] = [], rankWarm: [Double] = []
+        for _ in 0..<100 {
+            let start = clock.now
+            _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: LayoutCache())
+            rankCold.append((clock.now - start).seconds * 1000)
+        }
+        _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: cache)
+        for n in 0..<2000 {
+            rankState.ranking?.scroll[n % 4] = n % 50
+            let start = clock.now
+            _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: cache)
+            rankWarm.append((clock.now - start).seconds * 1000)
+        }
+        print("render  200×60, a ranked item of four responses of \(ranked.responses[0].text.utf8.count / 1000) KB")
+        print("        cold (wrapping all):   median \(ms(rankCold.median)) ms  p99 \(ms(rankCold.percentile(99))) ms  (\(rankCold.count) runs)")
+        print("        warm (layout cached):  median \(ms(rankWarm.median)) ms  p99 \(ms(rankWarm.percentile(99))) ms  (\(rankWarm.count) runs)")
     }
 
     func submitBench(rubric: Rubric) throws {

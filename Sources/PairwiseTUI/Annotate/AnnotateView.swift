@@ -70,7 +70,7 @@ public enum AnnotateView {
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll, regions: &regions)
         } else if let rank = state.ranking {
-            let drawn = RankView.body(rank, top: bodyTop, rows: bodyRows, columns: columns, grid: &grid)
+            let drawn = RankView.body(rank, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid)
             pageRows = drawn.pageRows
             rankScroll = drawn.scroll
         } else {

@@ -8,11 +8,12 @@ enum RankView {
 
     /// Draws the body; returns the focused panel's content rows and the scroll offsets
     /// clamped to what each panel holds.
-    static func body(_ rank: RankState, top: Int, rows: Int, columns: Int, grid: inout CellGrid) -> (pageRows: Int, scroll: [Int: Int]) {
+    static func body(_ rank: RankState, top: Int, rows: Int, columns: Int, cache: LayoutCache,
+                     grid: inout CellGrid) -> (pageRows: Int, scroll: [Int: Int]) {
         var scroll: [Int: Int] = [:]
         var pages: [Int: Int] = [:]
         var rank = rank
-        let promptLines = PanelText.lines(rank.item.item.prompt, width: columns - 2)
+        let promptLines = cache.lines(ranked: rank.item, position: -1, width: columns - 2)
         if rank.scroll[-1] == nil, case .chat(let turns) = rank.item.item.prompt, turns.count > 1 {
             // A conversation opens at its last turn, the one the responses answer.
             rank.scroll[-1] = promptLines.lastIndex { $0.style == .heading } ?? 0
@@ -27,7 +28,7 @@ enum RankView {
             for n in 0..<k {
                 let left = n * (width + 1)
                 let panelWidth = n == k - 1 ? columns - left : width
-                let lines = PanelText.lines(rank.item.response(panel: n).text, width: panelWidth - 2)
+                let lines = cache.lines(ranked: rank.item, position: rank.item.shown[n], width: panelWidth - 2)
                 pages[n] = panel(n, title: title(n, rank), lines: lines, rank: rank, top: top + promptRows, left: left, rows: rest,
                                  width: panelWidth, grid: &grid, scroll: &scroll)
                 if n < k - 1 { for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: left + panelWidth, style: .dim) } }
@@ -42,7 +43,7 @@ enum RankView {
                 x = grid.put(" ", row: top + promptRows, column: x)
             }
             grid.put("Tab / h l: another response", row: top + promptRows, column: x + 1, style: .dim)
-            let lines = PanelText.lines(rank.item.response(panel: shown).text, width: columns - 2)
+            let lines = cache.lines(ranked: rank.item, position: rank.item.shown[shown], width: columns - 2)
             pages[shown] = panel(shown, title: title(shown, rank), lines: lines, rank: rank, top: top + promptRows + 1, left: 0, rows: rest - 1,
                                  width: columns, grid: &grid, scroll: &scroll)
         }
