@@ -6,6 +6,7 @@ public struct StatusReport: Equatable, Sendable {
         public var name: String
         public var role: Role
         public var judgments: Int
+        public var rankings = 0
     }
 
     public var items: Int
@@ -17,6 +18,9 @@ public struct StatusReport: Equatable, Sendable {
     /// Items with no current judgment at all.
     public var itemsUnlabeled: Int
     public var annotators: [AnnotatorCount]
+    /// Items of three or more responses, and their current rankings.
+    public var rankedItems = 0
+    public var rankings = 0
 }
 
 extension ProjectStore {
@@ -30,13 +34,18 @@ extension ProjectStore {
             let needing = try count("SELECT count(*) FROM items WHERE judges < ?", [.integer(Int64(overlap))])
             let unlabeled = try count("SELECT count(*) FROM items WHERE judges = 0", [])
             let annotators = try sql.rows("""
-                SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n
+                SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n,
+                       (SELECT count(*) FROM current_ranking_ids c WHERE c.annotator_id = p.id) AS r
                 FROM annotators p ORDER BY p.name
                 """, []).map { row in
-                StatusReport.AnnotatorCount(name: row.text(0) ?? "", role: row.text(1).flatMap(Role.init(rawValue:)) ?? .annotator, judgments: row.int(2))
+                StatusReport.AnnotatorCount(name: row.text(0) ?? "", role: row.text(1).flatMap(Role.init(rawValue:)) ?? .annotator, judgments: row.int(2),
+                                            rankings: row.int(3))
             }
-            return StatusReport(items: items, judgments: judgments, retracted: retracted, overlap: overlap,
-                                itemsNeedingLabels: needing, itemsUnlabeled: unlabeled, annotators: annotators)
+            var report = StatusReport(items: items, judgments: judgments, retracted: retracted, overlap: overlap,
+                                      itemsNeedingLabels: needing, itemsUnlabeled: unlabeled, annotators: annotators)
+            report.rankedItems = try count("SELECT count(DISTINCT item_id) FROM ranked_responses", [])
+            report.rankings = try count("SELECT count(*) FROM current_ranking_ids", [])
+            return report
         }
     }
 }

@@ -78,7 +78,7 @@ func temporaryDirectory() throws -> URL {
 
             """)
         let json = try pairwise(["status", "--json"], in: dir)
-        #expect(json.stdout == #"{"items": 2374, "judgments": 2312, "retracted": 0, "overlap": 3, "items_needing_labels": 2374, "items_unlabeled": 62, "annotators": [{"name": "hh", "role": "annotator", "judgments": 2312}, {"name": "tester", "role": "lead", "judgments": 0}]}"# + "\n")
+        #expect(json.stdout == #"{"items": 2374, "judgments": 2312, "retracted": 0, "overlap": 3, "items_needing_labels": 2374, "items_unlabeled": 62, "ranked_items": 0, "rankings": 0, "annotators": [{"name": "hh", "role": "annotator", "judgments": 2312, "rankings": 0}, {"name": "tester", "role": "lead", "judgments": 0, "rankings": 0}]}"# + "\n")
         let exported = try pairwise(["export", "--format", "hh-rlhf", "--plain", "--out", "hh.jsonl"], in: dir)
         #expect(exported.status == 0)
         #expect(exported.stderr == "wrote 2312 items to hh.jsonl\n")

@@ -48,6 +48,11 @@ import Testing
         #expect(lines.first?["margin"] == .double(1) && lines[2]["margin"] == .double(3))
         let ranked = try JSONParser.parse(try pairwise(["export", "--format", "ranked"], in: directory).stdout)
         #expect(ranked["responses"]?.arrayValue?.map { $0["response"]?.stringValue ?? "" } == best.map { item.responses[$0] })
+        let status = try pairwise(["status"], in: directory).stdout
+        #expect(status.contains("\nrankings     1 current, of 2 ranked items (3+ responses)\n"))
+        // The lead who ranked (tester, or the database's owner on PostgreSQL): 0 judgments, 1 ranking.
+        #expect(status.contains("role       judgments  rankings\n") && status.split(separator: "\n").contains { $0.hasSuffix(" lead       0          1") },
+                "\(status)")
         // stats: one ranked item with one ranking (no agreement from one person).
         let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
         #expect(stats["ranked_items"]?["items"] == .int(1) && stats["ranked_items"]?["rankings"] == .int(1))
