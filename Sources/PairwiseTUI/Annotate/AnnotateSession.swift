@@ -122,10 +122,9 @@ public final class AnnotateSession {
     }
 
     /// Tells the annotator, gently, when their recent judgments often differ from the gold
-    /// answers and the others' consensus (checked at the start and every ten judgments).
-    /// The drift check's status-line sentence: computed at once when the session opens,
-    /// in the background after submits (it reads up to 200 judgments and the references;
-    /// a submit never waits for it), shown from the next frame on.
+    /// answers and the others' consensus: checked at once when the session opens, then every
+    /// ten judgments in the background (it reads up to 200 judgments and their references; a
+    /// submit never waits for it), the sentence shown from the next frame on.
     func checkDrift(inBackground: Bool = false) {
         submittedSinceDriftCheck = 0
         let (store, annotatorID, name, quality) = (store, annotatorID, state.annotator, quality)
