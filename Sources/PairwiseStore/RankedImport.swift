@@ -175,6 +175,11 @@ extension ProjectStore {
             summary.leftOut[.rankedItem, default: 0] += rankings.count
             return
         }
+        // Rankings have no adjudication and no pairwise agreement yet: such filters take none.
+        guard filter.only == nil && filter.minAgreement == nil else {
+            summary.leftOut[.rankedItemFiltered, default: 0] += rankings.count
+            return
+        }
         let conversational = try format == .trl && holdsConversationalItems(sql)
         for rowID in rankings.keys.sorted() {
             guard let item = try rankedItem(rowID: rowID, sql: sql), !filter.excludedItems.contains(item.id) else { continue }

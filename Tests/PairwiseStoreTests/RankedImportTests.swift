@@ -131,6 +131,8 @@ import Testing
         #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses (--format trl or ranked writes them)"])
         summary = try project.store.export(format: .trl, filter: ExportFilter(minAnnotators: 3)) { _ in }
         #expect(summary.written == 0)
+        summary = try project.store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { _ in }
+        #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses, which --only and --min-agreement do not select yet"])
     }
 }
 

@@ -29,6 +29,7 @@ public enum ExportOmission: String, Sendable, CaseIterable {
     case systemTurn = "a system turn the format has no place for"
     case multiTurnResponse = "responses of several turns, which the format cannot hold"
     case rankedItem = "three or more ranked responses (--format trl or ranked writes them)"
+    case rankedItemFiltered = "three or more ranked responses, which --only and --min-agreement do not select yet"
 }
 
 /// What an export makes of one item.
