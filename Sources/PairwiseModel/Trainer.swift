@@ -218,7 +218,9 @@ struct TrainingSet {
     /// ties included, each weighted 2/k; the preference's margin is 3 × the difference of
     /// the two Borda scores, as a strength. Their responses' rows follow the pair items'.
     mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
-        let rankings = try store.currentRankingsByRowID()
+        var rankings = try store.currentRankingsByRowID()
+        // A lead's decision replaces the annotators' rankings.
+        for (rowID, decision) in try store.currentRankingAdjudications() { rankings[rowID] = [decision] }
         for rowID in rankings.keys.sorted() {
             guard let consensus = AggregatedRanking(rankings[rowID]!), !consensus.allBad,
                   let item = try store.rankedItem(rowID: rowID) else { continue }

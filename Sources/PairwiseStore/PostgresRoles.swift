@@ -83,6 +83,7 @@ enum PostgresRoles {
         try sql.execute(qualityControlPrivileges, [])
         try sql.execute(annotatorFunctionPrivileges, [])
         try sql.execute(rankingPrivileges, [])
+        try sql.execute(rankingAdjudicationPrivileges, [])
     }
 
     /// Who may read and write gold answers, suggestions and guidelines (v12), for the
@@ -118,6 +119,15 @@ enum PostgresRoles {
             EXECUTE format('CREATE POLICY all_ranking_retractions ON ranking_retractions TO %I, %I USING (true) WITH CHECK (true)', lead, trainer);
             EXECUTE format($p$CREATE POLICY own_ranking_retractions ON ranking_retractions TO %I USING (annotator_id = pairwise_me())
                 WITH CHECK (annotator_id = pairwise_me() AND ranking_id IN (SELECT id FROM rankings WHERE annotator_id = pairwise_me()))$p$, annotator);
+        """)
+
+    /// Leads' decisions on rankings (v14): everyone reads them (the project's final labels,
+    /// as exports show them); leads add them.
+    static let rankingAdjudicationPrivileges = groupBlock("""
+            EXECUTE format('GRANT SELECT ON ranking_adjudications, ranking_adjudication_retractions, current_ranking_adjudications TO %I, %I, %I',
+                           lead, annotator, trainer);
+            EXECUTE format('GRANT INSERT ON ranking_adjudications, ranking_adjudication_retractions TO %I', lead);
+            ALTER VIEW current_ranking_adjudications SET (security_invoker = true);
         """)
 
     /// Who may call `pairwise_lock_items` and `pairwise_others_labels` (v12.1): everyone in

@@ -42,6 +42,8 @@ public enum ProjectCopy {
         ("rankings", ["id", "item_id", "annotator_id", "ranks", "all_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source",
                       "guidelines_version"], "id"),
         ("ranking_retractions", ["ranking_id", "annotator_id", "created_at"], "ranking_id"),
+        ("ranking_adjudications", ["id", "item_id", "lead_id", "ranks", "all_bad", "reason", "note", "created_at"], "id"),
+        ("ranking_adjudication_retractions", ["adjudication_id", "lead_id", "created_at"], "adjudication_id"),
     ]
 
     /// Columns no copy carries: kept by triggers in the destination, or a process's own.
@@ -52,7 +54,7 @@ public enum ProjectCopy {
 
     /// Tables whose ids an identity (PostgreSQL) must continue after.
     static let identityTables = ["rubrics", "annotators", "items", "responses", "judgments", "item_events", "adjudications", "model_runs",
-                                 "ranked_responses", "rankings"]
+                                 "ranked_responses", "rankings", "ranking_adjudications"]
 
     /// Copies `source` into a new project at `destination` (a path or a `postgres://` URL of
     /// an empty database); on a failure nothing is left in a new SQLite file.

@@ -169,24 +169,39 @@ extension ProjectStore {
             if let annotator = filter.annotator, row.text(3) != annotator { return }
             if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { rankings[Int64(row.int(0)), default: []].append(ranking) }
         }
-        rankings = rankings.filter { $0.value.count >= filter.minAnnotators }
-        guard !rankings.isEmpty else { return }
+        // A lead's decision stands in for the annotators' rankings (and passes the filters that
+        // adjudicated pairs pass).
+        let decided = try currentRankingAdjudications(sql)
+        var chosen: [Int64: (rankings: [Ranking], adjudicated: Bool)] = [:]
+        var filteredOut = 0
+        for (rowID, list) in rankings {
+            if let decision = decided[rowID] {
+                if filter.only == .agreed { filteredOut += 1 } else { chosen[rowID] = ([decision], true) }
+                continue
+            }
+            guard list.count >= filter.minAnnotators else { continue }
+            switch filter.only {
+            case .adjudicated?: filteredOut += 1; continue
+            case .agreed?: if list.count < 2 || Set(list).count > 1 { continue }
+            case nil: break
+            }
+            // Rankings have no pairwise agreement figure yet: --min-agreement takes decided ones only.
+            if filter.minAgreement != nil { filteredOut += 1; continue }
+            chosen[rowID] = (list, false)
+        }
+        guard !chosen.isEmpty || filteredOut > 0 else { return }
         guard format == .trl || format == .ranked else {
-            summary.leftOut[.rankedItem, default: 0] += rankings.count
+            summary.leftOut[.rankedItem, default: 0] += chosen.count + filteredOut
             return
         }
-        // Rankings have no adjudication and no pairwise agreement yet: such filters take none.
-        guard filter.only == nil && filter.minAgreement == nil else {
-            summary.leftOut[.rankedItemFiltered, default: 0] += rankings.count
-            return
-        }
+        if filteredOut > 0 { summary.leftOut[.rankedItemFiltered, default: 0] += filteredOut }
         let conversational = try format == .trl && holdsConversationalItems(sql)
-        for rowID in rankings.keys.sorted() {
-            guard let item = try rankedItem(rowID: rowID, sql: sql), !filter.excludedItems.contains(item.id) else { continue }
-            let list = rankings[rowID]!
+        for rowID in chosen.keys.sorted() {
+            guard let item = try rankedItem(rowID: rowID, sql: sql), !filter.excludedItems.contains(item.id) || chosen[rowID]!.adjudicated else { continue }
+            let (list, adjudicated) = chosen[rowID]!
             if filter.excludeBothBad, AggregatedRanking(list)?.allBad == true { continue }
-            let lines = format == .ranked ? RankedExport.rankedLine(item, rankings: list).map { [$0] } ?? []
-                : RankedExport.trlLines(item, rankings: list, policy: filter.rankedPairs, conversational: conversational)
+            let lines = format == .ranked ? RankedExport.rankedLine(item, rankings: list, adjudicated: adjudicated).map { [$0] } ?? []
+                : RankedExport.trlLines(item, rankings: list, policy: filter.rankedPairs, conversational: conversational, adjudicated: adjudicated)
             for line in lines {
                 try emit(line, item.prompt)
                 summary.written += 1

@@ -131,3 +131,79 @@ extension ProjectStore {
         }
     }
 }
+
+extension ProjectStore {
+    /// Records a lead's ranking of a contested ranked item, with the reason: it overrides
+    /// the annotators' rankings in exports and training.
+    public func adjudicateRanking(itemRowID: Int64, leadID: Int64, ranking: Ranking, reason: AdjudicationReason, note: String?) throws {
+        try write { sql in
+            try sql.execute("""
+                INSERT INTO ranking_adjudications (item_id, lead_id, ranks, all_bad, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(itemRowID), .integer(leadID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0), .text(reason.rawValue),
+                      .optional(note), .text(Timestamp.string(Date()))])
+        }
+    }
+
+    /// Retracts this lead's newest decision on a ranking that still stands; returns its item.
+    public func undoLastRankingAdjudication(leadID: Int64) throws -> Int64? {
+        try write { sql in
+            guard let row = try sql.row("""
+                SELECT a.id, a.item_id FROM ranking_adjudications a
+                WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = a.id)
+                ORDER BY a.id DESC LIMIT 1
+                """, [.integer(leadID)]) else { return nil }
+            try sql.execute("INSERT INTO ranking_adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
+                            [row[0], .integer(leadID), .text(Timestamp.string(Date()))])
+            return row[1].integer
+        }
+    }
+
+    /// When this lead's newest standing decisions on a pair and on a ranking were made:
+    /// undo in review takes back the newer.
+    public func latestDecisionTimes(leadID: Int64) throws -> (pair: String?, ranking: String?) {
+        try read { sql in
+            let pair = try sql.row("""
+                SELECT max(a.created_at) FROM adjudications a WHERE a.lead_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM adjudication_retractions r WHERE r.adjudication_id = a.id)
+                """, [.integer(leadID)])?.text(0)
+            let ranking = try sql.row("""
+                SELECT max(a.created_at) FROM ranking_adjudications a WHERE a.lead_id = ?
+                  AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = a.id)
+                """, [.integer(leadID)])?.text(0)
+            return (pair, ranking)
+        }
+    }
+
+    /// Every standing decision on a ranked item, by item row id.
+    public func currentRankingAdjudications() throws -> [Int64: Ranking] {
+        try read { sql in try Self.currentRankingAdjudications(sql) }
+    }
+
+    /// The standing decision on a ranked item, if any.
+    public func currentRankingAdjudication(itemRowID: Int64) throws -> Ranking? {
+        try read { sql in try Self.currentRankingAdjudications(sql, itemRowID: itemRowID)[itemRowID] }
+    }
+
+    static func currentRankingAdjudications(_ sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: Ranking] {
+        var result: [Int64: Ranking] = [:]
+        try sql.scan("SELECT item_id, ranks, all_bad FROM current_ranking_adjudications" + (itemRowID == nil ? "" : " WHERE item_id = ?"),
+                     itemRowID.map { [.integer($0)] } ?? []) { row in
+            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { result[Int64(row.int(0))] = ranking }
+        }
+        return result
+    }
+
+    /// Ranked items whose two or more current rankings differ and that no lead has decided,
+    /// least concordant (Kendall's W) first: `kendallW` nil when it is undefined.
+    public func contestedRankedItems() throws -> [(rowID: Int64, rankings: [Ranking])] {
+        try read { sql in
+            let decided = try Self.currentRankingAdjudications(sql)
+            var byItem: [Int64: [Ranking]] = [:]
+            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY item_id, annotator_id", []) { row in
+                if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { byItem[Int64(row.int(0)), default: []].append(ranking) }
+            }
+            return byItem.filter { decided[$0.key] == nil && $0.value.count >= 2 && Set($0.value).count > 1 }
+                .map { (rowID: $0.key, rankings: $0.value) }.sorted { $0.rowID < $1.rowID }
+        }
+    }
+}

@@ -15,6 +15,9 @@ public struct ReviewFilter: Equatable, Sendable {
         self.flaggedOnly = flaggedOnly
     }
 
+    /// No narrowing: the whole list (ranked items are listed only then).
+    public var isEmpty: Bool { annotator == nil && dimension == nil && !flaggedOnly }
+
     /// Whether the values differ on a rubric dimension: a different side on a comparative
     /// one, ratings 2 or more apart on a per-response one.
     public static func disagree(_ values: [RubricValue]) -> Bool {

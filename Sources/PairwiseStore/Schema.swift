@@ -19,6 +19,7 @@ enum Schema {
         ("v11: responses in a rowid table", v11),
         ("v12: gold answers, suggestions, guidelines", v12),
         ("v13: items of three to nine responses, and rankings", v13),
+        ("v14: leads' decisions on contested rankings", v14),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -28,6 +29,42 @@ enum Schema {
         }
         return migrator
     }
+
+    /// A lead's ranking of a contested ranked item, with the reason (as a pair's
+    /// adjudication): it overrides the annotators' rankings in exports and training.
+    /// Append-only with retractions; `current_ranking_adjudications` is each item's latest live one.
+    static let v14 = """
+    CREATE TABLE ranking_adjudications (
+        id INTEGER PRIMARY KEY,
+        item_id INTEGER NOT NULL REFERENCES items(id),
+        lead_id INTEGER NOT NULL REFERENCES annotators(id),
+        ranks TEXT NOT NULL,
+        all_bad INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL CHECK (reason IN ('ambiguous', 'guideline gap', 'annotator error', 'both acceptable', 'other')),
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX ranking_adjudications_by_item ON ranking_adjudications(item_id, id);
+    CREATE TABLE ranking_adjudication_retractions (
+        adjudication_id INTEGER PRIMARY KEY REFERENCES ranking_adjudications(id),
+        lead_id INTEGER NOT NULL REFERENCES annotators(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE VIEW current_ranking_adjudications AS
+        SELECT a.* FROM ranking_adjudications a
+        WHERE a.id = (
+            SELECT max(b.id) FROM ranking_adjudications b
+            WHERE b.item_id = a.item_id
+              AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = b.id));
+    CREATE TRIGGER ranking_adjudications_no_update BEFORE UPDATE ON ranking_adjudications
+        BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END;
+    CREATE TRIGGER ranking_adjudications_no_delete BEFORE DELETE ON ranking_adjudications
+        BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END;
+    CREATE TRIGGER ranking_adjudication_retractions_no_update BEFORE UPDATE ON ranking_adjudication_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    CREATE TRIGGER ranking_adjudication_retractions_no_delete BEFORE DELETE ON ranking_adjudication_retractions
+        BEGIN SELECT RAISE(ABORT, 'retractions are append-only'); END;
+    """
 
     /// Ranked items: an item of three to nine responses keeps them in `ranked_responses`
     /// (position 0…8, the source's order), so that every query of a pair's responses a and b

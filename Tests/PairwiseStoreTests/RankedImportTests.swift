@@ -133,6 +133,18 @@ import Testing
         #expect(summary.written == 0)
         summary = try project.store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { _ in }
         #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses, which --only and --min-agreement do not select yet"])
+        // A lead's decision on r1 replaces its two rankings, and passes --only adjudicated.
+        let lead = try project.store.person("lead").id
+        try project.store.adjudicateRanking(itemRowID: try #require(try project.store.itemRowID(externalID: "r1")), leadID: lead,
+                                            ranking: Ranking(ranks: [4, 3, 2, 1])!, reason: .annotatorError, note: "the last is right")
+        let decided = try export(.ranked)
+        #expect(decided[1]["label_source"] == .string("adjudicated") && decided[1]["rankings"] == .int(1))
+        #expect(decided[1]["responses"]?.arrayValue?.map { $0["response"]?.stringValue } == [3, 2, 1, 0].map { items[1].responses[$0] })
+        var only: [JSONValue] = []
+        try project.store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { only.append(try JSONParser.parse($0)) }
+        #expect(only.count == 1 && only[0]["id"]?.stringValue?.hasPrefix("r1/4>") == true && only[0]["label_source"] == .string("adjudicated"))
+        #expect(try project.store.undoLastRankingAdjudication(leadID: lead) != nil)
+        #expect(try export(.ranked)[1]["label_source"] == .string("majority"))
     }
 }
 

@@ -119,3 +119,49 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (P
         #expect(session.state.ranking?.line == "best 2 · worst 4")
     }
 }
+
+@Suite struct RankReviewTests {
+    /// Review lists ranked items whose rankings differ, shows them with each annotator's
+    /// ranking; the lead's ranking with a reason overrides them in exports; u takes it back.
+    @Test func aLeadDecidesAContestedRanking() throws {
+        let directory = try TemporaryDirectory()
+        let (store, items) = try rankedProject(directory)
+        let lines = [("rank-0", [1, 2, 3, 4], "ann"), ("rank-0", [4, 3, 2, 1], "bo"), ("rank-1", [1, 2, 3, 4], "ann"), ("rank-1", [1, 2, 3, 4], "bo")]
+            .map { id, ranks, who -> String in
+                let item = items[Int(id.suffix(1))!]
+                return JSONWriter.string(.object(["id": .string(id), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string)),
+                                                  "ranks": .array(ranks.map(JSONValue.int)), "annotator": .string(who)]))
+            }
+        try lines.joined(separator: "\n").write(toFile: directory.path("rankings.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try store.importFiles([directory.path("rankings.jsonl")], options: ImportOptions(keepLabels: true)).rankingsAdded == 4)
+
+        let session = try ReviewSession(store: store, lead: "lead")
+        #expect(session.state.queueCount == 1 && session.state.ranking?.item.item.id == "rank-0")
+        var grid = session.render(rows: 40, columns: 160)
+        let text = (0..<40).map { grid.text(row: $0) }
+        #expect(text.contains { $0.hasPrefix("  Rankings (2, names hidden, N reveals) · rankings differ (2 rankings, Kendall's W 0.00)") })
+        #expect(text.contains("  Annotator 1  ·  1 > 2 > 3 > 4") && text.contains("  Annotator 2  ·  4 > 3 > 2 > 1"))
+        session.handle(.character("N"))
+        grid = session.render(rows: 40, columns: 160)
+        #expect((0..<40).contains { grid.text(row: $0) == "  bo  ·  4 > 3 > 2 > 1" })
+
+        for key in [Key.character("2"), .character("1"), .character("3"), .enter] { session.handle(key) }
+        #expect(session.state.input == .reason)
+        session.handle(.character("1"))
+        let rowID = try #require(try store.itemRowID(externalID: "rank-0"))
+        #expect(try store.currentRankingAdjudication(itemRowID: rowID) == Ranking(ranks: [2, 1, 3, 4]))
+        #expect(session.state.message == "Decided (ambiguous). It now overrides the rankings in exports.")
+        #expect(session.state.ranking == nil && session.state.review?.decided == 1)
+        var exported: [JSONValue] = []
+        try store.export(format: .ranked, filter: ExportFilter()) { exported.append(try JSONParser.parse($0)) }
+        #expect(exported.first?["label_source"] == .string("adjudicated") && exported.first?["rankings"] == .int(1))
+        #expect(exported.first?["responses"]?.arrayValue?.first?["response"]?.stringValue == items[0].responses[1])
+        var adjudicatedOnly: [String] = []
+        try store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { adjudicatedOnly.append($0) }
+        #expect(adjudicatedOnly.count == 1)
+
+        session.handle(.character("u"))
+        #expect(try store.currentRankingAdjudication(itemRowID: rowID) == nil)
+        #expect(session.state.ranking?.item.item.id == "rank-0" && session.state.message == "Undone: your last decision is retracted.")
+    }
+}

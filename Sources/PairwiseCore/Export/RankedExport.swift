@@ -3,7 +3,7 @@ public enum RankedExport {
     /// The `ranked` format's line (schemas/ranked-export.schema.json): the prompt, the
     /// responses best first with their consensus rank and Borda score, and how many
     /// rankings made it. Nil without rankings.
-    public static func rankedLine(_ item: RankedItem, rankings: [Ranking]) -> String? {
+    public static func rankedLine(_ item: RankedItem, rankings: [Ranking], adjudicated: Bool = false) -> String? {
         guard let consensus = AggregatedRanking(rankings) else { return nil }
         let order = consensus.ranks.indices.sorted {
             consensus.ranks[$0] != consensus.ranks[$1] ? consensus.ranks[$0] < consensus.ranks[$1] : $0 < $1
@@ -17,8 +17,13 @@ public enum RankedExport {
         return JSONWriter.string(.object([
             "id": .string(item.id), "prompt": item.prompt.json, "responses": .array(responses),
             "all_bad": .bool(consensus.allBad), "rankings": .int(consensus.rankings),
-            "label_source": .string(consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"),
+            "label_source": .string(labelSource(consensus, adjudicated: adjudicated)),
         ]))
+    }
+
+    /// How the label came about: a lead's decision, one ranking, several the same, or a consensus.
+    static func labelSource(_ consensus: AggregatedRanking, adjudicated: Bool) -> String {
+        adjudicated ? "adjudicated" : consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"
     }
 
     /// TRL lines for the pairs `policy` takes from the consensus (`ExportEncoder`'s TRL
@@ -26,7 +31,8 @@ public enum RankedExport {
     /// Borda score less the rejected's: 3 for the best against the worst when every
     /// ranking agrees, as "much better" is 3 for a pair. Ids are `ID/chosen>rejected`
     /// with responses numbered from 1 in stored order.
-    public static func trlLines(_ item: RankedItem, rankings: [Ranking], policy: RankedPairPolicy, conversational: Bool) -> [String] {
+    public static func trlLines(_ item: RankedItem, rankings: [Ranking], policy: RankedPairPolicy, conversational: Bool,
+                                adjudicated: Bool = false) -> [String] {
         guard let consensus = AggregatedRanking(rankings), !consensus.allBad else { return [] }
         let prompt: JSONValue
         switch (conversational, item.prompt) {
@@ -39,7 +45,7 @@ public enum RankedExport {
                 "id": .string("\(item.id)/\(chosen + 1)>\(rejected + 1)"), "prompt": prompt,
                 "chosen": reply(item.responses[chosen]), "rejected": reply(item.responses[rejected]),
                 "margin": .double(rounded(3 * (consensus.scores[chosen] - consensus.scores[rejected]))),
-                "label_source": .string(consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"),
+                "label_source": .string(labelSource(consensus, adjudicated: adjudicated)),
                 "judgments": .int(consensus.rankings), "agreement": .null, "model_margin": .null,
             ]))
         }

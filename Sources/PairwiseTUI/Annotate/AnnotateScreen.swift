@@ -20,6 +20,8 @@ public enum AnnotateEffect: Equatable, Sendable {
     case showStats
     /// Review: record a lead's decision with its reason.
     case adjudicate(JudgmentDraft, AdjudicationReason)
+    /// Review: record a lead's ranking of a ranked item with its reason.
+    case adjudicateRanking(Ranking, AdjudicationReason)
     /// Review: make the item gold, with these values as its expected answer.
     case markGold(JudgmentDraft)
     /// Review: narrow the list (`annotator NAME`, `dimension KEY`, `flagged`, or empty to clear).
@@ -79,6 +81,13 @@ public enum AnnotateScreen {
                 // Not h: vim users press h to move between panels, and names must not show by accident.
                 state.review!.revealNames.toggle()
                 state.say(state.review!.revealNames ? "Names shown (N hides them)." : "Names hidden.")
+                return nil
+            case .enter where state.ranking != nil:
+                // A ranked item: the lead's ranking, once complete, waits for its reason.
+                guard case .some(.submitRanking(let draft)?) = RankScreen.handle(key, state: &state, pageRows: pageRows) else { return nil }
+                state.review!.pendingRanking = draft.ranking
+                state.input = .reason
+                state.inputText = ""
                 return nil
             case .enter:
                 guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return nil }
@@ -235,10 +244,17 @@ public enum AnnotateScreen {
             case .escape, .interrupt:
                 state.input = nil
                 state.review?.pending = nil
+                state.review?.pendingRanking = nil
                 state.say("Not recorded; the decision stays on screen.")
             case .character(let c) where c.isASCII && c.isNumber:
                 let reasons = AdjudicationReason.allCases
-                guard let n = Int(String(c)), (1...reasons.count).contains(n), let draft = state.review?.pending else { return nil }
+                guard let n = Int(String(c)), (1...reasons.count).contains(n) else { return nil }
+                if let ranking = state.review?.pendingRanking {
+                    state.input = nil
+                    state.review?.pendingRanking = nil
+                    return .adjudicateRanking(ranking, reasons[n - 1])
+                }
+                guard let draft = state.review?.pending else { return nil }
                 state.input = nil
                 state.review?.pending = nil
                 return .adjudicate(draft, reasons[n - 1])

@@ -343,7 +343,7 @@ public final class AnnotateSession {
             case .showStats:
                 state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, rubric: state.rubric))
                 try refreshAgreement()
-            case .adjudicate, .filter, .markGold:
+            case .adjudicate, .adjudicateRanking, .filter, .markGold:
                 break
             case .goto(let id):
                 var rowID = try store.itemRowID(externalID: id)

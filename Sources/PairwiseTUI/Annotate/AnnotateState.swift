@@ -46,12 +46,21 @@ public struct ReviewPanel: Equatable, Sendable {
     public var revealNames = false
     /// The decision made (with the keys) waiting for its reason.
     public var pending: JudgmentDraft?
+    /// A ranked item's current rankings, each as a line in the screen's panel numbers.
+    public var rankings: [(annotator: String, line: String)] = []
+    /// A ranking decided with the keys, waiting for its reason.
+    public var pendingRanking: Ranking?
     /// Decisions recorded in this session.
     public var decided = 0
 
     public init(judgments: [Judgment], why: String) {
         self.judgments = judgments
         self.why = why
+    }
+
+    public static func == (a: ReviewPanel, b: ReviewPanel) -> Bool {
+        a.judgments == b.judgments && a.why == b.why && a.revealNames == b.revealNames && a.pending == b.pending && a.decided == b.decided
+            && a.pendingRanking == b.pendingRanking && a.rankings.elementsEqual(b.rankings) { $0.annotator == $1.annotator && $0.line == $1.line }
     }
 }
 

@@ -70,7 +70,14 @@ public enum AnnotateView {
         } else if let pair = state.pair {
             pageRows = body(state, pair: pair, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid, scroll: &scroll, regions: &regions)
         } else if let rank = state.ranking {
-            let drawn = RankView.body(rank, top: bodyTop, rows: bodyRows, columns: columns, cache: cache, grid: &grid)
+            var rankRows = bodyRows
+            if let review = state.review {
+                // The annotators' rankings take the bottom of the body, as judgments do for a pair.
+                let listRows = min(review.rankings.count + 2, max(3, bodyRows / 3))
+                rankRows -= listRows
+                judgmentsPanel(review, rubric: state.rubric, top: bodyTop + rankRows, rows: listRows, into: &grid)
+            }
+            let drawn = RankView.body(rank, top: bodyTop, rows: rankRows, columns: columns, cache: cache, grid: &grid)
             pageRows = drawn.pageRows
             rankScroll = drawn.scroll
         } else {
@@ -212,6 +219,14 @@ public enum AnnotateView {
     static func judgmentsPanel(_ review: ReviewPanel, rubric: Rubric, top: Int, rows: Int, into grid: inout CellGrid) {
         grid.fill(row: top, style: .heading)
         let names = review.revealNames ? "N hides names" : "names hidden, N reveals"
+        if !review.rankings.isEmpty {
+            let x = grid.put("  Rankings (\(review.rankings.count), \(names)) · ", row: top, column: 0, style: .heading)
+            grid.put(review.why, row: top, column: x, style: .heading)
+            for (n, r) in review.rankings.enumerated() where n < rows - 1 {
+                grid.put("  " + (review.revealNames ? r.annotator : "Annotator \(n + 1)") + "  ·  " + r.line, row: top + 1 + n, column: 0)
+            }
+            return
+        }
         let x = grid.put("  Judgments (\(review.judgments.count), \(names)) · ", row: top, column: 0, style: .heading)
         grid.put(review.why, row: top, column: x, style: .heading)
         for (n, j) in review.judgments.enumerated() where n < rows - 1 {

@@ -38,12 +38,31 @@ public final class ReviewSession {
             }
         }
         entries = ReviewQueue(material: try store.reviewMaterial(filter: filter, suspects: Set(suspects.keys)), suspects: suspects).entries
+        if filter.isEmpty {
+            // Ranked items whose rankings differ, least concordant first.
+            let ranked = try store.contestedRankedItems().map { item in (item.rowID, item.rankings.count, RankingAgreement.kendallW(item.rankings)) }
+            entries += ranked.sorted { ($0.2 ?? 1, $0.0) < ($1.2 ?? 1, $1.0) }.map { rowID, count, w in
+                ReviewQueue.Entry(rowID: rowID, why: "rankings differ (\(count) rankings" + (w.map { String(format: ", Kendall's W %.2f", $0) } ?? "") + ")")
+            }
+        }
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()
     }
 
     func showCurrent() throws {
         let decided = state.review?.decided ?? 0
+        if index < entries.count, let ranked = try store.rankedItem(rowID: entries[index].rowID) {
+            // A ranked item: its responses in stored order, the annotators' rankings below.
+            let entry = entries[index]
+            let reveal = state.review?.revealNames ?? false
+            let onScreen = RankedOnScreen(rowID: entry.rowID, item: ranked, shown: Array(ranked.responses.indices))
+            state.show(ranked: onScreen, position: index + 1, queueCount: entries.count)
+            state.review = ReviewPanel(judgments: [], why: entry.why)
+            state.review?.rankings = try store.currentRankings(itemRowID: entry.rowID).map { ($0.annotator, $0.ranking.line(shown: onScreen.shown)) }
+            state.review?.revealNames = reveal
+            state.review?.decided = decided
+            return
+        }
         guard index < entries.count, let item = try store.item(rowID: entries[index].rowID) else {
             state.show(nil, position: entries.count, queueCount: entries.count)
             state.review = ReviewPanel(judgments: [], why: "")
@@ -93,15 +112,24 @@ public final class ReviewSession {
                 entries.remove(at: index)
                 try showCurrent()
                 state.say("Decided (\(reason.rawValue)). It now overrides the judgments in exports.")
+            case .adjudicateRanking(let ranking, let reason):
+                guard let rank = state.ranking else { return true }
+                try store.adjudicateRanking(itemRowID: rank.item.rowID, leadID: leadID, ranking: ranking, reason: reason, note: state.note)
+                state.review?.decided += 1
+                entries.remove(at: index)
+                try showCurrent()
+                state.say("Decided (\(reason.rawValue)). It now overrides the rankings in exports.")
             case .undo:
-                guard let rowID = try store.undoLastAdjudication(leadID: leadID) else {
+                let latest = try store.latestDecisionTimes(leadID: leadID)
+                let rankingNewer = latest.ranking.map { $0 > (latest.pair ?? "") } ?? false
+                guard let rowID = try rankingNewer ? store.undoLastRankingAdjudication(leadID: leadID) : store.undoLastAdjudication(leadID: leadID) else {
                     state.say("No decision of yours to undo.", error: true)
                     return true
                 }
                 let decided = state.review?.decided ?? 0
                 state.review?.decided = max(0, decided - 1)
                 try reload(keeping: rowID)
-                if state.pair?.rowID != rowID {
+                if state.itemRowID != rowID {
                     // Not listed under the current filter (or no longer contested): show it anyway.
                     entries.insert(ReviewQueue.Entry(rowID: rowID, why: "decision undone"), at: index)
                     try showCurrent()
