@@ -40,6 +40,7 @@ public enum HelpText {
         (":filter …", "annotator NAME, dimension KEY, flagged; :filter alone clears"),
         (":goto ID", "open an item by id"),
         (":gold", "make the item gold: the values set are its expected answer, the note its explanation"),
+        ("ranked items", "rank with the annotate keys (digits best first, =, Backspace, 0), then Enter and the reason"),
         ("j k / ↓ ↑, ← →", "scroll / focus the previous or next panel"),
         ("S", "project statistics"),
         ("?", "show or hide this help"),
