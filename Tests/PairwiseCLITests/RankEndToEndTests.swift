@@ -20,14 +20,17 @@ import Testing
         #expect(imported.status == 0, "\(imported.stderr)")
 
         let tmux = try Tmux(command: command(directory, "annotate --no-trainer"), columns: 200, rows: 50)
-        let screen = try tmux.waitFor("Response 4")
-        #expect(screen.contains("1/2 in queue") && screen.contains("Ranking (best first)"))
+        // The status line, then the last panel: a capture can land while a frame is being drawn.
+        try tmux.waitFor("1/2 in queue", seconds: 30)
+        let screen = try tmux.waitFor("Response 4", seconds: 30)
+        #expect(screen.contains("1/2 in queue") && screen.contains("Ranking (best first)"), "\(screen)")
         let id = itemOnScreen(screen)
         let item = try #require(["rank-0": items[0], "rank-1": items[1]][id], "\(screen)")
         for key in ["2", "4", "1"] { try tmux.send(key) }
-        try tmux.waitFor("2 > 4 > 1 > …")
+        try tmux.waitFor("2 > 4 > 1 > …", seconds: 30)
         try tmux.send("Enter")
-        #expect(try tmux.waitFor("Saved: 2 > 4 > 1 > 3.").contains("2/2 in queue"))
+        try tmux.waitFor("Saved: 2 > 4 > 1 > 3.", seconds: 30)
+        #expect(try tmux.waitFor("2/2 in queue", seconds: 30).contains("Saved: 2 > 4 > 1 > 3."))
         try tmux.send("q")
         Thread.sleep(forTimeInterval: 0.3)
 
