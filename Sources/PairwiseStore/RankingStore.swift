@@ -35,11 +35,6 @@ extension ProjectStore {
         }
     }
 
-    /// Whether the item holds three or more responses to rank.
-    public func isRankedItem(rowID: Int64) throws -> Bool {
-        try read { sql in try sql.integer("SELECT response_count FROM items WHERE id = ?", [.integer(rowID)]) ?? 2 } > 2
-    }
-
     /// A stored ranked item (nil for a pair or an unknown row).
     public func rankedItem(rowID: Int64) throws -> RankedItem? {
         try read { sql in try Self.rankedItem(rowID: rowID, sql: sql) }
@@ -194,16 +189,10 @@ extension ProjectStore {
     }
 
     /// Ranked items whose two or more current rankings differ and that no lead has decided,
-    /// least concordant (Kendall's W) first: `kendallW` nil when it is undefined.
+    /// by row id.
     public func contestedRankedItems() throws -> [(rowID: Int64, rankings: [Ranking])] {
-        try read { sql in
-            let decided = try Self.currentRankingAdjudications(sql)
-            var byItem: [Int64: [Ranking]] = [:]
-            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY item_id, annotator_id", []) { row in
-                if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { byItem[Int64(row.int(0)), default: []].append(ranking) }
-            }
-            return byItem.filter { decided[$0.key] == nil && $0.value.count >= 2 && Set($0.value).count > 1 }
-                .map { (rowID: $0.key, rankings: $0.value) }.sorted { $0.rowID < $1.rowID }
-        }
+        let decided = try currentRankingAdjudications()
+        return try currentRankingsByRowID().filter { decided[$0.key] == nil && $0.value.count >= 2 && Set($0.value).count > 1 }
+            .map { (rowID: $0.key, rankings: $0.value) }.sorted { $0.rowID < $1.rowID }
     }
 }

@@ -60,20 +60,12 @@ struct TUIBench: ParsableCommand {
                         responseB: Response(text: response(2)))
         var state = AnnotateState(annotator: "bench", rubric: rubric)
         state.show(PairOnScreen(rowID: 1, item: item, shownOrder: .ab), position: 1, queueCount: 1)
-        var cold: [Double] = [], warm: [Double] = []
-        let clock = ContinuousClock()
-        for _ in 0..<200 {
-            let start = clock.now
-            _ = AnnotateView.render(state, rows: 60, columns: 200, cache: LayoutCache())
-            cold.append((clock.now - start).seconds * 1000)
-        }
+        let cold = Self.times(200) { _ in _ = AnnotateView.render(state, rows: 60, columns: 200, cache: LayoutCache()) }
         let cache = LayoutCache()
         _ = AnnotateView.render(state, rows: 60, columns: 200, cache: cache)
-        for n in 0..<2000 {
+        let warm = Self.times(2000) { n in
             state.scroll[.first] = n % 50
-            let start = clock.now
             _ = AnnotateView.render(state, rows: 60, columns: 200, cache: cache)
-            warm.append((clock.now - start).seconds * 1000)
         }
         print("render  200×60, two responses of \(item.responseA.text.utf8.count / 1000) KB")
         print("        cold (wrapping both):  median \(ms(cold.median)) ms  p99 \(ms(cold.percentile(99))) ms  (\(cold.count) runs)")
@@ -83,18 +75,11 @@ struct TUIBench: ParsableCommand {
         let ranked = RankedItem(id: "bench-ranked", prompt: .text("Rank these four long answers."), responses: (1...4).map { Response(text: response($0)) })
         var rankState = AnnotateState(annotator: "bench", rubric: rubric)
         rankState.show(ranked: RankedOnScreen(rowID: 2, item: ranked, shown: [2, 0, 3, 1]), position: 1, queueCount: 1)
-        var rankCold: [Double] = [], rankWarm: [Double] = []
-        for _ in 0..<100 {
-            let start = clock.now
-            _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: LayoutCache())
-            rankCold.append((clock.now - start).seconds * 1000)
-        }
+        let rankCold = Self.times(100) { _ in _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: LayoutCache()) }
         _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: cache)
-        for n in 0..<2000 {
+        let rankWarm = Self.times(2000) { n in
             rankState.ranking?.scroll[n % 4] = n % 50
-            let start = clock.now
             _ = AnnotateView.render(rankState, rows: 60, columns: 200, cache: cache)
-            rankWarm.append((clock.now - start).seconds * 1000)
         }
         print("render  200×60, a ranked item of four responses of \(ranked.responses[0].text.utf8.count / 1000) KB")
         print("        cold (wrapping all):   median \(ms(rankCold.median)) ms  p99 \(ms(rankCold.percentile(99))) ms  (\(rankCold.count) runs)")
@@ -149,6 +134,16 @@ struct TUIBench: ParsableCommand {
             trainer.stop()
             trainer.join()
             print("        with the trainer refitting on all \(items) judged pairs: \(trainer.completedRuns) runs finished during \(String(format: "%.1f", seconds)) s of submits\(trainer.lastError.map { " (error: \($0))" } ?? "")")
+        }
+    }
+
+    /// Milliseconds each of `runs` calls of `body` (given the run's number) took.
+    static func times(_ runs: Int, _ body: (Int) -> Void) -> [Double] {
+        let clock = ContinuousClock()
+        return (0..<runs).map { n in
+            let start = clock.now
+            body(n)
+            return (clock.now - start).seconds * 1000
         }
     }
 

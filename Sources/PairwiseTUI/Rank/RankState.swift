@@ -12,9 +12,6 @@ public struct RankedOnScreen: Equatable, Sendable {
         self.item = item
         self.shown = shown
     }
-
-    /// The response of panel `n` (0-based).
-    public func response(panel n: Int) -> Response { item.responses[shown[n]] }
 }
 
 /// The ranking being made: groups of panels (0-based shown numbers), best first; a group
