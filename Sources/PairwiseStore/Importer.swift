@@ -176,7 +176,8 @@ extension ProjectStore {
                         let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
                         if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
                         if options.keepLabels {
-                            for imported in record.rankings {
+                            for var imported in record.rankings {
+                                try Self.fit(&imported, to: rubric, file: path, line: record.line, summary: &summary)
                                 let name = try Self.annotatorName(imported.author, labelsAs: options.labelsAs, file: path, line: record.line)
                                 try rankings.add(imported, oriented: found, annotator: name, origin: origin, sourceName: sourceName,
                                                  file: path, line: record.line, writer: writer, summary: &summary)
@@ -243,6 +244,22 @@ extension ProjectStore {
             }
         }
         label.optionalRubric = [:]
+    }
+
+    /// Checks a ranking's per-response values against the project's rubric, as `fit` does
+    /// a label's.
+    static func fit(_ ranking: inout ImportedRanking, to rubric: Rubric, file: String, line: Int, summary: inout ImportSummary) throws {
+        if let problem = ranking.rubric.problem(against: rubric) {
+            throw ImportError(file: file, line: line, field: problem.field, message: problem.message)
+        }
+        for (key, values) in ranking.optionalRubric.values {
+            if ResponseRatings([key: values]).problem(against: rubric) == nil {
+                ranking.rubric[key] = values
+            } else {
+                summary.rubricValuesLeftOut[key, default: 0] += 1
+            }
+        }
+        ranking.optionalRubric = ResponseRatings()
     }
 }
 

@@ -19,12 +19,12 @@ extension ItemWriter {
         """
     static let insertRankedResponse = "INSERT INTO ranked_responses (item_id, position, text, model, turns) VALUES (?, ?, ?, ?, ?)"
     static let findRanking = """
-        SELECT r.ranks, r.all_bad FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
+        SELECT r.ranks, r.all_bad, r.rubric FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
         WHERE c.item_id = ? AND p.name = ?
         """
     static let insertRanking = """
         INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, source)
-        VALUES (?, ?, ?, ?, '{}', ?, NULL, 0, ?, ?, ?)
+        VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?)
         """
 
     /// Inserts the ranked item unless its content is stored; returns it with the stored
@@ -58,18 +58,19 @@ extension ItemWriter {
         return (StoredRankedItem(rowID: rowID, externalID: item.id, positions: Array(item.responses.indices), isNew: true), true)
     }
 
-    /// The annotator's current ranking of the item, in stored order.
-    func currentRanking(itemRowID: Int64, annotator: String) throws -> Ranking? {
+    /// The annotator's current ranking of the item and its rubric values, in stored order.
+    func currentRanking(itemRowID: Int64, annotator: String) throws -> (ranking: Ranking, rubric: ResponseRatings)? {
         try sql.row(Self.findRanking, [.integer(itemRowID), .text(annotator)]).flatMap { row in
-            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1)
+            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1).map { ($0, ResponseRatings(stored: row.text(2) ?? "", count: $0.count)) }
         }
     }
 
     /// Adds an imported ranking, in stored order, under `annotator` (created when new).
-    mutating func insertRanking(_ ranking: Ranking, note: String?, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
+    mutating func insertRanking(_ ranking: Ranking, rubric: ResponseRatings, note: String?, itemRowID: Int64, annotator: String,
+                                origin: String, source: String) throws {
         let annotatorID = try self.annotatorID(annotator)
         try sql.execute(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0),
-                                             .optional(note), .text(nowText), .text(origin), .text(source)])
+                                             .text(rubric.jsonText), .optional(note), .text(nowText), .text(origin), .text(source)])
     }
 }
 
@@ -79,6 +80,7 @@ extension ItemWriter {
 struct PendingRankings {
     private struct Entry {
         var ranking: Ranking
+        var rubric: ResponseRatings
         var note: String?
         var itemRowID: Int64
         var annotator: String
@@ -103,10 +105,15 @@ struct PendingRankings {
         var ranks = [Int](repeating: 0, count: item.positions.count)
         for (i, position) in item.positions.enumerated() { ranks[position] = imported.ranking.ranks[i] }
         let ranking = Ranking(ranks: ranks, allBad: imported.ranking.allBad)!
+        let rubric = ResponseRatings(imported.rubric.values.mapValues { values in
+            var stored = values
+            for (i, position) in item.positions.enumerated() { stored[position] = values[i] }
+            return stored
+        })
         if item.positions != Array(item.positions.indices) { summary.labelsReoriented += 1 }
         let key = Key(itemRowID: item.rowID, annotator: annotator)
         if let n = index[key] {
-            if entries[n].ranking == ranking {
+            if entries[n].ranking == ranking && entries[n].rubric == rubric {
                 summary.labelsRepeated += 1
             } else {
                 entries[n].contradicted = true
@@ -116,7 +123,7 @@ struct PendingRankings {
             return
         }
         if !item.isNew, let current = try writer.currentRanking(itemRowID: item.rowID, annotator: annotator) {
-            if current == ranking {
+            if current.ranking == ranking && current.rubric == rubric {
                 summary.labelsAlreadyThere += 1
             } else {
                 summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
@@ -125,7 +132,7 @@ struct PendingRankings {
             return
         }
         index[key] = entries.count
-        entries.append(Entry(ranking: ranking, note: imported.note, itemRowID: item.rowID, annotator: annotator, origin: origin,
+        entries.append(Entry(ranking: ranking, rubric: rubric, note: imported.note, itemRowID: item.rowID, annotator: annotator, origin: origin,
                              sourceName: sourceName, file: file, line: line))
     }
 
@@ -133,7 +140,7 @@ struct PendingRankings {
     func write(with writer: inout ItemWriter) throws -> Int {
         var written = 0
         for entry in entries where !entry.contradicted {
-            try writer.insertRanking(entry.ranking, note: entry.note, itemRowID: entry.itemRowID, annotator: entry.annotator,
+            try writer.insertRanking(entry.ranking, rubric: entry.rubric, note: entry.note, itemRowID: entry.itemRowID, annotator: entry.annotator,
                                      origin: entry.origin, source: entry.sourceName)
             written += 1
         }

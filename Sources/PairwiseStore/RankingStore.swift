@@ -4,14 +4,17 @@ import PairwiseCore
 /// A ranking made on the annotate screen, to store, with what the screen showed.
 public struct RankingDraft: Equatable, Sendable {
     public var ranking: Ranking
+    /// Per-response rubric values, in stored order.
+    public var rubric: ResponseRatings
     /// The stored positions in the order shown.
     public var shown: [Int]
     public var note: String?
     public var milliseconds = 0
     public var guidelinesVersion: Int?
 
-    public init(ranking: Ranking, shown: [Int], note: String?) {
+    public init(ranking: Ranking, rubric: ResponseRatings = ResponseRatings(), shown: [Int], note: String?) {
         self.ranking = ranking
+        self.rubric = rubric
         self.shown = shown
         self.note = note
     }
@@ -26,9 +29,9 @@ extension ProjectStore {
         try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
             try sql.execute("""
                 INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
-                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, 'tui', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?)
                 """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
-                      .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
+                      .text(draft.rubric.jsonText), .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
                       .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
             guard let next else { return false }
             return try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql)
@@ -48,33 +51,33 @@ extension ProjectStore {
         }
     }
 
-    /// An item's current rankings by annotator name, each with the order its responses
-    /// were shown in (stored positions; nil for an imported ranking) and its note.
-    public func currentRankings(itemRowID: Int64) throws -> [(annotator: String, ranking: Ranking, shown: [Int]?, note: String?)] {
+    /// An item's current rankings by annotator name, each with its rubric values, the order
+    /// its responses were shown in (stored positions; nil for an imported ranking) and its note.
+    public func currentRankings(itemRowID: Int64) throws -> [(annotator: String, ranking: Ranking, rubric: ResponseRatings, shown: [Int]?, note: String?)] {
         try read { sql in
             try sql.rows("""
-                SELECT p.name, r.ranks, r.all_bad, r.shown_order, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+                SELECT p.name, r.ranks, r.all_bad, r.shown_order, r.note, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
                 WHERE r.item_id = ? ORDER BY p.name
                 """, [.integer(itemRowID)]).compactMap { row in
                 guard let ranking = Ranking(json: row.text(1) ?? "", allBad: row[2].integer == 1) else { return nil }
                 let shown = row.text(3).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap { $0.doubleValue.map { Int($0) } }
-                return (row.text(0) ?? "", ranking, shown, row.text(4))
+                return (row.text(0) ?? "", ranking, ResponseRatings(stored: row.text(5) ?? "", count: ranking.count), shown, row.text(4))
             }
         }
     }
 
-    /// Retracts this annotator's latest live ranking made in the TUI; returns its item and
-    /// ranking, or nil when there is none.
-    public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking)? {
+    /// Retracts this annotator's latest live ranking made in the TUI; returns its item,
+    /// ranking and rubric values, or nil when there is none.
+    public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking, rubric: ResponseRatings)? {
         try write(lockingItems: []) { sql in
             guard let row = try sql.row("""
-                SELECT r.id, r.item_id, r.ranks, r.all_bad FROM rankings r
+                SELECT r.id, r.item_id, r.ranks, r.all_bad, r.rubric FROM rankings r
                 WHERE r.annotator_id = ? AND r.origin = 'tui' AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
                 ORDER BY r.id DESC LIMIT 1
                 """, [.integer(annotatorID)]), let ranking = Ranking(json: row.text(2) ?? "", allBad: row[3].integer == 1) else { return nil }
             try sql.execute("INSERT INTO ranking_retractions (ranking_id, annotator_id, created_at) VALUES (?, ?, ?)",
                             [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
-            return (row[1].integer ?? 0, ranking)
+            return (row[1].integer ?? 0, ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count))
         }
     }
 

@@ -54,7 +54,9 @@ public enum HelpText {
         ("Backspace", "take the last placed response back"),
         ("0", "all bad: no response is acceptable (toggle; the order still says which is least bad)"),
         ("Enter", "submit once every response but at most one is placed (that one comes last)"),
-        ("Tab, h l / ← →", "show or focus another response (the prompt too)"),
+        ("h l / ← →", "show or focus another response (the prompt too); Tab too when the rubric rates nothing per response"),
+        ("Tab, Shift-Tab", "move between the ranking and the rubric's per-response dimensions"),
+        ("0 … 9 on a dimension", "rate the responses in turn, 1 to k; Backspace takes the last value back; r shows every dimension"),
         ("j k / ↓ ↑, PgUp PgDn", "scroll the focused panel"),
         ("u s f n : / b i ? q", "as on a pair: undo, skip, flag, note, command, search, browse, guidelines, help, quit"),
     ]

@@ -8,13 +8,18 @@ import Testing
 /// instructions with four of their answers, ranked as PandaLM's first annotator's votes say.
 @Suite struct RankedImportTests {
     static func record(_ id: String, _ item: Fixtures.PandaLMRankedItem, order: [Int]? = nil, ranks: [Int]? = nil,
-                       annotator: String? = "panda") -> String {
+                       annotator: String? = "panda", rubric: [String: [Int]] = [:]) -> String {
         let order = order ?? Array(item.responses.indices)
         var members: [JSONMember] = [JSONMember(key: "id", value: .string(id)), JSONMember(key: "prompt", value: .string(item.prompt)),
                                      JSONMember(key: "responses", value: .array(order.map { .string(item.responses[$0]) }))]
         if let annotator {
             members.append(JSONMember(key: "ranks", value: .array(order.map { .int((ranks ?? item.ranks)[$0]) })))
             members.append(JSONMember(key: "annotator", value: .string(annotator)))
+        }
+        if !rubric.isEmpty {
+            members.append(JSONMember(key: "rubric", value: .object(rubric.keys.sorted().map { key in
+                JSONMember(key: key, value: .array(order.map { .int(rubric[key]![$0]) }))
+            })))
         }
         return JSONWriter.string(.object(members))
     }
@@ -55,6 +60,47 @@ import Testing
         #expect(try project.integers("SELECT judges FROM items ORDER BY id").first == 2)
     }
 
+    /// Per-response rubric values travel with the ranking, oriented by response text like
+    /// its ranks; values the rubric does not allow are refused naming the field.
+    @Test(arguments: StoreKind.available)
+    func rubricValuesAreStoredInStoredOrder(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind, rubric: Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Rate it.", kind: .perResponse, scale: Scale(min: 0, max: 4), required: true),
+            Dimension(key: "safer", title: "Safer", guideline: "Rate it.", kind: .comparative, scale: Scale(min: -1, max: 1), required: false),
+        ]))
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        let values = [4, 1, 3, 0]
+        let file = try project.file("ranked.jsonl", Self.record("r0", items[0], rubric: ["helpfulness": values]))
+        #expect(try project.store.importFiles([file], options: ImportOptions(keepLabels: true)).rankingsAdded == 1)
+        let rowID = try #require(try project.store.itemRowID(externalID: "r0"))
+        #expect(try project.store.currentRankings(itemRowID: rowID).first?.rubric == ResponseRatings(["helpfulness": values]))
+        // The same values with the responses in another order are the same label; other values conflict.
+        let shuffled = try project.file("shuffled.jsonl", Self.record("x", items[0], order: [2, 0, 3, 1], rubric: ["helpfulness": values]))
+        let again = try project.store.importFiles([shuffled], options: ImportOptions(keepLabels: true))
+        #expect(again.labelsAlreadyThere == 1 && again.labelsReoriented == 1 && again.rankingsAdded == 0)
+        let other = try project.file("other.jsonl", Self.record("x", items[0], rubric: ["helpfulness": [4, 1, 3, 1]]))
+        #expect(throws: ImportConflictError.self) { try project.store.importFiles([other], options: ImportOptions(keepLabels: true)) }
+
+        func refused(_ rubric: JSONValue) throws -> String {
+            let line = JSONWriter.string(.object(["id": .string("r1"), "prompt": .string(items[1].prompt),
+                                                  "responses": .array(items[1].responses.map(JSONValue.string)),
+                                                  "ranks": .array([1, 2, 3, 4].map(JSONValue.int)), "annotator": .string("panda"), "rubric": rubric]))
+            let path = try project.file("bad.jsonl", line)
+            do { _ = try project.store.importFiles([path], options: ImportOptions(keepLabels: true)) } catch let error as ImportError { return error.description }
+            return "accepted"
+        }
+        #expect(try refused(.object(["helpfulness": .array([1, 2, 3].map(JSONValue.int))]))
+            .hasSuffix("bad.jsonl:1: rubric.helpfulness: expected 4 values (one per response), got 3"))
+        #expect(try refused(.object(["helpfulness": .array([1, 2, 3, 5].map(JSONValue.int))])).hasSuffix("bad.jsonl:1: rubric.helpfulness: 5 is outside 0…4"))
+        #expect(try refused(.object(["helpfulness": .array([.int(1), .int(2), .double(2.5), .int(0)])]))
+            .hasSuffix("bad.jsonl:1: rubric.helpfulness: expected whole numbers, got 2.5"))
+        #expect(try refused(.object(["safer": .array([1, 0, 0, 1].map(JSONValue.int))]))
+            .hasSuffix("bad.jsonl:1: rubric.safer: a comparative dimension rates pairs; a ranked item's ranking is its comparison"))
+        #expect(try refused(.object(["tone": .array([1, 0, 0, 1].map(JSONValue.int))]))
+            .hasSuffix("bad.jsonl:1: rubric.tone: not a dimension of this project's rubric (helpfulness, safer)"))
+        #expect(try project.count("items") == 1 && project.count("rankings") == 1)
+    }
+
     @Test func twoResponsesMakeAPairAndBadListsNameTheField() throws {
         let project = try TemporaryProject()
         let item = try #require(try Fixtures.pandaLMRankedItems(1, responses: 5).first)
@@ -82,7 +128,7 @@ import Testing
         #expect(try refused(zero).hasSuffix("bad.jsonl:1: ranks[1]: expected a whole number from 1 (the best) to 1000, got 0"))
         let typo = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
                                               "rank": .array([.int(1), .int(2), .int(3)])]))
-        #expect(try refused(typo).hasSuffix("bad.jsonl:1: rank: unknown field (allowed: id, prompt, responses, metadata, ranks, all_bad, annotator, note)"))
+        #expect(try refused(typo).hasSuffix("bad.jsonl:1: rank: unknown field (allowed: id, prompt, responses, metadata, ranks, all_bad, rubric, annotator, note)"))
         #expect(try project.count("items") == 1)
     }
 }
@@ -167,6 +213,26 @@ import Testing
         #expect(stored.prompt == .text(items[0].prompt) && stored.metadata["source"] == .string("evol_instruct"))
         let withoutLabels = try project.file("again.jsonl", first)
         #expect(throws: ImportError.self) { try project.store.importFiles([withoutLabels], options: ImportOptions(keepLabels: true)) }
+        // This project rates nothing per response: the aspect ratings are counted as left out.
+        // (helpfulness and honesty have an N/A: only aspects every completion has a rating of count)
+        #expect(summary.rubricValuesLeftOut == ["instruction_following": 1, "truthfulness": 1])
+        #expect(try project.store.currentRankings(itemRowID: 1).first?.rubric == ResponseRatings())
+    }
+
+    /// Where the project rates an aspect per response on UltraFeedback's 1–5 scale, its
+    /// ratings become the ranking's values for it.
+    @Test func ultraFeedbackAspectRatingsBecomeRubricValues() throws {
+        let project = try TemporaryProject(rubric: Rubric(name: "uf", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Rate it.", kind: .perResponse, scale: Scale(min: 1, max: 5), required: false),
+            Dimension(key: "honesty", title: "Honesty", guideline: "Rate it.", kind: .perResponse, scale: Scale(min: 0, max: 4), required: false),
+        ]))
+        let item = try #require(try Fixtures.pandaLMRankedItems(1, responses: 4).first)
+        let record = try Fixtures.ultraFeedbackRawRecord(item, ratings: [[5, 5, 5, 4], [2, 2, 2, 2], [3, 1, 5, 4], [1, 1, 1, 1]])
+        let summary = try project.store.importFiles([try project.file("uf.jsonl", record)], options: ImportOptions(labelsAs: "gpt-4"))
+        #expect(summary.rankingsAdded == 1)
+        // Honesty is rated 0–4 here: 5 does not fit, so it is left out, as are the aspects not rated.
+        #expect(summary.rubricValuesLeftOut == ["honesty": 1, "instruction_following": 1, "truthfulness": 1])
+        #expect(try project.store.currentRankings(itemRowID: 1).first?.rubric == ResponseRatings(["helpfulness": [5, 2, 3, 1]]))
     }
 
     @Test func nectarRanksAndConversationsAreKept() throws {

@@ -6,13 +6,14 @@ import PairwiseTUI
 import Testing
 
 /// A project of `count` real PandaLM instructions, each with four of its responses to rank.
-func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (ProjectStore, [Fixtures.PandaLMRankedItem]) {
+func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
+                   rubric: Rubric = Rubric(name: "none", dimensions: [])) throws -> (ProjectStore, [Fixtures.PandaLMRankedItem]) {
     let items = try Fixtures.pandaLMRankedItems(count, responses: 4)
     let lines = items.enumerated().map { n, item in
         JSONWriter.string(.object(["id": .string("rank-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string))]))
     }
     try lines.joined(separator: "\n").write(toFile: directory.path("ranked.jsonl"), atomically: true, encoding: .utf8)
-    let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+    let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: rubric, lead: "lead")
     _ = try store.importFiles([directory.path("ranked.jsonl")], options: ImportOptions())
     return (store, items)
 }
@@ -69,6 +70,65 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3) throws -> (P
         for _ in 0..<4 { session.handle(.backspace) }
         session.handle(.enter)
         #expect(session.state.message == "Place every response: 1, 2, 3, 4 are not placed yet.")
+    }
+
+    /// The rubric's per-response dimensions are rated for every response (Tab moves to
+    /// them, digits rate the panels in turn), stored in stored order with the ranking, and
+    /// come back with it on undo; a comparative dimension is not asked.
+    @Test func perResponseDimensionsAreRatedForEveryResponse() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
+                      scale: Scale(min: 1, max: 5), required: true),
+            Dimension(key: "safer", title: "Safer", guideline: "Which is safer.", kind: .comparative, scale: Scale(min: -2, max: 2), required: true),
+            Dimension(key: "clarity", title: "Clarity", guideline: "Reads clearly.", kind: .perResponse,
+                      scale: Scale(min: 0, max: 4, labels: ["none", "poor", "fair", "good", "clear"]), required: false),
+        ])
+        let (store, _) = try rankedProject(directory, rubric: rubric)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let rank = try #require(session.state.ranking)
+        #expect(rank.dimensions.map(\.key) == ["helpfulness", "clarity"])
+        for key in ["2", "1", "3"] { session.handle(.character(Character(key))) }
+        session.handle(.enter)
+        #expect(session.state.message == "Helpfulness is required: one value per response.")
+        #expect(session.state.ranking?.row == 1)
+        session.handle(.character("9"))
+        #expect(session.state.message == "Helpfulness runs 1–5.")
+        session.handle(.character("5"))
+        session.handle(.character("4"))
+        session.handle(.enter)
+        #expect(session.state.message == "Helpfulness: rate every response (2 of 4 so far), or Backspace to clear.")
+        for key in ["3", "1"] { session.handle(.character(Character(key))) }
+        // Every panel rated: the focus moves on to Clarity.
+        #expect(session.state.ranking?.row == 2)
+        session.handle(.character("2"))
+        #expect(session.state.ranking?.values(rubric.dimensions[2]) == [2, nil, nil, nil])
+        var grid = session.render(rows: 40, columns: 160)
+        // The ranking, both dimensions, the guideline of the one in focus.
+        #expect(grid.text(row: 34) == "  Ranking (best first)  2 > 1 > 3 > …")
+        #expect(grid.text(row: 35) == "  Helpfulness *         1–5   1:5  2:4  3:3  4:1")
+        #expect(grid.text(row: 36) == "▸ Clarity               0–4   1:2  2:·  3:·  4:·")
+        #expect(grid.text(row: 37).hasPrefix("  Clarity: Reads clearly.  [0 none · 1 poor · 2 fair · 3 good · 4 clear]"))
+        #expect(grid.text(row: 38).hasPrefix(" 0-4 rate each response · Backspace back · Tab next row"))
+        session.handle(.backspace)
+        #expect(session.state.ranking?.ratings["clarity"] == nil)
+        // Tab cycles the rows (back to the ranking); h and l still move between panels.
+        session.handle(.tab)
+        #expect(session.state.ranking?.row == 0)
+        session.handle(.character("l"))
+        #expect(session.state.ranking?.focused == 1 && session.state.ranking?.row == 0)
+        session.handle(.enter)
+        let stored = try #require(try store.currentRankings(itemRowID: rank.item.rowID).first)
+        var helpfulness = [0, 0, 0, 0]
+        for (panel, value) in [5, 4, 3, 1].enumerated() { helpfulness[rank.item.shown[panel]] = value }
+        #expect(stored.rubric == ResponseRatings(["helpfulness": helpfulness]))
+        session.handle(.character("u"))
+        #expect(session.state.ranking?.ratings == ["helpfulness": [5, 4, 3, 1]])
+        #expect(session.state.ranking?.line == "2 > 1 > 3 > 4")
+        // With a small terminal, one dimension row: the one in focus, or a summary.
+        grid = session.render(rows: 24, columns: 80)
+        #expect(grid.text(row: 19) == "▸ Ranking (best first)  2 > 1 > 3 > 4")
+        #expect(grid.text(row: 20) == "  Rubric: 2 dimensions per response (Tab to rate, r shows all)")
     }
 
     /// `/` finds ranked items by any of their responses.

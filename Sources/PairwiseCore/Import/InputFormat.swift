@@ -150,10 +150,18 @@ public enum ImportTarget: Equatable, Sendable {
 /// the responses (the importer orients it against the stored order by response text).
 public struct ImportedRanking: Equatable, Sendable {
     public var ranking: Ranking
+    /// Per-response rubric values, in the record's order; each must fit the project's rubric.
+    public var rubric: ResponseRatings
+    /// Values the source always carries (UltraFeedback's aspect ratings): kept when the
+    /// project's rubric rates that dimension on a scale that holds them, else left out.
+    public var optionalRubric: ResponseRatings
     public var author: LabelAuthor
     public var note: String?
-    public init(ranking: Ranking, author: LabelAuthor = .source, note: String? = nil) {
+    public init(ranking: Ranking, rubric: ResponseRatings = ResponseRatings(), optionalRubric: ResponseRatings = ResponseRatings(),
+                author: LabelAuthor = .source, note: String? = nil) {
         self.ranking = ranking
+        self.rubric = rubric
+        self.optionalRubric = optionalRubric
         self.author = author
         self.note = note
     }

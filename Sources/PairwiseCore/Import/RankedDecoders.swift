@@ -1,13 +1,14 @@
 /// Records of items with several responses to rank.
 enum RankedDecoders {
-    static let jsonlFields = "id, prompt, responses, metadata, ranks, all_bad, annotator, note"
+    static let jsonlFields = "id, prompt, responses, metadata, ranks, all_bad, rubric, annotator, note"
 
     /// Our jsonl with `responses: [...]` (schemas/item.schema.json): each response a string,
     /// a list of `{role, content}` messages, or `{"text": …, "model": …}`; optionally one
     /// ranking, `ranks` (1 the best, equal ranks tied, in the record's order of the
-    /// responses) with `all_bad`, `annotator` and `note`. Two responses make a pair, as
+    /// responses) with `all_bad`, `rubric` (per-response values: `{"key": [one per
+    /// response]}`), `annotator` and `note`. Two responses make a pair, as
     /// `response_a`/`response_b` would (ranks [1, 2] say the first is better, with the
-    /// strength a binary label has).
+    /// strength a binary label has; rubric lists become `{a, b}` values).
     static func jsonl(_ fields: inout RecordFields,
                       source: ItemSource) throws(FieldError) -> (target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking]) {
         let id = try fields.identifier("id", required: true)
@@ -42,6 +43,8 @@ enum RankedDecoders {
             let labels = ranking.map { imported in
                 let direction = imported.ranking.ranks[0] < imported.ranking.ranks[1] ? -1 : imported.ranking.ranks[0] > imported.ranking.ranks[1] ? 1 : 0
                 return ImportedLabel(strength: PreferenceStrength(direction * ImportedLabel.binaryMagnitude)!, bothBad: imported.ranking.allBad,
+                                     rubric: imported.rubric.values.mapValues { .perResponse(a: $0[0], b: $0[1]) },
+                                     optionalRubric: imported.optionalRubric.values.mapValues { .perResponse(a: $0[0], b: $0[1]) },
                                      author: imported.author, note: imported.note)
             }
             return (.item(item), labels.map { [$0] } ?? [], [])
@@ -75,6 +78,7 @@ enum RankedDecoders {
         let list = try fields.requiredValue("completions")
         guard let completions = list.arrayValue else { throw FieldError(field: "completions", message: "expected a list, got \(list.typeName)") }
         var responses: [Response] = [], scores: [Double?] = []
+        var aspects: [String: [Int]] = [:]
         for (n, completion) in completions.enumerated() {
             let here = "completions[\(n)]"
             guard case .object = completion else { throw FieldError(field: here, message: "expected an object, got \(completion.typeName)") }
@@ -83,12 +87,18 @@ enum RankedDecoders {
             var ratings: [Double] = []
             for aspect in ultraFeedbackAspects {
                 guard let rating = completion["annotations"]?[aspect]?["Rating"] else { continue }
-                if let number = rating.doubleValue ?? rating.stringValue.flatMap(Double.init), (1...5).contains(number) { ratings.append(number) }
+                if let number = rating.doubleValue ?? rating.stringValue.flatMap(Double.init), (1...5).contains(number) {
+                    ratings.append(number)
+                    if number == number.rounded() { aspects[aspect, default: []].append(Int(number)) }
+                }
             }
             scores.append(ratings.isEmpty ? nil : ratings.reduce(0, +) / Double(ratings.count))
         }
         try check(responses, field: "completions")
-        let ranking = scores.allSatisfy({ $0 != nil }) ? Ranking(scores: scores.map { $0! }).map { ImportedRanking(ranking: $0) } : nil
+        // An aspect every completion has a rating of becomes a per-response rubric value,
+        // kept where the project rates that dimension 1–5.
+        let rated = ResponseRatings(aspects.filter { $0.value.count == responses.count })
+        let ranking = scores.allSatisfy({ $0 != nil }) ? Ranking(scores: scores.map { $0! }).map { ImportedRanking(ranking: $0, optionalRubric: rated) } : nil
         let metadata = JSONValue.object(fields.unusedMembers)
         return decoded(id: nil, prompt: .text(instruction), responses: responses, ranking: ranking, metadata: metadata, source: source)
     }
@@ -152,9 +162,10 @@ enum RankedDecoders {
         let annotator = try fields.optionalString("annotator")
         let allBad = try fields.optionalBool("all_bad")
         let note = try fields.optionalString("note")
+        let rubric = try fields.value("rubric").map { value throws(FieldError) in try ResponseRatings(json: value, count: count) }
         guard let value = fields.value("ranks") else {
-            if annotator != nil || allBad != nil || note != nil {
-                throw FieldError(field: "ranks", message: "missing: the record carries a ranking (annotator, all_bad or note)")
+            if annotator != nil || allBad != nil || note != nil || rubric != nil {
+                throw FieldError(field: "ranks", message: "missing: the record carries a ranking (annotator, all_bad, rubric or note)")
             }
             return nil
         }
@@ -171,7 +182,8 @@ enum RankedDecoders {
             ranks.append(Int(number))
         }
         if let annotator, annotator.isEmpty { throw FieldError(field: "annotator", message: "expected a name, got an empty string") }
-        return ImportedRanking(ranking: Ranking(ranks: ranks, allBad: allBad ?? false)!, author: annotator.map(LabelAuthor.named) ?? .source, note: note)
+        return ImportedRanking(ranking: Ranking(ranks: ranks, allBad: allBad ?? false)!, rubric: rubric ?? ResponseRatings(),
+                               author: annotator.map(LabelAuthor.named) ?? .source, note: note)
     }
 
     /// An OpenAssistant message tree (`message_tree_id`, `prompt`: the first user message,

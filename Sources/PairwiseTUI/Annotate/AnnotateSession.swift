@@ -318,7 +318,7 @@ public final class AnnotateSession {
                 let latest = try store.latestLabelTimes(annotatorID: annotatorID)
                 if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
                     try bringBack(undone.itemID)
-                    if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking) }
+                    if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking, rubric: undone.rubric) }
                     state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
                     return true
                 }

@@ -169,7 +169,7 @@ public struct AnnotateState: Equatable, Sendable {
 
     /// Whether anything of a judgment has been entered.
     public var hasUnsavedWork: Bool {
-        if let ranking { return !ranking.groups.isEmpty || ranking.allBad || note != nil }
+        if let ranking { return !ranking.groups.isEmpty || ranking.allBad || !ranking.ratings.isEmpty || note != nil }
         return pair != nil && (preference != nil || bothBad || !entries.isEmpty || note != nil)
     }
 
@@ -179,13 +179,13 @@ public struct AnnotateState: Equatable, Sendable {
     /// The row id of the item on screen.
     public var itemRowID: Int64? { pair?.rowID ?? ranking?.item.rowID }
 
-    /// Shows a new pair with a clean slate.
     /// Shows a ranked item, its values blank.
     public mutating func show(ranked: RankedOnScreen, position: Int, queueCount: Int) {
         show(nil, position: position, queueCount: queueCount)
-        ranking = RankState(item: ranked)
+        ranking = RankState(item: ranked, dimensions: ResponseRatings.dimensions(of: rubric))
     }
 
+    /// Shows a new pair with a clean slate.
     public mutating func show(_ pair: PairOnScreen?, position: Int, queueCount: Int) {
         self.pair = pair
         ranking = nil

@@ -52,10 +52,10 @@ public enum AnnotateView {
             return RenderedFrame(grid: grid, scroll: state.scroll, pageRows: 1, tooSmall: true)
         }
         titleBar(state, into: &grid)
-        let dimensions = state.rubric.dimensions.count
+        let dimensions = state.ranking?.dimensions.count ?? state.rubric.dimensions.count
         let fullRubricRows = dimensions + 2
         let roomy = rows - 3 - fullRubricRows >= 20
-        let rubricRows = state.ranking != nil ? 2 : roomy != state.rubricToggled ? fullRubricRows : min(fullRubricRows, 3)
+        let rubricRows = roomy != state.rubricToggled ? fullRubricRows : min(fullRubricRows, 3)
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var rankScroll: [Int: Int]?
@@ -90,7 +90,7 @@ public enum AnnotateView {
         }
         var clickKeys: [ClickKey] = []
         if let rank = state.ranking {
-            RankView.rankingPanel(rank, top: rows - 2 - rubricRows, rows: rubricRows, into: &grid)
+            RankView.rankingPanel(rank, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
         } else {
             clickKeys = rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
         }

@@ -5,13 +5,32 @@ import PairwiseStore
 /// skip, undo, quit, help, guidelines, search… work as for pairs):
 /// a panel's number places it next (1 … k, the best first); `=` before a number ties it
 /// with the one placed last; Backspace takes the last one back; 0 says all are bad; Enter
-/// submits once every panel but at most one is placed (that one comes last); Tab, l and h
-/// move the focus between panels, j/k scroll the focused one.
+/// submits once every panel but at most one is placed (that one comes last); l and h move
+/// the focus between panels, j/k scroll the focused one. With per-response rubric
+/// dimensions, Tab moves between the ranking and the dimensions, and on a dimension the
+/// digits rate the panels in turn (Backspace takes the last value back); without them Tab
+/// moves between panels.
 public enum RankScreen {
     /// Handles a ranking key; nil when the key is not one (the annotate screen takes it).
     static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect?? {
         guard var rank = state.ranking else { return nil }
         defer { state.ranking = rank }
+        switch key {
+        case .character(let c) where c.isNumber && rank.row > 0:
+            if let problem = rank.rate(Int(String(c)) ?? -1) { state.say(problem, error: true) }
+            return .some(nil)
+        case .backspace where rank.row > 0:
+            rank.unrate()
+            return .some(nil)
+        case .tab where !rank.dimensions.isEmpty:
+            rank.row = (rank.row + 1) % (rank.dimensions.count + 1)
+            return .some(nil)
+        case .backTab where !rank.dimensions.isEmpty:
+            rank.row = (rank.row + rank.dimensions.count) % (rank.dimensions.count + 1)
+            return .some(nil)
+        default:
+            break
+        }
         switch key {
         case .character(let c) where c.isNumber:
             let n = Int(String(c)) ?? -1
@@ -61,7 +80,14 @@ public enum RankScreen {
                 state.say("Place every response: \(left.joined(separator: ", ")) \(left.count == 1 ? "is" : "are") not placed yet.", error: true)
                 return .some(nil)
             }
-            return .some(.submitRanking(RankingDraft(ranking: ranking, shown: rank.item.shown, note: state.note)))
+            switch rank.rubric {
+            case .success(let rubric):
+                return .some(.submitRanking(RankingDraft(ranking: ranking, rubric: rubric, shown: rank.item.shown, note: state.note)))
+            case .failure(let problem):
+                rank.row = problem.row
+                state.say(problem.message, error: true)
+                return .some(nil)
+            }
         case .tab, .character("l"), .right:
             rank.focused = rank.focused + 1 >= rank.panels ? -1 : rank.focused + 1
             return .some(nil)

@@ -15,10 +15,16 @@ public struct RankedOnScreen: Equatable, Sendable {
 }
 
 /// The ranking being made: groups of panels (0-based shown numbers), best first; a group
-/// of several is a tie.
+/// of several is a tie; and the rubric's per-response values, panel by panel.
 public struct RankState: Equatable, Sendable {
     public var item: RankedOnScreen
+    /// The rubric's per-response dimensions, each rated for every response.
+    public let dimensions: [Dimension]
     public var groups: [[Int]] = []
+    /// Values typed so far, by dimension key, in panel order.
+    public var ratings: [String: [Int?]] = [:]
+    /// The row in focus: 0 the ranking, 1…N a dimension.
+    public var row = 0
     /// `=` was pressed: the next panel joins the last group.
     public var tieNext = false
     public var allBad = false
@@ -29,8 +35,60 @@ public struct RankState: Equatable, Sendable {
     public var focused = 0
     public var scroll: [Int: Int] = [:]
 
-    public init(item: RankedOnScreen) {
+    public init(item: RankedOnScreen, dimensions: [Dimension] = []) {
         self.item = item
+        self.dimensions = dimensions
+    }
+
+    /// The dimension in focus, or nil on the ranking's row.
+    public var focusedDimension: Dimension? { row > 0 ? dimensions[row - 1] : nil }
+
+    /// A dimension's values in panel order (nil where not rated yet).
+    public func values(_ dimension: Dimension) -> [Int?] {
+        ratings[dimension.key] ?? Array(repeating: nil, count: panels)
+    }
+
+    /// Rates the next unrated panel on the dimension in focus; moves to the next dimension
+    /// once every panel has a value. An error to show, or nil.
+    public mutating func rate(_ value: Int) -> String? {
+        guard let dimension = focusedDimension else { return nil }
+        guard dimension.scale.contains(value) else { return "\(dimension.title) runs \(dimension.scale.min)–\(dimension.scale.max)." }
+        var values = values(dimension)
+        guard let next = values.firstIndex(where: { $0 == nil }) else {
+            return "Every response has a \(dimension.title) value (Backspace takes the last back)."
+        }
+        values[next] = value
+        ratings[dimension.key] = values
+        if !values.contains(where: { $0 == nil }) && row < dimensions.count { row += 1 }
+        return nil
+    }
+
+    /// Takes back the last value typed on the dimension in focus.
+    public mutating func unrate() {
+        guard let dimension = focusedDimension, var values = ratings[dimension.key],
+              let last = values.lastIndex(where: { $0 != nil }) else { return }
+        values[last] = nil
+        ratings[dimension.key] = values.contains(where: { $0 != nil }) ? values : nil
+    }
+
+    /// The values to store, in stored order; or the row to show and why not (a required
+    /// dimension unrated, or a dimension rated for some responses only).
+    public var rubric: Result<ResponseRatings, RatingProblem> {
+        var result = ResponseRatings()
+        for (n, dimension) in dimensions.enumerated() {
+            let values = values(dimension)
+            let rated = values.compactMap { $0 }
+            if rated.count == panels {
+                var stored = [Int](repeating: 0, count: panels)
+                for (panel, value) in rated.enumerated() { stored[item.shown[panel]] = value }
+                result[dimension.key] = stored
+            } else if !rated.isEmpty {
+                return .failure(RatingProblem(row: n + 1, message: "\(dimension.title): rate every response (\(rated.count) of \(panels) so far), or Backspace to clear."))
+            } else if dimension.required {
+                return .failure(RatingProblem(row: n + 1, message: "\(dimension.title) is required: one value per response."))
+            }
+        }
+        return .success(result)
     }
 
     public var panels: Int { item.shown.count }
@@ -68,8 +126,16 @@ public struct RankState: Equatable, Sendable {
         return made + (tieNext ? " = …" : left > 0 ? " > …" : "")
     }
 
-    /// Sets the state from a stored ranking (undo, or revising one's own).
-    public mutating func restore(_ ranking: Ranking) {
+    /// Sets the state from a stored ranking and its values (undo, or revising one's own).
+    public mutating func restore(_ ranking: Ranking, rubric: ResponseRatings = ResponseRatings()) {
+        ratings = [:]
+        for dimension in dimensions {
+            if let stored = rubric[dimension.key], stored.count == panels { ratings[dimension.key] = item.shown.map { stored[$0] } }
+        }
+        restoreOrder(ranking)
+    }
+
+    private mutating func restoreOrder(_ ranking: Ranking) {
         if bestWorst, let best = (0..<panels).first(where: { ranking.ranks[item.shown[$0]] == 1 }),
            let worst = (0..<panels).last(where: { ranking.ranks[item.shown[$0]] == ranking.ranks.max() }), best != worst {
             groups = [[best], [worst]]
@@ -81,4 +147,10 @@ public struct RankState: Equatable, Sendable {
         allBad = ranking.allBad
         tieNext = false
     }
+}
+
+/// Why a ranked item's values cannot be submitted yet, and the row to focus.
+public struct RatingProblem: Error, Equatable, Sendable {
+    public var row: Int
+    public var message: String
 }

@@ -1,8 +1,9 @@
 import PairwiseCore
 
 /// Draws a ranked item: the prompt on top, then the responses as numbered panels, side by
-/// side when each gets `minimumPanelColumns`, else one at a time under a tab bar (Tab, h
-/// and l switch); the ranking so far at the bottom.
+/// side when each gets `minimumPanelColumns`, else one at a time under a tab bar (h and l
+/// switch, and Tab without rubric dimensions); the ranking so far and the per-response
+/// values at the bottom.
 enum RankView {
     static let minimumPanelColumns = 36
 
@@ -42,7 +43,7 @@ enum RankView {
                 x = grid.put(tab, row: top + promptRows, column: x, style: n == shown ? .selected : .key)
                 x = grid.put(" ", row: top + promptRows, column: x)
             }
-            grid.put("Tab / h l: another response", row: top + promptRows, column: x + 1, style: .dim)
+            grid.put(rank.dimensions.isEmpty ? "Tab / h l: another response" : "h l: another response", row: top + promptRows, column: x + 1, style: .dim)
             let lines = cache.lines(ranked: rank.item, position: rank.item.shown[shown], width: columns - 2)
             pages[shown] = panel(shown, title: title(shown, rank), lines: lines, rank: rank, top: top + promptRows + 1, left: 0, rows: rest - 1,
                                  width: columns, grid: &grid, scroll: &scroll)
@@ -83,25 +84,60 @@ enum RankView {
         return contentRows
     }
 
-    /// The ranking so far and how to make it, in `rows` rows (2 or 3) from `top`.
-    static func rankingPanel(_ rank: RankState, top: Int, rows: Int, into grid: inout CellGrid) {
-        if rank.bestWorst {
-            var x = grid.put("▸ Best and worst  ", row: top, column: 0, style: .focused)
-            x = grid.put(rank.line, row: top, column: x, style: rank.groups.isEmpty ? .dim : .selected)
-            if rank.allBad { grid.put("   all bad", row: top, column: x, style: .warning) }
-            grid.put("  Press the best response's number, then the worst's; Backspace takes one back; 0 all bad; Enter submits.",
-                     row: top + rows - 1, column: 0, style: .dim)
-            return
-        }
-        var x = grid.put("▸ Ranking (best first)  ", row: top, column: 0, style: .focused)
+    /// The ranking so far and the per-response dimensions, in `rows` rows from `top`: the
+    /// ranking, every dimension when `full` (else the one in focus, with three rows), and
+    /// how to rate the row in focus.
+    static func rankingPanel(_ rank: RankState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) {
+        let onRanking = rank.row == 0
+        var x = grid.put((onRanking ? "▸ " : "  ") + (rank.bestWorst ? "Best and worst  " : "Ranking (best first)  "), row: top, column: 0,
+                         style: onRanking ? .focused : .bold)
         x = grid.put(rank.line, row: top, column: x, style: rank.groups.isEmpty ? .dim : .selected)
         if rank.allBad { grid.put("   all bad", row: top, column: x, style: .warning) }
-        grid.put("  Press the panels' numbers, best first; = ties the next with the last; Backspace takes one back; 0 all bad; "
-                 + "Enter submits (one left is placed last).", row: top + rows - 1, column: 0, style: .dim)
+        if full {
+            for (n, dimension) in rank.dimensions.enumerated() where top + 1 + n < top + rows - 1 {
+                dimensionRow(dimension, rank: rank, focused: rank.row == n + 1, row: top + 1 + n, into: &grid)
+            }
+        } else if rows >= 3 {
+            if let dimension = rank.focusedDimension {
+                dimensionRow(dimension, rank: rank, focused: true, row: top + 1, into: &grid)
+            } else if !rank.dimensions.isEmpty {
+                grid.put("  Rubric: \(rank.dimensions.count) dimension\(rank.dimensions.count == 1 ? "" : "s") per response (Tab to rate, r shows all)",
+                         row: top + 1, column: 0, style: .dim)
+            }
+        }
+        let guideline: String
+        if let d = rank.focusedDimension {
+            let labels = d.scale.labels.isEmpty ? ""
+                : "  [" + (d.scale.min...d.scale.max).compactMap { v in d.scale.label(for: v).map { "\(v) \($0)" } }.joined(separator: " · ") + "]"
+            guideline = "\(d.title): \(d.guideline)" + labels + " · type a value for each response in turn; Backspace takes one back."
+        } else if rank.bestWorst {
+            guideline = "Press the best response's number, then the worst's; Backspace takes one back; 0 all bad; Enter submits."
+        } else {
+            guideline = "Press the panels' numbers, best first; = ties the next with the last; Backspace takes one back; 0 all bad; "
+                + "Enter submits (one left is placed last)."
+        }
+        grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
+    }
+
+    /// A dimension's row: its title, scale, and each panel's value so far ("2:4").
+    static func dimensionRow(_ d: PairwiseCore.Dimension, rank: RankState, focused: Bool, row: Int, into grid: inout CellGrid) {
+        let title = (focused ? "▸ " : "  ") + d.title + (d.required ? " *" : "")
+        var x = grid.put(title.padding(toLength: max(title.count, 24), withPad: " ", startingAt: 0), row: row, column: 0, style: focused ? .focused : .bold)
+        x = grid.put("\(d.scale.min)–\(d.scale.max)  ", row: row, column: x, style: .dim)
+        let values = rank.values(d)
+        let next = values.firstIndex { $0 == nil }
+        for (panel, value) in values.enumerated() {
+            x = grid.put(" \(panel + 1):" + (value.map(String.init) ?? "·") + " ", row: row, column: x,
+                         style: value != nil ? .selected : focused && panel == next ? .key : .dim)
+        }
     }
 
     static func hint(_ rank: RankState) -> String {
-        if rank.bestWorst { return " 1-\(rank.panels) best, then worst · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys" }
-        return " 1-\(rank.panels) rank · = tie · Backspace back · 0 all bad · Enter submit · Tab panel · u undo · s skip · n note · ? keys"
+        if let d = rank.focusedDimension {
+            return " \(d.scale.min)-\(d.scale.max) rate each response · Backspace back · Tab next row · Enter submit · h l panel · u undo · s skip · ? keys"
+        }
+        let tab = rank.dimensions.isEmpty ? "Tab panel" : "Tab rubric · h l panel"
+        if rank.bestWorst { return " 1-\(rank.panels) best, then worst · Backspace back · 0 all bad · Enter submit · \(tab) · u undo · s skip · n note · ? keys" }
+        return " 1-\(rank.panels) rank · = tie · Backspace back · 0 all bad · Enter submit · \(tab) · u undo · s skip · n note · ? keys"
     }
 }
