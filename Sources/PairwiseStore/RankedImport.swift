@@ -169,12 +169,16 @@ extension ProjectStore {
     static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, summary: inout ExportSummary,
                                   emit: (String, Prompt?) throws -> Void) throws {
         var rankings: [Int64: [Ranking]] = [:]
+        var ratings: [Int64: [ResponseRatings]] = [:]
         try sql.scan("""
-            SELECT r.item_id, r.ranks, r.all_bad, p.name FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+            SELECT r.item_id, r.ranks, r.all_bad, p.name, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
             ORDER BY r.item_id, p.name
             """, []) { row in
             if let annotator = filter.annotator, row.text(3) != annotator { return }
-            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { rankings[Int64(row.int(0)), default: []].append(ranking) }
+            guard let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) else { return }
+            rankings[Int64(row.int(0)), default: []].append(ranking)
+            let rated = ResponseRatings(stored: row.text(4) ?? "", count: ranking.count)
+            if !rated.isEmpty { ratings[Int64(row.int(0)), default: []].append(rated) }
         }
         // A lead's decision stands in for the annotators' rankings (and passes the filters that
         // adjudicated pairs pass).
@@ -207,7 +211,8 @@ extension ProjectStore {
             guard let item = try rankedItem(rowID: rowID, sql: sql), !filter.excludedItems.contains(item.id) || chosen[rowID]!.adjudicated else { continue }
             let (list, adjudicated) = chosen[rowID]!
             if filter.excludeBothBad, AggregatedRanking(list)?.allBad == true { continue }
-            let lines = format == .ranked ? RankedExport.rankedLine(item, rankings: list, adjudicated: adjudicated).map { [$0] } ?? []
+            let lines = format == .ranked
+                ? RankedExport.rankedLine(item, rankings: list, ratings: ratings[rowID] ?? [], adjudicated: adjudicated).map { [$0] } ?? []
                 : RankedExport.trlLines(item, rankings: list, policy: filter.rankedPairs, conversational: conversational, adjudicated: adjudicated)
             for line in lines {
                 try emit(line, item.prompt)

@@ -99,6 +99,15 @@ import Testing
         #expect(try refused(.object(["tone": .array([1, 0, 0, 1].map(JSONValue.int))]))
             .hasSuffix("bad.jsonl:1: rubric.tone: not a dimension of this project's rubric (helpfulness, safer)"))
         #expect(try project.count("items") == 1 && project.count("rankings") == 1)
+
+        // The ranked export gives each response the mean of the annotators' values.
+        let second = try project.file("bo.jsonl", Self.record("x", items[0], annotator: "bo", rubric: ["helpfulness": [3, 1, 2, 0]]))
+        #expect(try project.store.importFiles([second], options: ImportOptions(keepLabels: true)).rankingsAdded == 1)
+        var lines: [JSONValue] = []
+        try project.store.export(format: .ranked, filter: ExportFilter()) { lines.append(try JSONParser.parse($0)) }
+        let order = Ranking(ranks: items[0].ranks)!.order
+        #expect(lines.count == 1 && lines[0]["responses"]?.arrayValue?.map { $0["response"]?.stringValue } == order.map { items[0].responses[$0] })
+        #expect(lines[0]["responses"]?.arrayValue?.map { $0["rubric"]?["helpfulness"]?.doubleValue } == order.map { [3.5, 1, 2.5, 0][$0] })
     }
 
     @Test func twoResponsesMakeAPairAndBadListsNameTheField() throws {

@@ -137,7 +137,8 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         let v = try validator()
         let records = try Fixtures.pandaLMRankedItems(20, responses: 5).enumerated().map { n, item in
             JSONValue.object(["id": .string("panda-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string)),
-                              "ranks": .array(item.ranks.map(JSONValue.int)), "annotator": .string("panda")])
+                              "ranks": .array(item.ranks.map(JSONValue.int)), "annotator": .string("panda"),
+                              "rubric": .object(["helpfulness": .array(item.ranks.map { .int(5 - $0) })])])
         }
         for record in records { #expect(v.errors(record, against: "ranked-item.schema.json") == []) }
         // The UltraFeedback and Nectar records the importer tests read match their schemas.
@@ -153,7 +154,9 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
                 == ["$.responses: fewer than 2 items"])
         let path = directory.appendingPathComponent("ranked.jsonl").path
         try records.map { JSONWriter.string($0) }.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: Rubric(name: "none", dimensions: []), lead: "lead")
+        let rubric = Rubric(name: "r", dimensions: [Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.",
+                                                              kind: .perResponse, scale: Scale(min: 0, max: 4), required: false)])
+        let store = try ProjectStore.create(at: directory.appendingPathComponent("p.sqlite").path, rubric: rubric, lead: "lead")
         #expect(try store.importFiles([path], options: ImportOptions(keepLabels: true)).rankingsAdded == 20)
         var filter = ExportFilter()
         filter.rankedPairs = .all
@@ -163,6 +166,9 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
             // trl: every pair the Copeland ranks order (ties give none), at most 10 of 5 responses.
             #expect(format == .ranked ? lines.count == count : (1...count).contains(lines.count), "\(format)")
             for line in lines { for schema in schemas { #expect(v.errors(line, against: schema) == [], "\(format): \(schema)") } }
+            if format == .ranked {
+                #expect(lines.allSatisfy { $0["responses"]?.arrayValue?.allSatisfy { $0["rubric"]?["helpfulness"]?.doubleValue != nil } == true })
+            }
         }
     }
 }

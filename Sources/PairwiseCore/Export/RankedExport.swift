@@ -1,17 +1,22 @@
 /// Export lines of a ranked item with its current rankings.
 public enum RankedExport {
     /// The `ranked` format's line (schemas/ranked-export.schema.json): the prompt, the
-    /// responses best first with their consensus rank and Borda score, and how many
-    /// rankings made it. Nil without rankings.
-    public static func rankedLine(_ item: RankedItem, rankings: [Ranking], adjudicated: Bool = false) -> String? {
+    /// responses best first with their consensus rank and Borda score, each response's
+    /// rubric values (the mean over `ratings`, the annotators' values in stored order), and
+    /// how many rankings made it. Nil without rankings.
+    public static func rankedLine(_ item: RankedItem, rankings: [Ranking], ratings: [ResponseRatings] = [], adjudicated: Bool = false) -> String? {
         guard let consensus = AggregatedRanking(rankings) else { return nil }
         let order = consensus.ranks.indices.sorted {
             consensus.ranks[$0] != consensus.ranks[$1] ? consensus.ranks[$0] < consensus.ranks[$1] : $0 < $1
         }
+        let means = meanRatings(ratings, count: item.responses.count)
         let responses: [JSONValue] = order.map { i in
             var members = [JSONMember(key: "response", value: item.responses[i].json)]
             if let model = item.responses[i].model { members.append(JSONMember(key: "model", value: .string(model))) }
             members += [JSONMember(key: "rank", value: .int(consensus.ranks[i])), JSONMember(key: "score", value: .double(rounded(consensus.scores[i])))]
+            if !means.isEmpty {
+                members.append(JSONMember(key: "rubric", value: .object(means.map { JSONMember(key: $0.key, value: .double(rounded($0.values[i]))) })))
+            }
             return .object(members)
         }
         return JSONWriter.string(.object([
@@ -19,6 +24,15 @@ public enum RankedExport {
             "all_bad": .bool(consensus.allBad), "rankings": .int(consensus.rankings),
             "label_source": .string(labelSource(consensus, adjudicated: adjudicated)),
         ]))
+    }
+
+    /// Each dimension's mean value per response over the ratings that rate it, keys sorted.
+    static func meanRatings(_ ratings: [ResponseRatings], count: Int) -> [(key: String, values: [Double])] {
+        let keys = Set(ratings.flatMap(\.values.keys)).sorted()
+        return keys.map { key in
+            let lists = ratings.compactMap { $0[key] }.filter { $0.count == count }
+            return (key, (0..<count).map { i in Double(lists.reduce(0) { $0 + $1[i] }) / Double(max(1, lists.count)) })
+        }
     }
 
     /// How the label came about: a lead's decision, one ranking, several the same, or a consensus.
