@@ -16,12 +16,18 @@ public enum RankingAgreement {
     /// Rankings as Krippendorff's reliability data: a row per annotator (sorted by name), a
     /// column per (item, response) in order.
     public static func table(_ items: [ItemRankings]) -> RatingTable {
+        valueTable(items.map { $0.mapValues(\.ranks) })
+    }
+
+    /// One value per response by annotator name, per item, as reliability data: a row per
+    /// annotator (sorted by name), a column per (item, response) in order.
+    static func valueTable(_ items: [[String: [Int]]]) -> RatingTable {
         let annotators = Set(items.flatMap(\.keys)).sorted()
         let rows: [[Double?]] = annotators.map { name in
             items.flatMap { item -> [Double?] in
                 let k = item.values.first?.count ?? 0
-                guard let ranking = item[name] else { return Array(repeating: nil, count: k) }
-                return ranking.ranks.map(Double.init)
+                guard let values = item[name], values.count == k else { return Array(repeating: nil, count: k) }
+                return values.map(Double.init)
             }
         }
         return RatingTable(annotatorRows: rows)
@@ -30,6 +36,13 @@ public enum RankingAgreement {
     /// Krippendorff's α (ordinal) of the rankings; nil when it is undefined.
     public static func alpha(_ items: [ItemRankings]) -> Double? {
         Agreement.krippendorffAlpha(table(items), level: .ordinal)
+    }
+
+    /// Krippendorff's α (ordinal) of one rubric dimension's per-response values on ranked
+    /// items (`items[n][annotator]`: their values, one per response), a unit per (item,
+    /// response) as for the ranks; nil when it is undefined.
+    public static func ratingsAlpha(_ items: [[String: [Int]]]) -> Double? {
+        Agreement.krippendorffAlpha(valueTable(items), level: .ordinal)
     }
 
     /// Kendall's W of one item's rankings, corrected for ties; nil with fewer than two
@@ -85,9 +98,17 @@ public struct RankingReport: Equatable, Sendable {
     public var contested: [(itemID: String, rankings: Int, kendallW: Double)]
     /// Per annotator, by name.
     public var annotators: [RankingAnnotator]
+    /// Krippendorff's α (ordinal) of each per-response rubric dimension rated on ranked
+    /// items, by key (nil where undefined, as with one annotator).
+    public var rubricAlpha: [(key: String, alpha: Double?)]
 
-    /// `items`: each ranked item's id and current rankings by annotator.
-    public init(_ items: [(itemID: String, rankings: RankingAgreement.ItemRankings)]) {
+    /// `items`: each ranked item's id and current rankings by annotator; `ratings`, when
+    /// given, the rubric values that came with them (`ratings[n]` for `items[n]`).
+    public init(_ items: [(itemID: String, rankings: RankingAgreement.ItemRankings)], ratings: [[String: ResponseRatings]] = []) {
+        let keys = Set(ratings.flatMap { $0.values.flatMap(\.values.keys) }).sorted()
+        rubricAlpha = keys.map { key in
+            (key, RankingAgreement.ratingsAlpha(ratings.map { item in item.compactMapValues { $0[key] } }))
+        }
         let ranked = items.filter { !$0.rankings.isEmpty }
         self.items = ranked.count
         rankings = ranked.reduce(0) { $0 + $1.rankings.count }
@@ -100,7 +121,8 @@ public struct RankingReport: Equatable, Sendable {
     }
 
     public static func == (a: RankingReport, b: RankingReport) -> Bool {
-        a.annotators == b.annotators && a.items == b.items && a.rankings == b.rankings && a.alphaOrdinal == b.alphaOrdinal && a.meanKendallW == b.meanKendallW
+        a.annotators == b.annotators && a.items == b.items && a.rubricAlpha.elementsEqual(b.rubricAlpha) { $0.key == $1.key && $0.alpha == $1.alpha }
+            && a.items == b.items && a.rankings == b.rankings && a.alphaOrdinal == b.alphaOrdinal && a.meanKendallW == b.meanKendallW
             && a.contested.elementsEqual(b.contested) { $0.itemID == $1.itemID && $0.rankings == $1.rankings && $0.kendallW == $1.kendallW }
     }
 
@@ -108,6 +130,9 @@ public struct RankingReport: Equatable, Sendable {
         func figure(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "–" }
         var lines = ["Ranked items: \(items) ranked, \(rankings) ranking\(rankings == 1 ? "" : "s"); "
                      + "Krippendorff's alpha (ordinal, on ranks) \(figure(alphaOrdinal)), mean Kendall's W \(figure(meanKendallW))"]
+        for r in rubricAlpha {
+            lines.append("  " + r.key.padding(toLength: 24, withPad: " ", startingAt: 0) + " alpha (ordinal, per response) \(figure(r.alpha))")
+        }
         if !annotators.isEmpty {
             lines.append("  annotator        rankings   pairs agreeing with the others   Dawid–Skene accuracy (implied pairs)")
             for a in annotators {

@@ -99,18 +99,21 @@ extension ProjectStore {
 }
 
 extension ProjectStore {
-    /// Every ranked item's id and current rankings by annotator name, in import order.
-    public func rankingsByItem() throws -> [(itemID: String, rankings: [String: Ranking])] {
+    /// Every ranked item's id and current rankings by annotator name, with their rubric
+    /// values (where they rate any), in import order.
+    public func rankingsByItem() throws -> [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] {
         try read { sql in
-            var result: [(itemID: String, rankings: [String: Ranking])] = []
+            var result: [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] = []
             try sql.scan("""
-                SELECT r.item_id, i.external_id, p.name, r.ranks, r.all_bad FROM current_rankings r
+                SELECT r.item_id, i.external_id, p.name, r.ranks, r.all_bad, r.rubric FROM current_rankings r
                 JOIN items i ON i.id = r.item_id JOIN annotators p ON p.id = r.annotator_id ORDER BY r.item_id
                 """, []) { row in
                 guard let ranking = Ranking(json: row.text(3) ?? "", allBad: row.int(4) != 0) else { return }
-                let id = row.text(1) ?? ""
-                if result.last?.itemID != id { result.append((id, [:])) }
-                result[result.count - 1].rankings[row.text(2) ?? ""] = ranking
+                let id = row.text(1) ?? "", name = row.text(2) ?? ""
+                if result.last?.itemID != id { result.append((id, [:], [:])) }
+                result[result.count - 1].rankings[name] = ranking
+                let rated = ResponseRatings(stored: row.text(5) ?? "", count: ranking.count)
+                if !rated.isEmpty { result[result.count - 1].ratings[name] = rated }
             }
             return result
         }

@@ -36,7 +36,8 @@ struct StatsCommand: ParsableCommand {
             let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
             let model = try store.modelReport(columns: columns)
             let quality = try store.qualityReport()
-            let ranked = RankingReport(try store.rankingsByItem())
+            let byItem = try store.rankingsByItem()
+            let ranked = RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings))
             if json {
                 Console.data(Self.json(stats, contested: contested, model: model, quality: quality, ranked: ranked))
             } else {
@@ -78,6 +79,7 @@ struct StatsCommand: ParsableCommand {
         .object([
             "items": .int(r.items), "rankings": .int(r.rankings),
             "krippendorff_alpha_ordinal": number(r.alphaOrdinal), "mean_kendall_w": number(r.meanKendallW),
+            "rubric_alpha_ordinal": .object(r.rubricAlpha.map { JSONMember(key: $0.key, value: number($0.alpha)) }),
             "annotators": .array(r.annotators.map { a in
                 .object(["name": .string(a.name), "rankings": .int(a.rankings), "consensus_pair_agreement": number(a.consensusAgreement),
                          "dawid_skene_accuracy": number(a.dawidSkeneAccuracy)])

@@ -6,8 +6,9 @@ import Testing
 
 @Suite(.serialized) struct RankEndToEndTests {
     /// Real PandaLM instructions with four responses each, ranked through the terminal in
-    /// the order shown (drawn per annotator, stored with the ranking): the TRL export holds
-    /// exactly the pairs that order implies, and the ranked export the order itself.
+    /// the order shown (drawn per annotator, stored with the ranking) and rated per response
+    /// on the sample rubric's required dimensions: the TRL export holds exactly the pairs
+    /// that order implies, and the ranked export the order itself with the values.
     @Test(arguments: StoreKind.available)
     func rankingFourResponsesGivesTheExpectedPairs(_ kind: StoreKind) throws {
         let directory = try TemporaryDirectory("pairwise-rank", on: kind)
@@ -15,7 +16,7 @@ import Testing
         try items.enumerated().map { n, item in
             JSONWriter.string(.object(["id": .string("rank-\(n)"), "prompt": .string(item.prompt), "responses": .array(item.responses.map(JSONValue.string))]))
         }.joined(separator: "\n").write(toFile: directory.path("ranked.jsonl"), atomically: true, encoding: .utf8)
-        #expect(try pairwise(["init"], in: directory).status == 0)
+        #expect(try pairwise(["init", "--rubric", "sample"], in: directory).status == 0)
         let imported = try pairwise(["import", "ranked.jsonl"], in: directory)
         #expect(imported.status == 0, "\(imported.stderr)")
 
@@ -29,6 +30,15 @@ import Testing
         for key in ["2", "4", "1"] { try tmux.send(key) }
         try tmux.waitFor("2 > 4 > 1 > …", seconds: 30)
         try tmux.send("Enter")
+        // Helpfulness and correctness are required, one value per response, typed panel by panel.
+        try tmux.waitFor("Helpfulness is required: one value per response.", seconds: 30)
+        for key in ["4", "3", "2", "1"] { try tmux.send(key) }
+        try tmux.waitFor("▸ Correctness", seconds: 30)
+        for key in ["4", "4", "3", "0"] { try tmux.send(key) }
+        try tmux.waitFor("▸ Coherence", seconds: 30)
+        let rated = try tmux.waitFor(" 1:4  2:4  3:3  4:0", seconds: 30)
+        #expect(rated.contains(" 1:4  2:3  3:2  4:1"), "\(rated)")
+        try tmux.send("Enter")
         try tmux.waitFor("Saved: 2 > 4 > 1 > 3.", seconds: 30)
         #expect(try tmux.waitFor("2/2 in queue", seconds: 30).contains("Saved: 2 > 4 > 1 > 3."))
         try tmux.send("q")
@@ -41,6 +51,9 @@ import Testing
         // Panels 2, 4, 1, 3 best first: the stored responses in that order.
         let best = [2, 4, 1, 3].map { shown[$0 - 1] }
         #expect(stored.ranking.order == best)
+        var helpfulness = [0, 0, 0, 0], correctness = [0, 0, 0, 0]
+        for panel in 0..<4 { helpfulness[shown[panel]] = [4, 3, 2, 1][panel]; correctness[shown[panel]] = [4, 4, 3, 0][panel] }
+        #expect(stored.rubric == ResponseRatings(["helpfulness": helpfulness, "correctness": correctness]))
         let export = try pairwise(["export", "--format", "trl", "--ranked-pairs", "all"], in: directory)
         let lines = try export.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         var expected: [String] = []
@@ -51,6 +64,7 @@ import Testing
         #expect(lines.first?["margin"] == .double(1) && lines[2]["margin"] == .double(3))
         let ranked = try JSONParser.parse(try pairwise(["export", "--format", "ranked"], in: directory).stdout)
         #expect(ranked["responses"]?.arrayValue?.map { $0["response"]?.stringValue ?? "" } == best.map { item.responses[$0] })
+        #expect(ranked["responses"]?.arrayValue?.map { $0["rubric"]?["helpfulness"]?.doubleValue } == [3, 1, 4, 2])
         let status = try pairwise(["status"], in: directory).stdout
         #expect(status.contains("\nrankings     1 current, of 2 ranked items (3+ responses)\n"))
         // The lead who ranked (tester, or the database's owner on PostgreSQL): 0 judgments, 1 ranking.
@@ -60,5 +74,6 @@ import Testing
         let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
         #expect(stats["ranked_items"]?["items"] == .int(1) && stats["ranked_items"]?["rankings"] == .int(1))
         #expect(stats["ranked_items"]?["mean_kendall_w"] == .null)
+        #expect(stats["ranked_items"]?["rubric_alpha_ordinal"] == .object(["correctness": .null, "helpfulness": .null]))
     }
 }

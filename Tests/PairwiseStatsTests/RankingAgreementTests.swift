@@ -6,12 +6,15 @@ import Testing
 
 /// Random rankings of ranked items (3–7 responses, ties, annotators missing at random) with
 /// what krippendorff (α ordinal) and scipy (Kendall's W from Friedman's χ²) compute on them:
-/// scripts/reference/generate_ranking_vectors.py.
+/// scripts/reference/generate_ranking_vectors.py. Each case also rates the responses 0–4
+/// (some rankers leaving them unrated), with krippendorff's α (ordinal) of those values.
 struct RankingCase: Sendable, CustomTestStringConvertible {
     var seed: Int
     var items: [RankingAgreement.ItemRankings]
     var alpha: Double?
     var kendallW: [Double?]
+    var ratings: [[String: [Int]]]
+    var ratingsAlpha: Double?
     var testDescription: String { "seed \(seed)" }
 
     static let all: [RankingCase] = {
@@ -25,8 +28,14 @@ struct RankingCase: Sendable, CustomTestStringConvertible {
                 }
                 return rankings
             }
+            let ratings = (c["items"]?.arrayValue ?? []).map { item in
+                Dictionary(uniqueKeysWithValues: (item["ratings"]?.objectMembers ?? []).map { member in
+                    (member.key, (member.value.arrayValue ?? []).compactMap { $0.doubleValue.map { Int($0) } })
+                })
+            }
             return RankingCase(seed: Int(c["seed"]?.doubleValue ?? -1), items: items, alpha: c["alpha_ordinal"]?.doubleValue,
-                               kendallW: (c["kendall_w"]?.arrayValue ?? []).map(\.doubleValue))
+                               kendallW: (c["kendall_w"]?.arrayValue ?? []).map(\.doubleValue), ratings: ratings,
+                               ratingsAlpha: c["ratings_alpha_ordinal"]?.doubleValue)
         }
     }()
 }
@@ -53,6 +62,18 @@ struct RankingCase: Sendable, CustomTestStringConvertible {
             }
         }
         #expect(compared >= 15)
+    }
+
+    /// Per-response rubric values on ranked items: α (ordinal) with a unit per (item,
+    /// response), as the report gives it per dimension.
+    @Test(arguments: RankingCase.all)
+    func ratingsAlphaMatchesTheReference(_ reference: RankingCase) throws {
+        #expect(reference.ratings.contains { $0.count >= 2 })
+        let alpha = try #require(RankingAgreement.ratingsAlpha(reference.ratings))
+        #expect(abs(alpha - (reference.ratingsAlpha ?? .nan)) <= 1e-9, "α \(alpha), krippendorff \(String(describing: reference.ratingsAlpha))")
+        let report = RankingReport(reference.items.enumerated().map { ("i\($0)", $1) },
+                                   ratings: reference.ratings.map { $0.mapValues { ResponseRatings(["helpfulness": $0]) } })
+        #expect(report.rubricAlpha.map(\.key) == ["helpfulness"] && report.rubricAlpha.first?.alpha == alpha)
     }
 
     /// Textbook cases: perfect concordance, perfect discordance of two, and mid-ranks.

@@ -4,7 +4,10 @@ ranked items (3 to 7 responses, ties, annotators missing at random) and what the
 packages compute on them: Krippendorff's alpha (ordinal) with a unit per (item, response) and
 each annotator's rank as the value (krippendorff), and each item's Kendall's W, corrected for
 ties, from the Friedman statistic (scipy.stats.friedmanchisquare: W = chi2 / (m (n - 1)),
-m rankings, n responses). The app never runs Python; the tests compare against this file.
+m rankings, n responses). Each case also has per-response ratings on a 0-4 Likert scale by
+some of the annotators who ranked (drawn from a second generator, so the rankings stay as
+they were) and krippendorff's alpha (ordinal) on them, a unit per (item, response). The app
+never runs Python; the tests compare against this file.
 
     pip install krippendorff scipy numpy
     python3 scripts/reference/generate_ranking_vectors.py
@@ -69,7 +72,24 @@ def case(seed, items, annotators, present, tie_grain):
             except Exception:
                 w = None
         ws.append(w)
-    return {"seed": seed, "annotators": names, "items": data, "alpha_ordinal": alpha, "kendall_w": ws}
+    # Per-response ratings 0-4 by 80% of each item's rankers, around a per-response truth.
+    rating_rng = random.Random(seed + 1000)
+    for item in data:
+        truth = [rating_rng.uniform(0, 4) for _ in range(item["responses"])]
+        item["ratings"] = {}
+        for name in sorted(item["rankings"]):
+            if rating_rng.random() < 0.8:
+                item["ratings"][name] = [min(4, max(0, round(t + rating_rng.gauss(0, 0.8)))) for t in truth]
+    rating_rows = []
+    for name in names:
+        row = []
+        for item in data:
+            values = item["ratings"].get(name)
+            row += [float(v) for v in values] if values else [np.nan] * item["responses"]
+        rating_rows.append(row)
+    ratings_alpha = float(krippendorff.alpha(reliability_data=np.array(rating_rows), level_of_measurement="ordinal"))
+    return {"seed": seed, "annotators": names, "items": data, "alpha_ordinal": alpha, "kendall_w": ws,
+            "ratings_alpha_ordinal": ratings_alpha if math.isfinite(ratings_alpha) else None}
 
 
 def main():
