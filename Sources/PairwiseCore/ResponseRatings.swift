@@ -76,6 +76,16 @@ public struct ResponseRatings: Equatable, Hashable, Sendable {
         return nil
     }
 
+    /// Each dimension's mean value per response over the ratings that rate it (several
+    /// annotators' values of one item), keys sorted.
+    public static func means(_ ratings: [ResponseRatings], count: Int) -> [(key: String, values: [Double])] {
+        let keys = Set(ratings.flatMap(\.values.keys)).sorted()
+        return keys.map { key in
+            let lists = ratings.compactMap { $0[key] }.filter { $0.count == count }
+            return (key, (0..<count).map { i in Double(lists.reduce(0) { $0 + $1[i] }) / Double(max(1, lists.count)) })
+        }
+    }
+
     /// The dimensions of `rubric` a ranked item is rated on: its per-response ones.
     public static func dimensions(of rubric: Rubric) -> [Dimension] {
         rubric.dimensions.filter { $0.kind == .perResponse }

@@ -110,8 +110,8 @@ public struct Trainer: Sendable {
     }
 
     /// One regression head per per-response rubric dimension with ratings on at least 5
-    /// items: held-out RMSE and Pearson's r from a seeded 80/20 split by item, then a fit on
-    /// every rated response.
+    /// items (pairs and ranked items): held-out RMSE and Pearson's r from a seeded 80/20
+    /// split by item, then a fit on every rated response.
     func fitHeads(_ training: TrainingSet, size: Int, options: RewardModel.Options) throws -> [ModelHeadFigures] {
         let dimensions = try store.rubric().dimensions.filter { $0.kind == .perResponse }.map(\.key)
         guard !dimensions.isEmpty else { return [] }
@@ -121,8 +121,9 @@ public struct Trainer: Sendable {
         for (n, k) in training.judgedItem.enumerated() where k >= 0 {
             for i in columns.judgments(ofItem: Int(k)) { itemOfJudgment[i] = n }
         }
-        // Sum of ratings of A and B per (dimension, item).
-        let ratings = dimensions.map { key in
+        // Per (dimension, rated item): each response's feature row and mean rating; pair
+        // items first (A and B), then ranked items (every response).
+        let ratings = dimensions.map { key -> [[(row: Int, rating: Double)]] in
             var sums: [Int: (a: Double, b: Double, count: Double)] = [:]
             for (judgment, value) in columns.rubric[key] ?? [] {
                 let n = itemOfJudgment[Int(judgment)]
@@ -130,19 +131,23 @@ public struct Trainer: Sendable {
                 let old = sums[n] ?? (0, 0, 0)
                 sums[n] = (old.a + Double(a), old.b + Double(b), old.count + 1)
             }
-            return sums
+            var items = sums.keys.sorted().map { n in
+                let s = sums[n]!
+                return [(2 * n, s.a / s.count), (2 * n + 1, s.b / s.count)]
+            }
+            for ranked in training.rankedRatings {
+                if let values = ranked.means[key] { items.append(values.enumerated().map { (ranked.firstRow + $0, $1) }) }
+            }
+            return items
         }
         let features = training.data.features
         let results = ResultSlots<ModelHeadFigures>(count: dimensions.count)
         let seed = self.options.seed, share = self.options.heldOut
         parallelFor(dimensions.count) { d in
-            var rated = ratings[d].keys.sorted()
+            var rated = ratings[d]
             guard rated.count >= 5 else { return }
-            func rows(_ indices: some Sequence<Int>) -> [(features: SparseVector, rating: Double)] {
-                indices.flatMap { n -> [(features: SparseVector, rating: Double)] in
-                    let s = ratings[d][n]!
-                    return [(features.row(2 * n), s.a / s.count), (features.row(2 * n + 1), s.b / s.count)]
-                }
+            func rows(_ items: some Sequence<[(row: Int, rating: Double)]>) -> [(features: SparseVector, rating: Double)] {
+                items.flatMap { item in item.map { (features.row($0.row), $0.rating) } }
             }
             var generator = SplitMix64(seed: seed ^ UInt64(d + 1))
             rated.shuffle(using: &generator)
@@ -171,6 +176,9 @@ struct TrainingSet {
     /// Each pair's weight in the loss: 1 for a pair item, 2/k for each pair a ranked item of
     /// k responses implies (`Ranking.pairWeight`).
     var pairWeights: [Double] = []
+    /// Ranked items whose rankings carry rubric values: the feature row of their first
+    /// response, and per dimension each response's mean value.
+    var rankedRatings: [(firstRow: Int, means: [String: [Double]])] = []
 
     /// Reads the labels, then the items a chunk at a time, featurizing each chunk on every
     /// core: no item's text is held past its chunk.
@@ -219,6 +227,7 @@ struct TrainingSet {
     /// the two Borda scores, as a strength. Their responses' rows follow the pair items'.
     mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
         var rankings = try store.currentRankingsByRowID()
+        let ratings = try store.currentRankingRatingsByRowID()
         // A lead's decision replaces the annotators' rankings.
         for (rowID, decision) in try store.currentRankingAdjudications() { rankings[rowID] = [decision] }
         for rowID in rankings.keys.sorted() {
@@ -227,6 +236,10 @@ struct TrainingSet {
             let prompt = featurizer.promptWords(item.prompt.plainText)
             let base = Int32(data.features.count)
             for response in item.responses { data.features.append(featurizer.features(promptWords: prompt, response: response.text, embedding: nil)) }
+            if let rated = ratings[rowID] {
+                let means = ResponseRatings.means(rated, count: item.responses.count)
+                rankedRatings.append((Int(base), Dictionary(uniqueKeysWithValues: means.map { ($0.key, $0.values) })))
+            }
             let weight = 2 / Double(item.responses.count)
             for i in item.responses.indices {
                 for j in item.responses.indices where j > i {

@@ -134,6 +134,22 @@ extension ProjectStore {
 }
 
 extension ProjectStore {
+    /// The rubric values of every ranked item's current rankings that rate any, by item row
+    /// id (for the trainer's attribute heads).
+    public func currentRankingRatingsByRowID() throws -> [Int64: [ResponseRatings]] {
+        try read { sql in
+            var result: [Int64: [ResponseRatings]] = [:]
+            try sql.scan("SELECT item_id, rubric, ranks FROM current_rankings WHERE rubric <> '{}' ORDER BY item_id, annotator_id", []) { row in
+                let count = Ranking(json: row.text(2) ?? "", allBad: false)?.count ?? 0
+                let rated = ResponseRatings(stored: row.text(1) ?? "", count: count)
+                if !rated.isEmpty { result[Int64(row.int(0)), default: []].append(rated) }
+            }
+            return result
+        }
+    }
+}
+
+extension ProjectStore {
     /// Records a lead's ranking of a contested ranked item, with the reason: it overrides
     /// the annotators' rankings in exports and training.
     public func adjudicateRanking(itemRowID: Int64, leadID: Int64, ranking: Ranking, reason: AdjudicationReason, note: String?) throws {

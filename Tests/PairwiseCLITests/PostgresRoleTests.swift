@@ -140,7 +140,12 @@ import Testing
         for key in [Key.character(":")] + "goto rank-1".map({ Key.character($0) }) + [.enter] { session.handle(key) }
         #expect(session.state.ranking?.item.item.id == "rank-1", "\(session.state.message ?? "")")
         for key in [Key.character("1"), .character("2"), .character("3"), .enter] { session.handle(key) }
+        // The sample rubric's required dimensions, one value per response.
+        #expect(session.state.message == "Helpfulness is required: one value per response.")
+        for key in "33332222" { session.handle(.character(key)) }
+        session.handle(.enter)
         #expect(project.psql("bo", "SELECT count(*) FROM rankings").output == "1\n")
+        #expect(project.psql("bo", "SELECT rubric FROM rankings").output.hasPrefix(#"{"correctness": [2, 2, 2, 2], "helpfulness": [3, 3, 3, 3]}"#), "stored as jsonb")
         #expect(project.psql("ann", "SELECT count(*) FROM rankings").output == "1\n")
         #expect(project.psql("lena", "SELECT count(*) FROM rankings").output == "2\n")
         #expect(project.psql("lena", "SELECT judges FROM items WHERE response_count = 4 ORDER BY id").output == "1\n1\n")

@@ -181,4 +181,38 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         #expect((head.heldOutPearson ?? 0) > 0.7, "\(String(describing: head.heldOutPearson))")
         #expect((head.heldOutRMSE ?? 9) < 0.8, "\(String(describing: head.heldOutRMSE))")
     }
+
+    /// Ranked items' per-response values train the head as pairs' do: every response of
+    /// every rated ranked item is an example, the held-out split by item.
+    @Test func rankedItemsRatingsTrainTheHead() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "How helpful", kind: .perResponse, scale: Scale(min: 0, max: 4), required: false),
+        ])
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: rubric, lead: "lead")
+        let world = SyntheticPreferences(vocabularySize: 60, sharpness: 12, seed: 5)
+        func rating(_ text: String) -> Int {
+            let words = text.split(separator: " ")
+            let value = words.reduce(0.0) { $0 + world.values[Int($1.dropFirst())!] } / Double(words.count)
+            return max(0, min(4, Int((2 + 8 * value).rounded())))
+        }
+        var generator = SplitMix64(seed: 11)
+        let lines = (0..<150).map { n -> String in
+            let responses = (0..<4).map { _ in world.response(using: &generator) }
+            return JSONWriter.string(.object([
+                "id": .string("ranked-\(n)"), "prompt": .string("ranked question \(n)"), "responses": .array(responses.map { .string($0.text) }),
+                "ranks": .array(Ranking(scores: responses.map(\.reward))!.ranks.map(JSONValue.int)),
+                "rubric": .object(["helpfulness": .array(responses.map { .int(rating($0.text)) })]),
+            ]))
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("ranked.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try store.importFiles([directory.path("ranked.jsonl")], options: ImportOptions(labelsAs: "oracle")).rankingsAdded == 150)
+        guard case .trained = try Trainer(store: store, options: quickOptions(hashBits: 10, ensemble: 1), holder: "t").runOnce() else {
+            Issue.record("expected a run"); return
+        }
+        let head = try #require(try store.latestModelHeads(withWeights: false).first)
+        #expect(head.dimension == "helpfulness" && head.examples == 600)
+        // 30 held-out items (120 responses).
+        #expect((head.heldOutPearson ?? 0) > 0.7, "\(String(describing: head.heldOutPearson))")
+    }
 }

@@ -9,7 +9,7 @@ public enum RankedExport {
         let order = consensus.ranks.indices.sorted {
             consensus.ranks[$0] != consensus.ranks[$1] ? consensus.ranks[$0] < consensus.ranks[$1] : $0 < $1
         }
-        let means = meanRatings(ratings, count: item.responses.count)
+        let means = ResponseRatings.means(ratings, count: item.responses.count)
         let responses: [JSONValue] = order.map { i in
             var members = [JSONMember(key: "response", value: item.responses[i].json)]
             if let model = item.responses[i].model { members.append(JSONMember(key: "model", value: .string(model))) }
@@ -24,15 +24,6 @@ public enum RankedExport {
             "all_bad": .bool(consensus.allBad), "rankings": .int(consensus.rankings),
             "label_source": .string(labelSource(consensus, adjudicated: adjudicated)),
         ]))
-    }
-
-    /// Each dimension's mean value per response over the ratings that rate it, keys sorted.
-    static func meanRatings(_ ratings: [ResponseRatings], count: Int) -> [(key: String, values: [Double])] {
-        let keys = Set(ratings.flatMap(\.values.keys)).sorted()
-        return keys.map { key in
-            let lists = ratings.compactMap { $0[key] }.filter { $0.count == count }
-            return (key, (0..<count).map { i in Double(lists.reduce(0) { $0 + $1[i] }) / Double(max(1, lists.count)) })
-        }
     }
 
     /// How the label came about: a lead's decision, one ranking, several the same, or a consensus.
