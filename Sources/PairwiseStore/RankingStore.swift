@@ -66,6 +66,23 @@ extension ProjectStore {
         }
     }
 
+    /// This annotator's current rankings, newest first (for the browse list): each item's
+    /// row and id, the ranking, its rubric values, note, and when it was made.
+    public func ownRankings(annotatorID: Int64, limit: Int = 500)
+        throws -> [(itemRowID: Int64, itemID: String, ranking: Ranking, rubric: ResponseRatings, note: String?, createdAt: String)] {
+        try read { sql in
+            try sql.rows("""
+                SELECT r.item_id, i.external_id, r.ranks, r.all_bad, r.rubric, r.note, r.created_at
+                FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN items i ON i.id = c.item_id
+                WHERE c.annotator_id = ? ORDER BY c.ranking_id DESC LIMIT ?
+                """, [.integer(annotatorID), .integer(Int64(limit))]).compactMap { row in
+                guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row[3].integer == 1) else { return nil }
+                return (row[0].integer ?? 0, row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count),
+                        row.text(5), row.text(6) ?? "")
+            }
+        }
+    }
+
     /// Retracts this annotator's latest live ranking made in the TUI; returns its item,
     /// ranking and rubric values, or nil when there is none.
     public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking, rubric: ResponseRatings)? {

@@ -131,6 +131,36 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
         #expect(grid.text(row: 20) == "  Rubric: 2 dimensions per response (Tab to rate, r shows all)")
     }
 
+    /// The browse list holds ranked items in the queue and the person's own rankings; one
+    /// opens with its ranking and values, to revise.
+    @Test func browseListsOwnRankingsAndOpensThemToRevise() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
+                      scale: Scale(min: 0, max: 4), required: false),
+        ])
+        let (store, _) = try rankedProject(directory, rubric: rubric)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let first = try #require(session.state.ranking)
+        for key in "321" { session.handle(.character(key)) }
+        session.handle(.tab)
+        for key in "4021" { session.handle(.character(key)) }
+        session.handle(.enter)
+        #expect(session.state.message == "Saved: 3 > 2 > 1 > 4.")
+        session.handle(.character("b"))
+        let lines = try #require(session.state.browse).entries.map(\.line)
+        #expect(lines.count == 6 && lines[0] == "Your queue" && lines[3] == "Your judgments (0)" && lines[4] == "Your rankings (1)")
+        let others = ["rank-0", "rank-1", "rank-2"].filter { $0 != first.item.item.id }
+        #expect(Set(lines[1...2].map { String($0.prefix(21)) }) == Set(others.map { $0 + "  [4 to rank]  " }), "\(lines)")
+        #expect(lines[5].hasPrefix(first.item.item.id + "  ") && lines[5].hasSuffix("  3 > 2 > 1 > 4"), "\(lines)")
+        session.handle(.character("j"))
+        session.handle(.character("j"))
+        session.handle(.enter)
+        #expect(session.state.ranking?.item.rowID == first.item.rowID)
+        #expect(session.state.ranking?.line == "3 > 2 > 1 > 4" && session.state.ranking?.ratings == ["helpfulness": [4, 0, 2, 1]])
+        #expect(session.state.message == "Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
+    }
+
     /// `/` finds ranked items by any of their responses.
     @Test func searchFindsRankedItemsByAnyResponse() throws {
         let directory = try TemporaryDirectory()

@@ -379,7 +379,13 @@ public final class AnnotateSession {
                 try openBrowseList()
             case .open(let rowID):
                 try bring(rowID)
-                if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
+                if state.ranking?.item.rowID == rowID {
+                    if let own = try store.ownRankings(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
+                        state.ranking?.restore(own.ranking, rubric: own.rubric)
+                        state.note = own.note
+                        state.say("Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
+                    }
+                } else if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
                     state.restore(own.draft)
                     state.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record).")
                 }
@@ -462,8 +468,11 @@ public final class AnnotateSession {
     func openBrowseList() throws {
         var entries = [BrowseList.Entry(rowID: 0, line: "Your queue", heading: true)]
         for rowID in queue[min(index, queue.count)...].prefix(200) {
-            guard let item = try store.item(rowID: rowID) else { continue }
-            entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  " + Self.preview(item)))
+            if let item = try store.item(rowID: rowID) {
+                entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  " + Self.preview(item.prompt)))
+            } else if let item = try store.rankedItem(rowID: rowID) {
+                entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  [\(item.responses.count) to rank]  " + Self.preview(item.prompt)))
+            }
         }
         let own = try store.ownJudgments(annotatorID: annotatorID)
         entries.append(BrowseList.Entry(rowID: 0, line: "Your judgments (\(own.count == 500 ? "newest 500" : "\(own.count)"))", heading: true))
@@ -472,13 +481,24 @@ public final class AnnotateSession {
             entries.append(BrowseList.Entry(rowID: j.itemRowID, line: j.itemID + "  " + String(j.createdAt.prefix(16)) + "  "
                                             + Self.describe(strength: j.draft.strength.value, bothBad: j.draft.bothBad, order: order)))
         }
+        let ranked = try store.ownRankings(annotatorID: annotatorID)
+        if !ranked.isEmpty {
+            entries.append(BrowseList.Entry(rowID: 0, line: "Your rankings (\(ranked.count == 500 ? "newest 500" : "\(ranked.count)"))", heading: true))
+            for r in ranked {
+                // In the panel numbers this annotator sees the item with.
+                let shown = options.shuffle ? Self.shownPositions(r.ranking.count, itemID: r.itemRowID, annotatorID: annotatorID, seed: seed)
+                    : Array(0..<r.ranking.count)
+                entries.append(BrowseList.Entry(rowID: r.itemRowID, line: r.itemID + "  " + String(r.createdAt.prefix(16)) + "  "
+                                                + r.ranking.line(shown: shown) + (r.ranking.allBad ? " (all bad)" : "")))
+            }
+        }
         state.browse = BrowseList(entries: entries)
     }
 
-    /// The start of an item's prompt on one line.
-    static func preview(_ item: Item) -> String {
+    /// The start of a prompt on one line.
+    static func preview(_ prompt: Prompt) -> String {
         let text: String
-        if case .chat(let turns) = item.prompt { text = turns.last?.content ?? "" } else { text = item.prompt.plainText }
+        if case .chat(let turns) = prompt { text = turns.last?.content ?? "" } else { text = prompt.plainText }
         return String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(100))
     }
 
