@@ -123,7 +123,8 @@ extension ProjectStore {
                 }
             }
             try Self.exportRankedItems(sql: sql, format: format, filter: filter, summary: &summary, emit: emit)
-            if format == .ranked { return summary }
+            if format == .rankings, !judgments.isEmpty { summary.leftOut[.pairItem, default: 0] += judgments.count }
+            if format == .ranked || format == .rankings { return summary }
             if format.isPerItem {
                 let margins = filter.provenance ? try Self.latestMargins(sql: sql) : [:]
                 // TRL reads a file's form from its first row: one form for the whole file.

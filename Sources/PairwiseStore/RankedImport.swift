@@ -168,6 +168,7 @@ extension ProjectStore {
     /// before the pairs (TRL) in import order.
     static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, summary: inout ExportSummary,
                                   emit: (String, Prompt?) throws -> Void) throws {
+        if format == .rankings { return try exportRankings(sql: sql, filter: filter, summary: &summary, emit: emit) }
         var rankings: [Int64: [Ranking]] = [:]
         var ratings: [Int64: [ResponseRatings]] = [:]
         try sql.scan("""
@@ -216,6 +217,31 @@ extension ProjectStore {
                 : RankedExport.trlLines(item, rankings: list, policy: filter.rankedPairs, conversational: conversational, adjudicated: adjudicated)
             for line in lines {
                 try emit(line, item.prompt)
+                summary.written += 1
+            }
+        }
+    }
+
+    /// The `rankings` format: every current ranking (by the filter's annotator, on items
+    /// ranked by at least `minAnnotators` people; `--exclude-both-bad` leaves out "all bad"),
+    /// in item then annotator order.
+    static func exportRankings(sql: SQLConnection, filter: ExportFilter, summary: inout ExportSummary,
+                               emit: (String, Prompt?) throws -> Void) throws {
+        var byItem: [(rowID: Int64, rankings: [(annotator: String, ranking: Ranking, rubric: ResponseRatings, note: String?)])] = []
+        try sql.scan("""
+            SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+            ORDER BY r.item_id, p.name
+            """, []) { row in
+            guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
+            let rowID = Int64(row.int(0))
+            if byItem.last?.rowID != rowID { byItem.append((rowID, [])) }
+            byItem[byItem.count - 1].rankings.append((row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), row.text(5)))
+        }
+        for (rowID, rankings) in byItem where rankings.count >= filter.minAnnotators {
+            guard let item = try rankedItem(rowID: rowID, sql: sql) else { continue }
+            for r in rankings where filter.annotator == nil || r.annotator == filter.annotator {
+                if filter.excludeBothBad && r.ranking.allBad { continue }
+                try emit(RankedExport.rankingLine(item, ranking: r.ranking, rubric: r.rubric, annotator: r.annotator, note: r.note), nil)
                 summary.written += 1
             }
         }

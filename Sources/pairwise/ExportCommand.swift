@@ -15,7 +15,8 @@ struct ExportCommand: ParsableCommand {
             Formats: trl (prompt/chosen/rejected/margin), hh-rlhf (chosen/rejected transcripts),
             helpsteer2 (prompt/response_1/response_2/preference_strength), judgments (one line
             per judgment), csv (judgments, one column per rubric value), ranked (ranked items:
-            prompt, responses best first). Schemas are in schemas/.
+            prompt, responses best first), rankings (one line per ranking of a ranked item, as
+            the ranked jsonl import reads). Schemas are in schemas/.
 
             An item's label: a lead's adjudication when there is one; otherwise the mean strength
             of each annotator's latest judgment. trl and hh-rlhf leave out ties; margin is the
@@ -23,11 +24,13 @@ struct ExportCommand: ParsableCommand {
             about: label_source (unanimous, majority, adjudicated or single), judgments, agreement
             (share of agreeing pairs of judgments on the direction) and model_margin (the newest
             reward model's r(chosen) − r(rejected); for helpsteer2 r(response_2) − r(response_1)).
-            judgments and csv, and --annotator, name annotators: leads only.
+            judgments, csv and rankings, and --annotator, name annotators: leads only.
 
             Ranked items (three to nine responses): their rankings are taken together by Borda
             count (a response scores the share of the others ranked below it, averaged over
-            annotators). ranked writes each with its responses best first, rank and score. trl
+            annotators). ranked writes each with its responses best first, rank, score and rubric
+            values (the annotators' mean). rankings writes each annotator's ranking with its
+            rubric values and note, the responses in stored order. trl
             writes pairs of them, by --ranked-pairs: best-vs-random (default; the best against
             one response drawn from those below it, seeded by the item, as
             ultrafeedback_binarized), best-vs-rest, or all (every ordered pair); margin is 3 x
@@ -41,7 +44,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Option(help: ArgumentHelp("trl, hh-rlhf, helpsteer2, judgments, csv or ranked.", valueName: "format"))
+    @Option(help: ArgumentHelp("trl, hh-rlhf, helpsteer2, judgments, csv, ranked or rankings.", valueName: "format"))
     var format: ExportFormat
 
     @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
@@ -97,7 +100,7 @@ struct ExportCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.openForReading()
             if !format.isPerItem || annotator != nil {
-                try Identity.requireLead(store, "per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone)")
+                try Identity.requireLead(store, "per-annotator labels (judgments, csv, rankings, --annotator; trl, hh-rlhf, helpsteer2 and ranked are open to everyone)")
             }
             var filter = ExportFilter(minAnnotators: minAnnotators, excludeBothBad: excludeBothBad, annotator: annotator, only: only,
                                       minAgreement: minAgreement, provenance: !plain, includeSimulated: includeSimulated,
@@ -121,7 +124,7 @@ struct ExportCommand: ParsableCommand {
             do {
                 let summary = try store.export(format: format, filter: filter, emit: sink.writeLine)
                 try sink.finish()
-                if let out { printError("wrote \(summary.written) \(format.isPerItem ? "items" : "judgments") to \(out)") }
+                if let out { printError("wrote \(summary.written) \(format.isPerItem ? "items" : format == .rankings ? "rankings" : "judgments") to \(out)") }
                 for notice in summary.notices { printError(notice) }
             } catch {
                 sink.abandon()

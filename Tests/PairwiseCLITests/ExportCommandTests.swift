@@ -81,10 +81,10 @@ import Testing
     @Test func onlyLeadsExportPerAnnotatorJudgments() throws {
         let directory = try simulatedProject()
         _ = try pairwise(["annotators", "add", "ann"], in: directory)
-        for arguments in [["--format", "judgments"], ["--format", "csv"], ["--format", "trl", "--annotator", "sim1"]] {
+        for arguments in [["--format", "judgments"], ["--format", "csv"], ["--format", "rankings"], ["--format", "trl", "--annotator", "sim1"]] {
             let refused = try pairwise(["export"] + arguments, in: directory, environment: ["USER": "ann"])
             #expect(refused.status == 77, "\(arguments)")
-            #expect(refused.stderr.contains("per-annotator judgments (judgments, csv, --annotator; trl, hh-rlhf and helpsteer2 are open to everyone) is for leads only (ann is not a lead of this project)"))
+            #expect(refused.stderr.contains("per-annotator labels (judgments, csv, rankings, --annotator; trl, hh-rlhf, helpsteer2 and ranked are open to everyone) is for leads only (ann is not a lead of this project)"))
             #expect(try pairwise(["export"] + arguments, in: directory).status == 0, "the lead who ran init")
         }
         #expect(try pairwise(["export", "--include-simulated", "--format", "trl"], in: directory, environment: ["USER": "ann"]).status == 0)

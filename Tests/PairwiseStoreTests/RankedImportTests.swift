@@ -108,6 +108,22 @@ import Testing
         let order = Ranking(ranks: items[0].ranks)!.order
         #expect(lines.count == 1 && lines[0]["responses"]?.arrayValue?.map { $0["response"]?.stringValue } == order.map { items[0].responses[$0] })
         #expect(lines[0]["responses"]?.arrayValue?.map { $0["rubric"]?["helpfulness"]?.doubleValue } == order.map { [3.5, 1, 2.5, 0][$0] })
+
+        // `rankings` writes each ranking as our jsonl: it reads back into another project as the
+        // same labels, and exports again the same.
+        var raw: [String] = []
+        try project.store.export(format: .rankings, filter: ExportFilter()) { raw.append($0) }
+        #expect(raw.count == 2 && raw.map { try? JSONParser.parse($0)["annotator"]?.stringValue } == ["bo", "panda"])
+        #expect(try JSONParser.parse(raw[1])["rubric"] == .object(["helpfulness": .array(values.map(JSONValue.int))]))
+        let copy = try TemporaryProject(on: kind, rubric: try project.store.rubric())
+        let back = try copy.store.importFiles([try copy.file("rankings.jsonl", raw.joined(separator: "\n"))], options: ImportOptions(keepLabels: true))
+        #expect(back.itemsAdded == 1 && back.rankingsAdded == 2)
+        var reexported: [String] = []
+        try copy.store.export(format: .rankings, filter: ExportFilter()) { reexported.append($0) }
+        #expect(reexported == raw)
+        var mine: [String] = []
+        try project.store.export(format: .rankings, filter: ExportFilter(annotator: "bo")) { mine.append($0) }
+        #expect(mine == [raw[0]])
     }
 
     @Test func twoResponsesMakeAPairAndBadListsNameTheField() throws {
@@ -183,7 +199,7 @@ import Testing
         #expect(try export(.trl).map { $0["id"] } == random.map { $0["id"] })
         // Formats for pairs leave ranked items out, and say so.
         var summary = try project.store.export(format: .helpsteer2, filter: ExportFilter()) { _ in }
-        #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses (--format trl or ranked writes them)"])
+        #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses (--format trl, ranked or rankings writes them)"])
         summary = try project.store.export(format: .trl, filter: ExportFilter(minAnnotators: 3)) { _ in }
         #expect(summary.written == 0)
         summary = try project.store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { _ in }

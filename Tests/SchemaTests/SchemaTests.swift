@@ -160,7 +160,8 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         #expect(try store.importFiles([path], options: ImportOptions(keepLabels: true)).rankingsAdded == 20)
         var filter = ExportFilter()
         filter.rankedPairs = .all
-        for (format, schemas, count) in [(ExportFormat.ranked, ["ranked-export.schema.json"], 20), (.trl, ["trl-export.schema.json", "trl.schema.json"], 20 * 10)] {
+        for (format, schemas, count) in [(ExportFormat.ranked, ["ranked-export.schema.json"], 20), (.rankings, ["ranked-item.schema.json"], 20),
+                                         (.trl, ["trl-export.schema.json", "trl.schema.json"], 20 * 10)] {
             var lines: [JSONValue] = []
             try store.export(format: format, filter: filter) { lines.append(try JSONParser.parse($0)) }
             // trl: every pair the Copeland ranks order (ties give none), at most 10 of 5 responses.

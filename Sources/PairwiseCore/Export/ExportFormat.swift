@@ -14,12 +14,15 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case csv
     /// Ranked items: the prompt and the responses best first, with consensus rank and score.
     case ranked
+    /// One line per current ranking of a ranked item, as our ranked jsonl (reads back with
+    /// `import --labels`).
+    case rankings
 
     /// Whether the format writes one record per item (rather than per judgment).
     public var isPerItem: Bool {
         switch self {
         case .trl, .hhRLHF, .helpsteer2, .ranked: return true
-        case .judgments, .csv: return false
+        case .judgments, .csv, .rankings: return false
         }
     }
 }
@@ -28,8 +31,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 public enum ExportOmission: String, Sendable, CaseIterable {
     case systemTurn = "a system turn the format has no place for"
     case multiTurnResponse = "responses of several turns, which the format cannot hold"
-    case rankedItem = "three or more ranked responses (--format trl or ranked writes them)"
+    case rankedItem = "three or more ranked responses (--format trl, ranked or rankings writes them)"
     case rankedItemFiltered = "three or more ranked responses, which --only and --min-agreement do not select yet"
+    case pairItem = "two responses, whose judgments --format judgments or csv writes"
 }
 
 /// What an export makes of one item.
@@ -86,8 +90,8 @@ public enum ExportEncoder {
                        JSONMember(key: "response_1", value: .string(item.responseA.text)),
                        JSONMember(key: "response_2", value: .string(item.responseB.text)),
                        JSONMember(key: "preference_strength", value: .int(Int(label.strength.rounded())))]
-        case .judgments, .csv:
-            preconditionFailure("\(format) is written per judgment")
+        case .judgments, .csv, .rankings:
+            preconditionFailure("\(format) is written per label")
         case .ranked:
             return .unlabeled   // pairs have no ranked form
         }

@@ -26,6 +26,21 @@ public enum RankedExport {
         ]))
     }
 
+    /// The `rankings` format's line: one annotator's ranking as our ranked jsonl
+    /// (schemas/ranked-item.schema.json), the responses in stored order, so that it reads
+    /// back with `import --labels` as the same item and the same label.
+    public static func rankingLine(_ item: RankedItem, ranking: Ranking, rubric: ResponseRatings, annotator: String, note: String?) -> String {
+        var members = [JSONMember(key: "id", value: .string(item.id)), JSONMember(key: "prompt", value: item.prompt.json),
+                       JSONMember(key: "responses", value: .array(item.responses.map { response in
+                           response.model.map { .object(["text": .string(response.text), "model": .string($0)]) } ?? response.json
+                       })),
+                       JSONMember(key: "ranks", value: .array(ranking.ranks.map(JSONValue.int))), JSONMember(key: "all_bad", value: .bool(ranking.allBad))]
+        if !rubric.isEmpty { members.append(JSONMember(key: "rubric", value: rubric.json)) }
+        members.append(JSONMember(key: "annotator", value: .string(annotator)))
+        if let note { members.append(JSONMember(key: "note", value: .string(note))) }
+        return JSONWriter.string(.object(members))
+    }
+
     /// How the label came about: a lead's decision, one ranking, several the same, or a consensus.
     static func labelSource(_ consensus: AggregatedRanking, adjudicated: Bool) -> String {
         adjudicated ? "adjudicated" : consensus.rankings == 1 ? "single" : consensus.unanimous ? "unanimous" : "majority"
