@@ -227,11 +227,34 @@ extension ProjectStore {
         return result
     }
 
-    /// Ranked items whose two or more current rankings differ and that no lead has decided,
-    /// by row id.
-    public func contestedRankedItems() throws -> [(rowID: Int64, rankings: [Ranking])] {
+    /// Ranked items that no lead has decided whose two or more current rankings differ, by
+    /// row id. The review filter narrows them as it does pairs: to items `annotator` ranked;
+    /// with `dimension`, to items whose values on it are 2 or more apart on some response
+    /// (whether or not the orders differ); `flaggedOnly` lists none (flags list themselves).
+    public func contestedRankedItems(filter: ReviewFilter = ReviewFilter()) throws -> [(rowID: Int64, rankings: [Ranking])] {
+        guard !filter.flaggedOnly else { return [] }
         let decided = try currentRankingAdjudications()
-        return try currentRankingsByRowID().filter { decided[$0.key] == nil && $0.value.count >= 2 && Set($0.value).count > 1 }
-            .map { (rowID: $0.key, rankings: $0.value) }.sorted { $0.rowID < $1.rowID }
+        var byItem: [Int64: [(annotator: String, ranking: Ranking, rubric: ResponseRatings)]] = [:]
+        try read { sql in
+            try sql.scan("""
+                SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+                ORDER BY r.item_id, r.annotator_id
+                """, []) { row in
+                guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
+                byItem[Int64(row.int(0)), default: []].append((row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count)))
+            }
+        }
+        return byItem.filter { rowID, list in
+            guard decided[rowID] == nil, list.count >= 2 else { return false }
+            if let name = filter.annotator, !list.contains(where: { $0.annotator == name }) { return false }
+            if let key = filter.dimension {
+                let values = list.compactMap { $0.rubric[key] }
+                return values.count >= 2 && values[0].indices.contains { i in
+                    let column = values.map { $0[i] }
+                    return column.max()! - column.min()! >= 2
+                }
+            }
+            return Set(list.map(\.ranking)).count > 1
+        }.map { (rowID: $0.key, rankings: $0.value.map(\.ranking)) }.sorted { $0.rowID < $1.rowID }
     }
 }

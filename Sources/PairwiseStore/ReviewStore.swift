@@ -3,9 +3,9 @@ import PairwiseCore
 
 /// Narrows a lead's review list.
 public struct ReviewFilter: Equatable, Sendable {
-    /// Only items this annotator judged.
+    /// Only items this annotator judged (or ranked).
     public var annotator: String?
-    /// Only items whose judgments disagree on this rubric dimension.
+    /// Only items whose judgments (or rankings' values) disagree on this rubric dimension.
     public var dimension: String?
     public var flaggedOnly = false
 
@@ -15,7 +15,7 @@ public struct ReviewFilter: Equatable, Sendable {
         self.flaggedOnly = flaggedOnly
     }
 
-    /// No narrowing: the whole list (ranked items are listed only then).
+    /// No narrowing: the whole list.
     public var isEmpty: Bool { annotator == nil && dimension == nil && !flaggedOnly }
 
     /// Whether the values differ on a rubric dimension: a different side on a comparative
@@ -102,6 +102,7 @@ extension ProjectStore {
             }
             var decided = Set<Int64>()
             try sql.scan("SELECT item_id FROM current_adjudications", []) { decided.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT item_id FROM current_ranking_adjudications", []) { decided.insert(Int64($0.int(0))) }
             // Gold items have their answer: listed when flagged (the answer may be wrong), not as contested.
             let gold = try Self.goldItemIDs(sql)
             var annotatorID: Int64?

@@ -254,4 +254,52 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
         #expect(try store.currentRankingAdjudication(itemRowID: rowID) == nil)
         #expect(session.state.ranking?.item.item.id == "rank-0" && session.state.message == "Undone: your last decision is retracted.")
     }
+
+    /// Review's filters narrow ranked items as they do pairs: by who ranked them, by values
+    /// far apart on a dimension, and flagged ones; a decided item leaves the list.
+    @Test func filtersNarrowRankedItems() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
+                      scale: Scale(min: 0, max: 4), required: false),
+        ])
+        let (store, items) = try rankedProject(directory, rubric: rubric)
+        // rank-0: orders differ, values agree; rank-1: orders agree, values 3 apart on the third; rank-2: zed alone.
+        let lines = [(0, [1, 2, 3, 4], [4, 3, 2, 1], "ann"), (0, [4, 3, 2, 1], [4, 3, 2, 1], "bo"),
+                     (1, [1, 2, 3, 4], [4, 3, 3, 1], "ann"), (1, [1, 2, 3, 4], [4, 3, 0, 1], "bo"), (2, [1, 2, 3, 4], [1, 1, 1, 1], "zed")]
+            .map { n, ranks, values, who in
+                JSONWriter.string(.object(["id": .string("rank-\(n)"), "prompt": .string(items[n].prompt),
+                                           "responses": .array(items[n].responses.map(JSONValue.string)), "ranks": .array(ranks.map(JSONValue.int)),
+                                           "rubric": .object(["helpfulness": .array(values.map(JSONValue.int))]), "annotator": .string(who)]))
+            }
+        try lines.joined(separator: "\n").write(toFile: directory.path("rankings.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try store.importFiles([directory.path("rankings.jsonl")], options: ImportOptions(keepLabels: true)).rankingsAdded == 5)
+        let session = try ReviewSession(store: store, lead: "lead")
+        /// The ids listed under a filter alone (filters add up: the last is cleared first).
+        func filter(_ text: String) -> (ids: [String], why: String?) {
+            for command in ["filter", "filter " + text] {
+                for key in [Key.character(":")] + command.map({ Key.character($0) }) + [.enter] { session.handle(key) }
+            }
+            var ids: [String] = []
+            for _ in 0..<session.state.queueCount {
+                if let id = session.state.ranking?.item.item.id { ids.append(id) }
+                session.handle(.character("s"))
+            }
+            return (ids, session.state.review?.why)
+        }
+        #expect(session.state.queueCount == 1 && session.state.ranking?.item.item.id == "rank-0")
+        #expect(filter("annotator bo").ids == ["rank-0"])
+        #expect(filter("annotator zed").ids == [])
+        let byValues = filter("dimension helpfulness")
+        #expect(byValues.ids == ["rank-1"] && byValues.why == "helpfulness values differ (2 rankings, Kendall's W 1.00)", "\(byValues) \(session.state.message ?? "")")
+        #expect(filter("flagged").ids == [])
+        let zed = try #require(try store.itemRowID(externalID: "rank-2"))
+        try store.recordEvent(.flag, itemID: zed, annotatorID: try store.person("zed").id, reason: "truncated")
+        #expect(filter("flagged").ids == ["rank-2"])
+        #expect(filter("").ids == ["rank-2", "rank-0"])
+        // Decided, a flagged ranked item leaves the list too.
+        try store.adjudicateRanking(itemRowID: zed, leadID: try store.person("lead").id, ranking: Ranking(ranks: [1, 2, 3, 4])!,
+                                    reason: .annotatorError, note: nil)
+        #expect(filter("").ids == ["rank-0"])
+    }
 }

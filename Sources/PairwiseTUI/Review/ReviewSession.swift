@@ -38,12 +38,14 @@ public final class ReviewSession {
             }
         }
         entries = ReviewQueue(material: try store.reviewMaterial(filter: filter, suspects: Set(suspects.keys)), suspects: suspects).entries
-        if filter.isEmpty {
-            // Ranked items whose rankings differ, least concordant first.
-            let ranked = try store.contestedRankedItems().map { item in (item.rowID, item.rankings.count, RankingAgreement.kendallW(item.rankings)) }
-            entries += ranked.sorted { ($0.2 ?? 1, $0.0) < ($1.2 ?? 1, $1.0) }.map { rowID, count, w in
-                ReviewQueue.Entry(rowID: rowID, why: "rankings differ (\(count) rankings" + (w.map { String(format: ", Kendall's W %.2f", $0) } ?? "") + ")")
-            }
+        // Ranked items whose rankings differ (or, under a dimension filter, whose values on it
+        // do), least concordant first; a flagged one is listed once, with its flag.
+        let listed = Set(entries.map(\.rowID))
+        let ranked = try store.contestedRankedItems(filter: filter).filter { !listed.contains($0.rowID) }
+            .map { item in (item.rowID, item.rankings.count, RankingAgreement.kendallW(item.rankings)) }
+        entries += ranked.sorted { ($0.2 ?? 1, $0.0) < ($1.2 ?? 1, $1.0) }.map { rowID, count, w in
+            let what = filter.dimension.map { "\($0) values differ" } ?? "rankings differ"
+            return ReviewQueue.Entry(rowID: rowID, why: what + " (\(count) rankings" + (w.map { String(format: ", Kendall's W %.2f", $0) } ?? "") + ")")
         }
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()
