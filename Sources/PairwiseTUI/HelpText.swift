@@ -57,6 +57,7 @@ public enum HelpText {
         ("h l / ← →", "show or focus another response (the prompt too); Tab too when the rubric rates nothing per response"),
         ("Tab, Shift-Tab", "move between the ranking and the rubric's per-response dimensions"),
         ("0 … 9 on a dimension", "rate the responses in turn, 1 to k; Backspace takes the last value back; r shows every dimension"),
+        ("mouse", "click a response's title to place it next, its text to focus it, a rubric row to rate it; the wheel scrolls"),
         ("j k / ↓ ↑, PgUp PgDn", "scroll the focused panel"),
         ("u s f n : / b i ? q", "as on a pair: undo, skip, flag, note, command, search, browse, guidelines, help, quit"),
     ]

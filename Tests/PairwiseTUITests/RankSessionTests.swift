@@ -161,6 +161,34 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
         #expect(session.state.message == "Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
     }
 
+    /// The mouse: a click on a response's title places it next, on its text focuses it, on a
+    /// rubric row focuses that row; the wheel scrolls the panel under the pointer.
+    @Test func clicksPlaceAndFocusPanels() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
+                      scale: Scale(min: 0, max: 4), required: false),
+        ])
+        let (store, _) = try rankedProject(directory, rubric: rubric)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        var grid = session.render(rows: 40, columns: 160)
+        let titles = try #require((0..<40).first { grid.text(row: $0).contains("Response 3") })
+        let column = try #require(grid.text(row: titles).range(of: "Response 3")).lowerBound.utf16Offset(in: grid.text(row: titles))
+        session.handle(.mouse(row: titles, column: column, action: .click))
+        #expect(session.state.ranking?.line == "3 > …")
+        session.handle(.mouse(row: titles + 3, column: column, action: .click))
+        #expect(session.state.ranking?.focused == 2)
+        session.handle(.mouse(row: titles + 3, column: 2, action: .wheelDown))
+        #expect(session.state.ranking?.focused == 0 && session.state.ranking?.scroll[0] == 3)
+        // The Helpfulness row, then a title again: back to the ranking's row to place it.
+        grid = session.render(rows: 40, columns: 160)
+        let dimensionRow = try #require((0..<40).first { grid.text(row: $0).hasPrefix("  Helpfulness") })
+        session.handle(.mouse(row: dimensionRow, column: 4, action: .click))
+        #expect(session.state.ranking?.row == 1)
+        session.handle(.mouse(row: titles, column: 2, action: .click))
+        #expect(session.state.ranking?.row == 0 && session.state.ranking?.line == "3 > 1 > …")
+    }
+
     /// `/` finds ranked items by any of their responses.
     @Test func searchFindsRankedItemsByAnyResponse() throws {
         let directory = try TemporaryDirectory()

@@ -204,6 +204,7 @@ public final class AnnotateSession {
         lastPageRows = frame.pageRows
         clickKeys = frame.clickKeys
         panels = frame.panels
+        rankRegions = frame.rankRegions
         if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
         return frame.grid
     }
@@ -212,6 +213,7 @@ public final class AnnotateSession {
     /// The last frame's clickable scale points and panels.
     var clickKeys: [ClickKey] = []
     var panels: [PanelRegion] = []
+    var rankRegions: [RankView.Region] = []
 
     /// The scale point at a cell of the last frame.
     func clickTarget(_ row: Int, _ column: Int) -> ClickKey? {
@@ -222,6 +224,10 @@ public final class AnnotateSession {
     /// its rubric row and sets it (a per-response point is set by `handle` after the focus
     /// moves), a click on a panel focuses it, the wheel scrolls the panel under the pointer.
     func keys(for row: Int, _ column: Int, _ action: MouseAction) -> [Key] {
+        if let rank = state.ranking {
+            guard let region = rankRegions.first(where: { $0.rows.contains(row) && $0.columns.contains(column) }) else { return [] }
+            return RankScreen.keys(for: region.target, action, rank: rank)
+        }
         if action == .click, let target = clickTarget(row, column) {
             // Tab to the target's rubric row from the one in focus, then its key.
             let rows = state.rubric.dimensions.count + 1

@@ -14,6 +14,8 @@ public struct RenderedFrame {
     public var panels: [PanelRegion] = []
     /// A ranked item's panel scroll offsets, clamped (panel -1 the prompt).
     public var rankScroll: [Int: Int]?
+    /// A ranked item's clickable cells.
+    var rankRegions: [RankView.Region] = []
 }
 
 /// What a click on a scale point does: press a key on its rubric row, or set one response's
@@ -59,6 +61,7 @@ public enum AnnotateView {
         let bodyTop = 1, bodyRows = rows - 3 - rubricRows
         var scroll = state.scroll
         var rankScroll: [Int: Int]?
+        var rankRegions: [RankView.Region] = []
         var pageRows = 1
         var regions: [PanelRegion] = []
         if let list = state.browse {
@@ -80,6 +83,7 @@ public enum AnnotateView {
             let drawn = RankView.body(rank, top: bodyTop, rows: rankRows, columns: columns, cache: cache, grid: &grid)
             pageRows = drawn.pageRows
             rankScroll = drawn.scroll
+            rankRegions = drawn.regions
         } else {
             let lines = state.review == nil
                 ? state.emptyQueueLines ?? ["Nothing left to label in your queue. Thank you!", "Press u to undo your last judgment, or q to quit."]
@@ -90,7 +94,8 @@ public enum AnnotateView {
         }
         var clickKeys: [ClickKey] = []
         if let rank = state.ranking {
-            RankView.rankingPanel(rank, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+            let rows = RankView.rankingPanel(rank, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
+            if state.page == nil && state.browse == nil && !state.showingHelp { rankRegions += rows }
         } else {
             clickKeys = rubricPanel(state, top: rows - 2 - rubricRows, rows: rubricRows, full: rubricRows == fullRubricRows, into: &grid)
         }
@@ -98,6 +103,7 @@ public enum AnnotateView {
         statusLine(state, row: rows - 1, into: &grid)
         var frame = RenderedFrame(grid: grid, scroll: scroll, pageRows: pageRows)
         frame.rankScroll = rankScroll
+        frame.rankRegions = rankRegions
         if state.page == nil && state.browse == nil && !state.showingHelp && state.pair != nil {
             frame.clickKeys = clickKeys
             frame.panels = regions

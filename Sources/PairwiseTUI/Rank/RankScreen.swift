@@ -11,6 +11,23 @@ import PairwiseStore
 /// digits rate the panels in turn (Backspace takes the last value back); without them Tab
 /// moves between panels.
 public enum RankScreen {
+    /// The keys a mouse event on a ranked item stands for: a click on a panel's title places
+    /// it next (from the ranking's row), on its text or tab focuses it, on a row of the
+    /// ranking panel focuses that row; the wheel scrolls the panel under the pointer.
+    static func keys(for target: RankView.Target, _ action: MouseAction, rank: RankState) -> [Key] {
+        let rows = rank.dimensions.count + 1
+        func toRow(_ row: Int) -> [Key] { rank.dimensions.isEmpty ? [] : Array(repeating: .tab, count: (row - rank.row + rows) % rows) }
+        func focus(_ panel: Int) -> [Key] { Array(repeating: .character("l"), count: (panel - rank.focused + rank.panels + 1) % (rank.panels + 1)) }
+        switch (target, action) {
+        case (.place(let panel), .click): return toRow(0) + [.character(Character(String(panel + 1)))]
+        case (.focus(let panel), .click): return focus(panel)
+        case (.row(let row), .click): return toRow(row)
+        case (.place(let panel), .wheelUp), (.focus(let panel), .wheelUp): return focus(panel) + Array(repeating: .character("k"), count: 3)
+        case (.place(let panel), .wheelDown), (.focus(let panel), .wheelDown): return focus(panel) + Array(repeating: .character("j"), count: 3)
+        case (.row, _): return []
+        }
+    }
+
     /// Handles a ranking key; nil when the key is not one (the annotate screen takes it).
     static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect?? {
         guard var rank = state.ranking else { return nil }

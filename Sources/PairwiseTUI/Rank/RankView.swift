@@ -7,11 +7,23 @@ import PairwiseCore
 enum RankView {
     static let minimumPanelColumns = 36
 
-    /// Draws the body; returns the focused panel's content rows and the scroll offsets
-    /// clamped to what each panel holds.
+    /// What a click on a ranked item's screen does: place a panel next (its title), focus a
+    /// panel (its text, or its tab), or focus a row of the ranking panel (0 the ranking).
+    enum Target: Equatable {
+        case place(Int)
+        case focus(Int)
+        case row(Int)
+    }
+
+    /// Cells a click acts on.
+    typealias Region = (rows: Range<Int>, columns: Range<Int>, target: Target)
+
+    /// Draws the body; returns the focused panel's content rows, the scroll offsets clamped
+    /// to what each panel holds, and where clicks act.
     static func body(_ rank: RankState, top: Int, rows: Int, columns: Int, cache: LayoutCache,
-                     grid: inout CellGrid) -> (pageRows: Int, scroll: [Int: Int]) {
+                     grid: inout CellGrid) -> (pageRows: Int, scroll: [Int: Int], regions: [Region]) {
         var scroll: [Int: Int] = [:]
+        var regions: [Region] = []
         var pages: [Int: Int] = [:]
         var rank = rank
         let promptLines = cache.lines(ranked: rank.item, position: -1, width: columns - 2)
@@ -22,6 +34,7 @@ enum RankView {
         let promptRows = min(promptLines.count, max(2, rows / 4)) + 1
         pages[-1] = panel(-1, title: "Prompt", lines: promptLines, rank: rank, top: top, left: 0, rows: promptRows, width: columns,
                           grid: &grid, scroll: &scroll)
+        regions.append((top..<(top + promptRows), 0..<columns, .focus(-1)))
         let rest = rows - promptRows
         let k = rank.panels
         if columns >= k * minimumPanelColumns + (k - 1) {
@@ -32,6 +45,8 @@ enum RankView {
                 let lines = cache.lines(ranked: rank.item, position: rank.item.shown[n], width: panelWidth - 2)
                 pages[n] = panel(n, title: title(n, rank), lines: lines, rank: rank, top: top + promptRows, left: left, rows: rest,
                                  width: panelWidth, grid: &grid, scroll: &scroll)
+                regions.append(((top + promptRows)..<(top + promptRows + 1), left..<(left + panelWidth), .place(n)))
+                regions.append(((top + promptRows + 1)..<(top + rows), left..<(left + panelWidth), .focus(n)))
                 if n < k - 1 { for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: left + panelWidth, style: .dim) } }
             }
         } else {
@@ -40,15 +55,19 @@ enum RankView {
             var x = 0
             for n in 0..<k {
                 let tab = " \(n + 1)\(placedMark(n, rank)) "
+                let start = x
                 x = grid.put(tab, row: top + promptRows, column: x, style: n == shown ? .selected : .key)
+                regions.append(((top + promptRows)..<(top + promptRows + 1), start..<x, .focus(n)))
                 x = grid.put(" ", row: top + promptRows, column: x)
             }
             grid.put(rank.dimensions.isEmpty ? "Tab / h l: another response" : "h l: another response", row: top + promptRows, column: x + 1, style: .dim)
             let lines = cache.lines(ranked: rank.item, position: rank.item.shown[shown], width: columns - 2)
             pages[shown] = panel(shown, title: title(shown, rank), lines: lines, rank: rank, top: top + promptRows + 1, left: 0, rows: rest - 1,
                                  width: columns, grid: &grid, scroll: &scroll)
+            regions.append(((top + promptRows + 1)..<(top + promptRows + 2), 0..<columns, .place(shown)))
+            regions.append(((top + promptRows + 2)..<(top + rows), 0..<columns, .focus(shown)))
         }
-        return (pages[rank.focused] ?? pages[max(0, rank.focused)] ?? 1, scroll)
+        return (pages[rank.focused] ?? pages[max(0, rank.focused)] ?? 1, scroll, regions)
     }
 
     /// "Response 2", with its place in the ranking so far.
@@ -87,7 +106,9 @@ enum RankView {
     /// The ranking so far and the per-response dimensions, in `rows` rows from `top`: the
     /// ranking, every dimension when `full` (else the one in focus, with three rows), and
     /// how to rate the row in focus.
-    static func rankingPanel(_ rank: RankState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) {
+    @discardableResult
+    static func rankingPanel(_ rank: RankState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) -> [Region] {
+        var regions: [Region] = [(top..<(top + 1), 0..<grid.columns, .row(0))]
         let onRanking = rank.row == 0
         var x = grid.put((onRanking ? "▸ " : "  ") + (rank.bestWorst ? "Best and worst  " : "Ranking (best first)  "), row: top, column: 0,
                          style: onRanking ? .focused : .bold)
@@ -96,10 +117,12 @@ enum RankView {
         if full {
             for (n, dimension) in rank.dimensions.enumerated() where top + 1 + n < top + rows - 1 {
                 dimensionRow(dimension, rank: rank, focused: rank.row == n + 1, row: top + 1 + n, into: &grid)
+                regions.append(((top + 1 + n)..<(top + 2 + n), 0..<grid.columns, .row(n + 1)))
             }
         } else if rows >= 3 {
             if let dimension = rank.focusedDimension {
                 dimensionRow(dimension, rank: rank, focused: true, row: top + 1, into: &grid)
+                regions.append(((top + 1)..<(top + 2), 0..<grid.columns, .row(rank.row)))
             } else if !rank.dimensions.isEmpty {
                 grid.put("  Rubric: \(rank.dimensions.count) dimension\(rank.dimensions.count == 1 ? "" : "s") per response (Tab to rate, r shows all)",
                          row: top + 1, column: 0, style: .dim)
@@ -117,6 +140,7 @@ enum RankView {
                 + "Enter submits (one left is placed last)."
         }
         grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
+        return regions
     }
 
     /// A dimension's row: its title, scale, and each panel's value so far ("2:4").
