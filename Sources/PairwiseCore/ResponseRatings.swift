@@ -53,12 +53,6 @@ public struct ResponseRatings: Equatable, Hashable, Sendable {
         self = ratings
     }
 
-    /// The same values for the responses in another order: `positions[i]` is where the
-    /// i-th response of that order stands in this one (as `Ranking.reordered`).
-    public func reordered(_ positions: [Int]) -> ResponseRatings {
-        ResponseRatings(values.mapValues { list in positions.map { list[$0] } })
-    }
-
     /// The first value that does not fit the rubric, as (field, message): a dimension the
     /// rubric does not rate, a comparative one, or a value off its scale.
     public func problem(against rubric: Rubric) -> (field: String, message: String)? {

@@ -106,7 +106,6 @@ enum RankView {
     /// The ranking so far and the per-response dimensions, in `rows` rows from `top`: the
     /// ranking, every dimension when `full` (else the one in focus, with three rows), and
     /// how to rate the row in focus.
-    @discardableResult
     static func rankingPanel(_ rank: RankState, top: Int, rows: Int, full: Bool, into grid: inout CellGrid) -> [Region] {
         var regions: [Region] = [(top..<(top + 1), 0..<grid.columns, .row(0))]
         let onRanking = rank.row == 0
