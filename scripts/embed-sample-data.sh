@@ -18,6 +18,11 @@ out=Sources/PairwiseTUI/EmbeddedSampleData.swift
     echo '    public static let items = ####"""'
     cat sample-data/items.jsonl
     echo '"""####'
+    echo ''
+    echo '    /// sample-data/ranked-items.jsonl'
+    echo '    public static let rankedItems = ####"""'
+    cat sample-data/ranked-items.jsonl
+    echo '"""####'
     echo '}'
 } > "$out"
 echo "wrote $out"

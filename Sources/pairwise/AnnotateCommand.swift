@@ -50,7 +50,8 @@ struct DemoCommand: ParsableCommand {
         abstract: "Open the TUI on a fresh copy of the sample data.",
         discussion: Help.text("""
             Copies the sample items and rubric built into the binary into a new temporary
-            project and opens `annotate` on it. With --simulated, five simulated annotators
+            project and opens `annotate` on it: 62 pairs, then 3 items whose responses you rank
+            (`b` lists the queue; `:goto rank-001` opens the first). With --simulated, five simulated annotators
             (`pairwise simulate`, noise 0.3) first judge half of the items three times each, and
             the review screen opens on their disagreements instead (you are the project's lead).
             The database is kept afterwards; its path is printed so you can `export` what you did.
@@ -70,11 +71,13 @@ struct DemoCommand: ParsableCommand {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let itemsPath = directory.appendingPathComponent("sample-items.jsonl").path
             try (EmbeddedSampleData.items + "\n").write(toFile: itemsPath, atomically: true, encoding: .utf8)
+            let rankedPath = directory.appendingPathComponent("sample-ranked-items.jsonl").path
+            try (EmbeddedSampleData.rankedItems + "\n").write(toFile: rankedPath, atomically: true, encoding: .utf8)
             let rubric = try RubricFile.parse(EmbeddedSampleData.rubric, file: "sample rubric")
             let path = directory.appendingPathComponent("demo.sqlite").path
             let user = Identity.loginName()
             let store = try ProjectStore.create(at: path, rubric: rubric, lead: user)
-            _ = try store.importFiles([itemsPath], options: ImportOptions(format: .jsonl))
+            _ = try store.importFiles([itemsPath, rankedPath], options: ImportOptions(format: .jsonl))
             if simulated {
                 try Simulation(annotators: 5, noise: 0.3, seed: seed).fill(store, overlap: 3, share: 0.5)
                 try runReview(store: store, lead: user, filter: ReviewQueue.Filter())

@@ -184,9 +184,13 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
     @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")
-        let screen = try tmux.waitFor("1/62 in queue")
-        #expect(screen.contains("demo │ 1/62 in queue │ 0 done today"))
+        let screen = try tmux.waitFor("1/65 in queue")
+        #expect(screen.contains("demo │ 1/65 in queue │ 0 done today"))
         #expect(screen.contains("Helpfulness *"))
+        // The sample data ends with items to rank.
+        for key in [":", "goto rank-001", "Enter"] { try tmux.send(key) }
+        try tmux.waitFor("item rank-001")
+        #expect(try tmux.waitFor("Ranking (best first)").contains("h l: another response"))
         try tmux.send("q")
     }
 }
