@@ -18,6 +18,12 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
     return (store, items)
 }
 
+/// One optional per-response dimension, rated 0–4.
+let helpfulnessRubric = Rubric(name: "r", dimensions: [
+    Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
+              scale: Scale(min: 0, max: 4), required: false),
+])
+
 @Suite struct RankSessionTests {
     /// Keys place the panels best first (= ties), Enter places the one left last and saves
     /// the ranking in stored order; undo brings it back on screen.
@@ -135,11 +141,7 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
     /// opens with its ranking and values, to revise.
     @Test func browseListsOwnRankingsAndOpensThemToRevise() throws {
         let directory = try TemporaryDirectory()
-        let rubric = Rubric(name: "r", dimensions: [
-            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
-                      scale: Scale(min: 0, max: 4), required: false),
-        ])
-        let (store, _) = try rankedProject(directory, rubric: rubric)
+        let (store, _) = try rankedProject(directory, rubric: helpfulnessRubric)
         let session = try AnnotateSession(store: store, annotator: "ann")
         let first = try #require(session.state.ranking)
         for key in "321" { session.handle(.character(key)) }
@@ -165,11 +167,7 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
     /// rubric row focuses that row; the wheel scrolls the panel under the pointer.
     @Test func clicksPlaceAndFocusPanels() throws {
         let directory = try TemporaryDirectory()
-        let rubric = Rubric(name: "r", dimensions: [
-            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
-                      scale: Scale(min: 0, max: 4), required: false),
-        ])
-        let (store, _) = try rankedProject(directory, rubric: rubric)
+        let (store, _) = try rankedProject(directory, rubric: helpfulnessRubric)
         let session = try AnnotateSession(store: store, annotator: "ann")
         var grid = session.render(rows: 40, columns: 160)
         let titles = try #require((0..<40).first { grid.text(row: $0).contains("Response 3") })
@@ -287,11 +285,7 @@ func rankedProject(_ directory: TemporaryDirectory, count: Int = 3,
     /// far apart on a dimension, and flagged ones; a decided item leaves the list.
     @Test func filtersNarrowRankedItems() throws {
         let directory = try TemporaryDirectory()
-        let rubric = Rubric(name: "r", dimensions: [
-            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse,
-                      scale: Scale(min: 0, max: 4), required: false),
-        ])
-        let (store, items) = try rankedProject(directory, rubric: rubric)
+        let (store, items) = try rankedProject(directory, rubric: helpfulnessRubric)
         // rank-0: orders differ, values agree; rank-1: orders agree, values 3 apart on the third; rank-2: zed alone.
         let lines = [(0, [1, 2, 3, 4], [4, 3, 2, 1], "ann"), (0, [4, 3, 2, 1], [4, 3, 2, 1], "bo"),
                      (1, [1, 2, 3, 4], [4, 3, 3, 1], "ann"), (1, [1, 2, 3, 4], [4, 3, 0, 1], "bo"), (2, [1, 2, 3, 4], [1, 1, 1, 1], "zed")]

@@ -31,6 +31,23 @@ def dense(scores):
     return [levels.index(s) + 1 for s in scores]
 
 
+def ordinal_alpha(names, data, key):
+    """Krippendorff's alpha (ordinal) of each item's `key` lists by annotator: one unit per
+    (item, response), a row per annotator; None when undefined."""
+    rows = []
+    for name in names:
+        row = []
+        for item in data:
+            values = item[key].get(name)
+            row += [float(v) for v in values] if values else [np.nan] * item["responses"]
+        rows.append(row)
+    try:
+        alpha = float(krippendorff.alpha(reliability_data=np.array(rows), level_of_measurement="ordinal"))
+    except Exception:
+        return None
+    return alpha if math.isfinite(alpha) else None
+
+
 def case(seed, items, annotators, present, tie_grain):
     rng = random.Random(seed)
     names = [f"a{n}" for n in range(annotators)]
@@ -45,19 +62,7 @@ def case(seed, items, annotators, present, tie_grain):
             noisy = [round((t + rng.gauss(0, 0.3)) * tie_grain) for t in truth]
             rankings[name] = dense(noisy)
         data.append({"responses": k, "rankings": rankings})
-    # Krippendorff: one unit per (item, response), a row per annotator.
-    rows = []
-    for name in names:
-        row = []
-        for item in data:
-            ranks = item["rankings"].get(name)
-            row += [float(r) for r in ranks] if ranks else [np.nan] * item["responses"]
-        rows.append(row)
-    try:
-        alpha = float(krippendorff.alpha(reliability_data=np.array(rows), level_of_measurement="ordinal"))
-        alpha = alpha if math.isfinite(alpha) else None
-    except Exception:
-        alpha = None
+    alpha = ordinal_alpha(names, data, "rankings")
     ws = []
     for item in data:
         lists = list(item["rankings"].values())
@@ -80,16 +85,8 @@ def case(seed, items, annotators, present, tie_grain):
         for name in sorted(item["rankings"]):
             if rating_rng.random() < 0.8:
                 item["ratings"][name] = [min(4, max(0, round(t + rating_rng.gauss(0, 0.8)))) for t in truth]
-    rating_rows = []
-    for name in names:
-        row = []
-        for item in data:
-            values = item["ratings"].get(name)
-            row += [float(v) for v in values] if values else [np.nan] * item["responses"]
-        rating_rows.append(row)
-    ratings_alpha = float(krippendorff.alpha(reliability_data=np.array(rating_rows), level_of_measurement="ordinal"))
     return {"seed": seed, "annotators": names, "items": data, "alpha_ordinal": alpha, "kendall_w": ws,
-            "ratings_alpha_ordinal": ratings_alpha if math.isfinite(ratings_alpha) else None}
+            "ratings_alpha_ordinal": ordinal_alpha(names, data, "ratings")}
 
 
 def main():

@@ -46,9 +46,12 @@ final class PostgresConnections: @unchecked Sendable {
         return true
     }
 
-    /// Lets the trainer lock go (its connection closes).
+    /// Lets the trainer lock go: unlocked on its connection first (the server ends a closed
+    /// connection's session a moment later, so closing alone could leave the lock held for
+    /// the next trainer's first try), then the connection closes.
     func releaseTrainerLock() {
         lock.lock()
+        if let held = trainerLock, !held.isClosed { _ = try? held.execute("SELECT pg_advisory_unlock_all()", []) }
         trainerLock = nil
         lock.unlock()
     }
