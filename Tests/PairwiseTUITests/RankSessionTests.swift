@@ -260,6 +260,10 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         session.handle(.character("N"))
         grid = session.render(rows: 40, columns: 160)
         #expect((0..<40).contains { grid.text(row: $0) == "  bo  ·  4 > 3 > 2 > 1" })
+        // Scrolling past the end stays at the end, as on the annotate screen.
+        for _ in 0..<500 { session.handle(.character("j")) }
+        _ = session.render(rows: 40, columns: 160)
+        #expect((session.state.ranking?.scroll[0] ?? 500) < 500)
 
         for key in [Key.character("2"), .character("1"), .character("3"), .enter] { session.handle(key) }
         #expect(session.state.input == .reason)

@@ -85,6 +85,7 @@ public final class ReviewSession {
         state.scroll = frame.scroll
         state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
+        if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
         return frame.grid
     }
 
