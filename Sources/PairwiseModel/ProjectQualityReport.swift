@@ -8,7 +8,9 @@ extension ProjectStore {
     /// guidelines version.
     public func qualityReport() throws -> QualityReport {
         let settings = try qualitySettings()
-        return QualityReport(scored: try scoredJudgments(), goldItems: try goldItemIDs().count,
+        // Each person's newest judgments: all the drift check and the accuracy estimate read.
+        let newest = max(DriftPolicy.estimateWindow, settings.driftWindow)
+        return QualityReport(scored: try scoredJudgments(newest: newest), goldItems: try goldItemIDs().count,
                              qualificationItems: settings.qualificationItems, qualificationPass: settings.qualificationPass,
                              exempt: Set(try annotators().filter { $0.role == .lead }.map(\.name)),
                              roundStarts: settings.qualificationRoundStarts,

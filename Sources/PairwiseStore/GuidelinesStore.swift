@@ -68,6 +68,7 @@ extension ProjectStore {
             var result: [String: (items: Set<Int64>, judgments: Int, agreed: Int, shown: Int)] = [:]
             var labeled: [String: Int] = [:]
             try sql.scan("SELECT source, count(*) FROM suggestions GROUP BY source", []) { labeled[$0.text(0) ?? ""] = $0.int(1) }
+            guard !labeled.isEmpty else { return [] }
             try sql.scan("""
                 SELECT s.source, s.item_id, s.strength, s.both_bad, j.strength, j.both_bad, j.suggestion_shown
                 FROM suggestions s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
@@ -95,26 +96,47 @@ extension ProjectStore {
     /// `ProjectStatistics.directionAlpha`), and the judgments made under it.
     public func directionCountsByGuidelinesVersion() throws -> [(version: Int?, judgments: Int, counts: [Int32])] {
         try read { sql in
-            var perItem: [Int64: (versions: Set<Int>, counts: (Int32, Int32, Int32))] = [:]
-            var judgments: [Int: Int] = [:]
-            try sql.scan("""
-                SELECT c.item_id, coalesce(j.guidelines_version, 0), j.strength FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                WHERE c.item_id NOT IN (\(Self.goldItemsQuery(sql.dialect)))
-                """, []) { row in
-                let item = Int64(row.int(0)), version = row.int(1), strength = row.int(2)
-                var entry = perItem[item] ?? ([], (0, 0, 0))
-                entry.versions.insert(version)
-                if strength < 0 { entry.counts.0 += 1 } else if strength > 0 { entry.counts.1 += 1 } else { entry.counts.2 += 1 }
-                perItem[item] = entry
-                judgments[version, default: 0] += 1
-            }
-            var counts: [Int: [Int32]] = [:]
-            for entry in perItem.values where entry.versions.count == 1 && entry.counts.0 + entry.counts.1 + entry.counts.2 >= 2 {
-                counts[entry.versions.first!, default: []] += [entry.counts.0, entry.counts.1, entry.counts.2]
-            }
-            return judgments.keys.sorted().map { version in
-                (version == 0 ? nil : version, judgments[version]!, counts[version] ?? [])
-            }
+            guard try sql.integer("SELECT count(*) FROM guidelines") != 0 else { return try Self.directionCountsWithoutGuidelines(sql) }
+            return try Self.directionCountsByGuidelinesVersion(sql)
+        }
+    }
+
+    /// The same without guidelines, when every judgment was made under none: one entry,
+    /// from the direction counts items keep (an index holds them), not from the judgments.
+    static func directionCountsWithoutGuidelines(_ sql: SQLConnection) throws -> [(version: Int?, judgments: Int, counts: [Int32])] {
+        var counts: [Int32] = [], judgments = 0
+        try sql.scan("""
+            SELECT prefer_a, prefer_b, prefer_neither FROM items
+            WHERE judges >= 1 AND prefer_a + prefer_b + prefer_neither >= 1 AND id NOT IN (\(goldItemsQuery(sql.dialect)))
+            """, []) { row in
+            let a = row.int(0), b = row.int(1), neither = row.int(2)
+            judgments += a + b + neither
+            if a + b + neither >= 2 { counts += [Int32(a), Int32(b), Int32(neither)] }
+        }
+        return judgments == 0 ? [] : [(nil, judgments, counts)]
+    }
+
+    /// Direction counts per version from every current judgment.
+    static func directionCountsByGuidelinesVersion(_ sql: SQLConnection) throws -> [(version: Int?, judgments: Int, counts: [Int32])] {
+        var perItem: [Int64: (versions: Set<Int>, counts: (Int32, Int32, Int32))] = [:]
+        var judgments: [Int: Int] = [:]
+        try sql.scan("""
+            SELECT c.item_id, coalesce(j.guidelines_version, 0), j.strength FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            WHERE c.item_id NOT IN (\(Self.goldItemsQuery(sql.dialect)))
+            """, []) { row in
+            let item = Int64(row.int(0)), version = row.int(1), strength = row.int(2)
+            var entry = perItem[item] ?? ([], (0, 0, 0))
+            entry.versions.insert(version)
+            if strength < 0 { entry.counts.0 += 1 } else if strength > 0 { entry.counts.1 += 1 } else { entry.counts.2 += 1 }
+            perItem[item] = entry
+            judgments[version, default: 0] += 1
+        }
+        var counts: [Int: [Int32]] = [:]
+        for entry in perItem.values where entry.versions.count == 1 && entry.counts.0 + entry.counts.1 + entry.counts.2 >= 2 {
+            counts[entry.versions.first!, default: []] += [entry.counts.0, entry.counts.1, entry.counts.2]
+        }
+        return judgments.keys.sorted().map { version in
+            (version == 0 ? nil : version, judgments[version]!, counts[version] ?? [])
         }
     }
 }

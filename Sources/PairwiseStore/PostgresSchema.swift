@@ -19,6 +19,7 @@ enum PostgresSchema {
          v12_1 + PostgresRoles.annotatorFunctionPrivileges),
         (Schema.migrations[12].identifier, v13 + PostgresRoles.rankingPrivileges),
         (Schema.migrations[13].identifier, v14 + PostgresRoles.rankingAdjudicationPrivileges),
+        (Schema.migrations[14].identifier, Schema.v15),
     ]
 
     /// Every identifier a current database records.

@@ -203,8 +203,9 @@ extension ProjectStore {
     /// Each annotator's judgments checked against a reference, oldest first, by name: on a
     /// gold item their first answer (undone or not: the first answer counts) against the
     /// expected one; on any other item their current judgment against the lead's
-    /// adjudication, else the consensus of the item's other annotators. With `annotatorID`,
-    /// only that person's, over their newest `newest` judgments.
+    /// adjudication, else the consensus of the item's other annotators: every gold answer,
+    /// and each person's newest `newest` other judgments (all the drift check and the
+    /// accuracy estimate read). With `annotatorID`, only that person's.
     ///
     /// An annotator on PostgreSQL reads neither gold answers nor others' judgments: their
     /// own check reads the answers to gold items they judged and the others' labels (without
@@ -239,22 +240,32 @@ extension ProjectStore {
                     itemRowID: item, judgmentID: Int64(row.int(2)), label: LabelClass(strength: row.int(3), bothBad: row.int(4) != 0),
                     reference: gold[item], gold: true))
             }
-            // Other items: current judgments, each against the others' on its item.
-            // One person's: their newest judgments only (what the drift check and the estimate
-            // look at), so that the check every few judgments stays cheap.
-            let mine = annotatorID.map {
-                " WHERE c.item_id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0) ORDER BY judgment_id DESC LIMIT \(newest))"
-            } ?? ""
+            // Other items: current judgments, each against the others' on its item; each
+            // person's newest only (what the drift check and the estimate look at), so that
+            // neither the check every few judgments nor the report reads a whole project.
+            var newestJudgments = Set<Int64>(), newestItems = Set<Int64>()
+            for person in annotatorID.map({ [$0] }) ?? Array(names.keys) {
+                try sql.scan("SELECT item_id, judgment_id FROM current_judgment_ids WHERE annotator_id = ? ORDER BY judgment_id DESC LIMIT ?",
+                             [.integer(person), .integer(Int64(newest))]) { row in
+                    newestItems.insert(Int64(row.int(0)))
+                    newestJudgments.insert(Int64(row.int(1)))
+                }
+            }
             var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
             func add(_ item: Int64, _ annotator: Int64, _ id: Int64, _ label: LabelClass) {
                 guard gold[item] == nil else { return }
                 byItem[item, default: []].append((annotator, id, label))
             }
-            try sql.scan("""
-                SELECT c.item_id, c.annotator_id, c.judgment_id, j.strength, j.both_bad
-                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id\(mine)
-                """, []) { row in
-                add(Int64(row.int(0)), Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0))
+            // Everyone's current judgment of those items (row ids from the database, listed inline).
+            let items = newestItems.sorted()
+            for start in stride(from: 0, to: items.count, by: 500) {
+                let list = items[start..<min(items.count, start + 500)].map(String.init).joined(separator: ",")
+                try sql.scan("""
+                    SELECT c.item_id, c.annotator_id, c.judgment_id, j.strength, j.both_bad
+                    FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id IN (\(list))
+                    """, []) { row in
+                    add(Int64(row.int(0)), Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0))
+                }
             }
             if restricted {
                 // Row security showed only the person's own: the others' come without names.
@@ -263,7 +274,7 @@ extension ProjectStore {
                 }
             }
             for (item, judgments) in byItem {
-                for j in judgments where annotatorID == nil || j.annotator == annotatorID {
+                for j in judgments where newestJudgments.contains(j.id) {
                     let others = judgments.filter { $0.annotator != j.annotator }
                     let reference = adjudicated[item] ?? LabelClass.consensus(others.map(\.label))
                     result[names[j.annotator] ?? "", default: []].append(ScoredJudgment(

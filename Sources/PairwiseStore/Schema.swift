@@ -20,6 +20,7 @@ enum Schema {
         ("v12: gold answers, suggestions, guidelines", v12),
         ("v13: items of three to nine responses, and rankings", v13),
         ("v14: leads' decisions on contested rankings", v14),
+        ("v15: each annotator's current judgments newest first", v15),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -29,6 +30,14 @@ enum Schema {
         }
         return migrator
     }
+
+    /// Each annotator's current judgments in judgment order, so that their newest (what the
+    /// drift check and the quality report read) come from the index, not from sorting all
+    /// of theirs; it serves lookups by annotator as the index it replaces did.
+    static let v15 = """
+    CREATE INDEX current_judgment_ids_newest_by_annotator ON current_judgment_ids(annotator_id, judgment_id);
+    DROP INDEX current_judgment_ids_by_annotator;
+    """
 
     /// A lead's ranking of a contested ranked item, with the reason (as a pair's
     /// adjudication): it overrides the annotators' rankings in exports and training.

@@ -1,6 +1,6 @@
 import Foundation
 import PairwiseCore
-import PairwiseStore
+@testable import PairwiseStore
 import PairwiseTestSupport
 import Testing
 
@@ -86,5 +86,26 @@ import Testing
 
         #expect(try store.removeGold(externalIDs: [gold[0].itemID]) == 1)
         #expect(try store.goldItemIDs().count == 7)
+    }
+}
+
+/// Agreement by guidelines version: without guidelines, read from the counts items keep;
+/// the same entry as from every current judgment (gold items and retracted judgments left
+/// out alike).
+@Suite struct DirectionCountsTests {
+    @Test(arguments: StoreKind.available)
+    func keptCountsGiveWhatTheJudgmentsGive(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        try project.store.addSyntheticData(items: 300, judgments: 900, annotators: 4, seed: 3)
+        try project.execute("INSERT INTO gold_answers (item_id, strength, both_bad, created_at) VALUES (1, 2, 0, 'x'), (7, -1, 0, 'x')")
+        try project.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) SELECT id, annotator_id, 'x' FROM judgments WHERE id IN (2, 3, 50)")
+        let (kept, definition) = try project.store.read { sql in
+            (try ProjectStore.directionCountsWithoutGuidelines(sql), try ProjectStore.directionCountsByGuidelinesVersion(sql))
+        }
+        func triples(_ counts: [Int32]) -> [[Int32]] { stride(from: 0, to: counts.count, by: 3).map { Array(counts[$0..<$0 + 3]) }.sorted { $0.lexicographicallyPrecedes($1) } }
+        #expect(kept.count == 1 && definition.count == 1 && kept[0].version == nil && definition[0].version == nil)
+        #expect(kept[0].judgments == definition[0].judgments && kept[0].judgments > 800)
+        #expect(triples(kept[0].counts) == triples(definition[0].counts) && kept[0].counts.count > 600)
+        #expect(try project.store.directionCountsByGuidelinesVersion().first?.judgments == kept[0].judgments)
     }
 }
