@@ -16,6 +16,8 @@ public struct JudgmentColumns: Sendable {
     /// Whether response A was shown first.
     public var shownAFirst: [Bool] = []
     public var milliseconds: [Int] = []
+    /// The guidelines version each was made under (0: none).
+    public var guidelinesVersion: [Int32] = []
     /// Rubric values by dimension key, as (judgment index, value) in judgment order.
     public var rubric: [String: [(judgment: Int32, value: RubricValue)]] = [:]
 
@@ -63,12 +65,32 @@ public struct JudgmentColumns: Sendable {
     }
 
     /// Adds one judgment to the item being grouped (close it with `itemStarts.append(count)`).
-    public mutating func append(annotator: Int32, strength: Int, bothBad: Bool, shownAFirst: Bool, milliseconds: Int) {
+    public mutating func append(annotator: Int32, strength: Int, bothBad: Bool, shownAFirst: Bool, milliseconds: Int, guidelinesVersion: Int = 0) {
+        self.guidelinesVersion.append(Int32(guidelinesVersion))
         self.annotator.append(annotator)
         self.strength.append(Int8(strength))
         self.bothBad.append(bothBad)
         self.shownAFirst.append(shownAFirst)
         self.milliseconds.append(milliseconds)
+    }
+
+    /// Direction agreement material per guidelines version: for each version, the items whose
+    /// judgments (two or more) were all made under it, as counts of A / B / neither per item
+    /// (for `ProjectStatistics.directionAlpha`), and how many judgments were made under it.
+    public func directionCountsByGuidelinesVersion() -> [(version: Int?, judgments: Int, counts: [Int32])] {
+        var judgments: [Int32: Int] = [:], counts: [Int32: [Int32]] = [:]
+        for k in 0..<itemCount {
+            let range = self.judgments(ofItem: k)
+            var tally: [Int32] = [0, 0, 0]
+            var single = true
+            for i in range {
+                judgments[guidelinesVersion[i], default: 0] += 1
+                single = single && guidelinesVersion[i] == guidelinesVersion[range.lowerBound]
+                tally[strength[i] < 0 ? 0 : strength[i] > 0 ? 1 : 2] += 1
+            }
+            if single && range.count >= 2 { counts[guidelinesVersion[range.lowerBound], default: []] += tally }
+        }
+        return judgments.keys.sorted().map { version in (version == 0 ? nil : Int(version), judgments[version]!, counts[version] ?? []) }
     }
 
     /// Each id's place in sorted order.

@@ -5,8 +5,9 @@ import PairwiseStore
 extension ProjectStore {
     /// The project's quality-control report: gold accuracy, qualification and drift per
     /// annotator under the project's settings, suggestions against people, agreement per
-    /// guidelines version.
-    public func qualityReport() throws -> QualityReport {
+    /// guidelines version (from `columns`, the current judgments when already read, else
+    /// from the database).
+    public func qualityReport(columns: JudgmentColumns? = nil) throws -> QualityReport {
         let settings = try qualitySettings()
         // Each person's newest judgments: all the drift check and the accuracy estimate read.
         let newest = max(DriftPolicy.estimateWindow, settings.driftWindow)
@@ -18,6 +19,6 @@ extension ProjectStore {
                              suggestions: try suggestionAgreement().map {
                                  QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)
                              },
-                             versions: try directionCountsByGuidelinesVersion())
+                             versions: try columns?.directionCountsByGuidelinesVersion() ?? directionCountsByGuidelinesVersion())
     }
 }

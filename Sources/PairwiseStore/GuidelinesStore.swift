@@ -116,24 +116,28 @@ extension ProjectStore {
         return judgments == 0 ? [] : [(nil, judgments, counts)]
     }
 
-    /// Direction counts per version from every current judgment.
+    /// Direction counts per version from every current judgment, summed per item by the
+    /// database; items judged under several versions count their judgments per version.
     static func directionCountsByGuidelinesVersion(_ sql: SQLConnection) throws -> [(version: Int?, judgments: Int, counts: [Int32])] {
-        var perItem: [Int64: (versions: Set<Int>, counts: (Int32, Int32, Int32))] = [:]
-        var judgments: [Int: Int] = [:]
+        var judgments: [Int: Int] = [:], counts: [Int: [Int32]] = [:], mixed: [Int64] = []
         try sql.scan("""
-            SELECT c.item_id, coalesce(j.guidelines_version, 0), j.strength FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-            WHERE c.item_id NOT IN (\(Self.goldItemsQuery(sql.dialect)))
+            SELECT c.item_id, min(coalesce(j.guidelines_version, 0)), max(coalesce(j.guidelines_version, 0)),
+                   sum(CASE WHEN j.strength < 0 THEN 1 ELSE 0 END), sum(CASE WHEN j.strength > 0 THEN 1 ELSE 0 END),
+                   sum(CASE WHEN j.strength = 0 THEN 1 ELSE 0 END)
+            FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            WHERE c.item_id NOT IN (\(Self.goldItemsQuery(sql.dialect))) GROUP BY c.item_id
             """, []) { row in
-            let item = Int64(row.int(0)), version = row.int(1), strength = row.int(2)
-            var entry = perItem[item] ?? ([], (0, 0, 0))
-            entry.versions.insert(version)
-            if strength < 0 { entry.counts.0 += 1 } else if strength > 0 { entry.counts.1 += 1 } else { entry.counts.2 += 1 }
-            perItem[item] = entry
-            judgments[version, default: 0] += 1
+            let version = row.int(1), a = row.int(3), b = row.int(4), neither = row.int(5)
+            guard version == row.int(2) else { mixed.append(Int64(row.int(0))); return }
+            judgments[version, default: 0] += a + b + neither
+            if a + b + neither >= 2 { counts[version, default: []] += [Int32(a), Int32(b), Int32(neither)] }
         }
-        var counts: [Int: [Int32]] = [:]
-        for entry in perItem.values where entry.versions.count == 1 && entry.counts.0 + entry.counts.1 + entry.counts.2 >= 2 {
-            counts[entry.versions.first!, default: []] += [entry.counts.0, entry.counts.1, entry.counts.2]
+        for start in stride(from: 0, to: mixed.count, by: 500) {
+            let list = mixed[start..<min(mixed.count, start + 500)].map(String.init).joined(separator: ",")
+            try sql.scan("""
+                SELECT coalesce(j.guidelines_version, 0), count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                WHERE c.item_id IN (\(list)) GROUP BY 1
+                """, []) { row in judgments[row.int(0), default: 0] += row.int(1) }
         }
         return judgments.keys.sorted().map { version in
             (version == 0 ? nil : version, judgments[version]!, counts[version] ?? [])

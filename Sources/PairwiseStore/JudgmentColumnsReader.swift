@@ -29,7 +29,7 @@ extension ProjectStore {
             var currentItem: Int64 = -1
             try sql.scan("""
                 SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END, j.ms,
-                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END
+                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END, coalesce(j.guidelines_version, 0)
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
                 ORDER BY c.item_id, c.annotator_id
                 """, []) { rows in
@@ -50,7 +50,7 @@ extension ProjectStore {
                     for (key, value) in Self.rubricValues(text) { columns.rubric[key, default: []].append((Int32(columns.count), value)) }
                 }
                 columns.append(annotator: annotatorIndex[Int64(rows.int(1))] ?? 0, strength: rows.int(2), bothBad: rows.int(3) != 0,
-                               shownAFirst: rows.int(4) != 0, milliseconds: rows.int(5))
+                               shownAFirst: rows.int(4) != 0, milliseconds: rows.int(5), guidelinesVersion: rows.int(7))
             }
             if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
             return columns

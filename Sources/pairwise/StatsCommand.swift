@@ -35,7 +35,7 @@ struct StatsCommand: ParsableCommand {
             let columns = try store.currentJudgmentColumns()
             let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
             let model = try store.modelReport(columns: columns)
-            let quality = try store.qualityReport()
+            let quality = try store.qualityReport(columns: columns)
             let byItem = try store.rankingsByItem()
             let ranked = RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings))
             if json {

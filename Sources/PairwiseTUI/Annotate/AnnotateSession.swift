@@ -593,7 +593,7 @@ public final class AnnotateSession {
     static func statsLines(store: ProjectStore, rubric: Rubric) throws -> [String] {
         let columns = try store.currentJudgmentColumns()
         let model = try store.modelReport(columns: columns).map { [""] + $0.summaryLines() } ?? []
-        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + [""] + (try store.qualityReport().summaryLines()) + model
+        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + [""] + (try store.qualityReport(columns: columns).summaryLines()) + model
     }
 
     func updateFigures() {
