@@ -33,11 +33,13 @@ struct StatsCommand: ParsableCommand {
             let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
             let columns = try store.currentJudgmentColumns()
-            let stats = ProjectStatistics(columns: columns, rubric: try store.rubric())
-            let model = try store.modelReport(columns: columns)
-            let quality = try store.qualityReport(columns: columns)
-            let byItem = try store.rankingsByItem()
-            let ranked = RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings))
+            let rubric = try store.rubric()
+            // The agreement figures on this core, the reports that read the database on the other.
+            let (stats, (model, quality, ranked)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
+                let byItem = try store.rankingsByItem()
+                return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
+                        RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)))
+            })
             if json {
                 Console.data(Self.json(stats, contested: contested, model: model, quality: quality, ranked: ranked))
             } else {
@@ -150,4 +152,23 @@ struct StatsCommand: ParsableCommand {
             }),
         ]))
     }
+}
+
+/// Runs `second` on another thread while `first` runs on this one; both results, or the
+/// first error either threw.
+func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+    let outcome = ParallelOutcome<B>()
+    DispatchQueue.global().async {
+        outcome.value = Result { try second() }
+        outcome.done.signal()
+    }
+    let a = Result { try first() }
+    outcome.done.wait()
+    return (try a.get(), try outcome.value!.get())
+}
+
+/// The other thread's result, read once `done` is signalled.
+final class ParallelOutcome<B>: @unchecked Sendable {
+    var value: Result<B, any Error>?
+    let done = DispatchSemaphore(value: 0)
 }
