@@ -5,8 +5,7 @@ import PairwiseStore
 extension ProjectStore {
     /// The project's quality-control report: gold accuracy, qualification and drift per
     /// annotator under the project's settings, suggestions against people, agreement per
-    /// guidelines version (from `columns`, the current judgments when already read, else
-    /// from the database).
+    /// guidelines version (from `columns`, the current judgments when already read).
     public func qualityReport(columns: JudgmentColumns? = nil) throws -> QualityReport {
         let settings = try qualitySettings()
         // Each person's newest judgments: all the drift check and the accuracy estimate read.
@@ -19,6 +18,6 @@ extension ProjectStore {
                              suggestions: try suggestionAgreement().map {
                                  QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)
                              },
-                             versions: try columns?.directionCountsByGuidelinesVersion() ?? directionCountsByGuidelinesVersion())
+                             versions: try (columns ?? currentJudgmentColumns()).directionCountsByGuidelinesVersion())
     }
 }
