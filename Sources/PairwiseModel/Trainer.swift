@@ -226,8 +226,8 @@ struct TrainingSet {
     /// ties included, each weighted 2/k; the preference's margin is 3 × the difference of
     /// the two Borda scores, as a strength. Their responses' rows follow the pair items'.
     mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
-        var rankings = try store.currentRankingsByRowID()
-        let ratings = try store.currentRankingRatingsByRowID()
+        let current = Dictionary(grouping: try store.allCurrentRankings(), by: \.itemRowID)
+        var rankings = current.mapValues { $0.map(\.ranking) }
         // A lead's decision replaces the annotators' rankings.
         for (rowID, decision) in try store.currentRankingAdjudications() { rankings[rowID] = [decision] }
         for rowID in rankings.keys.sorted() {
@@ -236,7 +236,8 @@ struct TrainingSet {
             let prompt = featurizer.promptWords(item.prompt.plainText)
             let base = Int32(data.features.count)
             for response in item.responses { data.features.append(featurizer.features(promptWords: prompt, response: response.text, embedding: nil)) }
-            if let rated = ratings[rowID] {
+            let rated = (current[rowID] ?? []).map(\.rubric).filter { !$0.isEmpty }
+            if !rated.isEmpty {
                 let means = ResponseRatings.means(rated, count: item.responses.count)
                 rankedRatings.append((Int(base), Dictionary(uniqueKeysWithValues: means.map { ($0.key, $0.values) })))
             }

@@ -121,7 +121,7 @@ public struct RankingReport: Equatable, Sendable {
     }
 
     public static func == (a: RankingReport, b: RankingReport) -> Bool {
-        a.annotators == b.annotators && a.items == b.items && a.rubricAlpha.elementsEqual(b.rubricAlpha) { $0.key == $1.key && $0.alpha == $1.alpha }
+        a.annotators == b.annotators && a.rubricAlpha.elementsEqual(b.rubricAlpha) { $0.key == $1.key && $0.alpha == $1.alpha }
             && a.items == b.items && a.rankings == b.rankings && a.alphaOrdinal == b.alphaOrdinal && a.meanKendallW == b.meanKendallW
             && a.contested.elementsEqual(b.contested) { $0.itemID == $1.itemID && $0.rankings == $1.rankings && $0.kendallW == $1.kendallW }
     }

@@ -171,15 +171,9 @@ extension ProjectStore {
         if format == .rankings { return try exportRankings(sql: sql, filter: filter, summary: &summary, emit: emit) }
         var rankings: [Int64: [Ranking]] = [:]
         var ratings: [Int64: [ResponseRatings]] = [:]
-        try sql.scan("""
-            SELECT r.item_id, r.ranks, r.all_bad, p.name, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
-            ORDER BY r.item_id, p.name
-            """, []) { row in
-            if let annotator = filter.annotator, row.text(3) != annotator { return }
-            guard let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) else { return }
-            rankings[Int64(row.int(0)), default: []].append(ranking)
-            let rated = ResponseRatings(stored: row.text(4) ?? "", count: ranking.count)
-            if !rated.isEmpty { ratings[Int64(row.int(0)), default: []].append(rated) }
+        for current in try allCurrentRankings(sql) where filter.annotator == nil || current.annotator == filter.annotator {
+            rankings[current.itemRowID, default: []].append(current.ranking)
+            if !current.rubric.isEmpty { ratings[current.itemRowID, default: []].append(current.rubric) }
         }
         // A lead's decision stands in for the annotators' rankings (and passes the filters that
         // adjudicated pairs pass).
@@ -227,19 +221,10 @@ extension ProjectStore {
     /// in item then annotator order.
     static func exportRankings(sql: SQLConnection, filter: ExportFilter, summary: inout ExportSummary,
                                emit: (String, Prompt?) throws -> Void) throws {
-        var byItem: [(rowID: Int64, rankings: [(annotator: String, ranking: Ranking, rubric: ResponseRatings, note: String?)])] = []
-        try sql.scan("""
-            SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
-            ORDER BY r.item_id, p.name
-            """, []) { row in
-            guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
-            let rowID = Int64(row.int(0))
-            if byItem.last?.rowID != rowID { byItem.append((rowID, [])) }
-            byItem[byItem.count - 1].rankings.append((row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), row.text(5)))
-        }
-        for (rowID, rankings) in byItem where rankings.count >= filter.minAnnotators {
+        let byItem = Dictionary(grouping: try allCurrentRankings(sql), by: \.itemRowID)
+        for rowID in byItem.keys.sorted() where byItem[rowID]!.count >= filter.minAnnotators {
             guard let item = try rankedItem(rowID: rowID, sql: sql) else { continue }
-            for r in rankings where filter.annotator == nil || r.annotator == filter.annotator {
+            for r in byItem[rowID]! where filter.annotator == nil || r.annotator == filter.annotator {
                 if filter.excludeBothBad && r.ranking.allBad { continue }
                 try emit(RankedExport.rankingLine(item, ranking: r.ranking, rubric: r.rubric, annotator: r.annotator, note: r.note), nil)
                 summary.written += 1

@@ -115,51 +115,49 @@ extension ProjectStore {
     }
 }
 
+/// A current ranking as the store keeps it: its item's row, the annotator's name, the
+/// ranking and its rubric values in stored order, and its note.
+public struct CurrentRanking: Sendable {
+    public var itemRowID: Int64
+    public var annotator: String
+    public var ranking: Ranking
+    public var rubric: ResponseRatings
+    public var note: String?
+}
+
 extension ProjectStore {
+    /// Every current ranking, by item row id then annotator name (exports, statistics,
+    /// review and the trainer all read them from here).
+    public func allCurrentRankings() throws -> [CurrentRanking] {
+        try read { sql in try Self.allCurrentRankings(sql) }
+    }
+
+    static func allCurrentRankings(_ sql: SQLConnection) throws -> [CurrentRanking] {
+        var result: [CurrentRanking] = []
+        try sql.scan("""
+            SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+            ORDER BY r.item_id, p.name
+            """, []) { row in
+            guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
+            result.append(CurrentRanking(itemRowID: Int64(row.int(0)), annotator: row.text(1) ?? "", ranking: ranking,
+                                         rubric: ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), note: row.text(5)))
+        }
+        return result
+    }
+
     /// Every ranked item's id and current rankings by annotator name, with their rubric
     /// values (where they rate any), in import order.
     public func rankingsByItem() throws -> [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] {
         try read { sql in
+            var ids: [Int64: String] = [:]
+            try sql.scan("SELECT id, external_id FROM items WHERE response_count > 2", []) { ids[Int64($0.int(0))] = $0.text(1) ?? "" }
             var result: [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] = []
-            try sql.scan("""
-                SELECT r.item_id, i.external_id, p.name, r.ranks, r.all_bad, r.rubric FROM current_rankings r
-                JOIN items i ON i.id = r.item_id JOIN annotators p ON p.id = r.annotator_id ORDER BY r.item_id
-                """, []) { row in
-                guard let ranking = Ranking(json: row.text(3) ?? "", allBad: row.int(4) != 0) else { return }
-                let id = row.text(1) ?? "", name = row.text(2) ?? ""
-                if result.last?.itemID != id { result.append((id, [:], [:])) }
-                result[result.count - 1].rankings[name] = ranking
-                let rated = ResponseRatings(stored: row.text(5) ?? "", count: ranking.count)
-                if !rated.isEmpty { result[result.count - 1].ratings[name] = rated }
-            }
-            return result
-        }
-    }
-}
-
-extension ProjectStore {
-    /// Every ranked item's current rankings, by item row id (for the trainer).
-    public func currentRankingsByRowID() throws -> [Int64: [Ranking]] {
-        try read { sql in
-            var result: [Int64: [Ranking]] = [:]
-            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY item_id, annotator_id", []) { row in
-                if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { result[Int64(row.int(0)), default: []].append(ranking) }
-            }
-            return result
-        }
-    }
-}
-
-extension ProjectStore {
-    /// The rubric values of every ranked item's current rankings that rate any, by item row
-    /// id (for the trainer's attribute heads).
-    public func currentRankingRatingsByRowID() throws -> [Int64: [ResponseRatings]] {
-        try read { sql in
-            var result: [Int64: [ResponseRatings]] = [:]
-            try sql.scan("SELECT item_id, rubric, ranks FROM current_rankings WHERE rubric <> '{}' ORDER BY item_id, annotator_id", []) { row in
-                let count = Ranking(json: row.text(2) ?? "", allBad: false)?.count ?? 0
-                let rated = ResponseRatings(stored: row.text(1) ?? "", count: count)
-                if !rated.isEmpty { result[Int64(row.int(0)), default: []].append(rated) }
+            var last: Int64?
+            for current in try Self.allCurrentRankings(sql) {
+                if last != current.itemRowID { result.append((ids[current.itemRowID] ?? "", [:], [:])) }
+                last = current.itemRowID
+                result[result.count - 1].rankings[current.annotator] = current.ranking
+                if !current.rubric.isEmpty { result[result.count - 1].ratings[current.annotator] = current.rubric }
             }
             return result
         }
@@ -234,16 +232,7 @@ extension ProjectStore {
     public func contestedRankedItems(filter: ReviewFilter = ReviewFilter()) throws -> [(rowID: Int64, rankings: [Ranking])] {
         guard !filter.flaggedOnly else { return [] }
         let decided = try currentRankingAdjudications()
-        var byItem: [Int64: [(annotator: String, ranking: Ranking, rubric: ResponseRatings)]] = [:]
-        try read { sql in
-            try sql.scan("""
-                SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
-                ORDER BY r.item_id, r.annotator_id
-                """, []) { row in
-                guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
-                byItem[Int64(row.int(0)), default: []].append((row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count)))
-            }
-        }
+        let byItem = Dictionary(grouping: try allCurrentRankings(), by: \.itemRowID)
         return byItem.filter { rowID, list in
             guard decided[rowID] == nil, list.count >= 2 else { return false }
             if let name = filter.annotator, !list.contains(where: { $0.annotator == name }) { return false }
