@@ -42,6 +42,7 @@ public enum HelpText {
         (":gold", "make the item gold: the values set are its expected answer, the note its explanation"),
         ("ranked items", "rank with the annotate keys (digits best first, =, Backspace, 0), then Enter and the reason"),
         ("j k / ↓ ↑, ← →", "scroll / focus the previous or next panel"),
+        ("mouse", "as in annotate: click a scale point, a panel or a response's title; the wheel scrolls"),
         ("S", "project statistics"),
         ("?", "show or hide this help"),
         ("q", "quit"),

@@ -265,7 +265,13 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         _ = session.render(rows: 40, columns: 160)
         #expect((session.state.ranking?.scroll[0] ?? 500) < 500)
 
-        for key in [Key.character("2"), .character("1"), .character("3"), .enter] { session.handle(key) }
+        // A click on a response's title places it, as on the annotate screen.
+        grid = session.render(rows: 40, columns: 160)
+        let titles = try #require((0..<40).first { grid.text(row: $0).contains("Response 2") })
+        let column = try #require(grid.text(row: titles).range(of: "Response 2")).lowerBound.utf16Offset(in: grid.text(row: titles))
+        session.handle(.mouse(row: titles, column: column, action: .click))
+        #expect(session.state.ranking?.line == "2 > …")
+        for key in [Key.character("1"), .character("3"), .enter] { session.handle(key) }
         #expect(session.state.input == .reason)
         session.handle(.character("1"))
         let rowID = try #require(try store.itemRowID(externalID: "rank-0"))

@@ -97,6 +97,48 @@ import Testing
         #expect(session.state.messageIsError && goldCount == 1)
     }
 
+    /// The mouse works in review as in annotate: a click on a scale point sets the final
+    /// preference or a value, a click on a panel focuses it, the wheel scrolls; the decision
+    /// made with it is recorded. Cells found in the rendered text.
+    @Test func aLeadDecidesWithTheMouse() throws {
+        let directory = try TemporaryDirectory()
+        let store = try contestedProject(directory)
+        let session = try ReviewSession(store: store, lead: "lead")
+        let rows = { (0..<40).map { session.render(rows: 40, columns: 120).text(row: $0) } }
+        var text = rows()
+        func column(_ row: Int, _ needle: String, backwards: Bool = false) throws -> Int {
+            let range = try #require(text[row].range(of: needle, options: backwards ? .backwards : []))
+            return text[row].distance(from: text[row].startIndex, to: range.lowerBound)
+        }
+        let overall = try #require(text.firstIndex { $0.hasPrefix("▸ Overall *") })
+        session.handle(.mouse(row: overall, column: try column(overall, " 5 ") + 1, action: .click))
+        #expect(session.state.preference == 5)
+        text = rows()
+        let helpfulness = try #require(text.firstIndex { $0.hasPrefix("  Helpfulness") })
+        session.handle(.mouse(row: helpfulness, column: try column(helpfulness, " 4 ") + 1, action: .click))      // first's 4
+        session.handle(.mouse(row: helpfulness, column: try column(helpfulness, " 0 ", backwards: true) + 1, action: .click))   // second's 0
+        #expect(session.state.entries["helpfulness"] == .perResponse(first: 4, second: 0))
+        text = rows()
+        let header = try #require(text.firstIndex { $0.contains("Second response") })
+        session.handle(.mouse(row: header + 1, column: try column(header, "Second response"), action: .click))
+        #expect(session.state.focusedPanel == .second)
+        session.handle(.mouse(row: header + 1, column: 5, action: .wheelDown))
+        #expect(session.state.focusedPanel == .first)
+        // Nothing under the pointer, or a page open: no effect.
+        session.handle(.mouse(row: 0, column: 0, action: .click))
+        session.handle(.character("?"))
+        session.handle(.mouse(row: overall, column: try column(overall, " 7 ") + 1, action: .click))
+        #expect(session.state.preference == 5)
+        session.handle(.character("?"))
+        // Correctness is required too: typed, on the row the clicks left in focus.
+        #expect(session.state.focusedRow == 2)
+        for key in [Key.character("4"), .character("2"), .enter, .character("3")] { session.handle(key) }
+        #expect(session.state.message?.hasPrefix("Decided") == true, "\(session.state.message ?? "")")
+        let math = try #require(try store.itemRowID(externalID: "math-003"))
+        let adjudication = try #require(try store.currentAdjudication(itemRowID: math))
+        #expect(adjudication.strength.value == 1 && adjudication.rubric == ["helpfulness": .perResponse(a: 4, b: 0), "correctness": .perResponse(a: 4, b: 2)])
+    }
+
     @Test func onlyLeadsMayReview() throws {
         let directory = try TemporaryDirectory()
         let store = try contestedProject(directory)

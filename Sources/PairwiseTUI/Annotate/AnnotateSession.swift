@@ -202,50 +202,14 @@ public final class AnnotateSession {
         state.scroll = frame.scroll
         state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
-        clickKeys = frame.clickKeys
-        panels = frame.panels
-        rankRegions = frame.rankRegions
+        mouse = MouseTargets(frame)
         if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
         return frame.grid
     }
 
     var lastPageRows = 10
-    /// The last frame's clickable scale points and panels.
-    var clickKeys: [ClickKey] = []
-    var panels: [PanelRegion] = []
-    var rankRegions: [RankView.Region] = []
-
-    /// The scale point at a cell of the last frame.
-    func clickTarget(_ row: Int, _ column: Int) -> ClickKey? {
-        clickKeys.first { $0.row == row && $0.columns.contains(column) }
-    }
-
-    /// The keys a mouse event stands for on the last frame: a click on a scale point focuses
-    /// its rubric row and sets it (a per-response point is set by `handle` after the focus
-    /// moves), a click on a panel focuses it, the wheel scrolls the panel under the pointer.
-    func keys(for row: Int, _ column: Int, _ action: MouseAction) -> [Key] {
-        if let rank = state.ranking {
-            guard let region = rankRegions.first(where: { $0.rows.contains(row) && $0.columns.contains(column) }) else { return [] }
-            return RankScreen.keys(for: region.target, action, rank: rank)
-        }
-        if action == .click, let target = clickTarget(row, column) {
-            // Tab to the target's rubric row from the one in focus, then its key.
-            let rows = state.rubric.dimensions.count + 1
-            let tabs = Array(repeating: Key.tab, count: (target.rubricRow - state.focusedRow + rows) % rows)
-            switch target.action {
-            case .key(let key): return tabs + [key]
-            case .responseValue: return tabs
-            }
-        }
-        guard let region = panels.first(where: { $0.rows.contains(row) && $0.columns.contains(column) }) else { return [] }
-        let presses = (region.panel.rawValue - state.focusedPanel.rawValue + 3) % 3
-        let focus = Array(repeating: Key.character("l"), count: presses)
-        switch action {
-        case .click: return focus
-        case .wheelUp: return focus + Array(repeating: .character("k"), count: 3)
-        case .wheelDown: return focus + Array(repeating: .character("j"), count: 3)
-        }
-    }
+    /// Where the last frame acts under the mouse.
+    var mouse = MouseTargets()
 
     func draw(on terminal: Terminal) {
         let size = terminal.size
@@ -256,12 +220,11 @@ public final class AnnotateSession {
     @discardableResult
     public func handle(_ key: Key) -> Bool {
         if case .mouse(let row, let column, let action) = key {
-            if state.page != nil || state.showingHelp || state.input != nil || state.terminalTooSmall { return true }
-            let target = action == .click ? clickTarget(row, column) : nil
-            for key in keys(for: row, column, action) where !handle(key) { return false }
-            if case .responseValue(let first, let value)? = target?.action {
+            guard let event = mouse.event(row: row, column: column, action, state: state) else { return true }
+            for key in event.keys where !handle(key) { return false }
+            if let set = event.responseValue {
                 timer.event(now: now)
-                AnnotateScreen.setResponseValue(value, first: first, state: &state)
+                AnnotateScreen.setResponseValue(set.value, first: set.first, state: &state)
             }
             return true
         }

@@ -15,6 +15,8 @@ public final class ReviewSession {
     var entries: [ReviewQueue.Entry] = []
     var index = 0
     var lastPageRows = 10
+    /// Where the last frame acts under the mouse.
+    var mouse = MouseTargets()
 
     /// Opens review for `lead`; throws `StoreError` unless that person is a lead.
     public init(store: ProjectStore, lead: String, filter: ReviewQueue.Filter = ReviewQueue.Filter()) throws {
@@ -85,6 +87,7 @@ public final class ReviewSession {
         state.scroll = frame.scroll
         state.terminalTooSmall = frame.tooSmall
         lastPageRows = frame.pageRows
+        mouse = MouseTargets(frame)
         if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
         return frame.grid
     }
@@ -103,6 +106,12 @@ public final class ReviewSession {
     /// Handles one key; false when the session should end.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
+        if case .mouse(let row, let column, let action) = key {
+            guard let event = mouse.event(row: row, column: column, action, state: state) else { return true }
+            for key in event.keys where !handle(key) { return false }
+            if let set = event.responseValue { AnnotateScreen.setResponseValue(set.value, first: set.first, state: &state) }
+            return true
+        }
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
         do {
             switch effect {
