@@ -228,16 +228,19 @@ struct TrainingSet {
     mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
         let current = Dictionary(grouping: try store.allCurrentRankings(), by: \.itemRowID)
         var rankings = current.mapValues { $0.map(\.ranking) }
-        // A lead's decision replaces the annotators' rankings.
-        for (rowID, decision) in try store.currentRankingAdjudications() { rankings[rowID] = [decision] }
+        var ratings = current.mapValues { $0.map(\.rubric).filter { !$0.isEmpty } }
+        // A lead's decision replaces the annotators' rankings, and their values when it has some.
+        for (rowID, decision) in try store.currentRankingAdjudications() {
+            rankings[rowID] = [decision.ranking]
+            if !decision.rubric.isEmpty { ratings[rowID] = [decision.rubric] }
+        }
         for rowID in rankings.keys.sorted() {
             guard let consensus = AggregatedRanking(rankings[rowID]!), !consensus.allBad,
                   let item = try store.rankedItem(rowID: rowID) else { continue }
             let prompt = featurizer.promptWords(item.prompt.plainText)
             let base = Int32(data.features.count)
             for response in item.responses { data.features.append(featurizer.features(promptWords: prompt, response: response.text, embedding: nil)) }
-            let rated = (current[rowID] ?? []).map(\.rubric).filter { !$0.isEmpty }
-            if !rated.isEmpty {
+            if let rated = ratings[rowID], !rated.isEmpty {
                 let means = ResponseRatings.means(rated, count: item.responses.count)
                 rankedRatings.append((Int(base), Dictionary(uniqueKeysWithValues: means.map { ($0.key, $0.values) })))
             }

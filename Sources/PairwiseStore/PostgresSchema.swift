@@ -20,6 +20,7 @@ enum PostgresSchema {
         (Schema.migrations[12].identifier, v13 + PostgresRoles.rankingPrivileges),
         (Schema.migrations[13].identifier, v14 + PostgresRoles.rankingAdjudicationPrivileges),
         (Schema.migrations[14].identifier, Schema.v15),
+        (Schema.migrations[15].identifier, v16 + PostgresRoles.groupBlock("    ALTER VIEW current_ranking_adjudications SET (security_invoker = true);")),
     ]
 
     /// Every identifier a current database records.
@@ -224,6 +225,19 @@ enum PostgresSchema {
         FOR EACH ROW EXECUTE FUNCTION refuse_change('adjudications');
     CREATE TRIGGER ranking_adjudication_retractions_append_only BEFORE UPDATE OR DELETE ON ranking_adjudication_retractions
         FOR EACH ROW EXECUTE FUNCTION refuse_change('retractions');
+
+    """
+
+    /// As SQLite's v16. A view's `*` is expanded when PostgreSQL creates it, so the view is
+    /// made again to show the new column (its grants stay; its options are set again after).
+    static let v16 = """
+    ALTER TABLE ranking_adjudications ADD COLUMN rubric TEXT NOT NULL DEFAULT '{}';
+    CREATE OR REPLACE VIEW current_ranking_adjudications AS
+        SELECT a.* FROM ranking_adjudications a
+        WHERE a.id = (
+            SELECT max(b.id) FROM ranking_adjudications b
+            WHERE b.item_id = a.item_id
+              AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = b.id));
 
     """
 

@@ -42,7 +42,7 @@ public enum ProjectCopy {
         ("rankings", ["id", "item_id", "annotator_id", "ranks", "all_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source",
                       "guidelines_version"], "id"),
         ("ranking_retractions", ["ranking_id", "annotator_id", "created_at"], "ranking_id"),
-        ("ranking_adjudications", ["id", "item_id", "lead_id", "ranks", "all_bad", "reason", "note", "created_at"], "id"),
+        ("ranking_adjudications", ["id", "item_id", "lead_id", "ranks", "all_bad", "reason", "note", "created_at", "rubric"], "id"),
         ("ranking_adjudication_retractions", ["adjudication_id", "lead_id", "created_at"], "adjudication_id"),
     ]
 

@@ -182,7 +182,9 @@ extension ProjectStore {
         var filteredOut = 0
         for (rowID, list) in rankings {
             if let decision = decided[rowID] {
-                if filter.only == .agreed { filteredOut += 1 } else { chosen[rowID] = ([decision], true) }
+                if filter.only == .agreed { filteredOut += 1 } else { chosen[rowID] = ([decision.ranking], true) }
+                // The lead's values stand in for the annotators' as the order does.
+                if !decision.rubric.isEmpty { ratings[rowID] = [decision.rubric] }
                 continue
             }
             guard list.count >= filter.minAnnotators else { continue }

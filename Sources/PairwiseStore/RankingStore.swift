@@ -164,15 +164,29 @@ extension ProjectStore {
     }
 }
 
+/// A lead's standing decision on a ranked item: the ranking and the per-response rubric
+/// values (stored order; empty when the lead set none).
+public struct RankingDecision: Equatable, Sendable {
+    public var ranking: Ranking
+    public var rubric: ResponseRatings
+
+    public init(ranking: Ranking, rubric: ResponseRatings = ResponseRatings()) {
+        self.ranking = ranking
+        self.rubric = rubric
+    }
+}
+
 extension ProjectStore {
-    /// Records a lead's ranking of a contested ranked item, with the reason: it overrides
-    /// the annotators' rankings in exports and training.
-    public func adjudicateRanking(itemRowID: Int64, leadID: Int64, ranking: Ranking, reason: AdjudicationReason, note: String?) throws {
+    /// Records a lead's ranking of a contested ranked item, with the reason and the
+    /// per-response rubric values they set (stored order): it overrides the annotators'
+    /// rankings and values in exports and training.
+    public func adjudicateRanking(itemRowID: Int64, leadID: Int64, ranking: Ranking, rubric: ResponseRatings = ResponseRatings(),
+                                  reason: AdjudicationReason, note: String?) throws {
         try write { sql in
             try sql.execute("""
-                INSERT INTO ranking_adjudications (item_id, lead_id, ranks, all_bad, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(itemRowID), .integer(leadID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0), .text(reason.rawValue),
-                      .optional(note), .text(Timestamp.string(Date()))])
+                INSERT INTO ranking_adjudications (item_id, lead_id, ranks, all_bad, rubric, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.integer(itemRowID), .integer(leadID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0), .text(rubric.jsonText),
+                      .text(reason.rawValue), .optional(note), .text(Timestamp.string(Date()))])
         }
     }
 
@@ -207,20 +221,22 @@ extension ProjectStore {
     }
 
     /// Every standing decision on a ranked item, by item row id.
-    public func currentRankingAdjudications() throws -> [Int64: Ranking] {
+    public func currentRankingAdjudications() throws -> [Int64: RankingDecision] {
         try read { sql in try Self.currentRankingAdjudications(sql) }
     }
 
     /// The standing decision on a ranked item, if any.
-    public func currentRankingAdjudication(itemRowID: Int64) throws -> Ranking? {
+    public func currentRankingAdjudication(itemRowID: Int64) throws -> RankingDecision? {
         try read { sql in try Self.currentRankingAdjudications(sql, itemRowID: itemRowID)[itemRowID] }
     }
 
-    static func currentRankingAdjudications(_ sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: Ranking] {
-        var result: [Int64: Ranking] = [:]
-        try sql.scan("SELECT item_id, ranks, all_bad FROM current_ranking_adjudications" + (itemRowID == nil ? "" : " WHERE item_id = ?"),
+    static func currentRankingAdjudications(_ sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: RankingDecision] {
+        var result: [Int64: RankingDecision] = [:]
+        try sql.scan("SELECT item_id, ranks, all_bad, rubric FROM current_ranking_adjudications" + (itemRowID == nil ? "" : " WHERE item_id = ?"),
                      itemRowID.map { [.integer($0)] } ?? []) { row in
-            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) { result[Int64(row.int(0))] = ranking }
+            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) {
+                result[Int64(row.int(0))] = RankingDecision(ranking: ranking, rubric: ResponseRatings(stored: row.text(3) ?? "", count: ranking.count))
+            }
         }
         return result
     }

@@ -21,6 +21,7 @@ enum Schema {
         ("v13: items of three to nine responses, and rankings", v13),
         ("v14: leads' decisions on contested rankings", v14),
         ("v15: each annotator's current judgments newest first", v15),
+        ("v16: a lead's rubric values on a decided ranking", v16),
     ]
 
     static var migrator: DatabaseMigrator {
@@ -30,6 +31,13 @@ enum Schema {
         }
         return migrator
     }
+
+    /// The per-response rubric values a lead sets when deciding a ranked item (stored order,
+    /// as `rankings.rubric`): they stand in for the annotators' values as the decision's
+    /// order stands in for their rankings. `{}` on decisions made before.
+    static let v16 = """
+    ALTER TABLE ranking_adjudications ADD COLUMN rubric TEXT NOT NULL DEFAULT '{}';
+    """
 
     /// Each annotator's current judgments in judgment order, so that their newest (what the
     /// drift check and the quality report read) come from the index, not from sorting all

@@ -40,7 +40,7 @@ public enum HelpText {
         (":filter …", "annotator NAME, dimension KEY, flagged; :filter alone clears"),
         (":goto ID", "open an item by id"),
         (":gold", "make the item gold: the values set are its expected answer, the note its explanation"),
-        ("ranked items", "rank with the annotate keys (digits best first, =, Backspace, 0), then Enter and the reason"),
+        ("ranked items", "rank with the annotate keys (digits best first, =, Backspace, 0; Tab rates dimensions), then Enter and the reason"),
         ("j k / ↓ ↑, ← →", "scroll / focus the previous or next panel"),
         ("mouse", "as in annotate: click a scale point, a panel or a response's title; the wheel scrolls"),
         ("S", "project statistics"),

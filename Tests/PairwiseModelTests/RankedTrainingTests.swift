@@ -1,6 +1,6 @@
 import Foundation
 import PairwiseCore
-import PairwiseModel
+@testable import PairwiseModel
 import PairwiseStore
 import PairwiseTestSupport
 import Testing
@@ -48,5 +48,52 @@ import Testing
             Issue.record("new rankings did not bring a run"); return
         }
         #expect(again.pairs == 40 + 10 * 6 + 2 * 3)
+    }
+}
+
+/// What the trainer reads of a ranked item: the annotators' rankings and mean values, or a
+/// lead's decision in their place (its values too, when the lead set some).
+@Suite struct RankedTrainingRowsTests {
+
+    @Test func aLeadsDecisionReplacesTheRankingsAndTheValues() throws {
+        let directory = try TemporaryDirectory()
+        let rubric = Rubric(name: "r", dimensions: [
+            Dimension(key: "helpfulness", title: "Helpfulness", guideline: "Meets the request.", kind: .perResponse, scale: Scale(min: 0, max: 4), required: false),
+        ])
+        let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: rubric, lead: "lead")
+        let responses = ["first answer", "second answer", "third answer", "fourth answer"]
+        let lines = [([1, 2, 3, 4], [4, 3, 2, 0], "ann"), ([4, 3, 2, 1], [0, 2, 2, 4], "bo")].map { ranks, values, who in
+            JSONWriter.string(.object(["id": .string("r"), "prompt": .string("which?"), "responses": .array(responses.map(JSONValue.string)),
+                                       "ranks": .array(ranks.map(JSONValue.int)), "rubric": .object(["helpfulness": .array(values.map(JSONValue.int))]),
+                                       "annotator": .string(who)]))
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("r.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try store.importFiles([directory.path("r.jsonl")], options: ImportOptions(keepLabels: true)).rankingsAdded == 2)
+        let featurizer = Featurizer(hashBits: 10)
+        var set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:])
+        // Opposite rankings: every response's Borda score ties, so each implied pair is a tie.
+        #expect(set.data.pairs.map(\.label) == Array(repeating: .tie, count: 6))
+        #expect(set.rankedRatings.map(\.firstRow) == [0] && set.rankedRatings.first?.means == ["helpfulness": [2, 2.5, 2, 2]])
+
+        let rowID = try #require(try store.itemRowID(externalID: "r"))
+        try store.adjudicateRanking(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
+                                    rubric: ResponseRatings(["helpfulness": [3, 4, 1, 0]]), reason: .annotatorError, note: nil)
+        set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:])
+        // The lead's order (rows 0…3 the responses in stored order): 1, then 0, 2, 3; "x>y" x better.
+        let order = set.data.pairs.map { pair -> String in
+            switch pair.label {
+            case .aBetter: return "\(pair.a)>\(pair.b)"
+            case .bBetter: return "\(pair.b)>\(pair.a)"
+            case .tie: return "\(pair.a)=\(pair.b)"
+            }
+        }
+        #expect(order == ["1>0", "0>2", "0>3", "1>2", "1>3", "2>3"])
+        #expect(set.pairWeights == Array(repeating: 0.5, count: 6))
+        #expect(set.rankedRatings.first?.means == ["helpfulness": [3, 4, 1, 0]])
+        // A decision without values keeps the annotators' means.
+        try store.adjudicateRanking(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
+                                    reason: .annotatorError, note: nil)
+        set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:])
+        #expect(set.rankedRatings.first?.means == ["helpfulness": [2, 2.5, 2, 2]])
     }
 }

@@ -207,8 +207,11 @@ import Testing
         // A lead's decision on r1 replaces its two rankings, and passes --only adjudicated.
         let lead = try project.store.person("lead").id
         try project.store.adjudicateRanking(itemRowID: try #require(try project.store.itemRowID(externalID: "r1")), leadID: lead,
-                                            ranking: Ranking(ranks: [4, 3, 2, 1])!, reason: .annotatorError, note: "the last is right")
+                                            ranking: Ranking(ranks: [4, 3, 2, 1])!, rubric: ResponseRatings(["helpfulness": [0, 1, 3, 4]]),
+                                            reason: .annotatorError, note: "the last is right")
         let decided = try export(.ranked)
+        // The lead's values come with the decision (on PostgreSQL through the view made again in v16).
+        #expect(decided[1]["responses"]?.arrayValue?.map { $0["rubric"]?["helpfulness"] } == [4, 3, 1, 0].map { .double($0) })
         #expect(decided[1]["label_source"] == .string("adjudicated") && decided[1]["rankings"] == .int(1))
         #expect(decided[1]["responses"]?.arrayValue?.map { $0["response"]?.stringValue } == [3, 2, 1, 0].map { items[1].responses[$0] })
         var only: [JSONValue] = []

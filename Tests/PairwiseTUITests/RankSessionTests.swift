@@ -275,7 +275,7 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         #expect(session.state.input == .reason)
         session.handle(.character("1"))
         let rowID = try #require(try store.itemRowID(externalID: "rank-0"))
-        #expect(try store.currentRankingAdjudication(itemRowID: rowID) == Ranking(ranks: [2, 1, 3, 4]))
+        #expect(try store.currentRankingAdjudication(itemRowID: rowID) == RankingDecision(ranking: Ranking(ranks: [2, 1, 3, 4])!))
         #expect(session.state.message == "Decided (ambiguous). It now overrides the rankings in exports.")
         #expect(session.state.ranking == nil && session.state.review?.decided == 1)
         var exported: [JSONValue] = []
@@ -289,6 +289,45 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         session.handle(.character("u"))
         #expect(try store.currentRankingAdjudication(itemRowID: rowID) == nil)
         #expect(session.state.ranking?.item.item.id == "rank-0" && session.state.message == "Undone: your last decision is retracted.")
+    }
+
+    /// The rubric values a lead sets when deciding a ranked item are kept with the decision
+    /// and stand in for the annotators' in the ranked export and the trainer's rows, as the
+    /// decision's order does; undone, the annotators' means come back.
+    @Test func aLeadsDecisionKeepsTheValuesTheLeadSet() throws {
+        let directory = try TemporaryDirectory()
+        let (store, items) = try rankedProject(directory, count: 1, rubric: helpfulnessRubric)
+        let lines = [([1, 2, 3, 4], [4, 3, 2, 0], "ann"), ([4, 3, 2, 1], [0, 2, 2, 4], "bo")].map { ranks, values, who -> String in
+            JSONWriter.string(.object(["id": .string("rank-0"), "prompt": .string(items[0].prompt), "responses": .array(items[0].responses.map(JSONValue.string)),
+                                       "ranks": .array(ranks.map(JSONValue.int)), "rubric": .object(["helpfulness": .array(values.map(JSONValue.int))]),
+                                       "annotator": .string(who)]))
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("rankings.jsonl"), atomically: true, encoding: .utf8)
+        #expect(try store.importFiles([directory.path("rankings.jsonl")], options: ImportOptions(keepLabels: true)).rankingsAdded == 2)
+        func exportedValues() throws -> [JSONValue] {
+            var exported: [JSONValue] = []
+            try store.export(format: .ranked, filter: ExportFilter()) { exported.append(try JSONParser.parse($0)) }
+            return try #require(exported.first?["responses"]?.arrayValue).map { $0["rubric"]?["helpfulness"] ?? .null }
+        }
+        // Ties in the consensus keep stored order: responses 1…4 with means 2, 2.5, 2, 2.
+        #expect(try exportedValues() == [.double(2), .double(2.5), .double(2), .double(2)])
+
+        let session = try ReviewSession(store: store, lead: "lead")
+        #expect(session.state.ranking?.item.item.id == "rank-0")
+        for key in [Key.character("2"), .character("1"), .character("3"), .tab, .character("3"), .character("4"), .character("1"), .character("0"), .enter] {
+            session.handle(key)
+        }
+        #expect(session.state.input == .reason)
+        session.handle(.character("2"))
+        let rowID = try #require(try store.itemRowID(externalID: "rank-0"))
+        let decision = try #require(try store.currentRankingAdjudication(itemRowID: rowID))
+        #expect(decision == RankingDecision(ranking: Ranking(ranks: [2, 1, 3, 4])!, rubric: ResponseRatings(["helpfulness": [3, 4, 1, 0]])))
+        // Best first: responses 2, 1, 3, 4 with the lead's values.
+        #expect(try exportedValues() == [.double(4), .double(3), .double(1), .double(0)])
+
+        session.handle(.character("u"))
+        #expect(try store.currentRankingAdjudication(itemRowID: rowID) == nil)
+        #expect(try exportedValues() == [.double(2), .double(2.5), .double(2), .double(2)])
     }
 
     /// Review's filters narrow ranked items as they do pairs: by who ranked them, by values

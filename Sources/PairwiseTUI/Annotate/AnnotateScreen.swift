@@ -20,8 +20,8 @@ public enum AnnotateEffect: Equatable, Sendable {
     case showStats
     /// Review: record a lead's decision with its reason.
     case adjudicate(JudgmentDraft, AdjudicationReason)
-    /// Review: record a lead's ranking of a ranked item with its reason.
-    case adjudicateRanking(Ranking, AdjudicationReason)
+    /// Review: record a lead's ranking of a ranked item (and its rubric values) with its reason.
+    case adjudicateRanking(RankingDraft, AdjudicationReason)
     /// Review: make the item gold, with these values as its expected answer.
     case markGold(JudgmentDraft)
     /// Review: narrow the list (`annotator NAME`, `dimension KEY`, `flagged`, or empty to clear).
@@ -85,7 +85,7 @@ public enum AnnotateScreen {
             case .enter where state.ranking != nil:
                 // A ranked item: the lead's ranking, once complete, waits for its reason.
                 guard case .some(.submitRanking(let draft)?) = RankScreen.handle(key, state: &state, pageRows: pageRows) else { return nil }
-                state.review!.pendingRanking = draft.ranking
+                state.review!.pendingRanking = draft
                 state.input = .reason
                 state.inputText = ""
                 return nil
@@ -249,10 +249,10 @@ public enum AnnotateScreen {
             case .character(let c) where c.isASCII && c.isNumber:
                 let reasons = AdjudicationReason.allCases
                 guard let n = Int(String(c)), (1...reasons.count).contains(n) else { return nil }
-                if let ranking = state.review?.pendingRanking {
+                if let draft = state.review?.pendingRanking {
                     state.input = nil
                     state.review?.pendingRanking = nil
-                    return .adjudicateRanking(ranking, reasons[n - 1])
+                    return .adjudicateRanking(draft, reasons[n - 1])
                 }
                 guard let draft = state.review?.pending else { return nil }
                 state.input = nil

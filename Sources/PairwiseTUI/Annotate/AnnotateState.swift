@@ -48,8 +48,8 @@ public struct ReviewPanel: Equatable, Sendable {
     public var pending: JudgmentDraft?
     /// A ranked item's current rankings, each as a line in the screen's panel numbers.
     public var rankings: [(annotator: String, line: String)] = []
-    /// A ranking decided with the keys, waiting for its reason.
-    public var pendingRanking: Ranking?
+    /// A ranking (and its rubric values) decided with the keys, waiting for its reason.
+    public var pendingRanking: RankingDraft?
     /// Decisions recorded in this session.
     public var decided = 0
 

@@ -124,9 +124,10 @@ public final class ReviewSession {
                 entries.remove(at: index)
                 try showCurrent()
                 state.say("Decided (\(reason.rawValue)). It now overrides the judgments in exports.")
-            case .adjudicateRanking(let ranking, let reason):
+            case .adjudicateRanking(let draft, let reason):
                 guard let rank = state.ranking else { return true }
-                try store.adjudicateRanking(itemRowID: rank.item.rowID, leadID: leadID, ranking: ranking, reason: reason, note: state.note)
+                try store.adjudicateRanking(itemRowID: rank.item.rowID, leadID: leadID, ranking: draft.ranking, rubric: draft.rubric,
+                                            reason: reason, note: state.note)
                 state.review?.decided += 1
                 entries.remove(at: index)
                 try showCurrent()
