@@ -149,8 +149,8 @@ extension ProjectStore {
         try write { sql in
             var summary = ImportSummary()
             var writer = try ItemWriter(sql: sql, destination: options.destination)
-            var labels = PendingLabels()
-            var rankings = PendingRankings()
+            var labels = PendingLabels<ImportedLabel> { $0.agrees(with: $1) }
+            var rankings = PendingLabels<StoredRanking> { $0.agrees(with: $1) }
             for path in paths {
                 var reader = try RecordReader(path: path, format: options.format)
                 let origin = "import:\(reader.format.rawValue)"
@@ -179,8 +179,12 @@ extension ProjectStore {
                             for var imported in record.rankings {
                                 try Self.fit(&imported, to: rubric, file: path, line: record.line, summary: &summary)
                                 let name = try Self.annotatorName(imported.author, labelsAs: options.labelsAs, file: path, line: record.line)
-                                try rankings.add(imported, oriented: found, annotator: name, origin: origin, sourceName: sourceName,
-                                                 file: path, line: record.line, writer: writer, summary: &summary)
+                                let ranking = found.storedRanking(imported)
+                                if found.positions != Array(found.positions.indices) { summary.labelsReoriented += 1 }
+                                try rankings.add(ranking, itemRowID: found.rowID, itemID: found.externalID, itemIsNew: found.isNew, annotator: name,
+                                                 origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
+                                    try writer.currentRanking(itemRowID: found.rowID, annotator: name)
+                                }
                             }
                         }
                         continue
@@ -197,8 +201,10 @@ extension ProjectStore {
                             try Self.fit(&label, to: rubric, file: path, line: record.line, summary: &summary)
                             let name = try options.destination.fixedAuthor
                                 ?? Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
-                            try labels.add(label, annotator: name, item: stored, origin: origin, sourceName: sourceName,
-                                           file: path, line: record.line, writer: writer, summary: &summary)
+                            try labels.add(label, itemRowID: stored.rowID, itemID: stored.externalID, itemIsNew: stored.isNew, annotator: name,
+                                           origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
+                                try writer.currentLabel(itemRowID: stored.rowID, annotator: name)
+                            }
                         }
                     }
                 }
@@ -208,8 +214,12 @@ extension ProjectStore {
             if !summary.conflicts.isEmpty && options.onConflict == .refuse {
                 throw ImportConflictError(conflicts: summary.conflicts)
             }
-            summary.labelsAdded = try labels.write(with: &writer)
-            summary.rankingsAdded = try rankings.write(with: &writer)
+            summary.labelsAdded = try labels.write { entry in
+                try writer.insertLabel(entry.label, itemRowID: entry.itemRowID, annotator: entry.annotator, origin: entry.origin, source: entry.sourceName)
+            }
+            summary.rankingsAdded = try rankings.write { entry in
+                try writer.insertRanking(entry.label, itemRowID: entry.itemRowID, annotator: entry.annotator, origin: entry.origin, source: entry.sourceName)
+            }
             return summary
         }
     }
@@ -273,16 +283,15 @@ struct StoredItem {
     var isNew = false
 }
 
-/// The labels of one import, held until every record has been read, so that two labels
-/// by one annotator on one pair can be compared whatever their order in the input.
-struct PendingLabels {
-    struct Key: Hashable {
+/// The labels of one kind (judgments, or rankings) in one import, held until every record
+/// has been read, so that two labels by one annotator on one item can be compared whatever
+/// their order in the input: a repeat counts once; two that differ are a conflict and
+/// neither is written; one the database already holds counts as there, or is a conflict.
+struct PendingLabels<Label> {
+    struct Entry {
+        var label: Label
         var itemRowID: Int64
         var annotator: String
-    }
-
-    struct Entry {
-        var label: ImportedLabel
         var origin: String
         var sourceName: String
         var file: String
@@ -290,43 +299,51 @@ struct PendingLabels {
         var contradicted = false
     }
 
+    private struct Key: Hashable {
+        var itemRowID: Int64
+        var annotator: String
+    }
+
+    /// Whether two labels say the same.
+    let agree: (Label, Label) -> Bool
     private var entries: [Entry] = []
-    private var keys: [Key] = []
     private var index: [Key: Int] = [:]
 
-    mutating func add(_ label: ImportedLabel, annotator: String, item: StoredItem, origin: String, sourceName: String,
-                      file: String, line: Int, writer: ItemWriter, summary: inout ImportSummary) throws {
-        let key = Key(itemRowID: item.rowID, annotator: annotator)
+    init(agree: @escaping (Label, Label) -> Bool) { self.agree = agree }
+
+    /// Holds `label` by `annotator` on the item, unless it repeats or contradicts one held
+    /// or `stored` (the annotator's current label there, read only for an item this import
+    /// did not add).
+    mutating func add(_ label: Label, itemRowID: Int64, itemID: String, itemIsNew: Bool, annotator: String, origin: String, sourceName: String,
+                      file: String, line: Int, summary: inout ImportSummary, stored: () throws -> Label?) throws {
+        let key = Key(itemRowID: itemRowID, annotator: annotator)
         if let n = index[key] {
-            if entries[n].label.agrees(with: label) {
+            if agree(entries[n].label, label) {
                 summary.labelsRepeated += 1
             } else {
                 entries[n].contradicted = true
-                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: itemID,
                                                        otherFile: entries[n].file, otherLine: entries[n].line))
             }
             return
         }
-        if !item.isNew, let current = try writer.currentLabel(itemRowID: item.rowID, annotator: annotator) {
-            if current.agrees(with: label) {
+        if !itemIsNew, let current = try stored() {
+            if agree(current, label) {
                 summary.labelsAlreadyThere += 1
             } else {
-                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
-                                                       otherFile: nil, otherLine: nil))
+                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: itemID, otherFile: nil, otherLine: nil))
             }
             return
         }
         index[key] = entries.count
-        keys.append(key)
-        entries.append(Entry(label: label, origin: origin, sourceName: sourceName, file: file, line: line))
+        entries.append(Entry(label: label, itemRowID: itemRowID, annotator: annotator, origin: origin, sourceName: sourceName, file: file, line: line))
     }
 
     /// Inserts every label no other label contradicted, in input order; returns how many.
-    func write(with writer: inout ItemWriter) throws -> Int {
+    func write(_ insert: (Entry) throws -> Void) rethrows -> Int {
         var written = 0
-        for (key, entry) in zip(keys, entries) where !entry.contradicted {
-            try writer.insertLabel(entry.label, itemRowID: key.itemRowID, annotator: key.annotator,
-                                   origin: entry.origin, source: entry.sourceName)
+        for entry in entries where !entry.contradicted {
+            try insert(entry)
             written += 1
         }
         return written

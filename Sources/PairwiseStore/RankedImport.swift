@@ -59,92 +59,44 @@ extension ItemWriter {
     }
 
     /// The annotator's current ranking of the item and its rubric values, in stored order.
-    func currentRanking(itemRowID: Int64, annotator: String) throws -> (ranking: Ranking, rubric: ResponseRatings)? {
+    func currentRanking(itemRowID: Int64, annotator: String) throws -> StoredRanking? {
         try sql.row(Self.findRanking, [.integer(itemRowID), .text(annotator)]).flatMap { row in
-            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1).map { ($0, ResponseRatings(stored: row.text(2) ?? "", count: $0.count)) }
+            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1).map {
+                StoredRanking(ranking: $0, rubric: ResponseRatings(stored: row.text(2) ?? "", count: $0.count))
+            }
         }
     }
 
     /// Adds an imported ranking, in stored order, under `annotator` (created when new).
-    mutating func insertRanking(_ ranking: Ranking, rubric: ResponseRatings, note: String?, itemRowID: Int64, annotator: String,
-                                origin: String, source: String) throws {
+    mutating func insertRanking(_ stored: StoredRanking, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
         let annotatorID = try self.annotatorID(annotator)
-        try sql.execute(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0),
-                                             .text(rubric.jsonText), .optional(note), .text(nowText), .text(origin), .text(source)])
+        try sql.execute(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(stored.ranking.ranksJSON),
+                                             .integer(stored.ranking.allBad ? 1 : 0), .text(stored.rubric.jsonText), .optional(stored.note),
+                                             .text(nowText), .text(origin), .text(source)])
     }
 }
 
-/// The rankings of one import, held to the end as labels are: a ranking repeated with the
-/// same order counts once; two different rankings of one item by one annotator are a
-/// conflict, reported like two contradicting labels.
-struct PendingRankings {
-    private struct Entry {
-        var ranking: Ranking
-        var rubric: ResponseRatings
-        var note: String?
-        var itemRowID: Int64
-        var annotator: String
-        var origin: String
-        var sourceName: String
-        var file: String
-        var line: Int
-        var contradicted = false
-    }
+/// A ranking as stored: ranks and rubric values in stored order, and its note.
+struct StoredRanking {
+    var ranking: Ranking
+    var rubric: ResponseRatings
+    var note: String?
 
-    private struct Key: Hashable {
-        var itemRowID: Int64
-        var annotator: String
-    }
+    /// The same order and values (notes may differ): a repeat, not a conflict.
+    func agrees(with other: StoredRanking) -> Bool { ranking == other.ranking && rubric == other.rubric }
+}
 
-    private var entries: [Entry] = []
-    private var index: [Key: Int] = [:]
-
-    mutating func add(_ imported: ImportedRanking, oriented item: StoredRankedItem, annotator: String, origin: String, sourceName: String,
-                      file: String, line: Int, writer: ItemWriter, summary: inout ImportSummary) throws {
-        // The record's i-th response is stored at positions[i]: its rank goes there.
-        var ranks = [Int](repeating: 0, count: item.positions.count)
-        for (i, position) in item.positions.enumerated() { ranks[position] = imported.ranking.ranks[i] }
-        let ranking = Ranking(ranks: ranks, allBad: imported.ranking.allBad)!
-        let rubric = ResponseRatings(imported.rubric.values.mapValues { values in
-            var stored = values
-            for (i, position) in item.positions.enumerated() { stored[position] = values[i] }
-            return stored
-        })
-        if item.positions != Array(item.positions.indices) { summary.labelsReoriented += 1 }
-        let key = Key(itemRowID: item.rowID, annotator: annotator)
-        if let n = index[key] {
-            if entries[n].ranking == ranking && entries[n].rubric == rubric {
-                summary.labelsRepeated += 1
-            } else {
-                entries[n].contradicted = true
-                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
-                                                       otherFile: entries[n].file, otherLine: entries[n].line))
-            }
-            return
+extension StoredRankedItem {
+    /// An imported ranking oriented to the stored item: the record's i-th response is
+    /// stored at `positions[i]`, its rank and values go there.
+    func storedRanking(_ imported: ImportedRanking) -> StoredRanking {
+        func stored<T>(_ values: [T]) -> [T] {
+            var result = values
+            for (i, position) in positions.enumerated() { result[position] = values[i] }
+            return result
         }
-        if !item.isNew, let current = try writer.currentRanking(itemRowID: item.rowID, annotator: annotator) {
-            if current.ranking == ranking && current.rubric == rubric {
-                summary.labelsAlreadyThere += 1
-            } else {
-                summary.conflicts.append(LabelConflict(file: file, line: line, annotator: annotator, itemID: item.externalID,
-                                                       otherFile: nil, otherLine: nil))
-            }
-            return
-        }
-        index[key] = entries.count
-        entries.append(Entry(ranking: ranking, rubric: rubric, note: imported.note, itemRowID: item.rowID, annotator: annotator, origin: origin,
-                             sourceName: sourceName, file: file, line: line))
-    }
-
-    /// Inserts every ranking no other contradicted, in input order; returns how many.
-    func write(with writer: inout ItemWriter) throws -> Int {
-        var written = 0
-        for entry in entries where !entry.contradicted {
-            try writer.insertRanking(entry.ranking, rubric: entry.rubric, note: entry.note, itemRowID: entry.itemRowID, annotator: entry.annotator,
-                                     origin: entry.origin, source: entry.sourceName)
-            written += 1
-        }
-        return written
+        return StoredRanking(ranking: Ranking(ranks: stored(imported.ranking.ranks), allBad: imported.ranking.allBad)!,
+                             rubric: ResponseRatings(imported.rubric.values.mapValues(stored)), note: imported.note)
     }
 }
 
