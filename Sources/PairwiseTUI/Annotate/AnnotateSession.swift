@@ -198,18 +198,12 @@ public final class AnnotateSession {
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {
         if let notice = pendingDriftNotice.take() { state.qualityNotice = notice }
-        let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
-        state.scroll = frame.scroll
-        state.terminalTooSmall = frame.tooSmall
-        lastPageRows = frame.pageRows
-        mouse = MouseTargets(frame)
-        if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
-        return frame.grid
+        let (grid, last) = LastFrame.draw(&state, rows: rows, columns: columns, cache: cache)
+        lastFrame = last
+        return grid
     }
 
-    var lastPageRows = 10
-    /// Where the last frame acts under the mouse.
-    var mouse = MouseTargets()
+    var lastFrame = LastFrame()
 
     func draw(on terminal: Terminal) {
         let size = terminal.size
@@ -220,7 +214,7 @@ public final class AnnotateSession {
     @discardableResult
     public func handle(_ key: Key) -> Bool {
         if case .mouse(let row, let column, let action) = key {
-            guard let event = mouse.event(row: row, column: column, action, state: state) else { return true }
+            guard let event = lastFrame.mouse.event(row: row, column: column, action, state: state) else { return true }
             for key in event.keys where !handle(key) { return false }
             if let set = event.responseValue {
                 timer.event(now: now)
@@ -230,7 +224,7 @@ public final class AnnotateSession {
         }
         timer.event(now: now)
         renewLeaseIfDue()
-        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
+        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastFrame.pageRows) else { return true }
         do {
             switch effect {
             case .quit:

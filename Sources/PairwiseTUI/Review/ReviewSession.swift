@@ -14,9 +14,7 @@ public final class ReviewSession {
     let cache = LayoutCache()
     var entries: [ReviewQueue.Entry] = []
     var index = 0
-    var lastPageRows = 10
-    /// Where the last frame acts under the mouse.
-    var mouse = MouseTargets()
+    var lastFrame = LastFrame()
 
     /// Opens review for `lead`; throws `StoreError` unless that person is a lead.
     public init(store: ProjectStore, lead: String, filter: ReviewQueue.Filter = ReviewQueue.Filter()) throws {
@@ -83,13 +81,9 @@ public final class ReviewSession {
     }
 
     public func render(rows: Int, columns: Int) -> CellGrid {
-        let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
-        state.scroll = frame.scroll
-        state.terminalTooSmall = frame.tooSmall
-        lastPageRows = frame.pageRows
-        mouse = MouseTargets(frame)
-        if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
-        return frame.grid
+        let (grid, last) = LastFrame.draw(&state, rows: rows, columns: columns, cache: cache)
+        lastFrame = last
+        return grid
     }
 
     /// Draws and reads keys until the lead quits.
@@ -107,12 +101,12 @@ public final class ReviewSession {
     @discardableResult
     public func handle(_ key: Key) -> Bool {
         if case .mouse(let row, let column, let action) = key {
-            guard let event = mouse.event(row: row, column: column, action, state: state) else { return true }
+            guard let event = lastFrame.mouse.event(row: row, column: column, action, state: state) else { return true }
             for key in event.keys where !handle(key) { return false }
             if let set = event.responseValue { AnnotateScreen.setResponseValue(set.value, first: set.first, state: &state) }
             return true
         }
-        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastPageRows) else { return true }
+        guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastFrame.pageRows) else { return true }
         do {
             switch effect {
             case .quit:

@@ -1,3 +1,20 @@
+/// What the annotate and review sessions keep of the frame they drew last: the focused
+/// panel's page height (PgUp/PgDn) and where the mouse acts.
+struct LastFrame {
+    var pageRows = 10
+    var mouse = MouseTargets()
+
+    /// Draws `state`, giving it back the frame's scroll offsets clamped to what the panels
+    /// hold and whether the terminal is too small; returns the grid and what to keep.
+    static func draw(_ state: inout AnnotateState, rows: Int, columns: Int, cache: LayoutCache) -> (grid: CellGrid, last: LastFrame) {
+        let frame = AnnotateView.render(state, rows: rows, columns: columns, cache: cache)
+        state.scroll = frame.scroll
+        state.terminalTooSmall = frame.tooSmall
+        if let scroll = frame.rankScroll { state.ranking?.scroll = scroll }
+        return (frame.grid, LastFrame(pageRows: frame.pageRows, mouse: MouseTargets(frame)))
+    }
+}
+
 /// Where the last frame's cells act under the mouse (scale points, panels, a ranked item's
 /// titles and rows), and the keys a mouse event there stands for. The annotate and review
 /// sessions share it, so a click means on each screen what the keys it stands for mean there.
