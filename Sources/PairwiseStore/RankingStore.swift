@@ -190,36 +190,6 @@ extension ProjectStore {
         }
     }
 
-    /// Retracts this lead's newest decision on a ranking that still stands; returns its item.
-    public func undoLastRankingAdjudication(leadID: Int64) throws -> Int64? {
-        try write { sql in
-            guard let row = try sql.row("""
-                SELECT a.id, a.item_id FROM ranking_adjudications a
-                WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = a.id)
-                ORDER BY a.id DESC LIMIT 1
-                """, [.integer(leadID)]) else { return nil }
-            try sql.execute("INSERT INTO ranking_adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
-                            [row[0], .integer(leadID), .text(Timestamp.string(Date()))])
-            return row[1].integer
-        }
-    }
-
-    /// When this lead's newest standing decisions on a pair and on a ranking were made:
-    /// undo in review takes back the newer.
-    public func latestDecisionTimes(leadID: Int64) throws -> (pair: String?, ranking: String?) {
-        try read { sql in
-            let pair = try sql.row("""
-                SELECT max(a.created_at) FROM adjudications a WHERE a.lead_id = ?
-                  AND NOT EXISTS (SELECT 1 FROM adjudication_retractions r WHERE r.adjudication_id = a.id)
-                """, [.integer(leadID)])?.text(0)
-            let ranking = try sql.row("""
-                SELECT max(a.created_at) FROM ranking_adjudications a WHERE a.lead_id = ?
-                  AND NOT EXISTS (SELECT 1 FROM ranking_adjudication_retractions r WHERE r.adjudication_id = a.id)
-                """, [.integer(leadID)])?.text(0)
-            return (pair, ranking)
-        }
-    }
-
     /// Every standing decision on a ranked item, by item row id.
     public func currentRankingAdjudications() throws -> [Int64: RankingDecision] {
         try read { sql in try Self.currentRankingAdjudications(sql) }

@@ -171,17 +171,24 @@ extension ProjectStore {
         }
     }
 
-    /// Retracts this lead's newest adjudication that still stands; returns its item row id.
-    public func undoLastAdjudication(leadID: Int64) throws -> Int64? {
+    /// Retracts this lead's newest decision that still stands, on a pair or on a ranked item
+    /// (the pair's when both were made in the same millisecond); returns its item row id.
+    public func undoLastDecision(leadID: Int64) throws -> Int64? {
         try write { sql in
-            guard let row = try sql.row("""
-                SELECT a.id, a.item_id FROM adjudications a
-                WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM adjudication_retractions r WHERE r.adjudication_id = a.id)
-                ORDER BY a.id DESC LIMIT 1
-                """, [.integer(leadID)]) else { return nil }
-            try sql.execute("INSERT INTO adjudication_retractions (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
-                            [row[0], .integer(leadID), .text(Timestamp.string(Date()))])
-            return row[1].integer
+            var newest: (retractions: String, id: SQLValue, itemRowID: Int64?, at: String)?
+            for (decisions, retractions) in [("adjudications", "adjudication_retractions"), ("ranking_adjudications", "ranking_adjudication_retractions")] {
+                guard let row = try sql.row("""
+                    SELECT a.id, a.item_id, a.created_at FROM \(decisions) a
+                    WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM \(retractions) r WHERE r.adjudication_id = a.id)
+                    ORDER BY a.id DESC LIMIT 1
+                    """, [.integer(leadID)]) else { continue }
+                let at = row.text(2) ?? ""
+                if newest == nil || at > newest!.at { newest = (retractions, row[0], row[1].integer, at) }
+            }
+            guard let newest else { return nil }
+            try sql.execute("INSERT INTO \(newest.retractions) (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
+                            [newest.id, .integer(leadID), .text(Timestamp.string(Date()))])
+            return newest.itemRowID
         }
     }
 }

@@ -22,7 +22,7 @@ import Testing
         let draft = JudgmentDraft(strength: PreferenceStrength(2)!, bothBad: false, rubric: ["safety": .comparative(1)], note: "B is safer",
                                   shownOrder: .ab, milliseconds: 0)
         for item: Int64 in [5, 7, 9] { try store.adjudicate(itemRowID: item, leadID: lead, draft: draft, reason: .annotatorError) }
-        _ = try store.undoLastAdjudication(leadID: lead)
+        _ = try store.undoLastDecision(leadID: lead)
         let run = try store.startModelRun(lastJudgmentID: 10)
         let items = try project.integers("SELECT id FROM items ORDER BY id")
         try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: items.count, accuracy: 0.75, logLoss: 0.5, calibrationError: 0.125,

@@ -217,7 +217,7 @@ import Testing
         var only: [JSONValue] = []
         try project.store.export(format: .trl, filter: ExportFilter(only: .adjudicated)) { only.append(try JSONParser.parse($0)) }
         #expect(only.count == 1 && only[0]["id"]?.stringValue?.hasPrefix("r1/4>") == true && only[0]["label_source"] == .string("adjudicated"))
-        #expect(try project.store.undoLastRankingAdjudication(leadID: lead) != nil)
+        #expect(try project.store.undoLastDecision(leadID: lead) != nil)
         #expect(try export(.ranked)[1]["label_source"] == .string("majority"))
     }
 }
@@ -302,5 +302,37 @@ import Testing
                                                            ChatTurn(role: "user", content: "Can you say that more briefly?")]))
         // The second reply (response 4) ranked first: B better.
         #expect(try project.integers("SELECT strength FROM judgments") == [2])
+    }
+}
+
+/// A lead's undo takes back their newest standing decision, whether on a pair or on a
+/// ranked item, and then the one before.
+@Suite struct DecisionUndoTests {
+    @Test(arguments: StoreKind.available)
+    func undoTakesBackTheNewestDecisionOfEitherKind(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let items = try Fixtures.pandaLMRankedItems(2, responses: 4)
+        let pair = JSONWriter.string(.object(["id": .string("p0"), "prompt": .string(items[1].prompt),
+                                              "response_a": .string(items[1].responses[0]), "response_b": .string(items[1].responses[1])]))
+        let file = try project.file("items.jsonl", [RankedImportTests.record("r0", items[0], annotator: nil), pair].joined(separator: "\n"))
+        #expect(try project.store.importFiles([file], options: ImportOptions()).itemsAdded == 2)
+        let store = project.store
+        let lead = try store.person("lead").id
+        let ranked = try #require(try store.itemRowID(externalID: "r0")), paired = try #require(try store.itemRowID(externalID: "p0"))
+        let draft = JudgmentDraft(strength: PreferenceStrength(-2)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 0)
+        // Decisions of the two kinds are ordered by their times (to the millisecond): a lead's
+        // keys are milliseconds apart at the very least.
+        try store.adjudicate(itemRowID: paired, leadID: lead, draft: draft, reason: .ambiguous)
+        Thread.sleep(forTimeInterval: 0.002)
+        try store.adjudicateRanking(itemRowID: ranked, leadID: lead, ranking: Ranking(ranks: [1, 2, 3, 4])!, reason: .other, note: nil)
+        Thread.sleep(forTimeInterval: 0.002)
+        try store.adjudicate(itemRowID: paired, leadID: lead, draft: draft, reason: .other)
+        #expect(try store.undoLastDecision(leadID: lead) == paired)
+        #expect(try store.currentAdjudication(itemRowID: paired)?.reason == .ambiguous)
+        #expect(try store.undoLastDecision(leadID: lead) == ranked)
+        #expect(try store.currentRankingAdjudication(itemRowID: ranked) == nil)
+        #expect(try store.undoLastDecision(leadID: lead) == paired)
+        #expect(try store.currentAdjudication(itemRowID: paired) == nil)
+        #expect(try store.undoLastDecision(leadID: lead) == nil)
     }
 }

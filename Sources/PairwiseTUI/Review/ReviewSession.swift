@@ -127,9 +127,7 @@ public final class ReviewSession {
                 try showCurrent()
                 state.say("Decided (\(reason.rawValue)). It now overrides the rankings in exports.")
             case .undo:
-                let latest = try store.latestDecisionTimes(leadID: leadID)
-                let rankingNewer = latest.ranking.map { $0 > (latest.pair ?? "") } ?? false
-                guard let rowID = try rankingNewer ? store.undoLastRankingAdjudication(leadID: leadID) : store.undoLastAdjudication(leadID: leadID) else {
+                guard let rowID = try store.undoLastDecision(leadID: leadID) else {
                     state.say("No decision of yours to undo.", error: true)
                     return true
                 }
