@@ -11,8 +11,13 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private let connection: PostgresConnection
     private let logger = Logger(label: "pairwise.postgres")
     private var transactionDepth = 0
-    /// A BEGIN sent and not yet waited for.
-    private var pendingBegin: EventLoopFuture<PostgresQueryResult>?
+    /// Statements sent and not yet waited for (a BEGIN, a cursor's DECLARE or CLOSE): they
+    /// travel with the next statement and are waited for with it, in order.
+    private var unwaited: [EventLoopFuture<PostgresQueryResult>] = []
+    /// Cursors declared on this connection, for unique names.
+    private var cursorsDeclared = 0
+    /// Rows a scan fetches per round trip.
+    static let scanBatchRows = 5_000
 
     public init(_ address: PostgresAddress) throws {
         self.address = address
@@ -49,19 +54,40 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     }
 
     public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let result = try run(sql, arguments)
-        return try result.rows.map { row in
-            var columns: [String] = [], values: [SQLValue] = []
-            for cell in row {
-                columns.append(cell.columnName)
-                values.append(try Self.value(cell))
-            }
-            return SQLRow(columns: columns, values: values)
-        }
+        try run(sql, arguments).rows.map(Self.row)
     }
 
+    static func row(_ row: PostgresRow) throws -> SQLRow {
+        var columns: [String] = [], values: [SQLValue] = []
+        for cell in row {
+            columns.append(cell.columnName)
+            values.append(try value(cell))
+        }
+        return SQLRow(columns: columns, values: values)
+    }
+
+    /// In a transaction (every store access is in one), through a cursor a batch of rows at
+    /// a time, so that a result of a million rows is never held whole; its DECLARE travels
+    /// with the first FETCH and its CLOSE with the next statement, so a small result costs
+    /// one round trip, as a plain query does.
     public func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
-        for row in try rows(sql, arguments) { try body(row) }
+        guard transactionDepth > 0 else {
+            for row in try rows(sql, arguments) { try body(row) }
+            return
+        }
+        cursorsDeclared += 1
+        let cursor = "pairwise_scan_\(cursorsDeclared)"
+        unwaited.append(send("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, arguments))
+        defer { unwaited.append(send("CLOSE \(cursor)", [])) }
+        while true {
+            let batch = try run("FETCH \(Self.scanBatchRows) FROM \(cursor)", [])
+            var count = 0
+            for row in batch.rows {
+                try body(try Self.row(row))
+                count += 1
+            }
+            if count < Self.scanBatchRows { return }
+        }
     }
 
     public func transaction<T>(_ body: () throws -> T) throws -> T {
@@ -75,7 +101,7 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         if transactionDepth == 0 {
             // Sent without waiting: it travels with the transaction's first statement, one
             // round trip fewer (the connection runs its queries in order).
-            pendingBegin = connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
+            unwaited.append(send(begin, []))
         } else {
             try execute("SAVEPOINT \(savepoint)", [])
         }
@@ -92,7 +118,26 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
+    /// Sends one statement (after those sent before) and waits for it and for every statement
+    /// sent before it without waiting; the first error among them is thrown.
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        let result = send(sql, arguments)
+        var firstError: Error?
+        for earlier in unwaited {
+            do { _ = try earlier.wait() } catch { firstError = firstError ?? error }
+        }
+        unwaited = []
+        do {
+            let value = try result.wait()
+            if let firstError { throw firstError }
+            return value
+        } catch {
+            throw Self.describe(firstError ?? error, context: nil)
+        }
+    }
+
+    /// Sends one statement without waiting for it.
+    private func send(_ sql: String, _ arguments: [SQLValue]) -> EventLoopFuture<PostgresQueryResult> {
         var binds = PostgresBindings(capacity: arguments.count)
         for value in arguments {
             switch value {
@@ -103,16 +148,7 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
             case .blob(let v): binds.append(ByteBuffer(bytes: v))
             }
         }
-        do {
-            let result = connection.query(PostgresQuery(unsafeSQL: arguments.isEmpty ? sql : Placeholders.postgres(sql), binds: binds), logger: logger)
-            if let begin = pendingBegin {
-                pendingBegin = nil
-                _ = try begin.wait()
-            }
-            return try result.wait()
-        } catch {
-            throw Self.describe(error, context: nil)
-        }
+        return connection.query(PostgresQuery(unsafeSQL: arguments.isEmpty ? sql : Placeholders.postgres(sql), binds: binds), logger: logger)
     }
 
     static func value(_ cell: PostgresCell) throws -> SQLValue {

@@ -53,7 +53,7 @@ public protocol SQLConnection: AnyObject {
     func transaction<T>(_ body: () throws -> T) throws -> T
 
     /// Runs a query and calls `body` on each row in turn, without a value per cell: for
-    /// scans of a million rows (SQLite steps its statement; PostgreSQL's rows arrive whole).
+    /// scans of a million rows (SQLite steps its statement; PostgreSQL fetches through a cursor).
     func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws
 }
 
