@@ -86,6 +86,37 @@ import Testing
         }
     }
 
+    /// A scan visits every row once, in order, also past PostgreSQL's fetch batches; its body
+    /// may run statements (another scan included) while it is open; a failing scan throws the
+    /// statement's error and leaves the transaction usable after a savepoint; outside a
+    /// transaction it reads too.
+    @Test(arguments: stores)
+    func scansVisitEveryRowAndNest(_ store: Store) throws {
+        let total = 2 * PostgresSQLConnection.scanBatchRows + 7
+        try withConnection(store) { sql in
+            try sql.execute("CREATE TABLE t (n INTEGER NOT NULL)", [])
+            try sql.execute("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < ?) INSERT INTO t SELECT n FROM s", [.integer(Int64(total))])
+            var seen: [Int] = [], inner = 0
+            try sql.transaction {
+                try sql.scan("SELECT n FROM t WHERE n > ? ORDER BY n", [.integer(0)]) { row in
+                    seen.append(row.int(0))
+                    if row.int(0) % PostgresSQLConnection.scanBatchRows == 0 {
+                        try sql.scan("SELECT n FROM t WHERE n <= 3 ORDER BY n", []) { inner += $0.int(0) }
+                        try sql.execute("INSERT INTO t VALUES (0)", [])
+                    }
+                }
+                #expect(throws: (any Error).self) {
+                    try sql.transaction { try sql.scan("SELECT no_such_column FROM t", []) { _ in } }
+                }
+                #expect(try sql.row("SELECT count(*) FROM t", [])?.values == [.integer(Int64(total + 2))])
+            }
+            #expect(seen == Array(1...total) && inner == 2 * 6)
+            var zeros = 0
+            try sql.scan("SELECT n FROM t WHERE n = 0", []) { _ in zeros += 1 }
+            #expect(zeros == 2)
+        }
+    }
+
     @Test func placeholdersBecomePostgresNumbersOutsideQuotesAndComments() {
         #expect(Placeholders.postgres("SELECT ?, '?', \"a?\", ?3 -- ?\nWHERE x = ?") == "SELECT $1, '?', \"a?\", $3 -- ?\nWHERE x = $2")
     }
