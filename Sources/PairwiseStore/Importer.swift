@@ -144,6 +144,11 @@ extension ProjectStore {
         return summary
     }
 
+    /// Records read ahead of their writing, at most: a batch's items are looked up at once.
+    static let lookAheadRecords = 256
+    /// Decompressed bytes read ahead, at most (besides the record that crosses it).
+    static let lookAheadBytes = 4 << 20
+
     private func importFiles(_ paths: [String], rubric: Rubric, options: ImportOptions,
                              progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         try write { sql in
@@ -156,57 +161,78 @@ extension ProjectStore {
                 let origin = "import:\(reader.format.rawValue)"
                 let sourceName = (path as NSString).lastPathComponent
                 var fileRecords = 0
-                while let record = try reader.next() {
-                    summary.records += 1
-                    fileRecords += 1
-                    if let progress, fileRecords % 1000 == 0 {
-                        progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
-                    }
-                    let stored: StoredItem
-                    switch record.target {
-                    case .item(let item):
-                        let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
-                        if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
-                        stored = found
-                    case .rankedItem(let item):
-                        guard options.destination == .judgments else {
-                            throw ImportError(file: path, line: record.line, field: "responses",
-                                              message: "gold answers and suggestions are for pairs; this item has \(item.responses.count) responses")
+                // Records are read a batch ahead, so that one look-up finds which of the batch's
+                // items are stored (a round trip per batch, not per item, on PostgreSQL); a
+                // read error is thrown after the records read before it are taken.
+                var batch: [ImportRecord] = [], readError: ImportError?
+                func readBatch() -> [ImportRecord] {
+                    batch.removeAll(keepingCapacity: true)
+                    let start = reader.bytesDecompressed
+                    do {
+                        while readError == nil && batch.count < Self.lookAheadRecords && reader.bytesDecompressed - start < Self.lookAheadBytes,
+                              let record = try reader.next() {
+                            batch.append(record)
                         }
-                        let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
-                        if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                    } catch { readError = error }
+                    return batch
+                }
+                while true {
+                    let records = readBatch()
+                    if records.isEmpty, readError == nil { break }
+                    try writer.lookUp(records.compactMap { if case .item(let item) = $0.target { item } else { nil } })
+                    for record in records {
+                        summary.records += 1
+                        fileRecords += 1
+                        if let progress, fileRecords % 1000 == 0 {
+                            progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
+                        }
+                        let stored: StoredItem
+                        switch record.target {
+                        case .item(let item):
+                            let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                            if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                            stored = found
+                        case .rankedItem(let item):
+                            guard options.destination == .judgments else {
+                                throw ImportError(file: path, line: record.line, field: "responses",
+                                                  message: "gold answers and suggestions are for pairs; this item has \(item.responses.count) responses")
+                            }
+                            let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                            if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                            if options.keepLabels {
+                                for var imported in record.rankings {
+                                    try Self.fit(&imported, to: rubric, file: path, line: record.line, summary: &summary)
+                                    let name = try Self.annotatorName(imported.author, labelsAs: options.labelsAs, file: path, line: record.line)
+                                    let ranking = found.storedRanking(imported)
+                                    if found.positions != Array(found.positions.indices) { summary.labelsReoriented += 1 }
+                                    try rankings.add(ranking, itemRowID: found.rowID, itemID: found.externalID, itemIsNew: found.isNew, annotator: name,
+                                                     origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
+                                        try writer.currentRanking(itemRowID: found.rowID, annotator: name)
+                                    }
+                                }
+                            }
+                            continue
+                        case .storedItem(let id, let digest):
+                            guard options.keepLabels else {
+                                throw ImportError(file: path, line: record.line, field: "record",
+                                                  message: "a judgments file holds only labels: pass --labels to import them")
+                            }
+                            stored = try writer.storedItem(id: id, responseASHA256: digest, line: record.line, file: path)
+                        }
                         if options.keepLabels {
-                            for var imported in record.rankings {
-                                try Self.fit(&imported, to: rubric, file: path, line: record.line, summary: &summary)
-                                let name = try Self.annotatorName(imported.author, labelsAs: options.labelsAs, file: path, line: record.line)
-                                let ranking = found.storedRanking(imported)
-                                if found.positions != Array(found.positions.indices) { summary.labelsReoriented += 1 }
-                                try rankings.add(ranking, itemRowID: found.rowID, itemID: found.externalID, itemIsNew: found.isNew, annotator: name,
-                                                 origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
-                                    try writer.currentRanking(itemRowID: found.rowID, annotator: name)
+                            for var label in record.labels {
+                                if stored.swapped { label = label.swapped(); summary.labelsReoriented += 1 }
+                                try Self.fit(&label, to: rubric, file: path, line: record.line, summary: &summary)
+                                let name = try options.destination.fixedAuthor
+                                    ?? Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
+                                try labels.add(label, itemRowID: stored.rowID, itemID: stored.externalID, itemIsNew: stored.isNew, annotator: name,
+                                               origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
+                                    try writer.currentLabel(itemRowID: stored.rowID, annotator: name)
                                 }
                             }
                         }
-                        continue
-                    case .storedItem(let id, let digest):
-                        guard options.keepLabels else {
-                            throw ImportError(file: path, line: record.line, field: "record",
-                                              message: "a judgments file holds only labels: pass --labels to import them")
-                        }
-                        stored = try writer.storedItem(id: id, responseASHA256: digest, line: record.line, file: path)
                     }
-                    if options.keepLabels {
-                        for var label in record.labels {
-                            if stored.swapped { label = label.swapped(); summary.labelsReoriented += 1 }
-                            try Self.fit(&label, to: rubric, file: path, line: record.line, summary: &summary)
-                            let name = try options.destination.fixedAuthor
-                                ?? Self.annotatorName(label.author, labelsAs: options.labelsAs, file: path, line: record.line)
-                            try labels.add(label, itemRowID: stored.rowID, itemID: stored.externalID, itemIsNew: stored.isNew, annotator: name,
-                                           origin: origin, sourceName: sourceName, file: path, line: record.line, summary: &summary) {
-                                try writer.currentLabel(itemRowID: stored.rowID, annotator: name)
-                            }
-                        }
-                    }
+                    if let readError { throw readError }
                 }
                 summary.bytes += reader.bytesDecompressed
                 progress?(ImportProgress(file: path, bytesRead: reader.fileSize, totalBytes: reader.fileSize, records: fileRecords))
@@ -214,12 +240,14 @@ extension ProjectStore {
             if !summary.conflicts.isEmpty && options.onConflict == .refuse {
                 throw ImportConflictError(conflicts: summary.conflicts)
             }
+            try writer.flush()
             summary.labelsAdded = try labels.write { entry in
                 try writer.insertLabel(entry.label, itemRowID: entry.itemRowID, annotator: entry.annotator, origin: entry.origin, source: entry.sourceName)
             }
             summary.rankingsAdded = try rankings.write { entry in
                 try writer.insertRanking(entry.label, itemRowID: entry.itemRowID, annotator: entry.annotator, origin: entry.origin, source: entry.sourceName)
             }
+            try writer.flush()
             return summary
         }
     }
@@ -354,19 +382,67 @@ struct PendingLabels<Label> {
 /// on SQLite).
 struct ItemWriter {
     let sql: SQLConnection
-    static let findByHash = """
-        SELECT i.id, i.external_id, a.text, a.turns FROM items i JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
-        WHERE i.content_hash = ?
-        """
+    /// The stored items with these contents (hashes) or these ids, in one look-up: the same
+    /// content is a duplicate; another item under the id is an error.
+    static func findByHashOrID(_ count: Int) -> String {
+        let list = Array(repeating: "?", count: count).joined(separator: ", ")
+        return """
+            SELECT i.id, i.external_id, a.text, a.turns, i.content_hash FROM items i LEFT JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
+            WHERE i.content_hash IN (\(list)) OR i.external_id IN (\(list))
+            """
+    }
+
+    /// What the last `lookUp` found for a batch of items: the hashes it covered, the stored
+    /// items among them (and those added since), and the ids stored items hold.
+    var lookedUp: (hashes: Set<String>, stored: [String: (rowID: Int64, externalID: String, responseA: Response)], ids: Set<String>)
+        = ([], [:], [])
     static let findByExternalID = """
         SELECT i.id, i.content_hash, a.text, b.text FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
         WHERE i.external_id = ?
         """
-    static let insertItem = """
-        INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-        """
+    static let itemColumns = "external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count"
+    static let insertItem = "INSERT INTO items (\(itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    /// On PostgreSQL, item ids taken from the sequence ahead of their rows (so that a row is
+    /// sent without waiting for the id it gets), and how many the next block takes.
+    private var reservedItemIDs: ArraySlice<Int64> = []
+    private var nextIDBlock = 16
+
+    /// The tables whose rows wait, on PostgreSQL, to go as multi-row INSERTs, in the order
+    /// `flush` writes them: items before the rows that refer to them. A look-ahead batch
+    /// (at most 256 items) fills no buffer but the judgments' up to its statement size, so
+    /// no row is written before the item it refers to.
+    enum Buffered: Int, CaseIterable {
+        case items, responses, rankedResponses, embeddings, judgments
+
+        var table: String { ["items", "responses", "ranked_responses", "response_embeddings", "judgments"][rawValue] }
+        var columns: [String] {
+            switch self {
+            case .items: return ["id"] + ItemWriter.itemColumns.components(separatedBy: ", ")
+            case .responses: return ["item_id", "slot", "text", "model", "turns"]
+            case .rankedResponses: return ["item_id", "position", "text", "model", "turns"]
+            case .embeddings: return ["item_id", "slot", "vector"]
+            case .judgments: return ["item_id", "annotator_id", "strength", "both_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source"]
+            }
+        }
+    }
+    private var buffers = [BatchInsert?](repeating: nil, count: Buffered.allCases.count)
+
+    /// Inserts a row: on SQLite at once with `statement` (prepared once), on PostgreSQL into
+    /// its table's buffer.
+    mutating func insert(_ table: Buffered, _ row: [SQLValue], statement: String) throws {
+        guard sql.dialect == .postgres else {
+            try sql.execute(statement, row)
+            return
+        }
+        if buffers[table.rawValue] == nil { buffers[table.rawValue] = BatchInsert(sql, table: table.table, columns: table.columns) }
+        try buffers[table.rawValue]!.add(row)
+    }
+
+    /// Writes the rows waiting in the buffers, items first: before anything reads them.
+    mutating func flush() throws {
+        for n in buffers.indices { try buffers[n]?.flush() }
+    }
     static let insertResponse = "INSERT INTO responses (item_id, slot, text, model, turns) VALUES (?, ?, ?, ?, ?)"
     static let insertEmbedding = "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)"
     static let findJudgment = """
@@ -405,28 +481,68 @@ struct ItemWriter {
             embeddingDimension = vector.count
         }
         let hash = item.contentHash
-        if let row = try sql.row(Self.findByHash, [.text(hash)]) {
-            let storedA = try ProjectStore.response(text: row.text(2) ?? "", turns: row.text(3), model: nil)
-            return (StoredItem(rowID: row[0].integer ?? 0, externalID: row.text(1) ?? "", swapped: item.isSwapped(againstStoredA: storedA)), false)
+        if !lookedUp.hashes.contains(hash) { try lookUp([item]) }
+        if let stored = lookedUp.stored[hash] {
+            return (StoredItem(rowID: stored.rowID, externalID: stored.externalID, swapped: item.isSwapped(againstStoredA: stored.responseA)), false)
         }
-        if try sql.row(Self.findByExternalID, [.text(item.id)]) != nil {
+        if lookedUp.ids.contains(item.id) {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
-        guard let rowID = try sql.integer(Self.insertItem, [
-            .text(item.id), .text(hash), .text(JSONWriter.string(item.prompt.json)), .text(JSONWriter.string(item.metadata)),
-            .optional(item.source?.format.rawValue), .optional(item.source?.file), .optional(item.source?.line), .text(nowText),
-        ]) else { throw StoreError(.database, "item \(item.id) was not added") }
+        let rowID = try insertItemRow(id: item.id, hash: hash, prompt: item.prompt, metadata: item.metadata, source: item.source, responses: 2)
+        // A later record of the batch with the same content, or id, finds it.
+        lookedUp.stored[hash] = (rowID, item.id, item.responseA)
+        lookedUp.ids.insert(item.id)
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
             let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
-            try sql.execute(Self.insertResponse, [.integer(rowID), .text(slot), .text(response.text), .optional(response.model), .optional(turns)])
+            try insert(.responses, [.integer(rowID), .text(slot), .text(response.text), .optional(response.model), .optional(turns)], statement: Self.insertResponse)
             guard let vector = response.embedding else { continue }
-            try sql.execute(Self.insertEmbedding, [.integer(rowID), .text(slot), .blob(ProjectStore.floatBlob(vector))])
+            try insert(.embeddings, [.integer(rowID), .text(slot), .blob(ProjectStore.floatBlob(vector))], statement: Self.insertEmbedding)
         }
         return (StoredItem(rowID: rowID, externalID: item.id, swapped: false, isNew: true), true)
     }
 
+    /// Finds which of these items are stored (by content) and which ids are taken, in one
+    /// statement, for `insertIfNew` to read; it forgets the batch before.
+    mutating func lookUp(_ items: [Item]) throws {
+        try flush()
+        lookedUp = ([], [:], [])
+        guard !items.isEmpty else { return }
+        let hashes = items.map(\.contentHash)
+        lookedUp.hashes = Set(hashes)
+        let rows = try sql.rows(Self.findByHashOrID(items.count), hashes.map(SQLValue.text) + items.map { .text($0.id) })
+        for row in rows {
+            let externalID = row.text(1) ?? ""
+            lookedUp.ids.insert(externalID)
+            // An item of several responses has no response A: its id is taken, its content is not a pair's.
+            guard let hash = row.text(4), lookedUp.hashes.contains(hash), let text = row.text(2) else { continue }
+            lookedUp.stored[hash] = (row[0].integer ?? 0, externalID, try ProjectStore.response(text: text, turns: row.text(3), model: nil))
+        }
+    }
+
+    /// Adds an item's row; its row id. SQLite gives the id as it inserts; on PostgreSQL the id
+    /// comes from a block taken from the sequence ahead (blocks double up to 4,096, so a small
+    /// import leaves a small gap) and the row is sent without waiting.
+    mutating func insertItemRow(id: String, hash: String, prompt: Prompt, metadata: JSONValue, source: ItemSource?, responses: Int) throws -> Int64 {
+        let columns: [SQLValue] = [.text(id), .text(hash), .text(JSONWriter.string(prompt.json)), .text(JSONWriter.string(metadata)),
+                                   .optional(source?.format.rawValue), .optional(source?.file), .optional(source?.line), .text(nowText),
+                                   .integer(Int64(responses))]
+        guard sql.dialect == .postgres else {
+            guard let rowID = try sql.integer(Self.insertItem, columns) else { throw StoreError(.database, "item \(id) was not added") }
+            return rowID
+        }
+        if reservedItemIDs.isEmpty {
+            reservedItemIDs = try sql.rows("SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, ?)",
+                                           [.integer(Int64(nextIDBlock))]).compactMap { $0[0].integer }[...]
+            nextIDBlock = min(4096, nextIDBlock * 2)
+        }
+        let rowID = reservedItemIDs.removeFirst()
+        try insert(.items, [.integer(rowID)] + columns, statement: "")
+        return rowID
+    }
+
     /// The item a `judgments` line names, oriented by the SHA-256 of its response A.
-    func storedItem(id: String, responseASHA256 digest: String?, line: Int, file: String) throws -> StoredItem {
+    mutating func storedItem(id: String, responseASHA256 digest: String?, line: Int, file: String) throws -> StoredItem {
+        try flush()
         guard let row = try sql.row(Self.findByExternalID, [.text(id)]) else {
             throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")
         }
@@ -477,22 +593,22 @@ struct ItemWriter {
         switch destination {
         case .judgments: break
         case .gold:
-            try sql.execute(Self.insertGold, [.integer(itemRowID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0),
+            try sql.executeWithoutWaiting(Self.insertGold, [.integer(itemRowID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0),
                                               .text(rubricJSON), .optional(label.note), .text(source), .text(nowText)])
             return
         case .suggestions(let name):
-            try sql.execute(Self.insertSuggestion, [.integer(itemRowID), .text(name), .integer(Int64(label.strength.value)),
+            try sql.executeWithoutWaiting(Self.insertSuggestion, [.integer(itemRowID), .text(name), .integer(Int64(label.strength.value)),
                                                     .integer(label.bothBad ? 1 : 0), .text(rubricJSON), .optional(label.note),
                                                     .text(source), .text(nowText)])
             return
         }
         let annotatorID = try self.annotatorID(annotator)
         let details = label.details
-        try sql.execute(Self.insertJudgment, [
+        try insert(.judgments, [
             .integer(itemRowID), .integer(annotatorID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0), .text(rubricJSON),
             .optional(label.note), .text((details?.shownOrder ?? .ab).rawValue), .integer(Int64(details?.milliseconds ?? 0)),
             .text(details.map { Timestamp.string($0.createdAt) } ?? nowText), .text(details?.origin ?? origin),
             .optional(details == nil ? source : details!.source),
-        ])
+        ], statement: Self.insertJudgment)
     }
 }

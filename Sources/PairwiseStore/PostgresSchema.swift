@@ -21,6 +21,7 @@ enum PostgresSchema {
         (Schema.migrations[13].identifier, v14 + PostgresRoles.rankingAdjudicationPrivileges),
         (Schema.migrations[14].identifier, Schema.v15),
         (Schema.migrations[15].identifier, v16 + PostgresRoles.groupBlock("    ALTER VIEW current_ranking_adjudications SET (security_invoker = true);")),
+        ("v16.1 (PostgreSQL): leads take item ids from the sequence ahead of the rows", PostgresRoles.itemIDPrivileges),
     ]
 
     /// Every identifier a current database records.

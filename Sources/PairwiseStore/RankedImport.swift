@@ -11,12 +11,8 @@ struct StoredRankedItem {
 }
 
 extension ItemWriter {
-    static let findRankedByHash = "SELECT id, external_id, response_count FROM items WHERE content_hash = ?"
+    static let findRankedByHashOrID = "SELECT id, external_id, content_hash FROM items WHERE content_hash = ? OR external_id = ?"
     static let rankedResponses = "SELECT position, text, turns FROM ranked_responses WHERE item_id = ? ORDER BY position"
-    static let insertRankedItem = """
-        INSERT INTO items (external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
-        """
     static let insertRankedResponse = "INSERT INTO ranked_responses (item_id, position, text, model, turns) VALUES (?, ?, ?, ?, ?)"
     static let findRanking = """
         SELECT r.ranks, r.all_bad, r.rubric FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
@@ -30,7 +26,9 @@ extension ItemWriter {
     /// Inserts the ranked item unless its content is stored; returns it with the stored
     /// position of each of the record's responses, and whether it was added.
     mutating func insertIfNew(_ item: RankedItem, line: Int, file: String) throws -> (StoredRankedItem, Bool) {
-        if let row = try sql.row(Self.findRankedByHash, [.text(item.contentHash)]) {
+        try flush()
+        let found = try sql.rows(Self.findRankedByHashOrID, [.text(item.contentHash), .text(item.id)])
+        if let row = found.first(where: { $0.text(2) == item.contentHash }) {
             let rowID = row[0].integer ?? 0
             var stored: [Response] = []
             try sql.scan(Self.rankedResponses, [.integer(rowID)]) { row in
@@ -42,18 +40,16 @@ extension ItemWriter {
             }
             return (StoredRankedItem(rowID: rowID, externalID: row.text(1) ?? "", positions: positions), false)
         }
-        if try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(item.id)]) != nil {
+        if !found.isEmpty {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
-        guard let rowID = try sql.integer(Self.insertRankedItem, [
-            .text(item.id), .text(item.contentHash), .text(JSONWriter.string(item.prompt.json)), .text(JSONWriter.string(item.metadata)),
-            .optional(item.source?.format.rawValue), .optional(item.source?.file), .optional(item.source?.line), .text(nowText),
-            .integer(Int64(item.responses.count)),
-        ]) else { throw StoreError(.database, "item \(item.id) was not added") }
+        let rowID = try insertItemRow(id: item.id, hash: item.contentHash, prompt: item.prompt, metadata: item.metadata, source: item.source,
+                                      responses: item.responses.count)
+        lookedUp.ids.insert(item.id)   // a later pair of the batch under this id is refused
         for (position, response) in item.responses.enumerated() {
             let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
-            try sql.execute(Self.insertRankedResponse, [.integer(rowID), .integer(Int64(position)), .text(response.text),
-                                                        .optional(response.model), .optional(turns)])
+            try insert(.rankedResponses, [.integer(rowID), .integer(Int64(position)), .text(response.text), .optional(response.model), .optional(turns)],
+                       statement: Self.insertRankedResponse)
         }
         return (StoredRankedItem(rowID: rowID, externalID: item.id, positions: Array(item.responses.indices), isNew: true), true)
     }
@@ -70,7 +66,7 @@ extension ItemWriter {
     /// Adds an imported ranking, in stored order, under `annotator` (created when new).
     mutating func insertRanking(_ stored: StoredRanking, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
         let annotatorID = try self.annotatorID(annotator)
-        try sql.execute(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(stored.ranking.ranksJSON),
+        try sql.executeWithoutWaiting(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(stored.ranking.ranksJSON),
                                              .integer(stored.ranking.allBad ? 1 : 0), .text(stored.rubric.jsonText), .optional(stored.note),
                                              .text(nowText), .text(origin), .text(source)])
     }

@@ -137,6 +137,34 @@ final class TemporaryProject {
         }
     }
 
+    /// Items are looked up a batch of records at a time: a record repeating one of the same
+    /// batch, or of an earlier batch, is a duplicate; an id taken within the batch (by a
+    /// ranked item too) is refused with its line, and nothing is imported.
+    @Test(arguments: StoreKind.available)
+    func duplicatesAndIDsHoldWithinAndAcrossLookUpBatches(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let path = project.directory.appendingPathComponent("hh.jsonl").path
+        try Fixtures.hhRLHFRecords(300, into: path)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines += [lines[0], lines[1]]   // records 301 and 302: a batch after their first copies
+        lines.insert(lines[5], at: 6)   // record 7: the same batch as its first copy
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let summary = try project.store.importFiles([path], options: ImportOptions())
+        #expect(summary.records == 303 && summary.duplicates == 3 && summary.itemsAdded == 300)
+        #expect(try project.count("items") == 300 && project.count("responses") == 600)
+
+        let items = try Fixtures.pandaLMRankedItems(1, responses: 3)
+        let ranked = JSONWriter.string(.object(["id": .string("taken"), "prompt": .string(items[0].prompt), "responses": .array(items[0].responses.map(JSONValue.string))]))
+        let clash = try project.file("clash.jsonl", [
+            #"{"id": "fresh", "prompt": "new", "response_a": "x", "response_b": "y"}"#, ranked,
+            #"{"id": "taken", "prompt": "other", "response_a": "x", "response_b": "y"}"#,
+        ].joined(separator: "\n"))
+        #expect(throws: ImportError(file: clash, line: 3, field: "id", message: "'taken' already names a different item in this project")) {
+            try project.store.importFiles([clash], options: ImportOptions())
+        }
+        #expect(try project.count("items") == 300)
+    }
+
     @Test(arguments: StoreKind.available)
     func labelsAreAddedOnceAndOnlyWithLabelsAs(_ kind: StoreKind) throws {
         let project = try TemporaryProject(on: kind)

@@ -18,6 +18,8 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private var cursorsDeclared = 0
     /// Rows a scan fetches per round trip.
     static let scanBatchRows = 5_000
+    /// Statements sent without waiting, at most, before they are waited for.
+    static let maxUnwaited = 1_000
 
     public init(_ address: PostgresAddress) throws {
         self.address = address
@@ -118,15 +120,26 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
-    /// Sends one statement (after those sent before) and waits for it and for every statement
-    /// sent before it without waiting; the first error among them is thrown.
-    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
-        let result = send(sql, arguments)
+    public func executeWithoutWaiting(_ sql: String, _ arguments: [SQLValue]) throws {
+        unwaited.append(send(sql, arguments))
+        if unwaited.count >= Self.maxUnwaited, let error = waitForUnwaited() { throw Self.describe(error, context: nil) }
+    }
+
+    /// Waits for every statement sent without waiting; the first error among them.
+    private func waitForUnwaited() -> Error? {
         var firstError: Error?
         for earlier in unwaited {
             do { _ = try earlier.wait() } catch { firstError = firstError ?? error }
         }
         unwaited = []
+        return firstError
+    }
+
+    /// Sends one statement (after those sent before) and waits for it and for every statement
+    /// sent before it without waiting; the first error among them is thrown.
+    private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
+        let result = send(sql, arguments)
+        let firstError = waitForUnwaited()
         do {
             let value = try result.wait()
             if let firstError { throw firstError }
