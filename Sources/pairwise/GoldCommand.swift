@@ -41,16 +41,14 @@ struct GoldCommand: ParsableCommand {
         @Option(help: ArgumentHelp("auto or an import format.", valueName: "format")) var format: String = "auto"
 
         func validate() throws {
-            guard format == "auto" || InputFormat(rawValue: format) != nil else {
-                throw ValidationError("--format must be one of: auto, \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            _ = try InputFormat.option(format)
         }
 
         func run() throws {
             try reportingFailures {
                 let store = try project.open()
                 try Identity.requireLead(store, "gold items")
-                let summary = try store.importFiles(files, options: ImportOptions(format: InputFormat(rawValue: format), destination: .gold))
+                let summary = try store.importFiles(files, options: ImportOptions(format: try InputFormat.option(format), destination: .gold))
                 func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
                 var line = "\(count(summary.labelsAdded, "gold answer")) added from \(count(summary.records, "record"))"
                 line += " (\(count(summary.itemsAdded, "new item"))"

@@ -64,15 +64,13 @@ struct ImportCommand: ParsableCommand {
     var onConflict: ConflictRule = .refuse
 
     func validate() throws {
-        guard format == "auto" || InputFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be one of: auto, \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let chosen = try InputFormat.option(format)
         if let labelsAs { try Identity.validate(labelsAs) }
         if suggestionsFrom != nil && (labelsAs != nil || keepLabels) {
             throw ValidationError("--suggestions-from takes the labels as suggestions: not with --labels or --labels-as")
         }
         if let suggestionsFrom { try Identity.validate(suggestionsFrom) }
-        if format == InputFormat.judgments.rawValue && labelsAs == nil && !keepLabels {
+        if chosen == .judgments && labelsAs == nil && !keepLabels {
             throw ValidationError("a judgments file holds only labels: pass --labels to import them")
         }
     }
@@ -87,7 +85,7 @@ struct ImportCommand: ParsableCommand {
             } else if let labelsAs, labelsAs != Identity.loginName(store) {
                 try Identity.requireLead(store, "--labels-as \(labelsAs) (judgments under another person's name)")
             }
-            let options = ImportOptions(format: InputFormat(rawValue: format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict,
+            let options = ImportOptions(format: try InputFormat.option(format), labelsAs: labelsAs, keepLabels: keepLabels, onConflict: onConflict,
                                         destination: suggestionsFrom.map { .suggestions(source: $0) } ?? .judgments)
             let progress = ImportProgressLine()
             let summary = try store.importFiles(files, options: options, progress: progress.show)
@@ -145,5 +143,16 @@ final class ImportProgressLine {
 
     func clear() {
         if shown { Console.progress(nil) }
+    }
+}
+
+extension InputFormat {
+    /// A `--format` value: nil for auto; a name that is not a format is refused with the list.
+    static func option(_ text: String) throws -> InputFormat? {
+        if text == "auto" { return nil }
+        guard let format = InputFormat(rawValue: text) else {
+            throw ValidationError("--format must be one of: auto, \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return format
     }
 }

@@ -75,6 +75,13 @@ import Testing
         let suggestions = try pairwise(["import", "items.jsonl", "--suggestions-from", "hh-label"], in: directory)
         #expect(suggestions.stdout.contains("12 labels added"), "\(suggestions.stderr)")
         #expect(try pairwise(["stats"], in: directory).stdout.contains("  hh-label: 12 items, 0 judgments"))
+        // --format takes the same names in import and gold add, and lists them when refused.
+        for command in [["import"], ["gold", "add"]] {
+            let refused = try pairwise(command + ["items.jsonl", "--format", "xml"], in: directory)
+            #expect(refused.status != 0 && refused.stderr.contains("--format must be one of: auto, jsonl, csv, judgments, hh-rlhf, "), "\(refused.stderr)")
+        }
+        let judgmentsOnly = try pairwise(["import", "items.jsonl", "--format", "judgments"], in: directory)
+        #expect(judgmentsOnly.status != 0 && judgmentsOnly.stderr.contains("a judgments file holds only labels: pass --labels to import them"))
     }
 
     @Test(arguments: StoreKind.available)
