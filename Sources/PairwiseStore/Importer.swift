@@ -391,11 +391,6 @@ struct ItemWriter {
             WHERE i.content_hash IN (\(list)) OR i.external_id IN (\(list))
             """
     }
-
-    /// What the last `lookUp` found for a batch of items: the hashes it covered, the stored
-    /// items among them (and those added since), and the ids stored items hold.
-    var lookedUp: (hashes: Set<String>, stored: [String: (rowID: Int64, externalID: String, responseA: Response)], ids: Set<String>)
-        = ([], [:], [])
     static let findByExternalID = """
         SELECT i.id, i.content_hash, a.text, b.text FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
@@ -403,6 +398,10 @@ struct ItemWriter {
         """
     static let itemColumns = "external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count"
     static let insertItem = "INSERT INTO items (\(itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    /// What the last `lookUp` found for a batch of items: the hashes it covered, the stored
+    /// items among them (and those added since), and the ids stored items hold.
+    var lookedUp: (hashes: Set<String>, stored: [String: (rowID: Int64, externalID: String, responseA: Response)], ids: Set<String>)
+        = ([], [:], [])
     /// On PostgreSQL, item ids taken from the sequence ahead of their rows (so that a row is
     /// sent without waiting for the id it gets), and how many the next block takes.
     private var reservedItemIDs: ArraySlice<Int64> = []
@@ -435,6 +434,11 @@ struct ItemWriter {
             try sql.execute(statement, row)
             return
         }
+        try buffer(table, row)
+    }
+
+    /// Adds a row to its table's buffer (PostgreSQL).
+    private mutating func buffer(_ table: Buffered, _ row: [SQLValue]) throws {
         if buffers[table.rawValue] == nil { buffers[table.rawValue] = BatchInsert(sql, table: table.table, columns: table.columns) }
         try buffers[table.rawValue]!.add(row)
     }
@@ -521,7 +525,7 @@ struct ItemWriter {
 
     /// Adds an item's row; its row id. SQLite gives the id as it inserts; on PostgreSQL the id
     /// comes from a block taken from the sequence ahead (blocks double up to 4,096, so a small
-    /// import leaves a small gap) and the row is sent without waiting.
+    /// import leaves a small gap) and the row waits in its buffer.
     mutating func insertItemRow(id: String, hash: String, prompt: Prompt, metadata: JSONValue, source: ItemSource?, responses: Int) throws -> Int64 {
         let columns: [SQLValue] = [.text(id), .text(hash), .text(JSONWriter.string(prompt.json)), .text(JSONWriter.string(metadata)),
                                    .optional(source?.format.rawValue), .optional(source?.file), .optional(source?.line), .text(nowText),
@@ -536,7 +540,7 @@ struct ItemWriter {
             nextIDBlock = min(4096, nextIDBlock * 2)
         }
         let rowID = reservedItemIDs.removeFirst()
-        try insert(.items, [.integer(rowID)] + columns, statement: "")
+        try buffer(.items, [.integer(rowID)] + columns)
         return rowID
     }
 
