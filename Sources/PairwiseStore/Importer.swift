@@ -179,7 +179,7 @@ extension ProjectStore {
                 while true {
                     let records = readBatch()
                     if records.isEmpty, readError == nil { break }
-                    try writer.lookUp(records.compactMap { if case .item(let item) = $0.target { item } else { nil } })
+                    try writer.lookUp(records, labels: options.keepLabels)
                     for record in records {
                         summary.records += 1
                         fileRecords += 1
@@ -391,6 +391,21 @@ struct ItemWriter {
             WHERE i.content_hash IN (\(list)) OR i.external_id IN (\(list))
             """
     }
+    static func findByExternalIDs(_ count: Int) -> String {
+        """
+        SELECT i.id, i.external_id, a.text, b.text FROM items i
+        JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
+        WHERE i.external_id IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        """
+    }
+    /// Every current judgment on these items: item, annotator's name, strength, both bad, rubric.
+    static func findJudgments(_ count: Int) -> String {
+        """
+        SELECT c.item_id, p.name, j.strength, j.both_bad, j.rubric FROM current_judgment_ids c
+        JOIN judgments j ON j.id = c.judgment_id JOIN annotators p ON p.id = c.annotator_id
+        WHERE c.item_id IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        """
+    }
     static let findByExternalID = """
         SELECT i.id, i.content_hash, a.text, b.text FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
@@ -402,6 +417,10 @@ struct ItemWriter {
     /// items among them (and those added since), and the ids stored items hold.
     var lookedUp: (hashes: Set<String>, stored: [String: (rowID: Int64, externalID: String, responseA: Response)], ids: Set<String>)
         = ([], [:], [])
+    /// The pairs the batch's judgments lines name, by id: row and the texts of A and B.
+    var lookedUpByID: [String: (rowID: Int64, a: String, b: String)] = [:]
+    /// The current judgments on the batch's stored items (`items`), by item and annotator.
+    var lookedUpLabels: (items: Set<Int64>, labels: [Int64: [String: ImportedLabel]]) = ([], [:])
     /// On PostgreSQL, item ids taken from the sequence ahead of their rows (so that a row is
     /// sent without waiting for the id it gets), and how many the next block takes.
     private var reservedItemIDs: ArraySlice<Int64> = []
@@ -485,7 +504,11 @@ struct ItemWriter {
             embeddingDimension = vector.count
         }
         let hash = item.contentHash
-        if !lookedUp.hashes.contains(hash) { try lookUp([item]) }
+        if !lookedUp.hashes.contains(hash) {
+            try flush()
+            lookedUp = ([], [:], [])
+            try lookUp([item])
+        }
         if let stored = lookedUp.stored[hash] {
             return (StoredItem(rowID: stored.rowID, externalID: stored.externalID, swapped: item.isSwapped(againstStoredA: stored.responseA)), false)
         }
@@ -505,12 +528,35 @@ struct ItemWriter {
         return (StoredItem(rowID: rowID, externalID: item.id, swapped: false, isNew: true), true)
     }
 
-    /// Finds which of these items are stored (by content) and which ids are taken, in one
-    /// statement, for `insertIfNew` to read; it forgets the batch before.
-    mutating func lookUp(_ items: [Item]) throws {
+    /// Reads what a batch of records needs from the database, a statement for each kind
+    /// instead of one per record; it forgets the batch before. Which of the batch's pairs are
+    /// stored (by content) and which ids are taken, for `insertIfNew`; the items the batch's
+    /// judgments lines name, for `storedItem`; with `labels`, every current judgment on those
+    /// of them already stored, for `currentLabel`.
+    mutating func lookUp(_ records: [ImportRecord], labels: Bool) throws {
         try flush()
         lookedUp = ([], [:], [])
-        guard !items.isEmpty else { return }
+        lookedUpByID = [:]
+        lookedUpLabels = ([], [:])
+        let items = records.compactMap { if case .item(let item) = $0.target { item } else { nil } }
+        if !items.isEmpty { try lookUp(items) }
+        let named = Array(Set(records.compactMap { if case .storedItem(let id, _) = $0.target { id } else { nil } }))
+        if !named.isEmpty {
+            for row in try sql.rows(Self.findByExternalIDs(named.count), named.map(SQLValue.text)) {
+                lookedUpByID[row.text(1) ?? ""] = (row[0].integer ?? 0, row.text(2) ?? "", row.text(3) ?? "")
+            }
+        }
+        guard labels, case .judgments = destination else { return }
+        let stored = lookedUp.stored.values.map(\.rowID) + lookedUpByID.values.map(\.rowID)
+        guard !stored.isEmpty else { return }
+        lookedUpLabels.items = Set(stored)
+        for row in try sql.rows(Self.findJudgments(stored.count), stored.map(SQLValue.integer)) {
+            guard let label = Self.label(row, from: 2) else { continue }
+            lookedUpLabels.labels[row[0].integer ?? 0, default: [:]][row.text(1) ?? ""] = label
+        }
+    }
+
+    private mutating func lookUp(_ items: [Item]) throws {
         let hashes = items.map(\.contentHash)
         lookedUp.hashes = Set(hashes)
         let rows = try sql.rows(Self.findByHashOrID(items.count), hashes.map(SQLValue.text) + items.map { .text($0.id) })
@@ -546,18 +592,21 @@ struct ItemWriter {
 
     /// The item a `judgments` line names, oriented by the SHA-256 of its response A.
     mutating func storedItem(id: String, responseASHA256 digest: String?, line: Int, file: String) throws -> StoredItem {
-        try flush()
-        guard let row = try sql.row(Self.findByExternalID, [.text(id)]) else {
+        var found = lookedUpByID[id]
+        if found == nil {
+            try flush()
+            found = try sql.row(Self.findByExternalID, [.text(id)]).map { ($0[0].integer ?? 0, $0.text(2) ?? "", $0.text(3) ?? "") }
+        }
+        guard let (rowID, a, b) = found else {
             throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")
         }
         var swapped = false
         if let digest {
-            let a = row.text(2) ?? "", b = row.text(3) ?? ""
             if digest.lowercased() == SHA256.hex(a) { swapped = false }
             else if digest.lowercased() == SHA256.hex(b) { swapped = true }
             else { throw ImportError(file: file, line: line, field: "response_a_sha256", message: "matches neither response of item '\(id)'") }
         }
-        return StoredItem(rowID: row[0].integer ?? 0, externalID: id, swapped: swapped)
+        return StoredItem(rowID: rowID, externalID: id, swapped: swapped)
     }
 
     static let findGold = "SELECT strength, both_bad, rubric FROM gold_answers WHERE item_id = ?"
@@ -574,13 +623,19 @@ struct ItemWriter {
     func currentLabel(itemRowID: Int64, annotator: String) throws -> ImportedLabel? {
         let row: SQLRow?
         switch destination {
-        case .judgments: row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)])
+        case .judgments:
+            if lookedUpLabels.items.contains(itemRowID) { return lookedUpLabels.labels[itemRowID]?[annotator] }
+            row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)])
         case .gold: row = try sql.row(Self.findGold, [.integer(itemRowID)])
         case .suggestions(let source): row = try sql.row(Self.findSuggestion, [.integer(itemRowID), .text(source)])
         }
-        guard let row,
-              let strength = PreferenceStrength(row.int(0)) else { return nil }
-        return ImportedLabel(strength: strength, bothBad: row.int(1) != 0, rubric: ProjectStore.rubricValues(row.text(2) ?? "{}"))
+        return row.flatMap { Self.label($0, from: 0) }
+    }
+
+    /// A stored label: strength, both bad and rubric in three columns from `first`.
+    static func label(_ row: SQLRow, from first: Int) -> ImportedLabel? {
+        guard let strength = PreferenceStrength(row.int(first)) else { return nil }
+        return ImportedLabel(strength: strength, bothBad: row.int(first + 1) != 0, rubric: ProjectStore.rubricValues(row.text(first + 2) ?? "{}"))
     }
 
     /// The row id of an annotator, created when new.
