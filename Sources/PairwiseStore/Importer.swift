@@ -385,17 +385,18 @@ struct ItemWriter {
     /// The stored items with these contents (hashes) or these ids, in one look-up: the same
     /// content is a duplicate; another item under the id is an error.
     static func findByHashOrID(_ count: Int) -> String {
-        let list = Array(repeating: "?", count: count).joined(separator: ", ")
+        let list = Placeholders.list(count)
         return """
             SELECT i.id, i.external_id, a.text, a.turns, i.content_hash FROM items i LEFT JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
             WHERE i.content_hash IN (\(list)) OR i.external_id IN (\(list))
             """
     }
+    /// The pairs under these ids: row, id, the texts of A and B.
     static func findByExternalIDs(_ count: Int) -> String {
         """
         SELECT i.id, i.external_id, a.text, b.text FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
-        WHERE i.external_id IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        WHERE i.external_id IN (\(Placeholders.list(count)))
         """
     }
     /// Every current judgment on these items: item, annotator's name, strength, both bad, rubric.
@@ -403,14 +404,9 @@ struct ItemWriter {
         """
         SELECT c.item_id, p.name, j.strength, j.both_bad, j.rubric FROM current_judgment_ids c
         JOIN judgments j ON j.id = c.judgment_id JOIN annotators p ON p.id = c.annotator_id
-        WHERE c.item_id IN (\(Array(repeating: "?", count: count).joined(separator: ", ")))
+        WHERE c.item_id IN (\(Placeholders.list(count)))
         """
     }
-    static let findByExternalID = """
-        SELECT i.id, i.content_hash, a.text, b.text FROM items i
-        JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
-        WHERE i.external_id = ?
-        """
     static let itemColumns = "external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count"
     static let insertItem = "INSERT INTO items (\(itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
     /// What the last `lookUp` found for a batch of items: the hashes it covered, the stored
@@ -595,7 +591,7 @@ struct ItemWriter {
         var found = lookedUpByID[id]
         if found == nil {
             try flush()
-            found = try sql.row(Self.findByExternalID, [.text(id)]).map { ($0[0].integer ?? 0, $0.text(2) ?? "", $0.text(3) ?? "") }
+            found = try sql.row(Self.findByExternalIDs(1), [.text(id)]).map { ($0[0].integer ?? 0, $0.text(2) ?? "", $0.text(3) ?? "") }
         }
         guard let (rowID, a, b) = found else {
             throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")

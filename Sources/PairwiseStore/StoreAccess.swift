@@ -53,7 +53,7 @@ extension ProjectStore {
                         try sql.execute("SELECT pg_advisory_xact_lock(\(Self.postgresWriterLock))", [])
                     case .items(let ids) where !ids.isEmpty:
                         // Through a function: annotators may not lock rows of items themselves.
-                        try sql.execute("SELECT pairwise_lock_items(\(ids.map { _ in "?" }.joined(separator: ", ")))", ids.map(SQLValue.integer))
+                        try sql.execute("SELECT pairwise_lock_items(\(Placeholders.list(ids.count)))", ids.map(SQLValue.integer))
                     case .items:
                         break
                     }

@@ -13,7 +13,7 @@ struct BatchInsert {
     init(_ sql: SQLConnection, table: String, columns: [String]) {
         self.sql = sql
         prefix = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
-        row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        row = "(" + Placeholders.list(columns.count) + ")"
         rowsPerStatement = max(1, 30_000 / columns.count)
     }
 

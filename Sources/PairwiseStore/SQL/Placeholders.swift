@@ -4,6 +4,9 @@ import Foundation
 /// literals, quoted identifiers and comments alone. Statements without arguments are not
 /// rewritten (so `$$`-quoted function bodies in the schema pass untouched).
 enum Placeholders {
+    /// `?, ?, …`: `count` placeholders, for an IN list or a row of values.
+    static func list(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
     static func postgres(_ sql: String) -> String {
         var out = ""
         out.reserveCapacity(sql.utf8.count + 16)
