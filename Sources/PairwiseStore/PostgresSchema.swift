@@ -50,13 +50,22 @@ enum PostgresSchema {
             if !applied.isSubset(of: known) {
                 throw StoreError(.newerVersion, "\(location) was last written by a newer version of pairwise: upgrade pairwise to use it (nothing was changed)")
             }
+            let pending = migrations.filter { !applied.contains($0.identifier) }
+            if !applied.isEmpty, !pending.isEmpty, let owner = try sql.row("""
+                SELECT t.tableowner FROM pg_tables t WHERE t.tablename = 'items' AND t.schemaname = current_schema()
+                  AND NOT pg_has_role(current_user, t.tableowner, 'USAGE') AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                """)?.text(0) {
+                // Only the tables' owner may change them: say who, rather than fail on the first statement.
+                throw StoreError(.refused, "\(location) was last upgraded by an older version of pairwise; only its owner, \(owner), can upgrade "
+                    + "it: \(owner) runs any pairwise command on it once with this version (nothing was changed)")
+            }
             var changed = false
             if applied.isEmpty {
                 try sql.execute(baseline, [])
                 for identifier in baselineIdentifiers { try record(identifier, sql) }
                 changed = true
             }
-            for migration in migrations where !applied.contains(migration.identifier) {
+            for migration in pending {
                 try sql.execute(migration.sql, [])
                 try record(migration.identifier, sql)
                 changed = true

@@ -116,6 +116,29 @@ import Testing
         #expect(bo.state.qualityNotice == nil)
     }
 
+    /// A project last upgraded by an older pairwise: a lead who does not own its tables is
+    /// told who can upgrade it, and nothing changes; once the owner has opened it, the lead
+    /// works, imports included (the leads' use of the items' sequence came with v16.1).
+    @Test func onlyTheOwnerUpgradesAProjectAndSaysSo() throws {
+        let project = try Project()
+        #expect(TestPostgres.runPsql(project.admin, """
+            DELETE FROM pairwise_migrations WHERE identifier LIKE 'v16.1 %';
+            REVOKE USAGE ON SEQUENCE items_id_seq FROM \(project.database())_lead
+            """).status == 0)
+        let owner = TestPostgres.runPsql(project.admin, "SELECT tableowner FROM pg_tables WHERE tablename = 'items'").output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!owner.isEmpty && owner != "lena")
+        let refused = try pairwise(["status"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(refused.status != 0 && refused.stderr.contains("was last upgraded by an older version of pairwise; only its owner, \(owner), can upgrade it"),
+                "\(refused.stderr)")
+        #expect(project.psql("lena", "SELECT count(*) FROM pairwise_migrations WHERE identifier LIKE 'v16.1 %'").output == "0\n")
+        #expect(try pairwise(["status"], in: project.directory).status == 0)
+        #expect(project.psql("lena", "SELECT count(*) FROM pairwise_migrations WHERE identifier LIKE 'v16.1 %'").output == "1\n")
+        try Fixtures.hhRLHFRecords(3, into: project.directory.path("more.jsonl"))
+        let imported = try pairwise(["import", "more.jsonl"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
+        #expect(imported.status == 0 && imported.stdout.contains("3 items added"), "\(imported.stderr)")
+    }
+
     /// Rankings as judgments: an annotator adds and reads only their own, through pairwise
     /// under their own login too; a lead reads all.
     @Test func anAnnotatorRanksOnlyUnderTheirOwnName() throws {
