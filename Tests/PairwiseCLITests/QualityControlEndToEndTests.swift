@@ -88,17 +88,18 @@ import Testing
     func aNewAnnotatorReadsTheGuidelinesThenQualifies(_ kind: StoreKind) throws {
         let directory = try project(on: kind)
         let tmux = try Tmux(command: command(directory, "annotate --as alice"))
-        #expect(try tmux.waitFor("read these first").contains("Prefer the response that is **harmless**"))
+        // The text is drawn after the heading above it: wait for the text.
+        #expect(try tmux.waitFor("Prefer the response that is **harmless**").contains("read these first"))
         try tmux.send("Enter")
         #expect(try tmux.waitFor("1/2 in queue").contains("alice │ 1/2 in queue"))
         var last = ""
         for n in 1...2 {
             for key in ["2", "Tab", "3", "3", "3", "3", "Enter"] { try tmux.send(key) }
-            last = try tmux.waitFor("Qualification item scored")
-            #expect(last.contains("Expected: "))
+            // The count is drawn after the verdict: a capture that holds it holds the verdict (a
+            // capture can land while a frame is drawn, top to bottom).
+            last = try tmux.waitFor(n == 1 ? "right so far, 1 to go." : "of 2 right")
+            #expect(last.contains("Qualification item scored") && last.contains("Expected: "), "\(last)")
             if n == 1 {
-                // The page's lines, then the count: a capture can land while the frame is drawn.
-                try tmux.waitFor("right so far, 1 to go.")
                 try tmux.send("Enter")
                 try tmux.waitFor("2/2 in queue")
             }
