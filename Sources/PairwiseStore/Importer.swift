@@ -422,14 +422,16 @@ struct ItemWriter {
     private var reservedItemIDs: ArraySlice<Int64> = []
     private var nextIDBlock = 16
 
-    /// The tables whose rows wait, on PostgreSQL, to go as multi-row INSERTs, in the order
-    /// `flush` writes them: items before the rows that refer to them. A look-ahead batch
-    /// (at most 256 items) fills no buffer but the judgments' up to its statement size, so
-    /// no row is written before the item it refers to.
+    /// The tables an import writes rows to, in the order `flush` writes them: items before
+    /// the rows that refer to them. On PostgreSQL rows wait in a buffer per table and go as
+    /// multi-row INSERTs; a look-ahead batch (at most 256 items) fills no buffer but the
+    /// labels' up to its statement size, so no row is written before the item it refers to.
     enum Buffered: Int, CaseIterable {
-        case items, responses, rankedResponses, embeddings, judgments
+        case items, responses, rankedResponses, embeddings, judgments, rankings, gold, suggestions
 
-        var table: String { ["items", "responses", "ranked_responses", "response_embeddings", "judgments"][rawValue] }
+        var table: String {
+            ["items", "responses", "ranked_responses", "response_embeddings", "judgments", "rankings", "gold_answers", "suggestions"][rawValue]
+        }
         var columns: [String] {
             switch self {
             case .items: return ["id"] + ItemWriter.itemColumns.components(separatedBy: ", ")
@@ -437,16 +439,21 @@ struct ItemWriter {
             case .rankedResponses: return ["item_id", "position", "text", "model", "turns"]
             case .embeddings: return ["item_id", "slot", "vector"]
             case .judgments: return ["item_id", "annotator_id", "strength", "both_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source"]
+            case .rankings: return ["item_id", "annotator_id", "ranks", "all_bad", "rubric", "note", "shown_order", "ms", "created_at", "origin", "source"]
+            case .gold: return ["item_id", "strength", "both_bad", "rubric", "explanation", "source", "created_at"]
+            case .suggestions: return ["item_id", "source", "strength", "both_bad", "rubric", "note", "file", "created_at"]
             }
         }
+        /// One row's INSERT (SQLite, prepared once).
+        var insert: String { "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Placeholders.list(columns.count)))" }
     }
     private var buffers = [BatchInsert?](repeating: nil, count: Buffered.allCases.count)
 
-    /// Inserts a row: on SQLite at once with `statement` (prepared once), on PostgreSQL into
-    /// its table's buffer.
-    mutating func insert(_ table: Buffered, _ row: [SQLValue], statement: String) throws {
+    /// Inserts a row (its values in the table's `columns` order): on SQLite at once, on
+    /// PostgreSQL into its table's buffer.
+    mutating func insert(_ table: Buffered, _ row: [SQLValue]) throws {
         guard sql.dialect == .postgres else {
-            try sql.execute(statement, row)
+            try sql.execute(table.insert, row)
             return
         }
         try buffer(table, row)
@@ -462,16 +469,10 @@ struct ItemWriter {
     mutating func flush() throws {
         for n in buffers.indices { try buffers[n]?.flush() }
     }
-    static let insertResponse = "INSERT INTO responses (item_id, slot, text, model, turns) VALUES (?, ?, ?, ?, ?)"
-    static let insertEmbedding = "INSERT INTO response_embeddings (item_id, slot, vector) VALUES (?, ?, ?)"
     static let findJudgment = """
         SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
         WHERE j.item_id = ? AND p.name = ? AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
         ORDER BY j.id DESC LIMIT 1
-        """
-    static let insertJudgment = """
-        INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     /// The length every response embedding in the project has (nil until the first).
     var embeddingDimension: Int?
@@ -517,9 +518,9 @@ struct ItemWriter {
         lookedUp.ids.insert(item.id)
         for (slot, response) in [("a", item.responseA), ("b", item.responseB)] {
             let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
-            try insert(.responses, [.integer(rowID), .text(slot), .text(response.text), .optional(response.model), .optional(turns)], statement: Self.insertResponse)
+            try insert(.responses, [.integer(rowID), .text(slot), .text(response.text), .optional(response.model), .optional(turns)])
             guard let vector = response.embedding else { continue }
-            try insert(.embeddings, [.integer(rowID), .text(slot), .blob(ProjectStore.floatBlob(vector))], statement: Self.insertEmbedding)
+            try insert(.embeddings, [.integer(rowID), .text(slot), .blob(ProjectStore.floatBlob(vector))])
         }
         return (StoredItem(rowID: rowID, externalID: item.id, swapped: false, isNew: true), true)
     }
@@ -607,12 +608,6 @@ struct ItemWriter {
 
     static let findGold = "SELECT strength, both_bad, rubric FROM gold_answers WHERE item_id = ?"
     static let findSuggestion = "SELECT strength, both_bad, rubric FROM suggestions WHERE item_id = ? AND source = ?"
-    static let insertGold = """
-        INSERT INTO gold_answers (item_id, strength, both_bad, rubric, explanation, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-        """
-    static let insertSuggestion = """
-        INSERT INTO suggestions (item_id, source, strength, both_bad, rubric, note, file, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
 
     /// The annotator's current judgment of the item (or the stored gold answer or
     /// suggestion, for those destinations), as a label, if any.
@@ -648,11 +643,11 @@ struct ItemWriter {
         switch destination {
         case .judgments: break
         case .gold:
-            try sql.executeWithoutWaiting(Self.insertGold, [.integer(itemRowID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0),
+            try insert(.gold, [.integer(itemRowID), .integer(Int64(label.strength.value)), .integer(label.bothBad ? 1 : 0),
                                               .text(rubricJSON), .optional(label.note), .text(source), .text(nowText)])
             return
         case .suggestions(let name):
-            try sql.executeWithoutWaiting(Self.insertSuggestion, [.integer(itemRowID), .text(name), .integer(Int64(label.strength.value)),
+            try insert(.suggestions, [.integer(itemRowID), .text(name), .integer(Int64(label.strength.value)),
                                                     .integer(label.bothBad ? 1 : 0), .text(rubricJSON), .optional(label.note),
                                                     .text(source), .text(nowText)])
             return
@@ -664,6 +659,6 @@ struct ItemWriter {
             .optional(label.note), .text((details?.shownOrder ?? .ab).rawValue), .integer(Int64(details?.milliseconds ?? 0)),
             .text(details.map { Timestamp.string($0.createdAt) } ?? nowText), .text(details?.origin ?? origin),
             .optional(details == nil ? source : details!.source),
-        ], statement: Self.insertJudgment)
+        ])
     }
 }

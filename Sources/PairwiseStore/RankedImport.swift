@@ -13,14 +13,9 @@ struct StoredRankedItem {
 extension ItemWriter {
     static let findRankedByHashOrID = "SELECT id, external_id, content_hash FROM items WHERE content_hash = ? OR external_id = ?"
     static let rankedResponses = "SELECT position, text, turns FROM ranked_responses WHERE item_id = ? ORDER BY position"
-    static let insertRankedResponse = "INSERT INTO ranked_responses (item_id, position, text, model, turns) VALUES (?, ?, ?, ?, ?)"
     static let findRanking = """
         SELECT r.ranks, r.all_bad, r.rubric FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
         WHERE c.item_id = ? AND p.name = ?
-        """
-    static let insertRanking = """
-        INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, source)
-        VALUES (?, ?, ?, ?, ?, ?, NULL, 0, ?, ?, ?)
         """
 
     /// Inserts the ranked item unless its content is stored; returns it with the stored
@@ -48,8 +43,7 @@ extension ItemWriter {
         lookedUp.ids.insert(item.id)   // a later pair of the batch under this id is refused
         for (position, response) in item.responses.enumerated() {
             let turns = response.turns.map { JSONWriter.string(Prompt.chat($0).json) }
-            try insert(.rankedResponses, [.integer(rowID), .integer(Int64(position)), .text(response.text), .optional(response.model), .optional(turns)],
-                       statement: Self.insertRankedResponse)
+            try insert(.rankedResponses, [.integer(rowID), .integer(Int64(position)), .text(response.text), .optional(response.model), .optional(turns)])
         }
         return (StoredRankedItem(rowID: rowID, externalID: item.id, positions: Array(item.responses.indices), isNew: true), true)
     }
@@ -66,9 +60,8 @@ extension ItemWriter {
     /// Adds an imported ranking, in stored order, under `annotator` (created when new).
     mutating func insertRanking(_ stored: StoredRanking, itemRowID: Int64, annotator: String, origin: String, source: String) throws {
         let annotatorID = try self.annotatorID(annotator)
-        try sql.executeWithoutWaiting(Self.insertRanking, [.integer(itemRowID), .integer(annotatorID), .text(stored.ranking.ranksJSON),
-                                             .integer(stored.ranking.allBad ? 1 : 0), .text(stored.rubric.jsonText), .optional(stored.note),
-                                             .text(nowText), .text(origin), .text(source)])
+        try insert(.rankings, [.integer(itemRowID), .integer(annotatorID), .text(stored.ranking.ranksJSON), .integer(stored.ranking.allBad ? 1 : 0),
+                               .text(stored.rubric.jsonText), .optional(stored.note), .null, .integer(0), .text(nowText), .text(origin), .text(source)])
     }
 }
 

@@ -8,10 +8,6 @@ public final class GRDBSQLConnection: SQLConnection {
 
     public init(_ db: Database) { self.db = db }
 
-    public func executeWithoutWaiting(_ sql: String, _ arguments: [SQLValue]) throws {
-        try execute(sql, arguments)
-    }
-
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         // A statement with arguments is one statement, prepared once per connection; without,

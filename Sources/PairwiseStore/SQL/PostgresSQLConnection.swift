@@ -18,8 +18,6 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     private var cursorsDeclared = 0
     /// Rows a scan fetches per round trip.
     static let scanBatchRows = 5_000
-    /// Statements sent without waiting, at most, before they are waited for.
-    static let maxUnwaited = 1_000
 
     public init(_ address: PostgresAddress) throws {
         self.address = address
@@ -120,11 +118,6 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         }
     }
 
-    public func executeWithoutWaiting(_ sql: String, _ arguments: [SQLValue]) throws {
-        unwaited.append(send(sql, arguments))
-        if unwaited.count >= Self.maxUnwaited, let error = waitForUnwaited() { throw Self.describe(error, context: nil) }
-    }
-
     /// Waits for every statement sent without waiting; the first error among them.
     private func waitForUnwaited() -> Error? {
         var firstError: Error?
@@ -139,13 +132,13 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// sent before it without waiting; the first error among them is thrown.
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
         let result = send(sql, arguments)
-        let firstError = waitForUnwaited()
+        let earlier = waitForUnwaited()
         do {
             let value = try result.wait()
-            if let firstError { throw firstError }
+            if let earlier { throw earlier }
             return value
         } catch {
-            throw Self.describe(firstError ?? error, context: nil)
+            throw Self.describe(earlier ?? error, context: nil)
         }
     }
 

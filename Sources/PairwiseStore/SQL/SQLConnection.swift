@@ -49,11 +49,6 @@ public protocol SQLConnection: AnyObject {
     /// Runs a query; every row it returns.
     func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
 
-    /// Runs a statement whose result nobody reads. SQLite runs it at once; PostgreSQL sends it
-    /// and lets it travel with the next statement, which waits for it and throws its error
-    /// (a bounded number wait at a time): for a bulk of inserts, a round trip each saved.
-    func executeWithoutWaiting(_ sql: String, _ arguments: [SQLValue]) throws
-
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T
 
