@@ -68,6 +68,6 @@ let package = Package(
         // Validates sample data and every export against schemas/.
         .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport"]),
         // Drives the built `pairwise` binary as a user would.
-        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore", "PairwiseStore", "PairwiseTUI", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseTUI", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -69,7 +69,11 @@ extension ProjectStore {
 
     /// The id and role of a person, adding them as an annotator if new.
     public func person(_ name: String) throws -> (id: Int64, role: Role) {
-        try write { sql in
+        // Someone already in the project is only read (an annotator may not take the project's write lock).
+        if let known = try read({ sql in try sql.row("SELECT id, role FROM annotators WHERE name = ?", [.text(name)]) }), let id = known[0].integer {
+            return (id, known.text(1).flatMap(Role.init) ?? .annotator)
+        }
+        return try write { sql in
             let id = try ProjectStore.annotatorID(name, sql: sql)
             let role = try sql.row("SELECT role FROM annotators WHERE id = ?", [.integer(id)])?[0].text.flatMap(Role.init) ?? .annotator
             return (id, role)
@@ -97,16 +101,22 @@ extension ProjectStore {
                 let id = Int64(row.int(0))
                 if !judged.contains(id) { ids.append(id) }
             }
-            let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, sql: sql))
-            let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
-            // Keys first, so the sort compares plain numbers.
-            var keyed = ids.map { id in (skipped: skipped.contains(id), hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id) }
-            keyed.sort { a, b in
-                if a.skipped != b.skipped { return !a.skipped }
-                return (a.hash, a.id) < (b.hash, b.id)
-            }
-            return keyed.map(\.id)
+            return try Self.seededOrder(ids, annotatorID: annotatorID, seed: seed, sql: sql)
         }
+    }
+
+    /// Items in an annotator's order: a seeded hash of (project seed, annotator, item), so
+    /// the order is stable per annotator, with the items they skipped last.
+    static func seededOrder(_ ids: [Int64], annotatorID: Int64, seed: UInt64, sql: SQLConnection) throws -> [Int64] {
+        let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, sql: sql))
+        let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
+        // Keys first, so the sort compares plain numbers.
+        var keyed = ids.map { id in (skipped: skipped.contains(id), hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id) }
+        keyed.sort { a, b in
+            if a.skipped != b.skipped { return !a.skipped }
+            return (a.hash, a.id) < (b.hash, b.id)
+        }
+        return keyed.map(\.id)
     }
 
     /// Items with fewer than `overlap` annotators' current judgments (one index scan).

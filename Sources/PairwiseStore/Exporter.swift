@@ -109,7 +109,7 @@ extension ProjectStore {
             var judgments = try Self.currentJudgments(sql: sql, annotator: filter.annotator)
             var adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
             if !filter.includeGold {
-                for rowID in try Self.goldItemIDs(sql) {
+                for rowID in try Self.readableGoldItemIDs(sql) {
                     summary.goldJudgmentsLeftOut += judgments.removeValue(forKey: rowID)?.count ?? 0
                     adjudications[rowID] = nil
                 }

@@ -1,7 +1,10 @@
+import Foundation
 import PairwiseCore
 
 /// Where gold items go in an annotator's queue. They look like any other pair on screen
-/// and are not reserved against the overlap (everyone answers each one once).
+/// and are not reserved against the overlap (everyone answers each one once). On PostgreSQL
+/// an annotator's client never learns which items are gold: the server places them
+/// (`pairwise_arrange`, the same rule with draws from MD5 instead of SplitMix64).
 public enum GoldSchedule {
     /// The queue with gold items mixed in: each position is a gold item with probability
     /// `rate` (a seeded draw per annotator and position, so nobody can count their way to
@@ -36,7 +39,48 @@ public enum GoldSchedule {
 }
 
 extension ProjectStore {
-    /// The gold items this annotator has never judged.
+    /// The items to put in an annotator's queue, in the seeded order of `queue` (skipped items
+    /// last): the items short of the overlap they have not judged, and the gold items they
+    /// never judged (when `goldRate` is above 0 and anything else is left), unmarked. For
+    /// someone held to the annotators' rules on PostgreSQL the server picks them
+    /// (`pairwise_queue`). `placeGold` then puts the gold where it goes.
+    public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double) throws -> [Int64] {
+        if try heldToAnnotatorRules() {
+            return try read { sql in
+                try Self.seededOrder(sql.rows("SELECT * FROM public.pairwise_queue()", []).compactMap { $0[0].integer },
+                                     annotatorID: annotatorID, seed: seed, sql: sql)
+            }
+        }
+        let regular = try queue(annotatorID: annotatorID, overlap: overlap, seed: seed, gold: try goldItemIDs())
+        guard goldRate > 0, !regular.isEmpty else { return regular }
+        return regular + (try unseenGoldItems(annotatorID: annotatorID))
+    }
+
+    /// The queue (in the order wanted for everything else) with its gold items taken out and
+    /// put back as `GoldSchedule.mix` places them; by the server for someone held to the
+    /// annotators' rules (`pairwise_arrange`).
+    public func placeGold(in queue: [Int64], annotatorID: Int64, rate: Double, salt: UInt64) throws -> [Int64] {
+        if try heldToAnnotatorRules() {
+            return try read { sql in
+                try sql.rows("SELECT * FROM public.pairwise_arrange(?::BIGINT[])", [.text("{" + queue.map(String.init).joined(separator: ",") + "}")])
+                    .compactMap { $0[0].integer }
+            }
+        }
+        let gold = try goldItemIDs()
+        return GoldSchedule.mix(queue: queue.filter { !gold.contains($0) }, unseenGold: queue.filter(gold.contains).sorted(), rate: rate, salt: salt)
+    }
+
+    /// The gold items an annotator's qualification round still needs (`missing` of them,
+    /// lowest ids first among those they never judged). On PostgreSQL, for someone held to
+    /// the annotators' rules, the server counts what is missing (`pairwise_qualification_queue`).
+    public func qualificationQueue(annotatorID: Int64, missing: Int) throws -> [Int64] {
+        if try heldToAnnotatorRules() {
+            return try read { sql in try sql.rows("SELECT * FROM public.pairwise_qualification_queue()", []).compactMap { $0[0].integer } }
+        }
+        return Array(try unseenGoldItems(annotatorID: annotatorID).prefix(max(0, missing)))
+    }
+
+    /// The gold items this annotator has never judged (leads and SQLite: the gold answers are theirs to read).
     public func unseenGoldItems(annotatorID: Int64) throws -> [Int64] {
         try read { sql in
             let gold = try Self.goldItemIDs(sql)
@@ -51,21 +95,27 @@ extension ProjectStore {
     }
 
     /// This annotator's first answer to each gold item they judged, oldest first, with the
-    /// expected answer (read through `goldAnswer`, which annotators may call once they judged).
+    /// expected answer. Someone held to the annotators' rules reads their own through
+    /// `pairwise_gold_first_answers`.
     public func goldFirstAnswers(annotatorID: Int64) throws -> [(itemRowID: Int64, label: LabelClass, answer: GoldAnswer)] {
-        let gold = try goldItemIDs()
-        guard !gold.isEmpty else { return [] }
-        let firsts = try read { sql in
-            var firsts: [Int64: (id: Int64, label: LabelClass)] = [:]
-            try sql.scan("SELECT item_id, id, strength, both_bad FROM judgments WHERE annotator_id = ? ORDER BY id", [.integer(annotatorID)]) { row in
-                let item = Int64(row.int(0))
-                guard gold.contains(item), firsts[item] == nil else { return }
-                firsts[item] = (Int64(row.int(1)), LabelClass(strength: row.int(2), bothBad: row.int(3) != 0))
+        let restricted = try heldToAnnotatorRules()
+        return try read { sql in
+            try sql.rows(restricted ? "SELECT * FROM public.pairwise_gold_first_answers()" : """
+                SELECT j.item_id, j.strength, j.both_bad, g.strength, g.both_bad, g.explanation
+                FROM judgments j JOIN gold_answers g ON g.item_id = j.item_id
+                WHERE j.annotator_id = ? AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)
+                ORDER BY j.id
+                """, restricted ? [] : [.integer(annotatorID)]).map { row in
+                (row[0].integer ?? 0, LabelClass(strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1),
+                 GoldAnswer(strength: Int(row[3].integer ?? 0), bothBad: row[4].integer == 1, explanation: row.text(5)))
             }
-            return firsts
         }
-        return try firsts.sorted { $0.value.id < $1.value.id }.compactMap { item, first in
-            try goldAnswer(itemRowID: item).map { (item, first.label, $0) }
-        }
+    }
+
+    /// The server's drift verdict on the person connected (`pairwise_drift_check`: the rule
+    /// of `DriftPolicy.check` for an annotator's own screen), for someone held to the
+    /// annotators' rules, who may read neither gold answers nor others' labels.
+    public func ownDriftVerdict() throws -> Bool {
+        try read { sql in try sql.integer("SELECT CASE WHEN public.pairwise_drift_check() THEN 1 ELSE 0 END") == 1 }
     }
 }

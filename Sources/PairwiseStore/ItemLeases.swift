@@ -12,14 +12,26 @@ extension ProjectStore {
 
     /// Reserves an item for an annotator (and releases their other leases). Returns false,
     /// reserving nothing, when they already judged it or it is full: its judges plus the
-    /// other annotators holding it reach `overlap`. `force` reserves it regardless (an
-    /// item asked for by id, or brought back by undo).
+    /// other annotators holding it reach `overlap`. Gold items are never full (everyone
+    /// answers each once). `force` reserves it regardless (an item asked for by id, or
+    /// brought back by undo). On PostgreSQL the server decides (`pairwise_claim`, with the
+    /// project's overlap): an annotator's `force` holds only for an item they judged before,
+    /// and an item someone else's open transaction has locked is passed over.
     public func claim(itemID: Int64, annotatorID: Int64, overlap: Int, force: Bool = false, now: Date = Date()) throws -> Bool {
         try write(lockingItems: [itemID]) { sql in try Self.claim(itemID: itemID, annotatorID: annotatorID, overlap: overlap, force: force, now: now, sql: sql) }
     }
 
     /// `claim` inside the caller's write transaction.
     static func claim(itemID: Int64, annotatorID: Int64, overlap: Int, force: Bool, now: Date, sql: SQLConnection) throws -> Bool {
+        // An annotator on PostgreSQL claims through the server; a lead (perhaps acting as
+        // someone) claims here, as on SQLite.
+        if sql.dialect == .postgres, let claimed = try sql.integer(
+            "SELECT CASE WHEN NOT public.pairwise_restricted() THEN NULL WHEN public.pairwise_claim(?, \(force)) THEN 1 ELSE 0 END",
+            [.integer(itemID)]) {
+            return claimed == 1
+        }
+        let gold = try sql.integer("SELECT count(*) FROM gold_answers WHERE item_id = ?", [.integer(itemID)]) ?? 0 > 0
+        let force = force || gold
         try sql.execute("DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", [.integer(annotatorID), .integer(itemID)])
         if !force {
             // A judgment of a pair, or a ranking of a ranked item.

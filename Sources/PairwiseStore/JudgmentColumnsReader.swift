@@ -6,7 +6,7 @@ extension ProjectStore {
     /// Judgments of gold items are left out unless `includingGold` (they have their answer).
     public func currentJudgmentColumns(includingGold: Bool = false) throws -> JudgmentColumns {
         try read { sql in
-            let gold = includingGold ? [] : try Self.goldItemIDs(sql)
+            let gold = includingGold ? [] : try Self.readableGoldItemIDs(sql)
             var columns = JudgmentColumns()
             var annotatorIndex: [Int64: Int32] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators ORDER BY id", []) {

@@ -19,10 +19,10 @@ import PairwiseCore
 enum PostgresRoles {
     /// The project's three group roles, for the database `sql` is connected to.
     struct Groups {
-        let lead: String, annotator: String, trainer: String
+        let lead: String, annotator: String, trainer: String, database: String
 
         init(_ sql: SQLConnection) throws {
-            let database = try sql.row("SELECT current_database()")?[0].text ?? "pairwise"
+            database = try sql.row("SELECT current_database()")?[0].text ?? "pairwise"
             (lead, annotator, trainer) = (database + "_lead", database + "_annotator", database + "_trainer")
         }
 
@@ -41,7 +41,7 @@ enum PostgresRoles {
         let everyone = "\(lead), \(annotator), \(trainer)"
         try sql.execute("""
             REVOKE ALL ON DATABASE \(database) FROM PUBLIC;
-            GRANT CONNECT, TEMPORARY ON DATABASE \(database) TO \(everyone);
+            GRANT CONNECT ON DATABASE \(database) TO \(everyone);
             REVOKE ALL ON SCHEMA public FROM PUBLIC;
             GRANT USAGE ON SCHEMA public TO \(everyone);
             GRANT SELECT ON pairwise_migrations, settings, rubrics, annotators, items, responses, response_embeddings,
@@ -54,8 +54,6 @@ enum PostgresRoles {
             GRANT INSERT, UPDATE ON settings, annotators TO \(lead);
             GRANT INSERT, UPDATE, DELETE ON model_runs, model_scores, model_heads, trainer_lease TO \(lead), \(trainer);
 
-            CREATE FUNCTION pairwise_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
-                'SELECT id FROM annotators WHERE name = session_user';
             ALTER VIEW current_judgments SET (security_invoker = true);
             ALTER VIEW current_adjudications SET (security_invoker = true);
 
@@ -80,11 +78,13 @@ enum PostgresRoles {
                 USING (annotator_id = pairwise_me()) WITH CHECK (annotator_id = pairwise_me());
             CREATE POLICY own_leases_out ON item_leases FOR DELETE TO \(annotator) USING (annotator_id = pairwise_me());
             """, [])
+        // Each later migration's privileges, as they stand now (the functions of v12 and
+        // v12.1 were replaced by v16.2's).
         try sql.execute(qualityControlPrivileges, [])
-        try sql.execute(annotatorFunctionPrivileges, [])
         try sql.execute(rankingPrivileges, [])
         try sql.execute(rankingAdjudicationPrivileges, [])
         try sql.execute(itemIDPrivileges, [])
+        try sql.execute(PostgresBoundary.privileges, [])
     }
 
     /// Leads, who import items, take their ids from the items' sequence ahead of the rows
@@ -98,8 +98,6 @@ enum PostgresRoles {
     /// Gold answers are the leads' and the trainer's; annotators read suggestions only while
     /// the project shows them, and the guidelines always.
     static let qualityControlPrivileges = groupBlock("""
-            REVOKE ALL ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) FROM PUBLIC;
-            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) TO %I, %I, %I', lead, annotator, trainer);
             EXECUTE format('GRANT SELECT ON guidelines, suggestions TO %I, %I, %I', lead, annotator, trainer);
             EXECUTE format('GRANT SELECT ON gold_answers TO %I, %I', lead, trainer);
             EXECUTE format('GRANT INSERT, UPDATE, DELETE ON gold_answers, suggestions TO %I', lead);
@@ -137,6 +135,12 @@ enum PostgresRoles {
             ALTER VIEW current_ranking_adjudications SET (security_invoker = true);
         """)
 
+    /// v12's functions, until v16.2 replaced them.
+    static let goldFunctionPrivileges = groupBlock("""
+            REVOKE ALL ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) FROM PUBLIC;
+            EXECUTE format('GRANT EXECUTE ON FUNCTION pairwise_gold_item_ids(), pairwise_gold_answer(BIGINT) TO %I, %I, %I', lead, annotator, trainer);
+        """)
+
     /// Who may call `pairwise_lock_items` and `pairwise_others_labels` (v12.1): everyone in
     /// the project's groups.
     static let annotatorFunctionPrivileges = groupBlock("""
@@ -154,6 +158,7 @@ enum PostgresRoles {
             lead TEXT := current_database() || '_lead';
             annotator TEXT := current_database() || '_annotator';
             trainer TEXT := current_database() || '_trainer';
+            person TEXT;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
         \(body)
@@ -163,13 +168,41 @@ enum PostgresRoles {
 
     /// Makes `name` a login role in the project's group for `role` (creating it when new),
     /// out of the other group: run by a lead. A lead's role may create roles in turn.
+    /// Annotators' and the trainer's sessions get these defaults in the project's database
+    /// (a session left open in a transaction, or waiting on a lock, gives way).
+    static let sessionLimits = ["lock_timeout": "10s", "statement_timeout": "5min", "idle_in_transaction_session_timeout": "1min"]
+
+    /// PL/pgSQL for the statement setting `sessionLimits` on the role a variable names.
+    static func sessionLimitsStatement(_ variable: String) -> String {
+        sessionLimits.sorted { $0.key < $1.key }.map { key, value in
+            "format('ALTER ROLE %I IN DATABASE %I SET \(key) = ''\(value)''', \(variable), current_database())"
+        }.joined(separator: ";\n                EXECUTE ")
+    }
+
     static func grant(_ name: String, role: Role, _ sql: SQLConnection) throws {
         let groups = try Groups(sql)
+        // A role name is at most 63 bytes (PostgreSQL cuts longer ones: the login would be
+        // someone else), and never one of the project's groups, nor a role that cannot log in.
+        guard name.utf8.count <= 63 else {
+            throw StoreError(.invalid, "a name on PostgreSQL has at most 63 bytes (\(name.utf8.count) given): it is the person's login")
+        }
+        guard ![groups.lead, groups.annotator, groups.trainer].contains(name) else {
+            throw StoreError(.refused, "\(name) is one of the project's group roles, not a person")
+        }
         let person = quoted(name)
         if try !roleExists(name, sql) {
             try sql.execute("CREATE ROLE \(person) LOGIN", [])
+        } else if try sql.integer("SELECT count(*) FROM pg_roles WHERE rolname = ? AND rolcanlogin", [.text(name)]) == 0 {
+            throw StoreError(.refused, "\(name) is a role that cannot log in (a group?), not a person")
         }
-        if role == .lead { try sql.execute("ALTER ROLE \(person) CREATEROLE", []) }
+        if role == .lead {
+            try sql.execute("ALTER ROLE \(person) CREATEROLE", [])
+            for key in sessionLimits.keys.sorted() { try sql.execute("ALTER ROLE \(person) IN DATABASE \(quoted(groups.database)) RESET \(key)", []) }
+        } else {
+            for (key, value) in sessionLimits.sorted(by: { $0.key < $1.key }) {
+                try sql.execute("ALTER ROLE \(person) IN DATABASE \(quoted(groups.database)) SET \(key) = '\(value)'", [])
+            }
+        }
         let other = role == .lead ? groups.annotator : groups.lead
         try sql.execute("GRANT \(quoted(groups.group(for: role))) TO \(person)", [])
         if try sql.integer("SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member "

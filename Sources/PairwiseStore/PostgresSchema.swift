@@ -3,8 +3,8 @@
 /// v11, so the first step creates the schema as SQLite's v1–v11 leave it and records those
 /// eleven; every later migration carries SQL for both stores.
 ///
-/// Differences from SQLite, each for a reason: ids are identity columns given by default (so
-/// that `pairwise copy` keeps every id); booleans stay integers 0/1 and times stay ISO-8601
+/// Differences from SQLite, each for a reason: ids are identity columns, ALWAYS since v16.2
+/// (`pairwise copy` and a lead's import give them with OVERRIDING SYSTEM VALUE); booleans stay integers 0/1 and times stay ISO-8601
 /// text, so that rows read the same from both stores; sorted text (item ids, names, times)
 /// uses the "C" collation, SQLite's byte order; the kept counts are maintained by PL/pgSQL
 /// triggers that lock the item row first.
@@ -14,7 +14,7 @@ enum PostgresSchema {
 
     /// Later migrations, oldest first.
     static let migrations: [(identifier: String, sql: String)] = [
-        (Schema.migrations[11].identifier, v12 + PostgresRoles.qualityControlPrivileges),
+        (Schema.migrations[11].identifier, v12 + PostgresRoles.qualityControlPrivileges + PostgresRoles.goldFunctionPrivileges),
         ("v12.1 (PostgreSQL): annotators lock the items they write; the others' labels for their drift check",
          v12_1 + PostgresRoles.annotatorFunctionPrivileges),
         (Schema.migrations[12].identifier, v13 + PostgresRoles.rankingPrivileges),
@@ -22,6 +22,7 @@ enum PostgresSchema {
         (Schema.migrations[14].identifier, Schema.v15),
         (Schema.migrations[15].identifier, v16 + PostgresRoles.groupBlock("    ALTER VIEW current_ranking_adjudications SET (security_invoker = true);")),
         ("v16.1 (PostgreSQL): leads take item ids from the sequence ahead of the rows", PostgresRoles.itemIDPrivileges),
+        ("v16.2 (PostgreSQL): the boundary holds against an annotator with psql", PostgresBoundary.migration),
     ]
 
     /// Every identifier a current database records.
@@ -29,9 +30,18 @@ enum PostgresSchema {
 
     /// Brings the database to the newest schema; returns whether it changed anything.
     /// Refuses a database that is not a project (unless `creating`) or one from a newer version.
+    /// `through`: stop after that migration (tests make a project as an older version left it).
     @discardableResult
-    static func migrate(_ sql: SQLConnection, location: String, creating: Bool) throws -> Bool {
-        try sql.transaction {
+    static func migrate(_ sql: SQLConnection, location: String, creating: Bool, through last: String? = nil) throws -> Bool {
+        // A current project is only read: no lock, so that no one holding the advisory lock
+        // (anyone may take one) keeps others from opening it.
+        if !creating, last == nil, try sql.transaction({
+            try sql.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'pairwise_migrations' AND schemaname = current_schema()") == 1
+                && Set(try sql.rows("SELECT identifier FROM pairwise_migrations", []).compactMap { $0[0].text }) == Set(identifiers)
+        }) {
+            return false
+        }
+        return try sql.transaction {
             // One migrator at a time: the lock is held to the end of this transaction.
             try sql.execute("SELECT pg_advisory_xact_lock(\(ProjectStore.postgresWriterLock))", [])
             let exists = try sql.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'pairwise_migrations' AND schemaname = current_schema()") == 1
@@ -50,7 +60,8 @@ enum PostgresSchema {
             if !applied.isSubset(of: known) {
                 throw StoreError(.newerVersion, "\(location) was last written by a newer version of pairwise: upgrade pairwise to use it (nothing was changed)")
             }
-            let pending = migrations.filter { !applied.contains($0.identifier) }
+            let wanted = last.flatMap { last in migrations.firstIndex { $0.identifier == last } }.map { migrations.prefix(through: $0) } ?? migrations[...]
+            let pending = wanted.filter { !applied.contains($0.identifier) }
             if !applied.isEmpty, !pending.isEmpty, let owner = try sql.row("""
                 SELECT t.tableowner FROM pg_tables t WHERE t.tablename = 'items' AND t.schemaname = current_schema()
                   AND NOT pg_has_role(current_user, t.tableowner, 'USAGE') AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
@@ -170,38 +181,10 @@ enum PostgresSchema {
     CREATE TRIGGER rankings_no_truncate BEFORE TRUNCATE ON rankings
         FOR EACH STATEMENT EXECUTE FUNCTION refuse_change('rankings');
 
-    CREATE FUNCTION rankings_keep_current() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    BEGIN
-        PERFORM 1 FROM items WHERE id = NEW.item_id FOR UPDATE;
-        UPDATE items SET judges = judges + 1 WHERE id = NEW.item_id
-            AND NOT EXISTS (SELECT 1 FROM current_ranking_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id);
-        INSERT INTO current_ranking_ids (item_id, annotator_id, ranking_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
-            ON CONFLICT (item_id, annotator_id) DO UPDATE SET ranking_id = excluded.ranking_id;
-        RETURN NULL;
-    END $$;
+    \(PostgresBoundary.rankingsKeepCurrent)
     CREATE TRIGGER rankings_keep_current AFTER INSERT ON rankings FOR EACH ROW EXECUTE FUNCTION rankings_keep_current();
 
-    CREATE FUNCTION ranking_retractions_keep_current() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    DECLARE
-        retracted rankings%ROWTYPE;
-        replacement BIGINT;
-    BEGIN
-        SELECT * INTO retracted FROM rankings WHERE id = NEW.ranking_id;
-        PERFORM 1 FROM items WHERE id = retracted.item_id FOR UPDATE;
-        IF NOT EXISTS (SELECT 1 FROM current_ranking_ids WHERE ranking_id = NEW.ranking_id) THEN
-            RETURN NULL;
-        END IF;
-        SELECT max(k.id) INTO replacement FROM rankings k
-            WHERE k.item_id = retracted.item_id AND k.annotator_id = retracted.annotator_id
-              AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = k.id);
-        IF replacement IS NULL THEN
-            DELETE FROM current_ranking_ids WHERE ranking_id = NEW.ranking_id;
-            UPDATE items SET judges = judges - 1 WHERE id = retracted.item_id;
-        ELSE
-            UPDATE current_ranking_ids SET ranking_id = replacement WHERE ranking_id = NEW.ranking_id;
-        END IF;
-        RETURN NULL;
-    END $$;
+    \(PostgresBoundary.rankingRetractionsKeepCurrent)
     CREATE TRIGGER ranking_retractions_keep_current AFTER INSERT ON ranking_retractions
         FOR EACH ROW EXECUTE FUNCTION ranking_retractions_keep_current();
 
@@ -457,68 +440,12 @@ enum PostgresSchema {
     -- and the item's counts and strength range follow. The item row is locked first, so
     -- that two annotators' judgments of one item count in turn. SECURITY DEFINER: the
     -- counts are kept for people who may not write them.
-    CREATE FUNCTION judgments_keep_current() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    DECLARE
-        previous BIGINT;
-        had BOOLEAN;
-        low BIGINT;
-        high BIGINT;
-    BEGIN
-        PERFORM 1 FROM items WHERE id = NEW.item_id FOR UPDATE;
-        SELECT j.strength INTO previous FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-            WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id;
-        had := FOUND;
-        SELECT min(j.strength), max(j.strength) INTO low, high FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-            WHERE c.item_id = NEW.item_id AND c.annotator_id <> NEW.annotator_id;
-        UPDATE items SET
-            prefer_a = prefer_a - (had AND previous < 0)::integer + (NEW.strength < 0)::integer,
-            prefer_b = prefer_b - (had AND previous > 0)::integer + (NEW.strength > 0)::integer,
-            prefer_neither = prefer_neither - (had AND previous = 0)::integer + (NEW.strength = 0)::integer,
-            judges = judges + (NOT had)::integer,
-            strength_min = least(coalesce(low, NEW.strength), NEW.strength),
-            strength_max = greatest(coalesce(high, NEW.strength), NEW.strength)
-        WHERE id = NEW.item_id;
-        INSERT INTO current_judgment_ids (item_id, annotator_id, judgment_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
-            ON CONFLICT (item_id, annotator_id) DO UPDATE SET judgment_id = excluded.judgment_id;
-        RETURN NULL;
-    END $$;
+    \(PostgresBoundary.judgmentsKeepCurrent)
     CREATE TRIGGER judgments_keep_current AFTER INSERT ON judgments FOR EACH ROW EXECUTE FUNCTION judgments_keep_current();
 
     -- Retracting the current judgment makes the pair's previous live one current, or, when
     -- there is none, takes the annotator off the item.
-    CREATE FUNCTION judgment_retractions_keep_current() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
-    DECLARE
-        retracted judgments%ROWTYPE;
-        replacement BIGINT;
-        replacement_strength BIGINT;
-    BEGIN
-        SELECT * INTO retracted FROM judgments WHERE id = NEW.judgment_id;
-        PERFORM 1 FROM items WHERE id = retracted.item_id FOR UPDATE;
-        IF NOT EXISTS (SELECT 1 FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id) THEN
-            RETURN NULL;
-        END IF;
-        SELECT max(k.id) INTO replacement FROM judgments k
-            WHERE k.item_id = retracted.item_id AND k.annotator_id = retracted.annotator_id
-              AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = k.id);
-        UPDATE items SET prefer_a = prefer_a - (retracted.strength < 0)::integer, prefer_b = prefer_b - (retracted.strength > 0)::integer,
-                         prefer_neither = prefer_neither - (retracted.strength = 0)::integer
-            WHERE id = retracted.item_id;
-        IF replacement IS NULL THEN
-            DELETE FROM current_judgment_ids WHERE judgment_id = NEW.judgment_id;
-            UPDATE items SET judges = judges - 1 WHERE id = retracted.item_id;
-        ELSE
-            UPDATE current_judgment_ids SET judgment_id = replacement WHERE judgment_id = NEW.judgment_id;
-            SELECT strength INTO replacement_strength FROM judgments WHERE id = replacement;
-            UPDATE items SET prefer_a = prefer_a + (replacement_strength < 0)::integer, prefer_b = prefer_b + (replacement_strength > 0)::integer,
-                             prefer_neither = prefer_neither + (replacement_strength = 0)::integer
-                WHERE id = retracted.item_id;
-        END IF;
-        UPDATE items SET (strength_min, strength_max) = (
-            SELECT min(j.strength), max(j.strength) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-            WHERE c.item_id = retracted.item_id)
-        WHERE id = retracted.item_id;
-        RETURN NULL;
-    END $$;
+    \(PostgresBoundary.judgmentRetractionsKeepCurrent)
     CREATE TRIGGER judgment_retractions_keep_current AFTER INSERT ON judgment_retractions
         FOR EACH ROW EXECUTE FUNCTION judgment_retractions_keep_current();
     """

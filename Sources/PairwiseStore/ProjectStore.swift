@@ -43,8 +43,8 @@ public final class ProjectStore: Sendable {
     /// The default number of distinct annotators wanted per item.
     public static let defaultOverlap = 3
 
-    /// The advisory lock every PostgreSQL write transaction takes: writes to one project
-    /// happen one at a time, as SQLite's single writer makes them ("Pairwise" in ASCII).
+    /// The advisory lock a PostgreSQL migration takes (one migrator at a time; "Pairwise" in
+    /// ASCII). Writes lock `pairwise_write_lock` instead, which annotators may not.
     static let postgresWriterLock: Int64 = 0x5061_6972_7769_7365
 
     private init(path: String, backend: Backend) {
@@ -75,6 +75,14 @@ public final class ProjectStore: Sendable {
                 FROM pg_database d, pg_roles r WHERE d.datname = current_database() AND r.rolname = session_user
                 """) == 1
         }
+    }
+
+    /// Whether the person connected is held to the annotators' rules by the server (on
+    /// PostgreSQL, anyone outside the lead group): they read neither gold status nor others'
+    /// labels, and ask the server for their queue, claims and checks.
+    public func heldToAnnotatorRules() throws -> Bool {
+        guard dialect == .postgres else { return false }
+        return try read { sql in try sql.integer("SELECT CASE WHEN public.pairwise_restricted() THEN 1 ELSE 0 END") == 1 }
     }
 
     /// Which store holds the project.

@@ -140,8 +140,8 @@ extension ProjectStore {
         }
     }
 
-    /// The row ids of the gold items (on PostgreSQL, through a function annotators may call:
-    /// they never read the answers).
+    /// The row ids of the gold items (leads, the trainer, SQLite: on PostgreSQL an annotator
+    /// may not learn which items are gold).
     public func goldItemIDs() throws -> Set<Int64> {
         try read { sql in try Self.goldItemIDs(sql) }
     }
@@ -152,10 +152,18 @@ extension ProjectStore {
         return ids
     }
 
-    /// A query of the gold items' row ids that every role may run.
-    static func goldItemsQuery(_ dialect: SQLDialect) -> String {
-        dialect == .postgres ? "SELECT * FROM pairwise_gold_item_ids()" : "SELECT item_id FROM gold_answers"
+    /// The gold items' row ids for someone who may read them, else none: an annotator on
+    /// PostgreSQL exports and reads their own judgments of gold items as of any other item
+    /// (leaving them out would tell which are gold).
+    static func readableGoldItemIDs(_ sql: SQLConnection) throws -> Set<Int64> {
+        if sql.dialect == .postgres, try sql.integer("SELECT CASE WHEN has_table_privilege('gold_answers', 'SELECT') THEN 1 ELSE 0 END") == 0 {
+            return []
+        }
+        return try goldItemIDs(sql)
     }
+
+    /// A query of the gold items' row ids.
+    static func goldItemsQuery(_ dialect: SQLDialect) -> String { "SELECT item_id FROM gold_answers" }
 
     /// A gold item's answer, once the annotator asking has judged it (for the feedback of the
     /// qualification round); nil for an item that is not gold.
@@ -207,20 +215,14 @@ extension ProjectStore {
     /// and each person's newest `newest` other judgments (all the drift check and the
     /// accuracy estimate read). With `annotatorID`, only that person's.
     ///
-    /// An annotator on PostgreSQL reads neither gold answers nor others' judgments: their
-    /// own check reads the answers to gold items they judged and the others' labels (without
-    /// names) on their newest items through two functions (`pairwise_gold_answer`,
-    /// `pairwise_others_labels`).
+    /// An annotator on PostgreSQL reads neither gold answers nor others' judgments: the
+    /// server gives them their drift check's verdict instead (`ownDriftVerdict`).
     public func scoredJudgments(annotatorID: Int64? = nil, newest: Int = 200) throws -> [String: [ScoredJudgment]] {
         try read { sql in
             var names: [Int64: String] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators", []) { names[row[0].integer ?? 0] = row[1].text ?? "" }
-            let restricted = try annotatorID != nil && sql.dialect == .postgres
-                && (sql.integer("SELECT has_table_privilege('gold_answers', 'SELECT')::int", []) ?? 0) == 0
             var gold: [Int64: LabelClass] = [:]
-            try sql.scan(restricted
-                ? "SELECT g.item_id, a.strength, a.both_bad FROM pairwise_gold_item_ids() AS g(item_id) CROSS JOIN LATERAL pairwise_gold_answer(g.item_id) AS a"
-                : "SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
+            try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
                 gold[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
             }
             var adjudicated: [Int64: LabelClass] = [:]
@@ -265,12 +267,6 @@ extension ProjectStore {
                     FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id IN (\(list))
                     """, []) { row in
                     add(Int64(row.int(0)), Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0))
-                }
-            }
-            if restricted {
-                // Row security showed only the person's own: the others' come without names.
-                try sql.scan("SELECT item_id, strength, both_bad FROM pairwise_others_labels(?)", [.integer(Int64(newest))]) { row in
-                    add(Int64(row.int(0)), 0, 0, LabelClass(strength: row.int(1), bothBad: row.int(2) != 0))
                 }
             }
             for (item, judgments) in byItem {

@@ -16,8 +16,9 @@ extension ProjectStore {
     }
 
     /// Runs `body` in one write transaction, one writer at a time (IMMEDIATE on SQLite: the
-    /// write lock is taken at its start; on PostgreSQL, the project's advisory lock), so
-    /// that what it reads cannot change before it writes.
+    /// write lock is taken at its start; on PostgreSQL, the row of `pairwise_write_lock`,
+    /// which only leads and the trainer may lock), so that what it reads cannot change
+    /// before it writes.
     func write<T>(_ body: (SQLConnection) throws -> T) throws -> T {
         try write(locking: .project, body)
     }
@@ -50,9 +51,10 @@ extension ProjectStore {
                 try sql.transaction {
                     switch lock {
                     case .project:
-                        try sql.execute("SELECT pg_advisory_xact_lock(\(Self.postgresWriterLock))", [])
+                        try sql.execute("SELECT 1 FROM pairwise_write_lock FOR UPDATE", [])
                     case .items(let ids) where !ids.isEmpty:
-                        // Through a function: annotators may not lock rows of items themselves.
+                        // Through a function: annotators may not lock rows of items themselves,
+                        // and it locks only the items they hold or judged.
                         try sql.execute("SELECT pairwise_lock_items(\(Placeholders.list(ids.count)))", ids.map(SQLValue.integer))
                     case .items:
                         break

@@ -67,7 +67,7 @@ public enum TestPostgres {
 
     /// Through the shell and `system()`, output to files: Foundation's Process would wait
     /// for the server `pg_ctl` daemonizes, which inherits its descriptors.
-    static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String, error: String) {
+    public static func run(_ executable: String, _ arguments: [String]) -> (status: Int32, output: String, error: String) {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-run-\(UUID().uuidString)").path
         defer { for suffix in [".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
         let quote = { (text: String) in "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }

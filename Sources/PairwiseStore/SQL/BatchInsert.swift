@@ -12,7 +12,9 @@ struct BatchInsert {
 
     init(_ sql: SQLConnection, table: String, columns: [String]) {
         self.sql = sql
-        prefix = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES "
+        // PostgreSQL's ids are GENERATED ALWAYS: a lead's import and `copy` give them explicitly.
+        let overriding = sql.dialect == .postgres && columns.contains("id") ? "OVERRIDING SYSTEM VALUE " : ""
+        prefix = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) \(overriding)VALUES "
         row = "(" + Placeholders.list(columns.count) + ")"
         rowsPerStatement = max(1, 30_000 / columns.count)
     }

@@ -40,8 +40,6 @@ public final class AnnotateSession {
     let cache = LayoutCache()
     var queue: [Int64] = []
     var index = 0
-    /// Gold items (mixed into the queue, never reserved against the overlap).
-    var gold: Set<Int64> = []
     var quality = QualitySettings()
     var qualification = QualificationStatus.notRequired
     var submittedSinceDriftCheck = 0
@@ -62,7 +60,6 @@ public final class AnnotateSession {
         started = clock.now
         timer = JudgmentTimer(now: 0)
         figures = try store.figures(annotatorID: person.id)
-        gold = try store.goldItemIDs()
         quality = try store.qualitySettings()
         state.guidelines = try store.currentGuidelines()
         try planQueue()
@@ -78,7 +75,8 @@ public final class AnnotateSession {
     }
 
     /// The annotator's queue: the qualification round's gold items while it lasts, none after
-    /// a failed round, else the items needing judgments with unseen gold items mixed in.
+    /// a failed round, else the items needing judgments with unseen gold items among them
+    /// (the session never knows which: on PostgreSQL an annotator may not).
     func planQueue() throws {
         let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
         let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
@@ -89,7 +87,7 @@ public final class AnnotateSession {
         index = 0
         switch qualification {
         case .inProgress(let done, _, let required):
-            queue = Array(GoldSchedule.shuffled(try store.unseenGoldItems(annotatorID: annotatorID), salt: salt).prefix(required - done))
+            queue = GoldSchedule.shuffled(try store.qualificationQueue(annotatorID: annotatorID, missing: required - done), salt: salt)
             state.emptyQueueLines = ["The qualification round needs \(required - done) more gold items than the project has for you.",
                                      "Ask your lead to add gold items (pairwise gold add FILE)."]
         case .failed(let correct, let required):
@@ -98,14 +96,13 @@ public final class AnnotateSession {
                                      "Your lead sees this in pairwise stats and may give you another round. Press q to quit."]
         case .notRequired, .passed:
             state.emptyQueueLines = nil
-            queue = GoldSchedule.mix(queue: try regularQueue(), unseenGold: try store.unseenGoldItems(annotatorID: annotatorID),
-                                     rate: quality.goldRate, salt: salt)
+            queue = try store.placeGold(in: try regularQueue(), annotatorID: annotatorID, rate: quality.goldRate, salt: salt)
         }
     }
 
-    /// The items needing judgments, in the order the options ask for.
+    /// The items needing judgments (unseen gold among them), in the order the options ask for.
     func regularQueue() throws -> [Int64] {
-        var queue = try store.queue(annotatorID: annotatorID, overlap: overlap, seed: seed, gold: gold)
+        var queue = try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: quality.goldRate)
         let uncertainties = try store.latestUncertainties()
         if (options.order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty {
             // Stable: the shuffled order (and skipped items last) breaks ties. Keys first,
@@ -144,10 +141,13 @@ public final class AnnotateSession {
     let pendingDriftNotice = Mailbox<String?>()
 
     static func driftNotice(store: ProjectStore, annotatorID: Int64, name: String, quality: QualitySettings) -> String? {
+        let notice = "your recent answers often differ from the others' and the checks: i shows the guidelines"
+        // An annotator on PostgreSQL reads neither gold answers nor others' labels: the server gives the verdict.
+        if (try? store.heldToAnnotatorRules()) == true { return (try? store.ownDriftVerdict()) == true ? notice : nil }
         guard let scored = try? store.scoredJudgments(annotatorID: annotatorID, newest: DriftPolicy.estimateWindow)[name] else { return nil }
         // The others' accuracies are not this person's to read: everyone counts as 0.8 here.
         let check = DriftPolicy(window: quality.driftWindow, level: quality.driftLevel).check(scored, accuracies: [:])
-        return check.drifting ? "your recent answers often differ from the others' and the checks: i shows the guidelines" : nil
+        return check.drifting ? notice : nil
     }
 
     /// The project's agreement on the direction, for the status line (an aggregate: it
@@ -239,8 +239,7 @@ public final class AnnotateSession {
                 var claimedNext = false
                 if index + 1 < queue.count {
                     let next = queue[index + 1]
-                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: next, overlap: overlap,
-                                                   forcingNext: gold.contains(next)).claimedNext
+                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: next, overlap: overlap).claimedNext
                 } else {
                     try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
                 }
@@ -251,7 +250,7 @@ public final class AnnotateSession {
                 let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
                 submittedSinceDriftCheck += 1
                 if submittedSinceDriftCheck >= 10 { checkDrift(inBackground: true) }
-                if case .inProgress = qualification, gold.contains(pair.rowID) {
+                if case .inProgress = qualification {
                     try qualificationFeedback(pair: pair, draft: draft)
                     return true
                 }
@@ -267,7 +266,7 @@ public final class AnnotateSession {
                 draft.guidelinesVersion = state.guidelines?.version
                 let next = index + 1 < queue.count ? queue[index + 1] : nil
                 let claimedNext = try store.submitRanking(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
-                                                          overlap: overlap, forcingNext: next.map(gold.contains) ?? false)
+                                                          overlap: overlap)
                 index += 1
                 figures.doneToday += 1
                 figures.add(milliseconds: draft.milliseconds)
@@ -373,8 +372,7 @@ public final class AnnotateSession {
         while index < queue.count {
             let rowID = queue[index]
             // Reserved for this annotator while on screen, unless others filled it since the queue was made.
-            let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap,
-                                                            force: forced || gold.contains(rowID))
+            let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
             alreadyClaimed = false
             if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab

@@ -1,0 +1,79 @@
+import Foundation
+import PairwiseTestSupport
+import Testing
+
+@testable import PairwiseStore
+
+/// A PostgreSQL project as the version before v16.2 left it (its migrations and its `init`'s
+/// roles and privileges) gets the whole boundary when its owner opens it with this version.
+@Suite(.enabled(if: TestPostgres.isAvailable)) struct PostgresUpgradeTests {
+    @Test func aProjectMadeBeforeTheBoundaryGetsItOnUpgrade() throws {
+        try TestPostgres.withFreshDatabase { url in
+            let connections = try PostgresConnections(PostgresAddress(url))
+            let lastBefore = "v16.1 (PostgreSQL): leads take item ids from the sequence ahead of the rows"
+            try connections.with { sql in
+                try PostgresSchema.migrate(sql, location: url, creating: true, through: lastBefore)
+                try sql.transaction {
+                    try sql.execute(Self.initAsInV16_1, [])
+                    for block in [PostgresRoles.qualityControlPrivileges, PostgresRoles.goldFunctionPrivileges, PostgresRoles.annotatorFunctionPrivileges,
+                                  PostgresRoles.rankingPrivileges, PostgresRoles.rankingAdjudicationPrivileges, PostgresRoles.itemIDPrivileges] {
+                        try sql.execute(block, [])
+                    }
+                }
+            }
+            let check = { (query: String) in TestPostgres.runPsql(url, query).output }
+            let annotator = "current_database() || '_annotator'"
+            // As it was: TEMP for everyone in the project, the gold ids function, ids given by default.
+            #expect(check("SELECT has_database_privilege(\(annotator), current_database(), 'TEMP')") == "t\n")
+            #expect(check("SELECT count(*) FROM pg_proc WHERE proname IN ('pairwise_gold_item_ids', 'pairwise_others_labels')") == "2\n")
+            #expect(check("SELECT attidentity FROM pg_attribute WHERE attrelid = 'judgments'::regclass AND attname = 'id'") == "d\n")
+
+            _ = try ProjectStore.open(at: url)
+
+            #expect(check("SELECT count(*) FROM pairwise_migrations WHERE identifier LIKE 'v16.2 %'") == "1\n")
+            #expect(check("SELECT has_database_privilege(\(annotator), current_database(), 'TEMP')") == "f\n")
+            #expect(check("SELECT count(*) FROM pg_proc WHERE proname IN ('pairwise_gold_item_ids', 'pairwise_others_labels')") == "0\n")
+            #expect(check("""
+                SELECT string_agg(DISTINCT array_to_string(proconfig, ';'), ' / ') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE n.nspname = 'public' AND p.prosecdef
+                """) == "search_path=pg_catalog, public, pg_temp\n")
+            #expect(check("""
+                SELECT string_agg(DISTINCT attidentity::text, '') FROM pg_attribute WHERE attname = 'id' AND attidentity <> ''
+                  AND attrelid IN (SELECT oid FROM pg_class WHERE relnamespace = 'public'::regnamespace)
+                """) == "a\n")
+            #expect(check("SELECT has_column_privilege(\(annotator), 'items', 'judges', 'SELECT'), has_column_privilege(\(annotator), 'items', 'prompt', 'SELECT')")
+                    == "f|t\n")
+            #expect(check("SELECT has_function_privilege(\(annotator), 'pairwise_queue()', 'EXECUTE')") == "t\n")
+            #expect(check("SELECT count(*) FROM pg_policies WHERE policyname IN ('own_current_judgments', 'own_leases_read', 'everyone_reads_leases')") == "2\n")
+        }
+    }
+
+    /// What `init` gave the project's groups before v16.2 (PostgresRoles.setUp then).
+    static let initAsInV16_1 = """
+        DO $$
+        DECLARE
+            lead TEXT := current_database() || '_lead';
+            annotator TEXT := current_database() || '_annotator';
+            trainer TEXT := current_database() || '_trainer';
+        BEGIN
+            FOREACH lead IN ARRAY ARRAY[lead, annotator, trainer] LOOP
+                IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN EXECUTE format('CREATE ROLE %I NOLOGIN', lead); END IF;
+            END LOOP;
+            lead := current_database() || '_lead';
+            EXECUTE format('REVOKE ALL ON DATABASE %I FROM PUBLIC', current_database());
+            EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO %I, %I, %I', current_database(), lead, annotator, trainer);
+            EXECUTE format('GRANT USAGE ON SCHEMA public TO %I, %I, %I', lead, annotator, trainer);
+            EXECUTE format('GRANT SELECT ON pairwise_migrations, settings, rubrics, annotators, items, responses, response_embeddings,
+                model_runs, model_scores, model_heads, current_judgment_ids, item_leases, trainer_lease,
+                judgments, judgment_retractions, item_events, current_judgments,
+                adjudications, adjudication_retractions, current_adjudications TO %I, %I, %I', lead, annotator, trainer);
+            EXECUTE format('GRANT INSERT ON judgments, judgment_retractions, item_events TO %I, %I', lead, annotator);
+            EXECUTE format('GRANT INSERT, UPDATE, DELETE ON item_leases TO %I, %I', lead, annotator);
+        END $$;
+        CREATE FUNCTION pairwise_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS
+            'SELECT id FROM annotators WHERE name = session_user';
+        ALTER TABLE judgments ENABLE ROW LEVEL SECURITY;
+        ALTER TABLE item_leases ENABLE ROW LEVEL SECURITY;
+        CREATE POLICY everyone_reads_leases ON item_leases FOR SELECT USING (true);
+        """
+}
