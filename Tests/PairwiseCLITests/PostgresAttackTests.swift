@@ -2,6 +2,7 @@ import Foundation
 import PairwiseCore
 import PairwiseStore
 import PairwiseTestSupport
+@testable import PairwiseTUI
 import Testing
 
 /// The PostgreSQL boundary attacked as a hostile annotator would, through psql: temporary
@@ -48,6 +49,15 @@ extension PostgresRoleTests {
                 SELECT pairwise_me(), (SELECT count(*) FROM judgments);
                 """)
             #expect(asBo.output == "\(try id(project, "ann"))|1\n", "\(asBo.error)")
+            // Nor does the shadow let her write or retract under bo's name.
+            let boJudgment = project.psql("lena", "SELECT min(id) FROM judgments WHERE annotator_id = \(bo)").output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let underBo = project.psql("ann", """
+                CREATE TEMP TABLE annotators (id BIGINT, name TEXT);
+                INSERT INTO pg_temp.annotators VALUES (\(bo), session_user);
+                INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (\(boJudgment), \(bo), 'x');
+                """)
+            #expect(underBo.status != 0 && underBo.error.contains("violates row-level security policy"), "\(underBo.error)")
+            #expect(project.psql("lena", "SELECT count(*) FROM judgment_retractions").output == "0\n")
             // Shadowed judgments and annotators do not open the gold answers.
             let answers = project.psql("ann", """
                 CREATE TEMP TABLE annotators (id BIGINT, name TEXT);
@@ -152,8 +162,18 @@ extension PostgresRoleTests {
             }
             let regular = Int(project.psql("lena", "SELECT count(*) FROM items WHERE judges < 3 AND id NOT IN (SELECT item_id FROM gold_answers)")
                 .output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-            // ann judged item 1 (not in her queue); all three gold items fit in half of it.
+            // ann judged item 1 (not in her queue); the three unseen gold items join the rest.
             #expect(project.psql("ann", "SELECT count(*) FROM pairwise_queue()").output == "\(regular - 1 + 3)\n")
+            // bo's screen, under his own login, asks the server and places the gold it cannot see.
+            #expect(TestPostgres.runPsql(project.admin, "UPDATE settings SET value = '0' WHERE key = 'qualification_items'").status == 0)
+            let store = try ProjectStore.open(at: project.url("bo"))
+            #expect(try store.heldToAnnotatorRules())
+            let session = try AnnotateSession(store: store, annotator: "bo")
+            #expect(session.state.queueCount == regular - 2 + 3, "bo judged items 1 and 2")
+            let again = try AnnotateSession(store: store, annotator: "bo")
+            #expect(again.queue == session.queue, "the same order every time")
+            #expect(Set(session.queue).isSuperset(of: Set(try ProjectStore.open(at: project.url("lena")).goldItemIDs())))
+            #expect(TestPostgres.runPsql(project.admin, "UPDATE settings SET value = '2' WHERE key = 'qualification_items'").status == 0)
             #expect(project.psql("ann", "SELECT count(*) FROM pairwise_qualification_queue()").output == "2\n")
             #expect(project.psql("lena", "SELECT count(*) FROM pairwise_qualification_queue()").output == "0\n", "leads have no round")
         }
