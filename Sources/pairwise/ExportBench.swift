@@ -42,7 +42,7 @@ struct ExportBench: ParsableCommand {
                         let path = directory.appendingPathComponent("out.\(format.rawValue)").path
                         let clock = ContinuousClock()
                         let start = clock.now
-                        let sink = try OutputSink(path: path)
+                        let sink = try OutputSink(path: path, force: true)
                         count = try store.export(format: format, filter: ExportFilter(), emit: sink.writeLine).written
                         try sink.finish()
                         times.append((clock.now - start).seconds)

@@ -50,6 +50,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
     var out: String?
 
+    @Flag(help: "Replace the --out file (or the --split files) when it exists already.")
+    var force = false
+
     @Option(name: .customLong("min-annotators"), help: "Only items judged by at least this many annotators.")
     var minAnnotators: Int = 1
 
@@ -120,7 +123,7 @@ struct ExportCommand: ParsableCommand {
                 try writeSplit(store: store, filter: filter, parts: parts, directory: out)
                 return
             }
-            let sink = try OutputSink(path: out)
+            let sink = try OutputSink(path: out, force: force, protected: Self.projectFiles(store))
             do {
                 let summary = try store.export(format: format, filter: filter, emit: sink.writeLine)
                 try sink.finish()
@@ -133,16 +136,23 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
+    /// The project's own files, which an export never overwrites (none for PostgreSQL).
+    static func projectFiles(_ store: ProjectStore) -> [String] {
+        store.dialect == .sqlite ? ["", "-wal", "-shm"].map { store.path + $0 } : []
+    }
+
     /// One file per split in `directory`, all written or none.
     func writeSplit(store: ProjectStore, filter: ExportFilter, parts: PromptSplit, directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let sinks = try parts.names.map { try OutputSink(path: (directory as NSString).appendingPathComponent("\($0).jsonl")) }
+        let sinks = try parts.names.map {
+            try OutputSink(path: (directory as NSString).appendingPathComponent("\($0).jsonl"), force: force, protected: Self.projectFiles(store))
+        }
         var counts = Array(repeating: 0, count: sinks.count)
         var summary = ExportSummary()
         do {
             summary = try store.export(format: format, filter: filter) { line, prompt in
                 let k = prompt.map { parts.split(for: $0) } ?? 0
-                sinks[k].writeLine(line)
+                try sinks[k].writeLine(line)
                 counts[k] += 1
             }
             for sink in sinks { try sink.finish() }

@@ -34,6 +34,8 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         case .invalid, .newerVersion: throw fail(error.message, status: ExitStatus.dataError)
         case .database: throw fail(error.message, status: 1)
         }
+    } catch let error as OutputError {
+        throw fail(error.message, status: error.status)
     } catch let error as UsageError {
         throw fail(error.message, status: 64)
     } catch let error as PermissionError {
