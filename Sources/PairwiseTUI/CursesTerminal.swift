@@ -27,6 +27,9 @@ public final class CursesTerminal: Terminal {
         _ = TerminalText.localeReady
         // Saved first, so that a hang-up or kill restores exactly what was there.
         tr_save_terminal_modes()
+        // The terminal's own size (TIOCGWINSZ) wins over LINES and COLUMNS in the environment,
+        // which a shell may have left stale: a screen drawn for another size loses its status line.
+        use_tioctl(true)
         initscr()
         raw()
         noecho()

@@ -31,6 +31,17 @@ import Testing
         #expect(try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on} #{cursor_flag}"]) == "0 1\n")
     }
 
+    /// LINES and COLUMNS that disagree with the terminal: the screen is drawn for the
+    /// terminal's own size (120×40 here), its status line on the last row.
+    @Test func theTerminalsSizeWinsOverLinesAndColumns() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && LINES=200 COLUMNS=400 USER=tester '\(binary.path)' annotate --as alice --no-trainer")
+        let screen = try tmux.waitFor("1/62 in queue")
+        let rows = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rows.count >= 40 && rows[39].contains("1/62 in queue"), "\(screen)")
+        #expect(rows.allSatisfy { $0.count <= 120 })
+    }
+
     @Test func aDumbTerminalIsToldWhy() throws {
         let directory = try sampleProjectDirectory()
         for (screen, arguments) in [("annotate", "annotate --as alice"), ("review", "review")] {
