@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PairwiseCore
 import PairwiseStore
 
 /// Who is running the command: the login name (on PostgreSQL, the database login), unless
@@ -44,12 +45,8 @@ enum Identity {
         return login
     }
 
-    /// Checks a person's name: 1–64 characters, no control characters, no leading/trailing space.
+    /// Checks a person's name by the one rule for names (`PersonName`).
     static func validate(_ name: String) throws {
-        guard !name.isEmpty, name.count <= 64 else { throw ValidationError("a name must have 1 to 64 characters") }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
-            throw ValidationError("a name may not hold control characters")
-        }
-        guard name.trimmingCharacters(in: .whitespaces) == name else { throw ValidationError("a name may not start or end with a space") }
+        if let problem = PersonName.problem(name) { throw ValidationError(problem) }
     }
 }

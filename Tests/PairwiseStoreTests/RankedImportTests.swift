@@ -150,7 +150,24 @@ import Testing
         #expect(try refused(short).hasSuffix("bad.jsonl:1: ranks: has 2 ranks for 3 responses"))
         let zero = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
                                               "ranks": .array([.int(1), .int(0), .int(2)])]))
-        #expect(try refused(zero).hasSuffix("bad.jsonl:1: ranks[1]: expected a whole number from 1 (the best) to 1000, got 0"))
+        #expect(try refused(zero).hasSuffix("bad.jsonl:1: ranks[1]: expected a whole number from 1 (the best) to 3 (the number of responses), got 0"))
+        // Ranks far past the responses are no ranking (they once read as "all tied").
+        let far = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array((0..<4).map { .string("r\($0)") }),
+                                             "ranks": .array([.int(99), .int(99), .int(99), .int(99)])]))
+        #expect(try refused(far).hasSuffix("bad.jsonl:1: ranks[0]: expected a whole number from 1 (the best) to 4 (the number of responses), got 99"))
+        let noBest = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array((0..<4).map { .string("r\($0)") }),
+                                                "ranks": .array([.int(2), .int(2), .int(3), .int(4)])]))
+        #expect(try refused(noBest).hasSuffix("bad.jsonl:1: ranks: has no rank 1: the best response is ranked 1 (equal ranks tie)"))
+        // One rule for names, as annotators add has it: no control characters, at most 63 bytes.
+        for (name, problem) in [("ann\u{1B}[2J", "a name may not hold control characters"),
+                                (String(repeating: "n", count: 65), "a name has at most 63 bytes of UTF-8 (this one has 65)")] {
+            let labeled = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "response_a": .string("a"), "response_b": .string("b"),
+                                                     "preference_strength": .int(1), "annotator": .string(name)]))
+            #expect(try refused(labeled).hasSuffix("bad.jsonl:1: annotator: \(problem)"))
+        }
+        // A chosen/rejected pair of one response twice is no preference.
+        let same = JSONWriter.string(.object(["chosen": .string("\n\nHuman: hi\n\nAssistant: hello"), "rejected": .string("\n\nHuman: hi\n\nAssistant: hello")]))
+        #expect(try refused(same).hasSuffix("bad.jsonl:1: rejected: is the same response as the chosen one: a preference needs two different responses"))
         let typo = JSONWriter.string(.object(["id": .string("t"), "prompt": .string("p"), "responses": .array([.string("a"), .string("b"), .string("c")]),
                                               "rank": .array([.int(1), .int(2), .int(3)])]))
         #expect(try refused(typo).hasSuffix("bad.jsonl:1: rank: unknown field (allowed: id, prompt, responses, metadata, ranks, all_bad, rubric, annotator, note)"))

@@ -29,7 +29,7 @@ enum CommunityDecoders {
         for (n, element) in elements.enumerated() { turns.append(try sharegptTurn(element, field: "conversations[\(n)]")) }
         let chosen = try sharegptTurn(try fields.requiredValue("chosen"), field: "chosen")
         let rejected = try sharegptTurn(try fields.requiredValue("rejected"), field: "rejected")
-        let (item, label) = ABPlacement.place(prompt: .chat(turns), chosen: Response(turns: [chosen]), rejected: Response(turns: [rejected]),
+        let (item, label) = try ABPlacement.place(prompt: .chat(turns), chosen: Response(turns: [chosen]), rejected: Response(turns: [rejected]),
                                                id: nil, metadata: .object(fields.unusedMembers), source: source)
         return (item, [label])
     }
@@ -60,7 +60,7 @@ enum CommunityDecoders {
             }
         }
         let prompt: Prompt = turns.isEmpty ? .text(query) : .chat(turns + [ChatTurn(role: "user", content: query)])
-        let (item, label) = ABPlacement.place(prompt: prompt, chosen: Response(text: chosen), rejected: Response(text: rejected),
+        let (item, label) = try ABPlacement.place(prompt: prompt, chosen: Response(text: chosen), rejected: Response(text: rejected),
                                                id: nil, metadata: .object(fields.unusedMembers), source: source)
         return (item, [label])
     }
@@ -173,7 +173,7 @@ enum CommunityDecoders {
         guard case .chat(let shared) = split.prompt, shared.last?.content == promptText else {
             throw FieldError(field: "chosen", message: "expected the conversation to open with the prompt's user turn")
         }
-        let (item, label) = ABPlacement.place(prompt: split.prompt, chosen: split.chosen, rejected: split.rejected,
+        let (item, label) = try ABPlacement.place(prompt: split.prompt, chosen: split.chosen, rejected: split.rejected,
                                                id: nil, metadata: .object(fields.unusedMembers), source: source)
         return (item, [label])
     }

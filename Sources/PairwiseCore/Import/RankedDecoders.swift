@@ -159,7 +159,7 @@ enum RankedDecoders {
 
     /// The record's ranking, if it has `ranks`.
     static func ranking(_ fields: inout RecordFields, count: Int) throws(FieldError) -> ImportedRanking? {
-        let annotator = try fields.optionalString("annotator")
+        let annotator = try fields.personName("annotator", required: false)
         let allBad = try fields.optionalBool("all_bad")
         let note = try fields.optionalString("note")
         let rubric = try fields.value("rubric").map { value throws(FieldError) in try ResponseRatings(json: value, count: count) }
@@ -175,13 +175,15 @@ enum RankedDecoders {
         }
         var ranks: [Int] = []
         for (n, element) in elements.enumerated() {
-            guard let number = element.doubleValue, number == number.rounded(), number >= 1, number <= 1000 else {
+            guard let number = element.doubleValue, number == number.rounded(), number >= 1, number <= Double(count) else {
                 let given = element.doubleValue.map { $0 == $0.rounded() && abs($0) < 1e15 ? "\(Int($0))" : "\($0)" } ?? element.typeName
-                throw FieldError(field: "ranks[\(n)]", message: "expected a whole number from 1 (the best) to 1000, got \(given)")
+                throw FieldError(field: "ranks[\(n)]", message: "expected a whole number from 1 (the best) to \(count) (the number of responses), got \(given)")
             }
             ranks.append(Int(number))
         }
-        if let annotator, annotator.isEmpty { throw FieldError(field: "annotator", message: "expected a name, got an empty string") }
+        guard ranks.contains(1) else {
+            throw FieldError(field: "ranks", message: "has no rank 1: the best response is ranked 1 (equal ranks tie)")
+        }
         return ImportedRanking(ranking: Ranking(ranks: ranks, allBad: allBad ?? false)!, rubric: rubric ?? ResponseRatings(),
                                author: annotator.map(LabelAuthor.named) ?? .source, note: note)
     }

@@ -79,7 +79,7 @@ enum RecordDecoders {
     /// The label fields of our jsonl and csv: all absent, or a `preference_strength` with
     /// optional `both_bad`, `annotator`, `rubric` and `note`.
     private static func optionalLabel(_ fields: inout RecordFields) throws(FieldError) -> ImportedLabel? {
-        let annotator = try fields.optionalString("annotator")
+        let annotator = try fields.personName("annotator", required: false)
         let bothBad = try fields.optionalBool("both_bad")
         let rubric = try fields.rubric("rubric")
         let note = try fields.optionalString("note")
@@ -89,7 +89,6 @@ enum RecordDecoders {
             }
             return nil
         }
-        if let annotator, annotator.isEmpty { throw FieldError(field: "annotator", message: "expected a name, got an empty string") }
         return ImportedLabel(strength: try fields.strength("preference_strength"), bothBad: bothBad ?? false, rubric: rubric,
                              author: annotator.map(LabelAuthor.named) ?? .source, note: note)
     }
@@ -97,8 +96,7 @@ enum RecordDecoders {
     /// One line of our `judgments` export: a label on an item already in the project.
     static func judgment(_ fields: inout RecordFields) throws(FieldError) -> (ImportTarget, [ImportedLabel]) {
         let itemID = try fields.identifier("item_id", required: true)!
-        let annotator = try fields.string("annotator")
-        guard !annotator.isEmpty else { throw FieldError(field: "annotator", message: "expected a name, got an empty string") }
+        let annotator = try fields.personName("annotator", required: true)!
         let strength = try fields.strength("preference_strength")
         let bothBad = try fields.optionalBool("both_bad") ?? false
         let rubric = try fields.rubric("rubric")
@@ -126,7 +124,7 @@ enum RecordDecoders {
         let chosen = try fields.string("chosen")
         let rejected = try fields.string("rejected")
         let split = try HHTranscript.split(chosen: chosen, rejected: rejected)
-        let (item, label) = ABPlacement.place(
+        let (item, label) = try ABPlacement.place(
             prompt: .chat(split.prompt), chosen: Response(text: split.chosen), rejected: Response(text: split.rejected),
             id: nil, metadata: .object(fields.unusedMembers), source: source)
         return (item, [label])
@@ -156,7 +154,7 @@ enum RecordDecoders {
                 throw FieldError(field: "rejected", message: "expected the same type as chosen (string or list of turns), got \(rejectedValue.typeName)")
             }
         }
-        let (item, label) = ABPlacement.place(prompt: prompt, chosen: chosen, rejected: rejected,
+        let (item, label) = try ABPlacement.place(prompt: prompt, chosen: chosen, rejected: rejected,
                                                id: id, metadata: .object(fields.unusedMembers), source: source)
         return (item, [label])
     }

@@ -57,6 +57,13 @@ struct RecordFields {
         return string
     }
 
+    /// A person's name (`PersonName`'s rule), or nil when absent and not `required`.
+    mutating func personName(_ key: String, required: Bool) throws(FieldError) -> String? {
+        guard let name = required ? try string(key) : try optionalString(key) else { return nil }
+        if let problem = PersonName.problem(name) { throw FieldError(field: key, message: problem) }
+        return name
+    }
+
     /// A string, or an integer written as a string (ids often are numbers).
     mutating func identifier(_ key: String, required: Bool) throws(FieldError) -> String? {
         guard let value = value(key) else {
@@ -190,9 +197,13 @@ public enum ABPlacement {
         return hasher.finalize()[0] & 1 == 0
     }
 
-    /// An item and its label from a chosen/rejected pair.
+    /// An item and its label from a chosen/rejected pair. Two identical responses are no
+    /// preference: refused, naming `field` (the rejected response's field in the source).
     static func place(prompt: Prompt, chosen: Response, rejected: Response, id: String?, metadata: JSONValue,
-                      source: ItemSource) -> (Item, ImportedLabel) {
+                      source: ItemSource, field: String = "rejected") throws(FieldError) -> (Item, ImportedLabel) {
+        if chosen == rejected {
+            throw FieldError(field: field, message: "is the same response as the chosen one: a preference needs two different responses")
+        }
         let hash = Item.contentHash(prompt: prompt, responses: chosen, rejected)
         let chosenIsA = chosenIsA(contentHash: hash)
         let item = Item(id: id, prompt: prompt, responseA: chosenIsA ? chosen : rejected,
