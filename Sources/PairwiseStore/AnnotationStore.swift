@@ -119,6 +119,16 @@ extension ProjectStore {
         return keyed.map(\.id)
     }
 
+    /// Items an annotator's queue may still hold: fewer than `overlap` annotators' current
+    /// judgments (one index scan); for someone held to the annotators' rules on PostgreSQL,
+    /// their queue as the server gives it (they may not read the counts).
+    public func itemsOpen(annotatorID: Int64, overlap: Int) throws -> Set<Int64> {
+        if try heldToAnnotatorRules() {
+            return try read { sql in Set(try sql.rows("SELECT * FROM public.pairwise_queue()", []).compactMap { $0[0].integer }) }
+        }
+        return try itemsShortOf(overlap: overlap)
+    }
+
     /// Items with fewer than `overlap` annotators' current judgments (one index scan).
     public func itemsShortOf(overlap: Int) throws -> Set<Int64> {
         try read { sql in

@@ -31,7 +31,12 @@ extension ProjectStore {
             return claimed == 1
         }
         let gold = try sql.integer("SELECT count(*) FROM gold_answers WHERE item_id = ?", [.integer(itemID)]) ?? 0 > 0
-        let force = force || gold
+        // Past the overlap: a lead, or an annotator on an item they judged before (undo), as the server rules.
+        let force = try gold || force && (sql.integer("""
+            SELECT (SELECT count(*) FROM annotators WHERE id = ?1 AND role = 'lead')
+                 + (SELECT count(*) FROM judgments WHERE item_id = ?2 AND annotator_id = ?1)
+                 + (SELECT count(*) FROM rankings WHERE item_id = ?2 AND annotator_id = ?1)
+            """, [.integer(annotatorID), .integer(itemID)]) ?? 0) > 0
         try sql.execute("DELETE FROM item_leases WHERE annotator_id = ? AND item_id != ?", [.integer(annotatorID), .integer(itemID)])
         if !force {
             // A judgment of a pair, or a ranking of a ranked item.

@@ -40,7 +40,10 @@ import Testing
         // Renewed, it lasts.
         try store.renewLease(itemID: item, annotatorID: people[1], now: later)
         #expect(try !store.claim(itemID: item, annotatorID: people[2], overlap: 2, now: later.addingTimeInterval(ProjectStore.leaseSeconds - 1)))
-        // Asked for by id, an item is shown even when full.
+        // Asked for by id, a full item is refused to an annotator who never judged it, and
+        // given to a lead (who may go past the overlap).
+        #expect(try !store.claim(itemID: item, annotatorID: people[2], overlap: 2, force: true, now: later))
+        try store.addAnnotator("cy", role: .lead)
         #expect(try store.claim(itemID: item, annotatorID: people[2], overlap: 2, force: true, now: later))
     }
 

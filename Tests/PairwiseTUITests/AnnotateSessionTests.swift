@@ -83,6 +83,21 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(cy.state.queueCount == 61)
         let status = try store.status()
         #expect(status.itemsNeedingLabels == 61)
+        // Asked for by id, the full item is refused to an annotator, who stays on their pair
+        // (still theirs), and opened for a lead, who may go past the overlap.
+        let before = try #require(cy.state.pair?.item.id)
+        cy.handle(.character(":"))
+        for c in "goto \(target)" { cy.handle(.character(c)) }
+        cy.handle(.enter)
+        #expect(cy.state.message == "That item is full: it has the 2 annotators it needs (a lead may go past that).")
+        #expect(cy.state.pair?.item.id == before)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'cy'") } == 1)
+        try store.addAnnotator("lena", role: .lead)
+        let lena = try AnnotateSession(store: store, annotator: "lena")
+        lena.handle(.character(":"))
+        for c in "goto \(target)" { lena.handle(.character(c)) }
+        lena.handle(.enter)
+        #expect(lena.state.pair?.item.id == target)
     }
 
     @Test func twoAnnotatorsWritingAtOnceLoseNothing() async throws {

@@ -399,7 +399,7 @@ public final class AnnotateSession {
             if refused == 2 {
                 // Others are filling the queue's items: drop the ones full by now in one read
                 // rather than a claim each (the end of a busy project).
-                let open = try store.itemsShortOf(overlap: overlap)
+                let open = try store.itemsOpen(annotatorID: annotatorID, overlap: overlap)
                 queue = Array(queue[..<index]) + queue[index...].filter(open.contains)
             }
         }
@@ -472,10 +472,18 @@ public final class AnnotateSession {
     }
 
     /// Puts an item on screen now, reserved for this annotator (asked for by id or search).
+    /// An item asked for by id (`:goto`), on screen. A lead may go past its overlap; an
+    /// annotator is told when it is full (unless they judged it before), and stays where they were.
     func bring(_ rowID: Int64) throws {
+        guard try store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: true) else {
+            // The refused claim let go of the item on screen: hold it again.
+            if let current = state.itemRowID { _ = try store.claim(itemID: current, annotatorID: annotatorID, overlap: overlap, force: true) }
+            state.say("That item is full: it has the \(overlap) annotators it needs (a lead may go past that).", error: true)
+            return
+        }
         if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
         queue.insert(rowID, at: min(index, queue.count))
-        try showCurrent(forced: true)
+        try showCurrent(claimed: true)
     }
 
     /// The sources of the suggestions on screen, as recorded with the judgment.
