@@ -225,6 +225,8 @@ public struct JSONParser {
                         }
                     } else if (0xDC00...0xDFFF).contains(scalar) {
                         throw failure("lone surrogate in \\u escape")
+                    } else if scalar == 0 {
+                        throw failure(NUL.refusal)
                     }
                     utf8.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
                 default:
@@ -297,4 +299,10 @@ extension JSONParseError {
         copy.path = "[\(index)]" + (path.isEmpty || path.hasPrefix("[") ? path : "." + path)
         return copy
     }
+}
+
+/// NUL (U+0000) in imported text: refused, never cut. SQLite would keep the text only up to
+/// it and PostgreSQL cannot store it at all, so a record holding one is named instead.
+public enum NUL {
+    public static let refusal = "holds a NUL character (U+0000), which a project cannot store: remove it from the text"
 }

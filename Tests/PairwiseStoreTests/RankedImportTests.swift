@@ -353,3 +353,33 @@ import Testing
         #expect(try store.undoLastDecision(leadID: lead) == nil)
     }
 }
+
+/// NUL (U+0000) is never cut: a record holding one, as a JSON escape in any string (an id
+/// included) or as a raw byte in a CSV field far into the file, is refused naming
+/// file:line:field, and nothing is imported.
+@Suite struct NULByteTests {
+    @Test(arguments: StoreKind.available)
+    func aNULIsRefusedNeverCut(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        func refused(_ name: String, _ text: String) throws -> String {
+            let path = try project.file(name, text)
+            do { _ = try project.store.importFiles([path], options: ImportOptions(keepLabels: true)) } catch let error as ImportError { return error.description }
+            return "accepted"
+        }
+        let response = #"{"id": "n1", "prompt": "p", "response_a": "keep\u0000AFTER", "response_b": "b"}"#
+        #expect(try refused("a.jsonl", response).hasSuffix("a.jsonl:1: response_a: holds a NUL character (U+0000), which a project cannot store: remove it from the text (column 54)"))
+        let ids = #"{"id": "x\u0000one", "prompt": "p", "response_a": "a", "response_b": "b"}"# + "\n"
+            + #"{"id": "x\u0000two", "prompt": "q", "response_a": "a", "response_b": "b"}"#
+        #expect(try refused("ids.jsonl", ids).hasSuffix("ids.jsonl:1: id: holds a NUL character (U+0000), which a project cannot store: remove it from the text (column 16)"))
+        // A raw NUL byte in a CSV field after 120 KB of good rows.
+        var csv = "id,prompt,response_a,response_b\n"
+        var row = 0
+        while csv.utf8.count < 130_000 {
+            row += 1
+            csv += "r\(row),prompt \(row) \(String(repeating: "é", count: 200)),a\(row),b\(row)\n"
+        }
+        csv += "last,p,keep\u{0}AFTER,b\n"
+        #expect(try refused("big.csv", csv).hasSuffix("big.csv:\(row + 2): response_a: holds a NUL character (U+0000), which a project cannot store: remove it from the text"))
+        #expect(try project.count("items") == 0)
+    }
+}

@@ -77,6 +77,7 @@ extension CSVParser {
             guard let text = String(validating: raw, as: UTF8.self) else {
                 throw ImportError(file: file, line: row.line, field: name, message: "invalid UTF-8")
             }
+            if raw.contains(0) { throw ImportError(file: file, line: row.line, field: name, message: NUL.refusal) }
             texts.append(text)
         }
         return texts
