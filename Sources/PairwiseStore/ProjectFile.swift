@@ -10,6 +10,12 @@ enum ProjectFile {
 
     static func canWrite(_ path: String) -> Bool { access(path, W_OK) == 0 }
 
+    /// Whether SQLite could make the -wal and -shm files: the file and its folder writable.
+    static func canCreateBeside(_ path: String) -> Bool {
+        let folder = (path as NSString).deletingLastPathComponent
+        return canWrite(path) && access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
+    }
+
     /// The file exists, is not empty, can be read (and written, for `.readWrite`) and starts
     /// as a SQLite database does.
     static func check(_ path: String, access mode: ProjectStore.Access) throws {

@@ -188,9 +188,9 @@ public final class ProjectStore: Sendable {
         var config = configuration()
         config.readonly = true
         var location = path
-        if access == .readOnly && !ProjectFile.canWrite(path) && !FileManager.default.fileExists(atPath: path + "-shm") {
+        if access == .readOnly && !ProjectFile.canCreateBeside(path) && !FileManager.default.fileExists(atPath: path + "-shm") {
             // No writer has the project open (the -shm is gone) and we could not create the
-            // -shm: read the file as it stands.
+            // -shm (a read-only file, or a folder we may not write): read the file as it stands.
             location = ProjectFile.immutableURI(path)
         }
         let reader = try DatabasePool(path: location, configuration: config)

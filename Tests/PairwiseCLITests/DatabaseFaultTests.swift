@@ -46,6 +46,23 @@ import Testing
         #expect(try digest(database) == before)
     }
 
+    /// One's own writable file in a folder one may not write: a command that only reads
+    /// works (it cannot make the -shm there, so it reads the file as it stands).
+    @Test func aWritableProjectInAReadOnlyFolderCanBeRead() throws {
+        let directory = try project()
+        let database = directory.path("pairwise.sqlite")
+        if getuid() == 0 { chown(database, 65534, 65534) }
+        chmod(database, 0o644)
+        chmod(directory.url.path, 0o555)
+        defer { chmod(directory.url.path, 0o755); if getuid() == 0 { chown(database, 0, 0) } }
+        let before = try digest(database)
+        let status = try pairwiseAsAnotherUser(["status"], in: directory.url)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.hasPrefix("project      pairwise.sqlite\nitems        62\n"))
+        #expect(try files(directory) == ["pairwise.sqlite"])
+        #expect(try digest(database) == before)
+    }
+
     @Test func anUnreadableProjectIsSaidSo() throws {
         let directory = try project()
         let database = directory.path("pairwise.sqlite")
