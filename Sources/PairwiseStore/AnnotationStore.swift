@@ -226,7 +226,9 @@ extension ProjectStore {
     static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
         // The judgment now holds the place its lease reserved: a lease of someone who
         // judged the item is not counted, and their next claim lets it go.
-        let id = try sql.integer("""
+        try refuseIfFull(itemID: itemID, annotatorID: annotatorID, current: "current_judgment_ids", sql: sql)
+        let id: Int64?
+        do { id = try sql.integer("""
             INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin,
                                    guidelines_version, suggestion_shown)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?, ?) RETURNING id
@@ -234,6 +236,7 @@ extension ProjectStore {
                   .text(draft.rubricJSON), draft.note.map(SQLValue.text) ?? .null,
                   .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)),
                   .optional(draft.guidelinesVersion), .optional(draft.suggestionShown)])
+        } catch { throw fullItemRefusal(error, sql: sql) }
         guard let id else { throw StoreError(.database, "the judgment was not saved") }
         return id
     }

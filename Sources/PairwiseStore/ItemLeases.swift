@@ -82,3 +82,36 @@ extension ProjectStore {
             """, [.integer(itemID), .integer(annotatorID), .real(now.timeIntervalSince1970)]) ?? 0)
     }
 }
+
+/// A judgment or ranking of an item that has, by now, every annotator it needs: it filled
+/// up while it was on this annotator's screen (a lease that ran out, or an open screen).
+public struct ItemFullError: Error, CustomStringConvertible {
+    public let overlap: Int
+    public var description: String { "that item filled up while it was on your screen: it has the annotators it needs (\(overlap))" }
+}
+
+extension ProjectStore {
+    /// Refuses a first label on a full item by someone who is not a lead (gold items are never
+    /// full), before it is written. On PostgreSQL the owner's triggers refuse it for annotators
+    /// (SQLSTATE 23514 "… is full"), whatever their client; this maps that refusal.
+    static func refuseIfFull(itemID: Int64, annotatorID: Int64, current: String, sql: SQLConnection) throws {
+        guard sql.dialect == .sqlite else { return }
+        let row = try sql.row("""
+            SELECT CASE WHEN i.judges >= o.overlap
+                         AND NOT EXISTS (SELECT 1 FROM gold_answers g WHERE g.item_id = i.id)
+                         AND NOT EXISTS (SELECT 1 FROM \(current) c WHERE c.item_id = i.id AND c.annotator_id = ?2)
+                         AND NOT EXISTS (SELECT 1 FROM annotators p WHERE p.id = ?2 AND p.role = 'lead') THEN o.overlap ELSE 0 END
+            FROM items i, (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'overlap'), \(defaultOverlap)) AS overlap) o
+            WHERE i.id = ?1
+            """, [.integer(itemID), .integer(annotatorID)])
+        if let overlap = row?[0].integer, overlap > 0 { throw ItemFullError(overlap: Int(overlap)) }
+    }
+
+    /// The server's refusal of a label on a full item, as `ItemFullError`.
+    static func fullItemRefusal(_ error: Error, sql: SQLConnection) -> Error {
+        guard let error = error as? SQLError, error.code == "23514", error.message.contains("is full") else { return error }
+        let overlap = (try? sql.row("SELECT value FROM settings WHERE key = 'overlap'"))??.text(0).flatMap { Int($0) } ?? defaultOverlap
+        return ItemFullError(overlap: overlap)
+    }
+}
+

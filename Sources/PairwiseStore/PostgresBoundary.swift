@@ -60,6 +60,7 @@ enum PostgresBoundary {
         SELECT j.strength INTO previous FROM public.current_judgment_ids c JOIN public.judgments j ON j.id = c.judgment_id
             WHERE c.item_id = NEW.item_id AND c.annotator_id = NEW.annotator_id;
         had := FOUND;
+        \(refuseFull("had"))
         SELECT min(j.strength), max(j.strength) INTO low, high FROM public.current_judgment_ids c JOIN public.judgments j ON j.id = c.judgment_id
             WHERE c.item_id = NEW.item_id AND c.annotator_id <> NEW.annotator_id;
         UPDATE public.items SET
@@ -116,6 +117,7 @@ enum PostgresBoundary {
     CREATE OR REPLACE FUNCTION public.rankings_keep_current() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER \(pinnedPath) AS $$
     BEGIN
         PERFORM 1 FROM public.items WHERE id = NEW.item_id FOR UPDATE;
+        \(refuseFull("EXISTS (SELECT 1 FROM public.current_ranking_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id)"))
         UPDATE public.items SET judges = judges + 1 WHERE id = NEW.item_id
             AND NOT EXISTS (SELECT 1 FROM public.current_ranking_ids WHERE item_id = NEW.item_id AND annotator_id = NEW.annotator_id);
         INSERT INTO public.current_ranking_ids (item_id, annotator_id, ranking_id) VALUES (NEW.item_id, NEW.annotator_id, NEW.id)
@@ -147,6 +149,19 @@ enum PostgresBoundary {
         RETURN NULL;
     END $$;
     """
+
+    /// PL/pgSQL refusing an annotator's first label (`had`: they labelled the item before) on
+    /// an item that has its overlap's worth of annotators (gold never fills; a lead may go past).
+    static func refuseFull(_ had: String) -> String {
+        """
+        IF NOT (\(had)) AND public.pairwise_restricted()
+               AND NOT EXISTS (SELECT 1 FROM public.gold_answers g WHERE g.item_id = NEW.item_id)
+               AND (SELECT i.judges FROM public.items i WHERE i.id = NEW.item_id)
+                   >= public.pairwise_setting('overlap', '\(ProjectStore.defaultOverlap)')::BIGINT THEN
+                RAISE EXCEPTION 'item % is full: it has the annotators it needs', NEW.item_id USING ERRCODE = 'check_violation';
+            END IF;
+        """
+    }
 
     static let functions = """
     CREATE OR REPLACE FUNCTION public.pairwise_me() RETURNS BIGINT LANGUAGE sql STABLE SECURITY DEFINER \(pinnedPath) AS

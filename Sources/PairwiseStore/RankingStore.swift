@@ -27,12 +27,14 @@ extension ProjectStore {
     public func submitRanking(_ draft: RankingDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64? = nil, overlap: Int = 0,
                               forcingNext: Bool = false, at date: Date = Date()) throws -> Bool {
         try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
-            try sql.execute("""
+            try Self.refuseIfFull(itemID: itemID, annotatorID: annotatorID, current: "current_ranking_ids", sql: sql)
+            do { try sql.execute("""
                 INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?)
                 """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
                       .text(draft.rubric.jsonText), .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
                       .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
+            } catch { throw Self.fullItemRefusal(error, sql: sql) }
             guard let next else { return false }
             return try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql)
         }

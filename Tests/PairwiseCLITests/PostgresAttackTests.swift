@@ -258,6 +258,13 @@ extension PostgresRoleTests {
             #expect(project.psql("lena", "SELECT pairwise_claim(2, true)").output == "t\n")
             // bo cannot claim what ann holds.
             #expect(project.psql("bo", "SELECT pairwise_claim(3, false)").output == "f\n")
+            // Nor can a judgment go past the overlap, claimed or not: item 2 is bo's; ann may
+            // revise her own on item 1; a lead may go past.
+            let past = judge(project, "ann", item: 2)
+            #expect(past.status != 0 && past.error.contains("item 2 is full: it has the annotators it needs"), "\(past.error)")
+            #expect(judge(project, "ann", item: 1, strength: 2).status == 0)
+            #expect(judge(project, "lena", item: 2).status == 0)
+            #expect(project.psql("lena", "SELECT judges FROM items WHERE id IN (1, 2) ORDER BY id").output == "2\n2\n")
         }
 
         /// Attack 12: names PostgreSQL would cut, and the project's groups, are refused.

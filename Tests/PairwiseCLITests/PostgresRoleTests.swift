@@ -89,6 +89,8 @@ import Testing
         let project = try Project()
         #expect(try pairwise(["annotators", "add", "dee"], in: project.directory).status == 0)
         #expect(TestPostgres.runPsql(project.admin, "ALTER ROLE dee PASSWORD 'dee-secret'").status == 0)
+        // Four people on each item: the server refuses an annotator's label past the overlap.
+        #expect(TestPostgres.runPsql(project.admin, "UPDATE settings SET value = '4' WHERE key = 'overlap'").status == 0)
         for (name, strength) in [("bo", -2), ("lena", -2), ("dee", -2), ("ann", 2)] {
             let run = project.psql(name, """
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, shown_order, ms, created_at, origin)

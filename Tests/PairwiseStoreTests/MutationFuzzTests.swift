@@ -213,6 +213,43 @@ import Testing
         #expect(outcomes.imported > 20 && outcomes.refused > 100, "\(outcomes)")
     }
 
+    /// A NUL, raw or as a JSON escape, put anywhere in each seed: refused naming
+    /// file:line:field with the database as it was, never stored cut. The one way through is
+    /// an escape that lands after a backslash (`\\u0000` is the text "\u0000", no NUL) or in
+    /// CSV (where it is text too).
+    @Test func aNULAnywhereIsRefusedNeverCut() throws {
+        let project = try TemporaryProject(rubric: try RubricFile.load(path: Fixtures.sampleRubric))
+        let store = project.store
+        let directory = try TemporaryDirectory("pairwise-fuzz-nul")
+        var random = SplitMix64(seed: Self.seed ^ 0x0000_4E55_4C00)
+        var refused = 0
+        for seed in try Self.seeds(judgmentLines: []) where seed.format != .judgments {
+            for round in 0..<Self.rounds {
+                let raw = round % 2 == 0
+                var bytes = seed.bytes
+                let at = Int(random.next() % UInt64(bytes.count))
+                bytes.insert(contentsOf: raw ? [0] : Array("\\u0000".utf8), at: at)
+                let path = directory.path("nul\(round)-" + seed.name)
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let before = try Self.snapshot(store)
+                do {
+                    _ = try store.importFiles([path], options: ImportOptions(format: seed.format, labelsAs: "fuzz", onConflict: .skip))
+                    // In CSV the escape is six characters of text, not a NUL.
+                    let escaped = !raw && (seed.format == .csv || at > 0 && bytes[at - 1] == UInt8(ascii: "\\"))
+                    #expect(escaped, "\(path): a NUL at byte \(at) was imported")
+                } catch let error as ImportError {
+                    refused += 1
+                    #expect(error.description.hasPrefix("\(path):\(error.line): \(error.field): "), "\(path): \(error)")
+                    #expect(try Self.snapshot(store) == before, "\(path): the database changed after \(error)")
+                } catch {
+                    refused += 1
+                    #expect(try Self.snapshot(store) == before, "\(path): the database changed after \(error)")
+                }
+            }
+        }
+        #expect(refused > 100, "\(refused)")
+    }
+
     @Test func mutatedRubricsNeverCrashAndNameTheirPlace() throws {
         let yaml = try String(contentsOfFile: Fixtures.sampleRubric, encoding: .utf8)
         let json = JSONWriter.string(try RubricFile.load(path: Fixtures.sampleRubric).json)

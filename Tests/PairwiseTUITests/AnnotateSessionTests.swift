@@ -100,6 +100,23 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(lena.state.pair?.item.id == target)
     }
 
+    /// A pair that fills up while on someone's screen (their lease ran out, others judged it):
+    /// their submit is refused with a sentence and the next pair comes; the overlap holds.
+    @Test func aPairThatFilledUpOnScreenIsNotJudgedPastTheOverlap() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory, overlap: 1)
+        let bo = try AnnotateSession(store: store, annotator: "bo")
+        let target = try #require(bo.state.pair?.rowID)
+        let ann = try store.person("ann").id
+        try store.releaseLeases(annotatorID: try store.person("bo").id)
+        try store.submit(JudgmentDraft(strength: PreferenceStrength(1)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 0),
+                         itemID: target, annotatorID: ann)
+        judge(bo)
+        #expect(bo.state.message == "Not saved: that item filled up while it was on your screen: it has the annotators it needs (1). Here is the next one.")
+        #expect(bo.state.pair?.rowID != target && bo.state.pair != nil)
+        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE item_id = ?", arguments: [target]) } == 1)
+    }
+
     @Test func twoAnnotatorsWritingAtOnceLoseNothing() async throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory, overlap: 3)

@@ -357,6 +357,11 @@ public final class AnnotateSession {
                 try bring(searchMatches[searchPosition])
                 sayMatch()
             }
+        } catch let full as ItemFullError {
+            // Not needed any more: say so and go on to the next pair.
+            index += 1
+            try? showCurrent()
+            state.say("Not saved: \(full). Here is the next one.", error: true)
         } catch {
             // Nothing is lost: the half-made judgment stays on screen to submit again.
             state.say("Could not save: \(error). Press Enter to try again.", error: true)
