@@ -288,12 +288,18 @@ extension ProjectStore {
         }
     }
 
-    /// Judgments made in the TUI today (local time) and every time spent, for the status line.
+    /// Items labelled in the TUI today (local time; judgments and rankings that stand) and
+    /// every time spent, for the status line.
     public func figures(annotatorID: Int64, now: Date = Date()) throws -> AnnotatorFigures {
         let midnight = Timestamp.string(Calendar.current.startOfDay(for: now))
         return try read { sql in
-            let today = try sql.integer("SELECT count(*) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND j.created_at >= ? AND \(Self.liveJudgment)",
-                                        [.integer(annotatorID), .text(midnight)]) ?? 0
+            // Items labelled today: current judgments and rankings made on the screen today.
+            let today = try sql.integer("""
+                SELECT (SELECT count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                        WHERE c.annotator_id = ?1 AND j.origin = 'tui' AND j.created_at >= ?2)
+                     + (SELECT count(*) FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id
+                        WHERE c.annotator_id = ?1 AND r.origin = 'tui' AND r.created_at >= ?2)
+                """, [.integer(annotatorID), .text(midnight)]) ?? 0
             var times: [Int] = []
             try sql.scan("SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
                          [.integer(annotatorID)]) { times.append($0.int(0)) }

@@ -25,6 +25,29 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
 ])
 
 @Suite struct RankSessionTests {
+    /// "done today" counts rankings as well as judgments, and follows undo: rank one item,
+    /// judge two pairs (3), undo (2), submit again (3); a new session says 3 too.
+    @Test func doneTodayCountsRankingsAndFollowsUndo() throws {
+        let directory = try TemporaryDirectory()
+        let (store, _) = try rankedProject(directory)
+        _ = try store.importFiles([Fixtures.sampleItems], options: ImportOptions())
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        func type(_ text: String) { for key in [Key.character(":")] + text.map({ Key.character($0) }) + [.enter] { session.handle(key) } }
+        type("goto rank-0")
+        for key in [Key.character("1"), .character("2"), .character("3"), .enter] { session.handle(key) }
+        #expect(session.state.doneToday == 1, "\(session.state.message ?? "")")
+        for id in ["math-001", "code-001"] {
+            type("goto \(id)")
+            for key in [Key.character("3"), .enter] { session.handle(key) }
+        }
+        #expect(session.state.doneToday == 3, "\(session.state.message ?? "")")
+        session.handle(.character("u"))
+        #expect(session.state.doneToday == 2)
+        session.handle(.enter)
+        #expect(session.state.doneToday == 3)
+        #expect(try AnnotateSession(store: store, annotator: "ann").state.doneToday == 3)
+    }
+
     /// Keys place the panels best first (= ties), Enter places the one left last and saves
     /// the ranking in stored order; undo brings it back on screen.
     @Test func keysRankTheResponsesAndUndoBringsThemBack() throws {
