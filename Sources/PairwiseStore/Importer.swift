@@ -19,6 +19,8 @@ public struct ImportSummary: Equatable, Sendable {
     public var conflicts: [LabelConflict] = []
     /// Imported labels stored against an item placed the other way round: oriented by text.
     public var labelsReoriented = 0
+    /// Records that carry labels or a ranking, not kept (no `--labels-as` nor `--labels`).
+    public var recordsWithLabelsLeftOut = 0
     /// Values on a dimension the project does not rate, left out, by dimension key.
     public var rubricValuesLeftOut: [String: Int] = [:]
     /// Decompressed bytes read.
@@ -199,6 +201,7 @@ extension ProjectStore {
                             }
                             let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
                             if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
+                            if !options.keepLabels && !record.rankings.isEmpty { summary.recordsWithLabelsLeftOut += 1 }
                             if options.keepLabels {
                                 for var imported in record.rankings {
                                     try Self.fit(&imported, to: rubric, file: path, line: record.line, summary: &summary)
@@ -219,6 +222,7 @@ extension ProjectStore {
                             }
                             stored = try writer.storedItem(id: id, responseASHA256: digest, line: record.line, file: path)
                         }
+                        if !options.keepLabels && !record.labels.isEmpty { summary.recordsWithLabelsLeftOut += 1 }
                         if options.keepLabels {
                             for var label in record.labels {
                                 if stored.swapped { label = label.swapped(); summary.labelsReoriented += 1 }

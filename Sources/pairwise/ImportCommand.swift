@@ -119,6 +119,11 @@ struct ImportCommand: ParsableCommand {
             lines.append("skipped \(summary.conflicts.count) contradicting label\(summary.conflicts.count == 1 ? "" : "s") (--on-conflict skip); those pairs keep no label from this input. The first:")
             lines += summary.conflicts.prefix(5).map { "  \($0)" }
         }
+        if summary.recordsWithLabelsLeftOut > 0 {
+            let n = summary.recordsWithLabelsLeftOut
+            lines.append("\(n) record\(n == 1 ? " carries" : "s carry") labels, not imported; to keep them: --labels-as NAME "
+                         + "(the source's annotator, named NAME here), or --labels when each record names its annotator")
+        }
         for (key, count) in summary.rubricValuesLeftOut.sorted(by: { $0.key < $1.key }) {
             lines.append("left out \(count) '\(key)' value\(count == 1 ? "" : "s"): this project's rubric has no such dimension on that scale")
         }

@@ -28,6 +28,21 @@ import Testing
         #expect(judgments.status == 64 && judgments.stderr.contains("a judgments file holds only labels: pass --labels to import them"))
     }
 
+    /// A labeled file imported without --labels-as: its labels are not kept, and the import
+    /// says so and how to keep them (LLaMA-Factory's 300 chosen/rejected records).
+    @Test func labelsLeftOutAreSaidWithHowToKeepThem() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try pairwise(["init"], in: dir).status == 0)
+        let run = try pairwise(["import", Fixtures.realFormat("llamafactory-dpo_en_demo.json")], in: dir)
+        #expect(run.status == 0)
+        #expect(run.stdout == "imported 300 records from 1 file: 295 items added, 5 duplicates skipped\n")
+        #expect(run.stderr == "300 records carry labels, not imported; to keep them: --labels-as NAME (the source's annotator, named NAME here), "
+                + "or --labels when each record names its annotator\n")
+        let kept = try pairwise(["import", Fixtures.realFormat("llamafactory-dpo_en_demo.json"), "--labels-as", "src", "--on-conflict", "skip"], in: dir)
+        #expect(kept.status == 0 && !kept.stderr.contains("carry labels"), "\(kept.stderr)")
+    }
+
     @Test func simulateRefusesAProjectWithHumanJudgmentsUnlessTold() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

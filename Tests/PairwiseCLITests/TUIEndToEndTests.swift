@@ -238,7 +238,7 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         try tmux.send("5")
         _ = try tmux.waitFor("3 decided")
         try tmux.send("u")
-        screen = try tmux.waitFor("Undone: your last decision is retracted.")
+        screen = try tmux.waitFor(all: ["Undone: your last decision is retracted.", "2 decided"])
         #expect(itemOnScreen(screen) == third)
         #expect(screen.contains("2 decided"))
         try tmux.send("q")

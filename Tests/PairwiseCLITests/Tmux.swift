@@ -41,6 +41,20 @@ final class Tmux {
 
     func panePID() throws -> Int32 { Int32(try run(["display-message", "-p", "-t", session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 }
 
+    /// Waits until one capture shows every one of `texts` (a capture may land mid-frame);
+    /// returns the last capture either way.
+    @discardableResult
+    func waitFor(all texts: [String], seconds: Double = 10) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var screen = ""
+        while Date() < deadline {
+            screen = try capture()
+            if texts.allSatisfy(screen.contains) { return screen }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return screen
+    }
+
     /// Waits until the pane shows `text`; returns the last capture either way.
     @discardableResult
     func waitFor(_ text: String, seconds: Double = 10) throws -> String {
