@@ -14,6 +14,7 @@ extension ProjectStore {
                              qualificationItems: settings.qualificationItems, qualificationPass: settings.qualificationPass,
                              exempt: Set(try annotators().filter { $0.role == .lead }.map(\.name)),
                              roundStarts: settings.qualificationRoundStarts,
+                             passes: settings.qualificationPasses.compactMapValues(QualificationPass.init(setting:)),
                              policy: DriftPolicy(window: settings.driftWindow, level: settings.driftLevel),
                              suggestions: try suggestionAgreement().map {
                                  QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)

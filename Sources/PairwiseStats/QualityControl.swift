@@ -3,15 +3,37 @@ import PairwiseCore
 
 /// Where an annotator stands on a project's qualification round: their first `required`
 /// gold items, of which they must get `passLevel` right.
+/// A passed qualification round kept in the project's settings (`gold remove` records it,
+/// so that removing a gold item never unqualifies anyone; `quality retry` clears it).
+public struct QualificationPass: Equatable, Sendable {
+    public var correct: Int
+    public var required: Int
+    public init(correct: Int, required: Int) { (self.correct, self.required) = (correct, required) }
+
+    /// From its settings value, "CORRECT/REQUIRED".
+    public init?(setting: String) {
+        let parts = setting.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2 else { return nil }
+        (correct, required) = (parts[0], parts[1])
+    }
+
+    public var setting: String { "\(correct)/\(required)" }
+}
+
 public enum QualificationStatus: Equatable, Sendable {
     case notRequired
     case inProgress(done: Int, correct: Int, required: Int)
     case passed(correct: Int, required: Int)
     case failed(correct: Int, required: Int)
 
-    /// The status after these gold outcomes (first answers, in the order given).
-    public init(goldOutcomes: [Bool], required: Int, passLevel: Double) {
+    /// The status after these gold outcomes (first answers, in the order given). `recorded`:
+    /// a round this person passed before gold items were removed, which stays passed.
+    public init(goldOutcomes: [Bool], required: Int, passLevel: Double, recorded: QualificationPass? = nil) {
         guard required > 0 else { self = .notRequired; return }
+        if let recorded {
+            self = .passed(correct: recorded.correct, required: recorded.required)
+            return
+        }
         let counted = goldOutcomes.prefix(required)
         let correct = counted.filter { $0 }.count
         if counted.count < required {

@@ -41,9 +41,11 @@ public struct QualityReport: Equatable, Sendable {
     /// (`ProjectStore.scoredJudgments`); `versions`: judgments and direction counts per
     /// guidelines version (`ProjectStore.directionCountsByGuidelinesVersion`); `exempt`: people
     /// with no qualification round (the leads); `roundStarts`: gold answers given before a
-    /// person's current round (`quality retry`), which their round does not count.
+    /// person's current round (`quality retry`), which their round does not count; `passes`:
+    /// rounds recorded as passed (`QualificationPass`).
     public init(scored: [String: [ScoredJudgment]], goldItems: Int, qualificationItems: Int, qualificationPass: Double,
-                exempt: Set<String> = [], roundStarts: [String: Int] = [:], policy: DriftPolicy, suggestions: [SuggestionSource] = [],
+                exempt: Set<String> = [], roundStarts: [String: Int] = [:], passes: [String: QualificationPass] = [:],
+                policy: DriftPolicy, suggestions: [SuggestionSource] = [],
                 versions: [(version: Int?, judgments: Int, counts: [Int32])] = []) {
         self.goldItems = goldItems
         self.policy = policy
@@ -57,7 +59,7 @@ public struct QualityReport: Equatable, Sendable {
             let gold = judgments.filter(\.gold).map { $0.label == $0.reference }
             return Annotator(name: name, gold: GoldScore(outcomes: gold),
                              qualification: QualificationStatus(goldOutcomes: Array(gold.dropFirst(roundStarts[name] ?? 0)), required: exempt.contains(name) ? 0 : qualificationItems,
-                                                                passLevel: qualificationPass),
+                                                                passLevel: qualificationPass, recorded: passes[name]),
                              drift: policy.check(judgments, accuracies: accuracies))
         }
     }

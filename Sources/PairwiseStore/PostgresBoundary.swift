@@ -344,6 +344,7 @@ enum PostgresBoundary {
                    GREATEST(0, (SELECT n FROM answered) - public.pairwise_setting('\(QualitySettings.roundStartPrefix)' || session_user, '0')::BIGINT) AS done)
         SELECT g.item_id FROM public.gold_answers g, me
         WHERE public.pairwise_restricted()
+          AND public.pairwise_setting('\(QualitySettings.passPrefix)' || session_user, '') = ''
           AND NOT EXISTS (SELECT 1 FROM public.judgments j WHERE j.item_id = g.item_id AND j.annotator_id = me.id)
         ORDER BY g.item_id
         LIMIT (SELECT GREATEST(0, required - done) FROM round)

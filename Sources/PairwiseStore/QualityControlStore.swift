@@ -21,8 +21,13 @@ public struct QualitySettings: Equatable, Sendable {
     /// they had answered before it; their round counts the gold answers after those.
     public var qualificationRoundStarts: [String: Int] = [:]
 
+    /// Per annotator whose passed round was recorded (`gold remove`): "CORRECT/REQUIRED".
+    public var qualificationPasses: [String: String] = [:]
+
     /// The settings-table key holding an annotator's round start.
     static let roundStartPrefix = "qualification_round_start:"
+    /// The settings-table key holding an annotator's recorded pass.
+    static let passPrefix = "qualification_passed:"
 
     public init() {}
 
@@ -105,6 +110,9 @@ extension ProjectStore {
                 if key.hasPrefix(QualitySettings.roundStartPrefix), let start = Int(value) {
                     settings.qualificationRoundStarts[String(key.dropFirst(QualitySettings.roundStartPrefix.count))] = start
                 }
+                if key.hasPrefix(QualitySettings.passPrefix) {
+                    settings.qualificationPasses[String(key.dropFirst(QualitySettings.passPrefix.count))] = value
+                }
             }
         }
         return settings
@@ -136,6 +144,7 @@ extension ProjectStore {
             }
             try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                             [.text(QualitySettings.roundStartPrefix + name), .text("\(seen.count)")])
+            try sql.execute("DELETE FROM settings WHERE key = ?", [.text(QualitySettings.passPrefix + name)])
             return gold.count - seen.count
         }
     }
@@ -194,8 +203,14 @@ extension ProjectStore {
     }
 
     /// Makes these items ordinary again; returns how many were gold. Unknown ids are an error.
-    public func removeGold(externalIDs: [String]) throws -> Int {
+    /// `keepingPasses`: rounds passed before the removal, recorded in the same transaction
+    /// (by name, "CORRECT/REQUIRED"), so that they stay passed.
+    public func removeGold(externalIDs: [String], keepingPasses passes: [String: String] = [:]) throws -> Int {
         try write { sql in
+            for (name, pass) in passes {
+                try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                [.text(QualitySettings.passPrefix + name), .text(pass)])
+            }
             var removed = 0
             for id in externalIDs {
                 guard let rowID = try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(id)]) else {

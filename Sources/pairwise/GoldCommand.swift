@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import PairwiseCore
 import PairwiseStore
+import PairwiseModel
+import PairwiseStats
 
 struct GoldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -94,8 +96,23 @@ struct GoldCommand: ParsableCommand {
             try reportingFailures {
                 let store = try project.open()
                 try Identity.requireLead(store, "gold items")
-                let removed = try store.removeGold(externalIDs: ids)
-                print("\(removed) gold item\(removed == 1 ? "" : "s") removed")
+                // A passed round stays passed: recorded with the removal.
+                let before = Dictionary(uniqueKeysWithValues: try store.qualityReport().annotators.map { ($0.name, $0.qualification) })
+                var passes: [String: String] = [:]
+                for (name, status) in before {
+                    if case .passed(let correct, let required) = status { passes[name] = QualificationPass(correct: correct, required: required).setting }
+                }
+                let removed = try store.removeGold(externalIDs: ids, keepingPasses: passes)
+                print("\(removed) gold item\(removed == 1 ? "" : "s") removed; the judgments of \(removed == 1 ? "it" : "them") stay, as ordinary judgments")
+                // What it changes for each person's qualification round.
+                let after = Dictionary(uniqueKeysWithValues: try store.qualityReport().annotators.map { ($0.name, $0.qualification) })
+                for name in before.keys.sorted() {
+                    guard let was = before[name], was != .notRequired else { continue }
+                    let now = after[name] ?? .inProgress(done: 0, correct: 0, required: (try? store.qualitySettings().qualificationItems) ?? 0)
+                    let line = now == was ? "\(name): qualification \(was.summary), unchanged"
+                        : "\(name): qualification \(was.summary) → \(now.summary)"
+                    print(TerminalSafe.text(line))
+                }
             }
         }
     }

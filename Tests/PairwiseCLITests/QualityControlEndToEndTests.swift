@@ -1,6 +1,8 @@
 import Foundation
 import PairwiseCore
+import PairwiseStore
 import PairwiseTestSupport
+import PairwiseTUI
 import Testing
 
 @Suite(.serialized) struct QualityControlEndToEndTests {
@@ -19,6 +21,35 @@ import Testing
         #expect(try pairwise(["quality", "set", "qualification_items", "2"], in: directory).stdout == "qualification_items = 2\n")
         #expect(try pairwise(["annotators", "add", "alice"], in: directory).status == 0)
         return directory
+    }
+
+    /// Removing a gold item never unqualifies anyone: alice passed her round (2 of 2) and
+    /// stays passed after one of her gold items is removed; bo, who failed it on the item
+    /// removed, is back in his round; the command says both.
+    @Test func goldRemoveKeepsPassedRoundsAndSaysWhatChanges() throws {
+        let directory = try project(on: .sqlite)
+        #expect(try pairwise(["annotators", "add", "bo"], in: directory).status == 0)
+        let store = try ProjectStore.open(at: directory.path("pairwise.sqlite"))
+        let gold = try store.goldItems().prefix(2)
+        func answer(_ name: String, _ values: [Int]) throws {
+            let person = try store.person(name).id
+            for (item, strength) in zip(gold, values) {
+                let row = try #require(try store.itemRowID(externalID: item.itemID))
+                try store.submit(JudgmentDraft(strength: PreferenceStrength(strength)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 900),
+                                 itemID: row, annotatorID: person)
+            }
+        }
+        try answer("alice", gold.map { $0.answer.strength })
+        try answer("bo", [gold.first!.answer.strength, gold.last!.answer.strength == 0 ? 2 : -gold.last!.answer.strength])
+        let removed = try pairwise(["gold", "remove", gold.last!.itemID], in: directory)
+        #expect(removed.status == 0, "\(removed.stderr)")
+        #expect(removed.stdout == "1 gold item removed; the judgments of it stay, as ordinary judgments\n"
+                + "alice: qualification passed (2/2), unchanged\n"
+                + "bo: qualification failed (1/2) → in progress (1/1 right, 1 to go)\n")
+        let stats = try pairwise(["stats"], in: directory).stdout
+        #expect(stats.contains("passed (2/2)") && stats.contains("in progress (1/1 right, 1 to go)"), "\(stats)")
+        let alice = try AnnotateSession(store: try ProjectStore.open(at: directory.path("pairwise.sqlite")), annotator: "alice")
+        #expect(alice.state.emptyQueueLines == nil && alice.state.queueCount > 0)
     }
 
     @Test func slashSearchesTheQueueThroughTheTerminal() throws {

@@ -83,7 +83,8 @@ public final class AnnotateSession {
         // Leads set the answers: they have no qualification round.
         let roundStart = quality.qualificationRoundStarts[state.annotator] ?? 0
         qualification = QualificationStatus(goldOutcomes: answers.dropFirst(roundStart).map { $0.label == $0.answer.label },
-                                            required: state.canSeeStats ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass)
+                                            required: state.canSeeStats ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass,
+                                            recorded: quality.qualificationPasses[state.annotator].flatMap(QualificationPass.init(setting:)))
         index = 0
         switch qualification {
         case .inProgress(let done, _, let required):
