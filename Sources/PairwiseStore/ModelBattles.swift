@@ -9,21 +9,41 @@ public struct ModelBattle: Sendable, Equatable {
     public var bothBad: Bool
 }
 
+/// The project's battles and what the export's rule left out of them.
+public struct ProjectBattles: Sendable {
+    public var battles: [ModelBattle] = []
+    /// Labels by simulated annotators, and labels of gold items, left out.
+    public var simulatedLeftOut = 0
+    public var goldLeftOut = 0
+}
+
 extension ProjectStore {
-    /// Every current judgment of an item whose two responses carry model names: one battle each.
-    public func modelBattles() throws -> [ModelBattle] {
+    /// Every current judgment of an item whose two responses carry model names (one battle
+    /// each) and every current ranking broken into pairs, under the exports' rule: labels by
+    /// simulated annotators and labels of gold items only when asked, counted when left out.
+    public func modelBattles(includeSimulated: Bool = false, includeGold: Bool = false) throws -> ProjectBattles {
+        var result = ProjectBattles()
+        let gold = includeGold ? [] : try read { sql in try Self.readableGoldItemIDs(sql) }
+        func keep(item: Int64, origin: String?) -> Bool {
+            if gold.contains(item) { result.goldLeftOut += 1; return false }
+            if !includeSimulated && origin == Judgment.simulatedOrigin { result.simulatedLeftOut += 1; return false }
+            return true
+        }
         try read { sql in
-            try sql.rows("""
-                SELECT a.model AS model_a, b.model AS model_b, j.strength, j.both_bad
+            try sql.scan("""
+                SELECT a.model AS model_a, b.model AS model_b, j.strength, j.both_bad, j.item_id, j.origin
                 FROM current_judgments j
                 JOIN responses a ON a.item_id = j.item_id AND a.slot = 'a'
                 JOIN responses b ON b.item_id = j.item_id AND b.slot = 'b'
                 WHERE a.model IS NOT NULL AND b.model IS NOT NULL AND a.model <> b.model
                 ORDER BY j.id
-                """, []).map { row in
-                ModelBattle(modelA: row.text(0) ?? "", modelB: row.text(1) ?? "", strength: row.int(2), bothBad: row.int(3) != 0)
+                """, []) { row in
+                guard keep(item: Int64(row.int(4)), origin: row.text(5)) else { return }
+                result.battles.append(ModelBattle(modelA: row.text(0) ?? "", modelB: row.text(1) ?? "", strength: row.int(2), bothBad: row.int(3) != 0))
             }
         }
+        for (item, origin, battles) in try rankedModelBattles() where keep(item: item, origin: origin) { result.battles += battles }
+        return result
     }
 }
 
@@ -32,22 +52,24 @@ extension ProjectStore {
     /// breaking, which keeps the Bradley–Terry fit a consistent estimate of Plackett–Luce
     /// utilities): one battle per pair of responses whose models are named and differ, the
     /// better-ranked as A (strength −2, or 0 for a tie).
-    public func rankedModelBattles() throws -> [ModelBattle] {
+    func rankedModelBattles() throws -> [(item: Int64, origin: String?, battles: [ModelBattle])] {
         try read { sql in
             var models: [Int64: [Int: String]] = [:]
             try sql.scan("""
                 SELECT item_id, position, model FROM ranked_responses WHERE model IS NOT NULL
                   AND item_id IN (SELECT item_id FROM current_ranking_ids)
                 """, []) { row in models[Int64(row.int(0)), default: [:]][row.int(1)] = row.text(2) }
-            var battles: [ModelBattle] = []
-            try sql.scan("SELECT item_id, ranks, all_bad FROM current_rankings ORDER BY id", []) { row in
+            var out: [(item: Int64, origin: String?, battles: [ModelBattle])] = []
+            try sql.scan("SELECT item_id, ranks, all_bad, origin FROM current_rankings ORDER BY id", []) { row in
                 guard let names = models[Int64(row.int(0))], let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) else { return }
+                var battles: [ModelBattle] = []
                 for pair in ranking.impliedPairs {
                     guard let a = names[pair.first], let b = names[pair.second], a != b else { continue }
                     battles.append(ModelBattle(modelA: a, modelB: b, strength: pair.direction * 2, bothBad: ranking.allBad && pair.direction == 0))
                 }
+                if !battles.isEmpty { out.append((Int64(row.int(0)), row.text(3), battles)) }
             }
-            return battles
+            return out
         }
     }
 }

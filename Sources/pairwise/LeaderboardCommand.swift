@@ -32,6 +32,10 @@ struct LeaderboardCommand: ParsableCommand {
     @Option(help: "Bootstrap resamples for the 95% intervals (0: none).") var bootstrap = 200
     @Option(help: "Seed for the bootstrap.") var seed: UInt64 = 1
     @Flag(help: "Print a JSON list.") var json = false
+    @Flag(name: .customLong("include-simulated"), help: "Count judgments by simulated annotators too (left out unless asked, as in exports).")
+    var includeSimulated = false
+    @Flag(name: .customLong("include-gold"), help: "Count judgments of gold items too (left out unless asked, as in exports).")
+    var includeGold = false
 
     func validate() throws { guard bootstrap >= 0 else { throw ValidationError("--bootstrap must be 0 or more") } }
 
@@ -42,10 +46,18 @@ struct LeaderboardCommand: ParsableCommand {
                 battles = try BattlesCSV.read(path: file)
             } else {
                 let store = try project.openForReading()
-                battles = BattleTable(try (store.modelBattles() + store.rankedModelBattles()).map { b in
+                let project = try store.modelBattles(includeSimulated: includeSimulated, includeGold: includeGold)
+                battles = BattleTable(project.battles.map { b in
                     Battle(modelA: b.modelA, modelB: b.modelB,
                            outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
                 })
+                // Said as the exports say it.
+                if project.simulatedLeftOut > 0 {
+                    printError("left out \(project.simulatedLeftOut) label\(project.simulatedLeftOut == 1 ? "" : "s") by simulated annotators (--include-simulated counts them)")
+                }
+                if project.goldLeftOut > 0 {
+                    printError("left out \(project.goldLeftOut) label\(project.goldLeftOut == 1 ? "" : "s") of gold items (--include-gold counts them)")
+                }
             }
             guard !battles.comparisons.isEmpty else {
                 throw UsageError(message: file == nil ? "no judged items whose responses carry model names" : "\(file!): no battles")

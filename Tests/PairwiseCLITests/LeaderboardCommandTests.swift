@@ -4,6 +4,39 @@ import PairwiseTestSupport
 import Testing
 
 @Suite struct LeaderboardCommandTests {
+    /// The project's leaderboard follows the exports' rule: labels by simulated annotators and
+    /// labels of gold items are left out unless asked, and it says how many.
+    @Test func theProjectsLeaderboardLeavesOutSimulatedAndGoldAndSaysSo() throws {
+        let directory = try TemporaryDirectory("pairwise-board")
+        let models = ["m1", "m2", "m3"]
+        var lines: [String] = []
+        for i in 0..<6 {
+            let (a, b) = (models[i % 3], models[(i + 1) % 3])
+            let record: JSONValue = .object(["id": .string("b\(i)"), "prompt": .string("question \(i)"),
+                                             "response_a": .string("answer \(i) from \(a)"), "response_b": .string("reply \(i) by \(b)"),
+                                             "model_a": .string(a), "model_b": .string(b), "preference_strength": .int(i % 2 == 1 ? -2 : 2)])
+            lines.append(JSONWriter.string(record))
+        }
+        try lines.joined(separator: "\n").write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
+        let arena = Fixtures.realFormat("arena-battles.jsonl")
+        try String(try String(contentsOfFile: arena, encoding: .utf8).split(separator: "\n")[0]).write(toFile: directory.path("gold.jsonl"), atomically: true, encoding: .utf8)
+        for arguments in [["init"], ["import", "items.jsonl", "--labels-as", "src"], ["import", arena, "--labels-as", "arena"], ["gold", "add", "gold.jsonl"],
+                          ["simulate", "--annotators", "3", "--overlap", "2", "--noise", "0.2", "--seed", "3", "--alongside-human-judgments"]] {
+            let run = try pairwise(arguments, in: directory)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+        }
+        let board = try pairwise(["leaderboard", "--bootstrap", "0", "--json"], in: directory)
+        #expect(board.status == 0)
+        // 8 simulated labels: 7 left out as simulated, the one on the gold item with the arena's as gold.
+        #expect(board.stderr.hasPrefix("left out 7 labels by simulated annotators (--include-simulated counts them)\n"
+                                       + "left out 2 labels of gold items (--include-gold counts them)\n"), "\(board.stderr)")
+        let rows = try JSONParser.parse(board.stdout).arrayValue ?? []
+        #expect(rows.reduce(0) { $0 + ($1["wins"]?.intValue ?? 0) } == 7, "6 of src, 1 of the arena item not gold")
+        let all = try pairwise(["leaderboard", "--bootstrap", "0", "--json", "--include-simulated", "--include-gold"], in: directory)
+        #expect(!all.stderr.contains("left out"))
+        #expect((try JSONParser.parse(all.stdout).arrayValue ?? []).reduce(0) { $0 + ($1["wins"]?.intValue ?? 0) + ($1["ties"]?.intValue ?? 0) } == 17)
+    }
+
     @Test func threeWinsToOneIsLnThreeApart() throws {
         let directory = try TemporaryDirectory("pairwise-leaderboard")
         try "model_a,model_b,winner\nx,y,model_a\ny,x,model_b\nx,y,model_a\nx,y,model_b\n"

@@ -294,7 +294,7 @@ import Testing
                                                                          ChatTurn(role: "assistant", content: "Hi! How can I help?"),
                                                                          ChatTurn(role: "user", content: items[1].prompt)]))
         // The leaderboard breaks each ranking into its pairs between named models: 10 of 5 each.
-        let battles = try project.store.rankedModelBattles()
+        let battles = try project.store.modelBattles().battles
         #expect(battles.count == 20)
         #expect(battles.prefix(4).map { "\($0.modelA) \($0.modelB) \($0.strength)" } == ["model-0 model-1 2", "model-0 model-2 -2", "model-0 model-3 2", "model-0 model-4 -2"])
         let bad = try project.file("bad.jsonl", #"{"prompt": "Human: hi\n\nAssistant:", "answers": [{"answer": "a", "rank": 1}, {"answer": "b", "rank": 0.5}]}"#)
