@@ -56,6 +56,8 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
     @Test(arguments: StoreKind.available)
     func killDashNineLosesNoCommittedJudgment(_ kind: StoreKind) throws {
         let directory = try sampleProjectDirectory(on: kind)
+        // A lead, whose title bar names the item (an annotator's does not).
+        #expect(try pairwise(["annotators", "add", "bob", "--role", "lead"], in: directory).status == 0)
         let tmux = try Tmux(command: command(directory, "annotate --as bob"))
         try tmux.waitFor("1/62 in queue")
         var judged: [String] = []

@@ -94,7 +94,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         _ = press(chars("3"), &s)
         let frame = AnnotateView.render(s, rows: 20, columns: 60, cache: LayoutCache())
         #expect(frame.grid.text == """
-             pairwise · annotate · item i1               ? keys  q quit
+             pairwise · annotate                         ? keys  q quit
               Prompt
              Why is the sky blue?
             ▸ First response

@@ -37,8 +37,16 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         for n in 0..<3 {
             let pair = try #require(session.state.pair)
             #expect(truth[pair.item.id] != nil)
+            // An annotator's title bar names no item: a gold file's ids would give it away.
+            #expect(session.render(rows: 30, columns: 100).text(row: 0).hasPrefix(" pairwise · annotate   "))
             session.handle(key(for: truth[pair.item.id]!, pair, right: n != 1))
             session.handle(.enter)
+            // The feedback shows the pair just answered, in the order it was shown.
+            let page = try #require(session.state.page).lines
+            let first = (pair.shownOrder == .ab ? pair.item.responseA : pair.item.responseB).text.components(separatedBy: "\n")
+            let shownAt = try #require(page.firstIndex(of: "The pair you answered, as it was shown:"))
+            let firstAt = try #require(page.firstIndex(of: "First response:"))
+            #expect(firstAt > shownAt && Array(page[(firstAt + 1)...].prefix(first.count)) == first)
             let grid = session.render(rows: 30, columns: 100)
             #expect(grid.text(row: 1).hasPrefix("▸ Qualification item scored"))
             #expect(grid.text(row: 2).hasPrefix(n != 1 ? " Right. You said: " : " Not the expected answer. You said: "))

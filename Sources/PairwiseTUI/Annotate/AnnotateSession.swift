@@ -526,7 +526,11 @@ public final class AnnotateSession {
             lines.append((right ? "Right. " : "Not the expected answer. ")
                          + "You said: " + Self.describe(strength: draft.strength.value, bothBad: draft.bothBad, order: pair.shownOrder)
                          + ". Expected: " + Self.describe(strength: answer.strength, bothBad: answer.bothBad, order: pair.shownOrder) + ".")
-            if let explanation = answer.explanation { lines += ["", "Why: " + explanation] }
+            if let explanation = answer.explanation {
+                // The explanation was written about the gold file's A and B: say which is which here.
+                let (a, b) = pair.shownOrder == .ab ? ("first", "second") : ("second", "first")
+                lines += ["", "Why (the gold file's A is the \(a) response here, its B the \(b)): " + explanation]
+            }
         }
         lines.append("")
         switch qualification {
@@ -539,6 +543,11 @@ public final class AnnotateSession {
         case .notRequired:
             break
         }
+        // The pair just answered, as it was shown (the next one waits behind this page).
+        let (first, second) = pair.shownOrder == .ab ? (pair.item.responseA, pair.item.responseB) : (pair.item.responseB, pair.item.responseA)
+        lines += ["", "The pair you answered, as it was shown:", "", "Prompt:"] + pair.item.prompt.plainText.components(separatedBy: "\n")
+            + ["", "First response:"] + first.text.components(separatedBy: "\n")
+            + ["", "Second response:"] + second.text.components(separatedBy: "\n")
         if let guidelines = state.guidelines {
             lines += ["", "Guidelines (version \(guidelines.version)):", ""] + guidelines.text.components(separatedBy: "\n")
         }

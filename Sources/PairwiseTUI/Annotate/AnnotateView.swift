@@ -145,7 +145,8 @@ public enum AnnotateView {
     static func titleBar(_ state: AnnotateState, into grid: inout CellGrid) {
         grid.fill(row: 0, style: .title)
         var left = state.review == nil ? " pairwise · annotate" : " pairwise · review"
-        if let id = state.pair?.item.id ?? state.ranking?.item.item.id { left += " · item " + id }
+        // Leads see the item's id; annotators do not (a gold file's ids would tell gold apart).
+        if state.canSeeStats || state.review != nil, let id = state.pair?.item.id ?? state.ranking?.item.item.id { left += " · item " + id }
         grid.put(left, row: 0, column: 0, style: .title, limit: grid.columns - 22)
         let right = "? keys  q quit "
         grid.put(right, row: 0, column: grid.columns - right.count, style: .title)
