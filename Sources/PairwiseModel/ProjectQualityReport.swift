@@ -19,6 +19,9 @@ extension ProjectStore {
                              suggestions: try suggestionAgreement().map {
                                  QualityReport.SuggestionSource(source: $0.source, items: $0.items, judgments: $0.judgments, agreed: $0.agreed, shown: $0.shown)
                              },
-                             versions: try (columns ?? currentJudgmentColumns()).directionCountsByGuidelinesVersion())
+                             versions: try (columns ?? currentJudgmentColumns()).directionCountsByGuidelinesVersion(),
+                             goldItemNames: Dictionary(uniqueKeysWithValues: try goldItems().compactMap { gold in
+                                 try itemRowID(externalID: gold.itemID).map { ($0, gold.itemID) }
+                             }))
     }
 }

@@ -31,7 +31,19 @@ public struct QualityReport: Equatable, Sendable {
         public var directionAlpha: Double?
     }
 
+    /// A gold item's first answers: how many people answered it and how many missed the
+    /// expected answer. A wrong gold item stands out by its miss rate.
+    public struct GoldItemMisses: Equatable, Sendable {
+        public var itemRowID: Int64
+        public var name: String
+        public var answered: Int
+        public var missed: Int
+        public var missRate: Double { answered == 0 ? 0 : Double(missed) / Double(answered) }
+    }
+
     public var goldItems: Int
+    /// Gold items answered at least once, most missed first.
+    public var goldMisses: [GoldItemMisses]
     public var annotators: [Annotator]
     public var suggestions: [SuggestionSource]
     public var versions: [GuidelinesVersion]
@@ -46,8 +58,15 @@ public struct QualityReport: Equatable, Sendable {
     public init(scored: [String: [ScoredJudgment]], goldItems: Int, qualificationItems: Int, qualificationPass: Double,
                 exempt: Set<String> = [], roundStarts: [String: Int] = [:], passes: [String: QualificationPass] = [:],
                 policy: DriftPolicy, suggestions: [SuggestionSource] = [],
-                versions: [(version: Int?, judgments: Int, counts: [Int32])] = []) {
+                versions: [(version: Int?, judgments: Int, counts: [Int32])] = [], goldItemNames: [Int64: String] = [:]) {
         self.goldItems = goldItems
+        var misses: [Int64: GoldItemMisses] = [:]
+        for j in scored.values.joined() where j.gold {
+            misses[j.itemRowID, default: GoldItemMisses(itemRowID: j.itemRowID, name: goldItemNames[j.itemRowID] ?? "#\(j.itemRowID)", answered: 0, missed: 0)]
+                .answered += 1
+            if j.label != j.reference { misses[j.itemRowID]!.missed += 1 }
+        }
+        goldMisses = misses.values.sorted { ($0.missRate, $0.missed, $1.name) > ($1.missRate, $1.missed, $0.name) }
         self.policy = policy
         self.suggestions = suggestions
         self.versions = versions.map {
@@ -82,6 +101,13 @@ public struct QualityReport: Equatable, Sendable {
                          + "  " + a.qualification.summary)
         }
         if annotators.isEmpty { lines.append("  no judgments yet") }
+        let missed = goldMisses.filter { $0.missed > 0 }
+        if !missed.isEmpty {
+            // A gold item most people miss is more likely wrong than they are.
+            lines.append("  Gold items most missed (first answers): " + missed.prefix(5).map {
+                "\($0.name) \($0.missed)/\($0.answered) (\(percent($0.missRate)))"
+            }.joined(separator: ", "))
+        }
         let drifting = self.drifting.map(\.name)
         lines.append(drifting.isEmpty ? "  Nobody is drifting." : "  Drifting (check with them): " + drifting.joined(separator: ", "))
         if !suggestions.isEmpty {

@@ -67,6 +67,9 @@ struct StatsCommand: ParsableCommand {
                          "probability_below_level": .double(a.drift.probabilityBelowLevel), "drifting": .bool(a.drift.drifting)])
             }),
             "drifting": .array(q.drifting.map { .string($0.name) }),
+            "gold_item_misses": .array(q.goldMisses.map { g in
+                .object(["item_id": .string(g.name), "answered": .int(g.answered), "missed": .int(g.missed), "miss_rate": .double(g.missRate)])
+            }),
             "suggestions": .array(q.suggestions.map { s in
                 .object(["source": .string(s.source), "items": .int(s.items), "judgments": .int(s.judgments), "agreed": .int(s.agreed),
                          "agreement": number(s.agreement), "judgments_with_it_shown": .int(s.shown)])

@@ -41,6 +41,11 @@ import Testing
         }
         try answer("alice", gold.map { $0.answer.strength })
         try answer("bo", [gold.first!.answer.strength, gold.last!.answer.strength == 0 ? 2 : -gold.last!.answer.strength])
+        // Before: the item bo missed stands out by its miss rate (the other was right for both).
+        let before = try pairwise(["stats"], in: directory).stdout
+        #expect(before.contains("  Gold items most missed (first answers): \(gold.last!.itemID) 1/2 (50%)\n"), "\(before)")
+        let json = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory).stdout)
+        #expect(json["quality"]?["gold_item_misses"]?.arrayValue?.first?["item_id"] == .string(gold.last!.itemID))
         let removed = try pairwise(["gold", "remove", gold.last!.itemID], in: directory)
         #expect(removed.status == 0, "\(removed.stderr)")
         #expect(removed.stdout == "1 gold item removed; the judgments of it stay, as ordinary judgments\n"
