@@ -10,6 +10,8 @@ public struct Trainer: Sendable {
     public struct Options: Sendable {
         /// Refit only when at least this many judgments arrived since the last run.
         public var minNew = 1
+        /// Refit even when nothing new arrived (`train --force`: another seed, new settings).
+        public var force = false
         public var ensembleSize = 5
         /// Share of labeled pairs held out for the run's metrics.
         public var heldOut = 0.2
@@ -57,7 +59,7 @@ public struct Trainer: Sendable {
         try store.failAbandonedModelRuns()
         let marks = try store.judgmentWatermarks()
         let fresh = marks.newest - (marks.lastRun ?? 0)
-        if marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
+        if !options.force && marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
         let embeddings = try store.responseEmbeddings()
         let featurizer = Featurizer(hashBits: options.hashBits, embeddingDimension: embeddings.dimension)
         let training = try TrainingSet.read(store, featurizer: featurizer, embeddings: embeddings.vectors)

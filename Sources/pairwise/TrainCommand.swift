@@ -26,6 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Bootstrap fits in the ensemble.") var ensemble = 5
     @Option(help: "Seed for the held-out split and the bootstrap.") var seed: UInt64 = 1
     @Option(name: .customLong("hash-bits"), help: "log2 of the hashed word-feature buckets.") var hashBits = 18
+    @Flag(help: "Refit now even when no new judgments arrived (another --seed, other settings).") var force = false
 
     func validate() throws {
         guard minNew >= 1, ensemble >= 1, interval > 0 else { throw ValidationError("--min-new and --ensemble must be 1 or more, --interval positive") }
@@ -36,6 +37,7 @@ struct TrainCommand: ParsableCommand {
         try reportingFailures {
             var options = Trainer.Options()
             options.minNew = minNew
+            options.force = force
             options.ensembleSize = ensemble
             options.seed = seed
             options.hashBits = hashBits
@@ -45,7 +47,10 @@ struct TrainCommand: ParsableCommand {
                 case .trained(let id, let m):
                     print(String(format: "run %lld: %d pairs, held-out accuracy %.4f, log loss %.4f, calibration error %.4f, %.2f s",
                                  id, m.pairs, m.accuracy, m.logLoss, m.calibrationError, m.trainSeconds))
-                case .nothingNew(let n): if !watch { print("nothing to do: \(n) new judgments since the last run (need \(minNew))") }
+                case .nothingNew(let n):
+                    if !watch {
+                        print("nothing to do: \(n) new judgment\(n == 1 ? "" : "s") since the last run (need \(minNew)); --force refits anyway")
+                    }
                 case .leaseHeldByAnother: print("another trainer is fitting this project; not starting a second one")
                 case .noLabels: if !watch { print("no labeled pairs yet") }
                 }

@@ -136,7 +136,7 @@ import Testing
         #expect(train.status == 0)
         #expect(train.stdout.hasPrefix("run 1: 40 pairs, held-out accuracy 1.0000"))
         let again = try pairwise(["train"], in: directory.url)
-        #expect(again.stdout == "nothing to do: 0 new judgments since the last run (need 1)\n")
+        #expect(again.stdout == "nothing to do: 0 new judgments since the last run (need 1); --force refits anyway\n")
         let plain = try pairwise(["score", "pairs.jsonl"], in: directory.url).stdout.split(separator: "\n")
         #expect(plain.first == "item_id\treward_a_minus_b" && plain.count == 41)
         let score = try pairwise(["score", "pairs.jsonl", "--json"], in: directory.url)
@@ -146,6 +146,9 @@ import Testing
         #expect((first["margin"]?.doubleValue ?? 0) > 0)
         let stats = try JSONParser.parse(try pairwise(["stats", "--json"], in: directory.url).stdout.trimmingCharacters(in: .newlines))
         #expect(stats["model"]?["run"] == .int(1) && stats["model"]?["pairs"] == .int(40) && stats["model"]?["accuracy"] == .double(1))
+        // --force refits with nothing new.
+        let forced = try pairwise(["train", "--ensemble", "2", "--force"], in: directory.url)
+        #expect(forced.stdout.hasPrefix("run 2: 40 pairs, held-out accuracy 1.0000"), "\(forced.stdout)")
     }
 }
 

@@ -208,7 +208,15 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         var order: [String] = []
         for _ in 0..<3 { order.append(session.state.pair!.item.id); session.handle(.character("s")) }
         #expect(order == ["math-003", "intl-001", "code-002"])
-        #expect(session.state.extraStatus == "model acc 0.70 (12 pairs)")
+        // Three held-out pairs give no accuracy worth showing; forty do.
+        #expect(session.state.extraStatus == "model: 12 pairs, too few held out for an accuracy")
+        let big = try store.startModelRun(lastJudgmentID: 0)
+        try store.finishModelRun(big, metrics: ModelRunMetrics(pairs: 200, accuracy: 0.7, logLoss: 0.6, calibrationError: 0.05,
+                                                               trainSeconds: 1, parameters: .object(["held_out_pairs": .int(40)])),
+                                 weights: [0], scores: zip(rows, [0.9, 0.5, 0.7]).map {
+                                     ItemScore(itemRowID: $0, rewardA: 0, rewardB: 0, margin: 0, uncertainty: $1)
+                                 })
+        #expect(try AnnotateSession(store: store, annotator: "cy").state.extraStatus == "model acc 0.70 (200 pairs, 40 held out)")
         // --order shuffled keeps the shuffle; the default now follows the model.
         #expect(try AnnotateSession(store: store, annotator: "bo", options: .init(order: .shuffled)).state.pair?.item.id == boShuffledFirst)
         #expect(try AnnotateSession(store: store, annotator: "bo").state.pair?.item.id == "math-003")

@@ -30,6 +30,9 @@ public final class AnnotateSession {
     /// many characters together.
     public static let longPairCharacters = 1500
     public static let quickSubmitSeconds = 2.0
+    /// Held-out pairs below which the status line shows no model accuracy (at 30 its 95%
+    /// interval is still about ±0.17).
+    public static let heldOutPairsForAccuracy = 30
 
     let store: ProjectStore
     let options: Options
@@ -161,7 +164,10 @@ public final class AnnotateSession {
     /// The newest model's figures for the status line (one small query: cheap between keys).
     func refreshModelStatus() throws {
         let model = try store.latestModelRun().map { run in
-            run.heldOutPairs > 0 ? String(format: "model acc %.2f (%d pairs)", run.accuracy, run.pairs) : "model: \(run.pairs) pairs"
+            // An accuracy on a handful of held-out pairs means nothing: say so instead of showing it.
+            run.heldOutPairs >= Self.heldOutPairsForAccuracy
+                ? String(format: "model acc %.2f (%d pairs, %d held out)", run.accuracy, run.pairs, run.heldOutPairs)
+                : "model: \(run.pairs) pair\(run.pairs == 1 ? "" : "s")" + (run.heldOutPairs > 0 ? ", too few held out for an accuracy" : "")
         }
         let parts = [model, agreementStatus].compactMap { $0 }
         state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
