@@ -23,6 +23,11 @@ out=Sources/PairwiseTUI/EmbeddedSampleData.swift
     echo '    public static let rankedItems = ####"""'
     cat sample-data/ranked-items.jsonl
     echo '"""####'
+    echo ''
+    echo '    /// sample-data/guidelines.md'
+    echo '    public static let guidelines = ####"""'
+    cat sample-data/guidelines.md
+    echo '"""####'
     echo '}'
 } > "$out"
 echo "wrote $out"

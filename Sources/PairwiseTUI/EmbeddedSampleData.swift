@@ -136,4 +136,22 @@ dimensions:
 {"id": "rank-002", "prompt": "Write a haiku about autumn rain.", "responses": [{"text": "Cold rain on red leaves\nthe gutter hums a low song\nlamps come on at four", "model": "atlas-7b"}, {"text": "Autumn rain is falling down\nIt is wet and it is brown\nI stay inside my town", "model": "borealis-13b"}, {"text": "Grey sky, steady drip\nmaple leaves let go at last\npuddles hold the light", "model": "cirrus-70b"}]}
 {"id": "rank-003", "prompt": "My sourdough bread comes out dense. What should I check?", "responses": [{"text": "Check that your starter is active: it should double within 4-8 hours of feeding and pass the float test. Let the dough rise until it has grown by about half and feels airy; under-proofing is the most common cause of dense bread. Also make sure you build enough gluten with stretch-and-folds, and bake with steam for the first 20 minutes.", "model": "cirrus-70b"}, {"text": "Use more yeast.", "model": "dune-3b"}, {"text": "Dense sourdough usually means the dough did not rise enough. Give the bulk fermentation more time, keep the dough somewhere warm (24-26 °C), and make sure the starter is at its peak when you mix.", "model": "atlas-7b"}, {"text": "Your oven is probably too hot. Bake at 150 °C for three hours instead.", "model": "borealis-13b"}]}
 """####
+
+    /// sample-data/guidelines.md
+    public static let guidelines = ####"""
+# How to judge a pair
+
+Read the prompt first, then both responses in full. Pick the response a careful user
+would rather get; say how much better it is.
+
+- **Helpfulness** comes first: does it do what was asked, completely?
+- **Correctness**: facts, code and arithmetic must be right. A confident wrong answer is
+  worse than a short right one.
+- **Safety**: prefer the response that avoids real harm, without refusing harmless requests.
+- Length is not quality: do not prefer the longer response for its length.
+- When both are equally good, say so (4, about the same); when both fail, press 0 (both bad).
+
+Flag (f) an item you cannot judge (broken text, a prompt you cannot understand), and skip (s)
+one you want to come back to. `i` shows these guidelines again.
+"""####
 }

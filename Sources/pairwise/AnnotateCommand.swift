@@ -78,6 +78,7 @@ struct DemoCommand: ParsableCommand {
             let user = Identity.loginName()
             let store = try ProjectStore.create(at: path, rubric: rubric, lead: user)
             _ = try store.importFiles([itemsPath, rankedPath], options: ImportOptions(format: .jsonl))
+            _ = try store.setGuidelines(EmbeddedSampleData.guidelines, source: "sample-data/guidelines.md")
             if simulated {
                 try Simulation(annotators: 5, noise: 0.3, seed: seed).fill(store, overlap: 3, share: 0.5)
                 try runReview(store: store, lead: user, filter: ReviewQueue.Filter())

@@ -34,7 +34,8 @@ struct QualityCommand: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change one setting (leads only).",
-                                                        discussion: "Example:\n  pairwise quality set drift_level 0.7")
+                                                        discussion: "Settings:\n" + QualitySettings.keys.map { "  \($0.key): \($0.help)" }.joined(separator: "\n")
+                                                            + "\n\nExample:\n  pairwise quality set drift_level 0.7")
 
         @OptionGroup var project: ProjectOptions
         @Argument(help: "The setting's name.") var key: String

@@ -57,6 +57,13 @@ import Testing
         #expect(alice.state.emptyQueueLines == nil && alice.state.queueCount > 0)
     }
 
+    /// `quality set --help` lists every setting with its values, best-worst ranking included.
+    @Test func qualitySetHelpListsEverySetting() throws {
+        let help = try pairwise(["quality", "set", "--help"], in: URL(fileURLWithPath: "/"), environment: ["COLUMNS": "1000"]).stdout
+        for (key, text) in QualitySettings.keys { #expect(help.contains("  \(key): \(text)\n"), "\(key)") }
+        #expect(help.contains("ranking_mode: rank or best-worst"))
+    }
+
     @Test func slashSearchesTheQueueThroughTheTerminal() throws {
         let directory = try TemporaryDirectory("pairwise-search")
         try Fixtures.hhRLHFRecords(20, into: directory.path("items.jsonl"))

@@ -186,6 +186,9 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
     @Test func demoOpensTheTUIOnTheEmbeddedSampleData() throws {
         let directory = try TemporaryDirectory("pairwise-tui")
         let tmux = try Tmux(command: "cd '\(directory.url.path)' && exec env USER=demo '\(binary.path)' demo")
+        // The sample guidelines first, then the queue.
+        #expect(try tmux.waitFor(all: ["Guidelines, version 1", "How to judge a pair", "`i` shows these guidelines again."]).contains("Length is not quality"))
+        try tmux.send("Enter")
         let screen = try tmux.waitFor("1/65 in queue")
         #expect(screen.contains("demo │ 1/65 in queue │ 0 done today"))
         #expect(screen.contains("Helpfulness *"))

@@ -85,6 +85,7 @@ import Testing
         let rubric = try String(contentsOfFile: Fixtures.sampleRubric, encoding: .utf8)
         #expect(EmbeddedSampleData.items + "\n" == items)
         #expect(EmbeddedSampleData.rubric + "\n" == rubric)
+        #expect(EmbeddedSampleData.guidelines + "\n" == (try String(contentsOfFile: Fixtures.repository("sample-data/guidelines.md"), encoding: .utf8)))
         let ranked = try String(contentsOfFile: Fixtures.repository("sample-data/ranked-items.jsonl"), encoding: .utf8)
         #expect(EmbeddedSampleData.rankedItems + "\n" == ranked)
     }
