@@ -275,6 +275,16 @@ import Testing
         #expect(project.psql("ann", "SELECT count(*) FROM model_runs WHERE status = 'done'").output == "1\n")
     }
 
+    /// A login the server asks a password of, given none: a sentence saying where it goes, exit 77.
+    @Test func aMissingPasswordIsSaidSo() throws {
+        let project = try Project()
+        let bare = project.url("ann").replacingOccurrences(of: "ann:ann-secret@", with: "ann@")
+        let run = try pairwise(["status"], in: project.directory.url, environment: ["PAIRWISE_DB": bare])
+        #expect(run.status == 77, "\(run.stderr)")
+        #expect(run.stderr.contains("the server asks for a password and none was given: put it in the URL (postgres://USER:PASSWORD@HOST/DATABASE), in PGPASSWORD, or in ~/.pgpass (PGPASSFILE)"),
+                "\(run.stderr)")
+    }
+
     @Test func aLeadAddsPeopleWhoThenConnectAsThemselves() throws {
         let project = try Project()
         let added = try pairwise(["annotators", "add", "cy"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])

@@ -173,6 +173,11 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// SQLSTATE when there is one.
     static func describe(_ error: Error, context: String?) -> SQLError {
         if let error = error as? PSQLError {
+            if error.code == .authMechanismRequiresPassword {
+                // Said as a login failure (SQLSTATE 28P01), with where a password goes.
+                return SQLError([context, "the server asks for a password and none was given: put it in the URL (postgres://USER:PASSWORD@HOST/DATABASE), "
+                                 + "in PGPASSWORD, or in ~/.pgpass (PGPASSFILE)"].compactMap { $0 }.joined(separator: ": "), code: "28P01")
+            }
             let message = error.serverInfo?[.message] ?? "\(error.code)"
             let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
             return SQLError([context, message + detail].compactMap { $0 }.joined(separator: ": "), code: error.serverInfo?[.sqlState])
