@@ -66,10 +66,14 @@ public enum HelpText {
     static func render(into grid: inout CellGrid, top: Int, rows: Int, rubric: Rubric, review: Bool = false, ranking: Bool = false) {
         grid.put(review ? " Review keys" : ranking ? " Keys for ranking" : " Keys", row: top, column: 0, style: .heading)
         var row = top + 1
+        // Meanings wrap at the screen's width (at least 60 columns): never cut.
+        let column = 26
         for (key, meaning) in review ? reviewKeys : ranking ? rankKeys : keys where row < top + rows {
             grid.put("  " + key, row: row, column: 0, style: .key)
-            grid.put(meaning, row: row, column: 26, style: .normal)
-            row += 1
+            for line in PanelText.lines(meaning, width: max(10, grid.columns - column - 1)) where row < top + rows {
+                grid.put(line.glyphs, row: row, column: column, style: .normal, limit: grid.columns)
+                row += 1
+            }
         }
         if row < top + rows - 1 {
             grid.put(" Press ? or Esc to close.", row: row + 1, column: 0, style: .dim)

@@ -89,6 +89,21 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 }
 
 @Suite struct AnnotateViewTests {
+    /// `?` at 80 columns (and at the smallest screen, 60) wraps each key's meaning instead of
+    /// cutting it: every word of every meaning is on the screen.
+    @Test func helpWrapsAtTheScreensWidth() {
+        for columns in [80, 60] {
+            var s = state(order: .ab)
+            s.showingHelp = true
+            let frame = AnnotateView.render(s, rows: 90, columns: columns, cache: LayoutCache())
+            let words = Set(frame.grid.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+            for (_, meaning) in HelpText.keys {
+                for word in meaning.split(separator: " ") { #expect(words.contains(String(word)), "\(columns): \(word) of \(meaning)") }
+            }
+            #expect(frame.grid.text.split(separator: "\n").allSatisfy { $0.count <= columns })
+        }
+    }
+
     @Test func stackedAt60x20() {
         var s = state(order: .ab)
         _ = press(chars("3"), &s)
