@@ -24,6 +24,14 @@ public enum PanelText {
         return out
     }
 
+    /// A response's lines; an empty (or blank) response says so, rather than showing an empty panel.
+    public static func response(_ text: String, width: Int) -> [StyledLine] {
+        if text.allSatisfy(\.isWhitespace) {
+            return [StyledLine(glyphs: ArraySlice(TerminalText.singleLine("(empty response)")), style: .dim)]
+        }
+        return lines(text, width: width)
+    }
+
     /// A line that opens or closes a Markdown code block: "```" after optional spaces.
     static func isCodeFence(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var i = 0
@@ -61,8 +69,8 @@ public final class LayoutCache {
         let lines: [StyledLine]
         switch panel {
         case .prompt: lines = PanelText.lines(pair.item.prompt, width: width)
-        case .first: lines = PanelText.lines(pair.first.text, width: width)
-        case .second: lines = PanelText.lines(pair.second.text, width: width)
+        case .first: lines = PanelText.response(pair.first.text, width: width)
+        case .second: lines = PanelText.response(pair.second.text, width: width)
         }
         entries[key] = lines
         return lines
@@ -76,7 +84,7 @@ public final class LayoutCache {
         let key = RankedKey(rowID: item.rowID, position: position, width: width)
         if let cached = rankedEntries[key] { return cached }
         if rankedEntries.count > 64 { rankedEntries.removeAll() }
-        let lines = position < 0 ? PanelText.lines(item.item.prompt, width: width) : PanelText.lines(item.item.responses[position].text, width: width)
+        let lines = position < 0 ? PanelText.lines(item.item.prompt, width: width) : PanelText.response(item.item.responses[position].text, width: width)
         rankedEntries[key] = lines
         return lines
     }

@@ -89,6 +89,15 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 }
 
 @Suite struct AnnotateViewTests {
+    /// An empty response says so instead of leaving its panel blank.
+    @Test func anEmptyResponseSaysSo() {
+        var s = AnnotateState(annotator: "ann", rubric: rubric)
+        let item = Item(id: "e1", prompt: .text("Say something."), responseA: Response(text: ""), responseB: Response(text: "Something."))
+        s.show(PairOnScreen(rowID: 1, item: item, shownOrder: .ab), position: 1, queueCount: 1)
+        let text = AnnotateView.render(s, rows: 30, columns: 120, cache: LayoutCache()).grid.text
+        #expect(text.contains("(empty response)") && text.contains("Something."))
+    }
+
     /// `?` at 80 columns (and at the smallest screen, 60) wraps each key's meaning instead of
     /// cutting it: every word of every meaning is on the screen.
     @Test func helpWrapsAtTheScreensWidth() {
