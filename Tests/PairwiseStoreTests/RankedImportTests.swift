@@ -322,6 +322,64 @@ import Testing
     }
 }
 
+/// OpenAssistant as people download it: the datasets' flat message rows (one message per
+/// line) and root messages with their replies, besides the trees export. The real oasst2
+/// sample, laid out each way, gives the same items and rankings.
+@Suite struct OpenAssistantLayoutTests {
+    /// The sample's trees as flat rows, depth first (the datasets' own order), without replies.
+    static func rows(_ trees: [JSONValue]) -> [JSONValue] {
+        var out: [JSONValue] = []
+        func walk(_ message: JSONValue, tree: JSONValue?) {
+            var members = (message.objectMembers ?? []).filter { $0.key != "replies" }
+            if let tree, message["message_tree_id"] == nil { members.append(JSONMember(key: "message_tree_id", value: tree)) }
+            out.append(.object(members))
+            for reply in message["replies"]?.arrayValue ?? [] { walk(reply, tree: tree) }
+        }
+        for tree in trees { walk(tree["prompt"]!, tree: tree["message_tree_id"]) }
+        return out
+    }
+
+    func imported(_ layout: String, _ lines: [JSONValue]) throws -> (summary: ImportSummary, ranked: [String]) {
+        let project = try TemporaryProject()
+        // One file name for every layout: the labels record the file they came from.
+        let file = try project.file("oasst.jsonl", lines.map(JSONWriter.string).joined(separator: "\n"))
+        let summary = try project.store.importFiles([file], options: ImportOptions(labelsAs: "oasst"))
+        var ranked: [String] = []
+        _ = try project.store.export(format: .ranked, filter: ExportFilter()) { ranked.append($0) }
+        var pairs: [String] = []
+        _ = try project.store.export(format: .judgments, filter: ExportFilter()) { pairs.append($0) }
+        return (summary, ranked.sorted() + pairs.map { $0.replacingOccurrences(of: #""created_at": "[^"]*""#, with: "", options: .regularExpression) }.sorted())
+    }
+
+    @Test func flatRowsAndRootMessagesReadAsTheTrees() throws {
+        let text = try String(contentsOfFile: Fixtures.realFormat("oasst2-trees-sample.jsonl"), encoding: .utf8)
+        let trees = try text.split(separator: "\n").prefix(120).map { try JSONParser.parse(String($0)) }
+        let expected = try imported("trees.jsonl", trees)
+        #expect(expected.summary.itemsAdded > 20 && expected.summary.rankingsAdded > 5, "\(expected.summary)")
+        let roots = try imported("roots.jsonl", trees.map { $0["prompt"]! })
+        #expect(roots.summary.itemsAdded == expected.summary.itemsAdded && roots.ranked == expected.ranked)
+        let flat = Self.rows(trees)
+        let rows = try imported("messages.jsonl", flat)
+        #expect(rows.summary.itemsAdded == expected.summary.itemsAdded && rows.summary.rankingsAdded == expected.summary.rankingsAdded)
+        #expect(rows.ranked == expected.ranked)
+        // Deleted messages never become responses: none of their texts is stored.
+        let deleted = flat.filter { $0["deleted"] == .bool(true) }.compactMap { $0["text"]?.stringValue }
+        #expect(!deleted.isEmpty)
+        #expect(deleted.allSatisfy { text in !rows.ranked.contains { $0.contains(JSONWriter.string(.string(text))) } })
+        // A row refused where it stands.
+        var broken = flat
+        broken[3] = .object((broken[3].objectMembers ?? []).filter { $0.key != "role" } + [JSONMember(key: "role", value: .string("moderator"))])
+        let project = try TemporaryProject()
+        let file = try project.file("bad.jsonl", broken.map(JSONWriter.string).joined(separator: "\n"))
+        do {
+            _ = try project.store.importFiles([file], options: ImportOptions(labelsAs: "oasst"))
+            Issue.record("accepted")
+        } catch let error as ImportError {
+            #expect(error.description.hasSuffix("bad.jsonl:4: role: expected prompter or assistant, got moderator"), "\(error)")
+        }
+    }
+}
+
 /// A lead's undo takes back their newest standing decision, whether on a pair or on a
 /// ranked item, and then the one before.
 @Suite struct DecisionUndoTests {

@@ -38,8 +38,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case ultrafeedbackRaw = "ultrafeedback-raw"
     /// berkeley-nest/Nectar: an HH `prompt`, `answers` with `rank`: ranked items.
     case nectar
-    /// OpenAssistant message trees (oasst1/oasst2 `*.trees.jsonl`): an item per prompt whose
-    /// assistant replies carry a `rank`.
+    /// OpenAssistant (oasst1/oasst2), in any of its layouts: the trees export (`*.trees.jsonl`),
+    /// root messages with their replies, or the datasets' flat message rows; an item per
+    /// prompt whose assistant replies carry a `rank`.
     case oasst
 }
 

@@ -197,9 +197,13 @@ enum RankedDecoders {
     static func oasstTree(_ value: JSONValue,
                           source: ItemSource) throws(FieldError) -> [(target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking])] {
         guard case .object = value else { throw FieldError(field: "record", message: "expected a JSON object, got \(value.typeName)") }
-        guard let root = value["prompt"], case .object = root else { throw FieldError(field: "prompt", message: "missing or not a message object") }
+        // A trees file's record wraps its root message in `prompt`; a root message may also stand alone.
+        let wrapped = value["prompt"] != nil
+        guard let root = wrapped ? value["prompt"] : value, case .object = root else {
+            throw FieldError(field: "prompt", message: "missing or not a message object")
+        }
         var out: [(target: ImportTarget, labels: [ImportedLabel], rankings: [ImportedRanking])] = []
-        let tree = value["message_tree_id"]?.stringValue
+        let tree = value["message_tree_id"]?.stringValue ?? root["message_tree_id"]?.stringValue
         func visit(_ message: JSONValue, path: String, turns: [ChatTurn]) throws(FieldError) {
             guard message["deleted"] != .bool(true) else { return }
             guard let text = message["text"]?.stringValue else { throw FieldError(field: path + ".text", message: "missing or not a string") }
@@ -225,7 +229,7 @@ enum RankedDecoders {
             }
             for (n, reply) in replies.enumerated() { try visit(reply, path: path + ".replies[\(n)]", turns: here) }
         }
-        try visit(root, path: "prompt", turns: [])
+        try visit(root, path: wrapped ? "prompt" : "message", turns: [])
         return out
     }
 }

@@ -82,9 +82,15 @@ public struct RecordReader {
         if !pending.isEmpty { return pending.removeFirst() }
         while let raw = try records.next() {
             let source = ItemSource(format: format, file: file, line: raw.line)
+            if format == .oasst && raw.value["replies"] == nil && raw.value["prompt"] == nil {
+                // Flat message rows: every row read, then each tree assembled from them.
+                pending = try OpenAssistantRows.records(first: raw, rest: &records, file: file)
+                if pending.isEmpty { continue }
+                return pending.removeFirst()
+            }
             do {
                 if format == .oasst {
-                    // A message tree holds an item per prompt with ranked replies (or none).
+                    // A message tree (or its root message) holds an item per prompt with ranked replies (or none).
                     pending = try RankedDecoders.oasstTree(raw.value, source: source).map {
                         ImportRecord(target: $0.target, labels: $0.labels, rankings: $0.rankings, line: raw.line)
                     }
@@ -321,6 +327,8 @@ public enum FormatDetector {
         if has("instruction") && value["completions"]?.arrayValue != nil { return .ultrafeedbackRaw }
         if has("prompt") && value["answers"]?.arrayValue != nil { return .nectar }
         if has("message_tree_id") && value["prompt"]?["replies"] != nil { return .oasst }
+        // OpenAssistant as the datasets ship it: one message per row, or a root message with its replies.
+        if has("message_id") && has("parent_id") && has("role") && has("text") { return .oasst }
         if has("conversation_a") { return .arena }
         if has("response_1") && has("preference_strength") { return .helpsteer2 }
         if has("context") && has("response1") { return .helpsteer3 }
