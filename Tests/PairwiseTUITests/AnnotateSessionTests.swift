@@ -117,6 +117,42 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE item_id = ?", arguments: [target]) } == 1)
     }
 
+    /// The context is on screen when an item opens: a short conversation whole (demo
+    /// chat-001 once opened at "3–8 of 8", its first question hidden); a long one at the end
+    /// of its last turn (the question), its system turn in the prompt's title (a real
+    /// LLaMA-Factory record, at 100×30).
+    @Test func theContextIsOnScreenWhenAnItemOpens() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        _ = try store.importFiles([Fixtures.realFormat("llamafactory-dpo_en_demo.json")], options: ImportOptions())
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        func open(_ rowID: Int64) -> String {
+            session.handle(.character(":"))
+            for c in "goto \(try! store.item(rowID: rowID)!.id)" { session.handle(.character(c)) }
+            session.handle(.enter)
+            return session.render(rows: 30, columns: 100).text
+        }
+        let chat = open(try #require(try store.itemRowID(externalID: "chat-001")))
+        #expect(chat.contains("I'm planning a trip to Lisbon.") && chat.contains("Three days. What should I not miss?"), "\(chat)")
+        let all = Set(try store.queue(annotatorID: try store.person("ann").id, overlap: 5, seed: 1))
+        let withSystem = try store.itemsContaining("Think like you are answering to a five year old", among: all).sorted()
+        #expect(withSystem.count >= 10)
+        var pinned = 0
+        for rowID in withSystem {
+            let screen = open(rowID)
+            let flat = screen.replacingOccurrences(of: "│", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            guard case .chat(let turns) = try #require(try store.item(rowID: rowID)).prompt else { Issue.record("not a conversation"); continue }
+            // The system turn's start: in the panel, or pinned at its top when the rest scrolls.
+            let start = turns[0].content.split(whereSeparator: \.isWhitespace).prefix(8).joined(separator: " ")
+            if flat.contains("system: " + start) { pinned += 1 }
+            #expect(flat.contains(start), "\(screen)")
+            // The end of the last user turn (its question).
+            let last = turns.last!.content.split(whereSeparator: \.isWhitespace).suffix(2).joined(separator: " ")
+            #expect(flat.contains(last), "\(last)\n\(screen)")
+        }
+        #expect(pinned >= 1, "some prompt is longer than its panel")
+    }
+
     @Test func twoAnnotatorsWritingAtOnceLoseNothing() async throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory, overlap: 3)

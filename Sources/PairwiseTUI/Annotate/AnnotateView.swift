@@ -164,21 +164,37 @@ public enum AnnotateView {
         }
         let sideBySide = columns >= sideBySideColumns
         let promptLines = cache.lines(pair: pair, panel: .prompt, width: columns - 2)
-        // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of text).
-        let promptRows = min(promptLines.count, max(2, rows / 4)) + 1
+        let half = (columns - 1) / 2
+        let responseWidths = sideBySide ? (half - 2, columns - half - 1 - 2) : (columns - 2, columns - 2)
+        let firstLines = cache.lines(pair: pair, panel: .first, width: responseWidths.0)
+        let secondLines = cache.lines(pair: pair, panel: .second, width: responseWidths.1)
+        // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of
+        // text), and more when the responses leave rows unused.
+        let responsesNeed = sideBySide ? max(firstLines.count, secondLines.count) + 1 : firstLines.count + secondLines.count + 2
+        let promptRows = max(min(promptLines.count, max(2, rows / 4)) + 1, min(promptLines.count + 1, rows - max(responsesNeed, 4)))
         var pages: [Panel: Int] = [:]
         var state = state
-        if state.scroll[.prompt] == nil, case .chat(let turns) = pair.item.prompt, turns.count > 1 {
-            // A conversation opens at its last turn, the one the responses answer.
-            state.scroll[.prompt] = promptLines.lastIndex { $0.style == .heading } ?? 0
+        var pinned: [StyledLine] = []
+        if case .chat(let turns) = pair.item.prompt, turns.count > 1 {
+            // A system turn the panel cannot show whole with the rest stays pinned at its top
+            // (two rows at most) while the conversation scrolls under it.
+            if let system = turns.first, system.role == "system", promptLines.count > promptRows - 1 {
+                pinned = Array(PanelText.lines("system: " + system.content.replacingNewlines(), width: columns - 2).prefix(2))
+                    .map { StyledLine(glyphs: $0.glyphs, style: .dim) }
+            }
+            let contentRows = max(1, promptRows - 1 - pinned.count)
+            if state.scroll[.prompt] == nil {
+                // A conversation opens at its last turn, the one the responses answer, or at
+                // the end of it when it is longer than the panel (its question is at the end).
+                let lastTurn = promptLines.lastIndex { $0.style == .heading } ?? 0
+                state.scroll[.prompt] = max(lastTurn, promptLines.count - contentRows)
+            }
+            if min(state.scroll[.prompt] ?? 0, max(0, promptLines.count - contentRows)) == 0 { pinned = [] }
         }
         pages[.prompt] = panel(.prompt, title: "Prompt", lines: promptLines, state: state, top: top, left: 0, rows: promptRows,
-                               width: columns, grid: &grid, scroll: &scroll, regions: &regions)
+                               width: columns, grid: &grid, scroll: &scroll, regions: &regions, pinned: pinned)
         let rest = rows - promptRows
         if sideBySide {
-            let half = (columns - 1) / 2
-            let firstLines = cache.lines(pair: pair, panel: .first, width: half - 2)
-            let secondLines = cache.lines(pair: pair, panel: .second, width: columns - half - 1 - 2)
             pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
                                   rows: rest, width: half, grid: &grid, scroll: &scroll, regions: &regions)
             for row in (top + promptRows)..<(top + rows) { grid.put("│", row: row, column: half, style: .dim) }
@@ -186,8 +202,6 @@ public enum AnnotateView {
                                    left: half + 1, rows: rest, width: columns - half - 1, grid: &grid, scroll: &scroll, regions: &regions)
         } else {
             let firstRows = rest / 2
-            let firstLines = cache.lines(pair: pair, panel: .first, width: columns - 2)
-            let secondLines = cache.lines(pair: pair, panel: .second, width: columns - 2)
             pages[.first] = panel(.first, title: "First response", lines: firstLines, state: state, top: top + promptRows, left: 0,
                                   rows: firstRows, width: columns, grid: &grid, scroll: &scroll, regions: &regions)
             pages[.second] = panel(.second, title: "Second response", lines: secondLines, state: state, top: top + promptRows + firstRows,
@@ -196,11 +210,17 @@ public enum AnnotateView {
         return pages[state.focusedPanel] ?? 1
     }
 
-    /// One panel: a header row, then its visible lines. Returns its content rows.
+    /// One panel: a header row, `pinned` lines that do not scroll, then its visible lines.
+    /// Returns its content rows.
     static func panel(_ panel: Panel, title: String, lines: [StyledLine], state: AnnotateState, top: Int, left: Int, rows: Int,
-                      width: Int, grid: inout CellGrid, scroll: inout [Panel: Int], regions: inout [PanelRegion]) -> Int {
+                      width: Int, grid: inout CellGrid, scroll: inout [Panel: Int], regions: inout [PanelRegion],
+                      pinned: [StyledLine] = []) -> Int {
         regions.append((panel, top..<(top + rows), left..<(left + width)))
-        let contentRows = max(0, rows - 1)
+        let pinnedRows = min(pinned.count, max(0, rows - 2))
+        for (n, line) in pinned.prefix(pinnedRows).enumerated() {
+            grid.put(line.glyphs, row: top + 1 + n, column: left + 1, style: line.style, limit: left + width - 1)
+        }
+        let contentRows = max(0, rows - 1 - pinnedRows)
         let maxScroll = max(0, lines.count - contentRows)
         let offset = min(state.scroll[panel] ?? 0, maxScroll)
         scroll[panel] = offset
@@ -216,7 +236,7 @@ public enum AnnotateView {
         for row in 0..<contentRows {
             let index = offset + row
             guard index < lines.count else { break }
-            grid.put(lines[index].glyphs, row: top + 1 + row, column: left + 1, style: lines[index].style, limit: left + width - 1)
+            grid.put(lines[index].glyphs, row: top + 1 + pinnedRows + row, column: left + 1, style: lines[index].style, limit: left + width - 1)
         }
         return contentRows
     }
