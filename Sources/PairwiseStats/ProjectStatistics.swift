@@ -229,7 +229,8 @@ public struct ProjectStatistics: Sendable {
 
 extension ProjectStatistics {
     /// A plain-text summary, one line per entry, for `pairwise stats` and the stats screen.
-    public func summaryLines(contested limit: Int = 20) -> [String] {
+    /// `prompts`: each contested item's prompt in a line, when known (shown beside its id).
+    public func summaryLines(contested limit: Int = 20, prompts: [String: String] = [:]) -> [String] {
         let s = self
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
         var lines = ["\(s.judgments) judgments on \(s.items) items", "",
@@ -258,7 +259,14 @@ extension ProjectStatistics {
                   "mean |strength| \(f(s.meanAbsoluteStrength)); agreement by |strength|: "
                     + s.strengthLevels.map { "\($0.level): \(f($0.agreement))" }.joined(separator: ", ")]
         if !s.contested.isEmpty {
-            lines += ["", "most contested: " + s.contested.prefix(limit).map { "\($0.itemID) (\(f($0.directionAgreement)), spread \($0.strengthSpread))" }.joined(separator: ", ")]
+            // One item a line: its id, figures and the start of its prompt, to recognise it by.
+            lines += ["", "most contested (direction agreement, strength spread, prompt):"]
+            let width = s.contested.prefix(limit).map(\.itemID.count).max() ?? 0
+            for item in s.contested.prefix(limit) {
+                let prompt = prompts[item.itemID].map { "  " + String($0.prefix(60)) + ($0.count > 60 ? "…" : "") } ?? ""
+                lines.append("  " + item.itemID.padding(toLength: width, withPad: " ", startingAt: 0)
+                             + "  \(f(item.directionAgreement))  \(String(item.strengthSpread).padding(toLength: 2, withPad: " ", startingAt: 0))" + prompt)
+            }
         }
         return lines.map { line in
             var line = Substring(line)

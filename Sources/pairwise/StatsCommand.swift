@@ -43,7 +43,16 @@ struct StatsCommand: ParsableCommand {
             if json {
                 Console.data(Self.json(stats, contested: contested, model: model, quality: quality, ranked: ranked))
             } else {
-                var lines = stats.summaryLines(contested: contested)
+                // The contested items' prompts, one line each (printed made safe by `print`'s Console path).
+                var prompts: [String: String] = [:]
+                for item in stats.contested.prefix(contested) {
+                    if let row = try store.itemRowID(externalID: item.itemID), let found = try store.item(rowID: row) {
+                        // The last line of some length: the question, in most prompts.
+                        let lines = found.prompt.plainText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                        prompts[item.itemID] = lines.last { $0.count >= 20 } ?? lines.last ?? ""
+                    }
+                }
+                var lines = stats.summaryLines(contested: contested, prompts: prompts)
                 if ranked.items > 0 { lines += [""] + ranked.summaryLines(contested: contested) }
                 lines += [""] + quality.summaryLines()
                 if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }

@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCore
+import PairwiseStore
 import PairwiseTestSupport
 import Testing
 
@@ -45,6 +46,21 @@ import Testing
         // --only agreed keeps the unanimous items.
         let agreed = try pairwise(["export", "--include-simulated", "--format", "helpsteer2", "--only", "agreed"], in: directory)
         #expect(agreed.stdout.split(separator: "\n").count == (train + test).filter { $0["label_source"] == .string("unanimous") }.count)
+    }
+
+    /// stats lists the most contested items one a line, each with its figures and the start of
+    /// its question, so that a lead recognises it without looking its id up.
+    @Test func mostContestedItemsShowTheirPrompt() throws {
+        let directory = try simulatedProject()
+        let lines = try pairwise(["stats"], in: directory).stdout.split(separator: "\n").map(String.init)
+        let heading = try #require(lines.firstIndex(of: "most contested (direction agreement, strength spread, prompt):"))
+        let first = lines[heading + 1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let store = try ProjectStore.open(at: directory.appendingPathComponent("pairwise.sqlite").path)
+        let item = try #require(try store.itemRowID(externalID: first[0]).flatMap { try store.item(rowID: $0) })
+        let question = item.prompt.plainText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.last { $0.count >= 20 }
+            ?? item.prompt.plainText
+        #expect(lines[heading + 1].contains(String(question.prefix(30))), "\(lines[heading + 1])")
+        #expect(Double(first[1]) != nil && Int(first[2]) != nil)
     }
 
     @Test func excludeSuspectsLeavesOutWhatTheModelContradicts() throws {
