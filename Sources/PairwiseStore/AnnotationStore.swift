@@ -143,6 +143,13 @@ extension ProjectStore {
         try read { sql in try Self.skippedItems(annotatorID: annotatorID, sql: sql) }
     }
 
+    /// Items this annotator flagged.
+    public func flaggedItems(annotatorID: Int64) throws -> [Int64] {
+        try read { sql in
+            try sql.rows("SELECT DISTINCT item_id FROM item_events WHERE annotator_id = ? AND kind = 'flag'", [.integer(annotatorID)]).compactMap { $0[0].integer }
+        }
+    }
+
     static func skippedItems(annotatorID: Int64, sql: SQLConnection) throws -> [Int64] {
         try sql.rows("SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", [.integer(annotatorID)]).compactMap { $0[0].integer }
     }

@@ -302,12 +302,36 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
 }
 
 @Suite struct BrowseTests {
+    /// An annotator's browse list names no item (a gold file's ids would tell gold apart),
+    /// marks the items they skipped or flagged, and G / g go to its end and start.
+    @Test func browseMarksSkippedAndFlaggedAndNamesNoItem() throws {
+        let directory = try TemporaryDirectory()
+        let (store, truth) = try goldProject(directory)
+        try store.setQualitySetting("gold_rate", "0.5")
+        let session = try AnnotateSession(store: store, annotator: "bo")
+        session.handle(.character("s"))
+        session.handle(.character("f"))
+        session.handle(.enter)
+        session.handle(.character("b"))
+        let list = try #require(session.state.browse)
+        let items = list.entries.filter { !$0.heading }.map(\.line)
+        #expect(items.filter { $0.hasPrefix("[skipped] ") }.count == 1 && items.filter { $0.hasPrefix("[flagged] ") }.count == 1, "\(items)")
+        let ids = try store.goldItems().map(\.itemID) + (0..<20).map { "hh-\($0)" }
+        #expect(!truth.isEmpty && items.allSatisfy { line in !ids.contains { line.hasPrefix($0) } }, "\(items)")
+        session.handle(.character("G"))
+        #expect(session.state.browse?.selected == list.entries.lastIndex { !$0.heading })
+        session.handle(.character("g"))
+        #expect(session.state.browse?.selected == list.entries.firstIndex { !$0.heading })
+    }
+
     /// `b` lists the queue ahead and the person's judgments; Enter on a judgment opens its
     /// pair with its values, and submitting again revises it (a new current judgment).
     @Test func browseOpensAPastJudgmentToRevise() throws {
         let directory = try TemporaryDirectory()
         let (store, _) = try goldProject(directory)
         try store.setQualitySetting("gold_rate", "0")
+        // A lead's list names the items (an annotator's does not: see the next test).
+        try store.addAnnotator("ann", role: .lead)
         let session = try AnnotateSession(store: store, annotator: "ann")
         let first = try #require(session.state.pair)
         session.handle(.character("2"))

@@ -165,6 +165,7 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
     @Test func browseListsOwnRankingsAndOpensThemToRevise() throws {
         let directory = try TemporaryDirectory()
         let (store, _) = try rankedProject(directory, rubric: helpfulnessRubric)
+        try store.addAnnotator("ann", role: .lead)   // a lead's browse list names the items
         let session = try AnnotateSession(store: store, annotator: "ann")
         let first = try #require(session.state.ranking)
         for key in "321" { session.handle(.character(key)) }

@@ -43,6 +43,8 @@ public enum AnnotateScreen {
             case .character("k"), .up: list.move(-1)
             case .pageDown, .character(" "): for _ in 0..<max(1, pageRows - 1) { list.move(1) }
             case .pageUp: for _ in 0..<max(1, pageRows - 1) { list.move(-1) }
+            case .character("g"), .home: list.selected = list.entries.firstIndex { !$0.heading } ?? list.selected
+            case .character("G"), .end: list.selected = list.entries.lastIndex { !$0.heading } ?? list.selected
             case .enter:
                 state.browse = nil
                 return list.entries.indices.contains(list.selected) && !list.entries[list.selected].heading ? .open(list.entries[list.selected].rowID) : nil

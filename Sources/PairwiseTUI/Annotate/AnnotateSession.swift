@@ -440,18 +440,24 @@ public final class AnnotateSession {
     /// The browse list: the next items of the queue, then this person's judgments, newest first.
     func openBrowseList() throws {
         var entries = [BrowseList.Entry(rowID: 0, line: "Your queue", heading: true)]
+        // Items you skipped or flagged say so; ids are shown to leads only (a gold file's ids would tell).
+        let skipped = Set(try store.skippedItems(annotatorID: annotatorID)), flagged = Set(try store.flaggedItems(annotatorID: annotatorID))
+        func marks(_ rowID: Int64) -> String {
+            (flagged.contains(rowID) ? "[flagged] " : "") + (skipped.contains(rowID) ? "[skipped] " : "")
+        }
+        func named(_ id: String) -> String { state.canSeeStats ? id + "  " : "" }
         for rowID in queue[min(index, queue.count)...].prefix(200) {
             if let item = try store.item(rowID: rowID) {
-                entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  " + Self.preview(item.prompt)))
+                entries.append(BrowseList.Entry(rowID: rowID, line: named(item.id) + marks(rowID) + Self.preview(item.prompt)))
             } else if let item = try store.rankedItem(rowID: rowID) {
-                entries.append(BrowseList.Entry(rowID: rowID, line: item.id + "  [\(item.responses.count) to rank]  " + Self.preview(item.prompt)))
+                entries.append(BrowseList.Entry(rowID: rowID, line: named(item.id) + marks(rowID) + "[\(item.responses.count) to rank]  " + Self.preview(item.prompt)))
             }
         }
         let own = try store.ownJudgments(annotatorID: annotatorID)
         entries.append(BrowseList.Entry(rowID: 0, line: "Your judgments (\(own.count == 500 ? "newest 500" : "\(own.count)"))", heading: true))
         for j in own {
             let order = options.shuffle ? ProjectStore.shownOrder(itemID: j.itemRowID, annotatorID: annotatorID, seed: seed) : .ab
-            entries.append(BrowseList.Entry(rowID: j.itemRowID, line: j.itemID + "  " + String(j.createdAt.prefix(16)) + "  "
+            entries.append(BrowseList.Entry(rowID: j.itemRowID, line: named(j.itemID) + marks(j.itemRowID) + String(j.createdAt.prefix(16)) + "  "
                                             + Self.describe(strength: j.draft.strength.value, bothBad: j.draft.bothBad, order: order)))
         }
         let ranked = try store.ownRankings(annotatorID: annotatorID)
@@ -461,7 +467,7 @@ public final class AnnotateSession {
                 // In the panel numbers this annotator sees the item with.
                 let shown = options.shuffle ? Self.shownPositions(r.ranking.count, itemID: r.itemRowID, annotatorID: annotatorID, seed: seed)
                     : Array(0..<r.ranking.count)
-                entries.append(BrowseList.Entry(rowID: r.itemRowID, line: r.itemID + "  " + String(r.createdAt.prefix(16)) + "  "
+                entries.append(BrowseList.Entry(rowID: r.itemRowID, line: named(r.itemID) + marks(r.itemRowID) + String(r.createdAt.prefix(16)) + "  "
                                                 + r.ranking.line(shown: shown) + (r.ranking.allBad ? " (all bad)" : "")))
             }
         }
