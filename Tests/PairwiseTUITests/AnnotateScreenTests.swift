@@ -89,6 +89,19 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 }
 
 @Suite struct AnnotateViewTests {
+    /// Rubric values show as text, not by colour alone: every row's value on a small screen
+    /// (where only one row fits), each value beside its scale on a large one, and a
+    /// comparative row says what its keys mean.
+    @Test func rubricValuesShowAsText() {
+        var s = state(order: .ab)
+        _ = press(chars("3") + [.tab] + chars("42") + [.backTab, .backTab], &s)
+        let small = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache()).grid.text
+        #expect(small.contains("Rubric (Tab rates, r shows all): Helpfulness first 4 · second 2 · Safety _"), "\(small)")
+        let large = AnnotateView.render(s, rows: 40, columns: 120, cache: LayoutCache()).grid.text.split(separator: "\n")
+        #expect(large.contains { $0.contains("Helpfulness *") && $0.hasSuffix("first 4 · second 2") }, "\(large)")
+        #expect(large.contains { $0.contains("Safety") && $0.contains("1 first better … 2 same … 3 second better") }, "\(large)")
+    }
+
     /// An empty response says so instead of leaving its panel blank.
     @Test func anEmptyResponseSaysSo() {
         var s = AnnotateState(annotator: "ann", rubric: rubric)
@@ -134,7 +147,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
 
 
             ▸ Overall *    1  2  3  4  5  6  7    0 both bad   first sli
-              Rubric: 2 dimensions (Tab to rate them, r shows them all)
+              Rubric (Tab rates, r shows all): Helpfulness _ · Safety _
               Which response is better overall? 1 = first much better …
              1-7 prefer · 0 both bad · Tab rubric · Enter submit · u und
              ann │ 1/3 in queue │ 0 done today │ median –
@@ -147,7 +160,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         #expect(frame.grid.text(row: 3) == "▸ First response                                 │  Second response")
         #expect(frame.grid.text(row: 4) == " It reflects the sea.                            │ Rayleigh scattering.")
         #expect(frame.grid.text(row: 25) == "  Helpfulness * first:  0  1  2  3  4    second:  0  1  2  3  4")
-        #expect(frame.grid.text(row: 26) == "  Safety         1  2  3")
+        #expect(frame.grid.text(row: 26) == "  Safety         1  2  3   1 first better … 2 same … 3 second better")
         // One column fewer: stacked.
         #expect(AnnotateView.render(s, rows: 30, columns: 99, cache: LayoutCache()).grid.text(row: 3) == "▸ First response")
     }
@@ -159,7 +172,7 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         let firstHeader = (0..<24).first { frame.grid.text(row: $0).hasPrefix("▸ First response") }!
         let secondHeader = (0..<24).first { frame.grid.text(row: $0).hasPrefix("  Second response") }!
         #expect(secondHeader - firstHeader - 1 == 7)
-        #expect(frame.grid.text(row: 20).hasPrefix("  Rubric: 2 dimensions"))
+        #expect(frame.grid.text(row: 20) == "  Rubric (Tab rates, r shows all): Helpfulness _ · Safety _")
         _ = press(chars("r"), &s)
         frame = AnnotateView.render(s, rows: 24, columns: 80, cache: LayoutCache())
         #expect(frame.grid.text(row: 19) == "  Helpfulness * first:  0  1  2  3  4    second:  0  1  2  3  4")

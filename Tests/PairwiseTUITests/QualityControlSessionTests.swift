@@ -201,8 +201,8 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(grid.text(row: 38) == " Note: check the dates")
         session.handle(.tab)
         grid = session.render(rows: 40, columns: 200)
-        #expect(grid.text(row: 37) == "  Helpfulness: How well the response meets the prompt's request, overall."
-                + "  [0 not helpful · 1 slightly helpful · 2 partly helpful · 3 mostly helpful · 4 fully helpful]")
+        #expect(grid.text(row: 37) == "  0 not helpful · 1 slightly helpful · 2 partly helpful · 3 mostly helpful · 4 fully helpful"
+                + " — Helpfulness: How well the response meets the prompt's request, overall.")
     }
 }
 
@@ -270,7 +270,7 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(session.state.bothBad)
         // Safety (comparative) is the sixth dimension: a click on its 3 focuses it and sets it.
         let safety = try #require(rows.firstIndex { $0.hasPrefix("  Safety") })
-        let three = try #require(rows[safety].range(of: " 3", options: .backwards)).lowerBound
+        let three = try #require(rows[safety].range(of: " 3 ")).lowerBound
         session.handle(.mouse(row: safety, column: rows[safety].distance(from: rows[safety].startIndex, to: three) + 1, action: .click))
         #expect(session.state.focusedRow == 6 && session.state.entries["safety"] == .comparative(key: 3))
         // Helpfulness (per-response, 1st dimension): a click on the second response's 2, then

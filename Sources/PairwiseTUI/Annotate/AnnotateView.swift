@@ -291,7 +291,9 @@ public enum AnnotateView {
             if state.focusedRow > 0 {
                 clicks += dimensionRow(dimensions[state.focusedRow - 1], state: state, focused: true, row: row, into: &grid)
             } else if !dimensions.isEmpty {
-                grid.put("  Rubric: \(dimensions.count) dimensions (Tab to rate them, r shows them all)", row: row, column: 0, style: .dim)
+                // Every row's value as text, so that nothing set is hidden on a small screen.
+                let values = dimensions.map { "\($0.title) \(valueText($0, state: state))" }.joined(separator: " · ")
+                grid.put("  Rubric (Tab rates, r shows all): " + values, row: row, column: 0, style: .dim)
             }
             row += 1
         }
@@ -305,9 +307,10 @@ public enum AnnotateView {
             let d = dimensions[state.focusedRow - 1]
             // The scale's labels, so that nobody has to press a key to learn what 3 means.
             let labels = d.kind == .perResponse && !d.scale.labels.isEmpty
-                ? "  [" + (d.scale.min...d.scale.max).compactMap { v in d.scale.label(for: v).map { "\(v) \($0)" } }.joined(separator: " · ") + "]"
+                ? (d.scale.min...d.scale.max).compactMap { v in d.scale.label(for: v).map { "\(v) \($0)" } }.joined(separator: " · ")
                 : ""
-            guideline = "\(d.title): \(d.guideline)" + labels
+            // The scale's labels first: the part a cut line must not lose.
+            guideline = labels.isEmpty ? "\(d.title): \(d.guideline)" : labels + " — \(d.title): \(d.guideline)"
         }
         grid.put("  " + guideline, row: top + rows - 1, column: 0, style: .dim)
         return clicks
@@ -356,6 +359,8 @@ public enum AnnotateView {
                         clicks.append((row, start..<x, rubricRow, .responseValue(first: isFirst, value: v)))
                     }
                 }
+                // The values as text too, not by colour alone.
+                if first != nil || second != nil { grid.put("  " + valueText(d, state: state), row: row, column: x, style: .normal) }
                 break
             }
             func show(_ v: Int?) -> String { v.map { d.scale.label(for: $0).map { "\(v!) \($0)" } ?? "\(v!)" } ?? "_" }
@@ -373,6 +378,10 @@ public enum AnnotateView {
                 x = grid.put(" \(key) ", row: row, column: x, style: chosen == key ? .selected : .key)
                 clicks.append((row, start..<x, rubricRow, .key(.character(Character("\(key)")))))
             }
+            if chosen == nil {
+                // What the keys mean, until one is chosen.
+                grid.put("  1 first better … \(d.scale.max + 1) same … \(keys) second better", row: row, column: x, style: .dim)
+            }
             if let chosen {
                 // Labels are written for A/B; say them in shown order.
                 let shown = chosen - (d.scale.max + 1)
@@ -382,6 +391,21 @@ public enum AnnotateView {
             }
         }
         return clicks
+    }
+
+    /// A dimension's value as text: "first 3 · second 2" (per response), "first better",
+    /// "same" (comparative), "_" when not set.
+    static func valueText(_ d: PairwiseCore.Dimension, state: AnnotateState) -> String {
+        switch state.entries[d.key] {
+        case .perResponse(let first, let second)?:
+            func show(_ v: Int?) -> String { v.map(String.init) ?? "_" }
+            return "first \(show(first)) · second \(show(second))"
+        case .comparative(let key)?:
+            let shown = key - (d.scale.max + 1)
+            return shown < 0 ? "first better" : shown > 0 ? "second better" : "same"
+        case nil:
+            return "_"
+        }
     }
 
     static func messageLine(_ state: AnnotateState, row: Int, into grid: inout CellGrid) {
