@@ -34,6 +34,34 @@ import Testing
         }
     }
 
+    /// At 80×24 the responses keep room to read (they had 3 rows each): the judgments take
+    /// three rows, the responses at least 5 rows of text each.
+    @Test func reviewAt80x24LeavesTheResponsesRoom() throws {
+        let directory = try TemporaryDirectory()
+        let store = try contestedProject(directory)
+        // A third judgment, and a prompt and responses of many lines.
+        try store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
+                SELECT i.id, p.id, 1, 0, '{}', 'ab', 9000, '2026-11-23T00:00:00.000Z', 'tui' FROM items i, annotators p
+                WHERE i.external_id = 'math-003' AND p.name = 'cy'
+                """)
+            try db.execute(sql: "UPDATE items SET prompt = ? WHERE external_id = 'math-003'",
+                           arguments: [JSONWriter.string(.string((1...12).map { "Line \($0) of a long question about the numbers." }.joined(separator: "\n")))])
+            try db.execute(sql: "UPDATE responses SET text = ? WHERE item_id = (SELECT id FROM items WHERE external_id = 'math-003')",
+                           arguments: [(1...30).map { "Step \($0) of a long answer." }.joined(separator: "\n")])
+        }
+        let session = try ReviewSession(store: store, lead: "lead")
+        for key in [Key.character(":")] + "goto math-003".map({ Key.character($0) }) + [.enter] { session.handle(key) }
+        #expect(session.state.pair?.item.id == "math-003")
+        let rows = session.render(rows: 24, columns: 80).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let first = try #require(rows.firstIndex { $0.contains("First response") })
+        let second = try #require(rows.firstIndex { $0.contains("Second response") })
+        let judgments = try #require(rows.firstIndex { $0.hasPrefix("  Judgments (3") }, "\(rows.joined(separator: "\n"))")
+        #expect(second - first - 1 >= 5 && judgments - second - 1 >= 5, "\(rows.joined(separator: "\n"))")
+        #expect(rows.contains { $0.hasPrefix("  Annotator 2  ·") }, "both judgments still listed")
+    }
+
     @Test func listsDecidesUndoesAndFilters() throws {
         let directory = try TemporaryDirectory()
         let store = try contestedProject(directory)

@@ -157,8 +157,9 @@ public enum AnnotateView {
                      grid: inout CellGrid, scroll: inout [Panel: Int], regions: inout [PanelRegion]) -> Int {
         var rows = rows
         if let review = state.review {
-            // The judgments take the bottom of the body: a header and a line each, up to a third.
-            let judgmentRows = min(review.judgments.count + 2, max(3, rows / 3))
+            // The judgments take the bottom of the body: a header and a line each, up to a third
+            // (on a small screen, three rows: the responses keep theirs).
+            let judgmentRows = min(review.judgments.count + 2, rows >= 24 ? max(3, rows / 3) : 3)
             rows -= judgmentRows
             judgmentsPanel(review, rubric: state.rubric, top: top + rows, rows: judgmentRows, into: &grid)
         }
@@ -171,7 +172,9 @@ public enum AnnotateView {
         // The prompt takes what it needs, up to a quarter of the body (at least 2 rows of
         // text), and more when the responses leave rows unused.
         let responsesNeed = sideBySide ? max(firstLines.count, secondLines.count) + 1 : firstLines.count + secondLines.count + 2
-        let promptRows = max(min(promptLines.count, max(2, rows / 4)) + 1, min(promptLines.count + 1, rows - max(responsesNeed, 4)))
+        // (On a small screen in review, where the judgments take rows too, a sixth.)
+        let share = state.review != nil && rows < 20 ? rows / 6 : rows / 4
+        let promptRows = max(min(promptLines.count, max(2, share)) + 1, min(promptLines.count + 1, rows - max(responsesNeed, 4)))
         var pages: [Panel: Int] = [:]
         var state = state
         var pinned: [StyledLine] = []
