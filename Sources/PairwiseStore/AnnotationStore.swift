@@ -243,7 +243,7 @@ extension ProjectStore {
                   .text(draft.rubricJSON), draft.note.map(SQLValue.text) ?? .null,
                   .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)),
                   .optional(draft.guidelinesVersion), .optional(draft.suggestionShown)])
-        } catch { throw fullItemRefusal(error, sql: sql) }
+        } catch { throw fullItemRefusal(error) }
         guard let id else { throw StoreError(.database, "the judgment was not saved") }
         return id
     }

@@ -1,4 +1,3 @@
-import Foundation
 import PairwiseCore
 
 /// Where gold items go in an annotator's queue. They look like any other pair on screen

@@ -86,8 +86,11 @@ extension ProjectStore {
 /// A judgment or ranking of an item that has, by now, every annotator it needs: it filled
 /// up while it was on this annotator's screen (a lease that ran out, or an open screen).
 public struct ItemFullError: Error, CustomStringConvertible {
-    public let overlap: Int
-    public var description: String { "that item filled up while it was on your screen: it has the annotators it needs (\(overlap))" }
+    /// The project's overlap, when known (a refused PostgreSQL transaction cannot ask).
+    public let overlap: Int?
+    public var description: String {
+        "that item filled up while it was on your screen: it has the annotators it needs" + (overlap.map { " (\($0))" } ?? "")
+    }
 }
 
 extension ProjectStore {
@@ -108,10 +111,9 @@ extension ProjectStore {
     }
 
     /// The server's refusal of a label on a full item, as `ItemFullError`.
-    static func fullItemRefusal(_ error: Error, sql: SQLConnection) -> Error {
+    static func fullItemRefusal(_ error: Error) -> Error {
         guard let error = error as? SQLError, error.code == "23514", error.message.contains("is full") else { return error }
-        let overlap = (try? sql.row("SELECT value FROM settings WHERE key = 'overlap'"))??.text(0).flatMap { Int($0) } ?? defaultOverlap
-        return ItemFullError(overlap: overlap)
+        return ItemFullError(overlap: nil)
     }
 }
 

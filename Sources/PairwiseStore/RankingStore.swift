@@ -34,7 +34,7 @@ extension ProjectStore {
                 """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
                       .text(draft.rubric.jsonText), .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
                       .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
-            } catch { throw Self.fullItemRefusal(error, sql: sql) }
+            } catch { throw Self.fullItemRefusal(error) }
             guard let next else { return false }
             return try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql)
         }
