@@ -102,6 +102,20 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         #expect(large.contains { $0.contains("Safety") && $0.contains("1 first better … 2 same … 3 second better") }, "\(large)")
     }
 
+    /// A search's matches are marked where they are drawn, whatever their case.
+    @Test func searchMatchesAreHighlighted() {
+        var s = state(order: .ab)
+        s.searchQuery = "SCATTERING"
+        let grid = AnnotateView.render(s, rows: 30, columns: 120, cache: LayoutCache()).grid
+        let row = (0..<30).first { grid.text(row: $0).contains("Rayleigh scattering.") }!
+        let start = grid.text(row: row).distance(from: grid.text(row: row).startIndex, to: grid.text(row: row).range(of: "scattering")!.lowerBound)
+        #expect((start..<(start + 10)).allSatisfy { grid[row, $0].style == .selected })
+        #expect(grid[row, start - 2].style != .selected && grid[row, start + 10].style != .selected)
+        s.searchQuery = nil
+        let plain = AnnotateView.render(s, rows: 30, columns: 120, cache: LayoutCache()).grid
+        #expect(plain[row, start].style != .selected)
+    }
+
     /// An empty response says so instead of leaving its panel blank.
     @Test func anEmptyResponseSaysSo() {
         var s = AnnotateState(annotator: "ann", rubric: rubric)

@@ -240,8 +240,35 @@ public enum AnnotateView {
             let index = offset + row
             guard index < lines.count else { break }
             grid.put(lines[index].glyphs, row: top + 1 + pinnedRows + row, column: left + 1, style: lines[index].style, limit: left + width - 1)
+            if let query = state.searchQuery, !query.isEmpty {
+                highlight(query, in: lines[index].glyphs, row: top + 1 + pinnedRows + row, column: left + 1, limit: left + width - 1, grid: &grid)
+            }
         }
         return contentRows
+    }
+
+    /// Marks each match of the search in a drawn line (ignoring case; a match across a
+    /// wrapped line's break is not marked).
+    static func highlight(_ query: String, in glyphs: ArraySlice<Glyph>, row: Int, column: Int, limit: Int, grid: inout CellGrid) {
+        let needle = Array(query.lowercased())
+        var characters: [Character] = [], owner: [Int] = [], x = column, starts: [Int] = []
+        for (n, glyph) in glyphs.enumerated() {
+            starts.append(x)
+            x += glyph.width
+            for character in glyph.text.lowercased() { characters.append(character); owner.append(n) }
+        }
+        starts.append(x)
+        guard !needle.isEmpty, characters.count >= needle.count else { return }
+        var i = 0
+        while i + needle.count <= characters.count {
+            if Array(characters[i..<(i + needle.count)]) == needle {
+                let from = starts[owner[i]], to = starts[owner[i + needle.count - 1] + 1]
+                grid.fill(row: row, from: from, to: min(to, limit), style: .selected)
+                i += needle.count
+            } else {
+                i += 1
+            }
+        }
     }
 
     /// Review: why the item is listed, then each judgment on one line, in the shown order's
