@@ -233,15 +233,18 @@ extension ProjectStatistics {
     public func summaryLines(contested limit: Int = 20, prompts: [String: String] = [:]) -> [String] {
         let s = self
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
+        // Columns stay aligned whatever the values ("n/a") and the names' lengths.
+        func row(_ label: String, _ values: [Double?]) -> String { label.padded(25) + values.map { f($0).padded(9) }.joined() }
         var lines = ["\(s.judgments) judgments on \(s.items) items", "",
-                     "agreement                alpha    percent  AC1/AC2",
-                     "direction (nominal)      \(f(s.direction.krippendorffAlpha))    \(f(s.direction.percentAgreement))    \(f(s.direction.gwetAC1))",
-                     "strength (ordinal)       \(f(s.strengthOrdinal.krippendorffAlpha))    \(f(s.strengthOrdinal.percentAgreement))    \(f(s.strengthOrdinal.gwetAC2))",
-                     "strength (interval)      \(f(s.strengthInterval.krippendorffAlpha))    \(f(s.strengthInterval.percentAgreement))    \(f(s.strengthInterval.gwetAC2))"]
-        for r in s.rubricAlpha { lines.append(r.key.padded(25) + f(r.alpha)) }
-        lines += ["", "annotator     judgments  median s  consensus  first shown  ties   both bad"]
+                     "agreement".padded(25) + ["alpha", "percent", "AC1/AC2"].map { $0.padded(9) }.joined(),
+                     row("direction (nominal)", [s.direction.krippendorffAlpha, s.direction.percentAgreement, s.direction.gwetAC1]),
+                     row("strength (ordinal)", [s.strengthOrdinal.krippendorffAlpha, s.strengthOrdinal.percentAgreement, s.strengthOrdinal.gwetAC2]),
+                     row("strength (interval)", [s.strengthInterval.krippendorffAlpha, s.strengthInterval.percentAgreement, s.strengthInterval.gwetAC2])]
+        for r in s.rubricAlpha { lines.append(row(r.key, [r.alpha])) }
+        let nameWidth = max(14, (s.annotators.map(\.name.count).max() ?? 0) + 2)
+        lines += ["", "annotator".padded(nameWidth) + "judgments  median s  consensus  first shown  ties   both bad"]
         for a in s.annotators {
-            lines.append(a.name.padded(14) + String(format: "%9d  ", a.judgments) + (a.medianSeconds.map { String(format: "%8.1f", $0) } ?? "       –")
+            lines.append(a.name.padded(nameWidth) + String(format: "%9d  ", a.judgments) + (a.medianSeconds.map { String(format: "%8.1f", $0) } ?? "       –")
                          + "  " + f(a.consensusAgreement).padded(9) + "  " + f(a.firstShownPreferred).padded(11)
                          + "  " + String(format: "%.2f   %.2f", a.tieShare, a.bothBadShare))
         }

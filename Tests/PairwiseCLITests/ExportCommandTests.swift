@@ -63,6 +63,22 @@ import Testing
         #expect(Double(first[1]) != nil && Int(first[2]) != nil)
     }
 
+    /// stats keeps its columns aligned with a long annotator name.
+    @Test func statsColumnsStayAlignedWithLongNames() throws {
+        let directory = try simulatedProject()
+        try Fixtures.hhRLHFRecords(5, into: directory.appendingPathComponent("hh.jsonl").path)
+        #expect(try pairwise(["import", "hh.jsonl", "--labels-as", "annotator-with-a-long-name"], in: directory).status == 0)
+        let lines = try pairwise(["stats"], in: directory).stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("annotator ") })
+        let column = try #require(lines[header].range(of: "judgments")).upperBound
+        let at = lines[header].distance(from: lines[header].startIndex, to: column)
+        for line in lines[(header + 1)...].prefix { !$0.isEmpty } {
+            // Each count ends where the header's "judgments" ends.
+            let end = line.index(line.startIndex, offsetBy: at)
+            #expect(line[..<end].last?.isNumber == true && line[end] == " ", "\(lines[header])\n\(line)")
+        }
+    }
+
     @Test func excludeSuspectsLeavesOutWhatTheModelContradicts() throws {
         let directory = try simulatedProject()
         #expect(try pairwise(["train", "--ensemble", "3", "--hash-bits", "10"], in: directory).status == 0)
