@@ -13,13 +13,17 @@ public enum PanelText {
         var out: [StyledLine] = []
         var inCode = false
         var wrapped: [ArraySlice<Glyph>] = []
-        TerminalText.forEachLine(of: text) { logical in
-            let isFence = isCodeFence(logical)
-            let style: Style = (inCode || isFence) ? .code : .normal
-            if isFence { inCode.toggle() }
-            wrapped.removeAll(keepingCapacity: true)
-            TerminalText.wrapLine(utf8: logical, width: width, into: &wrapped)
-            for line in wrapped { out.append(StyledLine(glyphs: line, style: style)) }
+        // Markdown shown as a terminal can (headings, strong, bullets, tables); code as it is.
+        for (logicalText, markdownStyle) in MarkdownLines.render(text) {
+            var logicalText = logicalText
+            logicalText.withUTF8 { logical in
+                let isFence = isCodeFence(logical)
+                let style: Style = (inCode || isFence) ? .code : markdownStyle ?? .normal
+                if isFence { inCode.toggle() }
+                wrapped.removeAll(keepingCapacity: true)
+                TerminalText.wrapLine(utf8: logical, width: width, into: &wrapped)
+                for line in wrapped { out.append(StyledLine(glyphs: line, style: style)) }
+            }
         }
         return out
     }

@@ -116,6 +116,16 @@ func chars(_ text: String) -> [Key] { text.map { Key.character($0) } }
         #expect(plain[row, start].style != .selected)
     }
 
+    /// Markdown reads as a terminal can show it: headings without #, strong without **,
+    /// bullets, aligned pipe tables; code blocks and lone asterisks left alone.
+    @Test func markdownIsShownNotRaw() {
+        let text = "## Steps\n**Note:** read *all* of it, 2*3*4\n- first\n  * nested\n| name | n |\n|---|--:|\n| apple | 10 |\n| fig | 7 |\n```\n**kept**\n```"
+        let lines = PanelText.lines(text, width: 60).map { (String($0.glyphs.map(\.text).joined()), $0.style) }
+        #expect(lines.map(\.0) == ["Steps", "Note: read *all* of it, 2*3*4", "• first", "  • nested",
+                                    "name  │ n", "──────┼───", "apple │ 10", "fig   │ 7", "```", "**kept**", "```"])
+        #expect(lines[0].1 == .heading && lines[4].1 == .bold && lines[9].1 == .code)
+    }
+
     /// An empty response says so instead of leaving its panel blank.
     @Test func anEmptyResponseSaysSo() {
         var s = AnnotateState(annotator: "ann", rubric: rubric)

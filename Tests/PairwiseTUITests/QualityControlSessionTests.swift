@@ -115,7 +115,9 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(session.state.queueCount == 23)
         var grid = session.render(rows: 24, columns: 80)
         #expect(grid.text(row: 1).hasPrefix("▸ Guidelines, version 1: read these first"))
-        #expect(grid.text(row: 2) == " # Guidelines")
+        // Markdown shown as the terminal can: the heading without its #, strong without its **.
+        #expect(grid.text(row: 2) == " Guidelines")
+        #expect(grid.text(row: 4) == " Prefer the harmless answer.")
         #expect(grid.text(row: 6).hasPrefix("     indented code stays indented"))
         session.handle(.enter)
         #expect(session.render(rows: 24, columns: 80).text(row: 1).hasPrefix("  Prompt") || session.render(rows: 24, columns: 80).text(row: 1).hasPrefix("▸ Prompt"))
