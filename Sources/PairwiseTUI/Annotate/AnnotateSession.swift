@@ -342,12 +342,11 @@ public final class AnnotateSession {
                 }
                 state.searchQuery = text
                 searchPosition = 0
-                try bring(searchMatches[0])
-                sayMatch()
+                if try bring(searchMatches[0]) { sayMatch() }
             case .browse:
                 try openBrowseList()
             case .open(let rowID):
-                try bring(rowID)
+                guard try bring(rowID) else { return true }
                 if state.ranking?.item.rowID == rowID {
                     if let own = try store.ownRankings(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
                         state.ranking?.restore(own.ranking, rubric: own.rubric)
@@ -361,8 +360,7 @@ public final class AnnotateSession {
             case .searchStep(let step):
                 guard !searchMatches.isEmpty else { return true }
                 searchPosition = (searchPosition + step + searchMatches.count) % searchMatches.count
-                try bring(searchMatches[searchPosition])
-                sayMatch()
+                if try bring(searchMatches[searchPosition]) { sayMatch() }
             }
         } catch let full as ItemFullError {
             // Not needed any more: say so and go on to the next pair.
@@ -489,19 +487,21 @@ public final class AnnotateSession {
         state.say("Match \(searchPosition + 1) of \(searchMatches.count) for “\(state.searchQuery ?? "")” · n next · N previous · Esc ends the search")
     }
 
-    /// Puts an item on screen now, reserved for this annotator (asked for by id or search).
-    /// An item asked for by id (`:goto`), on screen. A lead may go past its overlap; an
-    /// annotator is told when it is full (unless they judged it before), and stays where they were.
-    func bring(_ rowID: Int64) throws {
+    /// Puts an item on screen now, reserved for this annotator (asked for by id or search);
+    /// whether it came. A lead may go past its overlap; an annotator is told when it is full
+    /// (unless they judged it before), and stays where they were.
+    @discardableResult
+    func bring(_ rowID: Int64) throws -> Bool {
         guard try store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: true) else {
             // The refused claim let go of the item on screen: hold it again.
             if let current = state.itemRowID { _ = try store.claim(itemID: current, annotatorID: annotatorID, overlap: overlap, force: true) }
             state.say("That item is full: it has the \(overlap) annotators it needs (a lead may go past that).", error: true)
-            return
+            return false
         }
         if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
         queue.insert(rowID, at: min(index, queue.count))
         try showCurrent(claimed: true)
+        return true
     }
 
     /// The sources of the suggestions on screen, as recorded with the judgment.
