@@ -235,7 +235,8 @@ extension ProjectStatistics {
         func f(_ v: Double?) -> String { v.map { String(format: "%.3f", $0) } ?? "n/a" }
         // Columns stay aligned whatever the values ("n/a") and the names' lengths.
         func row(_ label: String, _ values: [Double?]) -> String { label.padded(25) + values.map { f($0).padded(9) }.joined() }
-        var lines = ["\(s.judgments) judgments on \(s.items) items", "",
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        var lines = ["\(count(s.judgments, "judgment")) on \(count(s.items, "item"))", "",
                      "agreement".padded(25) + ["alpha", "percent", "AC1/AC2"].map { $0.padded(9) }.joined(),
                      row("direction (nominal)", [s.direction.krippendorffAlpha, s.direction.percentAgreement, s.direction.gwetAC1]),
                      row("strength (ordinal)", [s.strengthOrdinal.krippendorffAlpha, s.strengthOrdinal.percentAgreement, s.strengthOrdinal.gwetAC2]),

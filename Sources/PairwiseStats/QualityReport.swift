@@ -113,7 +113,7 @@ public struct QualityReport: Equatable, Sendable {
         if !suggestions.isEmpty {
             lines += ["", "Suggestions against people (each source's items; people's current judgments of them)"]
             for s in suggestions {
-                lines.append("  \(s.source): \(s.items) items, \(s.judgments) judgments, \(percent(s.agreement)) agree, \(s.shown) made with it shown")
+                lines.append("  \(s.source): \(s.items) item\(s.items == 1 ? "" : "s"), \(s.judgments) judgment\(s.judgments == 1 ? "" : "s"), \(percent(s.agreement)) agree, \(s.shown) made with it shown")
             }
         }
         if versions.count > 1 || versions.first?.version != nil {

@@ -204,7 +204,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         lead.handle(.character("S"))
         let grid = lead.render(rows: 40, columns: 100)
         #expect(grid.text(row: 1).hasPrefix("▸ Project statistics"))
-        #expect(grid.text(row: 2) == " 1 judgments on 1 items")
+        #expect(grid.text(row: 2) == " 1 judgment on 1 item")
         #expect(grid.text.contains(" ann                   1       0.0  n/a"))
         lead.handle(.escape)
         #expect(lead.state.page == nil)
