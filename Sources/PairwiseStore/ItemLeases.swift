@@ -30,9 +30,9 @@ extension ProjectStore {
             [.integer(itemID)]) {
             return claimed == 1
         }
-        let gold = try sql.integer("SELECT count(*) FROM gold_answers WHERE item_id = ?", [.integer(itemID)]) ?? 0 > 0
-        // Past the overlap: a lead, or an annotator on an item they judged before (undo), as the server rules.
-        let force = try gold || force && (sql.integer("""
+        // Past the overlap: a lead, or an annotator on an item they judged before (undo), as the
+        // server rules (asked only when forcing, rare beside the claim after each submit).
+        let force = try force && (sql.integer("""
             SELECT (SELECT count(*) FROM annotators WHERE id = ?1 AND role = 'lead')
                  + (SELECT count(*) FROM judgments WHERE item_id = ?2 AND annotator_id = ?1)
                  + (SELECT count(*) FROM rankings WHERE item_id = ?2 AND annotator_id = ?1)
@@ -45,7 +45,10 @@ extension ProjectStore {
                      + (SELECT count(*) FROM current_ranking_ids WHERE item_id = ?1 AND annotator_id = ?2)
                 """, [.integer(itemID), .integer(annotatorID)]) ?? 0
             let taken = try placesTaken(itemID: itemID, besides: annotatorID, now: now, sql: sql)
-            guard mine == 0 && taken < overlap else {
+            // A gold item is never full (asked only when the item would be refused).
+            let open = try mine == 0 && taken < overlap
+                || sql.integer("SELECT count(*) FROM gold_answers WHERE item_id = ?", [.integer(itemID)]) ?? 0 > 0
+            guard open else {
                 try sql.execute("DELETE FROM item_leases WHERE annotator_id = ?", [.integer(annotatorID)])
                 return false
             }

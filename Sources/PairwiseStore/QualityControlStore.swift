@@ -157,7 +157,7 @@ extension ProjectStore {
 
     static func goldItemIDs(_ sql: SQLConnection) throws -> Set<Int64> {
         var ids = Set<Int64>()
-        try sql.scan(goldItemsQuery(sql.dialect), []) { ids.insert(Int64($0.int(0))) }
+        try sql.scan(goldItemsQuery, []) { ids.insert(Int64($0.int(0))) }
         return ids
     }
 
@@ -165,23 +165,23 @@ extension ProjectStore {
     /// PostgreSQL exports and reads their own judgments of gold items as of any other item
     /// (leaving them out would tell which are gold).
     static func readableGoldItemIDs(_ sql: SQLConnection) throws -> Set<Int64> {
-        if sql.dialect == .postgres, try sql.integer("SELECT CASE WHEN has_table_privilege('gold_answers', 'SELECT') THEN 1 ELSE 0 END") == 0 {
-            return []
-        }
-        return try goldItemIDs(sql)
+        try mayReadGoldAnswers(sql) ? goldItemIDs(sql) : []
+    }
+
+    /// Whether the person connected may read the gold answers (always on SQLite).
+    static func mayReadGoldAnswers(_ sql: SQLConnection) throws -> Bool {
+        try sql.dialect == .sqlite || sql.integer("SELECT CASE WHEN has_table_privilege('gold_answers', 'SELECT') THEN 1 ELSE 0 END") == 1
     }
 
     /// A query of the gold items' row ids.
-    static func goldItemsQuery(_ dialect: SQLDialect) -> String { "SELECT item_id FROM gold_answers" }
+    static let goldItemsQuery = "SELECT item_id FROM gold_answers"
 
     /// A gold item's answer, once the annotator asking has judged it (for the feedback of the
     /// qualification round); nil for an item that is not gold.
     public func goldAnswer(itemRowID: Int64) throws -> GoldAnswer? {
         try read { sql in
             // Annotators on PostgreSQL may not read the table: the function answers them.
-            let direct = try sql.dialect == .sqlite
-                || sql.integer("SELECT CASE WHEN has_table_privilege(current_user, 'gold_answers', 'SELECT') THEN 1 ELSE 0 END") == 1
-            let query = direct ? "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
+            let query = try Self.mayReadGoldAnswers(sql) ? "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
                 : "SELECT * FROM pairwise_gold_answer(?)"
             return try sql.row(query, [.integer(itemRowID)]).map { row in
                 GoldAnswer(strength: Int(row[0].integer ?? 0), bothBad: row[1].integer == 1, explanation: row[2].text)
@@ -249,7 +249,7 @@ extension ProjectStore {
             let only = annotatorID.map { " AND j.annotator_id = \($0)" } ?? ""
             try sql.scan("""
                 SELECT j.annotator_id, j.item_id, j.id, j.strength, j.both_bad FROM judgments j
-                WHERE j.item_id IN (\(Self.goldItemsQuery(sql.dialect)))
+                WHERE j.item_id IN (\(Self.goldItemsQuery))
                   AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)\(only)
                 """, []) { row in
                 let item = Int64(row.int(1))

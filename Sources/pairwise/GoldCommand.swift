@@ -106,9 +106,10 @@ struct GoldCommand: ParsableCommand {
                 print("\(removed) gold item\(removed == 1 ? "" : "s") removed; the judgments of \(removed == 1 ? "it" : "them") stay, as ordinary judgments")
                 // What it changes for each person's qualification round.
                 let after = Dictionary(uniqueKeysWithValues: try store.qualityReport().annotators.map { ($0.name, $0.qualification) })
+                let required = try store.qualitySettings().qualificationItems
                 for name in before.keys.sorted() {
                     guard let was = before[name], was != .notRequired else { continue }
-                    let now = after[name] ?? .inProgress(done: 0, correct: 0, required: (try? store.qualitySettings().qualificationItems) ?? 0)
+                    let now = after[name] ?? .inProgress(done: 0, correct: 0, required: required)
                     let line = now == was ? "\(name): qualification \(was.summary), unchanged"
                         : "\(name): qualification \(was.summary) → \(now.summary)"
                     print(TerminalSafe.text(line))
