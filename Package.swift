@@ -27,8 +27,8 @@ let package = Package(
         ),
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
-        // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation, the trainer.
-        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats"]),
+        // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation. Pure math over arrays.
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStats"]),
         // Schema migrations, queries, import transactions, export queries; SQLite through
         // GRDB, PostgreSQL through postgres-nio.
         .target(
@@ -36,15 +36,18 @@ let package = Package(
             dependencies: ["PairwiseCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "PostgresNIO", package: "postgres-nio")]
         ),
+        // What people and commands do with a project, between the store and the screens:
+        // the trainer and its runs, the assembly of every report, simulated annotators.
+        .target(name: "PairwiseWorkflow", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel"]),
         // Screens as state machines, text layout, and the one terminal that talks to ncurses.
         // Restores the terminal from a signal handler (C: only async-signal-safe calls there).
         .target(name: "CTerminalRestore", linkerSettings: [.linkedLibrary("ncursesw")]),
-        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "CNcursesw", "CTerminalRestore"]),
+        .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "CNcursesw", "CTerminalRestore"]),
         // The command line.
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseTUI", "CZlib",
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "PairwiseTUI", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -58,16 +61,16 @@ let package = Package(
         ),
         .testTarget(
             name: "PairwiseModelTests",
-            dependencies: ["PairwiseModel", "PairwiseStats", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseModel", "PairwiseWorkflow", "PairwiseStats", "PairwiseCore", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "PairwiseStatsTests", dependencies: ["PairwiseStats", "PairwiseCore", "PairwiseTestSupport"]),
         .testTarget(
             name: "PairwiseTUITests",
-            dependencies: ["PairwiseTUI", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PairwiseTUI", "PairwiseWorkflow", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // Validates sample data and every export against schemas/.
         .testTarget(name: "SchemaTests", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseTestSupport"]),
         // Drives the built `pairwise` binary as a user would.
-        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseTUI", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PairwiseCLITests", dependencies: ["pairwise", "PairwiseCore", "PairwiseStats", "PairwiseStore", "PairwiseWorkflow", "PairwiseTUI", "PairwiseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -8,6 +8,11 @@ public struct Ensemble: Sendable {
     /// Each member's bootstrap sample: indices into the examples it was fitted on.
     public var samples: [[Int]] = []
 
+    public init(members: [RewardModel], samples: [[Int]] = []) {
+        self.members = members
+        self.samples = samples
+    }
+
     /// Fits `size` models on seeded bootstrap resamples of `examples`.
     public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
                            options: RewardModel.Options = RewardModel.Options()) -> Ensemble {
@@ -70,20 +75,20 @@ public struct Ensemble: Sendable {
 }
 
 /// Slots for results computed concurrently, one per index.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
+public final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     private var slots: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func store(_ value: Value, at index: Int) {
+    public func store(_ value: Value, at index: Int) {
         lock.lock()
         slots[index] = value
         lock.unlock()
     }
 
     /// Every slot, each of which must have been filled.
-    var all: [Value] { slots.map { $0! } }
+    public var all: [Value] { slots.map { $0! } }
     /// The filled slots, in index order.
-    var filled: [Value] { slots.compactMap { $0 } }
+    public var filled: [Value] { slots.compactMap { $0 } }
 }

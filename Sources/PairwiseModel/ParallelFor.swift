@@ -1,11 +1,11 @@
 import Foundation
-import PairwiseStore
+import PairwiseCore
 
 /// Runs `body(0..<count)` on up to `BackgroundPriority.workersForCurrentThread` threads it
 /// creates itself, so they inherit the calling thread's priority (a background
 /// trainer's fits stay behind the annotator's keypresses and leave a core free), and
 /// returns when all are done.
-func parallelFor(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+public func parallelFor(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     let workers = max(1, min(count, BackgroundPriority.workersForCurrentThread))
     guard workers > 1 else { for i in 0..<count { body(i) }; return }
     let next = Counter()
@@ -36,7 +36,7 @@ private final class Counter: @unchecked Sendable {
 }
 
 /// `(0..<count).map(transform)`, in chunks spread over the cores like `parallelFor`.
-func parallelMap<T: Sendable>(_ count: Int, chunk: Int = 2_000, _ transform: @escaping @Sendable (Int) -> T) -> [T] {
+public func parallelMap<T: Sendable>(_ count: Int, chunk: Int = 2_000, _ transform: @escaping @Sendable (Int) -> T) -> [T] {
     let chunks = (count + chunk - 1) / chunk
     let results = ResultSlots<[T]>(count: chunks)
     parallelFor(chunks) { c in results.store((c * chunk..<min(count, (c + 1) * chunk)).map(transform), at: c) }

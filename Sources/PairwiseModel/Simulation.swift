@@ -1,5 +1,4 @@
 import PairwiseCore
-import PairwiseStore
 
 /// Simulated annotators for demos, tests and benchmarks, judging from a hidden reward so that
 /// statistics and the model can be checked against the truth.
@@ -66,27 +65,5 @@ public struct Simulation: Sendable {
         // "First shown better" is negative when A is shown first.
         let sign = (firstShown == (order == .ab)) ? -1 : 1
         return (sign * level, Double.random(in: 0..<1, using: &generator) < 0.05)
-    }
-}
-
-extension Simulation {
-    /// Judges the project's items that need judgments: each chosen item (a seeded `share` of
-    /// them) gets judgments from simulated annotators until it has `overlap`. Returns how
-    /// many judgments were added, in one transaction.
-    @discardableResult
-    public func fill(_ store: ProjectStore, overlap: Int, share: Double = 1) throws -> Int {
-        var generator = SplitMix64(seed: seed ^ 0x51_4D)
-        var judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)] = []
-        for entry in try store.itemsNeedingJudgments(overlap: overlap) {
-            guard Double.random(in: 0..<1, using: &generator) < share else { continue }
-            let free = annotators.filter { !entry.annotators.contains($0.name) }.shuffled(using: &generator)
-            for annotator in free.prefix(overlap - entry.annotators.count) {
-                let order: ShownOrder = Bool.random(using: &generator) ? .ab : .ba
-                let verdict = judge(entry.item, by: annotator, order: order, using: &generator)
-                judgments.append((entry.rowID, annotator.name, verdict.strength, verdict.bothBad, order, Int.random(in: 4000...60000, using: &generator)))
-            }
-        }
-        try store.addSimulatedJudgments(judgments)
-        return judgments.count
     }
 }

@@ -56,6 +56,12 @@ public struct PairData: Sendable {
         public var a: Int32
         public var b: Int32
         public var label: PairExample.Label
+
+        public init(a: Int32, b: Int32, label: PairExample.Label) {
+            self.a = a
+            self.b = b
+            self.label = label
+        }
     }
 
     public var features: SparseRows

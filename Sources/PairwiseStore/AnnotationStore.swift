@@ -1,31 +1,8 @@
 import Foundation
 import PairwiseCore
 
-/// A judgment ready to be stored, relative to the stored A/B.
-public struct JudgmentDraft: Equatable, Sendable {
-    public var strength: PreferenceStrength
-    public var bothBad: Bool
-    public var rubric: [String: RubricValue]
-    public var note: String?
-    public var shownOrder: ShownOrder
-    public var milliseconds: Int
-    /// The guidelines version on screen when it was made, if the project has guidelines.
-    public var guidelinesVersion: Int?
-    /// The source of the suggestion shown beside the pair, if one was.
-    public var suggestionShown: String?
-
-    public init(strength: PreferenceStrength, bothBad: Bool, rubric: [String: RubricValue], note: String?,
-                shownOrder: ShownOrder, milliseconds: Int, guidelinesVersion: Int? = nil, suggestionShown: String? = nil) {
-        self.guidelinesVersion = guidelinesVersion
-        self.suggestionShown = suggestionShown
-        self.strength = strength
-        self.bothBad = bothBad
-        self.rubric = rubric
-        self.note = note
-        self.shownOrder = shownOrder
-        self.milliseconds = milliseconds
-    }
-
+extension JudgmentDraft {
+    /// The rubric values as the stored JSON object (keys sorted).
     var rubricJSON: String {
         JSONWriter.string(.object(rubric.keys.sorted().map { JSONMember(key: $0, value: rubric[$0]!.json) }))
     }
@@ -33,14 +10,26 @@ public struct JudgmentDraft: Equatable, Sendable {
 
 /// An annotator's own figures, for the status line.
 public struct AnnotatorFigures: Equatable, Sendable {
+    /// Items whose standing label this person made in the TUI since `since`.
     public var doneToday: Int
     /// Time spent per judgment, in milliseconds, shortest first: kept sorted, so that the
     /// median after a submit costs no sort of everything the annotator ever did.
     public private(set) var milliseconds: [Int]
+    /// The local midnight `doneToday` counts from (a stored timestamp).
+    public var since: String
 
-    public init(doneToday: Int, milliseconds: [Int]) {
+    public init(doneToday: Int, milliseconds: [Int], since: String = "") {
         self.doneToday = doneToday
         self.milliseconds = milliseconds.sorted()
+        self.since = since
+    }
+
+    /// Counts a submit as the store defines "done today": a revision of a label made today
+    /// replaces one already counted; anything else is one more item.
+    public mutating func count(_ outcome: SubmitOutcome, milliseconds ms: Int) {
+        add(milliseconds: ms)
+        if let replaced = outcome.replacedLabelCreatedAt, replaced >= since { return }
+        doneToday += 1
     }
 
     /// Counts one more judgment that took `ms`.
@@ -219,15 +208,24 @@ extension ProjectStore {
         try write(lockingItems: [itemID]) { sql in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql) }
     }
 
-    /// Commits a judgment and claims the item to show next (see `claim`) in one transaction,
-    /// one commit for the annotate screen's submit-to-next. The judgment's id, and whether
-    /// the next item was reserved.
-    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64, overlap: Int,
-                       forcingNext: Bool = false, at date: Date = Date()) throws -> (judgmentID: Int64, claimedNext: Bool) {
-        try write(lockingItems: [itemID, next]) { sql in
+    /// Commits a judgment and, with `next`, claims the item to show next (see `claim`) in one
+    /// transaction: one commit for the annotate screen's submit-to-next.
+    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64?, overlap: Int,
+                       forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
+        try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
+            let replaced = try Self.ownCurrentLabelTime(itemID: itemID, annotatorID: annotatorID, current: "current_judgment_ids", labels: "judgments", sql: sql)
             let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
-            return (id, try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql))
+            let claimed = try next.map { try Self.claim(itemID: $0, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql) } ?? false
+            return SubmitOutcome(labelID: id, claimedNext: claimed, replacedLabelCreatedAt: replaced)
         }
+    }
+
+    /// When this annotator's current label of the item was made (nil: none): what a new one replaces.
+    static func ownCurrentLabelTime(itemID: Int64, annotatorID: Int64, current: String, labels: String, sql: SQLConnection) throws -> String? {
+        let id = current == "current_judgment_ids" ? "judgment_id" : "ranking_id"
+        return try sql.row("""
+            SELECT l.created_at FROM \(current) c JOIN \(labels) l ON l.id = c.\(id) WHERE c.item_id = ? AND c.annotator_id = ?
+            """, [.integer(itemID), .integer(annotatorID)])?.text(0)
     }
 
     static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
@@ -310,9 +308,21 @@ extension ProjectStore {
             var times: [Int] = []
             try sql.scan("SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
                          [.integer(annotatorID)]) { times.append($0.int(0)) }
-            return AnnotatorFigures(doneToday: Int(today), milliseconds: times)
+            return AnnotatorFigures(doneToday: Int(today), milliseconds: times, since: midnight)
         }
     }
+}
+
+/// What a submit committed.
+public struct SubmitOutcome: Sendable, Equatable {
+    /// The new judgment's or ranking's row id.
+    public var labelID: Int64
+    /// The judgment's row id (for pairs).
+    public var judgmentID: Int64 { labelID }
+    /// Whether the item to show next was reserved in the same commit.
+    public var claimedNext: Bool
+    /// When the annotator's label it replaced was made (a revision), or nil.
+    public var replacedLabelCreatedAt: String?
 }
 
 /// What an annotator can record about an item besides a judgment.

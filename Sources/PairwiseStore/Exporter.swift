@@ -35,6 +35,11 @@ public struct ExportFilter: Sendable {
     /// Which pairs of a ranked item a TRL export writes.
     public var rankedPairs: RankedPairPolicy = .bestVsRandom
 
+    /// The label policy of an export in `format` under this filter's asking.
+    public func policy(for format: ExportFormat) -> LabelPolicy {
+        .for(format.isPerItem ? .trainingExport : .judgmentExport, includeSimulated: includeSimulated, includeGold: includeGold)
+    }
+
     public init(minAnnotators: Int = 1, excludeBothBad: Bool = false, annotator: String? = nil, only: Only? = nil,
                 minAgreement: Double? = nil, excludedItems: Set<String> = [], provenance: Bool = true, includeSimulated: Bool = false,
                 includeGold: Bool = false) {
@@ -106,23 +111,22 @@ extension ProjectStore {
         let rubric = try self.rubric()
         return try read { sql in
             var summary = ExportSummary()
+            let gate = try LabelGate(filter.policy(for: format), sql: sql)
             var judgments = try Self.currentJudgments(sql: sql, annotator: filter.annotator)
             var adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
-            if !filter.includeGold {
-                for rowID in try Self.readableGoldItemIDs(sql) {
-                    summary.goldJudgmentsLeftOut += judgments.removeValue(forKey: rowID)?.count ?? 0
-                    adjudications[rowID] = nil
+            var leftOut = LeftOutLabels()
+            for (rowID, list) in judgments {
+                let kept = list.filter { judgment in
+                    let verdict = gate.verdict(item: rowID, origin: judgment.origin)
+                    leftOut.add(verdict)
+                    return verdict == .counts
                 }
+                if kept.count < list.count { judgments[rowID] = kept.isEmpty ? nil : kept }
             }
-            if !filter.includeSimulated {
-                // A lead's adjudication is a person's label whatever the judgments it settled.
-                for (rowID, list) in judgments where adjudications[rowID] == nil && list.contains(where: \.isSimulated) {
-                    let human = list.filter { !$0.isSimulated }
-                    summary.simulatedJudgmentsLeftOut += list.count - human.count
-                    judgments[rowID] = human.isEmpty ? nil : human
-                }
-            }
-            try Self.exportRankedItems(sql: sql, format: format, filter: filter, summary: &summary, emit: emit)
+            adjudications = adjudications.filter { gate.countsAdjudication(item: $0.key) }
+            summary.simulatedJudgmentsLeftOut = leftOut.simulated
+            summary.goldJudgmentsLeftOut = leftOut.gold
+            try Self.exportRankedItems(sql: sql, format: format, filter: filter, gate: gate, summary: &summary, emit: emit)
             if format == .rankings, !judgments.isEmpty { summary.leftOut[.pairItem, default: 0] += judgments.count }
             if format == .ranked || format == .rankings { return summary }
             if format.isPerItem {

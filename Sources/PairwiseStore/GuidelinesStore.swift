@@ -1,23 +1,6 @@
 import Foundation
 import PairwiseCore
 
-/// One version of the project's guidelines (Markdown).
-public struct Guidelines: Equatable, Sendable {
-    public var version: Int
-    public var text: String
-    public var source: String?
-    public var createdAt: String
-}
-
-/// A suggested label for an item, from a model or an LLM judge: never a judgment.
-public struct Suggestion: Equatable, Sendable {
-    public var source: String
-    public var strength: Int
-    public var bothBad: Bool
-    public var note: String?
-
-    public var label: LabelClass { LabelClass(strength: strength, bothBad: bothBad) }
-}
 
 extension ProjectStore {
     /// Stores a new version of the guidelines and returns its number (1 for the first);

@@ -3,10 +3,11 @@ import PairwiseCore
 extension ProjectStore {
     /// Every current judgment as columns, items in row id order, each item's judgments in
     /// annotator row id order: one pass over the kept current ids, no `Judgment` values.
-    /// Judgments of gold items are left out unless `includingGold` (they have their answer).
-    public func currentJudgmentColumns(includingGold: Bool = false) throws -> JudgmentColumns {
+    /// The judgments `policy` counts (by default agreement's: all but those of gold items,
+    /// which have their answer).
+    public func currentJudgmentColumns(policy: LabelPolicy = .for(.agreement)) throws -> JudgmentColumns {
         try read { sql in
-            let gold = includingGold ? [] : try Self.readableGoldItemIDs(sql)
+            let gate = try LabelGate(policy, sql: sql)
             var columns = JudgmentColumns()
             var annotatorIndex: [Int64: Int32] = [:]
             for row in try sql.rows("SELECT id, name FROM annotators ORDER BY id", []) {
@@ -29,12 +30,15 @@ extension ProjectStore {
             var currentItem: Int64 = -1
             try sql.scan("""
                 SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END, j.ms,
-                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END, coalesce(j.guidelines_version, 0)
+                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END, coalesce(j.guidelines_version, 0), j.origin
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
                 ORDER BY c.item_id, c.annotator_id
                 """, []) { rows in
                 let item = Int64(rows.int(0))
-                if !gold.isEmpty && gold.contains(item) { return }
+                if !gate.admitsEverything {
+                    // The origin is read only where the policy asks about it.
+                    if gate.verdict(item: item, origin: gate.policy.simulated ? nil : rows.text(8)) != .counts { return }
+                }
                 if item != currentItem {
                     if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
                     currentItem = item

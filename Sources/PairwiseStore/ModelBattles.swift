@@ -19,15 +19,16 @@ public struct ProjectBattles: Sendable {
 
 extension ProjectStore {
     /// Every current judgment of an item whose two responses carry model names (one battle
-    /// each) and every current ranking broken into pairs, under the exports' rule: labels by
-    /// simulated annotators and labels of gold items only when asked, counted when left out.
-    public func modelBattles(includeSimulated: Bool = false, includeGold: Bool = false) throws -> ProjectBattles {
+    /// each) and every current ranking broken into pairs, the labels `policy` counts (by
+    /// default the leaderboard's: neither simulated nor gold), with how many it left out.
+    public func modelBattles(policy: LabelPolicy = .for(.leaderboard)) throws -> ProjectBattles {
         var result = ProjectBattles()
-        let gold = includeGold ? [] : try read { sql in try Self.readableGoldItemIDs(sql) }
+        var leftOut = LeftOutLabels()
+        let gate = try read { sql in try LabelGate(policy, sql: sql) }
         func keep(item: Int64, origin: String?) -> Bool {
-            if gold.contains(item) { result.goldLeftOut += 1; return false }
-            if !includeSimulated && origin == Judgment.simulatedOrigin { result.simulatedLeftOut += 1; return false }
-            return true
+            let verdict = gate.verdict(item: item, origin: origin)
+            leftOut.add(verdict)
+            return verdict == .counts
         }
         try read { sql in
             try sql.scan("""
@@ -43,6 +44,7 @@ extension ProjectStore {
             }
         }
         for (item, origin, battles) in try rankedModelBattles() where keep(item: item, origin: origin) { result.battles += battles }
+        (result.simulatedLeftOut, result.goldLeftOut) = (leftOut.simulated, leftOut.gold)
         return result
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PairwiseCore
 
 /// Runs `step` on a thread of its own, then waits `interval` seconds (or until asked to
 /// stop), over and over: the loop behind the background trainer and checkpointer.

@@ -107,18 +107,21 @@ extension ProjectStore {
     /// and by at least `minAnnotators` people): the `ranked` format's lines, or for TRL the
     /// pairs `filter.rankedPairs` takes; other formats count them as left out. Written
     /// before the pairs (TRL) in import order.
-    static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, summary: inout ExportSummary,
+    static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, gate: LabelGate, summary: inout ExportSummary,
                                   emit: (String, Prompt?) throws -> Void) throws {
-        if format == .rankings { return try exportRankings(sql: sql, filter: filter, summary: &summary, emit: emit) }
+        let (counted, leftOut) = try currentRankings(sql, gate: gate)
+        summary.simulatedJudgmentsLeftOut += leftOut.simulated
+        summary.goldJudgmentsLeftOut += leftOut.gold
+        if format == .rankings { return try exportRankings(sql: sql, counted: counted, filter: filter, summary: &summary, emit: emit) }
         var rankings: [Int64: [Ranking]] = [:]
         var ratings: [Int64: [ResponseRatings]] = [:]
-        for current in try allCurrentRankings(sql) where filter.annotator == nil || current.annotator == filter.annotator {
+        for current in counted where filter.annotator == nil || current.annotator == filter.annotator {
             rankings[current.itemRowID, default: []].append(current.ranking)
             if !current.rubric.isEmpty { ratings[current.itemRowID, default: []].append(current.rubric) }
         }
         // A lead's decision stands in for the annotators' rankings (and passes the filters that
         // adjudicated pairs pass).
-        let decided = try currentRankingAdjudications(sql)
+        let decided = try currentRankingAdjudications(sql).filter { gate.countsAdjudication(item: $0.key) }
         var chosen: [Int64: (rankings: [Ranking], adjudicated: Bool)] = [:]
         var filteredOut = 0
         for (rowID, list) in rankings {
@@ -162,9 +165,9 @@ extension ProjectStore {
     /// The `rankings` format: every current ranking (by the filter's annotator, on items
     /// ranked by at least `minAnnotators` people; `--exclude-both-bad` leaves out "all bad"),
     /// in item then annotator order.
-    static func exportRankings(sql: SQLConnection, filter: ExportFilter, summary: inout ExportSummary,
+    static func exportRankings(sql: SQLConnection, counted: [CurrentRanking], filter: ExportFilter, summary: inout ExportSummary,
                                emit: (String, Prompt?) throws -> Void) throws {
-        let byItem = Dictionary(grouping: try allCurrentRankings(sql), by: \.itemRowID)
+        let byItem = Dictionary(grouping: counted, by: \.itemRowID)
         for rowID in byItem.keys.sorted() where byItem[rowID]!.count >= filter.minAnnotators {
             guard let item = try rankedItem(rowID: rowID, sql: sql) else { continue }
             for r in byItem[rowID]! where filter.annotator == nil || r.annotator == filter.annotator {

@@ -1,42 +1,26 @@
 import Foundation
 import PairwiseCore
 
-/// A ranking made on the annotate screen, to store, with what the screen showed.
-public struct RankingDraft: Equatable, Sendable {
-    public var ranking: Ranking
-    /// Per-response rubric values, in stored order.
-    public var rubric: ResponseRatings
-    /// The stored positions in the order shown.
-    public var shown: [Int]
-    public var note: String?
-    public var milliseconds = 0
-    public var guidelinesVersion: Int?
-
-    public init(ranking: Ranking, rubric: ResponseRatings = ResponseRatings(), shown: [Int], note: String?) {
-        self.ranking = ranking
-        self.rubric = rubric
-        self.shown = shown
-        self.note = note
-    }
-}
-
 extension ProjectStore {
     /// Commits a ranking; with `next`, also claims the item to show next (as a judgment's
-    /// submit does), in one transaction. Whether the next item was reserved.
+    /// submit does), in one transaction.
     @discardableResult
     public func submitRanking(_ draft: RankingDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64? = nil, overlap: Int = 0,
-                              forcingNext: Bool = false, at date: Date = Date()) throws -> Bool {
+                              forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
         try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
             try Self.refuseIfFull(itemID: itemID, annotatorID: annotatorID, current: "current_ranking_ids", sql: sql)
-            do { try sql.execute("""
+            let replaced = try Self.ownCurrentLabelTime(itemID: itemID, annotatorID: annotatorID, current: "current_ranking_ids", labels: "rankings", sql: sql)
+            let id: Int64?
+            do { id = try sql.integer("""
                 INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?) RETURNING id
                 """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
                       .text(draft.rubric.jsonText), .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
                       .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
             } catch { throw Self.fullItemRefusal(error) }
-            guard let next else { return false }
-            return try Self.claim(itemID: next, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql)
+            guard let id else { throw StoreError(.database, "the ranking was not saved") }
+            let claimed = try next.map { try Self.claim(itemID: $0, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql) } ?? false
+            return SubmitOutcome(labelID: id, claimedNext: claimed, replacedLabelCreatedAt: replaced)
         }
     }
 
@@ -125,6 +109,8 @@ public struct CurrentRanking: Sendable {
     public var ranking: Ranking
     public var rubric: ResponseRatings
     public var note: String?
+    /// How the ranking came about (`tui`, `import:FORMAT`), as a judgment's origin.
+    public var origin: String?
 }
 
 extension ProjectStore {
@@ -134,28 +120,46 @@ extension ProjectStore {
         try read { sql in try Self.allCurrentRankings(sql) }
     }
 
+    /// The current rankings `policy` counts, and how many it left out.
+    public func currentRankings(policy: LabelPolicy) throws -> (rankings: [CurrentRanking], leftOut: LeftOutLabels) {
+        try read { sql in try Self.currentRankings(sql, gate: LabelGate(policy, sql: sql)) }
+    }
+
+    static func currentRankings(_ sql: SQLConnection, gate: LabelGate) throws -> (rankings: [CurrentRanking], leftOut: LeftOutLabels) {
+        var leftOut = LeftOutLabels()
+        let kept = try allCurrentRankings(sql).filter { current in
+            let verdict = gate.verdict(item: current.itemRowID, origin: current.origin)
+            leftOut.add(verdict)
+            return verdict == .counts
+        }
+        return (kept, leftOut)
+    }
+
     static func allCurrentRankings(_ sql: SQLConnection) throws -> [CurrentRanking] {
         var result: [CurrentRanking] = []
         try sql.scan("""
-            SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
+            SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note, r.origin FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
             ORDER BY r.item_id, p.name
             """, []) { row in
             guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
             result.append(CurrentRanking(itemRowID: Int64(row.int(0)), annotator: row.text(1) ?? "", ranking: ranking,
-                                         rubric: ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), note: row.text(5)))
+                                         rubric: ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), note: row.text(5),
+                                         origin: row.text(6)))
         }
         return result
     }
 
-    /// Every ranked item's id and current rankings by annotator name, with their rubric
-    /// values (where they rate any), in import order.
-    public func rankingsByItem() throws -> [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] {
+    /// Every ranked item's id and the current rankings `policy` counts by annotator name, with
+    /// their rubric values (where they rate any), in import order.
+    public func rankingsByItem(policy: LabelPolicy = .for(.agreement)) throws
+        -> [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] {
         try read { sql in
+            let gate = try LabelGate(policy, sql: sql)
             var ids: [Int64: String] = [:]
             try sql.scan("SELECT id, external_id FROM items WHERE response_count > 2", []) { ids[Int64($0.int(0))] = $0.text(1) ?? "" }
             var result: [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] = []
             var last: Int64?
-            for current in try Self.allCurrentRankings(sql) {
+            for current in try Self.currentRankings(sql, gate: gate).rankings {
                 if last != current.itemRowID { result.append((ids[current.itemRowID] ?? "", [:], [:])) }
                 last = current.itemRowID
                 result[result.count - 1].rankings[current.annotator] = current.ranking
@@ -195,6 +199,16 @@ extension ProjectStore {
     /// Every standing decision on a ranked item, by item row id.
     public func currentRankingAdjudications() throws -> [Int64: RankingDecision] {
         try read { sql in try Self.currentRankingAdjudications(sql) }
+    }
+
+    /// The leads' current decisions `policy` counts as their items' labels: on pairs and on
+    /// ranked items, by item row id (none where adjudications settle nothing).
+    public func settledLabels(policy: LabelPolicy) throws -> (pairs: [Int64: Adjudication], ranked: [Int64: RankingDecision]) {
+        try read { sql in
+            let gate = try LabelGate(policy, sql: sql)
+            return (try Self.currentAdjudications(sql: sql).filter { gate.countsAdjudication(item: $0.key) },
+                    try Self.currentRankingAdjudications(sql).filter { gate.countsAdjudication(item: $0.key) })
+        }
     }
 
     /// The standing decision on a ranked item, if any.

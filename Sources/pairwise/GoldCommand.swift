@@ -3,6 +3,7 @@ import Foundation
 import PairwiseCore
 import PairwiseStore
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseStats
 
 struct GoldCommand: ParsableCommand {

@@ -46,7 +46,7 @@ struct LeaderboardCommand: ParsableCommand {
                 battles = try BattlesCSV.read(path: file)
             } else {
                 let store = try project.openForReading()
-                let project = try store.modelBattles(includeSimulated: includeSimulated, includeGold: includeGold)
+                let project = try store.modelBattles(policy: .for(.leaderboard, includeSimulated: includeSimulated, includeGold: includeGold))
                 battles = BattleTable(project.battles.map { b in
                     Battle(modelA: b.modelA, modelB: b.modelB,
                            outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)

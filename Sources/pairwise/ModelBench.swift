@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 
 /// Cross-validated accuracy and fitting speed of the reward model on a labeled file.
 struct ModelBench: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseModel
+import PairwiseWorkflow
 
 /// Whether ranked items train a better reward model than one pair per item.
 struct RankedBench: ParsableCommand {

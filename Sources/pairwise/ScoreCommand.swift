@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseStore
 
 struct ScoreCommand: ParsableCommand {

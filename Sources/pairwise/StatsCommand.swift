@@ -4,6 +4,7 @@ import PairwiseCore
 import PairwiseModel
 import PairwiseStats
 import PairwiseStore
+import PairwiseWorkflow
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,31 +33,12 @@ struct StatsCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
-            let columns = try store.currentJudgmentColumns()
-            let rubric = try store.rubric()
-            // The agreement figures on this core, the reports that read the database on the other.
-            let (stats, (model, quality, ranked)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
-                let byItem = try store.rankingsByItem()
-                return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
-                        RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)))
-            })
+            let reports = try ProjectReports.assemble(store)
             if json {
-                Console.data(Self.json(stats, contested: contested, model: model, quality: quality, ranked: ranked))
+                Console.data(Self.json(reports.statistics, contested: contested, model: reports.model, quality: reports.quality, ranked: reports.ranked))
             } else {
                 // The contested items' prompts, one line each (printed made safe by `print`'s Console path).
-                var prompts: [String: String] = [:]
-                for item in stats.contested.prefix(contested) {
-                    if let row = try store.itemRowID(externalID: item.itemID), let found = try store.item(rowID: row) {
-                        // The last line of some length: the question, in most prompts.
-                        let lines = found.prompt.plainText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-                        prompts[item.itemID] = lines.last { $0.count >= 20 } ?? lines.last ?? ""
-                    }
-                }
-                var lines = stats.summaryLines(contested: contested, prompts: prompts)
-                if ranked.items > 0 { lines += [""] + ranked.summaryLines(contested: contested) }
-                lines += [""] + quality.summaryLines()
-                if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }
-                print(lines.joined(separator: "\n"))
+                print(reports.summaryLines(contested: contested, prompts: try reports.contestedPrompts(store, limit: contested)).joined(separator: "\n"))
             }
         }
     }
@@ -164,23 +146,4 @@ struct StatsCommand: ParsableCommand {
             }),
         ]))
     }
-}
-
-/// Runs `second` on another thread while `first` runs on this one; both results, or the
-/// first error either threw.
-func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
-    let outcome = ParallelOutcome<B>()
-    DispatchQueue.global().async {
-        outcome.value = Result { try second() }
-        outcome.done.signal()
-    }
-    let a = Result { try first() }
-    outcome.done.wait()
-    return (try a.get(), try outcome.value!.get())
-}
-
-/// The other thread's result, read once `done` is signalled.
-final class ParallelOutcome<B>: @unchecked Sendable {
-    var value: Result<B, any Error>?
-    let done = DispatchSemaphore(value: 0)
 }

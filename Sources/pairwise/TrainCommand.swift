@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseStore
 
 struct TrainCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseStore
 import PairwiseTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import PairwiseCore
-@testable import PairwiseModel
+import PairwiseModel
+@testable import PairwiseWorkflow
 import PairwiseStore
 import PairwiseTestSupport
 import Testing

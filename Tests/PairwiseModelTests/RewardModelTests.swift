@@ -1,6 +1,7 @@
 import Foundation
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 import Testing
 
 @Suite struct SimulationTests {

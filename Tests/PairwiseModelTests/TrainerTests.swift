@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import PairwiseCore
 import PairwiseModel
+import PairwiseWorkflow
 import PairwiseStore
 import PairwiseTestSupport
 import Testing

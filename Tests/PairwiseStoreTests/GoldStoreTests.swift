@@ -77,7 +77,7 @@ import Testing
 
         // Out of agreement and exports unless asked.
         #expect(try store.currentJudgmentColumns().count == 0)
-        #expect(try store.currentJudgmentColumns(includingGold: true).count == 1)
+        #expect(try store.currentJudgmentColumns(policy: .for(.agreement, includeGold: true)).count == 1)
         var lines: [String] = []
         let left = try store.export(format: .trl, filter: ExportFilter(provenance: false)) { lines.append($0) }
         #expect(lines.isEmpty && left.goldJudgmentsLeftOut == 1)

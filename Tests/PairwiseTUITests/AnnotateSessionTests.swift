@@ -64,6 +64,32 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(reopened.state.pair?.item.id == second)
     }
 
+    /// "Done today" counts items whose standing label was made today, as the store does:
+    /// revising a pair twice is still one item, and undoing a revision leaves it one.
+    @Test func doneTodayCountsItemsNotSubmitsThroughRevisionsAndUndo() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        let session = try AnnotateSession(store: store, annotator: "ann")
+        let first = try #require(session.state.pair?.item.id)
+        judge(session)
+        for overall in ["5", "1"] as [Character] {
+            session.handle(.character(":"))
+            for c in "goto \(first)" { session.handle(.character(c)) }
+            session.handle(.enter)
+            #expect(session.state.pair?.item.id == first)
+            judge(session, overall: overall)
+        }
+        let ann = try store.person("ann").id
+        #expect(session.state.doneToday == 1)
+        #expect(try store.figures(annotatorID: ann).doneToday == 1)
+        judge(session)
+        #expect(session.state.doneToday == 2)
+        session.handle(.character("u"))
+        session.handle(.character("u"))
+        #expect(session.state.doneToday == 1)
+        #expect(try store.figures(annotatorID: ann).doneToday == 1)
+    }
+
     @Test func theQueueIsStablePerAnnotatorAndRespectsTheOverlap() throws {
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory, overlap: 2)

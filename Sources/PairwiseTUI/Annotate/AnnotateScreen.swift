@@ -1,5 +1,4 @@
 import PairwiseCore
-import PairwiseStore
 
 /// What the screen asks its controller to do after a key.
 public enum AnnotateEffect: Equatable, Sendable {

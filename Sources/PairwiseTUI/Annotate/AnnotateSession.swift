@@ -3,10 +3,11 @@ import PairwiseCore
 import PairwiseModel
 import PairwiseStats
 import PairwiseStore
+import PairwiseWorkflow
 
 /// Runs the annotate screen against a project: draws, reads keys, and carries out what the
 /// screen asks (every submit is committed before the next pair is drawn).
-public final class AnnotateSession {
+public final class AnnotateSession: TerminalSession {
     public struct Options: Sendable {
         /// Show A/B in a random order per (item, annotator).
         public var shuffle = true
@@ -18,13 +19,7 @@ public final class AnnotateSession {
         }
     }
 
-    /// How the queue is ordered.
-    public enum QueueOrder: String, Sendable, CaseIterable {
-        /// A seeded shuffle, fixed per annotator.
-        case shuffled
-        /// Most uncertain pairs for the newest model first (active learning); the shuffle breaks ties.
-        case uncertainty
-    }
+    public typealias QueueOrder = PairwiseWorkflow.QueueOrder
 
     /// A pair is "long" for the quick-submit warning when its responses hold more than this
     /// many characters together.
@@ -77,49 +72,14 @@ public final class AnnotateSession {
         }
     }
 
-    /// The annotator's queue: the qualification round's gold items while it lasts, none after
-    /// a failed round, else the items needing judgments with unseen gold items among them
-    /// (the session never knows which: on PostgreSQL an annotator may not).
+    /// The annotator's queue as `QueuePlanner` plans it, from its start.
     func planQueue() throws {
-        let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
-        let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
-        // Leads set the answers: they have no qualification round.
-        let roundStart = quality.qualificationRoundStarts[state.annotator] ?? 0
-        qualification = QualificationStatus(goldOutcomes: answers.dropFirst(roundStart).map { $0.label == $0.answer.label },
-                                            required: state.canSeeStats ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass,
-                                            recorded: quality.qualificationPasses[state.annotator].flatMap(QualificationPass.init(setting:)))
+        let plan = try QueuePlanner(store: store, annotatorID: annotatorID, annotator: state.annotator, isLead: state.canSeeStats,
+                                    overlap: overlap, seed: seed, order: options.order).plan(quality: quality)
+        queue = plan.items
+        qualification = plan.qualification
+        state.emptyQueueLines = plan.emptyQueueLines
         index = 0
-        switch qualification {
-        case .inProgress(let done, _, let required):
-            queue = GoldSchedule.shuffled(try store.qualificationQueue(annotatorID: annotatorID, missing: required - done), salt: salt)
-            state.emptyQueueLines = ["The qualification round needs \(required - done) more gold items than the project has for you.",
-                                     "Ask your lead to add gold items (pairwise gold add FILE)."]
-        case .failed(let correct, let required):
-            queue = []
-            state.emptyQueueLines = ["You answered \(correct) of \(required) qualification items as expected: not enough to qualify.",
-                                     "Your lead sees this in pairwise stats and may give you another round. Press q to quit."]
-        case .notRequired, .passed:
-            state.emptyQueueLines = nil
-            queue = try store.placeGold(in: try regularQueue(), annotatorID: annotatorID, rate: quality.goldRate, salt: salt)
-        }
-    }
-
-    /// The items needing judgments (unseen gold among them), in the order the options ask for.
-    func regularQueue() throws -> [Int64] {
-        var queue = try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: quality.goldRate)
-        let uncertainties = try store.latestUncertainties()
-        if (options.order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty {
-            // Stable: the shuffled order (and skipped items last) breaks ties. Keys first,
-            // so the sort compares plain numbers.
-            let skipped = Set(try store.skippedItems(annotatorID: annotatorID))
-            var keyed = queue.enumerated().map { rank, id in (skipped: skipped.contains(id), uncertainty: uncertainties[id] ?? 0, rank: rank, id: id) }
-            keyed.sort { a, b in
-                if a.skipped != b.skipped { return !a.skipped }
-                return a.uncertainty != b.uncertainty ? a.uncertainty > b.uncertainty : a.rank < b.rank
-            }
-            queue = keyed.map(\.id)
-        }
-        return queue
     }
 
     /// Tells the annotator, gently, when their recent judgments often differ from the gold
@@ -191,16 +151,9 @@ public final class AnnotateSession {
         try? refreshModelStatus()
     }
 
-    /// Draws and reads keys until the annotator quits.
-    public func run(on terminal: Terminal) {
-        while true {
-            refreshIfModelChanged()
-            draw(on: terminal)
-            guard let key = terminal.readKey(timeoutMilliseconds: modelRunsCompleted == nil ? nil : 1000) else { continue }
-            if key == .resize { continue }
-            if !handle(key) { return }
-        }
-    }
+    /// With a background trainer, the session looks once a second for a new model.
+    public var keyTimeoutMilliseconds: Int? { modelRunsCompleted == nil ? nil : 1000 }
+    public func beforeFrame() { refreshIfModelChanged() }
 
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {
@@ -211,11 +164,6 @@ public final class AnnotateSession {
     }
 
     var lastFrame = LastFrame()
-
-    func draw(on terminal: Terminal) {
-        let size = terminal.size
-        terminal.draw(render(rows: size.rows, columns: size.columns))
-    }
 
     /// Handles one key; false when the session should end.
     @discardableResult
@@ -237,67 +185,12 @@ public final class AnnotateSession {
             case .quit:
                 try? store.releaseLeases(annotatorID: annotatorID)
                 return false
-            case .submit(var draft):
-                guard let pair = state.pair else { return true }
-                draft.milliseconds = timer.milliseconds
-                draft.guidelinesVersion = state.guidelines?.version
-                draft.suggestionShown = state.suggestion == nil ? nil : shownSuggestionSources
-                // One commit saves the judgment and reserves the next pair.
-                var claimedNext = false
-                if index + 1 < queue.count {
-                    let next = queue[index + 1]
-                    claimedNext = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID, claimingNext: next, overlap: overlap).claimedNext
-                } else {
-                    try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID)
-                }
-                index += 1
-                figures.doneToday += 1
-                figures.add(milliseconds: draft.milliseconds)
-                let seconds = Double(draft.milliseconds) / 1000
-                let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
-                submittedSinceDriftCheck += 1
-                if submittedSinceDriftCheck >= 10 { checkDrift(inBackground: true) }
-                if case .inProgress = qualification {
-                    try qualificationFeedback(pair: pair, draft: draft)
-                    return true
-                }
-                try showCurrent(claimed: claimedNext)
-                if long && seconds < Self.quickSubmitSeconds {
-                    state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
-                } else {
-                    state.say("Saved.")
-                }
-            case .submitRanking(var draft):
-                guard let rank = state.ranking else { return true }
-                draft.milliseconds = timer.milliseconds
-                draft.guidelinesVersion = state.guidelines?.version
-                let next = index + 1 < queue.count ? queue[index + 1] : nil
-                let claimedNext = try store.submitRanking(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
-                                                          overlap: overlap)
-                index += 1
-                figures.doneToday += 1
-                figures.add(milliseconds: draft.milliseconds)
-                try showCurrent(claimed: claimedNext)
-                state.say("Saved: " + draft.ranking.line(shown: rank.item.shown) + ".")
+            case .submit(let draft):
+                try submit(draft)
+            case .submitRanking(let draft):
+                try submitRanking(draft)
             case .undo:
-                if case .inProgress = qualification {
-                    state.say("Qualification answers are final: each one is scored as first given.", error: true)
-                    return true
-                }
-                let latest = try store.latestLabelTimes(annotatorID: annotatorID)
-                if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
-                    try bringBack(undone.itemID)
-                    if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking, rubric: undone.rubric) }
-                    state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
-                    return true
-                }
-                guard let undone = try store.undoLastJudgment(annotatorID: annotatorID) else {
-                    state.say("Nothing to undo.", error: true)
-                    return true
-                }
-                try bringBack(undone.itemID)
-                if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
-                state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
+                try undo()
             case .skip:
                 guard let rowID = state.itemRowID else { return true }
                 try store.recordEvent(.skip, itemID: rowID, annotatorID: annotatorID)
@@ -310,53 +203,18 @@ public final class AnnotateSession {
                 try store.recordEvent(.flag, itemID: rowID, annotatorID: annotatorID, reason: reason)
                 state.say("Flagged for a lead. Judge it, or press s to skip it.")
             case .showStats:
-                state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, rubric: state.rubric))
+                state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store))
                 try refreshAgreement()
             case .adjudicate, .adjudicateRanking, .filter, .markGold:
                 break
             case .goto(let id):
-                var rowID = try store.itemRowID(externalID: id)
-                if rowID == nil {
-                    // An id prefix names the item when only one id starts with it.
-                    let found = try store.items(idPrefix: id, limit: 6)
-                    if found.count == 1 { rowID = found[0].rowID }
-                    if found.count > 1 {
-                        state.say("\(found.count > 5 ? "More than 5" : "\(found.count)") items start with \(id): "
-                                  + found.prefix(5).map(\.id).joined(separator: ", "), error: true)
-                        return true
-                    }
-                }
-                guard let rowID else {
-                    state.say("No item with id \(id).", error: true)
-                    return true
-                }
-                try bring(rowID)
+                try goto(id)
             case .search(let text):
-                let found = try store.itemsContaining(text, among: Set(queue))
-                // In queue order from the pair on screen on.
-                searchMatches = (queue[min(index, queue.count)...] + queue[..<min(index, queue.count)]).filter(found.contains)
-                guard !searchMatches.isEmpty else {
-                    state.searchQuery = nil
-                    state.say("Nothing in your queue holds “\(text)”.", error: true)
-                    return true
-                }
-                state.searchQuery = text
-                searchPosition = 0
-                if try bring(searchMatches[0]) { sayMatch() }
+                try search(text)
             case .browse:
                 try openBrowseList()
             case .open(let rowID):
-                guard try bring(rowID) else { return true }
-                if state.ranking?.item.rowID == rowID {
-                    if let own = try store.ownRankings(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
-                        state.ranking?.restore(own.ranking, rubric: own.rubric)
-                        state.note = own.note
-                        state.say("Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
-                    }
-                } else if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
-                    state.restore(own.draft)
-                    state.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record).")
-                }
+                try open(rowID)
             case .searchStep(let step):
                 guard !searchMatches.isEmpty else { return true }
                 searchPosition = (searchPosition + step + searchMatches.count) % searchMatches.count
@@ -372,6 +230,123 @@ public final class AnnotateSession {
             state.say("Could not save: \(error). Press Enter to try again.", error: true)
         }
         return true
+    }
+
+    /// Commits the judgment on screen and shows the next pair (one commit reserves it).
+    func submit(_ draft: JudgmentDraft) throws {
+        var draft = draft
+        guard let pair = state.pair else { return }
+        draft.milliseconds = timer.milliseconds
+        draft.guidelinesVersion = state.guidelines?.version
+        draft.suggestionShown = state.suggestion == nil ? nil : shownSuggestionSources
+        // One commit saves the judgment and reserves the next pair.
+        let outcome = try store.submit(draft, itemID: pair.rowID, annotatorID: annotatorID,
+                                       claimingNext: index + 1 < queue.count ? queue[index + 1] : nil, overlap: overlap)
+        let claimedNext = outcome.claimedNext
+        index += 1
+        figures.count(outcome, milliseconds: draft.milliseconds)
+        let seconds = Double(draft.milliseconds) / 1000
+        let long = pair.item.responseA.text.count + pair.item.responseB.text.count > Self.longPairCharacters
+        submittedSinceDriftCheck += 1
+        if submittedSinceDriftCheck >= 10 { checkDrift(inBackground: true) }
+        if case .inProgress = qualification {
+            try qualificationFeedback(pair: pair, draft: draft)
+            return
+        }
+        try showCurrent(claimed: claimedNext)
+        if long && seconds < Self.quickSubmitSeconds {
+            state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
+        } else {
+            state.say("Saved.")
+        }
+    }
+
+    /// Commits the ranking on screen and shows the next item.
+    func submitRanking(_ draft: RankingDraft) throws {
+        var draft = draft
+        guard let rank = state.ranking else { return }
+        draft.milliseconds = timer.milliseconds
+        draft.guidelinesVersion = state.guidelines?.version
+        let next = index + 1 < queue.count ? queue[index + 1] : nil
+        let outcome = try store.submitRanking(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
+                                              overlap: overlap)
+        let claimedNext = outcome.claimedNext
+        index += 1
+        figures.count(outcome, milliseconds: draft.milliseconds)
+        try showCurrent(claimed: claimedNext)
+        state.say("Saved: " + draft.ranking.line(shown: rank.item.shown) + ".")
+    }
+
+    /// Retracts the annotator's latest label and brings its item back to change.
+    func undo() throws {
+        if case .inProgress = qualification {
+            state.say("Qualification answers are final: each one is scored as first given.", error: true)
+            return
+        }
+        let latest = try store.latestLabelTimes(annotatorID: annotatorID)
+        if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
+            try bringBack(undone.itemID)
+            if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking, rubric: undone.rubric) }
+            state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
+            return
+        }
+        guard let undone = try store.undoLastJudgment(annotatorID: annotatorID) else {
+            state.say("Nothing to undo.", error: true)
+            return
+        }
+        try bringBack(undone.itemID)
+        if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
+        state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
+    }
+
+    /// Opens an item by id, or by a prefix only one id starts with.
+    func goto(_ id: String) throws {
+        var rowID = try store.itemRowID(externalID: id)
+        if rowID == nil {
+            // An id prefix names the item when only one id starts with it.
+            let found = try store.items(idPrefix: id, limit: 6)
+            if found.count == 1 { rowID = found[0].rowID }
+            if found.count > 1 {
+                state.say("\(found.count > 5 ? "More than 5" : "\(found.count)") items start with \(id): "
+                          + found.prefix(5).map(\.id).joined(separator: ", "), error: true)
+                return
+            }
+        }
+        guard let rowID else {
+            state.say("No item with id \(id).", error: true)
+            return
+        }
+        try bring(rowID)
+    }
+
+    /// Finds the queue's items holding `text`, from the pair on screen on, and opens the first.
+    func search(_ text: String) throws {
+        let found = try store.itemsContaining(text, among: Set(queue))
+        // In queue order from the pair on screen on.
+        searchMatches = (queue[min(index, queue.count)...] + queue[..<min(index, queue.count)]).filter(found.contains)
+        guard !searchMatches.isEmpty else {
+            state.searchQuery = nil
+            state.say("Nothing in your queue holds “\(text)”.", error: true)
+            return
+        }
+        state.searchQuery = text
+        searchPosition = 0
+        if try bring(searchMatches[0]) { sayMatch() }
+    }
+
+    /// Opens an item from the browse list, with this person's own label on it to revise.
+    func open(_ rowID: Int64) throws {
+        guard try bring(rowID) else { return }
+        if state.ranking?.item.rowID == rowID {
+            if let own = try store.ownRankings(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
+                state.ranking?.restore(own.ranking, rubric: own.rubric)
+                state.note = own.note
+                state.say("Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
+            }
+        } else if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
+            state.restore(own.draft)
+            state.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record).")
+        }
     }
 
     /// Shows the first pair from `index` on that this annotator can reserve, passing over
@@ -579,11 +554,10 @@ public final class AnnotateSession {
         try? store.renewLease(itemID: pair.rowID, annotatorID: annotatorID)
     }
 
-    /// The stats screen: the project's statistics, then the newest model's report.
-    static func statsLines(store: ProjectStore, rubric: Rubric) throws -> [String] {
-        let columns = try store.currentJudgmentColumns()
-        let model = try store.modelReport(columns: columns).map { [""] + $0.summaryLines() } ?? []
-        return ProjectStatistics(columns: columns, rubric: rubric).summaryLines() + [""] + (try store.qualityReport(columns: columns).summaryLines()) + model
+    /// The stats screen: the reports `stats` prints, from the same assembly.
+    static func statsLines(store: ProjectStore) throws -> [String] {
+        let reports = try ProjectReports.assemble(store, for: .statsScreen)
+        return reports.summaryLines(prompts: try reports.contestedPrompts(store, limit: 20))
     }
 
     func updateFigures() {

@@ -1,5 +1,4 @@
 import PairwiseCore
-import PairwiseStore
 
 /// The pair on screen, with the order in which its responses are shown.
 public struct PairOnScreen: Equatable, Sendable {

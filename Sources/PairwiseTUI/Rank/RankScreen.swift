@@ -1,5 +1,4 @@
 import PairwiseCore
-import PairwiseStore
 
 /// The keys that rank a ranked item's responses, before the annotate screen's own (note,
 /// skip, undo, quit, help, guidelines, search… work as for pairs):

@@ -1,6 +1,5 @@
 import Foundation
 import PairwiseCore
-import PairwiseStore
 
 /// Which items a lead's review lists, and in what order: contested items (two or more
 /// judgments whose direction is not unanimous, or whose strengths spread 3 or more) most

@@ -6,7 +6,7 @@ import PairwiseStore
 
 /// Runs the review screen for a lead: lists the items that need a decision, shows each
 /// one's judgments beside the pair, and records the lead's decisions as adjudications.
-public final class ReviewSession {
+public final class ReviewSession: TerminalSession {
     let store: ProjectStore
     let leadID: Int64
     public private(set) var state: AnnotateState
@@ -86,16 +86,9 @@ public final class ReviewSession {
         return grid
     }
 
-    /// Draws and reads keys until the lead quits.
-    public func run(on terminal: Terminal) {
-        while true {
-            let size = terminal.size
-            terminal.draw(render(rows: size.rows, columns: size.columns))
-            guard let key = terminal.readKey(timeoutMilliseconds: nil) else { continue }
-            if key == .resize { continue }
-            if !handle(key) { return }
-        }
-    }
+    /// Review waits for keys: nothing in the background changes its screen.
+    public var keyTimeoutMilliseconds: Int? { nil }
+    public func beforeFrame() {}
 
     /// Handles one key; false when the session should end.
     @discardableResult
@@ -153,7 +146,7 @@ public final class ReviewSession {
             case .filter(let text):
                 try applyFilter(text)
             case .showStats:
-                state.page = TextPage(title: "Project statistics", lines: try AnnotateSession.statsLines(store: store, rubric: state.rubric))
+                state.page = TextPage(title: "Project statistics", lines: try AnnotateSession.statsLines(store: store))
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
                     state.say("No item with id \(id).", error: true)

@@ -1,5 +1,6 @@
 import PairwiseCore
 import PairwiseStats
+import PairwiseModel
 import PairwiseStore
 
 extension ProjectStore {

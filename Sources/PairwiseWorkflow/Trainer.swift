@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCore
+import PairwiseModel
 import PairwiseStore
 
 /// Refits the reward model on a project's labels and stores the run: held-out metrics, the
@@ -185,9 +186,11 @@ struct TrainingSet {
     /// Reads the labels, then the items a chunk at a time, featurizing each chunk on every
     /// core: no item's text is held past its chunk.
     static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])]) throws -> TrainingSet {
-        var set = TrainingSet(columns: try store.currentJudgmentColumns())
+        let policy = LabelPolicy.for(.trainer)
+        var set = TrainingSet(columns: try store.currentJudgmentColumns(policy: policy))
         let columns = set.columns
-        let adjudications = try store.currentAdjudicationsByItem()
+        let settled = try store.settledLabels(policy: policy)
+        let adjudications = settled.pairs
         var k = 0
         try store.forEachItemChunk { chunk in
             let featured = parallelMap(chunk.count, chunk: 250) { n -> (SparseVector, SparseVector) in
@@ -220,19 +223,19 @@ struct TrainingSet {
                 }
             }
         }
-        try set.addRankedItems(store, featurizer: featurizer)
+        try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
     }
 
     /// Ranked items train through the pairs their consensus (`AggregatedRanking`) implies,
     /// ties included, each weighted 2/k; the preference's margin is 3 × the difference of
     /// the two Borda scores, as a strength. Their responses' rows follow the pair items'.
-    mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer) throws {
-        let current = Dictionary(grouping: try store.allCurrentRankings(), by: \.itemRowID)
+    mutating func addRankedItems(_ store: ProjectStore, featurizer: Featurizer, policy: LabelPolicy, decisions: [Int64: RankingDecision]) throws {
+        let current = Dictionary(grouping: try store.currentRankings(policy: policy).rankings, by: \.itemRowID)
         var rankings = current.mapValues { $0.map(\.ranking) }
         var ratings = current.mapValues { $0.map(\.rubric).filter { !$0.isEmpty } }
         // A lead's decision replaces the annotators' rankings, and their values when it has some.
-        for (rowID, decision) in try store.currentRankingAdjudications() {
+        for (rowID, decision) in decisions {
             rankings[rowID] = [decision.ranking]
             if !decision.rubric.isEmpty { ratings[rowID] = [decision.rubric] }
         }

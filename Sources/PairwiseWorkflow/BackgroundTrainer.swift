@@ -1,4 +1,5 @@
 import Foundation
+import PairwiseModel
 import PairwiseStore
 
 /// Runs a `Trainer` on its own thread at `BackgroundPriority`, checking every `interval`

@@ -1,5 +1,5 @@
 import Foundation
-import PairwiseStore
+import PairwiseCore
 import Testing
 
 @Suite struct BackgroundPriorityTests {

@@ -1,0 +1,86 @@
+/// Narrows a lead's review list.
+public struct ReviewFilter: Equatable, Sendable {
+    /// Only items this annotator judged (or ranked).
+    public var annotator: String?
+    /// Only items whose judgments (or rankings' values) disagree on this rubric dimension.
+    public var dimension: String?
+    public var flaggedOnly = false
+
+    public init(annotator: String? = nil, dimension: String? = nil, flaggedOnly: Bool = false) {
+        self.annotator = annotator
+        self.dimension = dimension
+        self.flaggedOnly = flaggedOnly
+    }
+
+    /// No narrowing: the whole list.
+    public var isEmpty: Bool { annotator == nil && dimension == nil && !flaggedOnly }
+
+    /// Whether the values differ on a rubric dimension: a different side on a comparative
+    /// one, ratings 2 or more apart on a per-response one.
+    public static func disagree(_ values: [RubricValue]) -> Bool {
+        var sides = Set<Int>(), a: [Int] = [], b: [Int] = []
+        for value in values {
+            switch value {
+            case .comparative(let v): sides.insert(v.signum())
+            case .perResponse(let x, let y): a.append(x); b.append(y)
+            }
+        }
+        let spread = { (v: [Int]) in (v.max() ?? 0) - (v.min() ?? 0) }
+        return sides.count > 1 || spread(a) >= 2 || spread(b) >= 2
+    }
+}
+
+/// One item's current judgments in brief: how many prefer A, B and neither, and the
+/// range of their strengths (what the item row keeps at write time).
+public struct ItemTally: Equatable, Sendable {
+    public var preferA = 0, preferB = 0, preferNeither = 0
+    /// Lowest…highest strength; nil without judgments.
+    public var strengths: ClosedRange<Int>?
+
+    public init(preferA: Int, preferB: Int, preferNeither: Int, strengths: ClosedRange<Int>?) {
+        (self.preferA, self.preferB, self.preferNeither, self.strengths) = (preferA, preferB, preferNeither, strengths)
+    }
+
+    public init(_ judgments: [Judgment]) {
+        let values = judgments.map(\.strength.value)
+        for v in values {
+            if v < 0 { preferA += 1 } else if v > 0 { preferB += 1 } else { preferNeither += 1 }
+        }
+        if let low = values.min(), let high = values.max() { strengths = low...high }
+    }
+
+    /// Share of pairs of judgments agreeing on the direction; nil below two judgments.
+    public var directionAgreement: Double? { LabelProvenance.pairwiseAgreement(counts: [preferA, preferB, preferNeither]) }
+}
+
+/// What a lead's review lists: the items whose judgments split on the direction, are
+/// flagged, or the model contradicts, that pass the filter and have no standing
+/// adjudication, each in brief, and the flags raised on them.
+public struct ReviewMaterial: Equatable, Sendable {
+    public var tallies: [Int64: ItemTally]
+    /// Flag reasons per item row id (nil: flagged without a reason).
+    public var flags: [Int64: [String?]]
+
+    public init(tallies: [Int64: ItemTally], flags: [Int64: [String?]]) {
+        self.tallies = tallies
+        self.flags = flags
+    }
+
+    /// The definition, from every current judgment (by item row id): what
+    /// `ProjectStore.reviewMaterial` reads from the kept tallies.
+    public init(judgments: [Int64: [Judgment]], adjudications: [Int64: Adjudication] = [:], flags: [Int64: [String?]] = [:],
+                suspects: Set<Int64> = [], filter: ReviewFilter = ReviewFilter()) {
+        tallies = [:]
+        self.flags = [:]
+        for rowID in Set(judgments.keys).union(flags.keys).union(suspects) where adjudications[rowID] == nil {
+            let list = judgments[rowID] ?? []
+            if let name = filter.annotator, !list.contains(where: { $0.annotator == name }) { continue }
+            if let key = filter.dimension, !ReviewFilter.disagree(list.compactMap { $0.rubric[key] }) { continue }
+            if filter.flaggedOnly && flags[rowID] == nil { continue }
+            let tally = ItemTally(list)
+            guard (tally.directionAgreement ?? 1) < 1 || flags[rowID] != nil || suspects.contains(rowID) else { continue }
+            tallies[rowID] = tally
+            self.flags[rowID] = flags[rowID]
+        }
+    }
+}

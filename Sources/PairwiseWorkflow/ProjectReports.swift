@@ -1,0 +1,76 @@
+import Foundation
+import PairwiseCore
+import PairwiseModel
+import PairwiseStats
+import PairwiseStore
+
+/// Every report a lead reads about the project, assembled once from the labels a policy
+/// counts: `stats`, `stats --json` and the TUI's stats screen all show these.
+public struct ProjectReports: Sendable {
+    /// Agreement, annotator figures, strength and contested pairs.
+    public var statistics: ProjectStatistics
+    /// The newest model's report (nil until a run has finished).
+    public var model: ModelReport?
+    /// Gold, qualification, drift, suggestions, guidelines versions.
+    public var quality: QualityReport
+    /// Ranked items: α on the ranks, Kendall's W.
+    public var ranked: RankingReport
+    /// What the policy left out of the figures.
+    public var policy: LabelPolicy
+
+    /// Reads and computes every report: the agreement figures on this thread, the reports
+    /// that read the database on another.
+    public static func assemble(_ store: ProjectStore, for consumer: LabelPolicy.Consumer = .agreement) throws -> ProjectReports {
+        let policy = LabelPolicy.for(consumer)
+        let columns = try store.currentJudgmentColumns(policy: policy)
+        let rubric = try store.rubric()
+        let (statistics, (model, quality, ranked)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
+            let byItem = try store.rankingsByItem(policy: policy)
+            return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
+                    RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)))
+        })
+        return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked, policy: policy)
+    }
+
+    /// The reports as text, as `stats` prints them: `contested` items of each list, with
+    /// the contested pairs' prompts (one line each) where given.
+    public func summaryLines(contested: Int = 20, prompts: [String: String] = [:]) -> [String] {
+        var lines = statistics.summaryLines(contested: contested, prompts: prompts)
+        if ranked.items > 0 { lines += [""] + ranked.summaryLines(contested: contested) }
+        lines += [""] + quality.summaryLines()
+        if let model { lines += [""] + model.summaryLines(suspectLimit: contested) }
+        return lines
+    }
+
+    /// One line per contested pair's prompt (its last line of some length: the question, in
+    /// most prompts), for `summaryLines`.
+    public func contestedPrompts(_ store: ProjectStore, limit: Int) throws -> [String: String] {
+        var prompts: [String: String] = [:]
+        for item in statistics.contested.prefix(limit) {
+            if let row = try store.itemRowID(externalID: item.itemID), let found = try store.item(rowID: row) {
+                let lines = found.prompt.plainText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                prompts[item.itemID] = lines.last { $0.count >= 20 } ?? lines.last ?? ""
+            }
+        }
+        return prompts
+    }
+}
+
+/// Runs `second` on another thread while `first` runs on this one; both results, or the
+/// first error either threw.
+public func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+    let outcome = ParallelOutcome<B>()
+    DispatchQueue.global().async {
+        outcome.value = Result { try second() }
+        outcome.done.signal()
+    }
+    let a = Result { try first() }
+    outcome.done.wait()
+    return (try a.get(), try outcome.value!.get())
+}
+
+/// The other thread's result, read once `done` is signalled.
+final class ParallelOutcome<B>: @unchecked Sendable {
+    var value: Result<B, any Error>?
+    let done = DispatchSemaphore(value: 0)
+}

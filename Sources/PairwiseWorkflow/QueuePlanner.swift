@@ -1,0 +1,88 @@
+import PairwiseCore
+import PairwiseStats
+import PairwiseStore
+
+/// How an annotator's queue is ordered.
+public enum QueueOrder: String, Sendable, CaseIterable {
+    /// A seeded shuffle, fixed per annotator.
+    case shuffled
+    /// Most uncertain pairs for the newest model first (active learning); the shuffle breaks ties.
+    case uncertainty
+}
+
+/// An annotator's queue and where they stand in the qualification round.
+public struct QueuePlan: Sendable {
+    /// Item row ids in the order to show them.
+    public var items: [Int64]
+    public var qualification: QualificationStatus
+    /// What to say when the queue is empty for a reason other than being done (a failed or
+    /// short qualification round); nil otherwise.
+    public var emptyQueueLines: [String]?
+}
+
+/// Plans an annotator's queue: the qualification round's gold items while it lasts, none
+/// after a failed round, else the items needing judgments with unseen gold items placed
+/// among them (the plan never says which are gold: on PostgreSQL an annotator may not know),
+/// in shuffled or uncertainty order.
+public struct QueuePlanner: Sendable {
+    public let store: ProjectStore
+    public let annotatorID: Int64
+    public let annotator: String
+    /// Leads set the gold answers: they have no qualification round.
+    public let isLead: Bool
+    public let overlap: Int
+    public let seed: UInt64
+    /// The order asked for; nil: by model uncertainty once a model exists, else shuffled.
+    public let order: QueueOrder?
+
+    public init(store: ProjectStore, annotatorID: Int64, annotator: String, isLead: Bool, overlap: Int, seed: UInt64, order: QueueOrder?) {
+        self.store = store
+        self.annotatorID = annotatorID
+        self.annotator = annotator
+        self.isLead = isLead
+        self.overlap = overlap
+        self.seed = seed
+        self.order = order
+    }
+
+    /// The plan under the project's quality settings.
+    public func plan(quality: QualitySettings) throws -> QueuePlan {
+        let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID) ^ 0x0A11)
+        let answers = try store.goldFirstAnswers(annotatorID: annotatorID)
+        let roundStart = quality.qualificationRoundStarts[annotator] ?? 0
+        let qualification = QualificationStatus(goldOutcomes: answers.dropFirst(roundStart).map { $0.label == $0.answer.label },
+                                                required: isLead ? 0 : quality.qualificationItems, passLevel: quality.qualificationPass,
+                                                recorded: quality.qualificationPasses[annotator].flatMap(QualificationPass.init(setting:)))
+        switch qualification {
+        case .inProgress(let done, _, let required):
+            return QueuePlan(items: GoldSchedule.shuffled(try store.qualificationQueue(annotatorID: annotatorID, missing: required - done), salt: salt),
+                             qualification: qualification,
+                             emptyQueueLines: ["The qualification round needs \(required - done) more gold items than the project has for you.",
+                                               "Ask your lead to add gold items (pairwise gold add FILE)."])
+        case .failed(let correct, let required):
+            return QueuePlan(items: [], qualification: qualification,
+                             emptyQueueLines: ["You answered \(correct) of \(required) qualification items as expected: not enough to qualify.",
+                                               "Your lead sees this in pairwise stats and may give you another round. Press q to quit."])
+        case .notRequired, .passed:
+            let items = try store.placeGold(in: try regularQueue(goldRate: quality.goldRate), annotatorID: annotatorID, rate: quality.goldRate, salt: salt)
+            return QueuePlan(items: items, qualification: qualification, emptyQueueLines: nil)
+        }
+    }
+
+    /// The items needing judgments (unseen gold among them), in the order asked for.
+    func regularQueue(goldRate: Double) throws -> [Int64] {
+        var queue = try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: goldRate)
+        let uncertainties = try store.latestUncertainties()
+        guard (order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty else { return queue }
+        // Stable: the shuffled order (and skipped items last) breaks ties. Keys first, so the
+        // sort compares plain numbers.
+        let skipped = Set(try store.skippedItems(annotatorID: annotatorID))
+        var keyed = queue.enumerated().map { rank, id in (skipped: skipped.contains(id), uncertainty: uncertainties[id] ?? 0, rank: rank, id: id) }
+        keyed.sort { a, b in
+            if a.skipped != b.skipped { return !a.skipped }
+            return a.uncertainty != b.uncertainty ? a.uncertainty > b.uncertainty : a.rank < b.rank
+        }
+        queue = keyed.map(\.id)
+        return queue
+    }
+}
