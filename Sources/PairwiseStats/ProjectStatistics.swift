@@ -92,6 +92,15 @@ public struct ProjectStatistics: Sendable {
             (d.key, Self.rubricAlpha(c, item: itemOfJudgment, raters: raters, column: column, values: c.rubric[d.key] ?? []))
         }
 
+        let perAnnotator = Self.annotatorFigures(c, directions: directions, byDirection: byDirection)
+        annotators = perAnnotator.figures
+        kappa = Self.pairwiseKappa(c, directions: directions, order: perAnnotator.order)
+        (strengthCounts, meanAbsoluteStrength, strengthLevels) = Self.strengthFigures(c, directions: directions, byDirection: byDirection)
+        contested = Self.contestedItems(c, byDirection: byDirection)
+    }
+
+    /// Each annotator's figures, by name, and their indices in that order.
+    static func annotatorFigures(_ c: JudgmentColumns, directions: [Int], byDirection: [Int32]) -> (figures: [AnnotatorFigures], order: [Int]) {
         // Per annotator.
         var own = Array(repeating: [Int](), count: c.annotatorNames.count)
         for i in 0..<c.count { own[Int(c.annotator[i])].append(i) }
@@ -110,7 +119,7 @@ public struct ProjectStatistics: Sendable {
             }
         }
         let order = own.indices.filter { !own[$0].isEmpty }.sorted { c.annotatorNames[$0] < c.annotatorNames[$1] }
-        annotators = order.map { a in
+        let figures = order.map { a in
             let mine = own[a]
             let times = mine.map { c.milliseconds[$0] }.sorted()
             let median = times.isEmpty ? nil : Double(times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2) / 1000
@@ -124,7 +133,11 @@ public struct ProjectStatistics: Sendable {
                 bothBadShare: Double(mine.filter { c.bothBad[$0] }.count) / Double(mine.count),
                 meanAbsoluteStrength: Double(mine.reduce(0) { $0 + abs(Int(c.strength[$1])) }) / Double(mine.count))
         }
+        return (figures, order)
+    }
 
+    /// Cohen's kappa on the direction for each pair of annotators (both ways round).
+    static func pairwiseKappa(_ c: JudgmentColumns, directions: [Int], order: [Int]) -> [String: [String: Double]] {
         // Cohen's kappa on the direction per pair of annotators, rows the name sorted first.
         let people = c.annotatorNames.count
         var confusion = [Int](repeating: 0, count: people * people * 9)
@@ -148,8 +161,11 @@ public struct ProjectStatistics: Sendable {
                 }
             }
         }
-        self.kappa = kappa
+        return kappa
+    }
 
+    /// The strength distribution, its mean absolute value, and agreement per strength level.
+    static func strengthFigures(_ c: JudgmentColumns, directions: [Int], byDirection: [Int32]) -> (counts: [Int], mean: Double?, levels: [StrengthLevel]) {
         // Strength.
         var counts = Array(repeating: 0, count: 7), absoluteSum = 0
         var levelJudgments = [0, 0, 0, 0], levelPairs = [0, 0, 0, 0], levelAgreeing = [0, 0, 0, 0]
@@ -164,13 +180,16 @@ public struct ProjectStatistics: Sendable {
                 levelAgreeing[level] += Int(byDirection[k * 3 + directions[i]]) - 1
             }
         }
-        strengthCounts = counts
-        meanAbsoluteStrength = c.count == 0 ? nil : Double(absoluteSum) / Double(c.count)
-        strengthLevels = (0...3).map { level in
+        let mean = c.count == 0 ? nil : Double(absoluteSum) / Double(c.count)
+        let levels = (0...3).map { level in
             StrengthLevel(level: level, judgments: levelJudgments[level],
                           agreement: levelPairs[level] == 0 ? nil : Double(levelAgreeing[level]) / Double(levelPairs[level]))
         }
+        return (counts, mean, levels)
+    }
 
+    /// Items with two or more judgments: least agreement first, then the widest spread, then by id.
+    static func contestedItems(_ c: JudgmentColumns, byDirection: [Int32]) -> [ItemFigures] {
         // Items: least agreement first, then the widest spread, then by id.
         var figures: [(agreement: Double, spread: Int, rank: Int32, item: Int)] = []
         for k in 0..<c.itemCount {
@@ -180,7 +199,7 @@ public struct ProjectStatistics: Sendable {
             figures.append((agreement, Int(values.max()! - values.min()!), c.itemIDRanks[k], k))
         }
         figures.sort { ($0.agreement, -$0.spread, $0.rank) < ($1.agreement, -$1.spread, $1.rank) }
-        contested = figures.map {
+        return figures.map {
             ItemFigures(itemID: c.itemIDs[$0.item], judgments: c.judgments(ofItem: $0.item).count, directionAgreement: $0.agreement, strengthSpread: $0.spread)
         }
     }

@@ -35,36 +35,8 @@ public enum AnnotateScreen {
     public static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
         if state.terminalTooSmall { return key == .character("q") || key == .interrupt ? .quit : nil }
         if state.input != nil { return handleInput(key, state: &state) }
-        if var list = state.browse {
-            switch key {
-            case .character("b"), .character("q"), .escape: state.browse = nil; return nil
-            case .character("j"), .down: list.move(1)
-            case .character("k"), .up: list.move(-1)
-            case .pageDown, .character(" "): for _ in 0..<max(1, pageRows - 1) { list.move(1) }
-            case .pageUp: for _ in 0..<max(1, pageRows - 1) { list.move(-1) }
-            case .character("g"), .home: list.selected = list.entries.firstIndex { !$0.heading } ?? list.selected
-            case .character("G"), .end: list.selected = list.entries.lastIndex { !$0.heading } ?? list.selected
-            case .enter:
-                state.browse = nil
-                return list.entries.indices.contains(list.selected) && !list.entries[list.selected].heading ? .open(list.entries[list.selected].rowID) : nil
-            default: break
-            }
-            state.browse = list
-            return nil
-        }
-        if var page = state.page {
-            switch key {
-            case .character("S"), .character("i"), .character("q"), .escape, .enter: state.page = nil; return nil
-            case .character("j"), .down: page.scroll += 1
-            case .character("k"), .up: page.scroll = max(0, page.scroll - 1)
-            case .pageDown, .character(" "): page.scroll += max(1, pageRows - 1)
-            case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows - 1))
-            case .character("g"), .home: page.scroll = 0
-            default: break
-            }
-            state.page = page
-            return nil
-        }
+        if state.browse != nil { return handleBrowse(key, state: &state, pageRows: pageRows) }
+        if state.page != nil { return handlePage(key, state: &state, pageRows: pageRows) }
         if state.showingHelp {
             if key == .character("?") || key == .character("q") || key == .escape || key == .enter { state.showingHelp = false }
             return nil
@@ -76,32 +48,78 @@ public enum AnnotateScreen {
             return nil
         }
         state.message = nil
-        if state.review != nil {
-            switch key {
-            case .character("N"):
-                // Not h: vim users press h to move between panels, and names must not show by accident.
-                state.review!.revealNames.toggle()
-                state.say(state.review!.revealNames ? "Names shown (N hides them)." : "Names hidden.")
-                return nil
-            case .enter where state.ranking != nil:
-                // A ranked item: the lead's ranking, once complete, waits for its reason.
-                guard case .some(.submitRanking(let draft)?) = RankScreen.handle(key, state: &state, pageRows: pageRows) else { return nil }
-                state.review!.pendingRanking = draft
-                state.input = .reason
-                state.inputText = ""
-                return nil
-            case .enter:
-                guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return nil }
-                state.review!.pending = draft
-                state.input = .reason
-                state.inputText = ""
-                return nil
-            case .character("f"):
-                return nil
-            default: break
-            }
-        }
+        if state.review != nil, let handled = handleReview(key, state: &state, pageRows: pageRows) { return handled }
         if state.ranking != nil, let effect = RankScreen.handle(key, state: &state, pageRows: pageRows) { return effect }
+        return handleLabeling(key, state: &state, pageRows: pageRows)
+    }
+
+    /// Keys in the browse list (queue and own judgments).
+    private static func handleBrowse(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
+        guard var list = state.browse else { return nil }
+        switch key {
+        case .character("b"), .character("q"), .escape: state.browse = nil; return nil
+        case .character("j"), .down: list.move(1)
+        case .character("k"), .up: list.move(-1)
+        case .pageDown, .character(" "): for _ in 0..<max(1, pageRows - 1) { list.move(1) }
+        case .pageUp: for _ in 0..<max(1, pageRows - 1) { list.move(-1) }
+        case .character("g"), .home: list.selected = list.entries.firstIndex { !$0.heading } ?? list.selected
+        case .character("G"), .end: list.selected = list.entries.lastIndex { !$0.heading } ?? list.selected
+        case .enter:
+            state.browse = nil
+            return list.entries.indices.contains(list.selected) && !list.entries[list.selected].heading ? .open(list.entries[list.selected].rowID) : nil
+        default: break
+        }
+        state.browse = list
+        return nil
+    }
+
+    /// Keys on a text page (stats, guidelines, feedback).
+    private static func handlePage(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
+        guard var page = state.page else { return nil }
+        switch key {
+        case .character("S"), .character("i"), .character("q"), .escape, .enter: state.page = nil; return nil
+        case .character("j"), .down: page.scroll += 1
+        case .character("k"), .up: page.scroll = max(0, page.scroll - 1)
+        case .pageDown, .character(" "): page.scroll += max(1, pageRows - 1)
+        case .pageUp: page.scroll = max(0, page.scroll - max(1, pageRows - 1))
+        case .character("g"), .home: page.scroll = 0
+        default: break
+        }
+        state.page = page
+        return nil
+    }
+
+    /// The review screen's own keys: `.some(effect)` when the key was the review's (the
+    /// effect may be nil), nil to go on to the labeling keys.
+    private static func handleReview(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect?? {
+        switch key {
+        case .character("N"):
+            // Not h: vim users press h to move between panels, and names must not show by accident.
+            state.review!.revealNames.toggle()
+            state.say(state.review!.revealNames ? "Names shown (N hides them)." : "Names hidden.")
+            return .some(nil)
+        case .enter where state.ranking != nil:
+            // A ranked item: the lead's ranking, once complete, waits for its reason.
+            guard case .some(.submitRanking(let draft)?) = RankScreen.handle(key, state: &state, pageRows: pageRows) else { return .some(nil) }
+            state.review!.pendingRanking = draft
+            state.input = .reason
+            state.inputText = ""
+            return .some(nil)
+        case .enter:
+            guard state.pair != nil, case .submit(let draft)? = submission(state: &state) else { return .some(nil) }
+            state.review!.pending = draft
+            state.input = .reason
+            state.inputText = ""
+            return .some(nil)
+        case .character("f"):
+            return .some(nil)
+        default: break
+        }
+        return .none
+    }
+
+    /// The keys that make a label: preference, rubric, note, flag, skip, undo, scrolling.
+    private static func handleLabeling(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect? {
         switch key {
         case .character("?"): state.showingHelp = true
         case .character("r"): state.rubricToggled.toggle()

@@ -31,6 +31,13 @@ public enum RankScreen {
     static func handle(_ key: Key, state: inout AnnotateState, pageRows: Int) -> AnnotateEffect?? {
         guard var rank = state.ranking else { return nil }
         defer { state.ranking = rank }
+        if let handled = rubricKey(key, rank: &rank, state: &state) { return handled }
+        if let handled = placementKey(key, rank: &rank, state: &state) { return handled }
+        return navigationKey(key, rank: &rank, pageRows: pageRows)
+    }
+
+    /// A key on a rubric row (rating a response on a dimension, or moving between rows).
+    private static func rubricKey(_ key: Key, rank: inout RankState, state: inout AnnotateState) -> AnnotateEffect?? {
         switch key {
         case .character(let c) where c.isNumber && rank.row > 0:
             if let problem = rank.rate(Int(String(c)) ?? -1) { state.say(problem, error: true) }
@@ -45,8 +52,12 @@ public enum RankScreen {
             rank.row = (rank.row + rank.dimensions.count) % (rank.dimensions.count + 1)
             return .some(nil)
         default:
-            break
+            return nil
         }
+    }
+
+    /// A key that places, ties, takes back or submits responses.
+    private static func placementKey(_ key: Key, rank: inout RankState, state: inout AnnotateState) -> AnnotateEffect?? {
         switch key {
         case .character(let c) where c.isNumber:
             let n = Int(String(c)) ?? -1
@@ -104,6 +115,14 @@ public enum RankScreen {
                 state.say(problem.message, error: true)
                 return .some(nil)
             }
+        default:
+            return nil
+        }
+    }
+
+    /// A key that moves focus or scrolls a panel.
+    private static func navigationKey(_ key: Key, rank: inout RankState, pageRows: Int) -> AnnotateEffect?? {
+        switch key {
         case .tab, .character("l"), .right:
             rank.focused = rank.focused + 1 >= rank.panels ? -1 : rank.focused + 1
             return .some(nil)
