@@ -129,6 +129,10 @@ extension ProjectStore {
     /// stored item; contradicting labels follow `options.onConflict`.
     public func importFiles(_ paths: [String], options: ImportOptions,
                             progress: ((ImportProgress) -> Void)? = nil) throws -> ImportSummary {
+        try StoreError.translating(path: path) { try importFilesTranslated(paths, options: options, progress: progress) }
+    }
+
+    private func importFilesTranslated(_ paths: [String], options: ImportOptions, progress: ((ImportProgress) -> Void)?) throws -> ImportSummary {
         let rubric = try self.rubric()
         if case .sqlite(let pool) = backend {
             // One transaction holds the whole import: with SQLite's 2 MB page cache it spills

@@ -60,7 +60,7 @@ public enum ProjectCopy {
     /// an empty database); on a failure nothing is left in a new SQLite file.
     @discardableResult
     public static func copy(from source: ProjectStore, to destination: String) throws -> (ProjectStore, CopySummary) {
-        let target = try ProjectStore.createEmpty(at: destination)
+        let target = try StoreError.translating(path: destination) { try ProjectStore.createEmpty(at: destination) }
         do {
             let summary = try source.read { from in
                 try target.write { to in try copyRows(from: from, to: to) }

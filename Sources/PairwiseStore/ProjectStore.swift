@@ -18,6 +18,10 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     }
     public var kind: Kind
     public var message: String
+    /// For `.database`: what kind of fault of the database underneath.
+    public var fault: DatabaseFault?
+    /// The database's own code: PostgreSQL's SQLSTATE, or SQLite's extended result code.
+    public var sqlState: String?
     public var description: String { message }
 
     public init(_ kind: Kind, _ message: String) {
@@ -102,6 +106,10 @@ public final class ProjectStore: Sendable {
     /// Creates a new project with its rubric; `lead` (the person running `init`) becomes its
     /// first lead. A `postgres://` location makes it in that (empty) PostgreSQL database.
     public static func create(at path: String, rubric: Rubric, lead: String?) throws -> ProjectStore {
+        try StoreError.translating(path: path) { try createProject(at: path, rubric: rubric, lead: lead) }
+    }
+
+    private static func createProject(at path: String, rubric: Rubric, lead: String?) throws -> ProjectStore {
         let store = try createEmpty(at: path)
         do {
             try store.fillNewProject(rubric: rubric, lead: lead)
@@ -176,6 +184,10 @@ public final class ProjectStore: Sendable {
     /// Refuses, with a sentence saying what to do: a missing, empty or unreadable file, a
     /// file that is not a Pairwise project, and a project from a newer version.
     public static func open(at path: String, access: Access = .readWrite) throws -> ProjectStore {
+        try StoreError.translating(path: path) { try openProject(at: path, access: access) }
+    }
+
+    private static func openProject(at path: String, access: Access) throws -> ProjectStore {
         if PostgresAddress.isPostgres(path) {
             // What a role may do is the database's to say: read-only changes nothing here.
             let connections = try PostgresConnections(PostgresAddress(path))
@@ -204,7 +216,7 @@ public final class ProjectStore: Sendable {
         if needsMigration { try Schema.migrator.migrate(pool) }
         if access == .readOnly {
             try pool.close()
-            return try open(at: path, access: .readOnly)
+            return try openProject(at: path, access: .readOnly)
         }
         return ProjectStore(path: path, backend: .sqlite(pool))
     }

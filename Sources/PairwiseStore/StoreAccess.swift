@@ -5,6 +5,10 @@ import GRDB
 extension ProjectStore {
     /// Runs `body` on a read-only snapshot of the project.
     func read<T>(_ body: (SQLConnection) throws -> T) throws -> T {
+        try StoreError.translating(path: path) { try readUntranslated(body) }
+    }
+
+    private func readUntranslated<T>(_ body: (SQLConnection) throws -> T) throws -> T {
         switch backend {
         case .sqlite(let pool):
             return try pool.read { db in try body(GRDBSQLConnection(db)) }
@@ -40,6 +44,10 @@ extension ProjectStore {
     }
 
     private func write<T>(locking lock: WriteLock, _ body: (SQLConnection) throws -> T) throws -> T {
+        try StoreError.translating(path: path) { try writeUntranslated(locking: lock, body) }
+    }
+
+    private func writeUntranslated<T>(locking lock: WriteLock, _ body: (SQLConnection) throws -> T) throws -> T {
         switch backend {
         case .sqlite(let pool):
             return try pool.writeWithoutTransaction { db in

@@ -26,7 +26,6 @@ struct CopyCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            OpenedProject.path = from
             let source = try ProjectStore.open(at: from, access: .readOnly)
             try Identity.requireLead(source, "copying a project")
             let (copy, summary) = try ProjectCopy.copy(from: source, to: to)

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import PairwiseCore
 import PairwiseStore
-import GRDB
 
 /// Exit statuses from sysexits.h, so that scripts can tell failures apart.
 enum ExitStatus {
@@ -13,6 +12,18 @@ enum ExitStatus {
     static let ioError: Int32 = 74        // EX_IOERR: disk full, I/O error
     static let tryAgain: Int32 = 75       // EX_TEMPFAIL: the database stayed locked
     static let permission: Int32 = 77     // EX_NOPERM
+
+    /// The status for a fault of the database underneath.
+    static func of(_ fault: DatabaseFault) -> Int32 {
+        switch fault {
+        case .diskFull, .io: ioError
+        case .damaged, .rejected: dataError
+        case .readOnly, .denied: permission
+        case .cannotOpen: noInput
+        case .busy: tryAgain
+        case .other: 1
+        }
+    }
 }
 
 /// Runs a command body, printing known failures as one clear line on stderr and exiting
@@ -32,7 +43,7 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         case .alreadyExists: throw fail(error.message, status: ExitStatus.cannotCreate)
         case .refused: throw fail(error.message, status: ExitStatus.permission)
         case .invalid, .newerVersion: throw fail(error.message, status: ExitStatus.dataError)
-        case .database: throw fail(error.message, status: 1)
+        case .database: throw fail(error.message, status: error.fault.map(ExitStatus.of) ?? 1)
         }
     } catch let error as OutputError {
         throw fail(error.message, status: error.status)
@@ -42,11 +53,6 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
         throw fail(error.message, status: ExitStatus.permission)
     } catch let error as UnknownPersonError {
         throw fail(error.message, status: ExitStatus.noUser)
-    } catch let error as DatabaseError {
-        let fault = DatabaseFault(error, path: OpenedProject.path)
-        throw fail(fault.message, status: fault.status)
-    } catch let error as SQLError {
-        throw fail(error.message, status: PostgresFault.status(of: error))
     }
 }
 

@@ -17,13 +17,11 @@ struct ProjectOptions: ParsableArguments {
 
     /// The project, for a command that writes to it.
     func open() throws -> ProjectStore {
-        OpenedProject.path = path
         return try ProjectStore.open(at: path)
     }
 
     /// The project, for a command that only reads it.
     func openForReading() throws -> ProjectStore {
-        OpenedProject.path = path
         return try ProjectStore.open(at: path, access: .readOnly)
     }
 }

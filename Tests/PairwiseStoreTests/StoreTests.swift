@@ -81,10 +81,9 @@ final class TemporaryProject {
             do {
                 try project.execute(sql)
                 Issue.record("\(sql) succeeded")
-            } catch let error as DatabaseError {
-                #expect(error.message == "judgments are append-only")
-            } catch let error as SQLError {
-                #expect(error.message == "judgments are append-only")
+            } catch let error as StoreError {
+                // The database's refusal, in the store's own error type.
+                #expect(error.message == "judgments are append-only" && error.fault == .rejected)
             }
         }
         #expect(try project.count("judgments") == 1)
