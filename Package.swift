@@ -43,13 +43,25 @@ let package = Package(
         // Restores the terminal from a signal handler (C: only async-signal-safe calls there).
         .target(name: "CTerminalRestore", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "PairwiseTUI", dependencies: ["PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "CNcursesw", "CTerminalRestore"]),
+        // What every command shares: terminal-safe output, failures as exit statuses, help text.
+        .target(name: "PairwiseCommandLine", dependencies: ["PairwiseCore", "PairwiseStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The `pairwise bench` commands: hot paths timed on real and generated projects.
+        .target(
+            name: "PairwiseBenchmarks",
+            dependencies: [
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "PairwiseTUI", "PairwiseCommandLine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/PairwiseBenchmarks"
+        ),
         // The command line.
         .executableTarget(
             name: "pairwise",
             dependencies: [
-                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "PairwiseTUI", "CZlib",
+                "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "PairwiseTUI", "PairwiseCommandLine",
+                "PairwiseBenchmarks", "CZlib",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Paths to the repository's files and the shared datasets, for every test target.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PairwiseCommandLine
 import Foundation
 import PairwiseCore
 import PairwiseModel

@@ -1,4 +1,6 @@
 import ArgumentParser
+import PairwiseBenchmarks
+import PairwiseCommandLine
 import Foundation
 
 @main

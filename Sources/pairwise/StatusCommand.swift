@@ -1,4 +1,5 @@
 import ArgumentParser
+import PairwiseCommandLine
 import PairwiseCore
 import PairwiseStore
 
@@ -52,8 +53,4 @@ struct StatusCommand: ParsableCommand {
             }
         }
     }
-}
-
-extension String {
-    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

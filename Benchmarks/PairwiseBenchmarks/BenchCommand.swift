@@ -1,11 +1,13 @@
 import ArgumentParser
+import PairwiseCommandLine
 import Foundation
 import PairwiseCore
 import PairwiseStore
 
 /// Benchmarks of the hot paths, printing figures (never asserting times).
-struct BenchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchCommand: ParsableCommand {
+    public init() {}
+    public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure import and export throughput on a real file.",
         discussion: Help.text("""

@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import PairwiseCommandLine
 import PairwiseCore
 
 /// The input files `bench scale --inputs` measures the file commands on, written once under

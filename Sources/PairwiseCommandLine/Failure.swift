@@ -4,17 +4,17 @@ import PairwiseCore
 import PairwiseStore
 
 /// Exit statuses from sysexits.h, so that scripts can tell failures apart.
-enum ExitStatus {
-    static let dataError: Int32 = 65      // EX_DATAERR: bad input
-    static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
-    static let noUser: Int32 = 67         // EX_NOUSER: --as a name not in the project
-    static let cannotCreate: Int32 = 73   // EX_CANTCREAT
-    static let ioError: Int32 = 74        // EX_IOERR: disk full, I/O error
-    static let tryAgain: Int32 = 75       // EX_TEMPFAIL: the database stayed locked
-    static let permission: Int32 = 77     // EX_NOPERM
+public enum ExitStatus {
+    public static let dataError: Int32 = 65      // EX_DATAERR: bad input
+    public static let noInput: Int32 = 66        // EX_NOINPUT: no project, missing file
+    public static let noUser: Int32 = 67         // EX_NOUSER: --as a name not in the project
+    public static let cannotCreate: Int32 = 73   // EX_CANTCREAT
+    public static let ioError: Int32 = 74        // EX_IOERR: disk full, I/O error
+    public static let tryAgain: Int32 = 75       // EX_TEMPFAIL: the database stayed locked
+    public static let permission: Int32 = 77     // EX_NOPERM
 
     /// The status for a fault of the database underneath.
-    static func of(_ fault: DatabaseFault) -> Int32 {
+    public static func of(_ fault: DatabaseFault) -> Int32 {
         switch fault {
         case .diskFull, .io: ioError
         case .damaged, .rejected: dataError
@@ -28,7 +28,7 @@ enum ExitStatus {
 
 /// Runs a command body, printing known failures as one clear line on stderr and exiting
 /// with the matching status.
-func reportingFailures<T>(_ body: () throws -> T) throws -> T {
+public func reportingFailures<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
     } catch let error as ImportError {
@@ -57,19 +57,28 @@ func reportingFailures<T>(_ body: () throws -> T) throws -> T {
 }
 
 /// A wrong use of a command that argument parsing cannot catch.
-struct UsageError: Error { var message: String }
+public struct UsageError: Error {
+    public var message: String
+    public init(message: String) { self.message = message }
+}
 
 /// Something the person running the command may not do.
-struct PermissionError: Error { var message: String }
+public struct PermissionError: Error {
+    public var message: String
+    public init(message: String) { self.message = message }
+}
 
 /// A name that is not a person in the project.
-struct UnknownPersonError: Error { var message: String }
+public struct UnknownPersonError: Error {
+    public var message: String
+    public init(message: String) { self.message = message }
+}
 
-func fail(_ message: String, status: Int32) -> ExitCode {
+public func fail(_ message: String, status: Int32) -> ExitCode {
     Console.error("pairwise: error: \(message)")
     return ExitCode(status)
 }
 
-func printError(_ message: String) {
+public func printError(_ message: String) {
     Console.error(message)
 }

@@ -4,7 +4,7 @@ import PairwiseCore
 /// Where a command may write, checked before anything is written: a new path, a regular file
 /// it may replace (`--force`), or a device or pipe it writes to by opening it. Never a
 /// directory, and never one of the project's own files (its database, -wal or -shm).
-enum OutputTarget {
+public enum OutputTarget {
     /// Standard output.
     case standardOutput
     /// A file written beside `path` under a temporary name and renamed onto it when done.
@@ -14,7 +14,7 @@ enum OutputTarget {
 
     /// Checks `path` (nil or "-": standard output). `protected` are files that must not be
     /// written (the project's); `force` lets an existing regular file be replaced.
-    init(_ path: String?, force: Bool, protected: [String]) throws {
+    public init(_ path: String?, force: Bool, protected: [String]) throws {
         guard let path, path != "-" else {
             self = .standardOutput
             return
@@ -52,16 +52,16 @@ enum OutputTarget {
 }
 
 /// A write that cannot be made: the target refused, or the output failed (disk full).
-struct OutputError: Error {
-    var status: Int32
-    var message: String
+public struct OutputError: Error {
+    public var status: Int32
+    public var message: String
 }
 
 /// Buffered line output to a checked `OutputTarget`. A file is written under a temporary name
 /// beside it and moved into place on `finish()`, so that a failed export leaves neither a
 /// partial file nor a changed one. Lines are exact, except on a terminal, where they are made
 /// safe (see `Console`). Every write that fails (a full disk, `/dev/full`) throws `OutputError`.
-final class OutputSink {
+public final class OutputSink {
     private let handle: FileHandle
     private let name: String
     private let finalPath: String?
@@ -70,7 +70,7 @@ final class OutputSink {
     private var buffer: [UInt8] = []
     private(set) var bytesWritten = 0
 
-    init(path: String?, force: Bool = false, protected: [String] = []) throws {
+    public init(path: String?, force: Bool = false, protected: [String] = []) throws {
         switch try OutputTarget(path, force: force, protected: protected) {
         case .standardOutput:
             handle = FileHandle.standardOutput
@@ -105,7 +105,7 @@ final class OutputSink {
         buffer.reserveCapacity(1 << 20)
     }
 
-    func writeLine(_ line: String) throws {
+    public func writeLine(_ line: String) throws {
         let line = toTerminal ? TerminalSafe.text(line) : line
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
@@ -124,7 +124,7 @@ final class OutputSink {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func finish() throws {
+    public func finish() throws {
         try flush()
         if let finalPath, let temporaryPath {
             do {
@@ -151,7 +151,7 @@ final class OutputSink {
     }
 
     /// Removes the temporary file after a failure.
-    func abandon() {
+    public func abandon() {
         if let temporaryPath {
             try? handle.close()
             try? FileManager.default.removeItem(atPath: temporaryPath)

@@ -5,28 +5,28 @@ import PairwiseCore
 /// by `TerminalSafe` (text from data cannot reach the terminal as control sequences);
 /// machine output (JSON, exports, scores) is exact when it goes to a file or a pipe and made
 /// safe only when standard output is a terminal.
-enum Console {
-    static let standardOutputIsTerminal = isatty(STDOUT_FILENO) == 1
-    static let standardErrorIsTerminal = isatty(STDERR_FILENO) == 1
+public enum Console {
+    public static let standardOutputIsTerminal = isatty(STDOUT_FILENO) == 1
+    public static let standardErrorIsTerminal = isatty(STDERR_FILENO) == 1
 
     /// A line for people on standard output.
-    static func line(_ text: String) {
+    public static func line(_ text: String) {
         write(TerminalSafe.text(text) + "\n", to: STDOUT_FILENO)
     }
 
     /// A line of machine output on standard output: exact unless standard output is a terminal.
-    static func data(_ text: String) {
+    public static func data(_ text: String) {
         write((standardOutputIsTerminal ? TerminalSafe.text(text) : text) + "\n", to: STDOUT_FILENO)
     }
 
     /// A line for people on standard error.
-    static func error(_ text: String) {
+    public static func error(_ text: String) {
         write(TerminalSafe.text(text) + "\n", to: STDERR_FILENO)
     }
 
     /// A progress line redrawn in place on standard error (a terminal): `text` is made safe,
     /// the carriage return and erase-line are ours.
-    static func progress(_ text: String?) {
+    public static func progress(_ text: String?) {
         write("\r\u{1B}[K" + (text.map { TerminalSafe.text($0, keepingLineBreaks: false) } ?? ""), to: STDERR_FILENO)
     }
 
@@ -41,10 +41,4 @@ enum Console {
             }
         }
     }
-}
-
-/// `print` in this module: a line for people, made safe (see `Console`). It shadows the
-/// standard library's so that nothing in the command line prints around the sanitizer.
-func print(_ text: String = "") {
-    Console.line(text)
 }
