@@ -152,7 +152,7 @@ extension ProjectStore {
     /// One item by row id.
     public func item(rowID: Int64) throws -> Item? {
         try read { sql in
-            try sql.row(Self.itemSQL.replacingOccurrences(of: "ORDER BY i.id", with: "WHERE i.id = ?"), [.integer(rowID)]).map(Self.item(from:))
+            try sql.record("\(raw: Self.itemSelect) WHERE i.id = \(rowID)", Self.item(from:))
         }
     }
 

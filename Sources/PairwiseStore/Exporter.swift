@@ -133,8 +133,8 @@ extension ProjectStore {
                 let margins = filter.provenance ? try Self.latestMargins(sql: sql) : [:]
                 // TRL reads a file's form from its first row: one form for the whole file.
                 let conversational = try format == .trl && Self.holdsConversationalItems(sql)
-                try sql.scan(Self.itemSQL, []) { row in
-                    let rowID = Int64(row.int(0))
+                try sql.scan(Self.itemsInOrder) { row in
+                    let rowID = try row.int64("id")
                     let itemJudgments = judgments[rowID] ?? []
                     guard itemJudgments.count >= filter.minAnnotators else { return }
                     let item = try Self.item(from: row)
@@ -184,7 +184,7 @@ extension ProjectStore {
         var result: [Int64: String] = [:]
         try sql.scan("""
             SELECT r.item_id, r.text FROM responses r WHERE r.slot = 'a' AND r.item_id IN (SELECT item_id FROM judgments)
-            """, []) { row in result[Int64(row.int(0))] = SHA256.hex(row.text(1) ?? "") }
+            """) { row in result[try row.int64("item_id")] = SHA256.hex(try row.text("text")) }
         return result
     }
 
@@ -195,30 +195,34 @@ extension ProjectStore {
         return result
     }
 
-    static let itemSQL = """
+    /// Every pair item with its two responses (one row each; `item(from:)` reads it).
+    static let itemSelect = """
         SELECT i.id, i.external_id, i.content_hash, i.prompt, i.metadata, a.text AS a_text, a.model AS a_model, a.turns AS a_turns,
                b.text AS b_text, b.model AS b_model, b.turns AS b_turns
         FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
         JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
-        ORDER BY i.id
         """
 
-    /// The item in a row of `itemSQL`'s columns.
-    static func item(from row: any SQLScanRow) throws -> Item {
-        let id = row.text(1) ?? ""
-        let promptText = row.text(3) ?? ""
-        let metadataText = row.text(4) ?? "{}"
+    /// Every pair item in import order.
+    static let itemsInOrder = SQLQuery("\(raw: itemSelect) ORDER BY i.id")
+
+    /// The item in a row of `itemSelect`'s columns.
+    static func item(from row: SQLRecord) throws -> Item {
+        let id = try row.text("external_id")
         let prompt: Prompt
         do {
-            prompt = try Prompt(json: JSONParser.parse(promptText))
+            prompt = try Prompt(json: JSONParser.parse(try row.text("prompt")))
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(.invalid, "item \(id): stored prompt is damaged (\(error))")
         }
-        let metadata = (try? JSONParser.parse(metadataText)) ?? .object([])
-        return Item(id: id, prompt: prompt, responseA: try response(text: row.text(5) ?? "", turns: row.text(7), model: row.text(6)),
-                    responseB: try response(text: row.text(8) ?? "", turns: row.text(10), model: row.text(9)), metadata: metadata, source: nil,
-                    knownHash: row.text(2))
+        let metadata = (try? JSONParser.parse(try row.text("metadata"))) ?? .object([])
+        return Item(id: id, prompt: prompt,
+                    responseA: try response(text: try row.text("a_text"), turns: try row.optionalText("a_turns"), model: try row.optionalText("a_model")),
+                    responseB: try response(text: try row.text("b_text"), turns: try row.optionalText("b_turns"), model: try row.optionalText("b_model")),
+                    metadata: metadata, source: nil, knownHash: try row.text("content_hash"))
     }
 
     /// A stored response: its text, or its turns (JSON) when it has several.
@@ -251,19 +255,21 @@ extension ProjectStore {
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
         sql += " ORDER BY j.item_id, p.name"
         var grouped: [Int64: [Judgment]] = [:]
-        try connection.scan(sql, arguments) { row in
-            grouped[Int64(row.int(0)), default: []].append(try judgment(from: row))
+        try connection.scan(SQLQuery(sql, arguments)) { row in
+            grouped[try row.int64("item_id"), default: []].append(try judgment(from: row))
         }
         return grouped
     }
 
-    static func judgment(from row: any SQLScanRow) throws -> Judgment {
-        guard let strength = PreferenceStrength(row.int(3)) else { throw StoreError(.invalid, "a stored judgment's strength is out of range") }
+    /// A judgment from a row with `external_id`, `name` (the annotator) and the judgment's columns.
+    static func judgment(from row: SQLRecord) throws -> Judgment {
+        guard let strength = PreferenceStrength(try row.int("strength")) else { throw StoreError(.invalid, "a stored judgment's strength is out of range") }
         return Judgment(
-            itemID: row.text(1) ?? "", annotator: row.text(2) ?? "", strength: strength, bothBad: row.int(4) != 0,
-            rubric: rubricValues(row.text(5) ?? "{}"), note: row.text(6), shownOrder: row.text(7).flatMap(ShownOrder.init(rawValue:)) ?? .ab,
-            milliseconds: row.int(8), createdAt: row.text(9).flatMap(Timestamp.date) ?? Date(timeIntervalSince1970: 0),
-            origin: row.text(10) ?? "", source: row.text(11))
+            itemID: try row.text("external_id"), annotator: try row.text("name"), strength: strength, bothBad: try row.bool("both_bad"),
+            rubric: rubricValues(try row.text("rubric")), note: try row.optionalText("note"),
+            shownOrder: try row.optionalText("shown_order").flatMap(ShownOrder.init(rawValue:)) ?? .ab,
+            milliseconds: try row.int("ms"), createdAt: Timestamp.date(try row.text("created_at")) ?? Date(timeIntervalSince1970: 0),
+            origin: try row.text("origin"), source: try row.optionalText("source"))
     }
 
     static func rubricValues(_ text: String) -> [String: RubricValue] {
@@ -275,15 +281,16 @@ extension ProjectStore {
 
     static func currentAdjudications(sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: Adjudication] {
         var result: [Int64: Adjudication] = [:]
-        try sql.scan("""
+        let all: SQLQuery = """
             SELECT a.item_id, i.external_id, p.name, a.strength, a.both_bad, a.rubric, a.reason, a.note, a.created_at
             FROM current_adjudications a JOIN items i ON i.id = a.item_id JOIN annotators p ON p.id = a.lead_id
-            """ + (itemRowID == nil ? "" : " WHERE a.item_id = ?"), itemRowID.map { [.integer($0)] } ?? []) { row in
-            guard let strength = PreferenceStrength(row.int(3)) else { throw StoreError(.invalid, "a stored adjudication's strength is out of range") }
-            result[Int64(row.int(0))] = Adjudication(
-                itemID: row.text(1) ?? "", lead: row.text(2) ?? "", strength: strength, bothBad: row.int(4) != 0,
-                rubric: rubricValues(row.text(5) ?? "{}"), reason: row.text(6).flatMap(AdjudicationReason.init(rawValue:)) ?? .other,
-                note: row.text(7), createdAt: row.text(8).flatMap(Timestamp.date) ?? Date(timeIntervalSince1970: 0))
+            """
+        try sql.scan(all + (itemRowID.map { " WHERE a.item_id = \($0)" } ?? "")) { row in
+            guard let strength = PreferenceStrength(try row.int("strength")) else { throw StoreError(.invalid, "a stored adjudication's strength is out of range") }
+            result[try row.int64("item_id")] = Adjudication(
+                itemID: try row.text("external_id"), lead: try row.text("name"), strength: strength, bothBad: try row.bool("both_bad"),
+                rubric: rubricValues(try row.text("rubric")), reason: AdjudicationReason(rawValue: try row.text("reason")) ?? .other,
+                note: try row.optionalText("note"), createdAt: Timestamp.date(try row.text("created_at")) ?? Date(timeIntervalSince1970: 0))
         }
         return result
     }

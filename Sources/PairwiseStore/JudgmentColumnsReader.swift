@@ -10,13 +10,13 @@ extension ProjectStore {
             let gate = try LabelGate(policy, sql: sql)
             var columns = JudgmentColumns()
             var annotatorIndex: [Int64: Int32] = [:]
-            for row in try sql.rows("SELECT id, name FROM annotators ORDER BY id", []) {
-                annotatorIndex[row[0].integer ?? 0] = Int32(columns.annotatorNames.count)
-                columns.annotatorNames.append(row.text(1) ?? "")
+            try sql.scan("SELECT id, name FROM annotators ORDER BY id") { row in
+                annotatorIndex[try row.int64("id")] = Int32(columns.annotatorNames.count)
+                columns.annotatorNames.append(try row.text("name"))
             }
             // Item ids in sorted order from their unique index; by row id for the merge below.
             var named: [(rowID: Int64, id: String)] = []
-            try sql.scan("SELECT id, external_id FROM items ORDER BY external_id", []) { named.append((Int64($0.int(0)), $0.text(1) ?? "")) }
+            try sql.scan("SELECT id, external_id FROM items ORDER BY external_id") { named.append((try $0.int64("id"), try $0.text("external_id"))) }
             // SQLite orders UTF-8 bytes; Swift orders canonically equivalent strings alike.
             var rank = [Int32](repeating: 0, count: named.count)
             if zip(named, named.dropFirst()).allSatisfy({ $0.id < $1.id }) {
@@ -29,15 +29,15 @@ extension ProjectStore {
 
             var currentItem: Int64 = -1
             try sql.scan("""
-                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END, j.ms,
-                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END, coalesce(j.guidelines_version, 0), j.origin
+                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END AS a_first, j.ms,
+                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END AS rubric, coalesce(j.guidelines_version, 0) AS guidelines_version, j.origin
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
                 ORDER BY c.item_id, c.annotator_id
-                """, []) { rows in
-                let item = Int64(rows.int(0))
+                """) { row in
+                let item = try row.int64("item_id")
                 if !gate.admitsEverything {
                     // The origin is read only where the policy asks about it.
-                    if gate.verdict(item: item, origin: gate.policy.simulated ? nil : rows.text(8)) != .counts { return }
+                    if gate.verdict(item: item, origin: gate.policy.simulated ? nil : try row.text("origin")) != .counts { return }
                 }
                 if item != currentItem {
                     if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
@@ -50,11 +50,11 @@ extension ProjectStore {
                     columns.itemIDs.append(named[byRow[next]].id)
                     columns.itemIDRanks.append(rank[byRow[next]])
                 }
-                if let text = rows.text(6) {
+                if let text = try row.optionalText("rubric") {
                     for (key, value) in Self.rubricValues(text) { columns.rubric[key, default: []].append((Int32(columns.count), value)) }
                 }
-                columns.append(annotator: annotatorIndex[Int64(rows.int(1))] ?? 0, strength: rows.int(2), bothBad: rows.int(3) != 0,
-                               shownAFirst: rows.int(4) != 0, milliseconds: rows.int(5), guidelinesVersion: rows.int(7))
+                columns.append(annotator: annotatorIndex[try row.int64("annotator_id")] ?? 0, strength: try row.int("strength"), bothBad: try row.bool("both_bad"),
+                               shownAFirst: try row.bool("a_first"), milliseconds: try row.int("ms"), guidelinesVersion: try row.int("guidelines_version"))
             }
             if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
             return columns

@@ -38,9 +38,10 @@ extension ProjectStore {
                 JOIN responses b ON b.item_id = j.item_id AND b.slot = 'b'
                 WHERE a.model IS NOT NULL AND b.model IS NOT NULL AND a.model <> b.model
                 ORDER BY j.id
-                """, []) { row in
-                guard keep(item: Int64(row.int(4)), origin: row.text(5)) else { return }
-                result.battles.append(ModelBattle(modelA: row.text(0) ?? "", modelB: row.text(1) ?? "", strength: row.int(2), bothBad: row.int(3) != 0))
+                """) { row in
+                guard keep(item: try row.int64("item_id"), origin: try row.text("origin")) else { return }
+                result.battles.append(ModelBattle(modelA: try row.text("model_a"), modelB: try row.text("model_b"),
+                                                  strength: try row.int("strength"), bothBad: try row.bool("both_bad")))
             }
         }
         for (item, origin, battles) in try rankedModelBattles() where keep(item: item, origin: origin) { result.battles += battles }
@@ -60,16 +61,17 @@ extension ProjectStore {
             try sql.scan("""
                 SELECT item_id, position, model FROM ranked_responses WHERE model IS NOT NULL
                   AND item_id IN (SELECT item_id FROM current_ranking_ids)
-                """, []) { row in models[Int64(row.int(0)), default: [:]][row.int(1)] = row.text(2) }
+                """) { row in models[try row.int64("item_id"), default: [:]][try row.int("position")] = try row.text("model") }
             var out: [(item: Int64, origin: String?, battles: [ModelBattle])] = []
-            try sql.scan("SELECT item_id, ranks, all_bad, origin FROM current_rankings ORDER BY id", []) { row in
-                guard let names = models[Int64(row.int(0))], let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) else { return }
+            try sql.scan("SELECT item_id, ranks, all_bad, origin FROM current_rankings ORDER BY id") { row in
+                let item = try row.int64("item_id")
+                guard let names = models[item], let ranking = Ranking(json: try row.text("ranks"), allBad: try row.bool("all_bad")) else { return }
                 var battles: [ModelBattle] = []
                 for pair in ranking.impliedPairs {
                     guard let a = names[pair.first], let b = names[pair.second], a != b else { continue }
                     battles.append(ModelBattle(modelA: a, modelB: b, strength: pair.direction * 2, bothBad: ranking.allBad && pair.direction == 0))
                 }
-                if !battles.isEmpty { out.append((Int64(row.int(0)), row.text(3), battles)) }
+                if !battles.isEmpty { out.append((item, try row.text("origin"), battles)) }
             }
             return out
         }

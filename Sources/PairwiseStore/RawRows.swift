@@ -28,6 +28,11 @@ final class RawRows: SQLScanRow {
 
     deinit { sqlite3_finalize(statement) }
 
+    /// The statement's column names (as the query names them).
+    private(set) lazy var columnNames: [String] = (0..<Int(sqlite3_column_count(statement))).map {
+        sqlite3_column_name(statement, Int32($0)).map { String(cString: $0) } ?? ""
+    }
+
     private func check(_ code: Int32, sql: String) throws {
         guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)

@@ -7,8 +7,8 @@ extension ProjectStore {
         try read { sql in
             let judgments = try Self.currentJudgments(sql: sql, annotator: nil)
             var result: [(rowID: Int64, item: Item, annotators: Set<String>)] = []
-            try sql.scan(Self.itemSQL, []) { row in
-                let rowID = Int64(row.int(0))
+            try sql.scan(Self.itemsInOrder) { row in
+                let rowID = try row.int64("id")
                 let names = Set((judgments[rowID] ?? []).map(\.annotator))
                 guard names.count < overlap else { return }
                 result.append((rowID, try Self.item(from: row), names))

@@ -59,6 +59,8 @@ public protocol SQLConnection: AnyObject {
 
 /// The row a `scan` is on, read by column position during the call only.
 public protocol SQLScanRow {
+    /// The result's column names, in order.
+    var columnNames: [String] { get }
     func isNull(_ column: Int) -> Bool
     /// The column as an integer (0 when NULL).
     func int(_ column: Int) -> Int
@@ -71,6 +73,7 @@ public protocol SQLScanRow {
 }
 
 extension SQLRow: SQLScanRow {
+    public var columnNames: [String] { columns }
     public func isNull(_ column: Int) -> Bool { values[column] == .null }
     public func int(_ column: Int) -> Int { values[column].integer.map { Int($0) } ?? values[column].real.map { Int($0) } ?? 0 }
     public func double(_ column: Int) -> Double { values[column].real ?? 0 }

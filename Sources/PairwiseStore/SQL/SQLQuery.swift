@@ -1,0 +1,179 @@
+/// A statement with its arguments bound where they are written: `"… WHERE item_id = \(id)"`
+/// puts a placeholder in the text and the value in `arguments`, so text and values cannot
+/// drift apart; `\(raw: name)` writes trusted SQL (a table name, a built clause) as it is.
+/// The same on both stores (the PostgreSQL connection rewrites the placeholders).
+public struct SQLQuery: ExpressibleByStringInterpolation, Sendable {
+    public private(set) var sql: String
+    public private(set) var arguments: [SQLValue]
+
+    public init(stringLiteral value: String) {
+        sql = value
+        arguments = []
+    }
+
+    public init(stringInterpolation: Interpolation) {
+        sql = stringInterpolation.sql
+        arguments = stringInterpolation.arguments
+    }
+
+    /// A query from text and its arguments in order.
+    public init(_ sql: String, _ arguments: [SQLValue]) {
+        self.sql = sql
+        self.arguments = arguments
+    }
+
+    /// This query with `other` after it (a separating space is the caller's).
+    public static func + (lhs: SQLQuery, rhs: SQLQuery) -> SQLQuery {
+        SQLQuery(lhs.sql + rhs.sql, lhs.arguments + rhs.arguments)
+    }
+
+    public struct Interpolation: StringInterpolationProtocol {
+        var sql = ""
+        var arguments: [SQLValue] = []
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + 2 * interpolationCount)
+        }
+
+        public mutating func appendLiteral(_ literal: String) { sql += literal }
+
+        /// A bound value.
+        public mutating func appendInterpolation(_ value: SQLValue) {
+            sql += "?"
+            arguments.append(value)
+        }
+
+        public mutating func appendInterpolation(_ value: Int64) { appendInterpolation(SQLValue.integer(value)) }
+        public mutating func appendInterpolation(_ value: Int) { appendInterpolation(SQLValue.integer(Int64(value))) }
+        public mutating func appendInterpolation(_ value: Double) { appendInterpolation(SQLValue.real(value)) }
+        public mutating func appendInterpolation(_ value: String) { appendInterpolation(SQLValue.text(value)) }
+        public mutating func appendInterpolation(_ value: Bool) { appendInterpolation(SQLValue.integer(value ? 1 : 0)) }
+        public mutating func appendInterpolation(_ value: String?) { appendInterpolation(value.map(SQLValue.text) ?? .null) }
+        public mutating func appendInterpolation(_ value: Int?) { appendInterpolation(value.map { SQLValue.integer(Int64($0)) } ?? .null) }
+
+        /// Values bound as a parenthesised list, for `IN \(list: ids)`.
+        public mutating func appendInterpolation(list values: [Int64]) {
+            sql += "(" + Placeholders.list(values.count) + ")"
+            arguments += values.map(SQLValue.integer)
+        }
+
+        /// Another query, its arguments in place.
+        public mutating func appendInterpolation(_ query: SQLQuery) {
+            sql += query.sql
+            arguments += query.arguments
+        }
+
+        /// Trusted SQL text written as it is (never a value from data).
+        public mutating func appendInterpolation(raw text: String) { sql += text }
+    }
+}
+
+/// A result row read by column name: each read names its column, and a missing column, a
+/// NULL where a value must be, or a value of another type throws an error naming the column
+/// (a schema slip becomes an error, not a wrong number). Names are resolved to positions once
+/// per statement and then checked by a string comparison per read.
+public final class SQLRecord {
+    private var row: any SQLScanRow
+    private let names: [String]
+    /// The position of each read in the row's body, by the order reads happen: reads repeat
+    /// in the same order row after row.
+    private var resolved: [(name: String, index: Int)] = []
+    private var read = 0
+
+    init(_ row: any SQLScanRow) {
+        self.row = row
+        names = row.columnNames
+    }
+
+    /// Moves to the next row of the same statement.
+    func next(_ row: any SQLScanRow) {
+        self.row = row
+        read = 0
+    }
+
+    private func index(_ name: String) throws -> Int {
+        defer { read += 1 }
+        if read < resolved.count, resolved[read].name == name { return resolved[read].index }
+        guard let index = names.firstIndex(of: name) else {
+            throw StoreError(.invalid, "a query's result has no column \(name) (it has \(names.joined(separator: ", ")))")
+        }
+        if read < resolved.count { resolved[read] = (name, index) } else { resolved.append((name, index)) }
+        return index
+    }
+
+    private func missing(_ name: String) -> StoreError {
+        StoreError(.invalid, "column \(name) is NULL where a value must be")
+    }
+
+    /// The column as an integer; throws when it is NULL.
+    public func int(_ name: String) throws -> Int {
+        let i = try index(name)
+        if row.isNull(i) { throw missing(name) }
+        return row.int(i)
+    }
+
+    public func int64(_ name: String) throws -> Int64 { Int64(try int(name)) }
+
+    /// The column as an integer, nil when NULL.
+    public func optionalInt(_ name: String) throws -> Int? {
+        let i = try index(name)
+        return row.isNull(i) ? nil : row.int(i)
+    }
+
+    /// The column as 0/1; throws when it is NULL.
+    public func bool(_ name: String) throws -> Bool { try int(name) != 0 }
+
+    public func double(_ name: String) throws -> Double {
+        let i = try index(name)
+        if row.isNull(i) { throw missing(name) }
+        return row.double(i)
+    }
+
+    public func optionalDouble(_ name: String) throws -> Double? {
+        let i = try index(name)
+        return row.isNull(i) ? nil : row.double(i)
+    }
+
+    /// The column as text; throws when it is NULL or not text.
+    public func text(_ name: String) throws -> String {
+        let i = try index(name)
+        guard let text = row.text(i) else { throw missing(name) }
+        return text
+    }
+
+    /// The column as text, nil when NULL.
+    public func optionalText(_ name: String) throws -> String? {
+        let i = try index(name)
+        return row.isNull(i) ? nil : row.text(i)
+    }
+
+    /// The column as it is stored.
+    public func value(_ name: String) throws -> SQLValue { row.value(try index(name)) }
+}
+
+extension SQLConnection {
+    /// Runs a statement; the number of rows it changed.
+    @discardableResult
+    public func execute(_ query: SQLQuery) throws -> Int { try execute(query.sql, query.arguments) }
+
+    /// Calls `body` on each row of the query, read by name (the record is valid during the call only).
+    public func scan(_ query: SQLQuery, _ body: (SQLRecord) throws -> Void) throws {
+        var record: SQLRecord?
+        try scan(query.sql, query.arguments) { row in
+            if let record { record.next(row) } else { record = SQLRecord(row) }
+            try body(record!)
+        }
+    }
+
+    /// Each row of the query decoded by `decode`.
+    public func records<T>(_ query: SQLQuery, _ decode: (SQLRecord) throws -> T) throws -> [T] {
+        var out: [T] = []
+        try scan(query) { out.append(try decode($0)) }
+        return out
+    }
+
+    /// The first row decoded by `decode`, nil when there is none.
+    public func record<T>(_ query: SQLQuery, _ decode: (SQLRecord) throws -> T) throws -> T? {
+        try records(query, decode).first
+    }
+}
