@@ -53,25 +53,24 @@ public struct AnnotatorFigures: Equatable, Sendable {
 extension ProjectStore {
     /// The project's random seed, fixed at `init`.
     public func seed() throws -> UInt64 {
-        try read { sql in try sql.row("SELECT value FROM settings WHERE key = 'seed'")?[0].text.flatMap { UInt64($0) } } ?? 1
+        try read { sql in try sql.record("SELECT value FROM settings WHERE key = 'seed'") { UInt64(try $0.text("value")) } ?? nil } ?? 1
     }
 
     /// The id and role of a person, adding them as an annotator if new.
     public func person(_ name: String) throws -> (id: Int64, role: Role) {
         // Someone already in the project is only read (an annotator may not take the project's write lock).
-        if let known = try read({ sql in try sql.row("SELECT id, role FROM annotators WHERE name = ?", [.text(name)]) }), let id = known[0].integer {
-            return (id, known.text(1).flatMap(Role.init) ?? .annotator)
-        }
+        let byName: SQLQuery = "SELECT id, role FROM annotators WHERE name = \(name)"
+        func person(_ row: SQLRecord) throws -> (id: Int64, role: Role) { (try row.int64("id"), Role(rawValue: try row.text("role")) ?? .annotator) }
+        if let known = try read({ sql in try sql.record(byName, person) }) { return known }
         return try write { sql in
             let id = try ProjectStore.annotatorID(name, sql: sql)
-            let role = try sql.row("SELECT role FROM annotators WHERE id = ?", [.integer(id)])?[0].text.flatMap(Role.init) ?? .annotator
-            return (id, role)
+            return try sql.record("SELECT id, role FROM annotators WHERE id = \(id)", person) ?? (id, .annotator)
         }
     }
 
     /// The role of a person, or nil when they are not in the project.
     public func role(of name: String) throws -> Role? {
-        try read { sql in try sql.row("SELECT role FROM annotators WHERE name = ?", [.text(name)])?[0].text.flatMap(Role.init) }
+        try read { sql in try sql.record("SELECT role FROM annotators WHERE name = \(name)") { Role(rawValue: try $0.text("role")) } ?? nil }
     }
 
     static let liveJudgment = "NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)"
@@ -84,10 +83,10 @@ extension ProjectStore {
         try read { sql in
             // Two index scans: the items short of the overlap, less the ones this annotator judged.
             var judged = gold, ids: [Int64] = []
-            try sql.scan("SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
-            try sql.scan("SELECT item_id FROM current_ranking_ids WHERE annotator_id = ?", [.integer(annotatorID)]) { judged.insert(Int64($0.int(0))) }
-            try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { row in
-                let id = Int64(row.int(0))
+            try sql.scan("SELECT item_id FROM current_judgment_ids WHERE annotator_id = \(annotatorID)") { judged.insert(try $0.int64("item_id")) }
+            try sql.scan("SELECT item_id FROM current_ranking_ids WHERE annotator_id = \(annotatorID)") { judged.insert(try $0.int64("item_id")) }
+            try sql.scan("SELECT id FROM items WHERE judges < \(overlap)") { row in
+                let id = try row.int64("id")
                 if !judged.contains(id) { ids.append(id) }
             }
             return try Self.seededOrder(ids, annotatorID: annotatorID, seed: seed, sql: sql)
@@ -113,7 +112,7 @@ extension ProjectStore {
     /// their queue as the server gives it (they may not read the counts).
     public func itemsOpen(annotatorID: Int64, overlap: Int) throws -> Set<Int64> {
         if try heldToAnnotatorRules() {
-            return try read { sql in Set(try sql.rows("SELECT * FROM public.pairwise_queue()", []).compactMap { $0[0].integer }) }
+            return try read { sql in Set(try sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") }) }
         }
         return try itemsShortOf(overlap: overlap)
     }
@@ -122,7 +121,7 @@ extension ProjectStore {
     public func itemsShortOf(overlap: Int) throws -> Set<Int64> {
         try read { sql in
             var ids = Set<Int64>()
-            try sql.scan("SELECT id FROM items WHERE judges < ?", [.integer(Int64(overlap))]) { ids.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT id FROM items WHERE judges < \(overlap)") { ids.insert(try $0.int64("id")) }
             return ids
         }
     }
@@ -135,12 +134,12 @@ extension ProjectStore {
     /// Items this annotator flagged.
     public func flaggedItems(annotatorID: Int64) throws -> [Int64] {
         try read { sql in
-            try sql.rows("SELECT DISTINCT item_id FROM item_events WHERE annotator_id = ? AND kind = 'flag'", [.integer(annotatorID)]).compactMap { $0[0].integer }
+            try sql.records("SELECT DISTINCT item_id FROM item_events WHERE annotator_id = \(annotatorID) AND kind = 'flag'") { try $0.int64("item_id") }
         }
     }
 
     static func skippedItems(annotatorID: Int64, sql: SQLConnection) throws -> [Int64] {
-        try sql.rows("SELECT item_id FROM item_events WHERE annotator_id = ? AND kind = 'skip'", [.integer(annotatorID)]).compactMap { $0[0].integer }
+        try sql.records("SELECT item_id FROM item_events WHERE annotator_id = \(annotatorID) AND kind = 'skip'") { try $0.int64("item_id") }
     }
 
     /// The order in which this annotator sees an item's responses: random per (item,
@@ -174,14 +173,16 @@ extension ProjectStore {
 
     private func rowsHolding(_ text: String, among candidates: Set<Int64>) throws -> Set<Int64> {
         try read { sql in
-            let find = sql.dialect == .postgres ? "strpos(lower(%@), lower(?1)) > 0" : "instr(lower(%@), lower(?1)) > 0"
+            func holds(_ column: String) -> SQLQuery {
+                sql.dialect == .postgres ? "strpos(lower(\(raw: column)), lower(\(text))) > 0" : "instr(lower(\(raw: column)), lower(\(text))) > 0"
+            }
             var found = Set<Int64>()
             try sql.scan("""
-                SELECT i.id FROM items i WHERE \(find.replacingOccurrences(of: "%@", with: "i.prompt"))
-                UNION SELECT r.item_id FROM responses r WHERE \(find.replacingOccurrences(of: "%@", with: "r.text"))
-                UNION SELECT r.item_id FROM ranked_responses r WHERE \(find.replacingOccurrences(of: "%@", with: "r.text"))
-                """, [.text(text)]) { row in
-                let id = Int64(row.int(0))
+                SELECT i.id FROM items i WHERE \(holds("i.prompt"))
+                UNION SELECT r.item_id FROM responses r WHERE \(holds("r.text"))
+                UNION SELECT r.item_id FROM ranked_responses r WHERE \(holds("r.text"))
+                """) { row in
+                let id = try row.int64("id")
                 if candidates.contains(id) { found.insert(id) }
             }
             return found
@@ -192,8 +193,9 @@ extension ProjectStore {
     public func items(idPrefix prefix: String, limit: Int = 10) throws -> [(rowID: Int64, id: String)] {
         try read { sql in
             // A range on the unique index: ids from the prefix up to the prefix followed by the highest character.
-            try sql.rows("SELECT id, external_id FROM items WHERE external_id >= ? AND external_id < ? ORDER BY external_id LIMIT ?",
-                         [.text(prefix), .text(prefix + "\u{10FFFF}"), .integer(Int64(limit))]).map { ($0[0].integer ?? 0, $0.text(1) ?? "") }
+            try sql.records("SELECT id, external_id FROM items WHERE external_id >= \(prefix) AND external_id < \(prefix + "\u{10FFFF}") ORDER BY external_id LIMIT \(limit)") {
+                (try $0.int64("id"), try $0.text("external_id"))
+            }
         }
     }
 
@@ -223,9 +225,9 @@ extension ProjectStore {
     /// When this annotator's current label of the item was made (nil: none): what a new one replaces.
     static func ownCurrentLabelTime(itemID: Int64, annotatorID: Int64, current: String, labels: String, sql: SQLConnection) throws -> String? {
         let id = current == "current_judgment_ids" ? "judgment_id" : "ranking_id"
-        return try sql.row("""
-            SELECT l.created_at FROM \(current) c JOIN \(labels) l ON l.id = c.\(id) WHERE c.item_id = ? AND c.annotator_id = ?
-            """, [.integer(itemID), .integer(annotatorID)])?.text(0)
+        return try sql.record("""
+            SELECT l.created_at FROM \(raw: current) c JOIN \(raw: labels) l ON l.id = c.\(raw: id) WHERE c.item_id = \(itemID) AND c.annotator_id = \(annotatorID)
+            """) { try $0.text("created_at") }
     }
 
     static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
@@ -251,14 +253,13 @@ extension ProjectStore {
     /// when there is nothing to undo.
     public func undoLastJudgment(annotatorID: Int64) throws -> (itemID: Int64, draft: JudgmentDraft)? {
         try write(lockingItems: []) { sql in
-            guard let row = try sql.row("""
+            guard let latest = try sql.record("""
                 SELECT j.id, j.item_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms FROM judgments j
-                WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment)
+                WHERE j.annotator_id = \(annotatorID) AND j.origin = 'tui' AND \(raw: Self.liveJudgment)
                 ORDER BY j.id DESC LIMIT 1
-                """, [.integer(annotatorID)]) else { return nil }
-            try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, ?)",
-                            [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
-            return (row[1].integer ?? 0, Self.draft(row, from: 2))
+                """, { (id: try $0.int64("id"), item: try $0.int64("item_id"), draft: try Self.draft(from: $0)) }) else { return nil }
+            try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (\(latest.id), \(annotatorID), \(Timestamp.string(Date())))")
+            return (latest.item, latest.draft)
         }
     }
 
@@ -266,30 +267,31 @@ extension ProjectStore {
     /// and what each said, to list them and open one to revise.
     public func ownJudgments(annotatorID: Int64, limit: Int = 500) throws -> [(itemRowID: Int64, itemID: String, draft: JudgmentDraft, createdAt: String)] {
         try read { sql in
-            try sql.rows("""
+            try sql.records("""
                 SELECT c.item_id, i.external_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id JOIN items i ON i.id = c.item_id
-                WHERE c.annotator_id = ? ORDER BY c.judgment_id DESC LIMIT ?
-                """, [.integer(annotatorID), .integer(Int64(limit))]).map { row in
-                (row[0].integer ?? 0, row.text(1) ?? "", Self.draft(row, from: 2), row.text(8) ?? "")
+                WHERE c.annotator_id = \(annotatorID) ORDER BY c.judgment_id DESC LIMIT \(limit)
+                """) { row in
+                (try row.int64("item_id"), try row.text("external_id"), try Self.draft(from: row), try row.text("created_at"))
             }
         }
     }
 
-    /// A judgment's values read back from `strength, both_bad, rubric, note, shown_order, ms`
-    /// starting at column `first`.
-    static func draft(_ row: SQLRow, from first: Int) -> JudgmentDraft {
-        JudgmentDraft(strength: PreferenceStrength(Int(row[first].integer ?? 0)) ?? PreferenceStrength(0)!, bothBad: row[first + 1].integer == 1,
-                      rubric: rubricValues(row.text(first + 2) ?? "{}"), note: row.text(first + 3),
-                      shownOrder: ShownOrder(rawValue: row.text(first + 4) ?? "ab") ?? .ab, milliseconds: Int(row[first + 5].integer ?? 0))
+    /// A judgment's values read back from its `strength, both_bad, rubric, note, shown_order, ms`.
+    static func draft(from row: SQLRecord) throws -> JudgmentDraft {
+        guard let strength = PreferenceStrength(try row.int("strength")) else { throw StoreError(.invalid, "a stored judgment's strength is out of range") }
+        return JudgmentDraft(strength: strength, bothBad: try row.bool("both_bad"), rubric: rubricValues(try row.text("rubric")),
+                             note: try row.optionalText("note"), shownOrder: ShownOrder(rawValue: try row.text("shown_order")) ?? .ab,
+                             milliseconds: try row.int("ms"))
     }
 
     /// Records that an annotator skipped or flagged an item.
     public func recordEvent(_ kind: ItemEventKind, itemID: Int64, annotatorID: Int64, reason: String? = nil) throws {
         try write(lockingItems: []) { sql in
-            try sql.execute("INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at) VALUES (?, ?, ?, ?, ?)",
-                            [.integer(itemID), .integer(annotatorID), .text(kind.rawValue), reason.map(SQLValue.text) ?? .null,
-                             .text(Timestamp.string(Date()))])
+            try sql.execute("""
+                INSERT INTO item_events (item_id, annotator_id, kind, reason, created_at)
+                VALUES (\(itemID), \(annotatorID), \(kind.rawValue), \(reason), \(Timestamp.string(Date())))
+                """)
         }
     }
 
@@ -299,15 +301,16 @@ extension ProjectStore {
         let midnight = Timestamp.string(Calendar.current.startOfDay(for: now))
         return try read { sql in
             // Items labelled today: current judgments and rankings made on the screen today.
-            let today = try sql.integer("""
+            let today = try sql.record("""
                 SELECT (SELECT count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                        WHERE c.annotator_id = ?1 AND j.origin = 'tui' AND j.created_at >= ?2)
+                        WHERE c.annotator_id = \(annotatorID) AND j.origin = 'tui' AND j.created_at >= \(midnight))
                      + (SELECT count(*) FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id
-                        WHERE c.annotator_id = ?1 AND r.origin = 'tui' AND r.created_at >= ?2)
-                """, [.integer(annotatorID), .text(midnight)]) ?? 0
+                        WHERE c.annotator_id = \(annotatorID) AND r.origin = 'tui' AND r.created_at >= \(midnight)) AS today
+                """, { try $0.int("today") }) ?? 0
             var times: [Int] = []
-            try sql.scan("SELECT ms FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui' AND \(Self.liveJudgment) ORDER BY j.id",
-                         [.integer(annotatorID)]) { times.append($0.int(0)) }
+            try sql.scan("SELECT ms FROM judgments j WHERE j.annotator_id = \(annotatorID) AND j.origin = 'tui' AND \(raw: Self.liveJudgment) ORDER BY j.id") {
+                times.append(try $0.int("ms"))
+            }
             return AnnotatorFigures(doneToday: Int(today), milliseconds: times, since: midnight)
         }
     }

@@ -46,7 +46,7 @@ extension ProjectStore {
     public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try Self.seededOrder(sql.rows("SELECT * FROM public.pairwise_queue()", []).compactMap { $0[0].integer },
+                try Self.seededOrder(sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") },
                                      annotatorID: annotatorID, seed: seed, sql: sql)
             }
         }
@@ -61,8 +61,9 @@ extension ProjectStore {
     public func placeGold(in queue: [Int64], annotatorID: Int64, rate: Double, salt: UInt64) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try sql.rows("SELECT * FROM public.pairwise_arrange(?::BIGINT[])", [.text("{" + queue.map(String.init).joined(separator: ",") + "}")])
-                    .compactMap { $0[0].integer }
+                try sql.records("SELECT item_id FROM public.pairwise_arrange(\("{" + queue.map(String.init).joined(separator: ",") + "}")::BIGINT[]) AS q(item_id)") {
+                    try $0.int64("item_id")
+                }
             }
         }
         let gold = try goldItemIDs()
@@ -74,7 +75,9 @@ extension ProjectStore {
     /// the annotators' rules, the server counts what is missing (`pairwise_qualification_queue`).
     public func qualificationQueue(annotatorID: Int64, missing: Int) throws -> [Int64] {
         if try heldToAnnotatorRules() {
-            return try read { sql in try sql.rows("SELECT * FROM public.pairwise_qualification_queue()", []).compactMap { $0[0].integer } }
+            return try read { sql in
+                try sql.records("SELECT item_id FROM public.pairwise_qualification_queue() AS q(item_id)") { try $0.int64("item_id") }
+            }
         }
         return Array(try unseenGoldItems(annotatorID: annotatorID).prefix(max(0, missing)))
     }
@@ -85,8 +88,8 @@ extension ProjectStore {
             let gold = try Self.goldItemIDs(sql)
             guard !gold.isEmpty else { return [] }
             var seen = Set<Int64>()
-            try sql.scan("SELECT DISTINCT item_id FROM judgments WHERE annotator_id = ?", [.integer(annotatorID)]) { row in
-                let id = Int64(row.int(0))
+            try sql.scan("SELECT DISTINCT item_id FROM judgments WHERE annotator_id = \(annotatorID)") { row in
+                let id = try row.int64("item_id")
                 if gold.contains(id) { seen.insert(id) }
             }
             return gold.subtracting(seen).sorted()
@@ -99,14 +102,15 @@ extension ProjectStore {
     public func goldFirstAnswers(annotatorID: Int64) throws -> [(itemRowID: Int64, label: LabelClass, answer: GoldAnswer)] {
         let restricted = try heldToAnnotatorRules()
         return try read { sql in
-            try sql.rows(restricted ? "SELECT * FROM public.pairwise_gold_first_answers()" : """
-                SELECT j.item_id, j.strength, j.both_bad, g.strength, g.both_bad, g.explanation
+            try sql.records(restricted
+                ? "SELECT item_id, strength, both_bad, expected_strength, expected_both_bad, explanation FROM public.pairwise_gold_first_answers()" : """
+                SELECT j.item_id, j.strength, j.both_bad, g.strength AS expected_strength, g.both_bad AS expected_both_bad, g.explanation
                 FROM judgments j JOIN gold_answers g ON g.item_id = j.item_id
-                WHERE j.annotator_id = ? AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)
+                WHERE j.annotator_id = \(annotatorID) AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)
                 ORDER BY j.id
-                """, restricted ? [] : [.integer(annotatorID)]).map { row in
-                (row[0].integer ?? 0, LabelClass(strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1),
-                 GoldAnswer(strength: Int(row[3].integer ?? 0), bothBad: row[4].integer == 1, explanation: row.text(5)))
+                """) { row in
+                (try row.int64("item_id"), try Self.label(from: row),
+                 GoldAnswer(strength: try row.int("expected_strength"), bothBad: try row.bool("expected_both_bad"), explanation: try row.optionalText("explanation")))
             }
         }
     }

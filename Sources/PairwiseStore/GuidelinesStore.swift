@@ -8,9 +8,11 @@ extension ProjectStore {
     @discardableResult
     public func setGuidelines(_ text: String, source: String?) throws -> Int {
         try write { sql in
-            let current = try sql.row("SELECT version, text FROM guidelines ORDER BY version DESC LIMIT 1")
-            if let current, current.text(1) == text { return Int(current[0].integer ?? 1) }
-            let version = Int(current?[0].integer ?? 0) + 1
+            let current = try sql.record("SELECT version, text FROM guidelines ORDER BY version DESC LIMIT 1") {
+                (version: try $0.int("version"), text: try $0.text("text"))
+            }
+            if let current, current.text == text { return current.version }
+            let version = (current?.version ?? 0) + 1
             try sql.execute("INSERT INTO guidelines (version, text, source, created_at) VALUES (?, ?, ?, ?)",
                             [.integer(Int64(version)), .text(text), .optional(source), .text(Timestamp.string(Date()))])
             return version
@@ -20,8 +22,8 @@ extension ProjectStore {
     /// The newest guidelines, or nil when the project has none.
     public func currentGuidelines() throws -> Guidelines? {
         try read { sql in
-            try sql.row("SELECT version, text, source, created_at FROM guidelines ORDER BY version DESC LIMIT 1").map { row in
-                Guidelines(version: Int(row[0].integer ?? 0), text: row.text(1) ?? "", source: row.text(2), createdAt: row.text(3) ?? "")
+            try sql.record("SELECT version, text, source, created_at FROM guidelines ORDER BY version DESC LIMIT 1") { row in
+                Guidelines(version: try row.int("version"), text: try row.text("text"), source: try row.optionalText("source"), createdAt: try row.text("created_at"))
             }
         }
     }
@@ -29,16 +31,15 @@ extension ProjectStore {
     /// Whether this annotator made any judgment under this guidelines version.
     public func hasJudged(annotatorID: Int64, guidelinesVersion: Int) throws -> Bool {
         try read { sql in
-            try sql.row("SELECT 1 FROM judgments WHERE annotator_id = ? AND guidelines_version = ? LIMIT 1",
-                        [.integer(annotatorID), .integer(Int64(guidelinesVersion))]) != nil
+            try sql.record("SELECT 1 AS found FROM judgments WHERE annotator_id = \(annotatorID) AND guidelines_version = \(guidelinesVersion) LIMIT 1") { _ in true } != nil
         }
     }
 
     /// The suggestions imported for an item, by source name.
     public func suggestions(itemRowID: Int64) throws -> [Suggestion] {
         try read { sql in
-            try sql.rows("SELECT source, strength, both_bad, note FROM suggestions WHERE item_id = ? ORDER BY source", [.integer(itemRowID)]).map { row in
-                Suggestion(source: row.text(0) ?? "", strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1, note: row.text(3))
+            try sql.records("SELECT source, strength, both_bad, note FROM suggestions WHERE item_id = \(itemRowID) ORDER BY source") { row in
+                Suggestion(source: try row.text("source"), strength: try row.int("strength"), bothBad: try row.bool("both_bad"), note: try row.optionalText("note"))
             }
         }
     }
@@ -50,21 +51,22 @@ extension ProjectStore {
         try read { sql in
             var result: [String: (items: Set<Int64>, judgments: Int, agreed: Int, shown: Int)] = [:]
             var labeled: [String: Int] = [:]
-            try sql.scan("SELECT source, count(*) FROM suggestions GROUP BY source", []) { labeled[$0.text(0) ?? ""] = $0.int(1) }
+            try sql.scan("SELECT source, count(*) AS items FROM suggestions GROUP BY source") { labeled[try $0.text("source")] = try $0.int("items") }
             guard !labeled.isEmpty else { return [] }
             try sql.scan("""
-                SELECT s.source, s.item_id, s.strength, s.both_bad, j.strength, j.both_bad, j.suggestion_shown
+                SELECT s.source, s.item_id, s.strength AS suggested_strength, s.both_bad AS suggested_both_bad, j.strength, j.both_bad, j.suggestion_shown
                 FROM suggestions s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
-                WHERE j.origin <> ?
-                """, [.text(Judgment.simulatedOrigin)]) { row in
-                let source = row.text(0) ?? ""
+                WHERE j.origin <> \(Judgment.simulatedOrigin)
+                """) { row in
+                let source = try row.text("source")
                 var entry = result[source] ?? ([], 0, 0, 0)
-                entry.items.insert(Int64(row.int(1)))
+                entry.items.insert(try row.int64("item_id"))
                 entry.judgments += 1
-                if LabelClass(strength: row.int(2), bothBad: row.int(3) != 0) == LabelClass(strength: row.int(4), bothBad: row.int(5) != 0) {
+                let suggested = LabelClass(strength: try row.int("suggested_strength"), bothBad: try row.bool("suggested_both_bad"))
+                if suggested == LabelClass(strength: try row.int("strength"), bothBad: try row.bool("both_bad")) {
                     entry.agreed += 1
                 }
-                if row.text(6) == source { entry.shown += 1 }
+                if try row.optionalText("suggestion_shown") == source { entry.shown += 1 }
                 result[source] = entry
             }
             return labeled.keys.sorted().map { source in

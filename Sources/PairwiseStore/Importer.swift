@@ -392,27 +392,30 @@ struct ItemWriter {
     let sql: SQLConnection
     /// The stored items with these contents (hashes) or these ids, in one look-up: the same
     /// content is a duplicate; another item under the id is an error.
-    static func findByHashOrID(_ count: Int) -> String {
-        let list = Placeholders.list(count)
-        return """
-            SELECT i.id, i.external_id, a.text, a.turns, i.content_hash FROM items i LEFT JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
-            WHERE i.content_hash IN (\(list)) OR i.external_id IN (\(list))
-            """
+    static func findByHashOrID(hashes: [String], ids: [String]) -> SQLQuery {
+        """
+        SELECT i.id, i.external_id, a.text, a.turns, i.content_hash FROM items i LEFT JOIN responses a ON a.item_id = i.id AND a.slot = 'a'
+        WHERE i.content_hash IN \(list: hashes) OR i.external_id IN \(list: ids)
+        """
     }
     /// The pairs under these ids: row, id, the texts of A and B.
-    static func findByExternalIDs(_ count: Int) -> String {
+    static func findByExternalIDs(_ ids: [String]) -> SQLQuery {
         """
-        SELECT i.id, i.external_id, a.text, b.text FROM items i
+        SELECT i.id, i.external_id, a.text AS a_text, b.text AS b_text FROM items i
         JOIN responses a ON a.item_id = i.id AND a.slot = 'a' JOIN responses b ON b.item_id = i.id AND b.slot = 'b'
-        WHERE i.external_id IN (\(Placeholders.list(count)))
+        WHERE i.external_id IN \(list: ids)
         """
     }
+    /// A row of `findByExternalIDs`: the item's row and the texts of A and B.
+    static func pair(_ row: SQLRecord) throws -> (rowID: Int64, a: String, b: String) {
+        (try row.int64("id"), try row.text("a_text"), try row.text("b_text"))
+    }
     /// Every current judgment on these items: item, annotator's name, strength, both bad, rubric.
-    static func findJudgments(_ count: Int) -> String {
+    static func findJudgments(_ items: [Int64]) -> SQLQuery {
         """
         SELECT c.item_id, p.name, j.strength, j.both_bad, j.rubric FROM current_judgment_ids c
         JOIN judgments j ON j.id = c.judgment_id JOIN annotators p ON p.id = c.annotator_id
-        WHERE c.item_id IN (\(Placeholders.list(count)))
+        WHERE c.item_id IN \(list: items)
         """
     }
     static let itemColumns = "external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count"
@@ -477,11 +480,6 @@ struct ItemWriter {
     mutating func flush() throws {
         for n in buffers.indices { try buffers[n]?.flush() }
     }
-    static let findJudgment = """
-        SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
-        WHERE j.item_id = ? AND p.name = ? AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
-        ORDER BY j.id DESC LIMIT 1
-        """
     /// The length every response embedding in the project has (nil until the first).
     var embeddingDimension: Int?
     private var annotatorIDs: [String: Int64] = [:]
@@ -547,30 +545,28 @@ struct ItemWriter {
         if !items.isEmpty { try lookUp(items) }
         let named = Array(Set(records.compactMap { if case .storedItem(let id, _) = $0.target { id } else { nil } }))
         if !named.isEmpty {
-            for row in try sql.rows(Self.findByExternalIDs(named.count), named.map(SQLValue.text)) {
-                lookedUpByID[row.text(1) ?? ""] = (row[0].integer ?? 0, row.text(2) ?? "", row.text(3) ?? "")
-            }
+            try sql.scan(Self.findByExternalIDs(named)) { row in lookedUpByID[try row.text("external_id")] = try Self.pair(row) }
         }
         guard labels, case .judgments = destination else { return }
         let stored = lookedUp.stored.values.map(\.rowID) + lookedUpByID.values.map(\.rowID)
         guard !stored.isEmpty else { return }
         lookedUpLabels.items = Set(stored)
-        for row in try sql.rows(Self.findJudgments(stored.count), stored.map(SQLValue.integer)) {
-            guard let label = Self.label(row, from: 2) else { continue }
-            lookedUpLabels.labels[row[0].integer ?? 0, default: [:]][row.text(1) ?? ""] = label
+        try sql.scan(Self.findJudgments(stored)) { row in
+            guard let label = try Self.label(row) else { return }
+            lookedUpLabels.labels[try row.int64("item_id"), default: [:]][try row.text("name")] = label
         }
     }
 
     private mutating func lookUp(_ items: [Item]) throws {
         let hashes = items.map(\.contentHash)
         lookedUp.hashes = Set(hashes)
-        let rows = try sql.rows(Self.findByHashOrID(items.count), hashes.map(SQLValue.text) + items.map { .text($0.id) })
-        for row in rows {
-            let externalID = row.text(1) ?? ""
+        try sql.scan(Self.findByHashOrID(hashes: hashes, ids: items.map(\.id))) { row in
+            let externalID = try row.text("external_id")
             lookedUp.ids.insert(externalID)
             // An item of several responses has no response A: its id is taken, its content is not a pair's.
-            guard let hash = row.text(4), lookedUp.hashes.contains(hash), let text = row.text(2) else { continue }
-            lookedUp.stored[hash] = (row[0].integer ?? 0, externalID, try ProjectStore.response(text: text, turns: row.text(3), model: nil))
+            let hash = try row.text("content_hash")
+            guard lookedUp.hashes.contains(hash), let text = try row.optionalText("text") else { return }
+            lookedUp.stored[hash] = (try row.int64("id"), externalID, try ProjectStore.response(text: text, turns: try row.optionalText("turns"), model: nil))
         }
     }
 
@@ -586,8 +582,9 @@ struct ItemWriter {
             return rowID
         }
         if reservedItemIDs.isEmpty {
-            reservedItemIDs = try sql.rows("SELECT nextval(pg_get_serial_sequence('items', 'id')) FROM generate_series(1, ?)",
-                                           [.integer(Int64(nextIDBlock))]).compactMap { $0[0].integer }[...]
+            reservedItemIDs = try sql.records("SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id FROM generate_series(1, \(nextIDBlock))") {
+                try $0.int64("id")
+            }[...]
             nextIDBlock = min(4096, nextIDBlock * 2)
         }
         let rowID = reservedItemIDs.removeFirst()
@@ -600,7 +597,7 @@ struct ItemWriter {
         var found = lookedUpByID[id]
         if found == nil {
             try flush()
-            found = try sql.row(Self.findByExternalIDs(1), [.text(id)]).map { ($0[0].integer ?? 0, $0.text(2) ?? "", $0.text(3) ?? "") }
+            found = try sql.record(Self.findByExternalIDs([id]), Self.pair)
         }
         guard let (rowID, a, b) = found else {
             throw ImportError(file: file, line: line, field: "item_id", message: "'\(id)' is not an item of this project (import the items first)")
@@ -614,27 +611,29 @@ struct ItemWriter {
         return StoredItem(rowID: rowID, externalID: id, swapped: swapped)
     }
 
-    static let findGold = "SELECT strength, both_bad, rubric FROM gold_answers WHERE item_id = ?"
-    static let findSuggestion = "SELECT strength, both_bad, rubric FROM suggestions WHERE item_id = ? AND source = ?"
 
     /// The annotator's current judgment of the item (or the stored gold answer or
     /// suggestion, for those destinations), as a label, if any.
     func currentLabel(itemRowID: Int64, annotator: String) throws -> ImportedLabel? {
-        let row: SQLRow?
+        let query: SQLQuery
         switch destination {
         case .judgments:
             if lookedUpLabels.items.contains(itemRowID) { return lookedUpLabels.labels[itemRowID]?[annotator] }
-            row = try sql.row(Self.findJudgment, [.integer(itemRowID), .text(annotator)])
-        case .gold: row = try sql.row(Self.findGold, [.integer(itemRowID)])
-        case .suggestions(let source): row = try sql.row(Self.findSuggestion, [.integer(itemRowID), .text(source)])
+            query = """
+                SELECT j.strength, j.both_bad, j.rubric FROM judgments j JOIN annotators p ON p.id = j.annotator_id
+                WHERE j.item_id = \(itemRowID) AND p.name = \(annotator) AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
+                ORDER BY j.id DESC LIMIT 1
+                """
+        case .gold: query = "SELECT strength, both_bad, rubric FROM gold_answers WHERE item_id = \(itemRowID)"
+        case .suggestions(let source): query = "SELECT strength, both_bad, rubric FROM suggestions WHERE item_id = \(itemRowID) AND source = \(source)"
         }
-        return row.flatMap { Self.label($0, from: 0) }
+        return try sql.record(query, Self.label) ?? nil
     }
 
-    /// A stored label: strength, both bad and rubric in three columns from `first`.
-    static func label(_ row: SQLRow, from first: Int) -> ImportedLabel? {
-        guard let strength = PreferenceStrength(row.int(first)) else { return nil }
-        return ImportedLabel(strength: strength, bothBad: row.int(first + 1) != 0, rubric: ProjectStore.rubricValues(row.text(first + 2) ?? "{}"))
+    /// A stored label from a row's `strength`, `both_bad` and `rubric`.
+    static func label(_ row: SQLRecord) throws -> ImportedLabel? {
+        guard let strength = PreferenceStrength(try row.int("strength")) else { return nil }
+        return ImportedLabel(strength: strength, bothBad: try row.bool("both_bad"), rubric: ProjectStore.rubricValues(try row.text("rubric")))
     }
 
     /// The row id of an annotator, created when new.

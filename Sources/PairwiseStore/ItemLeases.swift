@@ -102,15 +102,15 @@ extension ProjectStore {
     /// (SQLSTATE 23514 "… is full"), whatever their client; this maps that refusal.
     static func refuseIfFull(itemID: Int64, annotatorID: Int64, current: String, sql: SQLConnection) throws {
         guard sql.dialect == .sqlite else { return }
-        let row = try sql.row("""
+        let overlap = try sql.record("""
             SELECT CASE WHEN i.judges >= o.overlap
                          AND NOT EXISTS (SELECT 1 FROM gold_answers g WHERE g.item_id = i.id)
-                         AND NOT EXISTS (SELECT 1 FROM \(current) c WHERE c.item_id = i.id AND c.annotator_id = ?2)
-                         AND NOT EXISTS (SELECT 1 FROM annotators p WHERE p.id = ?2 AND p.role = 'lead') THEN o.overlap ELSE 0 END
+                         AND NOT EXISTS (SELECT 1 FROM \(raw: current) c WHERE c.item_id = i.id AND c.annotator_id = \(annotatorID))
+                         AND NOT EXISTS (SELECT 1 FROM annotators p WHERE p.id = \(annotatorID) AND p.role = 'lead') THEN o.overlap ELSE 0 END AS full_at
             FROM items i, (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'overlap'), \(defaultOverlap)) AS overlap) o
-            WHERE i.id = ?1
-            """, [.integer(itemID), .integer(annotatorID)])
-        if let overlap = row?[0].integer, overlap > 0 { throw ItemFullError(overlap: Int(overlap)) }
+            WHERE i.id = \(itemID)
+            """) { try $0.int("full_at") }
+        if let overlap, overlap > 0 { throw ItemFullError(overlap: overlap) }
     }
 
     /// The server's refusal of a label on a full item, as `ItemFullError`.

@@ -15,8 +15,8 @@ struct LabelGate {
         goldItems = policy.gold ? [] : try ProjectStore.readableGoldItemIDs(sql)
         var settled: Set<Int64> = []
         if policy.adjudicationSettles && !policy.simulated {
-            try sql.scan("SELECT item_id FROM current_adjudications", []) { settled.insert(Int64($0.int(0))) }
-            try sql.scan("SELECT item_id FROM current_ranking_adjudications", []) { settled.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT item_id FROM current_adjudications") { settled.insert(try $0.int64("item_id")) }
+            try sql.scan("SELECT item_id FROM current_ranking_adjudications") { settled.insert(try $0.int64("item_id")) }
         }
         adjudicatedItems = settled
     }

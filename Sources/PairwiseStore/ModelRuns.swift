@@ -9,8 +9,9 @@ extension ProjectStore {
                                     holderIsGone: (String) -> Bool = { _ in false }) throws -> Bool {
         if case .postgres(let connections) = backend { return try connections.holdTrainerLock(Self.postgresTrainerLock) }
         return try write { sql in
-            if let row = try sql.row("SELECT holder, expires_at FROM trainer_lease WHERE id = 1") {
-                let owner = row[0].text ?? "", expires = row[1].text ?? ""
+            if let (owner, expires) = try sql.record("SELECT holder, expires_at FROM trainer_lease WHERE id = 1", {
+                (try $0.text("holder"), try $0.text("expires_at"))
+            }) {
                 if owner != holder && expires > Timestamp.string(now) && !holderIsGone(owner) { return false }
             }
             try sql.execute("""
@@ -160,12 +161,13 @@ extension ProjectStore {
     public func latestModelHeads(withWeights: Bool = false) throws -> [ModelHeadFigures] {
         try read { sql in
             guard let run = try Self.latestRunID(sql) else { return [] }
-            return try sql.rows("""
-                SELECT dimension, examples, held_out_rmse, held_out_pearson, \(withWeights ? "weights" : "NULL") FROM model_heads
-                WHERE run_id = ? ORDER BY dimension
-                """, [.integer(run)]).map { row in
-                ModelHeadFigures(dimension: row.text(0) ?? "", examples: row.int(1), heldOutRMSE: row[2].real, heldOutPearson: row[3].real,
-                                 weights: row.blob(4).map(Self.doubles) ?? [])
+            return try sql.records("""
+                SELECT dimension, examples, held_out_rmse, held_out_pearson, \(raw: withWeights ? "weights" : "NULL AS weights") FROM model_heads
+                WHERE run_id = \(run) ORDER BY dimension
+                """) { row in
+                ModelHeadFigures(dimension: try row.text("dimension"), examples: try row.int("examples"),
+                                 heldOutRMSE: try row.optionalDouble("held_out_rmse"), heldOutPearson: try row.optionalDouble("held_out_pearson"),
+                                 weights: try row.optionalBlob("weights").map(Self.doubles) ?? [])
             }
         }
     }
@@ -195,13 +197,15 @@ extension ProjectStore {
 
     func modelRuns(newestOnly: Bool) throws -> [ModelRunSummary] {
         try read { sql in
-            let columns = "id, finished_at, pairs, accuracy, log_loss, calibration_error, train_seconds, parameters"
-            let query = newestOnly ? "SELECT \(columns) FROM model_runs WHERE status = 'done' ORDER BY id DESC LIMIT 1"
-                                   : "SELECT \(columns) FROM model_runs WHERE status = 'done' ORDER BY id"
-            return try sql.rows(query, []).map { row in
-                let parameters = (try? JSONParser.parse(row.text(7) ?? "{}")) ?? .object([])
-                return ModelRunSummary(id: row[0].integer ?? 0, finishedAt: row.text(1) ?? "", pairs: row.int(2), accuracy: row.double(3),
-                                       logLoss: row.double(4), calibrationError: row.double(5), trainSeconds: row.double(6),
+            let select: SQLQuery = """
+                SELECT id, finished_at, pairs, accuracy, log_loss, calibration_error, train_seconds, parameters FROM model_runs WHERE status = 'done'
+                """
+            return try sql.records(select + (newestOnly ? " ORDER BY id DESC LIMIT 1" : " ORDER BY id")) { row in
+                let parameters = (try? JSONParser.parse(try row.text("parameters"))) ?? .object([])
+                // The held-out metrics are NULL (a NaN stored) when nothing was held out: 0, as the run says no pairs were.
+                return ModelRunSummary(id: try row.int64("id"), finishedAt: try row.text("finished_at"), pairs: try row.int("pairs"),
+                                       accuracy: try row.optionalDouble("accuracy") ?? 0, logLoss: try row.optionalDouble("log_loss") ?? 0,
+                                       calibrationError: try row.optionalDouble("calibration_error") ?? 0, trainSeconds: try row.double("train_seconds"),
                                        heldOutPairs: parameters["held_out_pairs"]?.intValue ?? 0)
             }
         }
@@ -234,14 +238,14 @@ extension ProjectStore {
             let widest = log(confidence / (1 - confidence)) - 1e-9
             var labels: [ScoredLabel] = []
             try sql.scan("""
-                SELECT s.item_id, i.external_id, p.name, j.strength, coalesce(s.held_out_margin, s.margin)
+                SELECT s.item_id, i.external_id, p.name, j.strength, coalesce(s.held_out_margin, s.margin) AS margin
                 FROM model_scores s JOIN items i ON i.id = s.item_id
                 JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
                 JOIN annotators p ON p.id = c.annotator_id
-                WHERE s.run_id = ? AND abs(coalesce(s.held_out_margin, s.margin)) >= ? AND j.both_bad = 0 AND j.strength <> 0
-                """, [.integer(run), .real(widest)]) { row in
-                labels.append(ScoredLabel(itemRowID: Int64(row.int(0)), itemID: row.text(1) ?? "", annotator: row.text(2) ?? "",
-                                          humanStrength: row.int(3), modelStrength: -row.double(4)))
+                WHERE s.run_id = \(run) AND abs(coalesce(s.held_out_margin, s.margin)) >= \(widest) AND j.both_bad = 0 AND j.strength <> 0
+                """) { row in
+                labels.append(ScoredLabel(itemRowID: try row.int64("item_id"), itemID: try row.text("external_id"), annotator: try row.text("name"),
+                                          humanStrength: try row.int("strength"), modelStrength: -(try row.double("margin"))))
             }
             return labels
         }
@@ -262,8 +266,8 @@ extension ProjectStore {
         try read { sql in
             guard let run = try Self.latestRunID(sql) else { return [] }
             var result: [(itemRowID: Int64, value: Double)] = []
-            try sql.scan("SELECT item_id, \(column) FROM model_scores WHERE run_id = ? AND \(column) IS NOT NULL ORDER BY item_id", [.integer(run)]) { row in
-                result.append((Int64(row.int(0)), row.double(1)))
+            try sql.scan("SELECT item_id, \(raw: column) AS value FROM model_scores WHERE run_id = \(run) AND \(raw: column) IS NOT NULL ORDER BY item_id") { row in
+                result.append((try row.int64("item_id"), try row.double("value")))
             }
             return result
         }
@@ -273,7 +277,7 @@ extension ProjectStore {
     public func itemIDs(rowIDs: [Int64]) throws -> [Int64: String] {
         try read { sql in
             var ids: [Int64: String] = [:]
-            for rowID in rowIDs { ids[rowID] = try sql.row("SELECT external_id FROM items WHERE id = ?", [.integer(rowID)])?[0].text }
+            for rowID in rowIDs { ids[rowID] = try sql.record("SELECT external_id FROM items WHERE id = \(rowID)") { try $0.text("external_id") } }
             return ids
         }
     }
@@ -283,10 +287,11 @@ extension ProjectStore {
         guard let run = try latestRunID(sql) else { return }
         try sql.scan("""
             SELECT i.external_id, s.item_id, s.reward_a, s.reward_b, s.margin, s.uncertainty, s.held_out_margin
-            FROM model_scores s JOIN items i ON i.id = s.item_id WHERE s.run_id = ?
-            """, [.integer(run)]) { row in
-            try body(row.text(0) ?? "", ItemScore(itemRowID: Int64(row.int(1)), rewardA: row.double(2), rewardB: row.double(3), margin: row.double(4),
-                                                  uncertainty: row.double(5), heldOutMargin: row.isNull(6) ? nil : row.double(6)))
+            FROM model_scores s JOIN items i ON i.id = s.item_id
+            """ as SQLQuery + " WHERE s.run_id = \(run)") { row in
+            try body(try row.text("external_id"), ItemScore(itemRowID: try row.int64("item_id"), rewardA: try row.double("reward_a"), rewardB: try row.double("reward_b"),
+                                                           margin: try row.double("margin"), uncertainty: try row.double("uncertainty"),
+                                                           heldOutMargin: try row.optionalDouble("held_out_margin")))
         }
     }
 }
@@ -296,9 +301,10 @@ extension ProjectStore {
     public func latestModelWeights() throws -> (run: ModelRunSummary, weights: [Double], parameters: JSONValue)? {
         guard let run = try latestModelRun() else { return nil }
         return try read { sql in
-            guard let row = try sql.row("SELECT weights, parameters FROM model_runs WHERE id = ?", [.integer(run.id)]),
-                  let blob = row.blob(0) else { return nil }
-            let parameters = (try? JSONParser.parse(row.text(1) ?? "{}")) ?? .object([])
+            guard let (blob, text) = try sql.record("SELECT weights, parameters FROM model_runs WHERE id = \(run.id)", {
+                (try $0.optionalBlob("weights"), try $0.text("parameters"))
+            }), let blob else { return nil }
+            let parameters = (try? JSONParser.parse(text)) ?? .object([])
             return (run, Self.doubles(blob), parameters)
         }
     }
@@ -309,9 +315,10 @@ extension ProjectStore {
     public func responseEmbeddings() throws -> (dimension: Int, vectors: [Int64: (a: [Float], b: [Float])]) {
         try read { sql in
             var a: [Int64: [Float]] = [:], b: [Int64: [Float]] = [:]
-            try sql.scan("SELECT item_id, slot, vector FROM response_embeddings", []) { row in
-                let vector = Self.floats(row.blob(2) ?? [])
-                if row.text(1) == "a" { a[Int64(row.int(0))] = vector } else { b[Int64(row.int(0))] = vector }
+            try sql.scan("SELECT item_id, slot, vector FROM response_embeddings") { row in
+                let item = try row.int64("item_id")
+                let vector = Self.floats(try row.optionalBlob("vector") ?? [])
+                if try row.text("slot") == "a" { a[item] = vector } else { b[item] = vector }
             }
             var vectors: [Int64: (a: [Float], b: [Float])] = [:]
             for (item, va) in a { if let vb = b[item] { vectors[item] = (va, vb) } }

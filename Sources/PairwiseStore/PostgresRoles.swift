@@ -22,7 +22,7 @@ enum PostgresRoles {
         let lead: String, annotator: String, trainer: String, database: String
 
         init(_ sql: SQLConnection) throws {
-            database = try sql.row("SELECT current_database()")?[0].text ?? "pairwise"
+            database = try sql.record("SELECT current_database() AS name") { try $0.text("name") } ?? "pairwise"
             (lead, annotator, trainer) = (database + "_lead", database + "_annotator", database + "_trainer")
         }
 
@@ -37,7 +37,7 @@ enum PostgresRoles {
         for name in [groups.lead, groups.annotator, groups.trainer] where try !roleExists(name, sql) {
             try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
         }
-        let database = quoted(try sql.row("SELECT current_database()")?[0].text ?? "")
+        let database = quoted(try sql.record("SELECT current_database() AS name") { try $0.text("name") } ?? "")
         let everyone = "\(lead), \(annotator), \(trainer)"
         try sql.execute("""
             REVOKE ALL ON DATABASE \(database) FROM PUBLIC;

@@ -37,7 +37,7 @@ enum PostgresSchema {
         // (anyone may take one) keeps others from opening it.
         if !creating, last == nil, try sql.transaction({
             try sql.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'pairwise_migrations' AND schemaname = current_schema()") == 1
-                && Set(try sql.rows("SELECT identifier FROM pairwise_migrations", []).compactMap { $0[0].text }) == Set(identifiers)
+                && Set(try sql.records("SELECT identifier FROM pairwise_migrations") { try $0.text("identifier") }) == Set(identifiers)
         }) {
             return false
         }
@@ -47,7 +47,7 @@ enum PostgresSchema {
             let exists = try sql.integer("SELECT count(*) FROM pg_tables WHERE tablename = 'pairwise_migrations' AND schemaname = current_schema()") == 1
             var applied: Set<String> = []
             if exists {
-                applied = Set(try sql.rows("SELECT identifier FROM pairwise_migrations", []).compactMap { $0[0].text })
+                applied = Set(try sql.records("SELECT identifier FROM pairwise_migrations") { try $0.text("identifier") })
                 if creating {
                     throw StoreError(.alreadyExists, "\(location) already holds a project; pass --db with another database to make another project")
                 }
@@ -62,10 +62,10 @@ enum PostgresSchema {
             }
             let wanted = last.flatMap { last in migrations.firstIndex { $0.identifier == last } }.map { migrations.prefix(through: $0) } ?? migrations[...]
             let pending = wanted.filter { !applied.contains($0.identifier) }
-            if !applied.isEmpty, !pending.isEmpty, let owner = try sql.row("""
+            if !applied.isEmpty, !pending.isEmpty, let owner = try sql.record("""
                 SELECT t.tableowner FROM pg_tables t WHERE t.tablename = 'items' AND t.schemaname = current_schema()
                   AND NOT pg_has_role(current_user, t.tableowner, 'USAGE') AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-                """)?.text(0) {
+                """, { try $0.text("tableowner") }) {
                 // Only the tables' owner may change them: say who, rather than fail on the first statement.
                 throw StoreError(.refused, "\(location) was last upgraded by an older version of pairwise; only its owner, \(owner), can upgrade "
                     + "it: \(owner) runs any pairwise command on it once with this version (nothing was changed)")

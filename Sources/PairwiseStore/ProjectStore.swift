@@ -228,7 +228,7 @@ public final class ProjectStore: Sendable {
 
     /// The project's current rubric.
     public func rubric() throws -> Rubric {
-        let definition = try read { sql in try sql.row("SELECT definition FROM rubrics ORDER BY id DESC LIMIT 1")?[0].text }
+        let definition = try read { sql in try sql.record("SELECT definition FROM rubrics ORDER BY id DESC LIMIT 1") { try $0.text("definition") } }
         guard let definition else { throw StoreError(.invalid, "\(path): the project has no rubric") }
         return try RubricFile.parse(definition, file: "\(path) (stored rubric)")
     }
@@ -236,7 +236,7 @@ public final class ProjectStore: Sendable {
     /// The number of distinct annotators wanted per item.
     public func overlap() throws -> Int {
         try read { sql in
-            try sql.row("SELECT value FROM settings WHERE key = 'overlap'")?[0].text.flatMap { Int($0) }
+            try sql.record("SELECT value FROM settings WHERE key = 'overlap'") { Int(try $0.text("value")) } ?? nil
         } ?? Self.defaultOverlap
     }
 
@@ -256,7 +256,7 @@ public final class ProjectStore: Sendable {
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {
         try write { sql in
             if sql.dialect == .postgres { try PostgresRoles.grant(name, role: role, sql) }
-            if let existing = try sql.row("SELECT role FROM annotators WHERE name = ?", [.text(name)])?[0].text {
+            if let existing = try sql.record("SELECT role FROM annotators WHERE name = \(name)", { try $0.text("role") }) {
                 guard existing != role.rawValue else { return false }
                 if existing == Role.lead.rawValue, try sql.integer("SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {
                     throw StoreError(.refused, "\(name) is the project's only lead: make someone else a lead first (`pairwise annotators add NAME --role lead`)")
@@ -273,8 +273,8 @@ public final class ProjectStore: Sendable {
     /// Everyone in the project, by name.
     public func annotators() throws -> [(name: String, role: Role)] {
         try read { sql in
-            try sql.rows("SELECT name, role FROM annotators ORDER BY name", []).map { row in
-                (row[0].text ?? "", row[1].text.flatMap(Role.init(rawValue:)) ?? .annotator)
+            try sql.records("SELECT name, role FROM annotators ORDER BY name") { row in
+                (try row.text("name"), Role(rawValue: try row.text("role")) ?? .annotator)
             }
         }
     }

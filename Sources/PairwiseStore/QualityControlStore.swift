@@ -104,8 +104,7 @@ extension ProjectStore {
         var settings = QualitySettings()
         let keys = QualitySettings.keys.map(\.key)
         try read { sql in
-            for row in try sql.rows("SELECT key, value FROM settings", []) {
-                guard let key = row[0].text, let value = row[1].text else { continue }
+            for (key, value) in try sql.records("SELECT key, value FROM settings", { (try $0.text("key"), try $0.text("value")) }) {
                 if keys.contains(key) { settings.apply(key: key, value: value) }
                 if key.hasPrefix(QualitySettings.roundStartPrefix), let start = Int(value) {
                     settings.qualificationRoundStarts[String(key.dropFirst(QualitySettings.roundStartPrefix.count))] = start
@@ -138,8 +137,8 @@ extension ProjectStore {
             }
             let gold = try Self.goldItemIDs(sql)
             var seen = Set<Int64>()
-            try sql.scan("SELECT DISTINCT item_id FROM judgments WHERE annotator_id = ?", [.integer(id)]) { row in
-                let item = Int64(row.int(0))
+            try sql.scan("SELECT DISTINCT item_id FROM judgments WHERE annotator_id = \(id)") { row in
+                let item = try row.int64("item_id")
                 if gold.contains(item) { seen.insert(item) }
             }
             try sql.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -157,7 +156,7 @@ extension ProjectStore {
 
     static func goldItemIDs(_ sql: SQLConnection) throws -> Set<Int64> {
         var ids = Set<Int64>()
-        try sql.scan(goldItemsQuery, []) { ids.insert(Int64($0.int(0))) }
+        try sql.scan(SQLQuery(goldItemsQuery, [])) { ids.insert(try $0.int64("item_id")) }
         return ids
     }
 
@@ -181,11 +180,9 @@ extension ProjectStore {
     public func goldAnswer(itemRowID: Int64) throws -> GoldAnswer? {
         try read { sql in
             // Annotators on PostgreSQL may not read the table: the function answers them.
-            let query = try Self.mayReadGoldAnswers(sql) ? "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = ?"
-                : "SELECT * FROM pairwise_gold_answer(?)"
-            return try sql.row(query, [.integer(itemRowID)]).map { row in
-                GoldAnswer(strength: Int(row[0].integer ?? 0), bothBad: row[1].integer == 1, explanation: row[2].text)
-            }
+            let query: SQLQuery = try Self.mayReadGoldAnswers(sql) ? "SELECT strength, both_bad, explanation FROM gold_answers WHERE item_id = \(itemRowID)"
+                : "SELECT strength, both_bad, explanation FROM pairwise_gold_answer(\(itemRowID))"
+            return try sql.record(query, Self.goldAnswer(from:))
         }
     }
 
@@ -235,37 +232,31 @@ extension ProjectStore {
     public func scoredJudgments(annotatorID: Int64? = nil, newest: Int = 200) throws -> [String: [ScoredJudgment]] {
         try read { sql in
             var names: [Int64: String] = [:]
-            for row in try sql.rows("SELECT id, name FROM annotators", []) { names[row[0].integer ?? 0] = row[1].text ?? "" }
+            try sql.scan("SELECT id, name FROM annotators") { names[try $0.int64("id")] = try $0.text("name") }
             var gold: [Int64: LabelClass] = [:]
-            try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers", []) { row in
-                gold[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
-            }
+            try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers") { gold[try $0.int64("item_id")] = try Self.label(from: $0) }
             var adjudicated: [Int64: LabelClass] = [:]
-            try sql.scan("SELECT item_id, strength, both_bad FROM current_adjudications", []) { row in
-                adjudicated[Int64(row.int(0))] = LabelClass(strength: row.int(1), bothBad: row.int(2) != 0)
-            }
+            try sql.scan("SELECT item_id, strength, both_bad FROM current_adjudications") { adjudicated[try $0.int64("item_id")] = try Self.label(from: $0) }
             var result: [String: [ScoredJudgment]] = [:]
             // Gold items: each annotator's first judgment.
-            let only = annotatorID.map { " AND j.annotator_id = \($0)" } ?? ""
-            try sql.scan("""
+            let firstGold: SQLQuery = """
                 SELECT j.annotator_id, j.item_id, j.id, j.strength, j.both_bad FROM judgments j
-                WHERE j.item_id IN (\(Self.goldItemsQuery))
-                  AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)\(only)
-                """, []) { row in
-                let item = Int64(row.int(1))
-                result[names[Int64(row.int(0))] ?? "", default: []].append(ScoredJudgment(
-                    itemRowID: item, judgmentID: Int64(row.int(2)), label: LabelClass(strength: row.int(3), bothBad: row.int(4) != 0),
-                    reference: gold[item], gold: true))
+                WHERE j.item_id IN (\(raw: Self.goldItemsQuery))
+                  AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)
+                """
+            try sql.scan(firstGold + (annotatorID.map { " AND j.annotator_id = \($0)" } ?? "")) { row in
+                let item = try row.int64("item_id")
+                result[names[try row.int64("annotator_id")] ?? "", default: []].append(ScoredJudgment(
+                    itemRowID: item, judgmentID: try row.int64("id"), label: try Self.label(from: row), reference: gold[item], gold: true))
             }
             // Other items: current judgments, each against the others' on its item; each
             // person's newest only (what the drift check and the estimate look at), so that
             // neither the check every few judgments nor the report reads a whole project.
             var newestJudgments = Set<Int64>(), newestItems = Set<Int64>()
             for person in annotatorID.map({ [$0] }) ?? Array(names.keys) {
-                try sql.scan("SELECT item_id, judgment_id FROM current_judgment_ids WHERE annotator_id = ? ORDER BY judgment_id DESC LIMIT ?",
-                             [.integer(person), .integer(Int64(newest))]) { row in
-                    newestItems.insert(Int64(row.int(0)))
-                    newestJudgments.insert(Int64(row.int(1)))
+                try sql.scan("SELECT item_id, judgment_id FROM current_judgment_ids WHERE annotator_id = \(person) ORDER BY judgment_id DESC LIMIT \(newest)") { row in
+                    newestItems.insert(try row.int64("item_id"))
+                    newestJudgments.insert(try row.int64("judgment_id"))
                 }
             }
             var byItem: [Int64: [(annotator: Int64, id: Int64, label: LabelClass)]] = [:]
@@ -276,12 +267,11 @@ extension ProjectStore {
             // Everyone's current judgment of those items (row ids from the database, listed inline).
             let items = newestItems.sorted()
             for start in stride(from: 0, to: items.count, by: 500) {
-                let list = items[start..<min(items.count, start + 500)].map(String.init).joined(separator: ",")
                 try sql.scan("""
                     SELECT c.item_id, c.annotator_id, c.judgment_id, j.strength, j.both_bad
-                    FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id IN (\(list))
-                    """, []) { row in
-                    add(Int64(row.int(0)), Int64(row.int(1)), Int64(row.int(2)), LabelClass(strength: row.int(3), bothBad: row.int(4) != 0))
+                    FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE c.item_id IN \(list: Array(items[start..<min(items.count, start + 500)]))
+                    """) { row in
+                    add(try row.int64("item_id"), try row.int64("annotator_id"), try row.int64("judgment_id"), try Self.label(from: row))
                 }
             }
             for (item, judgments) in byItem {
@@ -303,12 +293,20 @@ extension ProjectStore {
     /// Every gold item's id and expected answer, in item id order (leads).
     public func goldItems() throws -> [(itemID: String, answer: GoldAnswer)] {
         try read { sql in
-            try sql.rows("""
+            try sql.records("""
                 SELECT i.external_id, g.strength, g.both_bad, g.explanation FROM gold_answers g JOIN items i ON i.id = g.item_id
                 ORDER BY i.external_id
-                """, []).map { row in
-                (row.text(0) ?? "", GoldAnswer(strength: Int(row[1].integer ?? 0), bothBad: row[2].integer == 1, explanation: row.text(3)))
-            }
+                """) { row in (try row.text("external_id"), try Self.goldAnswer(from: row)) }
         }
+    }
+
+    /// A gold answer from a row's `strength`, `both_bad` and `explanation`.
+    static func goldAnswer(from row: SQLRecord) throws -> GoldAnswer {
+        GoldAnswer(strength: try row.int("strength"), bothBad: try row.bool("both_bad"), explanation: try row.optionalText("explanation"))
+    }
+
+    /// The label class of a row's `strength` and `both_bad`.
+    static func label(from row: SQLRecord) throws -> LabelClass {
+        LabelClass(strength: try row.int("strength"), bothBad: try row.bool("both_bad"))
     }
 }

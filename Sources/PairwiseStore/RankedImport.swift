@@ -11,29 +11,24 @@ struct StoredRankedItem {
 }
 
 extension ItemWriter {
-    static let findRankedByHashOrID = "SELECT id, external_id, content_hash FROM items WHERE content_hash = ? OR external_id = ?"
-    static let rankedResponses = "SELECT position, text, turns FROM ranked_responses WHERE item_id = ? ORDER BY position"
-    static let findRanking = """
-        SELECT r.ranks, r.all_bad, r.rubric FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
-        WHERE c.item_id = ? AND p.name = ?
-        """
 
     /// Inserts the ranked item unless its content is stored; returns it with the stored
     /// position of each of the record's responses, and whether it was added.
     mutating func insertIfNew(_ item: RankedItem, line: Int, file: String) throws -> (StoredRankedItem, Bool) {
         try flush()
-        let found = try sql.rows(Self.findRankedByHashOrID, [.text(item.contentHash), .text(item.id)])
-        if let row = found.first(where: { $0.text(2) == item.contentHash }) {
-            let rowID = row[0].integer ?? 0
+        let found = try sql.records("SELECT id, external_id, content_hash FROM items WHERE content_hash = \(item.contentHash) OR external_id = \(item.id)") {
+            (rowID: try $0.int64("id"), id: try $0.text("external_id"), hash: try $0.text("content_hash"))
+        }
+        if let same = found.first(where: { $0.hash == item.contentHash }) {
             var stored: [Response] = []
-            try sql.scan(Self.rankedResponses, [.integer(rowID)]) { row in
-                stored.append(try ProjectStore.response(text: row.text(1) ?? "", turns: row.text(2), model: nil))
+            try sql.scan("SELECT position, text, turns FROM ranked_responses WHERE item_id = \(same.rowID) ORDER BY position") { row in
+                stored.append(try ProjectStore.response(text: try row.text("text"), turns: try row.optionalText("turns"), model: nil))
             }
-            let storedItem = RankedItem(id: row.text(1), prompt: item.prompt, responses: stored, knownHash: item.contentHash)
+            let storedItem = RankedItem(id: same.id, prompt: item.prompt, responses: stored, knownHash: item.contentHash)
             guard let positions = storedItem.positions(of: item.responses) else {
-                throw ImportError(file: file, line: line, field: "responses", message: "has the identity of stored item '\(row.text(1) ?? "")' but not its responses")
+                throw ImportError(file: file, line: line, field: "responses", message: "has the identity of stored item '\(same.id)' but not its responses")
             }
-            return (StoredRankedItem(rowID: rowID, externalID: row.text(1) ?? "", positions: positions), false)
+            return (StoredRankedItem(rowID: same.rowID, externalID: same.id, positions: positions), false)
         }
         if !found.isEmpty {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
@@ -50,11 +45,12 @@ extension ItemWriter {
 
     /// The annotator's current ranking of the item and its rubric values, in stored order.
     func currentRanking(itemRowID: Int64, annotator: String) throws -> StoredRanking? {
-        try sql.row(Self.findRanking, [.integer(itemRowID), .text(annotator)]).flatMap { row in
-            Ranking(json: row.text(0) ?? "", allBad: row[1].integer == 1).map {
-                StoredRanking(ranking: $0, rubric: ResponseRatings(stored: row.text(2) ?? "", count: $0.count))
-            }
-        }
+        try sql.record("""
+            SELECT r.ranks, r.all_bad, r.rubric FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN annotators p ON p.id = c.annotator_id
+            WHERE c.item_id = \(itemRowID) AND p.name = \(annotator)
+            """) { row in
+            try ProjectStore.ranking(from: row).map { StoredRanking(ranking: $0, rubric: try ProjectStore.ratings(from: row, of: $0)) }
+        } ?? nil
     }
 
     /// Adds an imported ranking, in stored order, under `annotator` (created when new).
@@ -180,17 +176,18 @@ extension ProjectStore {
 
     /// A stored ranked item, its responses in stored order.
     static func rankedItem(rowID: Int64, sql: SQLConnection) throws -> RankedItem? {
-        guard let row = try sql.row("SELECT external_id, content_hash, prompt, metadata FROM items WHERE id = ? AND response_count > 2",
-                                    [.integer(rowID)]) else { return nil }
+        guard let stored = try sql.record("SELECT external_id, content_hash, prompt, metadata FROM items WHERE id = \(rowID) AND response_count > 2", {
+            (id: try $0.text("external_id"), hash: try $0.text("content_hash"), prompt: try $0.text("prompt"), metadata: try $0.text("metadata"))
+        }) else { return nil }
         let prompt: Prompt
-        do { prompt = try Prompt(json: JSONParser.parse(row.text(2) ?? "")) } catch {
-            throw StoreError(.invalid, "item \(row.text(0) ?? ""): stored prompt is damaged (\(error))")
+        do { prompt = try Prompt(json: JSONParser.parse(stored.prompt)) } catch {
+            throw StoreError(.invalid, "item \(stored.id): stored prompt is damaged (\(error))")
         }
         var responses: [Response] = []
-        try sql.scan("SELECT text, turns, model FROM ranked_responses WHERE item_id = ? ORDER BY position", [.integer(rowID)]) { response in
-            responses.append(try Self.response(text: response.text(0) ?? "", turns: response.text(1), model: response.text(2)))
+        try sql.scan("SELECT text, turns, model FROM ranked_responses WHERE item_id = \(rowID) ORDER BY position") { response in
+            responses.append(try Self.response(text: try response.text("text"), turns: try response.optionalText("turns"), model: try response.optionalText("model")))
         }
-        return RankedItem(id: row.text(0), prompt: prompt, responses: responses,
-                          metadata: (try? JSONParser.parse(row.text(3) ?? "{}")) ?? .object([]), knownHash: row.text(1))
+        return RankedItem(id: stored.id, prompt: prompt, responses: responses,
+                          metadata: (try? JSONParser.parse(stored.metadata)) ?? .object([]), knownHash: stored.hash)
     }
 }

@@ -32,8 +32,8 @@ extension ProjectStore {
     /// The annotator's current ranking of an item, if any.
     public func currentRanking(itemRowID: Int64, annotatorID: Int64) throws -> Ranking? {
         try read { sql in
-            try sql.row("SELECT r.ranks, r.all_bad FROM current_rankings r WHERE r.item_id = ? AND r.annotator_id = ?",
-                        [.integer(itemRowID), .integer(annotatorID)]).flatMap { Ranking(json: $0.text(0) ?? "", allBad: $0[1].integer == 1) }
+            try sql.record("SELECT r.ranks, r.all_bad FROM current_rankings r WHERE r.item_id = \(itemRowID) AND r.annotator_id = \(annotatorID)",
+                           Self.ranking(from:)) ?? nil
         }
     }
 
@@ -41,14 +41,14 @@ extension ProjectStore {
     /// its responses were shown in (stored positions; nil for an imported ranking) and its note.
     public func currentRankings(itemRowID: Int64) throws -> [(annotator: String, ranking: Ranking, rubric: ResponseRatings, shown: [Int]?, note: String?)] {
         try read { sql in
-            try sql.rows("""
+            try sql.records("""
                 SELECT p.name, r.ranks, r.all_bad, r.shown_order, r.note, r.rubric FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
-                WHERE r.item_id = ? ORDER BY p.name
-                """, [.integer(itemRowID)]).compactMap { row in
-                guard let ranking = Ranking(json: row.text(1) ?? "", allBad: row[2].integer == 1) else { return nil }
-                let shown = row.text(3).flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap { $0.doubleValue.map { Int($0) } }
-                return (row.text(0) ?? "", ranking, ResponseRatings(stored: row.text(5) ?? "", count: ranking.count), shown, row.text(4))
-            }
+                WHERE r.item_id = \(itemRowID) ORDER BY p.name
+                """) { row -> (annotator: String, ranking: Ranking, rubric: ResponseRatings, shown: [Int]?, note: String?)? in
+                guard let ranking = try Self.ranking(from: row) else { return nil }
+                let shown = try row.optionalText("shown_order").flatMap { try? JSONParser.parse($0) }?.arrayValue?.compactMap { $0.doubleValue.map { Int($0) } }
+                return (try row.text("name"), ranking, try Self.ratings(from: row, of: ranking), shown, try row.optionalText("note"))
+            }.compactMap { $0 }
         }
     }
 
@@ -57,15 +57,15 @@ extension ProjectStore {
     public func ownRankings(annotatorID: Int64, limit: Int = 500)
         throws -> [(itemRowID: Int64, itemID: String, ranking: Ranking, rubric: ResponseRatings, note: String?, createdAt: String)] {
         try read { sql in
-            try sql.rows("""
+            try sql.records("""
                 SELECT r.item_id, i.external_id, r.ranks, r.all_bad, r.rubric, r.note, r.created_at
                 FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id JOIN items i ON i.id = c.item_id
-                WHERE c.annotator_id = ? ORDER BY c.ranking_id DESC LIMIT ?
-                """, [.integer(annotatorID), .integer(Int64(limit))]).compactMap { row in
-                guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row[3].integer == 1) else { return nil }
-                return (row[0].integer ?? 0, row.text(1) ?? "", ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count),
-                        row.text(5), row.text(6) ?? "")
-            }
+                WHERE c.annotator_id = \(annotatorID) ORDER BY c.ranking_id DESC LIMIT \(limit)
+                """) { row -> (itemRowID: Int64, itemID: String, ranking: Ranking, rubric: ResponseRatings, note: String?, createdAt: String)? in
+                guard let ranking = try Self.ranking(from: row) else { return nil }
+                return (try row.int64("item_id"), try row.text("external_id"), ranking, try Self.ratings(from: row, of: ranking),
+                        try row.optionalText("note"), try row.text("created_at"))
+            }.compactMap { $0 }
         }
     }
 
@@ -73,14 +73,14 @@ extension ProjectStore {
     /// ranking and rubric values, or nil when there is none.
     public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking, rubric: ResponseRatings)? {
         try write(lockingItems: []) { sql in
-            guard let row = try sql.row("""
+            guard let latest = try sql.record("""
                 SELECT r.id, r.item_id, r.ranks, r.all_bad, r.rubric FROM rankings r
-                WHERE r.annotator_id = ? AND r.origin = 'tui' AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
+                WHERE r.annotator_id = \(annotatorID) AND r.origin = 'tui' AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
                 ORDER BY r.id DESC LIMIT 1
-                """, [.integer(annotatorID)]), let ranking = Ranking(json: row.text(2) ?? "", allBad: row[3].integer == 1) else { return nil }
-            try sql.execute("INSERT INTO ranking_retractions (ranking_id, annotator_id, created_at) VALUES (?, ?, ?)",
-                            [row[0], .integer(annotatorID), .text(Timestamp.string(Date()))])
-            return (row[1].integer ?? 0, ranking, ResponseRatings(stored: row.text(4) ?? "", count: ranking.count))
+                """, { row in (id: try row.int64("id"), item: try row.int64("item_id"), ranking: try Self.ranking(from: row), rubric: try row.text("rubric")) }),
+                  let ranking = latest.ranking else { return nil }
+            try sql.execute("INSERT INTO ranking_retractions (ranking_id, annotator_id, created_at) VALUES (\(latest.id), \(annotatorID), \(Timestamp.string(Date())))")
+            return (latest.item, ranking, ResponseRatings(stored: latest.rubric, count: ranking.count))
         }
     }
 
@@ -88,14 +88,14 @@ extension ProjectStore {
     /// were made: undo takes back the newer.
     public func latestLabelTimes(annotatorID: Int64) throws -> (judgment: String?, ranking: String?) {
         try read { sql in
-            let judgment = try sql.row("""
-                SELECT max(j.created_at) FROM judgments j WHERE j.annotator_id = ? AND j.origin = 'tui'
+            let judgment = try sql.record("""
+                SELECT max(j.created_at) AS latest FROM judgments j WHERE j.annotator_id = \(annotatorID) AND j.origin = 'tui'
                   AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
-                """, [.integer(annotatorID)])?.text(0)
-            let ranking = try sql.row("""
-                SELECT max(r.created_at) FROM rankings r WHERE r.annotator_id = ? AND r.origin = 'tui'
+                """) { try $0.optionalText("latest") } ?? nil
+            let ranking = try sql.record("""
+                SELECT max(r.created_at) AS latest FROM rankings r WHERE r.annotator_id = \(annotatorID) AND r.origin = 'tui'
                   AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
-                """, [.integer(annotatorID)])?.text(0)
+                """) { try $0.optionalText("latest") } ?? nil
             return (judgment, ranking)
         }
     }
@@ -135,16 +135,26 @@ extension ProjectStore {
         return (kept, leftOut)
     }
 
+    /// The ranking in a row's `ranks` and `all_bad` (nil when the stored ranks are damaged).
+    static func ranking(from row: SQLRecord) throws -> Ranking? {
+        Ranking(json: try row.text("ranks"), allBad: try row.bool("all_bad"))
+    }
+
+    /// The per-response values in a row's `rubric`, for `ranking`'s responses.
+    static func ratings(from row: SQLRecord, of ranking: Ranking) throws -> ResponseRatings {
+        ResponseRatings(stored: try row.text("rubric"), count: ranking.count)
+    }
+
     static func allCurrentRankings(_ sql: SQLConnection) throws -> [CurrentRanking] {
         var result: [CurrentRanking] = []
         try sql.scan("""
             SELECT r.item_id, p.name, r.ranks, r.all_bad, r.rubric, r.note, r.origin FROM current_rankings r JOIN annotators p ON p.id = r.annotator_id
             ORDER BY r.item_id, p.name
-            """, []) { row in
-            guard let ranking = Ranking(json: row.text(2) ?? "", allBad: row.int(3) != 0) else { return }
-            result.append(CurrentRanking(itemRowID: Int64(row.int(0)), annotator: row.text(1) ?? "", ranking: ranking,
-                                         rubric: ResponseRatings(stored: row.text(4) ?? "", count: ranking.count), note: row.text(5),
-                                         origin: row.text(6)))
+            """) { row in
+            guard let ranking = try Self.ranking(from: row) else { return }
+            result.append(CurrentRanking(itemRowID: try row.int64("item_id"), annotator: try row.text("name"), ranking: ranking,
+                                         rubric: try Self.ratings(from: row, of: ranking), note: try row.optionalText("note"),
+                                         origin: try row.text("origin")))
         }
         return result
     }
@@ -156,7 +166,7 @@ extension ProjectStore {
         try read { sql in
             let gate = try LabelGate(policy, sql: sql)
             var ids: [Int64: String] = [:]
-            try sql.scan("SELECT id, external_id FROM items WHERE response_count > 2", []) { ids[Int64($0.int(0))] = $0.text(1) ?? "" }
+            try sql.scan("SELECT id, external_id FROM items WHERE response_count > 2") { ids[try $0.int64("id")] = try $0.text("external_id") }
             var result: [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] = []
             var last: Int64?
             for current in try Self.currentRankings(sql, gate: gate).rankings {
@@ -218,10 +228,10 @@ extension ProjectStore {
 
     static func currentRankingAdjudications(_ sql: SQLConnection, itemRowID: Int64? = nil) throws -> [Int64: RankingDecision] {
         var result: [Int64: RankingDecision] = [:]
-        try sql.scan("SELECT item_id, ranks, all_bad, rubric FROM current_ranking_adjudications" + (itemRowID == nil ? "" : " WHERE item_id = ?"),
-                     itemRowID.map { [.integer($0)] } ?? []) { row in
-            if let ranking = Ranking(json: row.text(1) ?? "", allBad: row.int(2) != 0) {
-                result[Int64(row.int(0))] = RankingDecision(ranking: ranking, rubric: ResponseRatings(stored: row.text(3) ?? "", count: ranking.count))
+        let all: SQLQuery = "SELECT item_id, ranks, all_bad, rubric FROM current_ranking_adjudications"
+        try sql.scan(all + (itemRowID.map { " WHERE item_id = \($0)" } ?? "")) { row in
+            if let ranking = try Self.ranking(from: row) {
+                result[try row.int64("item_id")] = RankingDecision(ranking: ranking, rubric: try Self.ratings(from: row, of: ranking))
             }
         }
         return result

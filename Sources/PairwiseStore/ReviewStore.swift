@@ -10,12 +10,12 @@ extension ProjectStore {
     public func reviewMaterial(filter: ReviewFilter = ReviewFilter(), suspects: Set<Int64> = []) throws -> ReviewMaterial {
         try read { sql in
             var flags: [Int64: [String?]] = [:]
-            try sql.scan("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id", []) { row in
-                flags[Int64(row.int(0)), default: []].append(row.text(1))
+            try sql.scan("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id") { row in
+                flags[try row.int64("item_id"), default: []].append(try row.optionalText("reason"))
             }
             var decided = Set<Int64>()
-            try sql.scan("SELECT item_id FROM current_adjudications", []) { decided.insert(Int64($0.int(0))) }
-            try sql.scan("SELECT item_id FROM current_ranking_adjudications", []) { decided.insert(Int64($0.int(0))) }
+            try sql.scan("SELECT item_id FROM current_adjudications") { decided.insert(try $0.int64("item_id")) }
+            try sql.scan("SELECT item_id FROM current_ranking_adjudications") { decided.insert(try $0.int64("item_id")) }
             // Gold items have their answer: listed when flagged (the answer may be wrong), not as contested.
             let gold = try Self.goldItemIDs(sql)
             var annotatorID: Int64?
@@ -25,36 +25,35 @@ extension ProjectStore {
                 }
                 annotatorID = id
             }
-            let judgedBy = "id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = ?)"
-            func tally(_ row: any SQLScanRow) -> ItemTally {
-                ItemTally(preferA: row.int(1), preferB: row.int(2), preferNeither: row.int(3),
-                          strengths: row.isNull(4) || row.isNull(5) ? nil : row.int(4)...max(row.int(4), row.int(5)))
+            let judgedBy: SQLQuery = annotatorID.map { " AND id IN (SELECT item_id FROM current_judgment_ids WHERE annotator_id = \($0))" } ?? ""
+            func tally(_ row: SQLRecord) throws -> ItemTally {
+                let low = try row.optionalInt("strength_min"), high = try row.optionalInt("strength_max")
+                return ItemTally(preferA: try row.int("prefer_a"), preferB: try row.int("prefer_b"), preferNeither: try row.int("prefer_neither"),
+                                 strengths: low.flatMap { low in high.map { low...max(low, $0) } })
             }
+            let tallyColumns = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items"
             var tallies: [Int64: ItemTally] = [:]
             if !filter.flaggedOnly {
                 // The partial index's own condition, so that both stores read the index alone.
                 let split = sql.dialect == .sqlite
-                    ? "FROM items INDEXED BY items_split WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
-                    : "FROM items WHERE (prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2"
-                try sql.scan("SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max " + split
-                             + (annotatorID == nil ? "" : " AND " + judgedBy), annotatorID.map { [.integer($0)] } ?? []) { row in
-                    let rowID = Int64(row.int(0))
-                    if !decided.contains(rowID) && !gold.contains(rowID) { tallies[rowID] = tally(row) }
+                    ? " INDEXED BY items_split WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
+                    : " WHERE (prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2"
+                try sql.scan("\(raw: tallyColumns)\(raw: split)\(judgedBy)") { row in
+                    let rowID = try row.int64("id")
+                    if !decided.contains(rowID) && !gold.contains(rowID) { tallies[rowID] = try tally(row) }
                 }
             }
             let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects.subtracting(gold))
-            let one = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items WHERE id = ?"
-                + (annotatorID == nil ? "" : " AND " + judgedBy)
             for rowID in others where tallies[rowID] == nil && !decided.contains(rowID) {
-                if let row = try sql.row(one, [.integer(rowID)] + (annotatorID.map { [.integer($0)] } ?? [])) { tallies[rowID] = tally(row) }
+                if let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)\(judgedBy)", tally) { tallies[rowID] = found }
             }
             if let key = filter.dimension {
                 var values: [Int64: [RubricValue]] = [:]
                 try sql.scan("""
                     SELECT c.item_id, j.rubric FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE j.rubric <> '{}'
-                    """, []) { row in
-                    let rowID = Int64(row.int(0))
-                    guard tallies[rowID] != nil, let value = Self.rubricValues(row.text(1) ?? "{}")[key] else { return }
+                    """) { row in
+                    let rowID = try row.int64("item_id")
+                    guard tallies[rowID] != nil, let value = Self.rubricValues(try row.text("rubric"))[key] else { return }
                     values[rowID, default: []].append(value)
                 }
                 tallies = tallies.filter { ReviewFilter.disagree(values[$0.key] ?? []) }
@@ -78,9 +77,9 @@ extension ProjectStore {
         try write { sql in
             try sql.execute("""
                 INSERT INTO adjudications (item_id, lead_id, strength, both_bad, rubric, reason, note, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(itemRowID), .integer(leadID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0),
-                      .text(draft.rubricJSON), .text(reason.rawValue), .optional(draft.note), .text(Timestamp.string(Date()))])
+                VALUES (\(itemRowID), \(leadID), \(draft.strength.value), \(draft.bothBad), \(draft.rubricJSON), \(reason.rawValue), \(draft.note),
+                        \(Timestamp.string(Date())))
+                """)
         }
     }
 
@@ -88,19 +87,17 @@ extension ProjectStore {
     /// (the pair's when both were made in the same millisecond); returns its item row id.
     public func undoLastDecision(leadID: Int64) throws -> Int64? {
         try write { sql in
-            var newest: (retractions: String, id: SQLValue, itemRowID: Int64?, at: String)?
+            var newest: (retractions: String, id: Int64, itemRowID: Int64, at: String)?
             for (decisions, retractions) in [("adjudications", "adjudication_retractions"), ("ranking_adjudications", "ranking_adjudication_retractions")] {
-                guard let row = try sql.row("""
-                    SELECT a.id, a.item_id, a.created_at FROM \(decisions) a
-                    WHERE a.lead_id = ? AND NOT EXISTS (SELECT 1 FROM \(retractions) r WHERE r.adjudication_id = a.id)
+                guard let found = try sql.record("""
+                    SELECT a.id, a.item_id, a.created_at FROM \(raw: decisions) a
+                    WHERE a.lead_id = \(leadID) AND NOT EXISTS (SELECT 1 FROM \(raw: retractions) r WHERE r.adjudication_id = a.id)
                     ORDER BY a.id DESC LIMIT 1
-                    """, [.integer(leadID)]) else { continue }
-                let at = row.text(2) ?? ""
-                if newest == nil || at > newest!.at { newest = (retractions, row[0], row[1].integer, at) }
+                    """, { (id: try $0.int64("id"), item: try $0.int64("item_id"), at: try $0.text("created_at")) }) else { continue }
+                if newest == nil || found.at > newest!.at { newest = (retractions, found.id, found.item, found.at) }
             }
             guard let newest else { return nil }
-            try sql.execute("INSERT INTO \(newest.retractions) (adjudication_id, lead_id, created_at) VALUES (?, ?, ?)",
-                            [newest.id, .integer(leadID), .text(Timestamp.string(Date()))])
+            try sql.execute("INSERT INTO \(raw: newest.retractions) (adjudication_id, lead_id, created_at) VALUES (\(newest.id), \(leadID), \(Timestamp.string(Date())))")
             return newest.itemRowID
         }
     }

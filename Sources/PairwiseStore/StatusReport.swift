@@ -30,25 +30,30 @@ extension ProjectStore {
         let overlap = try self.overlap()
         let restricted = try heldToAnnotatorRules()
         return try read { sql in
-            let count = { (query: String, arguments: [SQLValue]) in Int(try sql.integer(query, arguments) ?? 0) }
-            let items = try count("SELECT count(*) FROM items", [])
-            let progress = restricted ? try sql.row("SELECT needing, unlabeled, judgments, retracted, rankings FROM public.pairwise_progress()") : nil
-            let judgments = try progress.map { Int($0[2].integer ?? 0) } ?? count("SELECT count(*) FROM current_judgment_ids", [])
-            let retracted = try progress.map { Int($0[3].integer ?? 0) } ?? count("SELECT count(*) FROM judgment_retractions", [])
-            let needing = try progress.map { Int($0[0].integer ?? 0) } ?? count("SELECT count(*) FROM items WHERE judges < ?", [.integer(Int64(overlap))])
-            let unlabeled = try progress.map { Int($0[1].integer ?? 0) } ?? count("SELECT count(*) FROM items WHERE judges = 0", [])
-            let annotators = try sql.rows("""
+            let count = { (query: SQLQuery) in try sql.record(query) { try $0.int("n") } ?? 0 }
+            let items = try count("SELECT count(*) AS n FROM items")
+            // On PostgreSQL an annotator reads the totals from the server; the same names either way.
+            let totals: SQLQuery = restricted ? "SELECT needing, unlabeled, judgments, retracted, rankings FROM public.pairwise_progress()" : """
+                SELECT (SELECT count(*) FROM items WHERE judges < \(overlap)) AS needing, (SELECT count(*) FROM items WHERE judges = 0) AS unlabeled,
+                       (SELECT count(*) FROM current_judgment_ids) AS judgments, (SELECT count(*) FROM judgment_retractions) AS retracted,
+                       (SELECT count(*) FROM current_ranking_ids) AS rankings
+                """
+            guard let progress = try sql.record(totals, {
+                (needing: try $0.int("needing"), unlabeled: try $0.int("unlabeled"), judgments: try $0.int("judgments"),
+                 retracted: try $0.int("retracted"), rankings: try $0.int("rankings"))
+            }) else { throw StoreError(.database, "the project's totals could not be read") }
+            let annotators = try sql.records("""
                 SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n,
                        (SELECT count(*) FROM current_ranking_ids c WHERE c.annotator_id = p.id) AS r
-                FROM annotators p \(restricted ? "WHERE p.name = session_user " : "")ORDER BY p.name
-                """, []).map { row in
-                StatusReport.AnnotatorCount(name: row.text(0) ?? "", role: row.text(1).flatMap(Role.init(rawValue:)) ?? .annotator, judgments: row.int(2),
-                                            rankings: row.int(3))
+                FROM annotators p \(raw: restricted ? "WHERE p.name = session_user " : "")ORDER BY p.name
+                """) { row in
+                StatusReport.AnnotatorCount(name: try row.text("name"), role: Role(rawValue: try row.text("role")) ?? .annotator, judgments: try row.int("n"),
+                                            rankings: try row.int("r"))
             }
-            var report = StatusReport(items: items, judgments: judgments, retracted: retracted, overlap: overlap,
-                                      itemsNeedingLabels: needing, itemsUnlabeled: unlabeled, annotators: annotators)
-            report.rankedItems = try count("SELECT count(DISTINCT item_id) FROM ranked_responses", [])
-            report.rankings = try progress.map { Int($0[4].integer ?? 0) } ?? count("SELECT count(*) FROM current_ranking_ids", [])
+            var report = StatusReport(items: items, judgments: progress.judgments, retracted: progress.retracted, overlap: overlap,
+                                      itemsNeedingLabels: progress.needing, itemsUnlabeled: progress.unlabeled, annotators: annotators)
+            report.rankedItems = try count("SELECT count(DISTINCT item_id) AS n FROM ranked_responses")
+            report.rankings = progress.rankings
             return report
         }
     }
@@ -63,11 +68,12 @@ extension ProjectStore {
     public func directionCounts() throws -> [Int32] {
         try read { sql in
             var out: [Int32] = []
-            try sql.scan(sql.dialect == .postgres ? "SELECT * FROM public.pairwise_direction_counts()" : """
-                SELECT prefer_a, prefer_b, prefer_neither, count(*) FROM items
+            try sql.scan(sql.dialect == .postgres ? "SELECT prefer_a, prefer_b, prefer_neither, items FROM public.pairwise_direction_counts()" : """
+                SELECT prefer_a, prefer_b, prefer_neither, count(*) AS items FROM items
                 WHERE judges >= 2 AND id NOT IN (SELECT item_id FROM gold_answers) GROUP BY 1, 2, 3
-                """, []) { row in
-                for _ in 0..<row.int(3) { out += [Int32(row.int(0)), Int32(row.int(1)), Int32(row.int(2))] }
+                """) { row in
+                let triple = [Int32(try row.int("prefer_a")), Int32(try row.int("prefer_b")), Int32(try row.int("prefer_neither"))]
+                for _ in 0..<(try row.int("items")) { out += triple }
             }
             return out
         }

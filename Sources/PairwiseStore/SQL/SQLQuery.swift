@@ -52,9 +52,11 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable {
         public mutating func appendInterpolation(_ value: Int?) { appendInterpolation(value.map { SQLValue.integer(Int64($0)) } ?? .null) }
 
         /// Values bound as a parenthesised list, for `IN \(list: ids)`.
-        public mutating func appendInterpolation(list values: [Int64]) {
+        public mutating func appendInterpolation(list values: [Int64]) { appendInterpolation(list: values.map(SQLValue.integer)) }
+        public mutating func appendInterpolation(list values: [String]) { appendInterpolation(list: values.map(SQLValue.text)) }
+        public mutating func appendInterpolation(list values: [SQLValue]) {
             sql += "(" + Placeholders.list(values.count) + ")"
-            arguments += values.map(SQLValue.integer)
+            arguments += values
         }
 
         /// Another query, its arguments in place.
@@ -145,6 +147,12 @@ public final class SQLRecord {
     public func optionalText(_ name: String) throws -> String? {
         let i = try index(name)
         return row.isNull(i) ? nil : row.text(i)
+    }
+
+    /// The column's bytes, nil when NULL.
+    public func optionalBlob(_ name: String) throws -> [UInt8]? {
+        let i = try index(name)
+        return row.isNull(i) ? nil : row.blob(i)
     }
 
     /// The column as it is stored.
