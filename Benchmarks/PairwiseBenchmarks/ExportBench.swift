@@ -28,7 +28,7 @@ struct ExportBench: ParsableCommand {
         try reportingFailures {
             try withBenchProject(lead: "lead") { store, directory in
                 try store.addSyntheticData(items: items, judgments: judgments, annotators: max(1, (judgments + items - 1) / items))
-                let rows = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+                let rows = try store.sqlitePool().read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
                 let run = try store.startModelRun(lastJudgmentID: 0)
                 try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: rows.count, accuracy: 0.5, logLoss: 0.7, calibrationError: 0,
                                                                        trainSeconds: 0, parameters: .object([])),

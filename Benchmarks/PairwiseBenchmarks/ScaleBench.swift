@@ -162,7 +162,7 @@ struct ScaleBench: ParsableCommand {
         let path = (cache as NSString).appendingPathComponent("scale-\(items)-\(judgments).sqlite")
         if FileManager.default.fileExists(atPath: path) {
             // Opened for writing once, unmeasured: a newer version's migrations apply here.
-            try ProjectStore.open(at: path).pool.close()
+            try ProjectStore.open(at: path).sqlitePool().close()
             return path
         }
         let building = path + ".building"
@@ -175,8 +175,8 @@ struct ScaleBench: ParsableCommand {
         try store.setOverlap(annotators + 1)
         _ = try Trainer(store: store, options: Trainer.Options(), holder: "bench").runOnce()
         // Everything into the database file itself before it moves (the -wal stays behind).
-        _ = try store.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        try store.pool.close()
+        _ = try store.sqlitePool().writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        try store.sqlitePool().close()
         try FileManager.default.moveItem(atPath: building, toPath: path)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: building + suffix) }
         printError(String(format: "built %@ in %.1f s", path, (clock.now - start).seconds))

@@ -253,13 +253,8 @@ extension ProjectStore {
     /// when there is nothing to undo.
     public func undoLastJudgment(annotatorID: Int64) throws -> (itemID: Int64, draft: JudgmentDraft)? {
         try write(lockingItems: []) { sql in
-            guard let latest = try sql.record("""
-                SELECT j.id, j.item_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms FROM judgments j
-                WHERE j.annotator_id = \(annotatorID) AND j.origin = 'tui' AND \(raw: Self.liveJudgment)
-                ORDER BY j.id DESC LIMIT 1
-                """, { (id: try $0.int64("id"), item: try $0.int64("item_id"), draft: try Self.draft(from: $0)) }) else { return nil }
-            try sql.execute("INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (\(latest.id), \(annotatorID), \(Timestamp.string(Date())))")
-            return (latest.item, latest.draft)
+            guard case .judgment(let item, let draft)? = try Self.undoLast(.judgment, annotatorID: annotatorID, sql: sql) else { return nil }
+            return (item, draft)
         }
     }
 

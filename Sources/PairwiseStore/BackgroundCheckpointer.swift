@@ -21,7 +21,7 @@ public final class BackgroundCheckpointer {
     public func start() throws {
         guard store.dialect == .sqlite else { return }
         let connection = try DatabaseQueue(path: store.path, configuration: ProjectStore.configuration())
-        try store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try store.sqlitePool().writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         let thread = PeriodicThread(name: "pairwise-checkpoint", interval: interval) {
             _ = try? connection.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
@@ -35,6 +35,6 @@ public final class BackgroundCheckpointer {
         guard let thread else { return }
         thread.requestStop()
         thread.join()
-        try? store.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
+        try? store.sqlitePool().writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
     }
 }

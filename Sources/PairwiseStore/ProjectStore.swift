@@ -56,9 +56,10 @@ public final class ProjectStore: Sendable {
         self.backend = backend
     }
 
-    /// The SQLite pool (for SQLite-only work: checkpoints, benchmarks, tests).
-    public var pool: DatabasePool {
-        guard case .sqlite(let pool) = backend else { preconditionFailure("\(path) is a PostgreSQL project, not a SQLite file") }
+    /// The SQLite pool, for SQLite-only work (checkpoints, benchmarks, tests); a PostgreSQL
+    /// project has none and says so.
+    public func sqlitePool() throws -> DatabasePool {
+        guard case .sqlite(let pool) = backend else { throw StoreError(.invalid, "\(path) is a PostgreSQL project, not a SQLite file") }
         return pool
     }
 

@@ -73,30 +73,8 @@ extension ProjectStore {
     /// ranking and rubric values, or nil when there is none.
     public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking, rubric: ResponseRatings)? {
         try write(lockingItems: []) { sql in
-            guard let latest = try sql.record("""
-                SELECT r.id, r.item_id, r.ranks, r.all_bad, r.rubric FROM rankings r
-                WHERE r.annotator_id = \(annotatorID) AND r.origin = 'tui' AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
-                ORDER BY r.id DESC LIMIT 1
-                """, { row in (id: try row.int64("id"), item: try row.int64("item_id"), ranking: try Self.ranking(from: row), rubric: try row.text("rubric")) }),
-                  let ranking = latest.ranking else { return nil }
-            try sql.execute("INSERT INTO ranking_retractions (ranking_id, annotator_id, created_at) VALUES (\(latest.id), \(annotatorID), \(Timestamp.string(Date())))")
-            return (latest.item, ranking, ResponseRatings(stored: latest.rubric, count: ranking.count))
-        }
-    }
-
-    /// When this annotator's latest live judgment and latest live ranking (made in the TUI)
-    /// were made: undo takes back the newer.
-    public func latestLabelTimes(annotatorID: Int64) throws -> (judgment: String?, ranking: String?) {
-        try read { sql in
-            let judgment = try sql.record("""
-                SELECT max(j.created_at) AS latest FROM judgments j WHERE j.annotator_id = \(annotatorID) AND j.origin = 'tui'
-                  AND NOT EXISTS (SELECT 1 FROM judgment_retractions r WHERE r.judgment_id = j.id)
-                """) { try $0.optionalText("latest") } ?? nil
-            let ranking = try sql.record("""
-                SELECT max(r.created_at) AS latest FROM rankings r WHERE r.annotator_id = \(annotatorID) AND r.origin = 'tui'
-                  AND NOT EXISTS (SELECT 1 FROM ranking_retractions x WHERE x.ranking_id = r.id)
-                """) { try $0.optionalText("latest") } ?? nil
-            return (judgment, ranking)
+            guard case .ranking(let item, let ranking, let rubric)? = try Self.undoLast(.ranking, annotatorID: annotatorID, sql: sql) else { return nil }
+            return (item, ranking, rubric)
         }
     }
 }

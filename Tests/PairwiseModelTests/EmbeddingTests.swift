@@ -29,7 +29,7 @@ import Testing
         let items = lines.map { String($0.split(separator: "\t")[0]) }
         try items.joined(separator: "\n").write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
         _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('oracle', 'annotator', 'x')")
             for (n, line) in lines.enumerated() {
                 try db.execute(sql: """

@@ -24,11 +24,11 @@ import Testing
         try lines.joined(separator: "\n").write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
         _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
         let people = try ["zoe", "amy", "kim", "bo", "lu"].map { try store.person($0).id }
-        let items = try store.pool.read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
+        let items = try store.sqlitePool().read { try Int64.fetchAll($0, sql: "SELECT id FROM items") }
         var random = SplitMix64(seed: seed)
         func pick<T>(_ list: [T]) -> T { list[Int(random.next() % UInt64(list.count))] }
         for _ in 0..<700 {
-            try store.pool.write { db in
+            try store.sqlitePool().write { db in
                 let live = try Int64.fetchAll(db, sql: "SELECT id FROM judgments j WHERE \(ProjectStore.liveJudgment)")
                 if random.next() % 8 == 0 && !live.isEmpty {
                     try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (?, ?, 'x')",

@@ -42,7 +42,7 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         // 80 held-out pairs after training on 320: within 0.1 of the best achievable.
         #expect(metrics.accuracy > best - 0.1, "held-out \(metrics.accuracy), best achievable \(best)")
         #expect(metrics.accuracy > 0.5)
-        let (scores, status) = try store.pool.read { db in
+        let (scores, status) = try store.sqlitePool().read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM model_scores WHERE run_id = ?", arguments: [runID]),
              try String.fetchOne(db, sql: "SELECT status FROM model_runs WHERE id = ?", arguments: [runID]))
         }
@@ -87,14 +87,14 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         let before = try store.latestUncertainties()
         // A run killed after writing its first chunk of scores.
         let dead = try store.startModelRun(lastJudgmentID: 999)
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: "INSERT INTO model_scores SELECT ?, item_id, 9, 9, 9, 9, 9 FROM model_scores WHERE run_id = ?", arguments: [dead, first])
         }
         #expect(try store.latestModelRun()?.id == first)
         #expect(try store.latestUncertainties() == before)
         // The next trainer, holding the lease, marks it failed and drops its scores.
         _ = try Trainer(store: store, options: options, holder: "me").runOnce()
-        let (status, rows) = try store.pool.read { db in
+        let (status, rows) = try store.sqlitePool().read { db in
             (try String.fetchOne(db, sql: "SELECT status FROM model_runs WHERE id = ?", arguments: [dead]),
              try Int.fetchOne(db, sql: "SELECT count(*) FROM model_scores WHERE run_id = ?", arguments: [dead]))
         }
@@ -160,7 +160,7 @@ func quickOptions(hashBits: Int = 10, ensemble: Int = 2) -> Trainer.Options {
         }
         func rating(_ text: String) -> Int { max(0, min(4, Int((2 + 8 * value(text)).rounded()))) }
         // A second annotator agrees with each label and rates both responses.
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('rater', 'annotator', 'x')")
             for (n, p) in pairs.enumerated() {
                 try db.execute(sql: """

@@ -57,7 +57,7 @@ import Testing
 
     /// Every row of every table, as one string: "unchanged" means equal.
     static func snapshot(_ store: ProjectStore) throws -> String {
-        try store.pool.read { db in
+        try store.sqlitePool().read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             return try tables.map { table in
                 let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).sorted()

@@ -56,7 +56,7 @@ final class TemporaryProject {
 @Suite struct StoreTests {
     @Test func usesWALForeignKeysAndOwnerGroupPermissions() throws {
         let project = try TemporaryProject()
-        let (journal, foreignKeys) = try project.store.pool.read { db in
+        let (journal, foreignKeys) = try project.store.sqlitePool().read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(journal == "wal")
@@ -64,7 +64,7 @@ final class TemporaryProject {
         let attributes = try FileManager.default.attributesOfItem(atPath: project.store.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o660)
         #expect(throws: DatabaseError.self) {
-            try project.store.pool.write { db in
+            try project.store.sqlitePool().write { db in
                 try db.execute(sql: "INSERT INTO responses (item_id, slot, text) VALUES (999, 'a', 'x')")
             }
         }
@@ -357,7 +357,7 @@ final class TemporaryProject {
     @Test func checkpointsMoveOffTheWriterAndComeBackOnStop() throws {
         let project = try TemporaryProject()
         let store = project.store
-        func writerSetting() throws -> Int? { try store.pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } }
+        func writerSetting() throws -> Int? { try store.sqlitePool().writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } }
         #expect(try writerSetting() == 1000)
         let checkpointer = BackgroundCheckpointer(store: store, interval: 0.05)
         try checkpointer.start()
@@ -365,7 +365,7 @@ final class TemporaryProject {
         // Enough writes for several thousand WAL pages, which the writer no longer checkpoints.
         let blob = String(repeating: "x", count: 4000)
         for n in 0..<3000 {
-            try store.pool.write { try $0.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: ["k\(n)", blob]) }
+            try store.sqlitePool().write { try $0.execute(sql: "INSERT INTO settings (key, value) VALUES (?, ?)", arguments: ["k\(n)", blob]) }
         }
         Thread.sleep(forTimeInterval: 0.5)
         // Pages reach the database file only through checkpoints: the background thread's.

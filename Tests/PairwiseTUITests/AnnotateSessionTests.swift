@@ -10,7 +10,7 @@ import Testing
 /// A sample project with overlap 2, and keys typed into sessions on it.
 func sampleProject(_ directory: TemporaryDirectory, overlap: Int = 2) throws -> ProjectStore {
     let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: try RubricFile.load(path: Fixtures.sampleRubric), lead: "lead")
-    try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = ? WHERE key = 'overlap'", arguments: [String(overlap)]) }
+    try store.sqlitePool().write { try $0.execute(sql: "UPDATE settings SET value = ? WHERE key = 'overlap'", arguments: [String(overlap)]) }
     _ = try store.importFiles([Fixtures.sampleItems], options: ImportOptions())
     return store
 }
@@ -23,7 +23,7 @@ func judge(_ session: AnnotateSession, overall: Character = "3") {
 }
 
 func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] {
-    try store.pool.read { db in
+    try store.sqlitePool().read { db in
         try String.fetchAll(db, sql: """
             SELECT i.external_id FROM current_judgments j JOIN items i ON i.id = j.item_id JOIN annotators p ON p.id = j.annotator_id
             WHERE p.name = ? ORDER BY j.id
@@ -53,13 +53,13 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         #expect(session.state.entries["helpfulness"] == .perResponse(first: 4, second: 2))
         #expect(session.state.entries["correctness"] == .perResponse(first: 3, second: 1))
         #expect(try liveJudgments(store, annotator: "ann") == [])
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 1)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 1)
         #expect(session.state.doneToday == 0)
 
         // Skip: it goes to the end of the queue and is recorded.
         session.handle(.character("s"))
         #expect(session.state.pair?.item.id == second)
-        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT kind FROM item_events") } == "skip")
+        #expect(try store.sqlitePool().read { try String.fetchOne($0, sql: "SELECT kind FROM item_events") } == "skip")
         let reopened = try AnnotateSession(store: store, annotator: "ann")
         #expect(reopened.state.pair?.item.id == second)
     }
@@ -117,7 +117,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         cy.handle(.enter)
         #expect(cy.state.message == "That item is full: it has the 2 annotators it needs (a lead may go past that).")
         #expect(cy.state.pair?.item.id == before)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'cy'") } == 1)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'cy'") } == 1)
         try store.addAnnotator("lena", role: .lead)
         let lena = try AnnotateSession(store: store, annotator: "lena")
         lena.handle(.character(":"))
@@ -140,7 +140,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         judge(bo)
         #expect(bo.state.message == "Not saved: that item filled up while it was on your screen: it has the annotators it needs (1). Here is the next one.")
         #expect(bo.state.pair?.rowID != target && bo.state.pair != nil)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE item_id = ?", arguments: [target]) } == 1)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments WHERE item_id = ?", arguments: [target]) } == 1)
     }
 
     /// The context is on screen when an item opens: a short conversation whole (demo
@@ -303,7 +303,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         let directory = try TemporaryDirectory()
         let store = try sampleProject(directory)
         var random = SplitMix64(seed: 7)
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             for name in ["x", "y", "z"] {
                 try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES (?, 'annotator', 'x')", arguments: [name])
             }

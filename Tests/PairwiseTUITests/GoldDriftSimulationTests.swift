@@ -47,7 +47,7 @@ struct SimulatedPerson {
         let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
         try store.setOverlap(3)
         // A fixed project seed: queues and gold places are seeded by it (init picks one at random).
-        try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
+        try store.sqlitePool().write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
         _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
         let gold = try store.importFiles([directory.path("gold.jsonl")], options: ImportOptions(destination: .gold))
         #expect(gold.labelsAdded == 40 && gold.itemsAdded == 40)

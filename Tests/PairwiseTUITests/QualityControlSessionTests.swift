@@ -13,7 +13,7 @@ func goldProject(_ directory: TemporaryDirectory) throws -> (store: ProjectStore
     try Fixtures.hhRLHFRecords(6, from: 20, into: directory.path("gold.jsonl"))
     let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
     // A fixed project seed: queues and gold places are seeded by it (init picks one at random).
-    try store.pool.write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
+    try store.sqlitePool().write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
     _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
     _ = try store.importFiles([directory.path("gold.jsonl")], options: ImportOptions(destination: .gold))
     let truth = Dictionary(uniqueKeysWithValues: try store.goldItems().map { ($0.itemID, $0.answer.strength) })
@@ -127,7 +127,7 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         session.handle(.escape)
         session.handle(.character("2"))
         session.handle(.enter)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT guidelines_version FROM judgments") } == 1)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT guidelines_version FROM judgments") } == 1)
         // Judged under version 1: it does not open by itself again.
         #expect(try AnnotateSession(store: store, annotator: "ann").state.page == nil)
     }
@@ -138,7 +138,7 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         let store = try ProjectStore.create(at: directory.path("p.sqlite"), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
         let summary = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions(destination: .suggestions(source: "hh-label")))
         #expect(summary.itemsAdded == 5 && summary.labelsAdded == 5)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 0)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM judgments") } == 0)
         let hidden = try AnnotateSession(store: store, annotator: "ann")
         #expect(hidden.state.suggestion == nil)
         try store.setQualitySetting("show_suggestions", "yes")
@@ -153,7 +153,7 @@ func key(for strength: Int, _ pair: PairOnScreen, right: Bool) -> Key {
         #expect(grid.text(row: 27).hasPrefix("  Suggested (not a judgment) · " + expected))
         session.handle(key(for: strength, pair, right: false))
         session.handle(.enter)
-        #expect(try store.pool.read { try String.fetchOne($0, sql: "SELECT suggestion_shown FROM judgments") } == "hh-label")
+        #expect(try store.sqlitePool().read { try String.fetchOne($0, sql: "SELECT suggestion_shown FROM judgments") } == "hh-label")
         let agreement = try store.suggestionAgreement()
         #expect(agreement.count == 1 && agreement[0].judgments == 1 && agreement[0].agreed == 0 && agreement[0].shown == 1)
     }

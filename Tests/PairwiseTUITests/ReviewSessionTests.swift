@@ -10,7 +10,7 @@ import Testing
     /// ann and bo disagree on math-003 and code-002 and agree on intl-001; cy flags intl-001.
     func contestedProject(_ directory: TemporaryDirectory) throws -> ProjectStore {
         let store = try sampleProject(directory)
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x'), ('cy', 'annotator', 'x')")
             for (item, who, strength, note) in [("math-003", "ann", -3, "clearly first"), ("math-003", "bo", 2, nil), ("code-002", "ann", -1, nil),
                                                 ("code-002", "bo", 1, nil), ("intl-001", "ann", 1, nil), ("intl-001", "bo", 1, nil)] {
@@ -40,7 +40,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try contestedProject(directory)
         // A third judgment, and a prompt and responses of many lines.
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: """
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
                 SELECT i.id, p.id, 1, 0, '{}', 'ab', 9000, '2026-11-23T00:00:00.000Z', 'tui' FROM items i, annotators p

@@ -21,7 +21,7 @@ import Testing
         #expect(session.state.pair?.item.id == first)
         #expect(session.state.preference == nil && session.state.entries.isEmpty)
         #expect(try liveJudgments(store, annotator: "ann") == [])
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item_events") } == 0)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM item_events") } == 0)
         #expect(session.handle(.character("q")) == false)
 
         _ = session.render(rows: 30, columns: 100)
@@ -39,9 +39,9 @@ import Testing
         ReviewSessionTests().decide(session, reason: "1")
         session.handle(.character("s"))
         #expect(session.state.pair?.rowID == onScreen)
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM adjudications") } == 0)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM adjudications") } == 0)
         _ = session.render(rows: 40, columns: 120)
         ReviewSessionTests().decide(session, reason: "1")
-        #expect(try store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM adjudications") } == 1)
+        #expect(try store.sqlitePool().read { try Int.fetchOne($0, sql: "SELECT count(*) FROM adjudications") } == 1)
     }
 }

@@ -59,7 +59,7 @@ func jsonLines(_ text: String) throws -> [JSONValue] {
         _ = try store.importFiles([Fixtures.sampleItems], options: ImportOptions())
         // Chat prompts and text prompts, ties, both-bad and rubric values all appear. (helpsteer2
         // has no place for chat-002's system prompt: 61 of 62.)
-        try store.pool.write { db in
+        try store.sqlitePool().write { db in
             try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x')")
             try db.execute(sql: """
                 INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin)

@@ -283,20 +283,19 @@ public final class AnnotateSession: TerminalSession {
             state.say("Qualification answers are final: each one is scored as first given.", error: true)
             return
         }
-        let latest = try store.latestLabelTimes(annotatorID: annotatorID)
-        if let ranked = latest.ranking, ranked > (latest.judgment ?? ""), let undone = try store.undoLastRanking(annotatorID: annotatorID) {
-            try bringBack(undone.itemID)
-            if state.ranking?.item.rowID == undone.itemID { state.ranking?.restore(undone.ranking, rubric: undone.rubric) }
-            state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
-            return
-        }
-        guard let undone = try store.undoLastJudgment(annotatorID: annotatorID) else {
+        guard let undone = try store.undoLastLabel(annotatorID: annotatorID) else {
             state.say("Nothing to undo.", error: true)
             return
         }
         try bringBack(undone.itemID)
-        if state.pair?.rowID == undone.itemID { state.restore(undone.draft) }
-        state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
+        switch undone {
+        case .ranking(let item, let ranking, let rubric):
+            if state.ranking?.item.rowID == item { state.ranking?.restore(ranking, rubric: rubric) }
+            state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
+        case .judgment(let item, let draft):
+            if state.pair?.rowID == item { state.restore(draft) }
+            state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
+        }
     }
 
     /// Opens an item by id, or by a prefix only one id starts with.
