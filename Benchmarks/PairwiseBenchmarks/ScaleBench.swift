@@ -150,7 +150,8 @@ struct ScaleBench: ParsableCommand {
             print(String(format: "%-14@ %7.3f s  peak %6.0f MB  (%.0f MB file, %.0f MB/s)", name as NSString, run.seconds, run.peakMB, megabytes, megabytes / run.seconds))
         }
         for (name, arguments) in [("agreement", ["agreement", files.ratings, "--level", "ordinal", "--json"]),
-                                  ("leaderboard", ["leaderboard", files.battles, "--bootstrap", "0", "--json"])] {
+                                  ("leaderboard", ["leaderboard", files.battles, "--bootstrap", "0", "--json"]),
+                                  ("leaderboard 200 resamples", ["leaderboard", files.battles, "--json"])] {
             let run = try measureProcess(binary, arguments)
             print(String(format: "%-14@ %7.3f s  peak %6.0f MB", name as NSString, run.seconds, run.peakMB))
         }

@@ -122,12 +122,21 @@ struct TUIBench: ParsableCommand {
         try checkpointer?.start()
         defer { checkpointer?.stop() }
         let trainStart = clock.now
+        // Only Enter presses that stored a judgment are timed; the loop ends when the queue does.
+        var storedNothing = 0, queueRanOut = false
         while times.count < submits || (trainer.map { $0.completedRuns < 2 } ?? false) {
+            guard session.state.pair != nil else { queueRanOut = true; break }
             for key in judgmentKeys { session.handle(key) }
+            let before = session.state.doneToday
             let start = clock.now
             session.handle(.enter)
             _ = session.render(rows: 60, columns: 200)
-            times.append((clock.now - start).seconds * 1000)
+            let elapsed = (clock.now - start).seconds * 1000
+            if session.state.doneToday > before { times.append(elapsed) } else { storedNothing += 1 }
+        }
+        if storedNothing > 0 || queueRanOut {
+            printError("note: \(storedNothing) Enter press\(storedNothing == 1 ? "" : "es") stored nothing and \(storedNothing == 1 ? "is" : "are") not timed"
+                       + (queueRanOut ? "; the queue ran out after \(times.count) submits" : ""))
         }
         print("submit  \(store.dialect == .postgres ? "PostgreSQL" : "SQLite"), \(items) items, \(judgments) judgments (\(annotators) synthetic annotators; filled in \(ms(fillSeconds * 1000)) ms, session opened in \(ms(openSeconds * 1000)) ms)")
         print("        Enter to next pair drawn (commit included):  median \(ms(times.median)) ms  p99 \(ms(times.percentile(99))) ms  max \(ms(times.max() ?? 0)) ms  (\(times.count) submits)")

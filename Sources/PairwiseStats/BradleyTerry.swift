@@ -50,6 +50,12 @@ public enum BradleyTerry {
     /// both won and lost within a strongly connected comparison graph.
     public static func fit(_ comparisons: [Comparison], models: Int, ties: TieModel = .half, ridge: Double = 0) -> Fit {
         let (wins, tieCounts) = winMatrix(comparisons, models: models)
+        return fit(wins: wins, ties: tieCounts, models: models, tieModel: ties, ridge: ridge)
+    }
+
+    /// Fits strengths from the aggregated counts (`winMatrix`'s): `wins[i·n + j]` times i beat
+    /// j, `ties[i·n + j]` ties between them (both ways round).
+    static func fit(wins: [Double], ties tieCounts: [Double], models: Int, tieModel ties: TieModel, ridge: Double) -> Fit {
         switch ties {
         case .half:
             var w = wins

@@ -85,15 +85,7 @@ public struct Leaderboard: Sendable {
         tieParameter = fit.tieParameter
         var low: [Double?] = Array(repeating: nil, count: n), high: [Double?] = Array(repeating: nil, count: n)
         if bootstrap > 0 && !comparisons.isEmpty {
-            var generator = SplitMix64(seed: seed)
-            var samples = Array(repeating: [Double](), count: n)
-            var resample = comparisons
-            for _ in 0..<bootstrap {
-                for i in resample.indices { resample[i] = comparisons[Int.random(in: 0..<comparisons.count, using: &generator)] }
-                let theta = BradleyTerry.fit(resample, models: n, ties: ties, ridge: max(ridge, 1e-8)).theta
-                let mean = theta.reduce(0, +) / Double(n)
-                for m in 0..<n { samples[m].append(theta[m] - mean) }
-            }
+            let samples = Self.bootstrapThetas(comparisons, models: n, ties: ties, ridge: max(ridge, 1e-8), resamples: bootstrap, seed: seed)
             for m in 0..<n {
                 let sorted = samples[m].sorted()
                 low[m] = Bootstrap.quantile(sorted, 0.025)
@@ -113,6 +105,53 @@ public struct Leaderboard: Sendable {
             Row(model: names[m], theta: abs(fit.theta[m]) < 1e-12 ? 0 : fit.theta[m], ciLow: low[m], ciHigh: high[m],
                 wins: counts[m].wins, losses: counts[m].losses, ties: counts[m].ties)
         }.sorted { $0.theta != $1.theta ? $0.theta > $1.theta : $0.model < $1.model }
+    }
+}
+
+extension Leaderboard {
+    /// Each model's centred strength in `resamples` seeded resamples of the battles (drawn
+    /// with replacement, as many as there are). A resample is the battles' win and tie counts:
+    /// each draw adds one to its battle's cell of the win matrix, so a resample costs a count
+    /// per draw and one fit on the models × models counts, not a copy of the battles and a
+    /// pass to aggregate them. The draws are the same as when the battles themselves were
+    /// copied, and the counts the same, so the intervals are identical for a seed.
+    static func bootstrapThetas(_ comparisons: [Comparison], models n: Int, ties: BradleyTerry.TieModel, ridge: Double,
+                                resamples: Int, seed: UInt64) -> [[Double]] {
+        // Per battle, the cell its draw counts in: a win cell (≥ 0), a tie cell (−1 − index),
+        // or none (a model against itself, which the fit ignores).
+        let none = Int32.min
+        let cells: [Int32] = comparisons.map { c in
+            guard c.first != c.second else { return none }
+            switch c.outcome {
+            case .firstWins: return Int32(c.first * n + c.second)
+            case .secondWins: return Int32(c.second * n + c.first)
+            case .tie, .bothBad: return -1 - Int32(min(c.first, c.second) * n + max(c.first, c.second))
+            }
+        }
+        var generator = SplitMix64(seed: seed)
+        var samples = Array(repeating: [Double](), count: n)
+        var winCounts = [Int](repeating: 0, count: n * n), tieCounts = [Int](repeating: 0, count: n * n)
+        for _ in 0..<resamples {
+            for i in winCounts.indices { winCounts[i] = 0; tieCounts[i] = 0 }
+            cells.withUnsafeBufferPointer { cells in
+                for _ in 0..<cells.count {
+                    let cell = cells[Int.random(in: 0..<cells.count, using: &generator)]
+                    if cell >= 0 { winCounts[Int(cell)] += 1 } else if cell != none { tieCounts[Int(-1 - cell)] += 1 }
+                }
+            }
+            let wins = winCounts.map(Double.init)
+            var tied = [Double](repeating: 0, count: n * n)
+            for i in 0..<n {
+                for j in (i + 1)..<n where tieCounts[i * n + j] > 0 {
+                    tied[i * n + j] = Double(tieCounts[i * n + j])
+                    tied[j * n + i] = Double(tieCounts[i * n + j])
+                }
+            }
+            let theta = BradleyTerry.fit(wins: wins, ties: tied, models: n, tieModel: ties, ridge: ridge).theta
+            let mean = theta.reduce(0, +) / Double(n)
+            for m in 0..<n { samples[m].append(theta[m] - mean) }
+        }
+        return samples
     }
 }
 

@@ -2,16 +2,38 @@ import GRDB
 import GRDBSQLite
 
 /// Steps one query with SQLite's own column readers, for scans of a million rows where
-/// decoding each row through GRDB costs more than reading it. For use inside a GRDB read;
-/// the statement is finalized after the last row, or when this is released.
+/// decoding each row through GRDB costs more than reading it. For use inside a GRDB read.
+/// The statement is the connection's cached one for this SQL (prepared once, like GRDB's
+/// own queries), reset after the last row or when this is released; a fresh one, finalized
+/// then, when the cached one is in use by a scan still running.
 final class RawRows: SQLScanRow {
     private let connection: OpaquePointer
     private var statement: OpaquePointer?
+    /// The cached statement this borrows (kept alive while stepping), or nil for an owned one.
+    private let cached: Statement?
+    /// The result's column names, as the query names them.
+    let columnNames: [String]
 
     init(_ db: Database, sql: String, arguments: [SQLValue] = []) throws {
         guard let connection = db.sqliteConnection else { throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "closed connection") }
         self.connection = connection
-        try check(sqlite3_prepare_v2(connection, sql, -1, &statement, nil), sql: sql)
+        let candidate = try db.cachedStatement(sql: sql)
+        if sqlite3_stmt_busy(candidate.sqliteStatement) == 0 {
+            cached = candidate
+            statement = candidate.sqliteStatement
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+            columnNames = candidate.columnNames
+        } else {
+            cached = nil
+            var fresh: OpaquePointer?
+            let code = sqlite3_prepare_v2(connection, sql, -1, &fresh, nil)
+            guard code == SQLITE_OK else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            }
+            statement = fresh
+            columnNames = (0..<Int(sqlite3_column_count(fresh))).map { sqlite3_column_name(fresh, Int32($0)).map { String(cString: $0) } ?? "" }
+        }
         // SQLite copies text and blobs it is given with this destructor.
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         for (index, value) in arguments.enumerated() {
@@ -26,11 +48,18 @@ final class RawRows: SQLScanRow {
         }
     }
 
-    deinit { sqlite3_finalize(statement) }
+    deinit { release() }
 
-    /// The statement's column names (as the query names them).
-    private(set) lazy var columnNames: [String] = (0..<Int(sqlite3_column_count(statement))).map {
-        sqlite3_column_name(statement, Int32($0)).map { String(cString: $0) } ?? ""
+    /// Lets the statement go: a cached one reset (its bindings cleared), an owned one finalized.
+    private func release() {
+        guard let statement else { return }
+        if cached != nil {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        } else {
+            sqlite3_finalize(statement)
+        }
+        self.statement = nil
     }
 
     private func check(_ code: Int32, sql: String) throws {
@@ -44,8 +73,7 @@ final class RawRows: SQLScanRow {
         guard let statement else { return false }
         let code = sqlite3_step(statement)
         if code == SQLITE_ROW { return true }
-        sqlite3_finalize(statement)
-        self.statement = nil
+        release()
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)))
         }

@@ -26,17 +26,8 @@ import Testing
     /// simulated annotators alongside, and a lead's decision on an item simulated annotators judged.
     static func mixedProject() throws -> (directory: TemporaryDirectory, store: ProjectStore, retracted: String) {
         let directory = try TemporaryDirectory("pairwise-policy")
-        let models = ["m1", "m2", "m3"]
-        var lines: [String] = []
-        for i in 0..<8 {
-            let (a, b) = (models[i % 3], models[(i + 1) % 3])
-            let record: JSONValue = .object(["id": .string("b\(i)"), "prompt": .string("question \(i): ¿qué modelo responde mejor?"),
-                                             "response_a": .string("answer \(i) from \(a) — ünïcode"), "response_b": .string("reply \(i) by \(b)"),
-                                             "model_a": .string(a), "model_b": .string(b),
-                                             "preference_strength": i < 5 ? .int(i % 2 == 1 ? -2 : 2) : .null])
-            lines.append(JSONWriter.string(record))
-        }
-        try lines.joined(separator: "\n").write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
+        try writeModelBattles(8, to: directory.path("items.jsonl"), prompt: { "question \($0): ¿qué modelo responde mejor?" },
+                              answerSuffix: " — ünïcode", labeled: { $0 < 5 })
         let arena = Fixtures.realFormat("arena-battles.jsonl")
         try String(try String(contentsOfFile: arena, encoding: .utf8).split(separator: "\n")[0]).write(toFile: directory.path("gold.jsonl"), atomically: true, encoding: .utf8)
         for arguments in [["init"], ["import", "items.jsonl", "--labels-as", "src"], ["import", arena, "--labels-as", "arena"], ["gold", "add", "gold.jsonl"]] {

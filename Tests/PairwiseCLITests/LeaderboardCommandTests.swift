@@ -3,21 +3,27 @@ import PairwiseCore
 import PairwiseTestSupport
 import Testing
 
+/// `count` pairs b0, b1, … between three models m1–m3 in turn, written as JSON Lines to
+/// `path`: pair i labeled +2 or −2 (alternately) when `labeled(i)`, else unlabeled.
+func writeModelBattles(_ count: Int, to path: String, prompt: (Int) -> String = { "question \($0)" }, answerSuffix: String = "",
+                       labeled: (Int) -> Bool = { _ in true }) throws {
+    let models = ["m1", "m2", "m3"]
+    let lines = (0..<count).map { i in
+        let (a, b) = (models[i % 3], models[(i + 1) % 3])
+        return JSONWriter.string(.object(["id": .string("b\(i)"), "prompt": .string(prompt(i)),
+                                          "response_a": .string("answer \(i) from \(a)" + answerSuffix), "response_b": .string("reply \(i) by \(b)"),
+                                          "model_a": .string(a), "model_b": .string(b),
+                                          "preference_strength": labeled(i) ? .int(i % 2 == 1 ? -2 : 2) : .null]))
+    }
+    try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+}
+
 @Suite struct LeaderboardCommandTests {
     /// The project's leaderboard follows the exports' rule: labels by simulated annotators and
     /// labels of gold items are left out unless asked, and it says how many.
     @Test func theProjectsLeaderboardLeavesOutSimulatedAndGoldAndSaysSo() throws {
         let directory = try TemporaryDirectory("pairwise-board")
-        let models = ["m1", "m2", "m3"]
-        var lines: [String] = []
-        for i in 0..<6 {
-            let (a, b) = (models[i % 3], models[(i + 1) % 3])
-            let record: JSONValue = .object(["id": .string("b\(i)"), "prompt": .string("question \(i)"),
-                                             "response_a": .string("answer \(i) from \(a)"), "response_b": .string("reply \(i) by \(b)"),
-                                             "model_a": .string(a), "model_b": .string(b), "preference_strength": .int(i % 2 == 1 ? -2 : 2)])
-            lines.append(JSONWriter.string(record))
-        }
-        try lines.joined(separator: "\n").write(toFile: directory.path("items.jsonl"), atomically: true, encoding: .utf8)
+        try writeModelBattles(6, to: directory.path("items.jsonl"))
         let arena = Fixtures.realFormat("arena-battles.jsonl")
         try String(try String(contentsOfFile: arena, encoding: .utf8).split(separator: "\n")[0]).write(toFile: directory.path("gold.jsonl"), atomically: true, encoding: .utf8)
         for arguments in [["init"], ["import", "items.jsonl", "--labels-as", "src"], ["import", arena, "--labels-as", "arena"], ["gold", "add", "gold.jsonl"],

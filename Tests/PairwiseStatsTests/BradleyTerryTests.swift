@@ -1,5 +1,5 @@
 import Foundation
-import PairwiseStats
+@testable import PairwiseStats
 import PairwiseCore
 import PairwiseTestSupport
 import Testing
@@ -135,5 +135,36 @@ struct BattleCase: Sendable, CustomTestStringConvertible {
                 #expect(error.description == expected)
             }
         }
+    }
+}
+
+@Suite struct LeaderboardBootstrapTests {
+    /// The bootstrap as first written: each resample copies the battles drawn and fits them.
+    static func resampledByCopying(_ comparisons: [Comparison], models n: Int, ties: BradleyTerry.TieModel, resamples: Int, seed: UInt64) -> [[Double]] {
+        var generator = SplitMix64(seed: seed)
+        var samples = Array(repeating: [Double](), count: n)
+        var resample = comparisons
+        for _ in 0..<resamples {
+            for i in resample.indices { resample[i] = comparisons[Int.random(in: 0..<comparisons.count, using: &generator)] }
+            let theta = BradleyTerry.fit(resample, models: n, ties: ties, ridge: 1e-8).theta
+            let mean = theta.reduce(0, +) / Double(n)
+            for m in 0..<n { samples[m].append(theta[m] - mean) }
+        }
+        return samples
+    }
+
+    /// Counting each draw in its cell of the win matrix gives the very resamples copying the
+    /// battles did: the same strengths, bit for bit, for a seed (wins, ties, both-bad and a
+    /// model against itself among them, under both tie models).
+    @Test(arguments: [BradleyTerry.TieModel.half, .davidson])
+    func countingDrawsEqualsCopyingBattles(_ ties: BradleyTerry.TieModel) {
+        var generator = SplitMix64(seed: 11)
+        let outcomes: [Comparison.Outcome] = [.firstWins, .secondWins, .tie, .bothBad]
+        let battles = (0..<3_000).map { _ in
+            Comparison(Int.random(in: 0..<6, using: &generator), Int.random(in: 0..<6, using: &generator),
+                       outcomes[Int.random(in: 0..<4, using: &generator)])
+        }
+        let counted = Leaderboard.bootstrapThetas(battles, models: 6, ties: ties, ridge: 1e-8, resamples: 25, seed: 7)
+        #expect(counted == Self.resampledByCopying(battles, models: 6, ties: ties, resamples: 25, seed: 7))
     }
 }

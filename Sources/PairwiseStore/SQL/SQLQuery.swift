@@ -75,31 +75,48 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable {
 /// (a schema slip becomes an error, not a wrong number). Names are resolved to positions once
 /// per statement and then checked by a string comparison per read.
 public final class SQLRecord {
-    private var row: any SQLScanRow
+    @exclusivity(unchecked) private var row: any SQLScanRow
+    /// The row when it is SQLite's: read without a dynamic call per value.
+    @exclusivity(unchecked) private var raw: RawRows?
     private let names: [String]
     /// The position of each read in the row's body, by the order reads happen: reads repeat
     /// in the same order row after row.
-    private var resolved: [(name: String, index: Int)] = []
-    private var read = 0
+    @exclusivity(unchecked) private var resolvedNames: [String] = []
+    @exclusivity(unchecked) private var resolvedIndices: [Int] = []
+    @exclusivity(unchecked) private var read = 0
 
     init(_ row: any SQLScanRow) {
         self.row = row
+        raw = row as? RawRows
         names = row.columnNames
     }
 
     /// Moves to the next row of the same statement.
     func next(_ row: any SQLScanRow) {
         self.row = row
+        raw = row as? RawRows
         read = 0
     }
 
+    @inline(__always)
     private func index(_ name: String) throws -> Int {
-        defer { read += 1 }
-        if read < resolved.count, resolved[read].name == name { return resolved[read].index }
+        let k = read
+        read = k + 1
+        if k < resolvedNames.count, resolvedNames[k] == name { return resolvedIndices[k] }
+        return try resolve(name, at: k)
+    }
+
+    private func resolve(_ name: String, at k: Int) throws -> Int {
         guard let index = names.firstIndex(of: name) else {
             throw StoreError(.invalid, "a query's result has no column \(name) (it has \(names.joined(separator: ", ")))")
         }
-        if read < resolved.count { resolved[read] = (name, index) } else { resolved.append((name, index)) }
+        if k < resolvedNames.count {
+            resolvedNames[k] = name
+            resolvedIndices[k] = index
+        } else {
+            resolvedNames.append(name)
+            resolvedIndices.append(index)
+        }
         return index
     }
 
@@ -107,11 +124,18 @@ public final class SQLRecord {
         StoreError(.invalid, "column \(name) is NULL where a value must be")
     }
 
+    @inline(__always) private func isNull(_ i: Int) -> Bool { if let raw { raw.isNull(i) } else { row.isNull(i) } }
+    @inline(__always) private func intValue(_ i: Int) -> Int { if let raw { raw.int(i) } else { row.int(i) } }
+    @inline(__always) private func doubleValue(_ i: Int) -> Double { if let raw { raw.double(i) } else { row.double(i) } }
+    @inline(__always) private func textValue(_ i: Int) -> String? { if let raw { raw.text(i) } else { row.text(i) } }
+
     /// The column as an integer; throws when it is NULL.
     public func int(_ name: String) throws -> Int {
         let i = try index(name)
-        if row.isNull(i) { throw missing(name) }
-        return row.int(i)
+        let value = intValue(i)
+        // NULL reads as 0: only then is it worth asking.
+        if value == 0 && isNull(i) { throw missing(name) }
+        return value
     }
 
     public func int64(_ name: String) throws -> Int64 { Int64(try int(name)) }
@@ -119,7 +143,8 @@ public final class SQLRecord {
     /// The column as an integer, nil when NULL.
     public func optionalInt(_ name: String) throws -> Int? {
         let i = try index(name)
-        return row.isNull(i) ? nil : row.int(i)
+        let value = intValue(i)
+        return value == 0 && isNull(i) ? nil : value
     }
 
     /// The column as 0/1; throws when it is NULL.
@@ -127,32 +152,30 @@ public final class SQLRecord {
 
     public func double(_ name: String) throws -> Double {
         let i = try index(name)
-        if row.isNull(i) { throw missing(name) }
-        return row.double(i)
+        let value = doubleValue(i)
+        if value == 0 && isNull(i) { throw missing(name) }
+        return value
     }
 
     public func optionalDouble(_ name: String) throws -> Double? {
         let i = try index(name)
-        return row.isNull(i) ? nil : row.double(i)
+        let value = doubleValue(i)
+        return value == 0 && isNull(i) ? nil : value
     }
 
-    /// The column as text; throws when it is NULL or not text.
+    /// The column as text; throws when it is NULL.
     public func text(_ name: String) throws -> String {
-        let i = try index(name)
-        guard let text = row.text(i) else { throw missing(name) }
+        guard let text = textValue(try index(name)) else { throw missing(name) }
         return text
     }
 
     /// The column as text, nil when NULL.
-    public func optionalText(_ name: String) throws -> String? {
-        let i = try index(name)
-        return row.isNull(i) ? nil : row.text(i)
-    }
+    public func optionalText(_ name: String) throws -> String? { textValue(try index(name)) }
 
     /// The column's bytes, nil when NULL.
     public func optionalBlob(_ name: String) throws -> [UInt8]? {
         let i = try index(name)
-        return row.isNull(i) ? nil : row.blob(i)
+        return isNull(i) ? nil : row.blob(i)
     }
 
     /// The column as it is stored.
