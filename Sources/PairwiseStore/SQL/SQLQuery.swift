@@ -91,10 +91,10 @@ public final class SQLRecord {
         names = row.columnNames
     }
 
-    /// Moves to the next row of the same statement.
+    /// Moves to the next row of the same statement (SQLite steps the same `RawRows` from row
+    /// to row, so only another store's rows are taken anew).
     func next(_ row: any SQLScanRow) {
-        self.row = row
-        raw = row as? RawRows
+        if raw == nil { self.row = row }
         read = 0
     }
 
