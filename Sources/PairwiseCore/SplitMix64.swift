@@ -11,6 +11,28 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return Self.finalise(state)
     }
 
+    /// The generator `calls` calls of `next()` later, in one step (each call only adds a constant).
+    public func skipping(_ calls: Int) -> SplitMix64 {
+        SplitMix64(seed: state &+ UInt64(truncatingIfNeeded: calls) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// A uniform integer in 0..<bound, as `Int.random(in: 0..<bound, using:)` draws it
+    /// (Lemire's multiply-high with rejection), counting the rare extra calls a rejection
+    /// makes in `extraCalls`.
+    @inline(__always)
+    public mutating func index(below bound: Int, extraCalls: inout Int) -> Int {
+        let bound = UInt64(bound)
+        var m = next().multipliedFullWidth(by: bound)
+        if m.low < bound {
+            let threshold = (0 &- bound) % bound
+            while m.low < threshold {
+                extraCalls += 1
+                m = next().multipliedFullWidth(by: bound)
+            }
+        }
+        return Int(m.high)
+    }
+
     /// A well-mixed hash of one 64-bit value.
     @inline(__always)
     public static func mix(_ value: UInt64) -> UInt64 { finalise(value &+ 0x9E37_79B9_7F4A_7C15) }

@@ -70,6 +70,7 @@ public enum BradleyTerry {
     static func newtonBT(wins w: [Double], models n: Int, ridge: Double) -> Fit {
         var theta = Array(repeating: 0.0, count: n)
         var iterations = 0
+        var previousStep = Double.infinity
         for iteration in 1...100 {
             iterations = iteration
             var gradient = Array(repeating: 0.0, count: n)
@@ -88,10 +89,15 @@ public enum BradleyTerry {
                 }
             }
             let step = solveCentred(hessian: hessian, gradient: gradient, n: n, ridge: ridge)
-            var largest = 0.0
-            for i in 0..<n { theta[i] -= step[i]; largest = max(largest, abs(step[i])) }
+            for i in 0..<n { theta[i] -= step[i] }
             if ridge == 0 { centre(&theta) }
-            if largest < 1e-12 { break }
+            // Converged when the step moves the strengths relative to each other no more (the
+            // likelihood ignores a common shift, which a tiny ridge leaves ill-determined: its
+            // steps jitter forever), or at the arithmetic's noise floor, where steps stop shrinking.
+            let meanStep = step.reduce(0, +) / Double(n)
+            let largest = step.reduce(0.0) { max($0, abs($1 - meanStep)) }
+            if largest < 1e-12 || (largest < 1e-8 && largest >= previousStep) { break }
+            previousStep = largest
         }
         if ridge == 0 { centre(&theta) }
         return Fit(theta: theta, tieParameter: nil, iterations: iterations)
@@ -171,16 +177,22 @@ public enum BradleyTerry {
     /// Solves an augmented system in place with partial pivoting; singular directions get 0.
     static func gaussianElimination(_ a: inout [Double], size n: Int) -> [Double] {
         let width = n + 1
-        for col in 0..<n {
-            var pivot = col
-            for r in col..<n where abs(a[r * width + col]) > abs(a[pivot * width + col]) { pivot = r }
-            if abs(a[pivot * width + col]) < 1e-300 { continue }
-            if pivot != col { for c in 0..<width { a.swapAt(col * width + c, pivot * width + c) } }
-            let p = a[col * width + col]
-            for r in 0..<n where r != col {
-                let f = a[r * width + col] / p
-                if f == 0 { continue }
-                for c in col..<width { a[r * width + c] -= f * a[col * width + c] }
+        // The same operations in the same order as indexing the array, without a bounds check
+        // or an exclusivity check per element (the bootstrap solves thousands of these).
+        a.withUnsafeMutableBufferPointer { a in
+            for col in 0..<n {
+                var pivot = col
+                for r in col..<n where abs(a[r * width + col]) > abs(a[pivot * width + col]) { pivot = r }
+                if abs(a[pivot * width + col]) < 1e-300 { continue }
+                if pivot != col { for c in 0..<width { a.swapAt(col * width + c, pivot * width + c) } }
+                let p = a[col * width + col]
+                let pivotRow = col * width
+                for r in 0..<n where r != col {
+                    let row = r * width
+                    let f = a[row + col] / p
+                    if f == 0 { continue }
+                    for c in col..<width { a[row + c] -= f * a[pivotRow + c] }
+                }
             }
         }
         return (0..<n).map { r in

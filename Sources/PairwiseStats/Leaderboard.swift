@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 
 /// One battle between two named models.
@@ -108,6 +109,12 @@ public struct Leaderboard: Sendable {
     }
 }
 
+/// A value handed to concurrent work whose parts touch disjoint elements.
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 extension Leaderboard {
     /// Each model's centred strength in `resamples` seeded resamples of the battles (drawn
     /// with replacement, as many as there are). A resample is the battles' win and tie counts:
@@ -128,14 +135,17 @@ extension Leaderboard {
             case .tie, .bothBad: return -1 - Int32(min(c.first, c.second) * n + max(c.first, c.second))
             }
         }
-        var generator = SplitMix64(seed: seed)
-        var samples = Array(repeating: [Double](), count: n)
-        var winCounts = [Int](repeating: 0, count: n * n), tieCounts = [Int](repeating: 0, count: n * n)
-        for _ in 0..<resamples {
-            for i in winCounts.indices { winCounts[i] = 0; tieCounts[i] = 0 }
+        // Resample k starts where k full resamples' draws leave the generator: one call per
+        // draw unless a draw was rejected (a chance of about battles/2⁶⁴ each), so the
+        // resamples run on every core from their starting points, and any after a rejection
+        // are drawn again in order.
+        let draws = cells.count
+        @Sendable func resample(from generator: SplitMix64) -> (theta: [Double], extraCalls: Int, end: SplitMix64) {
+            var generator = generator, extraCalls = 0
+            var winCounts = [Int](repeating: 0, count: n * n), tieCounts = [Int](repeating: 0, count: n * n)
             cells.withUnsafeBufferPointer { cells in
-                for _ in 0..<cells.count {
-                    let cell = cells[Int.random(in: 0..<cells.count, using: &generator)]
+                for _ in 0..<draws {
+                    let cell = cells[generator.index(below: draws, extraCalls: &extraCalls)]
                     if cell >= 0 { winCounts[Int(cell)] += 1 } else if cell != none { tieCounts[Int(-1 - cell)] += 1 }
                 }
             }
@@ -148,8 +158,28 @@ extension Leaderboard {
                 }
             }
             let theta = BradleyTerry.fit(wins: wins, ties: tied, models: n, tieModel: ties, ridge: ridge).theta
-            let mean = theta.reduce(0, +) / Double(n)
-            for m in 0..<n { samples[m].append(theta[m] - mean) }
+            return (theta, extraCalls, generator)
+        }
+        let start = SplitMix64(seed: seed)
+        var results = [(theta: [Double], extraCalls: Int, end: SplitMix64)?](repeating: nil, count: resamples)
+        let workers = max(1, min(resamples, ProcessInfo.processInfo.activeProcessorCount))
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UnsafeSendable(slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for k in stride(from: worker, to: resamples, by: workers) {
+                    slots.value[k] = resample(from: start.skipping(k * draws))
+                }
+            }
+        }
+        var samples = Array(repeating: [Double](), count: n)
+        var next: SplitMix64? = nil
+        for k in 0..<resamples {
+            // After a rejection, every later resample is drawn again from where the last one ended.
+            if let from = next { results[k] = resample(from: from) }
+            let result = results[k]!
+            if next != nil || result.extraCalls > 0 { next = result.end }
+            let mean = result.theta.reduce(0, +) / Double(n)
+            for m in 0..<n { samples[m].append(result.theta[m] - mean) }
         }
         return samples
     }

@@ -278,3 +278,20 @@ extension ImportRecord {
     /// The record's one label (these tests read single-label formats).
     var label: ImportedLabel? { labels.first }
 }
+
+@Suite struct SplitMix64Tests {
+    /// Skipping ahead equals calling `next()` that many times, and `index(below:)` draws what
+    /// `Int.random(in:using:)` draws from the same state.
+    @Test func skippingAndIndexMatchTheStandardDraws() {
+        var stepped = SplitMix64(seed: 42)
+        for _ in 0..<1_000 { _ = stepped.next() }
+        var skipped = SplitMix64(seed: 42).skipping(1_000)
+        #expect(skipped.next() == stepped.next())
+        var ours = SplitMix64(seed: 9), standard = SplitMix64(seed: 9)
+        var extra = 0
+        for bound in [1, 2, 3, 7, 1_000, 999_983, Int(Int32.max)] {
+            for _ in 0..<200 { #expect(ours.index(below: bound, extraCalls: &extra) == Int.random(in: 0..<bound, using: &standard)) }
+        }
+        #expect(extra == 0)
+    }
+}
