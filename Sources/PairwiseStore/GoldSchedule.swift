@@ -43,14 +43,15 @@ extension ProjectStore {
     /// never judged (when `goldRate` is above 0 and anything else is left), unmarked. For
     /// someone held to the annotators' rules on PostgreSQL the server picks them
     /// (`pairwise_queue`). `placeGold` then puts the gold where it goes.
-    public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double) throws -> [Int64] {
+    /// With `uncertainties`, the most uncertain first (see `seededOrder`).
+    public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double, uncertainties: [Int64: Double]? = nil) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
                 try Self.seededOrder(sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") },
-                                     annotatorID: annotatorID, seed: seed, sql: sql)
+                                     annotatorID: annotatorID, seed: seed, uncertainties: uncertainties, sql: sql)
             }
         }
-        let regular = try queue(annotatorID: annotatorID, overlap: overlap, seed: seed, gold: try goldItemIDs())
+        let regular = try queue(annotatorID: annotatorID, overlap: overlap, seed: seed, gold: try goldItemIDs(), uncertainties: uncertainties)
         guard goldRate > 0, !regular.isEmpty else { return regular }
         return regular + (try unseenGoldItems(annotatorID: annotatorID))
     }

@@ -71,18 +71,11 @@ public struct QueuePlanner: Sendable {
 
     /// The items needing judgments (unseen gold among them), in the order asked for.
     func regularQueue(goldRate: Double) throws -> [Int64] {
-        var queue = try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: goldRate)
-        let uncertainties = try store.latestUncertainties()
-        guard (order ?? (uncertainties.isEmpty ? .shuffled : .uncertainty)) == .uncertainty && !uncertainties.isEmpty else { return queue }
-        // Stable: the shuffled order (and skipped items last) breaks ties. Keys first, so the
-        // sort compares plain numbers.
-        let skipped = Set(try store.skippedItems(annotatorID: annotatorID))
-        var keyed = queue.enumerated().map { rank, id in (skipped: skipped.contains(id), uncertainty: uncertainties[id] ?? 0, rank: rank, id: id) }
-        keyed.sort { a, b in
-            if a.skipped != b.skipped { return !a.skipped }
-            return a.uncertainty != b.uncertainty ? a.uncertainty > b.uncertainty : a.rank < b.rank
-        }
-        queue = keyed.map(\.id)
-        return queue
+        // Ordered once: skipped items last, then by uncertainty when asked (or when a model
+        // exists and nothing else is asked), the seeded shuffle breaking ties.
+        let byUncertainty = try order == .uncertainty || (order == nil && store.latestModelRun() != nil)
+        let uncertainties = byUncertainty ? try store.latestUncertainties() : [:]
+        return try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: goldRate,
+                                        uncertainties: uncertainties.isEmpty ? nil : uncertainties)
     }
 }
