@@ -112,50 +112,62 @@ extension ProjectStore {
         return try read { sql in
             var summary = ExportSummary()
             let gate = try LabelGate(filter.policy(for: format), sql: sql)
-            var judgments = try Self.currentJudgments(sql: sql, annotator: filter.annotator)
-            var adjudications = format.isPerItem ? try Self.currentAdjudications(sql: sql) : [:]
-            var leftOut = LeftOutLabels()
-            for (rowID, list) in judgments {
-                let kept = list.filter { judgment in
-                    let verdict = gate.verdict(item: rowID, origin: judgment.origin)
-                    leftOut.add(verdict)
-                    return verdict == .counts
-                }
-                if kept.count < list.count { judgments[rowID] = kept.isEmpty ? nil : kept }
-            }
-            adjudications = adjudications.filter { gate.countsAdjudication(item: $0.key) }
-            summary.simulatedJudgmentsLeftOut = leftOut.simulated
-            summary.goldJudgmentsLeftOut = leftOut.gold
+            var judgments = JudgmentSpans(gate: gate, annotator: filter.annotator)
             try Self.exportRankedItems(sql: sql, format: format, filter: filter, gate: gate, summary: &summary, emit: emit)
-            if format == .rankings, !judgments.isEmpty { summary.leftOut[.pairItem, default: 0] += judgments.count }
-            if format == .ranked || format == .rankings { return summary }
-            if format.isPerItem {
-                let margins = filter.provenance ? try Self.latestMargins(sql: sql) : [:]
-                // TRL reads a file's form from its first row: one form for the whole file.
-                let conversational = try format == .trl && Self.holdsConversationalItems(sql)
-                try sql.scan(Self.itemsInOrder) { row in
-                    let rowID = try row.int64("id")
-                    let itemJudgments = judgments[rowID] ?? []
-                    guard itemJudgments.count >= filter.minAnnotators else { return }
-                    let item = try Self.item(from: row)
-                    let labeled = LabeledItem(item: item, judgments: itemJudgments, adjudication: adjudications[rowID])
-                    guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { return }
-                    if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { return }
-                    switch ExportEncoder.line(for: labeled, format: format, conversational: conversational,
-                                              provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
-                    case .written(let line):
-                        try emit(line, item.prompt)
-                        summary.written += 1
-                    case .unlabeled: break
-                    case .leftOut(let reason): summary.leftOut[reason, default: 0] += 1
-                    }
-                }
-                return summary
+            if format == .ranked || format == .rankings {
+                // The pairs' judgments are counted (and what the policy leaves out of them said), not written.
+                let labeled = try judgments.countItems(sql)
+                if format == .rankings, labeled > 0 { summary.leftOut[.pairItem, default: 0] += labeled }
+            } else if format.isPerItem {
+                try Self.exportItems(sql: sql, format: format, filter: filter, judgments: &judgments, summary: &summary, emit: emit)
+            } else {
+                try Self.exportJudgments(sql: sql, format: format, filter: filter, rubric: rubric, judgments: &judgments, summary: &summary, emit: emit)
             }
-            if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
-            let digests = format == .judgments ? try Self.responseASHA256s(sql) : [:]
-            for rowID in judgments.keys.sorted() {
-                let itemJudgments = judgments[rowID]!
+            return summary.adding(judgments.leftOut)
+        }
+    }
+
+    /// The per-item formats: items in import order, each with its counted judgments and the
+    /// lead's decision, read a span of items at a time.
+    private static func exportItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, judgments: inout JudgmentSpans,
+                                    summary: inout ExportSummary, emit: (String, Prompt?) throws -> Void) throws {
+        let adjudications = try Self.currentAdjudications(sql: sql).filter { judgments.gate.countsAdjudication(item: $0.key) }
+        let run = filter.provenance ? try Self.latestRunID(sql) : nil
+        // TRL reads a file's form from its first row: one form for the whole file.
+        let conversational = try format == .trl && Self.holdsConversationalItems(sql)
+        var margins: [Int64: Double] = [:], marginsThrough: Int64 = -1
+        try sql.scan(Self.itemsInOrder) { row in
+            let rowID = try row.int64("id")
+            let itemJudgments = try judgments.of(rowID, sql: sql)
+            guard itemJudgments.count >= filter.minAnnotators else { return }
+            let item = try Self.item(from: row)
+            let labeled = LabeledItem(item: item, judgments: itemJudgments, adjudication: adjudications[rowID])
+            guard let provenance = LabelProvenance.of(labeled), filter.admits(provenance, itemID: item.id) else { return }
+            if filter.excludeBothBad, PreferenceAggregation.aggregate(labeled)?.bothBad == true { return }
+            if let run, rowID > marginsThrough {
+                marginsThrough = rowID + JudgmentSpans.span - 1
+                margins = try Self.margins(sql: sql, run: run, itemRows: rowID...marginsThrough)
+            }
+            switch ExportEncoder.line(for: labeled, format: format, conversational: conversational,
+                                      provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
+            case .written(let line):
+                try emit(line, item.prompt)
+                summary.written += 1
+            case .unlabeled: break
+            case .leftOut(let reason): summary.leftOut[reason, default: 0] += 1
+            }
+        }
+    }
+
+    /// The per-judgment formats: every counted judgment, items in row order, each item's by
+    /// annotator name, read a span of items at a time.
+    private static func exportJudgments(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, rubric: Rubric, judgments: inout JudgmentSpans,
+                                        summary: inout ExportSummary, emit: (String, Prompt?) throws -> Void) throws {
+        if format == .csv { try emit(ExportEncoder.csvHeader(rubric: rubric), nil) }
+        try judgments.forEachSpan(sql) { span, byItem in
+            let digests = format == .judgments ? try Self.responseASHA256s(sql, of: Set(byItem.keys), itemRows: span) : [:]
+            for rowID in byItem.keys.sorted() {
+                let itemJudgments = byItem[rowID]!
                 guard itemJudgments.count >= filter.minAnnotators else { continue }
                 for judgment in itemJudgments where !(filter.excludeBothBad && judgment.bothBad) {
                     if format == .csv {
@@ -166,7 +178,6 @@ extension ProjectStore {
                     summary.written += 1
                 }
             }
-            return summary
         }
     }
 
@@ -179,19 +190,25 @@ extension ProjectStore {
             """) == 1
     }
 
-    /// The SHA-256 (hex) of each judged item's stored response A text, by item row id.
-    static func responseASHA256s(_ sql: SQLConnection) throws -> [Int64: String] {
+    /// The SHA-256 (hex) of the stored response A text of each of `items`, by item row id,
+    /// all of them in `itemRows`.
+    static func responseASHA256s(_ sql: SQLConnection, of items: Set<Int64>, itemRows: ClosedRange<Int64>) throws -> [Int64: String] {
         var result: [Int64: String] = [:]
         try sql.scan("""
-            SELECT r.item_id, r.text FROM responses r WHERE r.slot = 'a' AND r.item_id IN (SELECT item_id FROM judgments)
-            """) { row in result[try row.int64("item_id")] = SHA256.hex(try row.text("text")) }
+            SELECT r.item_id, r.text FROM responses r WHERE r.slot = 'a' AND r.item_id BETWEEN \(itemRows.lowerBound) AND \(itemRows.upperBound)
+            """) { row in
+            let item = try row.int64("item_id")
+            if items.contains(item) { result[item] = SHA256.hex(try row.text("text")) }
+        }
         return result
     }
 
-    /// r(A) − r(B) of the newest finished model by item row id.
-    static func latestMargins(sql: SQLConnection) throws -> [Int64: Double] {
+    /// r(A) − r(B) of model run `run` by item row id, for the items in `itemRows`.
+    static func margins(sql: SQLConnection, run: Int64, itemRows: ClosedRange<Int64>) throws -> [Int64: Double] {
         var result: [Int64: Double] = [:]
-        try forEachLatestScore(sql) { _, score in result[score.itemRowID] = score.margin }
+        try sql.scan("""
+            SELECT item_id, margin FROM model_scores WHERE run_id = \(run) AND item_id BETWEEN \(itemRows.lowerBound) AND \(itemRows.upperBound)
+            """) { row in result[try row.int64("item_id")] = try row.double("margin") }
         return result
     }
 
@@ -236,26 +253,22 @@ extension ProjectStore {
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.
     static func currentJudgments(sql connection: SQLConnection, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
-        var sql = """
+        try currentJudgments(sql: connection, annotator: annotator, itemRows: itemRowID.map { $0...$0 })
+    }
+
+    /// The same, for the items whose row id is in `itemRows` (all when nil).
+    static func currentJudgments(sql connection: SQLConnection, annotator: String?, itemRows: ClosedRange<Int64>?) throws -> [Int64: [Judgment]] {
+        var query: SQLQuery = """
             SELECT j.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin, j.source
             FROM current_judgments j
             JOIN items i ON i.id = j.item_id
             JOIN annotators p ON p.id = j.annotator_id
+            WHERE 1 = 1
             """
-        var arguments: [SQLValue] = []
-        var conditions: [String] = []
-        if let annotator {
-            conditions.append("p.name = ?")
-            arguments.append(.text(annotator))
-        }
-        if let itemRowID {
-            conditions.append("j.item_id = ?")
-            arguments.append(.integer(itemRowID))
-        }
-        if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY j.item_id, p.name"
+        if let annotator { query = query + " AND p.name = \(annotator)" }
+        if let itemRows { query = query + " AND j.item_id BETWEEN \(itemRows.lowerBound) AND \(itemRows.upperBound)" }
         var grouped: [Int64: [Judgment]] = [:]
-        try connection.scan(SQLQuery(sql, arguments)) { row in
+        try connection.scan(query + " ORDER BY j.item_id, p.name") { row in
             grouped[try row.int64("item_id"), default: []].append(try judgment(from: row))
         }
         return grouped
@@ -293,6 +306,75 @@ extension ProjectStore {
                 note: try row.optionalText("note"), createdAt: Timestamp.date(try row.text("created_at")) ?? Date(timeIntervalSince1970: 0))
         }
         return result
+    }
+}
+
+/// The current judgments a label policy counts, read a span of item row ids at a time in
+/// row order, so that an export holds one span's judgments, not the project's; counts what
+/// the policy left out.
+struct JudgmentSpans {
+    /// Item row ids a span covers (ids are dense: items are numbered as they are imported).
+    static let span: Int64 = 4_096
+    let gate: LabelGate
+    let annotator: String?
+    private(set) var leftOut = LeftOutLabels()
+    private var loaded: [Int64: [Judgment]] = [:]
+    private var loadedThrough: Int64 = -1
+
+    init(gate: LabelGate, annotator: String?) {
+        self.gate = gate
+        self.annotator = annotator
+    }
+
+    /// The counted judgments on item `rowID`, read with its span; rows must come in ascending order.
+    mutating func of(_ rowID: Int64, sql: SQLConnection) throws -> [Judgment] {
+        if rowID > loadedThrough {
+            loadedThrough = rowID + Self.span - 1
+            loaded = try counted(sql, rowID...loadedThrough)
+        }
+        return loaded[rowID] ?? []
+    }
+
+    /// Calls `body` with each span holding judgments and its counted judgments by item.
+    mutating func forEachSpan(_ sql: SQLConnection, _ body: (ClosedRange<Int64>, [Int64: [Judgment]]) throws -> Void) throws {
+        guard let last = try sql.record("SELECT max(item_id) AS last FROM current_judgment_ids", { try $0.optionalInt("last") }) ?? nil else { return }
+        var start: Int64 = 0
+        while start <= Int64(last) {
+            let span = start...(start + Self.span - 1)
+            let byItem = try counted(sql, span)
+            if !byItem.isEmpty { try body(span, byItem) }
+            start += Self.span
+        }
+    }
+
+    /// How many items hold counted judgments.
+    mutating func countItems(_ sql: SQLConnection) throws -> Int {
+        var items = 0
+        try forEachSpan(sql) { _, byItem in items += byItem.count }
+        return items
+    }
+
+    private mutating func counted(_ sql: SQLConnection, _ span: ClosedRange<Int64>) throws -> [Int64: [Judgment]] {
+        var byItem = try ProjectStore.currentJudgments(sql: sql, annotator: annotator, itemRows: span)
+        for (rowID, list) in byItem {
+            let kept = list.filter { judgment in
+                let verdict = gate.verdict(item: rowID, origin: judgment.origin)
+                leftOut.add(verdict)
+                return verdict == .counts
+            }
+            if kept.count < list.count { byItem[rowID] = kept.isEmpty ? nil : kept }
+        }
+        return byItem
+    }
+}
+
+extension ExportSummary {
+    /// The summary with the pairs' judgments the label policy left out added.
+    func adding(_ leftOut: LeftOutLabels) -> ExportSummary {
+        var summary = self
+        summary.simulatedJudgmentsLeftOut += leftOut.simulated
+        summary.goldJudgmentsLeftOut += leftOut.gold
+        return summary
     }
 }
 
