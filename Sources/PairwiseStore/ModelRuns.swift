@@ -82,11 +82,6 @@ extension ProjectStore {
         }
     }
 
-    /// Every standing adjudication, by item row id.
-    public func currentAdjudicationsByItem() throws -> [Int64: Adjudication] {
-        try read { sql in try Self.currentAdjudications(sql: sql) }
-    }
-
     /// Records the start of a run; it counts only once `finishModelRun` marks it done.
     public func startModelRun(lastJudgmentID: Int64) throws -> Int64 {
         try write { sql in
