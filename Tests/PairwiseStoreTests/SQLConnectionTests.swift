@@ -117,6 +117,34 @@ import Testing
         }
     }
 
+    /// Rows read by name: values bound where they are written, a missing column and a NULL
+    /// where a value must be each throw naming the column, and the same on both stores.
+    @Test(arguments: stores)
+    func recordsReadByNameAndSayWhichColumnFailed(_ store: Store) throws {
+        try withConnection(store) { sql in
+            try sql.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, name TEXT NOT NULL, note TEXT)", [])
+            let (id, name): (Int64, String) = (7, "ünï 'quoted' ?")
+            try sql.execute("INSERT INTO t (id, name, note) VALUES (\(id), \(name), \(nil as String?))")
+            let found = try sql.record("SELECT id, name, note FROM t WHERE name = \(name)") { row in
+                (try row.int64("id"), try row.text("name"), try row.optionalText("note"))
+            }
+            #expect(found?.0 == 7 && found?.1 == name && found?.2 == nil)
+            #expect(throws: StoreError.self) { try sql.record("SELECT id FROM t") { try $0.int("identifier") } }
+            do {
+                _ = try sql.record("SELECT id, note FROM t") { try $0.text("note") }
+                Issue.record("a NULL read as text")
+            } catch let error as StoreError {
+                #expect(error.message == "column note is NULL where a value must be")
+            }
+            do {
+                _ = try sql.record("SELECT id FROM t") { try $0.int("identifier") }
+            } catch let error as StoreError {
+                #expect(error.message == "a query's result has no column identifier (it has id)")
+            }
+            #expect(try sql.records("SELECT id FROM t WHERE id IN \(list: [Int64(7), 8])") { try $0.int64("id") } == [7])
+        }
+    }
+
     @Test func placeholdersBecomePostgresNumbersOutsideQuotesAndComments() {
         #expect(Placeholders.postgres("SELECT ?, '?', \"a?\", ?3 -- ?\nWHERE x = ?") == "SELECT $1, '?', \"a?\", $3 -- ?\nWHERE x = $2")
     }

@@ -70,10 +70,10 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable {
     }
 }
 
-/// A result row read by column name: each read names its column, and a missing column, a
-/// NULL where a value must be, or a value of another type throws an error naming the column
-/// (a schema slip becomes an error, not a wrong number). Names are resolved to positions once
-/// per statement and then checked by a string comparison per read.
+/// A result row read by column name: each read names its column, and a missing column or a
+/// NULL where a value must be throws an error naming the column (a schema slip becomes an
+/// error, not a wrong number); values convert as the store converts them. Names are resolved
+/// to positions once per statement and then checked by a string comparison per read.
 public final class SQLRecord {
     @exclusivity(unchecked) private var row: any SQLScanRow
     /// The row when it is SQLite's: read without a dynamic call per value.
