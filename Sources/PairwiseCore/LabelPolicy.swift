@@ -16,7 +16,7 @@
 ///   adjudication is that value, and the item's judgments count whatever their origin (the
 ///   adjudication is a person's label); where each judgment is a row (judgment exports, the
 ///   leaderboard's battles, agreement), adjudications are not judgments and settle nothing.
-public struct LabelPolicy: Sendable, Equatable, CustomStringConvertible {
+public struct LabelPolicy: Sendable, Equatable {
     /// The parts of the product that read labels.
     public enum Consumer: String, Sendable, CaseIterable {
         /// Per-item exports: trl, hh-rlhf, helpsteer2, ranked, and the aggregated label of each item.
@@ -77,10 +77,6 @@ public struct LabelPolicy: Sendable, Equatable, CustomStringConvertible {
     /// are per item, and its item is not a gold item left out).
     public func countsAdjudication(onGoldItem: Bool) -> Bool {
         adjudicationSettles && (gold || !onGoldItem)
-    }
-
-    public var description: String {
-        "simulated \(simulated ? "counted" : "left out"), gold \(gold ? "counted" : "left out"), adjudications \(adjudicationSettles ? "settle items" : "not labels")"
     }
 }
 

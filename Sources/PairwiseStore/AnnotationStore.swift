@@ -222,7 +222,7 @@ extension ProjectStore {
     public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64?, overlap: Int,
                        forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
         try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
-            let replaced = try Self.ownCurrentLabelTime(itemID: itemID, annotatorID: annotatorID, current: "current_judgment_ids", labels: "judgments", sql: sql)
+            let replaced = try Self.ownCurrentLabelTime(.judgment, itemID: itemID, annotatorID: annotatorID, sql: sql)
             let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
             let claimed = try next.map { try Self.claim(itemID: $0, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql) } ?? false
             return SubmitOutcome(labelID: id, claimedNext: claimed, replacedLabelCreatedAt: replaced)
@@ -230,17 +230,17 @@ extension ProjectStore {
     }
 
     /// When this annotator's current label of the item was made (nil: none): what a new one replaces.
-    static func ownCurrentLabelTime(itemID: Int64, annotatorID: Int64, current: String, labels: String, sql: SQLConnection) throws -> String? {
-        let id = current == "current_judgment_ids" ? "judgment_id" : "ranking_id"
-        return try sql.record("""
-            SELECT l.created_at FROM \(raw: current) c JOIN \(raw: labels) l ON l.id = c.\(raw: id) WHERE c.item_id = \(itemID) AND c.annotator_id = \(annotatorID)
+    static func ownCurrentLabelTime(_ kind: LabelKind, itemID: Int64, annotatorID: Int64, sql: SQLConnection) throws -> String? {
+        try sql.record("""
+            SELECT l.created_at FROM \(raw: kind.currentTable) c JOIN \(raw: kind.table) l ON l.id = c.\(raw: kind.idColumn)
+            WHERE c.item_id = \(itemID) AND c.annotator_id = \(annotatorID)
             """) { try $0.text("created_at") }
     }
 
     static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
         // The judgment now holds the place its lease reserved: a lease of someone who
         // judged the item is not counted, and their next claim lets it go.
-        try refuseIfFull(itemID: itemID, annotatorID: annotatorID, current: "current_judgment_ids", sql: sql)
+        try refuseIfFull(.judgment, itemID: itemID, annotatorID: annotatorID, sql: sql)
         let id: Int64?
         do { id = try sql.integer("""
             INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin,

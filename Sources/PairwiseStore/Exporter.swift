@@ -335,15 +335,17 @@ struct JudgmentSpans {
         return loaded[rowID] ?? []
     }
 
-    /// Calls `body` with each span holding judgments and its counted judgments by item.
+    /// Calls `body` with each span holding judgments and its counted judgments by item; each
+    /// span starts at the next judged item, so gaps in the ids cost no empty reads.
     mutating func forEachSpan(_ sql: SQLConnection, _ body: (ClosedRange<Int64>, [Int64: [Judgment]]) throws -> Void) throws {
-        guard let last = try sql.record("SELECT max(item_id) AS last FROM current_judgment_ids", { try $0.optionalInt("last") }) ?? nil else { return }
-        var start: Int64 = 0
-        while start <= Int64(last) {
-            let span = start...(start + Self.span - 1)
+        var from: Int64 = Int64.min
+        while let start = try sql.record("SELECT min(item_id) AS first FROM current_judgment_ids WHERE item_id >= \(from)", {
+            try $0.optionalInt("first")
+        }) ?? nil {
+            let span = Int64(start)...(Int64(start) + Self.span - 1)
             let byItem = try counted(sql, span)
             if !byItem.isEmpty { try body(span, byItem) }
-            start += Self.span
+            from = span.upperBound + 1
         }
     }
 

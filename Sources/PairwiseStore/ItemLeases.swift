@@ -100,12 +100,12 @@ extension ProjectStore {
     /// Refuses a first label on a full item by someone who is not a lead (gold items are never
     /// full), before it is written. On PostgreSQL the owner's triggers refuse it for annotators
     /// (SQLSTATE 23514 "… is full"), whatever their client; this maps that refusal.
-    static func refuseIfFull(itemID: Int64, annotatorID: Int64, current: String, sql: SQLConnection) throws {
+    static func refuseIfFull(_ kind: LabelKind, itemID: Int64, annotatorID: Int64, sql: SQLConnection) throws {
         guard sql.dialect == .sqlite else { return }
         let overlap = try sql.record("""
             SELECT CASE WHEN i.judges >= o.overlap
                          AND NOT EXISTS (SELECT 1 FROM gold_answers g WHERE g.item_id = i.id)
-                         AND NOT EXISTS (SELECT 1 FROM \(raw: current) c WHERE c.item_id = i.id AND c.annotator_id = \(annotatorID))
+                         AND NOT EXISTS (SELECT 1 FROM \(raw: kind.currentTable) c WHERE c.item_id = i.id AND c.annotator_id = \(annotatorID))
                          AND NOT EXISTS (SELECT 1 FROM annotators p WHERE p.id = \(annotatorID) AND p.role = 'lead') THEN o.overlap ELSE 0 END AS full_at
             FROM items i, (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'overlap'), \(defaultOverlap)) AS overlap) o
             WHERE i.id = \(itemID)

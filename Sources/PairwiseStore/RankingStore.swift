@@ -8,8 +8,8 @@ extension ProjectStore {
     public func submitRanking(_ draft: RankingDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64? = nil, overlap: Int = 0,
                               forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
         try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
-            try Self.refuseIfFull(itemID: itemID, annotatorID: annotatorID, current: "current_ranking_ids", sql: sql)
-            let replaced = try Self.ownCurrentLabelTime(itemID: itemID, annotatorID: annotatorID, current: "current_ranking_ids", labels: "rankings", sql: sql)
+            try Self.refuseIfFull(.ranking, itemID: itemID, annotatorID: annotatorID, sql: sql)
+            let replaced = try Self.ownCurrentLabelTime(.ranking, itemID: itemID, annotatorID: annotatorID, sql: sql)
             let id: Int64?
             do { id = try sql.integer("""
                 INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
@@ -69,14 +69,6 @@ extension ProjectStore {
         }
     }
 
-    /// Retracts this annotator's latest live ranking made in the TUI; returns its item,
-    /// ranking and rubric values, or nil when there is none.
-    public func undoLastRanking(annotatorID: Int64) throws -> (itemID: Int64, ranking: Ranking, rubric: ResponseRatings)? {
-        try write(lockingItems: []) { sql in
-            guard case .ranking(let item, let ranking, let rubric)? = try Self.undoLast(.ranking, annotatorID: annotatorID, sql: sql) else { return nil }
-            return (item, ranking, rubric)
-        }
-    }
 }
 
 /// A current ranking as the store keeps it: its item's row, the annotator's name, the

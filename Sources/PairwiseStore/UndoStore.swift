@@ -15,13 +15,16 @@ public enum UndoneLabel: Sendable, Equatable {
 }
 
 extension ProjectStore {
-    /// The two kinds of label an annotator makes on the screen.
+    /// The two kinds of label an annotator makes on the screen, and their tables.
     enum LabelKind {
         case judgment, ranking
 
         var table: String { self == .judgment ? "judgments" : "rankings" }
         var retractions: String { self == .judgment ? "judgment_retractions" : "ranking_retractions" }
-        var retractedColumn: String { self == .judgment ? "judgment_id" : "ranking_id" }
+        /// Each (item, annotator)'s current label, kept by the triggers.
+        var currentTable: String { self == .judgment ? "current_judgment_ids" : "current_ranking_ids" }
+        /// The label's id column in `retractions` and `currentTable`.
+        var idColumn: String { self == .judgment ? "judgment_id" : "ranking_id" }
     }
 
     /// Retracts this annotator's newest live label made in the TUI, a judgment or a ranking,
@@ -32,7 +35,7 @@ extension ProjectStore {
             let times = try [LabelKind.judgment, .ranking].map { kind in
                 try sql.record("""
                     SELECT max(l.created_at) AS latest FROM \(raw: kind.table) l WHERE l.annotator_id = \(annotatorID) AND l.origin = 'tui'
-                      AND NOT EXISTS (SELECT 1 FROM \(raw: kind.retractions) x WHERE x.\(raw: kind.retractedColumn) = l.id)
+                      AND NOT EXISTS (SELECT 1 FROM \(raw: kind.retractions) x WHERE x.\(raw: kind.idColumn) = l.id)
                     """) { try $0.optionalText("latest") } ?? nil
             }
             let kind: LabelKind = (times[1] ?? "") > (times[0] ?? "") ? .ranking : .judgment

@@ -15,8 +15,6 @@ public struct ProjectReports: Sendable {
     public var quality: QualityReport
     /// Ranked items: α on the ranks, Kendall's W.
     public var ranked: RankingReport
-    /// What the policy left out of the figures.
-    public var policy: LabelPolicy
 
     /// Reads and computes every report: the agreement figures on this thread, the reports
     /// that read the database on another.
@@ -29,7 +27,7 @@ public struct ProjectReports: Sendable {
             return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
                     RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)))
         })
-        return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked, policy: policy)
+        return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked)
     }
 
     /// The reports as text, as `stats` prints them: `contested` items of each list, with

@@ -7,8 +7,14 @@ of resampling the battles) and fits Bradley–Terry by Newton's method on the wi
 (ties half a win each), centred strengths, 95% percentile intervals.
 
     swift build -c release --product pairwise
+    python3 scripts/reference/leaderboard_baseline.py battles.csv --write-battles 1000000   # once
     python3 scripts/reference/leaderboard_baseline.py battles.csv [--bootstrap 200] [--runs 3]
+
+--write-battles writes the seeded file the figures in the notes came from: N battles among 100
+models of normal strengths, 5% ties, the rest won by Bradley–Terry odds.
 """
+import math
+import random
 import argparse
 import os
 import statistics
@@ -71,6 +77,23 @@ def leaderboard(path, resamples, seed):
     return sorted(zip(names, theta, low, high), key=lambda r: -r[1])
 
 
+def write_battles(path, count, models=100, seed=8):
+    random.seed(seed)
+    strength = [random.gauss(0, 1) for _ in range(models)]
+    with open(path, "w") as f:
+        f.write("model_a,model_b,winner\n")
+        for _ in range(count):
+            a = random.randrange(models)
+            b = random.randrange(models - 1)
+            if b >= a:
+                b += 1
+            if random.random() < 0.05:
+                winner = "tie"
+            else:
+                winner = "model_a" if random.random() < 1 / (1 + math.exp(strength[b] - strength[a])) else "model_b"
+            f.write(f"m{a},m{b},{winner}\n")
+
+
 def timed(command):
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
@@ -83,8 +106,12 @@ def main():
     parser.add_argument("--bootstrap", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pairwise", default=".build/release/pairwise")
+    parser.add_argument("--write-battles", type=int, metavar="N", help="write N seeded battles to FILE and stop")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.write_battles:
+        write_battles(args.file, args.write_battles)
+        return
     if args.inner:
         for name, theta, low, high in leaderboard(args.file, args.bootstrap, 1)[:3]:
             print(f"{name} {theta:+.4f} [{low:+.4f}, {high:+.4f}]")
