@@ -44,20 +44,21 @@ enum ProjectFile {
 
     /// The database holds Pairwise's migrations and none this version does not know; returns
     /// whether migrations of this version are still to be applied.
-    static func checkSchema(_ db: Database, path: String, migrator: DatabaseMigrator) throws -> Bool {
+    static func checkSchema(_ db: Database, path: String) throws -> Bool {
+        let migrator = Migrator(.sqlite)
         let applied: Set<String>
         do {
-            applied = try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+            applied = try migrator.applied(GRDBSQLConnection(db))
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
         }
         guard applied.contains(firstMigration) else {
             throw StoreError(.invalid, "\(path) is a SQLite database but not a Pairwise project: pass --db with the project's database file (nothing was changed)")
         }
-        if try migrator.hasBeenSuperseded(db) {
+        if migrator.isNewer(applied) {
             throw StoreError(.newerVersion, "\(path) was last written by a newer version of pairwise: upgrade pairwise to use it (nothing was changed)")
         }
-        return try !migrator.hasCompletedMigrations(db)
+        return !migrator.pending(applied).isEmpty
     }
 
     /// A URI that opens `path` read-only without locking or creating files.

@@ -147,7 +147,7 @@ public final class ProjectStore: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration())
-            try Schema.migrator.migrate(pool)
+            try Migrator.migrateSQLite(pool, location: path)
             return ProjectStore(path: path, backend: .sqlite(pool))
         } catch {
             try? manager.removeItem(atPath: path)
@@ -207,14 +207,14 @@ public final class ProjectStore: Sendable {
             location = ProjectFile.immutableURI(path)
         }
         let reader = try DatabasePool(path: location, configuration: config)
-        let needsMigration = try reader.read { db in try ProjectFile.checkSchema(db, path: path, migrator: Schema.migrator) }
+        let needsMigration = try reader.read { db in try ProjectFile.checkSchema(db, path: path) }
         if access == .readOnly && !needsMigration { return ProjectStore(path: path, backend: .sqlite(reader)) }
         guard access == .readWrite || ProjectFile.canWrite(path) else {
             throw StoreError(.refused, "\(path) was made by an older version of pairwise and needs upgrading, which takes write access: someone who can write it should run any command that writes (such as `pairwise annotate`) once")
         }
         try reader.close()
         let pool = try DatabasePool(path: path, configuration: configuration())
-        if needsMigration { try Schema.migrator.migrate(pool) }
+        if needsMigration { try Migrator.migrateSQLite(pool, location: path) }
         if access == .readOnly {
             try pool.close()
             return try openProject(at: path, access: .readOnly)

@@ -66,7 +66,7 @@ import Testing
     /// A project made before v9 gets every item's strength range from its current judgments.
     @Test func upgradingFillsTheStrengthRange() throws {
         let queue = try DatabaseQueue()
-        try Schema.migrator.migrate(queue, upTo: Schema.migrations[7].identifier)
+        try Migrator.migrateSQLite(queue, location: "memory", through: Schema.migrations[7].identifier)
         try queue.write { db in
             try db.execute(sql: "INSERT INTO annotators (id, name, role, created_at) VALUES (1, 'a', 'annotator', 'x'), (2, 'b', 'annotator', 'x')")
             for item in 1...3 {
@@ -82,7 +82,7 @@ import Testing
             }
             try db.execute(sql: "INSERT INTO judgment_retractions (judgment_id, annotator_id, created_at) VALUES (4, 1, 'x')")
         }
-        try Schema.migrator.migrate(queue)
+        try Migrator.migrateSQLite(queue, location: "memory")
         let ranges = try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT strength_min, strength_max FROM items ORDER BY id").map { [$0[0], $0[1]] as [Int?] }
         }
