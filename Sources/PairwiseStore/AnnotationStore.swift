@@ -211,60 +211,6 @@ extension ProjectStore {
         try read { sql in try sql.integer("SELECT id FROM items WHERE external_id = ?", [.text(externalID)]) }
     }
 
-    /// Stores a judgment; it is committed when this returns.
-    @discardableResult
-    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date = Date()) throws -> Int64 {
-        try write(lockingItems: [itemID]) { sql in try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql) }
-    }
-
-    /// Commits a judgment and, with `next`, claims the item to show next (see `claim`) in one
-    /// transaction: one commit for the annotate screen's submit-to-next.
-    public func submit(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64?, overlap: Int,
-                       forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
-        try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
-            let replaced = try Self.ownCurrentLabelTime(.judgment, itemID: itemID, annotatorID: annotatorID, sql: sql)
-            let id = try Self.insert(draft, itemID: itemID, annotatorID: annotatorID, at: date, sql: sql)
-            let claimed = try next.map { try Self.claim(itemID: $0, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql) } ?? false
-            return SubmitOutcome(labelID: id, claimedNext: claimed, replacedLabelCreatedAt: replaced)
-        }
-    }
-
-    /// When this annotator's current label of the item was made (nil: none): what a new one replaces.
-    static func ownCurrentLabelTime(_ kind: LabelKind, itemID: Int64, annotatorID: Int64, sql: SQLConnection) throws -> String? {
-        try sql.record("""
-            SELECT l.created_at FROM \(raw: kind.currentTable) c JOIN \(raw: kind.table) l ON l.id = c.\(raw: kind.idColumn)
-            WHERE c.item_id = \(itemID) AND c.annotator_id = \(annotatorID)
-            """) { try $0.text("created_at") }
-    }
-
-    static func insert(_ draft: JudgmentDraft, itemID: Int64, annotatorID: Int64, at date: Date, sql: SQLConnection) throws -> Int64 {
-        // The judgment now holds the place its lease reserved: a lease of someone who
-        // judged the item is not counted, and their next claim lets it go.
-        try refuseIfFull(.judgment, itemID: itemID, annotatorID: annotatorID, sql: sql)
-        let id: Int64?
-        do { id = try sql.integer("""
-            INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, note, shown_order, ms, created_at, origin,
-                                   guidelines_version, suggestion_shown)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?, ?) RETURNING id
-            """, [.integer(itemID), .integer(annotatorID), .integer(Int64(draft.strength.value)), .integer(draft.bothBad ? 1 : 0),
-                  .text(draft.rubricJSON), draft.note.map(SQLValue.text) ?? .null,
-                  .text(draft.shownOrder.rawValue), .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)),
-                  .optional(draft.guidelinesVersion), .optional(draft.suggestionShown)])
-        } catch { throw fullItemRefusal(error) }
-        guard let id else { throw StoreError(.database, "the judgment was not saved") }
-        return id
-    }
-
-    /// Retracts this annotator's latest live judgment made in the TUI by adding a retraction
-    /// row; returns the item it was about and what it said (to put back on screen), or nil
-    /// when there is nothing to undo.
-    public func undoLastJudgment(annotatorID: Int64) throws -> (itemID: Int64, draft: JudgmentDraft)? {
-        try write(lockingItems: []) { sql in
-            guard case .judgment(let item, let draft)? = try Self.undoLast(.judgment, annotatorID: annotatorID, sql: sql) else { return nil }
-            return (item, draft)
-        }
-    }
-
     /// This annotator's current judgments, newest first (at most `limit`): item row and id,
     /// and what each said, to list them and open one to revise.
     public func ownJudgments(annotatorID: Int64, limit: Int = 500) throws -> [(itemRowID: Int64, itemID: String, draft: JudgmentDraft, createdAt: String)] {

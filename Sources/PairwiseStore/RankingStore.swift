@@ -2,28 +2,6 @@ import Foundation
 import PairwiseCore
 
 extension ProjectStore {
-    /// Commits a ranking; with `next`, also claims the item to show next (as a judgment's
-    /// submit does), in one transaction.
-    @discardableResult
-    public func submitRanking(_ draft: RankingDraft, itemID: Int64, annotatorID: Int64, claimingNext next: Int64? = nil, overlap: Int = 0,
-                              forcingNext: Bool = false, at date: Date = Date()) throws -> SubmitOutcome {
-        try write(lockingItems: [itemID] + (next.map { [$0] } ?? [])) { sql in
-            try Self.refuseIfFull(.ranking, itemID: itemID, annotatorID: annotatorID, sql: sql)
-            let replaced = try Self.ownCurrentLabelTime(.ranking, itemID: itemID, annotatorID: annotatorID, sql: sql)
-            let id: Int64?
-            do { id = try sql.integer("""
-                INSERT INTO rankings (item_id, annotator_id, ranks, all_bad, rubric, note, shown_order, ms, created_at, origin, guidelines_version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'tui', ?) RETURNING id
-                """, [.integer(itemID), .integer(annotatorID), .text(draft.ranking.ranksJSON), .integer(draft.ranking.allBad ? 1 : 0),
-                      .text(draft.rubric.jsonText), .optional(draft.note), .text(JSONWriter.string(.array(draft.shown.map(JSONValue.int)))),
-                      .integer(Int64(max(0, draft.milliseconds))), .text(Timestamp.string(date)), .optional(draft.guidelinesVersion)])
-            } catch { throw Self.fullItemRefusal(error) }
-            guard let id else { throw StoreError(.database, "the ranking was not saved") }
-            let claimed = try next.map { try Self.claim(itemID: $0, annotatorID: annotatorID, overlap: overlap, force: forcingNext, now: date, sql: sql) } ?? false
-            return SubmitOutcome(labelID: id, claimedNext: claimed, replacedLabelCreatedAt: replaced)
-        }
-    }
-
     /// A stored ranked item (nil for a pair or an unknown row).
     public func rankedItem(rowID: Int64) throws -> RankedItem? {
         try read { sql in try Self.rankedItem(rowID: rowID, sql: sql) }
@@ -163,19 +141,6 @@ public struct RankingDecision: Equatable, Sendable {
 }
 
 extension ProjectStore {
-    /// Records a lead's ranking of a contested ranked item, with the reason and the
-    /// per-response rubric values they set (stored order): it overrides the annotators'
-    /// rankings and values in exports and training.
-    public func adjudicateRanking(itemRowID: Int64, leadID: Int64, ranking: Ranking, rubric: ResponseRatings = ResponseRatings(),
-                                  reason: AdjudicationReason, note: String?) throws {
-        try write { sql in
-            try sql.execute("""
-                INSERT INTO ranking_adjudications (item_id, lead_id, ranks, all_bad, rubric, reason, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.integer(itemRowID), .integer(leadID), .text(ranking.ranksJSON), .integer(ranking.allBad ? 1 : 0), .text(rubric.jsonText),
-                      .text(reason.rawValue), .optional(note), .text(Timestamp.string(Date()))])
-        }
-    }
-
     /// Every standing decision on a ranked item, by item row id.
     public func currentRankingAdjudications() throws -> [Int64: RankingDecision] {
         try read { sql in try Self.currentRankingAdjudications(sql) }

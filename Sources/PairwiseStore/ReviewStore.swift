@@ -71,34 +71,4 @@ extension ProjectStore {
     public func currentAdjudication(itemRowID: Int64) throws -> Adjudication? {
         try read { sql in try Self.currentAdjudications(sql: sql, itemRowID: itemRowID)[itemRowID] }
     }
-
-    /// Records a lead's decision on an item; it overrides the judgments in exports.
-    public func adjudicate(itemRowID: Int64, leadID: Int64, draft: JudgmentDraft, reason: AdjudicationReason) throws {
-        try write { sql in
-            try sql.execute("""
-                INSERT INTO adjudications (item_id, lead_id, strength, both_bad, rubric, reason, note, created_at)
-                VALUES (\(itemRowID), \(leadID), \(draft.strength.value), \(draft.bothBad), \(draft.rubricJSON), \(reason.rawValue), \(draft.note),
-                        \(Timestamp.string(Date())))
-                """)
-        }
-    }
-
-    /// Retracts this lead's newest decision that still stands, on a pair or on a ranked item
-    /// (the pair's when both were made in the same millisecond); returns its item row id.
-    public func undoLastDecision(leadID: Int64) throws -> Int64? {
-        try write { sql in
-            var newest: (retractions: String, id: Int64, itemRowID: Int64, at: String)?
-            for (decisions, retractions) in [("adjudications", "adjudication_retractions"), ("ranking_adjudications", "ranking_adjudication_retractions")] {
-                guard let found = try sql.record("""
-                    SELECT a.id, a.item_id, a.created_at FROM \(raw: decisions) a
-                    WHERE a.lead_id = \(leadID) AND NOT EXISTS (SELECT 1 FROM \(raw: retractions) r WHERE r.adjudication_id = a.id)
-                    ORDER BY a.id DESC LIMIT 1
-                    """, { (id: try $0.int64("id"), item: try $0.int64("item_id"), at: try $0.text("created_at")) }) else { continue }
-                if newest == nil || found.at > newest!.at { newest = (retractions, found.id, found.item, found.at) }
-            }
-            guard let newest else { return nil }
-            try sql.execute("INSERT INTO \(raw: newest.retractions) (adjudication_id, lead_id, created_at) VALUES (\(newest.id), \(leadID), \(Timestamp.string(Date())))")
-            return newest.itemRowID
-        }
-    }
 }

@@ -15,24 +15,12 @@ public enum UndoneLabel: Sendable, Equatable {
 }
 
 extension ProjectStore {
-    /// The two kinds of label an annotator makes on the screen, and their tables.
-    enum LabelKind {
-        case judgment, ranking
-
-        var table: String { self == .judgment ? "judgments" : "rankings" }
-        var retractions: String { self == .judgment ? "judgment_retractions" : "ranking_retractions" }
-        /// Each (item, annotator)'s current label, kept by the triggers.
-        var currentTable: String { self == .judgment ? "current_judgment_ids" : "current_ranking_ids" }
-        /// The label's id column in `retractions` and `currentTable`.
-        var idColumn: String { self == .judgment ? "judgment_id" : "ranking_id" }
-    }
-
     /// Retracts this annotator's newest live label made in the TUI, a judgment or a ranking,
     /// in one transaction (the newer by the time it was made; a judgment when both were made
     /// in the same millisecond); what it said, or nil when there is nothing to undo.
     public func undoLastLabel(annotatorID: Int64) throws -> UndoneLabel? {
         try write(lockingItems: []) { sql in
-            let times = try [LabelKind.judgment, .ranking].map { kind in
+            let times = try LabelKind.allCases.map { kind in
                 try sql.record("""
                     SELECT max(l.created_at) AS latest FROM \(raw: kind.table) l WHERE l.annotator_id = \(annotatorID) AND l.origin = 'tui'
                       AND NOT EXISTS (SELECT 1 FROM \(raw: kind.retractions) x WHERE x.\(raw: kind.idColumn) = l.id)

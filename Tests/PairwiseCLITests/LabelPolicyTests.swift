@@ -42,7 +42,7 @@ import Testing
             try store.submit(JudgmentDraft(strength: PreferenceStrength(id == "b6" ? 1 : -3)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 9000),
                              itemID: row, annotatorID: ann)
         }
-        #expect(try store.undoLastJudgment(annotatorID: ann)?.itemID == (try store.itemRowID(externalID: "b7")))
+        #expect(try store.undoLastLabel(annotatorID: ann)?.itemID == (try store.itemRowID(externalID: "b7")))
         let simulate = try pairwise(["simulate", "--annotators", "3", "--overlap", "2", "--noise", "0.2", "--seed", "3", "--alongside-human-judgments"], in: directory)
         #expect(simulate.status == 0, "\(simulate.stderr)")
         // A lead settles b7, which only simulated annotators judged now.

@@ -77,7 +77,7 @@ import Testing
         #expect(set.rankedRatings.map(\.firstRow) == [0] && set.rankedRatings.first?.means == ["helpfulness": [2, 2.5, 2, 2]])
 
         let rowID = try #require(try store.itemRowID(externalID: "r"))
-        try store.adjudicateRanking(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
+        try store.adjudicate(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
                                     rubric: ResponseRatings(["helpfulness": [3, 4, 1, 0]]), reason: .annotatorError, note: nil)
         set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:])
         // The lead's order (rows 0…3 the responses in stored order): 1, then 0, 2, 3; "x>y" x better.
@@ -92,7 +92,7 @@ import Testing
         #expect(set.pairWeights == Array(repeating: 0.5, count: 6))
         #expect(set.rankedRatings.first?.means == ["helpfulness": [3, 4, 1, 0]])
         // A decision without values keeps the annotators' means.
-        try store.adjudicateRanking(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
+        try store.adjudicate(itemRowID: rowID, leadID: try store.person("lead").id, ranking: Ranking(ranks: [2, 1, 3, 4])!,
                                     reason: .annotatorError, note: nil)
         set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:])
         #expect(set.rankedRatings.first?.means == ["helpfulness": [2, 2.5, 2, 2]])

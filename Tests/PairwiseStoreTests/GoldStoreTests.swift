@@ -69,7 +69,7 @@ import Testing
             JudgmentDraft(strength: PreferenceStrength(strength)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 900)
         }
         try store.submit(draft(-expected), itemID: first, annotatorID: ann)
-        _ = try store.undoLastJudgment(annotatorID: ann)
+        _ = try store.undoLastLabel(annotatorID: ann)
         try store.submit(draft(expected), itemID: first, annotatorID: ann)
         let scored = try #require(try store.scoredJudgments()["ann"])
         #expect(scored.count == 1 && scored[0].gold && scored[0].label != scored[0].reference)

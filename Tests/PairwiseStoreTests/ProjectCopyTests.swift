@@ -88,7 +88,7 @@ import Testing
         // New rows continue after the copied ids.
         for copy in copies {
             let next = try copy.submit(JudgmentDraft(strength: PreferenceStrength(1)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 1),
-                                       itemID: 1, annotatorID: 1)
+                                       itemID: 1, annotatorID: 1).labelID
             #expect(next == 863 * 3 - 2 + 1)
         }
     }

@@ -223,7 +223,7 @@ import Testing
         #expect(summary.written == 0 && summary.notices == ["left out 2 labeled items with three or more ranked responses, which --only and --min-agreement do not select yet"])
         // A lead's decision on r1 replaces its two rankings, and passes --only adjudicated.
         let lead = try project.store.person("lead").id
-        try project.store.adjudicateRanking(itemRowID: try #require(try project.store.itemRowID(externalID: "r1")), leadID: lead,
+        try project.store.adjudicate(itemRowID: try #require(try project.store.itemRowID(externalID: "r1")), leadID: lead,
                                             ranking: Ranking(ranks: [4, 3, 2, 1])!, rubric: ResponseRatings(["helpfulness": [0, 1, 3, 4]]),
                                             reason: .annotatorError, note: "the last is right")
         let decided = try export(.ranked)
@@ -399,7 +399,7 @@ import Testing
         // keys are milliseconds apart at the very least.
         try store.adjudicate(itemRowID: paired, leadID: lead, draft: draft, reason: .ambiguous)
         Thread.sleep(forTimeInterval: 0.002)
-        try store.adjudicateRanking(itemRowID: ranked, leadID: lead, ranking: Ranking(ranks: [1, 2, 3, 4])!, reason: .other, note: nil)
+        try store.adjudicate(itemRowID: ranked, leadID: lead, ranking: Ranking(ranks: [1, 2, 3, 4])!, reason: .other, note: nil)
         Thread.sleep(forTimeInterval: 0.002)
         try store.adjudicate(itemRowID: paired, leadID: lead, draft: draft, reason: .other)
         #expect(try store.undoLastDecision(leadID: lead) == paired)

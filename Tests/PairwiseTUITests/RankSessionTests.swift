@@ -393,7 +393,7 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         #expect(filter("flagged").ids == ["rank-2"])
         #expect(filter("").ids == ["rank-2", "rank-0"])
         // Decided, a flagged ranked item leaves the list too.
-        try store.adjudicateRanking(itemRowID: zed, leadID: try store.person("lead").id, ranking: Ranking(ranks: [1, 2, 3, 4])!,
+        try store.adjudicate(itemRowID: zed, leadID: try store.person("lead").id, ranking: Ranking(ranks: [1, 2, 3, 4])!,
                                     reason: .annotatorError, note: nil)
         #expect(filter("").ids == ["rank-0"])
     }

@@ -54,12 +54,11 @@ public final class AnnotateSession: TerminalSession {
         overlap = try store.overlap()
         seed = try store.seed()
         state = AnnotateState(annotator: annotator, rubric: try store.rubric())
-        state.canSeeStats = person.role == .lead
         started = clock.now
         timer = JudgmentTimer(now: 0)
         figures = try store.figures(annotatorID: person.id)
         quality = try store.qualitySettings()
-        state.guidelines = try store.currentGuidelines()
+        send(.opened(canSeeStats: person.role == .lead, guidelines: try store.currentGuidelines()))
         try planQueue()
         updateFigures()
         try refreshAgreement()
@@ -67,8 +66,8 @@ public final class AnnotateSession: TerminalSession {
         try showCurrent()
         if let guidelines = state.guidelines, try !store.hasJudged(annotatorID: annotatorID, guidelinesVersion: guidelines.version) {
             // Read before the first item (and again after each new version).
-            state.page = TextPage(title: "Guidelines, version \(guidelines.version): read these first (i shows them again)",
-                                  lines: guidelines.text.components(separatedBy: "\n"))
+            send(.page(TextPage(title: "Guidelines, version \(guidelines.version): read these first (i shows them again)",
+                                  lines: guidelines.text.components(separatedBy: "\n"))))
         }
     }
 
@@ -78,7 +77,7 @@ public final class AnnotateSession: TerminalSession {
                                     overlap: overlap, seed: seed, order: options.order).plan(quality: quality)
         queue = plan.items
         qualification = plan.qualification
-        state.emptyQueueLines = plan.emptyQueueLines
+        send(.queuePlanned(emptyQueueLines: plan.emptyQueueLines))
         index = 0
     }
 
@@ -90,7 +89,7 @@ public final class AnnotateSession: TerminalSession {
         submittedSinceDriftCheck = 0
         let (store, annotatorID, name, quality) = (store, annotatorID, state.annotator, quality)
         guard inBackground else {
-            state.qualityNotice = Self.driftNotice(store: store, annotatorID: annotatorID, name: name, quality: quality)
+            send(.qualityNotice(Self.driftNotice(store: store, annotatorID: annotatorID, name: name, quality: quality)))
             return
         }
         let pending = pendingDriftNotice
@@ -130,7 +129,7 @@ public final class AnnotateSession: TerminalSession {
                 : "model: \(run.pairs) pair\(run.pairs == 1 ? "" : "s")" + (run.heldOutPairs > 0 ? ", too few held out for an accuracy" : "")
         }
         let parts = [model, agreementStatus].compactMap { $0 }
-        state.extraStatus = parts.isEmpty ? nil : parts.joined(separator: " │ ")
+        send(.modelStatus(parts.isEmpty ? nil : parts.joined(separator: " │ ")))
     }
 
     var agreementStatus: String?
@@ -157,7 +156,7 @@ public final class AnnotateSession: TerminalSession {
 
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {
-        if let notice = pendingDriftNotice.take() { state.qualityNotice = notice }
+        if let notice = pendingDriftNotice.take() { send(.qualityNotice(notice)) }
         let (grid, last) = LastFrame.draw(&state, rows: rows, columns: columns, cache: cache)
         lastFrame = last
         return grid
@@ -197,13 +196,13 @@ public final class AnnotateSession: TerminalSession {
                 queue.remove(at: index)
                 queue.append(rowID)
                 try showCurrent()
-                state.say("Skipped; it moves to the end of your queue.")
+                send(.say("Skipped; it moves to the end of your queue."))
             case .flag(let reason):
                 guard let rowID = state.itemRowID else { return true }
                 try store.recordEvent(.flag, itemID: rowID, annotatorID: annotatorID, reason: reason)
-                state.say("Flagged for a lead. Judge it, or press s to skip it.")
+                send(.say("Flagged for a lead. Judge it, or press s to skip it."))
             case .showStats:
-                state.page = TextPage(title: "Project statistics", lines: try Self.statsLines(store: store))
+                send(.page(TextPage(title: "Project statistics", lines: try Self.statsLines(store: store))))
                 try refreshAgreement()
             case .adjudicate, .adjudicateRanking, .filter, .markGold:
                 break
@@ -224,10 +223,10 @@ public final class AnnotateSession: TerminalSession {
             // Not needed any more: say so and go on to the next pair.
             index += 1
             try? showCurrent()
-            state.say("Not saved: \(full). Here is the next one.", error: true)
+            send(.say("Not saved: \(full). Here is the next one.", error: true))
         } catch {
             // Nothing is lost: the half-made judgment stays on screen to submit again.
-            state.say("Could not save: \(error). Press Enter to try again.", error: true)
+            send(.say("Could not save: \(error). Press Enter to try again.", error: true))
         }
         return true
     }
@@ -255,9 +254,9 @@ public final class AnnotateSession: TerminalSession {
         }
         try showCurrent(claimed: claimedNext)
         if long && seconds < Self.quickSubmitSeconds {
-            state.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true)
+            send(.say(String(format: "Saved. That was quick (%.1f s) for a long pair; take the time you need.", seconds), error: true))
         } else {
-            state.say("Saved.")
+            send(.say("Saved."))
         }
     }
 
@@ -268,33 +267,33 @@ public final class AnnotateSession: TerminalSession {
         draft.milliseconds = timer.milliseconds
         draft.guidelinesVersion = state.guidelines?.version
         let next = index + 1 < queue.count ? queue[index + 1] : nil
-        let outcome = try store.submitRanking(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
+        let outcome = try store.submit(draft, itemID: rank.item.rowID, annotatorID: annotatorID, claimingNext: next,
                                               overlap: overlap)
         let claimedNext = outcome.claimedNext
         index += 1
         figures.count(outcome, milliseconds: draft.milliseconds)
         try showCurrent(claimed: claimedNext)
-        state.say("Saved: " + draft.ranking.line(shown: rank.item.shown) + ".")
+        send(.say("Saved: " + draft.ranking.line(shown: rank.item.shown) + "."))
     }
 
     /// Retracts the annotator's latest label and brings its item back to change.
     func undo() throws {
         if case .inProgress = qualification {
-            state.say("Qualification answers are final: each one is scored as first given.", error: true)
+            send(.say("Qualification answers are final: each one is scored as first given.", error: true))
             return
         }
         guard let undone = try store.undoLastLabel(annotatorID: annotatorID) else {
-            state.say("Nothing to undo.", error: true)
+            send(.say("Nothing to undo.", error: true))
             return
         }
         try bringBack(undone.itemID)
         switch undone {
         case .ranking(let item, let ranking, let rubric):
-            if state.ranking?.item.rowID == item { state.ranking?.restore(ranking, rubric: rubric) }
-            state.say("Undone: your last ranking is retracted; here it is again to change and submit.")
+            send(.restoreRanking(itemRowID: item, ranking, rubric: rubric, note: nil))
+            send(.say("Undone: your last ranking is retracted; here it is again to change and submit."))
         case .judgment(let item, let draft):
-            if state.pair?.rowID == item { state.restore(draft) }
-            state.say("Undone: your last judgment is retracted; here it is again to change and submit.")
+            send(.restoreJudgment(itemRowID: item, draft))
+            send(.say("Undone: your last judgment is retracted; here it is again to change and submit."))
         }
     }
 
@@ -306,13 +305,13 @@ public final class AnnotateSession: TerminalSession {
             let found = try store.items(idPrefix: id, limit: 6)
             if found.count == 1 { rowID = found[0].rowID }
             if found.count > 1 {
-                state.say("\(found.count > 5 ? "More than 5" : "\(found.count)") items start with \(id): "
-                          + found.prefix(5).map(\.id).joined(separator: ", "), error: true)
+                send(.say("\(found.count > 5 ? "More than 5" : "\(found.count)") items start with \(id): "
+                          + found.prefix(5).map(\.id).joined(separator: ", "), error: true))
                 return
             }
         }
         guard let rowID else {
-            state.say("No item with id \(id).", error: true)
+            send(.say("No item with id \(id).", error: true))
             return
         }
         try bring(rowID)
@@ -324,11 +323,11 @@ public final class AnnotateSession: TerminalSession {
         // In queue order from the pair on screen on.
         searchMatches = (queue[min(index, queue.count)...] + queue[..<min(index, queue.count)]).filter(found.contains)
         guard !searchMatches.isEmpty else {
-            state.searchQuery = nil
-            state.say("Nothing in your queue holds “\(text)”.", error: true)
+            send(.searching(nil))
+            send(.say("Nothing in your queue holds “\(text)”.", error: true))
             return
         }
-        state.searchQuery = text
+        send(.searching(text))
         searchPosition = 0
         if try bring(searchMatches[0]) { sayMatch() }
     }
@@ -338,13 +337,12 @@ public final class AnnotateSession: TerminalSession {
         guard try bring(rowID) else { return }
         if state.ranking?.item.rowID == rowID {
             if let own = try store.ownRankings(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
-                state.ranking?.restore(own.ranking, rubric: own.rubric)
-                state.note = own.note
-                state.say("Your ranking of this item, to revise: submitting adds the new one (the old one stays on record).")
+                send(.restoreRanking(itemRowID: rowID, own.ranking, rubric: own.rubric, note: own.note))
+                send(.say("Your ranking of this item, to revise: submitting adds the new one (the old one stays on record)."))
             }
         } else if let own = try store.ownJudgments(annotatorID: annotatorID).first(where: { $0.itemRowID == rowID }) {
-            state.restore(own.draft)
-            state.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record).")
+            send(.restoreJudgment(itemRowID: rowID, own.draft))
+            send(.say("Your judgment of this pair, to revise: submitting adds the new one (the old one stays on record)."))
         }
     }
 
@@ -360,8 +358,8 @@ public final class AnnotateSession: TerminalSession {
             alreadyClaimed = false
             if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
-                state.show(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, queueCount: queue.count)
-                try showSuggestions(itemID: rowID, order: order)
+                send(.pair(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, of: queue.count,
+                           suggestion: try suggestionLine(itemID: rowID, order: order)))
                 updateFigures()
                 timer = JudgmentTimer(now: now)
                 leaseRenewed = now
@@ -370,9 +368,8 @@ public final class AnnotateSession: TerminalSession {
             if claimed, let item = try store.rankedItem(rowID: rowID) {
                 let shown = options.shuffle ? Self.shownPositions(item.responses.count, itemID: rowID, annotatorID: annotatorID, seed: seed)
                     : Array(item.responses.indices)
-                state.show(ranked: RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, queueCount: queue.count)
-                state.ranking?.bestWorst = quality.bestWorst
-                state.suggestion = nil
+                send(.ranked(RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, of: queue.count, bestWorst: quality.bestWorst))
+                shownSuggestionSources = nil
                 updateFigures()
                 timer = JudgmentTimer(now: now)
                 leaseRenewed = now
@@ -387,7 +384,7 @@ public final class AnnotateSession: TerminalSession {
                 queue = Array(queue[..<index]) + queue[index...].filter(open.contains)
             }
         }
-        state.show(nil, position: queue.count, queueCount: queue.count)
+        send(.queueEnded(count: queue.count))
         updateFigures()
     }
 
@@ -443,7 +440,7 @@ public final class AnnotateSession: TerminalSession {
                                                 + r.ranking.line(shown: shown) + (r.ranking.allBad ? " (all bad)" : "")))
             }
         }
-        state.browse = BrowseList(entries: entries)
+        send(.browse(BrowseList(entries: entries)))
     }
 
     /// The start of a prompt on one line.
@@ -458,7 +455,7 @@ public final class AnnotateSession: TerminalSession {
     var searchPosition = 0
 
     func sayMatch() {
-        state.say("Match \(searchPosition + 1) of \(searchMatches.count) for “\(state.searchQuery ?? "")” · n next · N previous · Esc ends the search")
+        send(.say("Match \(searchPosition + 1) of \(searchMatches.count) for “\(state.searchQuery ?? "")” · n next · N previous · Esc ends the search"))
     }
 
     /// Puts an item on screen now, reserved for this annotator (asked for by id or search);
@@ -469,7 +466,7 @@ public final class AnnotateSession: TerminalSession {
         guard try store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: true) else {
             // The refused claim let go of the item on screen: hold it again.
             if let current = state.itemRowID { _ = try store.claim(itemID: current, annotatorID: annotatorID, overlap: overlap, force: true) }
-            state.say("That item is full: it has the \(overlap) annotators it needs (a lead may go past that).", error: true)
+            send(.say("That item is full: it has the \(overlap) annotators it needs (a lead may go past that).", error: true))
             return false
         }
         if let existing = queue.firstIndex(of: rowID) { queue.remove(at: existing); if existing < index { index -= 1 } }
@@ -481,15 +478,15 @@ public final class AnnotateSession: TerminalSession {
     /// The sources of the suggestions on screen, as recorded with the judgment.
     var shownSuggestionSources: String?
 
-    /// Puts the item's suggestions in the rubric panel when the project shows them.
-    func showSuggestions(itemID: Int64, order: ShownOrder) throws {
-        state.suggestion = nil
+    /// The item's suggestions for the rubric panel, when the project shows them; notes their
+    /// sources, which the judgment records.
+    func suggestionLine(itemID: Int64, order: ShownOrder) throws -> String? {
         shownSuggestionSources = nil
-        guard quality.showSuggestions else { return }
+        guard quality.showSuggestions else { return nil }
         let suggestions = try store.suggestions(itemRowID: itemID)
-        guard !suggestions.isEmpty else { return }
+        guard !suggestions.isEmpty else { return nil }
         shownSuggestionSources = suggestions.map(\.source).joined(separator: ",")
-        state.suggestion = suggestions.map { s in
+        return suggestions.map { s in
             "\(s.source): " + Self.describe(strength: s.strength, bothBad: s.bothBad, order: order)
         }.joined(separator: " · ")
     }
@@ -538,8 +535,8 @@ public final class AnnotateSession: TerminalSession {
             lines += ["", "Guidelines (version \(guidelines.version)):", ""] + guidelines.text.components(separatedBy: "\n")
         }
         try showCurrent()
-        state.page = TextPage(title: "Qualification item scored", lines: lines)
-        state.say("Saved. Enter closes the feedback.")
+        send(.page(TextPage(title: "Qualification item scored", lines: lines)))
+        send(.say("Saved. Enter closes the feedback."))
     }
 
     /// When the lease on the pair on screen was last taken or extended (session seconds).
@@ -560,7 +557,9 @@ public final class AnnotateSession: TerminalSession {
     }
 
     func updateFigures() {
-        state.doneToday = figures.doneToday
-        state.medianSeconds = figures.medianSeconds
+        send(.figures(doneToday: figures.doneToday, medianSeconds: figures.medianSeconds))
     }
+
+    /// Hands the screen what the workflow answered.
+    func send(_ message: AnnotateMessage) { AnnotateScreen.receive(message, state: &state) }
 }

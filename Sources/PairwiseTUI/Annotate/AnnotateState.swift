@@ -104,7 +104,8 @@ public struct BrowseList: Equatable, Sendable {
     }
 }
 
-/// Everything the annotate screen shows; changed only by `AnnotateScreen.handle`.
+/// Everything the annotate screen shows; changed only by `AnnotateScreen`: `handle` (a key) and
+/// `receive` (what a session says the workflow answered), and by drawing it (its size).
 public struct AnnotateState: Equatable, Sendable {
     public var annotator: String
     public var rubric: Rubric

@@ -24,8 +24,8 @@ public final class ReviewSession: TerminalSession {
         leadID = person.id
         self.filter = filter
         state = AnnotateState(annotator: lead, rubric: try store.rubric())
-        state.canSeeStats = true
-        state.review = ReviewPanel(judgments: [], why: "")
+        send(.opened(canSeeStats: true, guidelines: nil))
+        send(.reviewing(judgments: [], rankings: [], why: ""))
         try reload()
     }
 
@@ -52,33 +52,28 @@ public final class ReviewSession: TerminalSession {
     }
 
     func showCurrent() throws {
-        let decided = state.review?.decided ?? 0
         if index < entries.count, let ranked = try store.rankedItem(rowID: entries[index].rowID) {
             // A ranked item: its responses in stored order, the annotators' rankings below.
             let entry = entries[index]
-            let reveal = state.review?.revealNames ?? false
             let onScreen = RankedOnScreen(rowID: entry.rowID, item: ranked, shown: Array(ranked.responses.indices))
-            state.show(ranked: onScreen, position: index + 1, queueCount: entries.count)
-            state.review = ReviewPanel(judgments: [], why: entry.why)
-            state.review?.rankings = try store.currentRankings(itemRowID: entry.rowID).map { ($0.annotator, $0.ranking.line(shown: onScreen.shown)) }
-            state.review?.revealNames = reveal
-            state.review?.decided = decided
+            let rankings = try store.currentRankings(itemRowID: entry.rowID).map { ($0.annotator, $0.ranking.line(shown: onScreen.shown)) }
+            send(.ranked(onScreen, position: index + 1, of: entries.count, bestWorst: false))
+            send(.reviewing(judgments: [], rankings: rankings, why: entry.why))
             return
         }
         guard index < entries.count, let item = try store.item(rowID: entries[index].rowID) else {
-            state.show(nil, position: entries.count, queueCount: entries.count)
-            state.review = ReviewPanel(judgments: [], why: "")
-            state.review?.decided = decided
+            send(.queueEnded(count: entries.count))
+            send(.reviewing(judgments: [], rankings: [], why: ""))
             return
         }
         let entry = entries[index]
         let judgments = try store.currentJudgments(itemRowID: entry.rowID)
-        let reveal = state.review?.revealNames ?? false
-        state.show(PairOnScreen(rowID: entry.rowID, item: item, shownOrder: .ab), position: index + 1, queueCount: entries.count)
-        state.review = ReviewPanel(judgments: judgments, why: entry.why)
-        state.review?.revealNames = reveal
-        state.review?.decided = decided
+        send(.pair(PairOnScreen(rowID: entry.rowID, item: item, shownOrder: .ab), position: index + 1, of: entries.count, suggestion: nil))
+        send(.reviewing(judgments: judgments, rankings: [], why: entry.why))
     }
+
+    /// Hands the screen what the workflow answered.
+    func send(_ message: AnnotateMessage) { AnnotateScreen.receive(message, state: &state) }
 
     public func render(rows: Int, columns: Int) -> CellGrid {
         let (grid, last) = LastFrame.draw(&state, rows: rows, columns: columns, cache: cache)
@@ -107,32 +102,31 @@ public final class ReviewSession: TerminalSession {
             case .adjudicate(let draft, let reason):
                 guard let pair = state.pair else { return true }
                 try store.adjudicate(itemRowID: pair.rowID, leadID: leadID, draft: draft, reason: reason)
-                state.review?.decided += 1
+                send(.decisionsChanged(by: 1))
                 entries.remove(at: index)
                 try showCurrent()
-                state.say("Decided (\(reason.rawValue)). It now overrides the judgments in exports.")
+                send(.say("Decided (\(reason.rawValue)). It now overrides the judgments in exports."))
             case .adjudicateRanking(let draft, let reason):
                 guard let rank = state.ranking else { return true }
-                try store.adjudicateRanking(itemRowID: rank.item.rowID, leadID: leadID, ranking: draft.ranking, rubric: draft.rubric,
-                                            reason: reason, note: state.note)
-                state.review?.decided += 1
+                try store.adjudicate(itemRowID: rank.item.rowID, leadID: leadID, ranking: draft.ranking, rubric: draft.rubric,
+                                     reason: reason, note: state.note)
+                send(.decisionsChanged(by: 1))
                 entries.remove(at: index)
                 try showCurrent()
-                state.say("Decided (\(reason.rawValue)). It now overrides the rankings in exports.")
+                send(.say("Decided (\(reason.rawValue)). It now overrides the rankings in exports."))
             case .undo:
                 guard let rowID = try store.undoLastDecision(leadID: leadID) else {
-                    state.say("No decision of yours to undo.", error: true)
+                    send(.say("No decision of yours to undo.", error: true))
                     return true
                 }
-                let decided = state.review?.decided ?? 0
-                state.review?.decided = max(0, decided - 1)
+                send(.decisionsChanged(by: -1))
                 try reload(keeping: rowID)
                 if state.itemRowID != rowID {
                     // Not listed under the current filter (or no longer contested): show it anyway.
                     entries.insert(ReviewQueue.Entry(rowID: rowID, why: "decision undone"), at: index)
                     try showCurrent()
                 }
-                state.say("Undone: your last decision is retracted.")
+                send(.say("Undone: your last decision is retracted."))
             case .skip:
                 guard !entries.isEmpty else { return true }
                 index = (index + 1) % entries.count
@@ -142,14 +136,14 @@ public final class ReviewSession: TerminalSession {
                 try store.setGoldAnswer(itemRowID: pair.rowID, draft: draft, source: "review by \(state.annotator)")
                 entries.remove(at: index)
                 try showCurrent()
-                state.say("Marked gold: annotators get it among their items and are scored on it; it leaves agreement and exports.")
+                send(.say("Marked gold: annotators get it among their items and are scored on it; it leaves agreement and exports."))
             case .filter(let text):
                 try applyFilter(text)
             case .showStats:
-                state.page = TextPage(title: "Project statistics", lines: try AnnotateSession.statsLines(store: store))
+                send(.page(TextPage(title: "Project statistics", lines: try AnnotateSession.statsLines(store: store))))
             case .goto(let id):
                 guard let rowID = try store.itemRowID(externalID: id) else {
-                    state.say("No item with id \(id).", error: true)
+                    send(.say("No item with id \(id).", error: true))
                     return true
                 }
                 if let existing = entries.firstIndex(where: { $0.rowID == rowID }) {
@@ -162,7 +156,7 @@ public final class ReviewSession: TerminalSession {
                 break
             }
         } catch {
-            state.say("Could not save: \(error). Press Enter to try again.", error: true)
+            send(.say("Could not save: \(error). Press Enter to try again.", error: true))
         }
         return true
     }
@@ -175,18 +169,18 @@ public final class ReviewSession: TerminalSession {
         case "annotator"? where words.count == 2: filter.annotator = words[1]
         case "dimension"? where words.count == 2:
             guard state.rubric.dimensions.contains(where: { $0.key == words[1] }) else {
-                state.say("No rubric dimension \(words[1]) (have: \(state.rubric.dimensions.map(\.key).joined(separator: ", "))).", error: true)
+                send(.say("No rubric dimension \(words[1]) (have: \(state.rubric.dimensions.map(\.key).joined(separator: ", "))).", error: true))
                 return
             }
             filter.dimension = words[1]
         case "flagged"?: filter.flaggedOnly = true
         default:
-            state.say("Filters: :filter annotator NAME, :filter dimension KEY, :filter flagged, :filter (clear).", error: true)
+            send(.say("Filters: :filter annotator NAME, :filter dimension KEY, :filter flagged, :filter (clear).", error: true))
             return
         }
         index = 0
         try reload()
-        state.say("Filter: \(Self.describe(filter)) · \(entries.count) items.")
+        send(.say("Filter: \(Self.describe(filter)) · \(entries.count) items."))
     }
 
     static func describe(_ f: ReviewQueue.Filter) -> String {
