@@ -42,15 +42,31 @@ public struct PreferenceStrength: Equatable, Hashable, Sendable, Comparable {
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.value < rhs.value }
 }
 
-/// One annotator's judgment of one item. Stored append-only.
-public struct Judgment: Equatable, Sendable {
-    public var itemID: String
-    public var annotator: String
+/// What a judgment says of a pair, relative to the stored A/B: the part a judgment on record,
+/// one being made and a lead's decision share. Each of those types reads its fields as its own
+/// (`judgment.strength`).
+public struct PairLabel: Equatable, Sendable {
     public var strength: PreferenceStrength
     public var bothBad: Bool
     /// Values by dimension key.
     public var rubric: [String: RubricValue]
     public var note: String?
+
+    public init(strength: PreferenceStrength, bothBad: Bool = false, rubric: [String: RubricValue] = [:], note: String? = nil) {
+        self.strength = strength
+        self.bothBad = bothBad
+        self.rubric = rubric
+        self.note = note
+    }
+}
+
+/// One annotator's judgment of one item. Stored append-only.
+@dynamicMemberLookup
+public struct Judgment: Equatable, Sendable {
+    public var itemID: String
+    public var annotator: String
+    /// What it says.
+    public var label: PairLabel
     public var shownOrder: ShownOrder
     /// Time spent, in milliseconds (idle stretches excluded by the TUI).
     public var milliseconds: Int
@@ -70,10 +86,7 @@ public struct Judgment: Equatable, Sendable {
                 milliseconds: Int = 0, createdAt: Date = Date(), origin: String = "tui", source: String? = nil) {
         self.itemID = itemID
         self.annotator = annotator
-        self.strength = strength
-        self.bothBad = bothBad
-        self.rubric = rubric
-        self.note = note
+        self.label = PairLabel(strength: strength, bothBad: bothBad, rubric: rubric, note: note)
         self.shownOrder = shownOrder
         self.milliseconds = milliseconds
         self.createdAt = createdAt
@@ -81,8 +94,13 @@ public struct Judgment: Equatable, Sendable {
         self.source = source
     }
 
+    public subscript<Value>(dynamicMember field: WritableKeyPath<PairLabel, Value>) -> Value {
+        get { label[keyPath: field] }
+        set { label[keyPath: field] = newValue }
+    }
+
     /// The rubric as a JSON object, keys sorted so that the stored text is deterministic.
-    public var rubricJSON: JSONValue { Judgment.rubricJSON(rubric) }
+    public var rubricJSON: JSONValue { Judgment.rubricJSON(label.rubric) }
 
     /// Rubric values as a JSON object, keys sorted.
     public static func rubricJSON(_ rubric: [String: RubricValue]) -> JSONValue {

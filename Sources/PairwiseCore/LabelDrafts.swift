@@ -1,11 +1,9 @@
 /// Labels made on a screen, ready to be stored: what the workflow hands the store.
 
-/// A judgment ready to be stored, relative to the stored A/B.
+/// A judgment ready to be stored, relative to the stored A/B: what it says, and how it was made.
+@dynamicMemberLookup
 public struct JudgmentDraft: Equatable, Sendable {
-    public var strength: PreferenceStrength
-    public var bothBad: Bool
-    public var rubric: [String: RubricValue]
-    public var note: String?
+    public var label: PairLabel
     public var shownOrder: ShownOrder
     public var milliseconds: Int
     /// The guidelines version on screen when it was made, if the project has guidelines.
@@ -15,14 +13,16 @@ public struct JudgmentDraft: Equatable, Sendable {
 
     public init(strength: PreferenceStrength, bothBad: Bool, rubric: [String: RubricValue], note: String?,
                 shownOrder: ShownOrder, milliseconds: Int, guidelinesVersion: Int? = nil, suggestionShown: String? = nil) {
-        self.guidelinesVersion = guidelinesVersion
-        self.suggestionShown = suggestionShown
-        self.strength = strength
-        self.bothBad = bothBad
-        self.rubric = rubric
-        self.note = note
+        self.label = PairLabel(strength: strength, bothBad: bothBad, rubric: rubric, note: note)
         self.shownOrder = shownOrder
         self.milliseconds = milliseconds
+        self.guidelinesVersion = guidelinesVersion
+        self.suggestionShown = suggestionShown
+    }
+
+    public subscript<Value>(dynamicMember field: WritableKeyPath<PairLabel, Value>) -> Value {
+        get { label[keyPath: field] }
+        set { label[keyPath: field] = newValue }
     }
 }
 

@@ -4,7 +4,7 @@ import PairwiseCore
 extension JudgmentDraft {
     /// The rubric values as the stored JSON object (keys sorted).
     var rubricJSON: String {
-        JSONWriter.string(.object(rubric.keys.sorted().map { JSONMember(key: $0, value: rubric[$0]!.json) }))
+        JSONWriter.string(Judgment.rubricJSON(label.rubric))
     }
 }
 

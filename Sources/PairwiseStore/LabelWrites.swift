@@ -15,14 +15,14 @@ extension JudgmentDraft: StoredLabel {
     static var kind: LabelKind { .judgment }
 
     var ownColumns: [(column: String, value: SQLValue)] {
-        [("strength", .integer(Int64(strength.value))), ("both_bad", .integer(bothBad ? 1 : 0)), ("rubric", .text(rubricJSON)),
-         ("note", .optional(note)), ("shown_order", .text(shownOrder.rawValue)), ("ms", .integer(Int64(max(0, milliseconds)))),
+        [("strength", .integer(Int64(label.strength.value))), ("both_bad", .integer(label.bothBad ? 1 : 0)), ("rubric", .text(rubricJSON)),
+         ("note", .optional(label.note)), ("shown_order", .text(shownOrder.rawValue)), ("ms", .integer(Int64(max(0, milliseconds)))),
          ("guidelines_version", .optional(guidelinesVersion)), ("suggestion_shown", .optional(suggestionShown))]
     }
 
     /// As a lead's decision: what it says, without how it was made.
     var decisionColumns: [(column: String, value: SQLValue)] {
-        [("strength", .integer(Int64(strength.value))), ("both_bad", .integer(bothBad ? 1 : 0)), ("rubric", .text(rubricJSON)), ("note", .optional(note))]
+        [("strength", .integer(Int64(label.strength.value))), ("both_bad", .integer(label.bothBad ? 1 : 0)), ("rubric", .text(rubricJSON)), ("note", .optional(label.note))]
     }
 }
 
