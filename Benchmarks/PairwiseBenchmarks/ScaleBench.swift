@@ -75,6 +75,8 @@ struct ScaleBench: ParsableCommand {
             let session = try AnnotateSession(store: store, annotator: "bench")
             _ = session.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "annotate" as NSString, (clock.now - annotateStart).seconds))
+            // The status line's agreement, computed behind the first frame, is in before review opens.
+            session.waitForBackgroundResults()
             let reviewStart = clock.now
             let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
             _ = review.render(rows: 60, columns: 200)

@@ -44,12 +44,24 @@ static void restore_and_exit(int signal_number) {
     _exit(128 + signal_number);
 }
 
+static volatile sig_atomic_t hangup_seen = 0;
+
+/* The terminal is gone: nothing to restore on it. The blocked read returns and the session
+   ends through its own code, which lets go of what it holds. */
+static void note_hangup(int signal_number) {
+    (void)signal_number;
+    hangup_seen = 1;
+}
+
+int tr_hangup_seen(void) { return hangup_seen; }
+
 void tr_restore_terminal_on_signals(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
-    action.sa_handler = restore_and_exit;
     sigemptyset(&action.sa_mask);
+    action.sa_handler = note_hangup;  /* no SA_RESTART: the read is interrupted */
     sigaction(SIGHUP, &action, NULL);
+    action.sa_handler = restore_and_exit;
     sigaction(SIGTERM, &action, NULL);
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGQUIT, &action, NULL);

@@ -55,6 +55,11 @@ public enum OutputTarget {
 public struct OutputError: Error {
     public var status: Int32
     public var message: String
+
+    public init(status: Int32, message: String) {
+        self.status = status
+        self.message = message
+    }
 }
 
 /// Buffered line output to a checked `OutputTarget`. A file is written under a temporary name

@@ -80,7 +80,7 @@ extension ProjectStore {
     /// of (project seed, annotator, item) so the order is stable per annotator; items they
     /// skipped come last. Gold items are not in it (`GoldSchedule` mixes them in).
     /// With `uncertainties`, the most uncertain first (the seeded order breaking ties), in the same one sort.
-    public func queue(annotatorID: Int64, overlap: Int, seed: UInt64, gold: Set<Int64> = [], uncertainties: [Int64: Double]? = nil) throws -> [Int64] {
+    public func queue(annotatorID: Int64, overlap: Int, seed: UInt64, gold: Set<Int64> = [], uncertainties: ItemScoreTable? = nil) throws -> [Int64] {
         try read { sql in
             // Two index scans: the items short of the overlap, less the ones this annotator judged.
             var judged = gold, ids: [Int64] = []
@@ -98,19 +98,17 @@ extension ProjectStore {
     /// the order is stable per annotator, with the items they skipped last; with
     /// `uncertainties` (the newest model's, by item), the most uncertain first and the seeded
     /// order breaking ties.
-    static func seededOrder(_ ids: [Int64], annotatorID: Int64, seed: UInt64, uncertainties: [Int64: Double]? = nil,
+    static func seededOrder(_ ids: [Int64], annotatorID: Int64, seed: UInt64, uncertainties: ItemScoreTable? = nil,
                             sql: SQLConnection) throws -> [Int64] {
         let skipped = Set(try Self.skippedItems(annotatorID: annotatorID, sql: sql))
         let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
-        // Keys first, so the sort compares plain numbers.
+        // Keys first, as integers ordered as the values they stand for, so that the sort
+        // compares plain numbers: not skipped first, then the most uncertain, then the hash.
         var keyed = ids.map { id in
-            (skipped: skipped.contains(id), uncertainty: uncertainties?[id] ?? 0, hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id)
+            QueueKey(skipped: skipped.contains(id), descendingUncertainty: QueueKey.descending(uncertainties?[id] ?? 0),
+                     hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id)
         }
-        keyed.sort { a, b in
-            if a.skipped != b.skipped { return !a.skipped }
-            if a.uncertainty != b.uncertainty { return a.uncertainty > b.uncertainty }
-            return (a.hash, a.id) < (b.hash, b.id)
-        }
+        keyed.sort()
         return keyed.map(\.id)
     }
 

@@ -44,7 +44,7 @@ extension ProjectStore {
     /// someone held to the annotators' rules on PostgreSQL the server picks them
     /// (`pairwise_queue`). `placeGold` then puts the gold where it goes.
     /// With `uncertainties`, the most uncertain first (see `seededOrder`).
-    public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double, uncertainties: [Int64: Double]? = nil) throws -> [Int64] {
+    public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double, uncertainties: ItemScoreTable? = nil) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
                 try Self.seededOrder(sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") },

@@ -216,11 +216,15 @@ extension ProjectStore {
     }
 
     /// The newest finished run's uncertainty per item row id (empty when no model exists).
-    public func latestUncertainties() throws -> [Int64: Double] {
-        let list = try latestUncertaintiesByRow()
-        var result = [Int64: Double](minimumCapacity: list.count)
-        for (rowID, uncertainty) in list { result[rowID] = uncertainty }
-        return result
+    public func latestUncertainties() throws -> ItemScoreTable {
+        try read { sql in
+            var table = ItemScoreTable()
+            guard let run = try Self.latestRunID(sql) else { return table }
+            try sql.scan("SELECT item_id, uncertainty FROM model_scores WHERE run_id = \(run) ORDER BY item_id") { row in
+                table.set(try row.double("uncertainty"), for: try row.int64("item_id"))
+            }
+            return table
+        }
     }
 
     /// The current labels (not both bad, not a tie) on the items where the newest model is

@@ -85,7 +85,13 @@ enum PostgresRoles {
         try sql.execute(rankingAdjudicationPrivileges, [])
         try sql.execute(itemIDPrivileges, [])
         try sql.execute(PostgresBoundary.privileges, [])
+        try sql.execute(remoteKeyPrivileges, [])
     }
+
+    /// The keys of people who label over SSH (v17) are the leads' to read and change.
+    static let remoteKeyPrivileges = groupBlock("""
+            EXECUTE format('GRANT SELECT, INSERT, DELETE ON remote_keys TO %I', lead);
+        """)
 
     /// Leads, who import items, take their ids from the items' sequence ahead of the rows
     /// (v16.1), so that an import sends rows without waiting for each id.

@@ -44,6 +44,7 @@ public enum ProjectCopy {
         ("ranking_retractions", ["ranking_id", "annotator_id", "created_at"], "ranking_id"),
         ("ranking_adjudications", ["id", "item_id", "lead_id", "ranks", "all_bad", "reason", "note", "created_at", "rubric"], "id"),
         ("ranking_adjudication_retractions", ["adjudication_id", "lead_id", "created_at"], "adjudication_id"),
+        ("remote_keys", ["fingerprint", "annotator_id", "public_key", "added_at"], "fingerprint"),
     ]
 
     /// Columns no copy carries: kept by triggers in the destination, or a process's own.

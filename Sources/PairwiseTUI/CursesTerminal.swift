@@ -117,13 +117,20 @@ public final class CursesTerminal: Terminal {
         refresh()
     }
 
+    /// Whether standard input's other end has hung up (a read would fail at once).
+    static func inputHungUp() -> Bool {
+        var descriptor = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+    }
+
     public func readKey(timeoutMilliseconds: Int?) -> Key? {
+        if tr_hangup_seen() != 0 { return .hangup }
         timeout(Int32(timeoutMilliseconds ?? -1))
         var character: wint_t = 0
         let result = get_wch(&character)
         if result == ERR {
             // A read that fails on a terminal that is gone (hang-up) ends the session.
-            return isatty(0) == 0 ? .interrupt : nil
+            return tr_hangup_seen() != 0 || isatty(0) == 0 || Self.inputHungUp() ? .hangup : nil
         }
         if result == KEY_CODE_YES {
             switch Int32(character) {

@@ -7,6 +7,9 @@ public enum Key: Equatable, Sendable {
     case resize
     /// Ctrl-C or end of input.
     case interrupt
+    /// The terminal is gone (a dropped SSH connection, a closed window): end now, letting go
+    /// of what the session holds; nothing can be shown or asked.
+    case hangup
     /// A mouse click or wheel turn at a cell.
     case mouse(row: Int, column: Int, action: MouseAction)
 }

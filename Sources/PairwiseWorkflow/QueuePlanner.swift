@@ -74,7 +74,7 @@ public struct QueuePlanner: Sendable {
         // Ordered once: skipped items last, then by uncertainty when asked (or when a model
         // exists and nothing else is asked), the seeded shuffle breaking ties.
         let byUncertainty = try order == .uncertainty || (order == nil && store.latestModelRun() != nil)
-        let uncertainties = byUncertainty ? try store.latestUncertainties() : [:]
+        let uncertainties = byUncertainty ? try store.latestUncertainties() : ItemScoreTable()
         return try store.annotatorQueue(annotatorID: annotatorID, overlap: overlap, seed: seed, goldRate: goldRate,
                                         uncertainties: uncertainties.isEmpty ? nil : uncertainties)
     }

@@ -7,8 +7,12 @@ import PairwiseStore
 /// Who is running the command: the login name (on PostgreSQL, the database login), unless
 /// `--as` says otherwise.
 enum Identity {
+    /// The person an SSH key stands for, set by `remote-session` before it runs anything:
+    /// then they are who runs the command, whatever the account or the database login.
+    nonisolated(unsafe) static var verifiedPerson: String?
+
     /// The database login for a PostgreSQL project, else the login name of the process.
-    static func loginName(_ store: ProjectStore) -> String { store.databaseUser ?? loginName() }
+    static func loginName(_ store: ProjectStore) -> String { verifiedPerson ?? store.databaseUser ?? loginName() }
 
     /// Who will be the person behind a project at `location` (not opened yet).
     static func loginName(forProject location: String) throws -> String {
@@ -16,6 +20,7 @@ enum Identity {
     }
 
     static func loginName() -> String {
+        if let verifiedPerson { return verifiedPerson }
         let environment = ProcessInfo.processInfo.environment
         if let name = environment["USER"] ?? environment["LOGNAME"], !name.isEmpty { return name }
         if let entry = getpwuid(getuid()), let name = entry.pointee.pw_name { return String(cString: name) }
@@ -40,7 +45,8 @@ enum Identity {
     @discardableResult
     static func requireLead(_ store: ProjectStore, _ what: String) throws -> String {
         let login = loginName(store)
-        guard try store.role(of: login) == .lead || store.loginOwnsDatabase() else {
+        // Owning the database makes the account a lead, not a person who reached it over SSH.
+        guard try store.role(of: login) == .lead || (verifiedPerson == nil && store.loginOwnsDatabase()) else {
             throw PermissionError(message: "\(what) is for leads only (\(login) is not a lead of this project)")
         }
         return login

@@ -248,6 +248,7 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
             _ = try store.importFiles([directory.path("\(name).jsonl")], options: ImportOptions(labelsAs: name))
         }
         let session = try AnnotateSession(store: store, annotator: "cy")
+        session.waitForBackgroundResults()
         // krippendorff.alpha([[A, B, tie], [A, A, tie]], nominal) = 0.5454545454545454
         #expect(session.state.extraStatus == "agreement α 0.55")
         #expect(session.render(rows: 24, columns: 100).text(row: 23).hasSuffix("│ agreement α 0.55"))

@@ -10,8 +10,12 @@ void tr_save_terminal_modes(void);
    and leave the alternate screen; call once curses knows the terminal. */
 void tr_remember_restore_sequence(void);
 
-/* On SIGHUP, SIGTERM, SIGINT and SIGQUIT: write those strings, restore the saved modes, and
-   exit with 128 + the signal's number. */
+/* On SIGTERM, SIGINT and SIGQUIT: write those strings, restore the saved modes, and exit
+   with 128 + the signal's number. On SIGHUP (the terminal is gone, as when an SSH connection
+   drops): note it, and let the session end itself (tr_hangup_seen). */
 void tr_restore_terminal_on_signals(void);
+
+/* Whether SIGHUP has arrived. */
+int tr_hangup_seen(void);
 
 #endif

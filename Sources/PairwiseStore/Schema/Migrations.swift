@@ -120,6 +120,18 @@ enum Schema {
         Migration("v16.2 (PostgreSQL): the boundary holds against an annotator with psql", only: .postgres, [
             .postgres(PostgresBoundary.migration),
         ]),
+        Migration("v17: the keys people label with over SSH", [
+            // Who a key the SSH server verified belongs to (`pairwise remote add`): the forced
+            // command names the fingerprint, and the person is read here, never from the client.
+            .table(TableDefinition("remote_keys", [
+                .sortedText("fingerprint", "PRIMARY KEY"),
+                .integer("annotator_id", "NOT NULL REFERENCES annotators(id)"),
+                .text("public_key", "NOT NULL"),
+                .sortedText("added_at", "NOT NULL"),
+            ])),
+            .both("CREATE INDEX remote_keys_by_annotator ON remote_keys(annotator_id);"),
+            .postgres(PostgresRoles.remoteKeyPrivileges),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.

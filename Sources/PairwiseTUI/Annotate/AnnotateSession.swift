@@ -61,7 +61,9 @@ public final class AnnotateSession: TerminalSession {
         send(.opened(canSeeStats: person.role == .lead, guidelines: try store.currentGuidelines()))
         try planQueue()
         updateFigures()
-        try refreshAgreement()
+        try refreshModelStatus()
+        // The agreement reads every item's counts: the first frame does not wait for it.
+        refreshAgreementInBackground()
         checkDrift()
         try showCurrent()
         if let guidelines = state.guidelines, try !store.hasJudged(annotatorID: annotatorID, guidelinesVersion: guidelines.version) {
@@ -93,13 +95,13 @@ public final class AnnotateSession: TerminalSession {
             return
         }
         let pending = pendingDriftNotice
-        Self.driftChecks.async {
+        Self.background.async {
             let notice = Self.driftNotice(store: store, annotatorID: annotatorID, name: name, quality: quality)
             pending.put(notice)
         }
     }
 
-    static let driftChecks = DispatchQueue(label: "pairwise.drift-check", qos: .utility)
+    static let background = DispatchQueue(label: "pairwise.session-background", qos: .utility)
     /// A background check's result not yet shown.
     let pendingDriftNotice = Mailbox<String?>()
 
@@ -114,10 +116,41 @@ public final class AnnotateSession: TerminalSession {
     }
 
     /// The project's agreement on the direction, for the status line (an aggregate: it
-    /// reveals no one's judgment). Computed when the session opens and after the stats screen.
+    /// reveals no one's judgment). Computed after the stats screen, and in the background
+    /// when the session opens.
     func refreshAgreement() throws {
-        agreementStatus = ProjectStatistics.directionAlpha(counts: try store.directionCounts()).map { String(format: "agreement α %.2f", $0) }
+        agreementStatus = Self.agreementLine(try store.directionCounts())
         try refreshModelStatus()
+    }
+
+    static func agreementLine(_ counts: [Int32]) -> String? {
+        ProjectStatistics.directionAlpha(counts: counts).map { String(format: "agreement α %.2f", $0) }
+    }
+
+    func refreshAgreementInBackground() {
+        let (store, pending) = (store, pendingAgreement)
+        agreementPending = true
+        Self.background.async { pending.put((try? store.directionCounts()).flatMap(Self.agreementLine)) }
+    }
+
+    /// The background agreement's line not yet shown, and whether one is on its way.
+    let pendingAgreement = Mailbox<String?>()
+    var agreementPending = false
+
+    /// Shows what background work has finished (the agreement, the drift check).
+    func takeBackgroundResults() {
+        if let notice = pendingDriftNotice.take() { send(.qualityNotice(notice)) }
+        if let line = pendingAgreement.take() {
+            agreementPending = false
+            agreementStatus = line
+            try? refreshModelStatus()
+        }
+    }
+
+    /// Waits for the background work started so far and shows its results (tests, benchmarks).
+    public func waitForBackgroundResults() {
+        Self.background.sync {}
+        takeBackgroundResults()
     }
 
     /// The newest model's figures for the status line (one small query: cheap between keys).
@@ -150,13 +183,17 @@ public final class AnnotateSession: TerminalSession {
         try? refreshModelStatus()
     }
 
-    /// With a background trainer, the session looks once a second for a new model.
-    public var keyTimeoutMilliseconds: Int? { modelRunsCompleted == nil ? nil : 1000 }
-    public func beforeFrame() { refreshIfModelChanged() }
+    /// With a background trainer, the session looks once a second for a new model; while the
+    /// opening agreement is on its way, every tenth of a second.
+    public var keyTimeoutMilliseconds: Int? { agreementPending ? 100 : modelRunsCompleted == nil ? nil : 1000 }
+    public func beforeFrame() {
+        takeBackgroundResults()
+        refreshIfModelChanged()
+    }
 
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {
-        if let notice = pendingDriftNotice.take() { send(.qualityNotice(notice)) }
+        takeBackgroundResults()
         let (grid, last) = LastFrame.draw(&state, rows: rows, columns: columns, cache: cache)
         lastFrame = last
         return grid
@@ -167,6 +204,11 @@ public final class AnnotateSession: TerminalSession {
     /// Handles one key; false when the session should end.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
+        if key == .hangup {
+            // The connection dropped: the pair on screen goes back to the others at once.
+            try? store.releaseLeases(annotatorID: annotatorID)
+            return false
+        }
         if case .mouse(let row, let column, let action) = key {
             guard let event = lastFrame.mouse.event(row: row, column: column, action, state: state) else { return true }
             for key in event.keys where !handle(key) { return false }

@@ -88,6 +88,7 @@ public final class ReviewSession: TerminalSession {
     /// Handles one key; false when the session should end.
     @discardableResult
     public func handle(_ key: Key) -> Bool {
+        if key == .hangup { return false }
         if case .mouse(let row, let column, let action) = key {
             guard let event = lastFrame.mouse.event(row: row, column: column, action, state: state) else { return true }
             for key in event.keys where !handle(key) { return false }

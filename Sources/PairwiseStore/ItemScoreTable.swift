@@ -1,0 +1,58 @@
+/// A number per item row id (a model's uncertainty of each item), 0 for an item without one:
+/// kept in an array indexed by id while ids stay dense (items' ids are rowids, given in
+/// order), so that a queue of a million items reads it without hashing.
+public struct ItemScoreTable: Equatable, Sendable {
+    private var dense: [Double] = []
+    private var held: [Bool] = []
+    private var sparse: [Int64: Double] = [:]
+    /// How many items have a number.
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { count == 0 }
+
+    public subscript(id: Int64) -> Double {
+        if id >= 0 && id < dense.count { return dense[Int(id)] }
+        return sparse[id] ?? 0
+    }
+
+    public mutating func set(_ value: Double, for id: Int64) {
+        // Ids up to four times the count (at least 1,024) stay in the array.
+        if id >= 0 && id >= dense.count && Int(id) < max(1024, 4 * (count + 1)) {
+            dense.append(contentsOf: repeatElement(0, count: Int(id) - dense.count + 1))
+            held.append(contentsOf: repeatElement(false, count: Int(id) - held.count + 1))
+        }
+        if id >= 0 && id < dense.count {
+            if !held[Int(id)] { count += 1 }
+            held[Int(id)] = true
+            dense[Int(id)] = value
+        } else {
+            if sparse.updateValue(value, forKey: id) == nil { count += 1 }
+        }
+    }
+}
+
+/// An item's place in an annotator's queue, compared as integers: items not skipped first,
+/// then the most uncertain, then a seeded hash, then the id.
+struct QueueKey: Comparable {
+    var skipped: Bool
+    var descendingUncertainty: UInt64
+    var hash: UInt64
+    var id: Int64
+
+    /// A number's order reversed, as an unsigned integer: a larger number gives a smaller key
+    /// (−0 counts as 0, as the numbers compare).
+    static func descending(_ value: Double) -> UInt64 {
+        let bits = (value == 0 ? 0.0 : value).bitPattern
+        let ascending = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        return ~ascending
+    }
+
+    static func < (a: QueueKey, b: QueueKey) -> Bool {
+        if a.skipped != b.skipped { return !a.skipped }
+        if a.descendingUncertainty != b.descendingUncertainty { return a.descendingUncertainty < b.descendingUncertainty }
+        if a.hash != b.hash { return a.hash < b.hash }
+        return a.id < b.id
+    }
+}
