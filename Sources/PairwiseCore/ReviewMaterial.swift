@@ -50,7 +50,14 @@ public struct ItemTally: Equatable, Sendable {
     }
 
     /// Share of pairs of judgments agreeing on the direction; nil below two judgments.
-    public var directionAgreement: Double? { LabelProvenance.pairwiseAgreement(counts: [preferA, preferB, preferNeither]) }
+    public var directionAgreement: Double? {
+        // LabelProvenance.pairwiseAgreement(counts:) on the three counts, without an array:
+        // review computes it for every contested item.
+        let n = preferA + preferB + preferNeither
+        guard n >= 2 else { return nil }
+        let agreeing = preferA * (preferA - 1) + preferB * (preferB - 1) + preferNeither * (preferNeither - 1)
+        return Double(agreeing) / Double(n * (n - 1))
+    }
 }
 
 /// What a lead's review lists: the items whose judgments split on the direction, are

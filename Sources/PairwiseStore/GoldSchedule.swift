@@ -106,7 +106,7 @@ extension ProjectStore {
             try sql.records(restricted
                 ? "SELECT item_id, strength, both_bad, expected_strength, expected_both_bad, explanation FROM public.pairwise_gold_first_answers()" : """
                 SELECT j.item_id, j.strength, j.both_bad, g.strength AS expected_strength, g.both_bad AS expected_both_bad, g.explanation
-                FROM judgments j JOIN gold_answers g ON g.item_id = j.item_id
+                FROM gold_answers g \(raw: sql.dialect == .sqlite ? "CROSS JOIN" : "JOIN") judgments j ON j.item_id = g.item_id
                 WHERE j.annotator_id = \(annotatorID) AND j.id = (SELECT min(k.id) FROM judgments k WHERE k.item_id = j.item_id AND k.annotator_id = j.annotator_id)
                 ORDER BY j.id
                 """) { row in

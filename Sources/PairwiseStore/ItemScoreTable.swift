@@ -17,6 +17,28 @@ public struct ItemScoreTable: Equatable, Sendable {
         return sparse[id] ?? 0
     }
 
+    /// The table as model_runs.uncertainties stores it: float64s indexed by id, NaN where an
+    /// item has none; nil when the ids are too sparse for an array (more than 4 slots an item).
+    static func blob(_ values: [(id: Int64, value: Double)]) -> [UInt8]? {
+        guard let largest = values.map(\.id).max(), values.allSatisfy({ $0.id >= 0 && !$0.value.isNaN }),
+              Int(largest) < max(1024, 4 * values.count) else { return values.isEmpty ? [] : nil }
+        var slots = [Double](repeating: .nan, count: Int(largest) + 1)
+        for (id, value) in values { slots[Int(id)] = value }
+        // Native float64s, as the model's weights are stored (little-endian on the machines we run).
+        return slots.withUnsafeBytes { Array($0) }
+    }
+
+    /// A table read back from `blob`; nil when it is not one.
+    init?(blob: [UInt8]) {
+        guard blob.count % 8 == 0 else { return nil }
+        let slots = blob.count / 8
+        dense = [Double](repeating: 0, count: slots)
+        dense.withUnsafeMutableBytes { $0.copyBytes(from: blob) }
+        held = dense.map { !$0.isNaN }
+        count = held.reduce(0) { $0 + ($1 ? 1 : 0) }
+        for i in dense.indices where !held[i] { dense[i] = 0 }
+    }
+
     public mutating func set(_ value: Double, for id: Int64) {
         // Ids up to four times the count (at least 1,024) stay in the array.
         if id >= 0 && id >= dense.count && Int(id) < max(1024, 4 * (count + 1)) {

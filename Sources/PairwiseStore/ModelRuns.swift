@@ -123,10 +123,11 @@ extension ProjectStore {
         try write { sql in
             try sql.execute("""
                 UPDATE model_runs SET finished_at = ?, status = 'done', pairs = ?, accuracy = ?, log_loss = ?, calibration_error = ?,
-                    train_seconds = ?, parameters = ?, weights = ? WHERE id = ?
+                    train_seconds = ?, parameters = ?, weights = ?, uncertainties = ? WHERE id = ?
                 """, [.text(Timestamp.string(Date())), .integer(Int64(metrics.pairs)), .real(metrics.accuracy), .real(metrics.logLoss),
                       .real(metrics.calibrationError), .real(metrics.trainSeconds), .text(JSONWriter.string(metrics.parameters)),
-                      .blob(Self.floatBlob(weights)), .integer(id)])
+                      .blob(Self.floatBlob(weights)), ItemScoreTable.blob(scores.map { ($0.itemRowID, $0.uncertainty) }).map(SQLValue.blob) ?? .null,
+                      .integer(id)])
             for head in heads {
                 try sql.execute("""
                     INSERT INTO model_heads (run_id, dimension, examples, held_out_rmse, held_out_pearson, weights) VALUES (?, ?, ?, ?, ?, ?)
@@ -220,6 +221,11 @@ extension ProjectStore {
         try read { sql in
             var table = ItemScoreTable()
             guard let run = try Self.latestRunID(sql) else { return table }
+            if let stored = try sql.record("SELECT uncertainties FROM model_runs WHERE id = \(run)", { try $0.optionalBlob("uncertainties") }),
+               let stored, let read = ItemScoreTable(blob: stored) {
+                return read
+            }
+            // A run made before v18, or over ids too sparse for an array: a row per item.
             try sql.scan("SELECT item_id, uncertainty FROM model_scores WHERE run_id = \(run) ORDER BY item_id") { row in
                 table.set(try row.double("uncertainty"), for: try row.int64("item_id"))
             }

@@ -31,7 +31,7 @@ public enum ProjectCopy {
         ("adjudications", ["id", "item_id", "lead_id", "strength", "both_bad", "rubric", "reason", "note", "created_at"], "id"),
         ("adjudication_retractions", ["adjudication_id", "lead_id", "created_at"], "adjudication_id"),
         ("model_runs", ["id", "started_at", "finished_at", "status", "pairs", "accuracy", "log_loss", "calibration_error", "train_seconds",
-                        "parameters", "weights", "last_judgment_id"], "id"),
+                        "parameters", "weights", "last_judgment_id", "uncertainties"], "id"),
         ("model_scores", ["run_id", "item_id", "reward_a", "reward_b", "margin", "uncertainty", "held_out_margin"], "run_id, item_id"),
         ("model_heads", ["run_id", "dimension", "examples", "held_out_rmse", "held_out_pearson", "weights"], "run_id, dimension"),
         ("item_leases", ["item_id", "annotator_id", "expires_at"], "item_id, annotator_id"),

@@ -33,11 +33,11 @@ import Testing
         let fresh = try DatabaseQueue()
         try Migrator.migrateSQLite(fresh, location: "fresh")
         let (columns, objects) = try fresh.read { db in (try Self.sqliteColumns(db), try Self.sqliteObjects(db)) }
-        #expect(columns.count == 167)
+        #expect(columns.count == 168)
         #expect(columns.filter { $0.hasPrefix("items.") }.count == 16)
         #expect(objects.filter { $0.hasPrefix("trigger ") }.count == 20)
         let sqliteMigrations = Schema.migrations.filter { $0.dialects.contains(.sqlite) }
-        #expect(sqliteMigrations.count == 17)
+        #expect(sqliteMigrations.count == 18)
         for last in sqliteMigrations.dropLast() {
             let old = try DatabaseQueue()
             try Migrator.migrateSQLite(old, location: "old", through: last.identifier)

@@ -132,6 +132,12 @@ enum Schema {
             .both("CREATE INDEX remote_keys_by_annotator ON remote_keys(annotator_id);"),
             .postgres(PostgresRoles.remoteKeyPrivileges),
         ]),
+        Migration("v18: each model run's uncertainties in one value", [
+            // The newest run's uncertainty of every item, as float64s indexed by item id (NaN:
+            // not scored), so that an annotator's queue reads one value instead of a row per
+            // item; NULL on runs made before, and where ids are too sparse for an array.
+            .addColumn(table: "model_runs", .blob("uncertainties")),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.

@@ -55,23 +55,28 @@ public struct ReviewQueue: Sendable {
 
     /// - Parameter suspects: item row ids the model contradicts, with its confidence.
     public init(material: ReviewMaterial, suspects: [Int64: Double]) {
-        var contested: [(rowID: Int64, agreement: Double, spread: Int, entry: Entry)] = []
+        // Sorted on integer keys (an agreement in [0, 1] orders as its bits), entries moved once.
+        var contested: [(agreement: UInt64, spread: Int, rowID: Int64, entry: Int)] = []
+        var listed: [Entry] = []
+        contested.reserveCapacity(material.tallies.count)
+        listed.reserveCapacity(material.tallies.count)
         var flagged: [Entry] = [], suspected: [(entry: Entry, confidence: Double)] = []
         for (rowID, tally) in material.tallies {
             let flags = material.flags[rowID], confidence = suspects[rowID]
             let entry = Entry(rowID: rowID, tally: tally, flags: flags, confidence: confidence)
             if Self.isContested(tally), let agreement = tally.directionAgreement, let range = tally.strengths {
-                contested.append((rowID, agreement, range.upperBound - range.lowerBound, entry))
+                contested.append((agreement.bitPattern, -(range.upperBound - range.lowerBound), rowID, listed.count))
+                listed.append(entry)
             } else if flags != nil {
                 flagged.append(entry)
             } else if let confidence {
                 suspected.append((entry, confidence))
             }
         }
-        contested.sort { ($0.agreement, -$0.spread, $0.rowID) < ($1.agreement, -$1.spread, $1.rowID) }
+        contested.sort { ($0.agreement, $0.spread, $0.rowID) < ($1.agreement, $1.spread, $1.rowID) }
         flagged.sort { $0.rowID < $1.rowID }
         suspected.sort { ($1.confidence, $0.entry.rowID) < ($0.confidence, $1.entry.rowID) }
-        entries = contested.map(\.entry) + flagged + suspected.map(\.entry)
+        entries = contested.map { listed[$0.entry] } + flagged + suspected.map(\.entry)
     }
 
     /// Two or more judgments, split on the direction or spread `contestedSpread` or more.
