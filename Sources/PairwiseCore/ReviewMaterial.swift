@@ -1,5 +1,8 @@
 /// Narrows a lead's review list.
 public struct ReviewFilter: Equatable, Sendable {
+    /// Strength spread at which judgments agreeing on the direction still count as contested.
+    public static let contestedSpread = 3
+
     /// Only items this annotator judged (or ranked).
     public var annotator: String?
     /// Only items whose judgments (or rankings' values) disagree on this rubric dimension.

@@ -35,11 +35,14 @@ struct StatsCommand: ParsableCommand {
             let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
             let reports = try ProjectReports.assemble(store)
+            let steps = NextSteps.plan(reports, pace: try store.progressPace(), decided: try store.decidedItemIDs())
             if json {
-                Console.data(Self.json(reports.statistics, contested: contested, model: reports.model, quality: reports.quality, ranked: reports.ranked))
+                Console.data(Self.json(reports.statistics, contested: contested, model: reports.model, quality: reports.quality, ranked: reports.ranked,
+                                       nextSteps: steps))
             } else {
                 // The contested items' prompts, one line each (printed made safe by `print`'s Console path).
-                print(reports.summaryLines(contested: contested, prompts: try reports.contestedPrompts(store, limit: contested)).joined(separator: "\n"))
+                print((reports.summaryLines(contested: contested, prompts: try reports.contestedPrompts(store, limit: contested))
+                       + [""] + NextSteps.lines(steps)).joined(separator: "\n"))
             }
         }
     }
@@ -87,7 +90,8 @@ struct StatsCommand: ParsableCommand {
         ])
     }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport, ranked: RankingReport) -> String {
+    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport, ranked: RankingReport,
+                     nextSteps: [NextStep] = []) -> String {
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -144,6 +148,9 @@ struct StatsCommand: ParsableCommand {
             "most_contested": .array(s.contested.prefix(limit).map {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])
+            }),
+            "next_steps": .array(nextSteps.map { step in
+                .object(["kind": .string(step.kind.rawValue), "text": .string(step.text), "command": step.command.map(JSONValue.string) ?? .null])
             }),
         ]))
     }

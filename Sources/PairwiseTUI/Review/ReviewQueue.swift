@@ -49,7 +49,7 @@ public struct ReviewQueue: Sendable {
     }
 
     /// Strength spread at which agreeing directions still count as contested.
-    public static let contestedSpread = 3
+    public static let contestedSpread = ReviewFilter.contestedSpread
 
     public var entries: [Entry]
 

@@ -1,0 +1,50 @@
+import Foundation
+import PairwiseCore
+
+/// How far the project is from done and how fast it is getting there: what a lead's next
+/// steps are sized by (leads only: it reads everyone's labels).
+public struct ProgressPace: Equatable, Sendable {
+    /// Items short of the overlap (gold items left out: they are answered, not labelled).
+    public var itemsNeedingLabels: Int
+    /// The labels those items still need to reach the overlap.
+    public var labelsNeeded: Int
+    /// Labels made on the screen (judgments and rankings that stand) in the `days` before now.
+    public var recentLabels: Int
+    public var days: Int
+
+    public init(itemsNeedingLabels: Int, labelsNeeded: Int, recentLabels: Int, days: Int) {
+        (self.itemsNeedingLabels, self.labelsNeeded, self.recentLabels, self.days) = (itemsNeedingLabels, labelsNeeded, recentLabels, days)
+    }
+}
+
+extension ProjectStore {
+    /// The project's pace over the `days` before `now`.
+    public func progressPace(days: Int = 7, now: Date = Date()) throws -> ProgressPace {
+        let overlap = try self.overlap()
+        let since = Timestamp.string(now.addingTimeInterval(-Double(days) * 86_400))
+        return try read { sql in
+            guard let found = try sql.record("""
+                SELECT (SELECT count(*) FROM items i WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)) AS needing,
+                       (SELECT CAST(coalesce(sum(\(overlap) - i.judges), 0) AS BIGINT) FROM items i
+                        WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)) AS labels,
+                       (SELECT count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                        WHERE j.origin = 'tui' AND j.created_at >= \(since))
+                     + (SELECT count(*) FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id
+                        WHERE r.origin = 'tui' AND r.created_at >= \(since)) AS recent
+                """, { (try $0.int("needing"), try $0.int("labels"), try $0.int("recent")) }) else {
+                throw StoreError(.database, "the project's progress could not be read")
+            }
+            return ProgressPace(itemsNeedingLabels: found.0, labelsNeeded: found.1, recentLabels: found.2, days: days)
+        }
+    }
+
+    /// The ids of items a lead has decided (a standing adjudication, of a pair or a ranking).
+    public func decidedItemIDs() throws -> Set<String> {
+        try read { sql in
+            Set(try sql.records("""
+                SELECT i.external_id FROM items i WHERE i.id IN (SELECT item_id FROM current_adjudications)
+                   OR i.id IN (SELECT item_id FROM current_ranking_adjudications)
+                """) { try $0.text("external_id") })
+        }
+    }
+}
