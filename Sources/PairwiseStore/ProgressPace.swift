@@ -48,3 +48,29 @@ extension ProjectStore {
         }
     }
 }
+
+/// Labels one person made on the screen on one day (UTC), judgments and rankings that stand.
+public struct DailyLabels: Equatable, Sendable {
+    public var day: String
+    public var annotator: String
+    public var labels: Int
+}
+
+extension ProjectStore {
+    /// Each person's labels per day over the `days` days up to `now`, by day then name.
+    public func dailyLabels(days: Int = 28, now: Date = Date()) throws -> [DailyLabels] {
+        let since = Timestamp.string(now.addingTimeInterval(-Double(days) * 86_400))
+        return try read { sql in
+            try sql.records("""
+                SELECT substr(l.created_at, 1, 10) AS day, p.name, count(*) AS labels FROM (
+                    SELECT j.created_at, j.annotator_id FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+                    WHERE j.origin = 'tui' AND j.created_at >= \(since)
+                    UNION ALL
+                    SELECT r.created_at, r.annotator_id FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id
+                    WHERE r.origin = 'tui' AND r.created_at >= \(since)) l
+                JOIN annotators p ON p.id = l.annotator_id
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """) { DailyLabels(day: try $0.text("day"), annotator: try $0.text("name"), labels: try $0.int("labels")) }
+        }
+    }
+}

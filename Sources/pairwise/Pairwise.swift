@@ -23,7 +23,7 @@ struct Pairwise: ParsableCommand {
         subcommands: [
             InitCommand.self, ImportCommand.self, ExportCommand.self, StatusCommand.self, AnnotatorsCommand.self, RemoteCommand.self, RemoteSessionCommand.self, GoldCommand.self, GuidelinesCommand.self, QualityCommand.self, CopyCommand.self,
             BenchCommand.self,
-            AnnotateCommand.self, ReviewCommand.self, StatsCommand.self, TrainCommand.self, AgreementCommand.self,
+            AnnotateCommand.self, ReviewCommand.self, StatsCommand.self, TrainCommand.self, AgreementCommand.self, ReportCommand.self,
             LeaderboardCommand.self, ReliabilityCommand.self, ScoreCommand.self, SimulateCommand.self, DemoCommand.self,
         ]
     )
