@@ -54,6 +54,10 @@ public struct DailyLabels: Equatable, Sendable {
     public var day: String
     public var annotator: String
     public var labels: Int
+
+    public init(day: String, annotator: String, labels: Int) {
+        (self.day, self.annotator, self.labels) = (day, annotator, labels)
+    }
 }
 
 extension ProjectStore {

@@ -172,6 +172,9 @@ public final class AnnotateSession: TerminalSession {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// Whether the stats screen's charts use block characters (a UTF-8 locale) or `#`.
+    public var unicodeCharts = TerminalCharts.unicode(ProcessInfo.processInfo.environment)
+
     /// How many models a background trainer has finished; when set, the session looks
     /// about once a second and refreshes the status line's model figures when it grows.
     public var modelRunsCompleted: (@Sendable () -> Int)?
@@ -244,7 +247,7 @@ public final class AnnotateSession: TerminalSession {
                 try store.recordEvent(.flag, itemID: rowID, annotatorID: annotatorID, reason: reason)
                 send(.say("Flagged for a lead. Judge it, or press s to skip it."))
             case .showStats:
-                send(.page(TextPage(title: "Project statistics", lines: try Self.statsLines(store: store))))
+                send(.page(TextPage(title: "Project statistics", lines: try Self.statsLines(store: store, unicode: unicodeCharts))))
                 try refreshAgreement()
             case .adjudicate, .adjudicateRanking, .filter, .markGold:
                 break
@@ -593,9 +596,13 @@ public final class AnnotateSession: TerminalSession {
     }
 
     /// The stats screen: the reports `stats` prints, from the same assembly.
-    static func statsLines(store: ProjectStore) throws -> [String] {
+    /// Charts of labels per day and of the model's learnability follow the first line.
+    static func statsLines(store: ProjectStore, unicode: Bool = TerminalCharts.unicode(ProcessInfo.processInfo.environment)) throws -> [String] {
         let reports = try ProjectReports.assemble(store, for: .statsScreen)
-        return reports.summaryLines(prompts: try reports.contestedPrompts(store, limit: 20))
+        let lines = reports.summaryLines(prompts: try reports.contestedPrompts(store, limit: 20))
+        let charts = [""] + TerminalCharts.throughput(try store.dailyLabels(), unicode: unicode)
+            + [""] + TerminalCharts.learnability(reports.model?.history ?? [], unicode: unicode)
+        return Array(lines.prefix(1)) + charts + Array(lines.dropFirst())
     }
 
     func updateFigures() {
