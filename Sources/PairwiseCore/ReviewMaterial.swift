@@ -3,6 +3,12 @@ public struct ReviewFilter: Equatable, Sendable {
     /// Strength spread at which judgments agreeing on the direction still count as contested.
     public static let contestedSpread = 3
 
+    /// Whether an item with this direction agreement and strength spread is contested (what
+    /// review lists and `stats`' next steps count): split on the direction, or spread that far.
+    public static func isContested(agreement: Double, spread: Int) -> Bool {
+        agreement < 1 || spread >= contestedSpread
+    }
+
     /// Only items this annotator judged (or ranked).
     public var annotator: String?
     /// Only items whose judgments (or rankings' values) disagree on this rubric dimension.

@@ -12,6 +12,11 @@ public struct ProgressPace: Equatable, Sendable {
     public var recentLabels: Int
     public var days: Int
 
+    /// Labels a day over the recent days.
+    public var labelsPerDay: Double { Double(recentLabels) / Double(max(1, days)) }
+    /// Days to the labels needed at that pace; nil when no labels came.
+    public var daysLeft: Double? { recentLabels > 0 ? Double(labelsNeeded) / labelsPerDay : nil }
+
     public init(itemsNeedingLabels: Int, labelsNeeded: Int, recentLabels: Int, days: Int) {
         (self.itemsNeedingLabels, self.labelsNeeded, self.recentLabels, self.days) = (itemsNeedingLabels, labelsNeeded, recentLabels, days)
     }

@@ -85,9 +85,8 @@ public struct HTMLReport {
     func progressSection() -> String {
         let done = max(0, items - pace.itemsNeedingLabels)
         let width = 600.0, filled = items == 0 ? 0 : width * Double(done) / Double(items)
-        let perDay = Double(pace.recentLabels) / Double(max(1, pace.days))
-        let eta = perDay > 0 ? String(format: "about %.1f days at this week's pace (%.1f labels a day)", Double(pace.labelsNeeded) / perDay, perDay)
-            : "no labels in the past \(pace.days) days"
+        let eta = pace.daysLeft.map { String(format: "about %.1f days at this week's pace (%.1f labels a day)", $0, pace.labelsPerDay) }
+            ?? "no labels in the past \(pace.days) days"
         return """
         <h2>Progress</h2>
         <figure data-figure="progress" data-items="\(items)" data-needing="\(pace.itemsNeedingLabels)" data-labels-needed="\(pace.labelsNeeded)" data-recent-labels="\(pace.recentLabels)">

@@ -29,7 +29,7 @@ public enum NextSteps {
     public static func plan(_ reports: ProjectReports, pace: ProgressPace, decided: Set<String>) -> [NextStep] {
         var steps: [NextStep] = []
         let contested = reports.statistics.contested.filter { item in
-            !decided.contains(item.itemID) && (item.directionAgreement < 1 || item.strengthSpread >= ReviewFilter.contestedSpread)
+            !decided.contains(item.itemID) && ReviewFilter.isContested(agreement: item.directionAgreement, spread: item.strengthSpread)
         }.count
         if contested > 0 {
             steps.append(NextStep(kind: .review, text: "\(count(contested, "item")) contested", command: "pairwise review"))
@@ -37,20 +37,19 @@ public enum NextSteps {
         for annotator in reports.quality.drifting {
             let drift = annotator.drift
             steps.append(NextStep(kind: .drift, text: "\(annotator.name) drifting (\(drift.agreed)/\(drift.references) recent labels agree with gold and settled answers): check with them",
-                                  command: "pairwise review --annotator \(shellWord(annotator.name))"))
+                                  command: "pairwise review --annotator \(ShellWord.quoted(annotator.name))"))
         }
         for annotator in reports.quality.annotators {
             if case .failed(let correct, let required) = annotator.qualification {
                 steps.append(NextStep(kind: .qualification, text: "\(annotator.name) did not qualify (\(correct)/\(required)): another round when ready",
-                                      command: "pairwise quality retry \(shellWord(annotator.name))"))
+                                      command: "pairwise quality retry \(ShellWord.quoted(annotator.name))"))
             }
         }
         if pace.itemsNeedingLabels > 0 {
             var text = "\(count(pace.itemsNeedingLabels, "item")) need labels (\(count(pace.labelsNeeded, "label")))"
-            if pace.recentLabels > 0 {
-                let perDay = Double(pace.recentLabels) / Double(pace.days)
-                let rate = perDay < 10 ? String(format: "%.1f", perDay) : grouped(Int(perDay.rounded()))
-                text += String(format: ": ~%.1f days at this week's pace (%@ a day)", Double(pace.labelsNeeded) / perDay, rate)
+            if let daysLeft = pace.daysLeft {
+                let rate = pace.labelsPerDay < 10 ? String(format: "%.1f", pace.labelsPerDay) : grouped(Int(pace.labelsPerDay.rounded()))
+                text += String(format: ": ~%.1f days at this week's pace (%@ a day)", daysLeft, rate)
             } else {
                 text += ": no labels in the past \(pace.days) days"
             }
@@ -84,10 +83,6 @@ public enum NextSteps {
             out.append(c)
         }
         return String(out.reversed())
-    }
-
-    static func shellWord(_ word: String) -> String {
-        word.allSatisfy { $0.isLetter || $0.isNumber || "._-@".contains($0) } ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The steps as `stats` prints them.

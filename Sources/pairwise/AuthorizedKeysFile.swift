@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseCommandLine
+import PairwiseCore
 import PairwiseStore
 
 /// The block of an OpenSSH `authorized_keys` file that `pairwise remote` keeps for one
@@ -24,17 +25,10 @@ struct AuthorizedKeysFile {
 
     /// The line for one key.
     func line(for key: RemoteKey) -> String {
-        let command = [binary, "remote-session", "--db", project, "--key", key.key.fingerprint].map(Self.shellQuoted).joined(separator: " ")
+        let command = [binary, "remote-session", "--db", project, "--key", key.key.fingerprint].map(ShellWord.quoted).joined(separator: " ")
         // sshd hands the command to the account's shell; the option's value is double-quoted.
         let option = command.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return "command=\"\(option)\",restrict,pty \(key.key.line) \(key.name)"
-    }
-
-    /// A word the shell reads back as it is.
-    static func shellQuoted(_ word: String) -> String {
-        let plain = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:@%+=-,")
-        if !word.isEmpty && word.allSatisfy(plain.contains) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The file's bytes with the project's block holding `keys` (no block when there are none).

@@ -189,10 +189,8 @@ public final class AnnotateSession: TerminalSession {
     /// With a background trainer, the session looks once a second for a new model; while the
     /// opening agreement is on its way, every tenth of a second.
     public var keyTimeoutMilliseconds: Int? { agreementPending ? 100 : modelRunsCompleted == nil ? nil : 1000 }
-    public func beforeFrame() {
-        takeBackgroundResults()
-        refreshIfModelChanged()
-    }
+    /// (Background results are taken by `render`, which every frame calls.)
+    public func beforeFrame() { refreshIfModelChanged() }
 
     /// Renders the current state for a terminal of the given size.
     public func render(rows: Int, columns: Int) -> CellGrid {

@@ -64,7 +64,8 @@ public struct ReviewQueue: Sendable {
         for (rowID, tally) in material.tallies {
             let flags = material.flags[rowID], confidence = suspects[rowID]
             let entry = Entry(rowID: rowID, tally: tally, flags: flags, confidence: confidence)
-            if Self.isContested(tally), let agreement = tally.directionAgreement, let range = tally.strengths {
+            if let agreement = tally.directionAgreement, let range = tally.strengths,
+               ReviewFilter.isContested(agreement: agreement, spread: range.upperBound - range.lowerBound) {
                 contested.append((agreement.bitPattern, -(range.upperBound - range.lowerBound), rowID, listed.count))
                 listed.append(entry)
             } else if flags != nil {
@@ -82,7 +83,7 @@ public struct ReviewQueue: Sendable {
     /// Two or more judgments, split on the direction or spread `contestedSpread` or more.
     static func isContested(_ tally: ItemTally) -> Bool {
         guard let agreement = tally.directionAgreement, let range = tally.strengths else { return false }
-        return agreement < 1 || range.upperBound - range.lowerBound >= contestedSpread
+        return ReviewFilter.isContested(agreement: agreement, spread: range.upperBound - range.lowerBound)
     }
 
     static func format(_ value: Double) -> String { String(format: "%.2f", value) }
