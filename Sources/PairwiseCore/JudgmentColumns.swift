@@ -16,6 +16,8 @@ public struct JudgmentColumns: Sendable {
     /// Whether response A was shown first.
     public var shownAFirst: [Bool] = []
     public var milliseconds: [Int] = []
+    /// The day each was made (days since 1970-01-01, UTC).
+    public var day: [Int32] = []
     /// The guidelines version each was made under (0: none).
     public var guidelinesVersion: [Int32] = []
     /// Rubric values by dimension key, as (judgment index, value) in judgment order.
@@ -57,7 +59,8 @@ public struct JudgmentColumns: Sendable {
                     return Int32(annotatorNames.count - 1)
                 }()
                 for (key, value) in j.rubric { rubric[key, default: []].append((Int32(count), value)) }
-                append(annotator: a, strength: j.strength.value, bothBad: j.bothBad, shownAFirst: j.shownOrder == .ab, milliseconds: j.milliseconds)
+                append(annotator: a, strength: j.strength.value, bothBad: j.bothBad, shownAFirst: j.shownOrder == .ab, milliseconds: j.milliseconds,
+                       day: Int32((j.createdAt.timeIntervalSince1970 / 86_400).rounded(.down)))
             }
             itemStarts.append(Int32(count))
         }
@@ -65,7 +68,9 @@ public struct JudgmentColumns: Sendable {
     }
 
     /// Adds one judgment to the item being grouped (close it with `itemStarts.append(count)`).
-    public mutating func append(annotator: Int32, strength: Int, bothBad: Bool, shownAFirst: Bool, milliseconds: Int, guidelinesVersion: Int = 0) {
+    public mutating func append(annotator: Int32, strength: Int, bothBad: Bool, shownAFirst: Bool, milliseconds: Int, guidelinesVersion: Int = 0,
+                                day: Int32 = 0) {
+        self.day.append(day)
         self.guidelinesVersion.append(Int32(guidelinesVersion))
         self.annotator.append(annotator)
         self.strength.append(Int8(strength))

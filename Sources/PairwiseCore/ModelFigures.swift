@@ -44,6 +44,31 @@ public struct ItemScore: Sendable, Equatable {
     public var modelStrength: Double { -(heldOutMargin ?? margin) }
 }
 
+/// One bin of a reliability diagram: the held-out pairs whose predicted side's probability
+/// fell in `[lower, lower + 0.1)`, their mean predicted probability, and how many the
+/// predicted side won.
+public struct CalibrationBin: Sendable, Equatable {
+    public var lower: Double
+    public var pairs: Int
+    public var meanConfidence: Double
+    public var correct: Int
+
+    public init(lower: Double, pairs: Int, meanConfidence: Double, correct: Int) {
+        (self.lower, self.pairs, self.meanConfidence, self.correct) = (lower, pairs, meanConfidence, correct)
+    }
+
+    /// As a run's parameters store it.
+    public var json: JSONValue {
+        .object(["lower": .double(lower), "pairs": .int(pairs), "mean_confidence": .double(meanConfidence), "correct": .int(correct)])
+    }
+
+    public init?(json: JSONValue) {
+        guard let lower = json["lower"]?.doubleValue, let pairs = json["pairs"]?.intValue,
+              let confidence = json["mean_confidence"]?.doubleValue, let correct = json["correct"]?.intValue else { return nil }
+        self.init(lower: lower, pairs: pairs, meanConfidence: confidence, correct: correct)
+    }
+}
+
 /// A finished run, as the TUI and stats show it.
 public struct ModelRunSummary: Sendable, Equatable {
     public var id: Int64
@@ -55,9 +80,12 @@ public struct ModelRunSummary: Sendable, Equatable {
     public var trainSeconds: Double
     /// Pairs the metrics were measured on (0: too few labels to hold any out).
     public var heldOutPairs: Int
+    /// The held-out pairs' reliability diagram (bins with pairs; empty for runs stored before it was kept).
+    public var calibration: [CalibrationBin]
 
     public init(id: Int64, finishedAt: String, pairs: Int, accuracy: Double, logLoss: Double, calibrationError: Double,
-                trainSeconds: Double, heldOutPairs: Int) {
+                trainSeconds: Double, heldOutPairs: Int, calibration: [CalibrationBin] = []) {
+        self.calibration = calibration
         self.id = id
         self.finishedAt = finishedAt
         self.pairs = pairs

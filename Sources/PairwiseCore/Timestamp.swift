@@ -54,6 +54,38 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(ms) / 1000)
     }
 
+    /// The day (days since 1970-01-01, UTC) of a stored timestamp, from its leading
+    /// `YYYY-MM-DD`; nil when it does not start with one.
+    public static func dayNumber(_ string: String) -> Int32? {
+        var text = string
+        return text.withUTF8 { b -> Int32? in
+            guard b.count >= 10, b[4] == 45, b[7] == 45 else { return nil }
+            var parts: [Int64] = []
+            for (from, count) in [(0, 4), (5, 2), (8, 2)] {
+                var v: Int64 = 0
+                for k in from..<(from + count) {
+                    guard (48...57).contains(b[k]) else { return nil }
+                    v = v * 10 + Int64(b[k] - 48)
+                }
+                parts.append(v)
+            }
+            guard (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+            return Int32(daysFromCivil(year: parts[0], month: parts[1], day: parts[2]))
+        }
+    }
+
+    /// `YYYY-MM-DD` of a day number.
+    public static func dayString(_ day: Int32) -> String {
+        let (y, m, d) = civil(fromDays: Int64(day))
+        return String(format: "%04lld-%02lld-%02lld", y, m, d)
+    }
+
+    /// The Monday starting the week of a day number (1970-01-01 was a Thursday).
+    public static func weekStart(_ day: Int32) -> Int32 {
+        let sinceMonday = (Int(day) + 3) % 7
+        return day - Int32(sinceMonday < 0 ? sinceMonday + 7 : sinceMonday)
+    }
+
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
     static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

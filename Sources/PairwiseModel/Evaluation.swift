@@ -8,6 +8,8 @@ public struct Evaluation: Sendable, Equatable {
     public var logLoss: Double
     /// Expected calibration error over 10 equal-width bins of P(preferred side).
     public var calibrationError: Double
+    /// The bins `calibrationError` is computed from, those with pairs.
+    public var calibration: [CalibrationBin]
     public var pairs: Int
 
     /// Scores (margin, label) pairs.
@@ -36,6 +38,9 @@ public struct Evaluation: Sendable, Equatable {
         pairs = n
         accuracy = n == 0 ? 0 : Double(correct) / Double(n)
         logLoss = n == 0 ? 0 : loss / Double(n)
+        calibration = bins.enumerated().filter { $0.element.count > 0 }.map { k, bin in
+            CalibrationBin(lower: Double(k) / 10, pairs: bin.count, meanConfidence: bin.confidence / Double(bin.count), correct: bin.hits)
+        }
         calibrationError = n == 0 ? 0 : bins.reduce(0) { sum, bin in
             bin.count == 0 ? sum : sum + abs(bin.confidence / Double(bin.count) - Double(bin.hits) / Double(bin.count)) * Double(bin.count) / Double(n)
         }

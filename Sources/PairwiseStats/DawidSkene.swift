@@ -31,60 +31,93 @@ public enum DawidSkene {
     }
 
     public static func fit(_ table: RatingTable, maxIterations: Int = 100, tolerance: Double = 1e-5) -> Result {
-        let q = table.categoryCount, annotators = table.annotators.count
+        let annotators = table.annotators.count
         let codes = table.codes
         let units = table.units.indices.filter { u in (0..<annotators).contains { codes[u * annotators + $0] >= 0 } }
-        // (unit position, annotator, label) for every rating.
-        var ratings: [(u: Int, a: Int, l: Int)] = []
+        var ratings = Ratings()
         for (position, u) in units.enumerated() {
-            for a in 0..<annotators where codes[u * annotators + a] >= 0 { ratings.append((position, a, Int(codes[u * annotators + a]))) }
+            for a in 0..<annotators where codes[u * annotators + a] >= 0 { ratings.append(unit: position, annotator: a, label: Int(codes[u * annotators + a])) }
         }
-        // Majority vote: the share of each label among a unit's ratings.
-        var probas = Array(repeating: Array(repeating: 0.0, count: q), count: units.count)
-        for r in ratings { probas[r.u][r.l] += 1 }
-        for u in probas.indices { let total = probas[u].reduce(0, +); for k in 0..<q { probas[u][k] /= total } }
-        var observed = Array(repeating: Array(repeating: false, count: q), count: annotators)
-        for r in ratings { observed[r.a][r.l] = true }
+        var result = fit(ratings, units: units.count, annotators: annotators, categories: table.categoryCount,
+                         maxIterations: maxIterations, tolerance: tolerance)
+        result.units = units
+        return result
+    }
 
-        func priorsOf(_ probas: [[Double]]) -> [Double] {
-            (0..<q).map { k in probas.reduce(0) { $0 + $1[k] } / Double(probas.count) }
+    /// Ratings as parallel columns: unit (0..<units), annotator, label (0..<categories).
+    public struct Ratings: Sendable {
+        public var unit: [Int32] = [], annotator: [Int32] = [], label: [Int32] = []
+        public init() {}
+        public mutating func append(unit u: Int, annotator a: Int, label l: Int) {
+            unit.append(Int32(u)); annotator.append(Int32(a)); label.append(Int32(l))
         }
-        func mStep(_ probas: [[Double]]) -> [[[Double]]] {
-            var errors = Array(repeating: Array(repeating: Array(repeating: 0.0, count: q), count: q), count: annotators)
-            for r in ratings { for k in 0..<q { errors[r.a][r.l][k] += probas[r.u][k] } }
+        public var count: Int { unit.count }
+    }
+
+    /// The fit over ratings given as columns (every unit 0..<units rated at least once): the
+    /// same steps, in the same order, as over a table, in flat arrays.
+    public static func fit(_ ratings: Ratings, units unitCount: Int, annotators: Int, categories q: Int,
+                           maxIterations: Int = 100, tolerance: Double = 1e-5) -> Result {
+        guard ratings.count > 0, q > 0 else {
+            return Result(units: [], posteriors: [], labels: [], priors: [], errors: [], iterations: 0)
+        }
+        let n = ratings.count
+        let unitOf = ratings.unit.map(Int.init), cellOf = (0..<n).map { Int(ratings.annotator[$0]) * q + Int(ratings.label[$0]) }
+        // Majority vote: the share of each label among a unit's ratings.
+        var probas = [Double](repeating: 0, count: unitCount * q)
+        for r in 0..<n { probas[unitOf[r] * q + Int(ratings.label[r])] += 1 }
+        for u in 0..<unitCount {
+            var total = 0.0
+            for k in 0..<q { total += probas[u * q + k] }
+            for k in 0..<q { probas[u * q + k] /= total }
+        }
+        var observed = [Bool](repeating: false, count: annotators * q)
+        for r in 0..<n { observed[cellOf[r]] = true }
+
+        func priorsOf(_ probas: [Double]) -> [Double] {
+            var sums = [Double](repeating: 0, count: q)
+            for k in 0..<q { for u in 0..<unitCount { sums[k] += probas[u * q + k] } }
+            return sums.map { $0 / Double(unitCount) }
+        }
+        // errors[(a·q + observed)·q + true]
+        func mStep(_ probas: [Double]) -> [Double] {
+            var errors = [Double](repeating: 0, count: annotators * q * q)
+            for r in 0..<n { for k in 0..<q { errors[cellOf[r] * q + k] += probas[unitOf[r] * q + k] } }
             for a in 0..<annotators {
-                for l in 0..<q where observed[a][l] { for k in 0..<q { errors[a][l][k] = max(errors[a][l][k], epsilon) } }
+                for l in 0..<q where observed[a * q + l] { for k in 0..<q { errors[(a * q + l) * q + k] = max(errors[(a * q + l) * q + k], epsilon) } }
                 for k in 0..<q {
                     var total = 0.0
-                    for l in 0..<q where observed[a][l] { total += errors[a][l][k] }
-                    for l in 0..<q where observed[a][l] { errors[a][l][k] /= total }
+                    for l in 0..<q where observed[a * q + l] { total += errors[(a * q + l) * q + k] }
+                    for l in 0..<q where observed[a * q + l] { errors[(a * q + l) * q + k] /= total }
                 }
             }
             return errors
         }
-        func eStep(_ priors: [Double], _ errors: [[[Double]]]) -> [[Double]] {
-            var logs = Array(repeating: (0..<q).map { log2(max(priors[$0], epsilon)) }, count: units.count)
-            for r in ratings { for k in 0..<q { logs[r.u][k] += log2(errors[r.a][r.l][k]) } }
-            return logs.map { row in
-                let top = row.max() ?? 0
-                let scaled = row.map { exp2($0 - top) }
-                let total = scaled.reduce(0, +)
-                return scaled.map { $0 / total }
+        func eStep(_ priors: [Double], _ errors: [Double]) -> [Double] {
+            let logErrors = errors.map { log2($0) }
+            var logs = [Double](repeating: 0, count: unitCount * q)
+            for u in 0..<unitCount { for k in 0..<q { logs[u * q + k] = log2(max(priors[k], epsilon)) } }
+            for r in 0..<n { for k in 0..<q { logs[unitOf[r] * q + k] += logErrors[cellOf[r] * q + k] } }
+            for u in 0..<unitCount {
+                var top = -Double.infinity
+                for k in 0..<q { top = max(top, logs[u * q + k]) }
+                var total = 0.0
+                for k in 0..<q { logs[u * q + k] = exp2(logs[u * q + k] - top); total += logs[u * q + k] }
+                for k in 0..<q { logs[u * q + k] /= total }
             }
+            return logs
         }
-        func lowerBound(_ probas: [[Double]], _ priors: [Double], _ errors: [[[Double]]]) -> Double {
+        func lowerBound(_ probas: [Double], _ priors: [Double], _ errors: [Double]) -> Double {
+            let logErrors = errors.map { log($0) }, logPriors = priors.map { log(max($0, epsilon)) }
             var joint = 0.0
-            for r in ratings {
-                for k in 0..<q { joint += probas[r.u][k] * (log(errors[r.a][r.l][k]) + log(max(priors[k], epsilon))) }
+            for r in 0..<n {
+                for k in 0..<q { joint += probas[unitOf[r] * q + k] * (logErrors[cellOf[r] * q + k] + logPriors[k]) }
             }
             var entropy = 0.0
-            for row in probas { for p in row { let c = max(p, epsilon); entropy -= log(c) * c } }
+            for p in probas { let c = max(p, epsilon); entropy -= log(c) * c }
             return joint + entropy
         }
 
-        guard !ratings.isEmpty, q > 0 else {
-            return Result(units: [], posteriors: [], labels: [], priors: [], errors: [], iterations: 0)
-        }
         var priors = priorsOf(probas)
         var errors = mStep(probas)
         var loss = -Double.infinity
@@ -94,11 +127,13 @@ public enum DawidSkene {
             probas = eStep(priors, errors)
             priors = priorsOf(probas)
             errors = mStep(probas)
-            let newLoss = lowerBound(probas, priors, errors) / Double(ratings.count)
+            let newLoss = lowerBound(probas, priors, errors) / Double(n)
             if newLoss - loss < tolerance { break }
             loss = newLoss
         }
-        let labels = probas.map { row in row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0 }
-        return Result(units: units, posteriors: probas, labels: labels, priors: priors, errors: errors, iterations: iterations)
+        let posteriors = (0..<unitCount).map { u in Array(probas[(u * q)..<(u * q + q)]) }
+        let labels = posteriors.map { row in row.indices.max { row[$0] < row[$1] || (row[$0] == row[$1] && $0 > $1) } ?? 0 }
+        let nested = (0..<annotators).map { a in (0..<q).map { l in Array(errors[((a * q + l) * q)..<((a * q + l) * q + q)]) } }
+        return Result(units: Array(0..<unitCount), posteriors: posteriors, labels: labels, priors: priors, errors: nested, iterations: iterations)
     }
 }

@@ -72,9 +72,7 @@ public struct ProjectStatistics: Sendable {
         judgments = c.count
         items = c.itemCount
         let directions = c.strength.map(Self.direction)
-        // Per item, its judgments by direction.
-        var byDirection = [Int32](repeating: 0, count: c.itemCount * 3)
-        for k in 0..<c.itemCount { for i in c.judgments(ofItem: k) { byDirection[k * 3 + directions[i]] += 1 } }
+        let byDirection = Self.directionCounts(c)
 
         // Annotators who judged, in order of first appearance (as a rating table orders them).
         var column = [Int](repeating: -1, count: c.annotatorNames.count), raters: [String] = []
@@ -99,6 +97,23 @@ public struct ProjectStatistics: Sendable {
         contested = Self.contestedItems(c, byDirection: byDirection)
     }
 
+    /// Whether a judgment's direction is the strict majority of the other judgments of its
+    /// item (`byDirection` counts this one too); nil when the others have no strict majority.
+    static func agreesWithOthers(direction own: Int, item k: Int, byDirection: [Int32]) -> Bool? {
+        let others = { (d: Int) in Int(byDirection[k * 3 + d]) - (d == own ? 1 : 0) }
+        let (x, y, z) = (others(0), others(1), others(2))
+        let top = max(x, y, z)
+        guard top > 0, (x == top ? 1 : 0) + (y == top ? 1 : 0) + (z == top ? 1 : 0) == 1 else { return nil }
+        return others(own) == top
+    }
+
+    /// Per item, its judgments by direction (A, B, tie), three counts an item.
+    static func directionCounts(_ c: JudgmentColumns) -> [Int32] {
+        var byDirection = [Int32](repeating: 0, count: c.itemCount * 3)
+        for k in 0..<c.itemCount { for i in c.judgments(ofItem: k) { byDirection[k * 3 + direction(c.strength[i])] += 1 } }
+        return byDirection
+    }
+
     /// Each annotator's figures, by name, and their indices in that order.
     static func annotatorFigures(_ c: JudgmentColumns, directions: [Int], byDirection: [Int32]) -> (figures: [AnnotatorFigures], order: [Int]) {
         // Per annotator.
@@ -107,15 +122,10 @@ public struct ProjectStatistics: Sendable {
         var agreeing = [Int](repeating: 0, count: own.count), compared = [Int](repeating: 0, count: own.count)
         for k in 0..<c.itemCount {
             for i in c.judgments(ofItem: k) {
-                // The others' directions: a strict majority, if any, against this one's.
-                let own = directions[i]
-                let others = { (d: Int) in Int(byDirection[k * 3 + d]) - (d == own ? 1 : 0) }
-                let (x, y, z) = (others(0), others(1), others(2))
-                let top = max(x, y, z)
-                guard top > 0, (x == top ? 1 : 0) + (y == top ? 1 : 0) + (z == top ? 1 : 0) == 1 else { continue }
+                guard let agrees = agreesWithOthers(direction: directions[i], item: k, byDirection: byDirection) else { continue }
                 let a = Int(c.annotator[i])
                 compared[a] += 1
-                if others(own) == top { agreeing[a] += 1 }
+                if agrees { agreeing[a] += 1 }
             }
         }
         let order = own.indices.filter { !own[$0].isEmpty }.sorted { c.annotatorNames[$0] < c.annotatorNames[$1] }

@@ -202,7 +202,8 @@ extension ProjectStore {
                 return ModelRunSummary(id: try row.int64("id"), finishedAt: try row.text("finished_at"), pairs: try row.int("pairs"),
                                        accuracy: try row.optionalDouble("accuracy") ?? 0, logLoss: try row.optionalDouble("log_loss") ?? 0,
                                        calibrationError: try row.optionalDouble("calibration_error") ?? 0, trainSeconds: try row.double("train_seconds"),
-                                       heldOutPairs: parameters["held_out_pairs"]?.intValue ?? 0)
+                                       heldOutPairs: parameters["held_out_pairs"]?.intValue ?? 0,
+                                       calibration: (parameters["calibration"]?.arrayValue ?? []).compactMap(CalibrationBin.init(json:)))
             }
         }
     }

@@ -50,8 +50,9 @@ public struct HTMLReport {
     public func render() -> String {
         let s = reports.statistics
         var body = "<h1>\(Self.escape(title))</h1>\n<p class=\"meta\">\(Self.escape(generatedAt)) · \(s.judgments) judgments on \(items) items</p>\n"
-        body += nextStepsSection() + progressSection() + throughputSection() + agreementSection() + annotatorSection()
-        body += kappaSection() + strengthSection() + modelSection() + rankedSection() + contestedSection()
+        body += nextStepsSection() + progressSection() + throughputSection() + agreementSection() + agreementOverTimeSection()
+        body += annotatorSection() + accuracySection() + driftSection()
+        body += kappaSection() + strengthSection() + modelSection() + calibrationSection() + leaderboardSection() + rankedSection() + contestedSection()
         return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8">
@@ -66,6 +67,7 @@ public struct HTMLReport {
         td:first-child, th:first-child { text-align: left; }
         code { background: #f2f2f2; padding: 0 0.2em; }
         svg text { font: 11px system-ui, sans-serif; fill: #111; }
+        .interval { stroke: #0072B2; stroke-width: 2; } .gold { stroke: #E69F00; } .band { fill: #0072B2; fill-opacity: 0.18; }
         figure { margin: 1em 0; page-break-inside: avoid; }
         @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } }
         </style></head>
@@ -272,6 +274,183 @@ public struct HTMLReport {
         <tr><th>item</th><th>direction agreement</th><th>strength spread</th><th>judgments</th><th style="text-align:left">prompt</th><th>open in review</th></tr>
         \(rows.joined(separator: "\n"))
         </table></figure>
+
+        """
+    }
+
+    func formatted(_ number: Double) -> String { String(format: "%.1f", number) }
+
+    /// A point with its interval as a horizontal whisker on a 0…1 scale `width` wide from `left`.
+    func whisker(_ value: Double?, _ interval: (low: Double, high: Double)?, y: Double, left: Double, width: Double, className: String = "interval") -> String {
+        guard let value else { return "" }
+        let x = { (v: Double) in self.formatted(left + width * v) }
+        var mark = ""
+        if let interval { mark += "<line class=\"\(className)\" x1=\"\(x(interval.low))\" x2=\"\(x(interval.high))\" y1=\"\(formatted(y))\" y2=\"\(formatted(y))\"/>" }
+        return mark + "<circle cx=\"\(x(value))\" cy=\"\(formatted(y))\" r=\"3.5\" fill=\"\(className == "gold" ? Self.palette[1] : Self.palette[0])\"/>"
+    }
+
+    /// Ticks at 0, 0.5 and 1 of a 0…1 axis, and a dashed line at `reference`.
+    func axis(left: Double, width: Double, top: Double, bottom: Double, reference: Double? = nil) -> String {
+        var marks = ""
+        for v in [0.0, 0.5, 1.0] {
+            marks += "<line x1=\"\(formatted(left + width * v))\" x2=\"\(formatted(left + width * v))\" y1=\"\(formatted(top))\" y2=\"\(formatted(bottom))\" stroke=\"#ddd\"/>"
+            marks += "<text x=\"\(formatted(left + width * v))\" y=\"\(formatted(bottom + 12))\" text-anchor=\"middle\">\(Self.shown(v, 1))</text>"
+        }
+        if let reference {
+            marks += "<line x1=\"\(formatted(left + width * reference))\" x2=\"\(formatted(left + width * reference))\" y1=\"\(formatted(top))\" y2=\"\(formatted(bottom))\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>"
+        }
+        return marks + "\n"
+    }
+
+    func agreementOverTimeSection() -> String {
+        let weeks = reports.dashboard.agreementByWeek.filter { $0.alpha != nil }
+        guard !weeks.isEmpty else { return "<h2>Agreement over time</h2>\n<figure data-figure=\"agreement-over-time\"><p>No item has two judgments yet.</p></figure>\n" }
+        let step = weeks.count == 1 ? 0 : 520.0 / Double(weeks.count - 1)
+        let x = { (n: Int) in 60 + step * Double(n) + (weeks.count == 1 ? 260 : 0) }
+        // α from −0.2 to 1 on the axis (a value below is drawn at the bottom edge).
+        let y = { (alpha: Double) in 170 - 150 * (max(-0.2, min(1, alpha)) + 0.2) / 1.2 }
+        let upper = weeks.enumerated().map { "\(formatted(x($0.offset))),\(formatted(y($0.element.high ?? $0.element.alpha!)))" }
+        let lower = weeks.enumerated().reversed().map { "\(formatted(x($0.offset))),\(formatted(y($0.element.low ?? $0.element.alpha!)))" }
+        let line = weeks.enumerated().map { "\(formatted(x($0.offset))),\(formatted(y($0.element.alpha!)))" }.joined(separator: " ")
+        let dots = weeks.enumerated().map { n, w in
+            "<line class=\"interval\" x1=\"\(formatted(x(n)))\" x2=\"\(formatted(x(n)))\" y1=\"\(formatted(y(w.low ?? w.alpha!)))\" y2=\"\(formatted(y(w.high ?? w.alpha!)))\"/>"
+            + "<circle cx=\"\(formatted(x(n)))\" cy=\"\(formatted(y(w.alpha!)))\" r=\"3\" fill=\"\(Self.palette[0])\" data-week=\"\(w.week)\" data-value=\"\(Self.value(w.alpha))\" data-low=\"\(Self.value(w.low))\" data-high=\"\(Self.value(w.high))\" data-items=\"\(w.items)\"><title>week of \(w.week): α \(Self.shown(w.alpha)) (\(Self.shown(w.low))…\(Self.shown(w.high))), \(w.items) items</title></circle>"
+        }.joined(separator: "\n")
+        var grid = ""
+        for v in [0.0, 0.5, 1.0] { grid += "<line x1=\"60\" x2=\"590\" y1=\"\(formatted(y(v)))\" y2=\"\(formatted(y(v)))\" stroke=\"#ddd\"/><text x=\"30\" y=\"\(formatted(y(v) + 4))\">\(Self.shown(v, 1))</text>" }
+        return """
+        <h2>Agreement over time</h2>
+        <figure data-figure="agreement-over-time">
+        <svg width="620" height="200" role="img" aria-label="Krippendorff's alpha by week with a bootstrap band">
+        \(grid)
+        <polygon class="band" points="\((upper + lower).joined(separator: " "))"/>
+        <polyline points="\(line)" fill="none" stroke="\(Self.palette[0])"/>
+        \(dots)
+        \(weeks.count == 1 ? "<text x=\"\(formatted(x(0)))\" y=\"192\" text-anchor=\"middle\">week of \(weeks[0].week)</text>" : "<text x=\"60\" y=\"192\">\(weeks.first!.week)</text><text x=\"590\" y=\"192\" text-anchor=\"end\">\(weeks.last!.week)</text>")
+        </svg><figcaption>Krippendorff's α on the direction over the items completed each week (their latest judgment that week); the band is the 95% percentile interval of \(DashboardFigures.resamples) bootstrap resamples of the week's items. <span class="n">n = \(weeks.reduce(0) { $0 + $1.items }) items over \(weeks.count) weeks</span></figcaption>
+        </figure>
+
+        """
+    }
+
+    func accuracySection() -> String {
+        let people = reports.dashboard.annotators
+        guard !people.isEmpty else { return "" }
+        let rowHeight = 22.0, left = 130.0, width = 240.0, gap = 60.0
+        var marks = axis(left: left, width: width, top: 18, bottom: 24 + rowHeight * Double(people.count))
+        marks += axis(left: left + width + gap, width: width, top: 18, bottom: 24 + rowHeight * Double(people.count), reference: 0.5)
+        marks += "<text x=\"\(formatted(left))\" y=\"12\">accuracy: Dawid–Skene (blue), gold (orange)</text><text x=\"\(formatted(left + width + gap))\" y=\"12\">prefers the response shown first</text>\n"
+        for (n, a) in people.enumerated() {
+            let y = 32 + rowHeight * Double(n)
+            let ds: (low: Double, high: Double)? = a.dawidSkeneLow.flatMap { low in a.dawidSkeneHigh.map { (low, $0) } }
+            marks += "<g data-annotator=\"\(Self.escape(a.name))\" data-ds=\"\(Self.value(a.dawidSkene))\" data-ds-low=\"\(Self.value(a.dawidSkeneLow))\" data-ds-high=\"\(Self.value(a.dawidSkeneHigh))\" "
+                + "data-gold-correct=\"\(a.gold.successes)\" data-gold-judged=\"\(a.gold.trials)\" data-first-shown-count=\"\(a.firstShown.successes)\" data-decisive=\"\(a.firstShown.trials)\">"
+                + "<title>\(Self.escape(a.name)): Dawid–Skene \(Self.shown(a.dawidSkene)) on \(a.judgments) judgments; gold \(a.gold.successes)/\(a.gold.trials); first shown \(a.firstShown.successes)/\(a.firstShown.trials)</title>"
+                + "<text x=\"\(formatted(left - 8))\" y=\"\(formatted(y + 4))\" text-anchor=\"end\">\(Self.escape(String(a.name.prefix(18))))</text>"
+                + whisker(a.dawidSkene, ds, y: y - 4, left: left, width: width)
+                + whisker(a.gold.share, a.gold.interval, y: y + 4, left: left, width: width, className: "gold")
+                + whisker(a.firstShown.share, a.firstShown.interval, y: y, left: left + width + gap, width: width)
+                + "</g>\n"
+        }
+        return """
+        <h2>Annotator accuracy and position bias, with intervals</h2>
+        <figure data-figure="accuracy">
+        <svg width="\(Int(left + 2 * width + gap + 20))" height="\(Int(44 + rowHeight * Double(people.count)))" role="img" aria-label="annotator accuracy and position bias with 95% intervals">
+        \(marks)</svg>
+        <figcaption>Dawid–Skene: the chance of labelling a random item's direction right, with a Wilson 95% interval over the annotator's judgments; gold: first answers to gold items right, Wilson 95%; position bias: decisive judgments preferring the response shown first, Wilson 95% (dashed: no bias). <span class="n">n = \(people.count) annotators, \(people.reduce(0) { $0 + $1.judgments }) judgments, \(people.reduce(0) { $0 + $1.gold.trials }) gold answers</span></figcaption>
+        </figure>
+
+        """
+    }
+
+    func driftSection() -> String {
+        let points = reports.dashboard.drift
+        guard !points.isEmpty else { return "" }
+        let weeks = Array(Set(points.map(\.week))).sorted()
+        let people = Array(Set(points.map(\.annotator))).sorted()
+        let rowHeight = 44.0, left = 130.0, columnWidth = max(14.0, min(60.0, 480.0 / Double(weeks.count)))
+        let plotWidth = max(120.0, columnWidth * Double(weeks.count))
+        var marks = ""
+        for (n, name) in people.enumerated() {
+            let top = 10 + rowHeight * Double(n)
+            let y = { (v: Double) in top + 36 - 32 * v }
+            marks += "<text x=\"\(formatted(left - 8))\" y=\"\(formatted(top + 22))\" text-anchor=\"end\">\(Self.escape(String(name.prefix(18))))</text>"
+            marks += "<line x1=\"\(formatted(left))\" x2=\"\(formatted(left + plotWidth))\" y1=\"\(formatted(y(0.5)))\" y2=\"\(formatted(y(0.5)))\" stroke=\"#ddd\"/>"
+            for p in points where p.annotator == name {
+                guard let share = p.agreement.share, let interval = p.agreement.interval, let column = weeks.firstIndex(of: p.week) else { continue }
+                let x = left + columnWidth * (Double(column) + 0.5)
+                let drifting = reports.quality.annotators.first { $0.name == name }?.drift.drifting == true && column == weeks.count - 1
+                marks += "<g data-drift=\"\(Self.escape(name))\" data-week=\"\(p.week)\" data-value=\"\(share)\" data-n=\"\(p.agreement.trials)\">"
+                    + "<title>\(Self.escape(name)), week of \(p.week): \(p.agreement.successes)/\(p.agreement.trials) agree with the others</title>"
+                    + "<line class=\"interval\" x1=\"\(formatted(x))\" x2=\"\(formatted(x))\" y1=\"\(formatted(y(interval.low)))\" y2=\"\(formatted(y(interval.high)))\"/>"
+                    + "<circle cx=\"\(formatted(x))\" cy=\"\(formatted(y(share)))\" r=\"3\" fill=\"\(drifting ? Self.palette[3] : Self.palette[0])\"/></g>"
+            }
+            marks += "\n"
+        }
+        let height = 20 + rowHeight * Double(people.count)
+        return """
+        <h2>Drift: agreement with the others, week by week</h2>
+        <figure data-figure="drift">
+        <svg width="\(Int(left + plotWidth + 20))" height="\(Int(height + 14))" role="img" aria-label="each annotator's weekly agreement with the others">
+        \(marks)\(weeks.count == 1 ? "<text x=\"\(formatted(left))\" y=\"\(formatted(height + 10))\">week of \(weeks[0])</text>" : "<text x=\"\(formatted(left))\" y=\"\(formatted(height + 10))\">\(weeks.first!)</text><text x=\"\(formatted(left + columnWidth * Double(weeks.count)))\" y=\"\(formatted(height + 10))\" text-anchor=\"end\">\(weeks.last!)</text>")
+        </svg>
+        <figcaption>Each week, the annotator's judgments whose item's other judgments had a strict majority, and the share that agreed with it (0 to 1, grey line at 0.5), with a Wilson 95% interval; the newest point is vermilion for an annotator the drift check flags. <span class="n">n = \(points.reduce(0) { $0 + $1.agreement.trials }) judgments over \(weeks.count) weeks</span></figcaption>
+        </figure>
+
+        """
+    }
+
+    func calibrationSection() -> String {
+        guard let run = reports.model?.run, !run.calibration.isEmpty else { return "" }
+        let size = 200.0, left = 50.0, top = 10.0
+        let x = { (v: Double) in left + size * (v - 0.5) / 0.5 }, y = { (v: Double) in top + size - size * v }
+        var marks = "<line x1=\"\(formatted(x(0.5)))\" y1=\"\(formatted(y(0.5)))\" x2=\"\(formatted(x(1)))\" y2=\"\(formatted(y(1)))\" stroke=\"#555\" stroke-dasharray=\"4 3\"/>"
+        marks += "<text x=\"\(formatted(left))\" y=\"\(formatted(top + size + 14))\">0.5</text><text x=\"\(formatted(left + size))\" y=\"\(formatted(top + size + 14))\" text-anchor=\"end\">1.0</text>"
+        marks += "<text x=\"\(formatted(left - 6))\" y=\"\(formatted(y(1) + 4))\" text-anchor=\"end\">1.0</text><text x=\"\(formatted(left - 6))\" y=\"\(formatted(y(0) + 4))\" text-anchor=\"end\">0.0</text>\n"
+        for bin in run.calibration {
+            let observed = Double(bin.correct) / Double(bin.pairs)
+            let interval = Proportion(bin.correct, of: bin.pairs).interval!
+            marks += "<g data-bin=\"\(bin.lower)\" data-confidence=\"\(bin.meanConfidence)\" data-value=\"\(observed)\" data-n=\"\(bin.pairs)\">"
+                + "<title>predicted \(Self.shown(bin.meanConfidence)): right \(bin.correct) of \(bin.pairs)</title>"
+                + "<line class=\"interval\" x1=\"\(formatted(x(bin.meanConfidence)))\" x2=\"\(formatted(x(bin.meanConfidence)))\" y1=\"\(formatted(y(interval.low)))\" y2=\"\(formatted(y(interval.high)))\"/>"
+                + "<circle cx=\"\(formatted(x(bin.meanConfidence)))\" cy=\"\(formatted(y(observed)))\" r=\"\(formatted(2.5 + min(4, log10(Double(bin.pairs)))))\" fill=\"\(Self.palette[0])\"/></g>\n"
+        }
+        return """
+        <h2>Reward model: calibration</h2>
+        <figure data-figure="calibration" data-calibration-error="\(run.calibrationError)">
+        <svg width="\(Int(left + size + 20))" height="\(Int(top + size + 24))" role="img" aria-label="reliability diagram">
+        \(marks)</svg>
+        <figcaption>The newest run's held-out pairs in bins of the predicted side's probability: the mean prediction (across) against the share the predicted side won (up), with a Wilson 95% interval; on the dashed line a model is calibrated. Expected calibration error \(Self.shown(run.calibrationError, 3)). <span class="n">n = \(run.heldOutPairs) held-out pairs in \(run.calibration.count) bins</span></figcaption>
+        </figure>
+
+        """
+    }
+
+    func leaderboardSection() -> String {
+        guard let board = reports.leaderboard, !board.rows.isEmpty else { return "" }
+        let thetas = board.rows.flatMap { [$0.theta, $0.ciLow ?? $0.theta, $0.ciHigh ?? $0.theta] }
+        let (lowest, highest) = (thetas.min()!, thetas.max()!)
+        let span = max(1e-9, highest - lowest), left = 170.0, width = 380.0, rowHeight = 22.0
+        let x = { (v: Double) in left + width * (v - lowest) / span }
+        var marks = ""
+        for (n, row) in board.rows.enumerated() {
+            let y = 16 + rowHeight * Double(n)
+            marks += "<g data-model=\"\(Self.escape(row.model))\" data-value=\"\(row.theta)\" data-low=\"\(Self.value(row.ciLow))\" data-high=\"\(Self.value(row.ciHigh))\" data-battles=\"\(row.wins + row.losses + row.ties)\">"
+                + "<title>\(Self.escape(row.model)): θ \(Self.shown(row.theta, 3)) (\(Self.shown(row.ciLow, 3))…\(Self.shown(row.ciHigh, 3))), \(row.wins) wins, \(row.losses) losses, \(row.ties) ties</title>"
+                + "<text x=\"\(formatted(left - 8))\" y=\"\(formatted(y + 4))\" text-anchor=\"end\">\(Self.escape(String(row.model.prefix(24))))</text>"
+            if let low = row.ciLow, let high = row.ciHigh {
+                marks += "<line class=\"interval\" x1=\"\(formatted(x(low)))\" x2=\"\(formatted(x(high)))\" y1=\"\(formatted(y))\" y2=\"\(formatted(y))\"/>"
+            }
+            marks += "<circle cx=\"\(formatted(x(row.theta)))\" cy=\"\(formatted(y))\" r=\"3.5\" fill=\"\(Self.palette[0])\"/></g>\n"
+        }
+        let battles = board.rows.reduce(0) { $0 + $1.wins + $1.losses + $1.ties } / 2
+        return """
+        <h2>Leaderboard of the models that wrote the responses</h2>
+        <figure data-figure="leaderboard">
+        <svg width="\(Int(left + width + 20))" height="\(Int(24 + rowHeight * Double(board.rows.count)))" role="img" aria-label="Bradley–Terry strengths with 95% intervals">
+        \(marks)</svg>
+        <figcaption>Bradley–Terry strength θ (centred; Elo = 1000 + 400·θ / ln 10), strongest first, with the 95% percentile interval of \(ProjectReports.leaderboardResamples) bootstrap resamples of the battles; labels by simulated annotators and of gold items left out. <span class="n">n = \(battles) battles, \(board.rows.count) models</span></figcaption>
+        </figure>
 
         """
     }

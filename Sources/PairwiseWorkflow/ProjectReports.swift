@@ -15,6 +15,14 @@ public struct ProjectReports: Sendable {
     public var quality: QualityReport
     /// Ranked items: α on the ranks, Kendall's W.
     public var ranked: RankingReport
+    /// Agreement by week, accuracy and position bias with intervals, the drift timeline.
+    public var dashboard: DashboardFigures
+    /// The models that wrote the responses, ranked with bootstrap intervals (nil when no
+    /// judged item's responses carry two model names).
+    public var leaderboard: Leaderboard?
+
+    /// Bootstrap resamples (seed 1) for the leaderboard's intervals here.
+    public static let leaderboardResamples = 200
 
     /// Reads and computes every report: the agreement figures on this thread, the reports
     /// that read the database on another.
@@ -22,12 +30,18 @@ public struct ProjectReports: Sendable {
         let policy = LabelPolicy.for(consumer)
         let columns = try store.currentJudgmentColumns(policy: policy)
         let rubric = try store.rubric()
-        let (statistics, (model, quality, ranked)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
+        let ((statistics, dashboard), (model, quality, ranked, leaderboard)) = try inParallel({
+            (ProjectStatistics(columns: columns, rubric: rubric), DashboardFigures(columns: columns))
+        }, {
             let byItem = try store.rankingsByItem(policy: policy)
+            let battles = try store.modelBattles().table
             return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
-                    RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)))
+                    RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)),
+                    battles.comparisons.isEmpty ? nil : Leaderboard(battles, bootstrap: leaderboardResamples, seed: 1))
         })
-        return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked)
+        var figures = dashboard
+        figures.addGold(Dictionary(quality.annotators.map { ($0.name, $0.gold) }, uniquingKeysWith: { first, _ in first }))
+        return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked, dashboard: figures, leaderboard: leaderboard)
     }
 
     /// The reports as text, as `stats` prints them: `contested` items of each list, with
@@ -71,4 +85,14 @@ public func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escap
 final class ParallelOutcome<B>: @unchecked Sendable {
     var value: Result<B, any Error>?
     let done = DispatchSemaphore(value: 0)
+}
+
+extension ProjectBattles {
+    /// The battles as the leaderboard counts them: a strength's sign is the winner; a 0 is a
+    /// tie, or both bad.
+    public var table: BattleTable {
+        BattleTable(battles.map { b in
+            Battle(modelA: b.modelA, modelB: b.modelB, outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
+        })
+    }
 }

@@ -102,6 +102,7 @@ public struct Trainer: Sendable {
                 calibrationError: evaluation.calibrationError,
                 trainSeconds: Double(seconds.components.seconds) + Double(seconds.components.attoseconds) / 1e18,
                 parameters: .object(["ensemble": .int(options.ensembleSize), "held_out": .double(options.heldOut), "held_out_pairs": .int(testCount),
+                                     "calibration": .array(evaluation.calibration.map(\.json)),
                                      "seed": .int(Int(truncatingIfNeeded: options.seed)), "l2": .double(options.l2), "hash_bits": .int(options.hashBits),
                                      "embedding_dimension": .int(embeddings.dimension)]))
             try store.finishModelRun(runID, metrics: metrics, weights: mean, scores: scores, heads: heads)

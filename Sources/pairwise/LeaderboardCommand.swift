@@ -4,6 +4,7 @@ import Foundation
 import PairwiseCore
 import PairwiseStats
 import PairwiseStore
+import PairwiseWorkflow
 
 extension BradleyTerry.TieModel: ExpressibleByArgument {}
 
@@ -48,10 +49,7 @@ struct LeaderboardCommand: ParsableCommand {
             } else {
                 let store = try project.openForReading()
                 let project = try store.modelBattles(policy: .for(.leaderboard, includeSimulated: includeSimulated, includeGold: includeGold))
-                battles = BattleTable(project.battles.map { b in
-                    Battle(modelA: b.modelA, modelB: b.modelB,
-                           outcome: b.strength < 0 ? .firstWins : b.strength > 0 ? .secondWins : b.bothBad ? .bothBad : .tie)
-                })
+                battles = project.table
                 // Said as the exports say it.
                 if project.simulatedLeftOut > 0 {
                     printError("left out \(project.simulatedLeftOut) label\(project.simulatedLeftOut == 1 ? "" : "s") by simulated annotators (--include-simulated counts them)")
@@ -69,14 +67,17 @@ struct LeaderboardCommand: ParsableCommand {
         }
     }
 
-    static func json(_ board: Leaderboard) -> String {
-        JSONWriter.string(.array(board.rows.map { row in
+    static func json(_ board: Leaderboard) -> String { JSONWriter.string(jsonRows(board)) }
+
+    /// One object per model, strongest first.
+    static func jsonRows(_ board: Leaderboard) -> JSONValue {
+        .array(board.rows.map { row in
             .object([
                 "model": .string(row.model), "theta": .double(row.theta),
                 "ci_low": row.ciLow.map(JSONValue.double) ?? .null, "ci_high": row.ciHigh.map(JSONValue.double) ?? .null,
                 "wins": .int(row.wins), "losses": .int(row.losses), "ties": .int(row.ties),
             ])
-        }))
+        })
     }
 
     static func table(_ board: Leaderboard) -> String {

@@ -37,8 +37,7 @@ struct StatsCommand: ParsableCommand {
             let reports = try ProjectReports.assemble(store)
             let steps = NextSteps.plan(reports, pace: try store.progressPace(), decided: try store.decidedItemIDs())
             if json {
-                Console.data(Self.json(reports.statistics, contested: contested, model: reports.model, quality: reports.quality, ranked: reports.ranked,
-                                       nextSteps: steps))
+                Console.data(Self.json(reports, contested: contested, nextSteps: steps))
             } else {
                 // The contested items' prompts, one line each (printed made safe by `print`'s Console path).
                 print((reports.summaryLines(contested: contested, prompts: try reports.contestedPrompts(store, limit: contested))
@@ -90,8 +89,32 @@ struct StatsCommand: ParsableCommand {
         ])
     }
 
-    static func json(_ s: ProjectStatistics, contested limit: Int, model: ModelReport?, quality: QualityReport, ranked: RankingReport,
-                     nextSteps: [NextStep] = []) -> String {
+    static func json(_ p: Proportion) -> JSONValue {
+        let interval = p.interval
+        return .object(["successes": .int(p.successes), "trials": .int(p.trials), "share": number(p.share),
+                        "low": number(interval?.low), "high": number(interval?.high)])
+    }
+
+    static func json(_ d: DashboardFigures) -> JSONValue {
+        .object([
+            "agreement_by_week": .array(d.agreementByWeek.map { w in
+                .object(["week": .string(w.week), "items": .int(w.items), "judgments": .int(w.judgments),
+                         "krippendorff_alpha": number(w.alpha), "low": number(w.low), "high": number(w.high)])
+            }),
+            "bootstrap_resamples": .int(DashboardFigures.resamples),
+            "annotators": .array(d.annotators.map { a in
+                .object(["name": .string(a.name), "judgments": .int(a.judgments),
+                         "dawid_skene_accuracy": number(a.dawidSkene), "dawid_skene_low": number(a.dawidSkeneLow), "dawid_skene_high": number(a.dawidSkeneHigh),
+                         "gold": json(a.gold), "first_shown_preferred": json(a.firstShown)])
+            }),
+            "drift": .array(d.drift.map { p in
+                .object(["annotator": .string(p.annotator), "week": .string(p.week), "agreement_with_others": json(p.agreement)])
+            }),
+        ])
+    }
+
+    static func json(_ reports: ProjectReports, contested limit: Int, nextSteps: [NextStep] = []) -> String {
+        let (s, model, quality, ranked) = (reports.statistics, reports.model, reports.quality, reports.ranked)
         func agreement(_ r: AgreementReport) -> JSONValue {
             .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
@@ -121,7 +144,12 @@ struct StatsCommand: ParsableCommand {
                     return .object(["run": .int(Int(m.id)), "finished_at": .string(m.finishedAt), "pairs": .int(m.pairs),
                                     "held_out_pairs": .int(m.heldOutPairs), "accuracy": tested ? .double(m.accuracy) : .null,
                                     "log_loss": tested ? .double(m.logLoss) : .null,
-                                    "calibration_error": tested ? .double(m.calibrationError) : .null, "train_seconds": .double(m.trainSeconds)])
+                                    "calibration_error": tested ? .double(m.calibrationError) : .null, "train_seconds": .double(m.trainSeconds),
+                                    "calibration": .array(m.calibration.map { bin in
+                                        let interval = Proportion(bin.correct, of: bin.pairs).interval
+                                        return .object(["lower": .double(bin.lower), "pairs": .int(bin.pairs), "mean_confidence": .double(bin.meanConfidence),
+                                                        "correct": .int(bin.correct), "low": number(interval?.low), "high": number(interval?.high)])
+                                    })])
                 }
                 guard case .object(var members) = run(report.run) else { return .null }
                 members += [
@@ -149,6 +177,10 @@ struct StatsCommand: ParsableCommand {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])
             }),
+            "dashboard": json(reports.dashboard),
+            "leaderboard": reports.leaderboard.map { board in
+                .object(["bootstrap_resamples": .int(ProjectReports.leaderboardResamples), "rows": LeaderboardCommand.jsonRows(board)])
+            } ?? .null,
             "next_steps": .array(nextSteps.map { step in
                 .object(["kind": .string(step.kind.rawValue), "text": .string(step.text), "command": step.command.map(JSONValue.string) ?? .null])
             }),

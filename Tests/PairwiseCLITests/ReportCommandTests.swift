@@ -21,6 +21,8 @@ import Testing
             try line.write(toFile: directory.path("\(name).jsonl"), atomically: true, encoding: .utf8)
             #expect(try pairwise(["import", "\(name).jsonl", "--labels-as", name, "--on-conflict", "skip"], in: directory).status == 0)
         }
+        // Real Arena battles, labelled by people: the models' leaderboard.
+        #expect(try pairwise(["import", Fixtures.realFormat("arena-battles.jsonl"), "--labels-as", "arena"], in: directory).status == 0)
         return directory
     }
 
@@ -56,7 +58,7 @@ import Testing
         // Every annotator's figures, and every κ.
         let annotators = Self.elements(html, with: "data-judgments")
         let listed = stats["annotators"]?.arrayValue ?? []
-        #expect(annotators.count == listed.count && listed.count == 4)
+        #expect(annotators.count == listed.count && listed.count == 5)
         for (row, a) in zip(annotators, listed) {
             #expect(row["data-annotator"] == a["name"]?.stringValue)
             #expect(Int(row["data-judgments"]!) == a["judgments"]?.intValue)
@@ -70,6 +72,50 @@ import Testing
         let runs = Self.elements(html, with: "data-pairs")
         #expect(Double(runs.last?["data-value"] ?? "") == stats["model"]?["accuracy"]?.doubleValue)
         #expect(Int(runs.last?["data-pairs"] ?? "") == stats["model"]?["pairs"]?.intValue)
+        // Agreement by week with its band, accuracy and position bias with intervals, the drift timeline.
+        let dashboard = try #require(stats["dashboard"])
+        let weeks = Self.elements(html, with: "data-week").filter { $0["data-items"] != nil }
+        let listedWeeks = (dashboard["agreement_by_week"]?.arrayValue ?? []).filter { $0["krippendorff_alpha"]?.doubleValue != nil }
+        #expect(weeks.count == listedWeeks.count && !weeks.isEmpty)
+        for (point, week) in zip(weeks, listedWeeks) {
+            #expect(point["data-week"] == week["week"]?.stringValue)
+            #expect(Double(point["data-value"]!) == week["krippendorff_alpha"]?.doubleValue)
+            #expect(Double(point["data-low"]!) == week["low"]?.doubleValue && Double(point["data-high"]!) == week["high"]?.doubleValue)
+            #expect(Int(point["data-items"]!) == week["items"]?.intValue)
+        }
+        let accuracy = Self.elements(html, with: "data-ds")
+        let listedAccuracy = dashboard["annotators"]?.arrayValue ?? []
+        #expect(accuracy.count == listedAccuracy.count && accuracy.count == 5)
+        for (row, a) in zip(accuracy, listedAccuracy) {
+            #expect(row["data-annotator"] == a["name"]?.stringValue)
+            #expect(Double(row["data-ds"]!) == a["dawid_skene_accuracy"]?.doubleValue)
+            #expect(Double(row["data-ds-low"]!) == a["dawid_skene_low"]?.doubleValue && Double(row["data-ds-high"]!) == a["dawid_skene_high"]?.doubleValue)
+            #expect(Int(row["data-gold-judged"]!) == a["gold"]?["trials"]?.intValue && Int(row["data-gold-correct"]!) == a["gold"]?["successes"]?.intValue)
+            #expect(Int(row["data-decisive"]!) == a["first_shown_preferred"]?["trials"]?.intValue)
+        }
+        let drift = Self.elements(html, with: "data-drift")
+        let listedDrift = dashboard["drift"]?.arrayValue ?? []
+        #expect(drift.count == listedDrift.count && !drift.isEmpty)
+        for (point, d) in zip(drift, listedDrift) {
+            #expect(point["data-drift"] == d["annotator"]?.stringValue && point["data-week"] == d["week"]?.stringValue)
+            #expect(Double(point["data-value"]!) == d["agreement_with_others"]?["share"]?.doubleValue)
+            #expect(Int(point["data-n"]!) == d["agreement_with_others"]?["trials"]?.intValue)
+        }
+        // The model's calibration and the models' leaderboard.
+        let bins = Self.elements(html, with: "data-bin")
+        let listedBins = stats["model"]?["calibration"]?.arrayValue ?? []
+        #expect(bins.count == listedBins.count && !bins.isEmpty)
+        for (bin, b) in zip(bins, listedBins) {
+            #expect(Double(bin["data-confidence"]!) == b["mean_confidence"]?.doubleValue && Int(bin["data-n"]!) == b["pairs"]?.intValue)
+            #expect(Double(bin["data-value"]!) == Double(b["correct"]!.intValue!) / Double(b["pairs"]!.intValue!))
+        }
+        let models = Self.elements(html, with: "data-model")
+        let listedModels = stats["leaderboard"]?["rows"]?.arrayValue ?? []
+        #expect(models.count == listedModels.count && models.count >= 2)
+        for (row, m) in zip(models, listedModels) {
+            #expect(row["data-model"] == m["model"]?.stringValue && Double(row["data-value"]!) == m["theta"]?.doubleValue)
+            #expect(Double(row["data-low"]!) == m["ci_low"]?.doubleValue && Double(row["data-high"]!) == m["ci_high"]?.doubleValue)
+        }
         // The next steps are stats' too.
         let steps = Self.elements(html, with: "data-kind").map { $0["data-kind"]! }
         #expect(steps == (stats["next_steps"]?.arrayValue ?? []).map { $0["kind"]?.stringValue ?? "" })
@@ -101,7 +147,8 @@ import Testing
         let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-extensions", "--no-first-run", "--user-data-dir=" + directory.path("chromium")]
         let dom = try command("/usr/bin/chromium", flags + ["--dump-dom", page], in: directory.url, environment: ["HOME": directory.url.path])
         let figures = Set(Self.elements(dom.stdout, with: "data-figure").map { $0["data-figure"]! })
-        #expect(figures == ["next-steps", "progress", "throughput", "agreement", "annotators", "quality", "kappa", "strength", "model", "contested"])
+        #expect(figures == ["next-steps", "progress", "throughput", "agreement", "agreement-over-time", "annotators", "accuracy", "drift", "quality",
+                            "kappa", "strength", "model", "calibration", "leaderboard", "contested"])
         #expect(!dom.stdout.contains("<script"))
         let shot = directory.path("report.png")
         let run = try command("/usr/bin/chromium", flags + ["--window-size=1280,2400", "--screenshot=" + shot, page], in: directory.url,
