@@ -58,20 +58,28 @@ public enum Timestamp {
     /// `YYYY-MM-DD`; nil when it does not start with one.
     public static func dayNumber(_ string: String) -> Int32? {
         var text = string
-        return text.withUTF8 { b -> Int32? in
-            guard b.count >= 10, b[4] == 45, b[7] == 45 else { return nil }
-            var parts: [Int64] = []
-            for (from, count) in [(0, 4), (5, 2), (8, 2)] {
-                var v: Int64 = 0
-                for k in from..<(from + count) {
-                    guard (48...57).contains(b[k]) else { return nil }
-                    v = v * 10 + Int64(b[k] - 48)
-                }
-                parts.append(v)
+        return text.withUTF8 { dayNumber(utf8: $0) }
+    }
+
+    /// The day of a stored timestamp's UTF-8 bytes (see `dayNumber(_:)`).
+    public static func dayNumber(utf8 b: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard b.count >= 10, b[4] == 45, b[7] == 45 else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for k in from..<(from + count) {
+                guard (48...57).contains(b[k]) else { return nil }
+                v = v * 10 + Int(b[k] - 48)
             }
-            guard (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-            return Int32(daysFromCivil(year: parts[0], month: parts[1], day: parts[2]))
+            return v
         }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2) else { return nil }
+        return dayNumber(year: year, month: month, day: day)
+    }
+
+    /// The day number of a calendar date, nil when it is not one.
+    public static func dayNumber(year: Int, month: Int, day: Int) -> Int32? {
+        guard (1...12).contains(month), (1...31).contains(day) else { return nil }
+        return Int32(daysFromCivil(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
     /// `YYYY-MM-DD` of a day number.

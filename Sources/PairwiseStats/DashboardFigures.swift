@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 
 /// The figures of the lead's dashboard that change over time or carry an interval: agreement
@@ -80,14 +81,35 @@ public struct DashboardFigures: Sendable {
             let alpha = NominalUnit.alpha(units)
             var band: (Double, Double)? = nil
             if alpha != nil {
-                var generator = SplitMix64(seed: 1)
-                var alphas: [Double] = []
-                var sums = NominalUnit.Sums()
-                for _ in 0..<resamples {
-                    sums = NominalUnit.Sums()
-                    for _ in 0..<units.count { sums.add(units[Int(generator.next() % UInt64(units.count))]) }
-                    if let a = sums.alpha { alphas.append(a) }
+                // Items with the same counts add the same to α's sums: a resample counts how
+                // often it drew each kind, then adds each kind's terms once.
+                var kindOf: [NominalUnit: Int32] = [:], kindList: [NominalUnit] = []
+                let kindOfUnit = units.map { u in
+                    kindOf[u] ?? { kindOf[u] = Int32(kindList.count); kindList.append(u); return Int32(kindList.count - 1) }()
                 }
+                let kinds = kindList
+                // Resample r draws from where r full resamples leave the seeded generator (one
+                // call a draw), so the resamples run on every core and give the same band.
+                let start = SplitMix64(seed: 1), count = units.count
+                var results = [Double?](repeating: nil, count: resamples)
+                let workers = max(1, min(resamples, ProcessInfo.processInfo.activeProcessorCount))
+                results.withUnsafeMutableBufferPointer { slots in
+                    let slots = UnsafeSendable(slots)
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        var drawn = [Int](repeating: 0, count: kinds.count)
+                        for r in stride(from: worker, to: resamples, by: workers) {
+                            var generator = start.skipping(r * count)
+                            for k in drawn.indices { drawn[k] = 0 }
+                            kindOfUnit.withUnsafeBufferPointer { kindOfUnit in
+                                for _ in 0..<count { drawn[Int(kindOfUnit[Int(generator.next().multipliedFullWidth(by: UInt64(count)).high)])] += 1 }
+                            }
+                            var sums = NominalUnit.Sums()
+                            for (k, kind) in kinds.enumerated() where drawn[k] > 0 { sums.add(kind, times: Double(drawn[k])) }
+                            slots.value[r] = sums.alpha
+                        }
+                    }
+                }
+                var alphas = results.compactMap { $0 }
                 alphas.sort()
                 if !alphas.isEmpty { band = (Bootstrap.quantile(alphas, 0.025), Bootstrap.quantile(alphas, 0.975)) }
             }
@@ -99,7 +121,7 @@ public struct DashboardFigures: Sendable {
     /// One item's direction counts, and the sums nominal α is a function of:
     /// α = 1 − (n − 1) · Σ_u (m_u² − Σ_c n_uc²) / (m_u − 1) / (n² − Σ_c n_c²)
     /// over items with m_u ≥ 2 judgments (Krippendorff 2011, the coincidence form).
-    struct NominalUnit {
+    struct NominalUnit: Hashable {
         var a: Int32, b: Int32, tie: Int32
         var m: Double { Double(a + b + tie) }
         var disagreement: Double {
@@ -109,9 +131,9 @@ public struct DashboardFigures: Sendable {
 
         struct Sums {
             var n = 0.0, observed = 0.0, a = 0.0, b = 0.0, tie = 0.0
-            mutating func add(_ u: NominalUnit) {
-                n += u.m; observed += u.disagreement
-                a += Double(u.a); b += Double(u.b); tie += Double(u.tie)
+            mutating func add(_ u: NominalUnit, times w: Double = 1) {
+                n += w * u.m; observed += w * u.disagreement
+                a += w * Double(u.a); b += w * Double(u.b); tie += w * Double(u.tie)
             }
             var alpha: Double? {
                 let expected = n * n - (a * a + b * b + tie * tie)
@@ -159,20 +181,27 @@ public struct DashboardFigures: Sendable {
     // MARK: drift
 
     static func driftTimeline(_ c: JudgmentColumns, byDirection: [Int32]) -> [DriftPoint] {
-        struct Key: Hashable { var annotator: Int32; var week: Int32 }
-        var counts: [Key: (agreed: Int, compared: Int)] = [:]
+        guard c.count > 0 else { return [] }
+        let first = Timestamp.weekStart(c.day.min()!), weeks = Int(Timestamp.weekStart(c.day.max()!) - first) / 7 + 1
+        // Per annotator and week: [agreed, compared].
+        var counts = [Int](repeating: 0, count: c.annotatorNames.count * weeks * 2)
         for k in 0..<c.itemCount {
             for i in c.judgments(ofItem: k) {
                 let direction = ProjectStatistics.direction(c.strength[i])
                 guard let agrees = ProjectStatistics.agreesWithOthers(direction: direction, item: k, byDirection: byDirection) else { continue }
-                let key = Key(annotator: c.annotator[i], week: Timestamp.weekStart(c.day[i]))
-                counts[key, default: (0, 0)].compared += 1
-                if agrees { counts[key, default: (0, 0)].agreed += 1 }
+                let cell = (Int(c.annotator[i]) * weeks + Int(Timestamp.weekStart(c.day[i]) - first) / 7) * 2
+                counts[cell + 1] += 1
+                if agrees { counts[cell] += 1 }
             }
         }
-        return counts.keys.sorted { (c.annotatorNames[Int($0.annotator)], $0.week) < (c.annotatorNames[Int($1.annotator)], $1.week) }.map { key in
-            DriftPoint(annotator: c.annotatorNames[Int(key.annotator)], week: Timestamp.dayString(key.week),
-                       agreement: Proportion(counts[key]!.agreed, of: counts[key]!.compared))
+        let order = c.annotatorNames.indices.sorted { c.annotatorNames[$0] < c.annotatorNames[$1] }
+        return order.flatMap { a in
+            (0..<weeks).compactMap { w -> DriftPoint? in
+                let cell = (a * weeks + w) * 2
+                guard counts[cell + 1] > 0 else { return nil }
+                return DriftPoint(annotator: c.annotatorNames[a], week: Timestamp.dayString(first + Int32(w * 7)),
+                                  agreement: Proportion(counts[cell], of: counts[cell + 1]))
+            }
         }
     }
 }

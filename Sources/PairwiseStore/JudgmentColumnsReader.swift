@@ -31,7 +31,7 @@ extension ProjectStore {
             try sql.scan("""
                 SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END AS a_first, j.ms,
                        CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END AS rubric, coalesce(j.guidelines_version, 0) AS guidelines_version, j.origin,
-                       substr(j.created_at, 1, 10) AS day
+                       j.created_at
                 FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
                 ORDER BY c.item_id, c.annotator_id
                 """) { row in
@@ -56,10 +56,11 @@ extension ProjectStore {
                 }
                 columns.append(annotator: annotatorIndex[try row.int64("annotator_id")] ?? 0, strength: try row.int("strength"), bothBad: try row.bool("both_bad"),
                                shownAFirst: try row.bool("a_first"), milliseconds: try row.int("ms"), guidelinesVersion: try row.int("guidelines_version"),
-                               day: Timestamp.dayNumber(try row.text("day")) ?? 0)
+                               day: (try row.withUTF8("created_at", Timestamp.dayNumber(utf8:)) ?? nil) ?? 0)
             }
             if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
             return columns
         }
     }
 }
+

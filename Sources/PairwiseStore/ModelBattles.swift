@@ -31,6 +31,8 @@ extension ProjectStore {
             return verdict == .counts
         }
         try read { sql in
+            // No pair's response names its model: no scan of every judgment to find none.
+            guard try sql.integer("SELECT count(*) FROM (SELECT 1 FROM responses WHERE model IS NOT NULL LIMIT 1) AS named") == 1 else { return }
             try sql.scan("""
                 SELECT a.model AS model_a, b.model AS model_b, j.strength, j.both_bad, j.item_id, j.origin
                 FROM current_judgments j

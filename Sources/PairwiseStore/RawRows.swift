@@ -92,6 +92,12 @@ final class RawRows: SQLScanRow {
         return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, Int32(column)))), as: UTF8.self)
     }
 
+    /// `body` over the column's text as SQLite holds it (nil when NULL).
+    func withUTF8<T>(_ column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        guard let bytes = sqlite3_column_text(statement, Int32(column)) else { return nil }
+        return body(UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, Int32(column)))))
+    }
+
     func value(_ column: Int) -> SQLValue {
         switch sqlite3_column_type(statement, Int32(column)) {
         case SQLITE_NULL: return .null

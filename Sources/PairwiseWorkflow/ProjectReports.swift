@@ -30,14 +30,14 @@ public struct ProjectReports: Sendable {
         let policy = LabelPolicy.for(consumer)
         let columns = try store.currentJudgmentColumns(policy: policy)
         let rubric = try store.rubric()
-        let ((statistics, dashboard), (model, quality, ranked, leaderboard)) = try inParallel({
-            (ProjectStatistics(columns: columns, rubric: rubric), DashboardFigures(columns: columns))
-        }, {
+        // The database's reports wait on reads; the dashboard's figures fill that thread.
+        let (statistics, (model, quality, ranked, leaderboard, dashboard)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
             let byItem = try store.rankingsByItem(policy: policy)
             let battles = try store.modelBattles().table
             return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
                     RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)),
-                    battles.comparisons.isEmpty ? nil : Leaderboard(battles, bootstrap: leaderboardResamples, seed: 1))
+                    battles.comparisons.isEmpty ? nil : Leaderboard(battles, bootstrap: leaderboardResamples, seed: 1),
+                    DashboardFigures(columns: columns))
         })
         var figures = dashboard
         figures.addGold(Dictionary(quality.annotators.map { ($0.name, $0.gold) }, uniquingKeysWith: { first, _ in first }))

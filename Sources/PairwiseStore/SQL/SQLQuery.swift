@@ -172,6 +172,15 @@ public final class SQLRecord {
     /// The column as text, nil when NULL.
     public func optionalText(_ name: String) throws -> String? { textValue(try index(name)) }
 
+    /// `body` over the column's UTF-8 bytes, read in place where the store allows (no
+    /// string made per row); nil when NULL.
+    public func withUTF8<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T? {
+        let i = try index(name)
+        if let raw { return raw.withUTF8(i, body) }
+        guard var text = row.text(i) else { return nil }
+        return text.withUTF8(body)
+    }
+
     /// The column's bytes, nil when NULL.
     public func optionalBlob(_ name: String) throws -> [UInt8]? {
         let i = try index(name)
