@@ -16,8 +16,13 @@ public enum Agreement {
 
     /// The same from each unit's counts per category, unit after unit.
     public static func krippendorffAlpha(unitCounts: [Int32], values: [Double], level: MeasurementLevel) -> Double? {
-        let q = values.count
-        guard q > 0 else { return nil }
+        guard !values.isEmpty else { return nil }
+        return alpha(coincidences: coincidences(unitCounts: unitCounts, categories: values.count), values: values, level: level)
+    }
+
+    /// The coincidence matrix (categories × categories) of units given as counts per
+    /// category, unit after unit; units with fewer than two values pair nothing.
+    public static func coincidences(unitCounts: [Int32], categories q: Int) -> [Double] {
         var o = Array(repeating: 0.0, count: q * q)
         var start = 0
         while start < unitCounts.count {
@@ -33,6 +38,12 @@ public enum Agreement {
                 }
             }
         }
+        return o
+    }
+
+    /// α from a coincidence matrix: 1 − (n − 1) · Σ o_ck δ²_ck / Σ n_c n_k δ²_ck.
+    public static func alpha(coincidences o: [Double], values: [Double], level: MeasurementLevel) -> Double? {
+        let q = values.count
         var marginals = Array(repeating: 0.0, count: q)
         for c in 0..<q { for k in 0..<q { marginals[c] += o[c * q + k] } }
         let n = marginals.reduce(0, +)

@@ -6,15 +6,41 @@ public enum Bootstrap {
     /// Resamples where alpha is undefined are left out.
     public static func alphaInterval(_ table: RatingTable, level: MeasurementLevel, samples: Int, seed: UInt64,
                                      confidence: Double = 0.95) -> (low: Double, high: Double)? {
-        let counts = table.counts().filter { $0.reduce(0, +) >= 2 }
-        guard !counts.isEmpty, samples > 0 else { return nil }
+        alphaInterval(unitCounts: table.unitCounts, values: table.categoryValues, level: level, samples: samples, seed: seed, confidence: confidence)
+    }
+
+    /// The same from each unit's counts per category, unit after unit. Units with the same
+    /// counts add the same coincidences, so a resample is how many of each kind it drew —
+    /// one multinomial draw over the kinds, weighted by how many units each has — and α
+    /// from the kinds' coincidences so weighted: the distribution of resampling the units
+    /// one by one, at a cost set by the kinds (a few dozen) rather than the units.
+    public static func alphaInterval(unitCounts: [Int32], values: [Double], level: MeasurementLevel, samples: Int, seed: UInt64,
+                                     confidence: Double = 0.95) -> (low: Double, high: Double)? {
+        let q = values.count
+        guard q > 0, samples > 0 else { return nil }
+        var kindOf: [ArraySlice<Int32>: Int] = [:], kinds: [ArraySlice<Int32>] = [], units: [Double] = []
+        for start in stride(from: 0, to: unitCounts.count, by: q) {
+            let counts = unitCounts[start..<(start + q)]
+            guard counts.reduce(0, +) >= 2 else { continue }
+            if let k = kindOf[counts] { units[k] += 1; continue }
+            kindOf[counts] = kinds.count
+            kinds.append(counts)
+            units.append(1)
+        }
+        guard !kinds.isEmpty else { return nil }
+        let coincidences = kinds.map { Agreement.coincidences(unitCounts: Array($0), categories: q) }
+        let total = Int(units.reduce(0, +))
         var generator = SplitMix64(seed: seed)
+        var drawn = [Int](repeating: 0, count: kinds.count), o = [Double](repeating: 0, count: q * q)
         var alphas: [Double] = []
         alphas.reserveCapacity(samples)
-        var resample = counts
         for _ in 0..<samples {
-            for i in 0..<counts.count { resample[i] = counts[Int.random(in: 0..<counts.count, using: &generator)] }
-            if let alpha = Agreement.krippendorffAlpha(counts: resample, values: table.categoryValues, level: level) { alphas.append(alpha) }
+            Binomial.multinomial(n: total, weights: units, into: &drawn, using: &generator)
+            for i in o.indices { o[i] = 0 }
+            for (k, times) in drawn.enumerated() where times > 0 {
+                for i in o.indices { o[i] += Double(times) * coincidences[k][i] }
+            }
+            if let alpha = Agreement.alpha(coincidences: o, values: values, level: level) { alphas.append(alpha) }
         }
         guard !alphas.isEmpty else { return nil }
         alphas.sort()

@@ -1,4 +1,3 @@
-import Foundation
 import PairwiseCore
 
 /// The figures of the lead's dashboard that change over time or carry an interval: agreement
@@ -77,75 +76,11 @@ public struct DashboardFigures: Sendable {
         }
         return itemsByWeek.keys.sorted().map { week in
             let items = itemsByWeek[week]!
-            let units = items.map { k in NominalUnit(a: byDirection[k * 3], b: byDirection[k * 3 + 1], tie: byDirection[k * 3 + 2]) }
-            let alpha = NominalUnit.alpha(units)
-            var band: (Double, Double)? = nil
-            if alpha != nil {
-                // Items with the same counts add the same to α's sums: a resample counts how
-                // often it drew each kind, then adds each kind's terms once.
-                var kindOf: [NominalUnit: Int32] = [:], kindList: [NominalUnit] = []
-                let kindOfUnit = units.map { u in
-                    kindOf[u] ?? { kindOf[u] = Int32(kindList.count); kindList.append(u); return Int32(kindList.count - 1) }()
-                }
-                let kinds = kindList
-                // Resample r draws from where r full resamples leave the seeded generator (one
-                // call a draw), so the resamples run on every core and give the same band.
-                let start = SplitMix64(seed: 1), count = units.count
-                var results = [Double?](repeating: nil, count: resamples)
-                let workers = max(1, min(resamples, ProcessInfo.processInfo.activeProcessorCount))
-                results.withUnsafeMutableBufferPointer { slots in
-                    let slots = UnsafeSendable(slots)
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        var drawn = [Int](repeating: 0, count: kinds.count)
-                        for r in stride(from: worker, to: resamples, by: workers) {
-                            var generator = start.skipping(r * count)
-                            for k in drawn.indices { drawn[k] = 0 }
-                            kindOfUnit.withUnsafeBufferPointer { kindOfUnit in
-                                for _ in 0..<count { drawn[Int(kindOfUnit[Int(generator.next().multipliedFullWidth(by: UInt64(count)).high)])] += 1 }
-                            }
-                            var sums = NominalUnit.Sums()
-                            for (k, kind) in kinds.enumerated() where drawn[k] > 0 { sums.add(kind, times: Double(drawn[k])) }
-                            slots.value[r] = sums.alpha
-                        }
-                    }
-                }
-                var alphas = results.compactMap { $0 }
-                alphas.sort()
-                if !alphas.isEmpty { band = (Bootstrap.quantile(alphas, 0.025), Bootstrap.quantile(alphas, 0.975)) }
-            }
+            let counts = items.flatMap { k in byDirection[(k * 3)..<(k * 3 + 3)] }
+            let alpha = Agreement.krippendorffAlpha(unitCounts: counts, values: [0, 1, 2], level: .nominal)
+            let band = alpha == nil ? nil : Bootstrap.alphaInterval(unitCounts: counts, values: [0, 1, 2], level: .nominal, samples: resamples, seed: 1)
             return WeeklyAgreement(week: Timestamp.dayString(week), items: items.count,
-                                   judgments: items.reduce(0) { $0 + c.judgments(ofItem: $1).count }, alpha: alpha, low: band?.0, high: band?.1)
-        }
-    }
-
-    /// One item's direction counts, and the sums nominal α is a function of:
-    /// α = 1 − (n − 1) · Σ_u (m_u² − Σ_c n_uc²) / (m_u − 1) / (n² − Σ_c n_c²)
-    /// over items with m_u ≥ 2 judgments (Krippendorff 2011, the coincidence form).
-    struct NominalUnit: Hashable {
-        var a: Int32, b: Int32, tie: Int32
-        var m: Double { Double(a + b + tie) }
-        var disagreement: Double {
-            let m = self.m
-            return (m * m - Double(a * a + b * b + tie * tie)) / (m - 1)
-        }
-
-        struct Sums {
-            var n = 0.0, observed = 0.0, a = 0.0, b = 0.0, tie = 0.0
-            mutating func add(_ u: NominalUnit, times w: Double = 1) {
-                n += w * u.m; observed += w * u.disagreement
-                a += w * Double(u.a); b += w * Double(u.b); tie += w * Double(u.tie)
-            }
-            var alpha: Double? {
-                let expected = n * n - (a * a + b * b + tie * tie)
-                guard n > 1, expected > 0 else { return nil }
-                return 1 - (n - 1) * observed / expected
-            }
-        }
-
-        static func alpha(_ units: [NominalUnit]) -> Double? {
-            var sums = Sums()
-            for u in units { sums.add(u) }
-            return sums.alpha
+                                   judgments: items.reduce(0) { $0 + c.judgments(ofItem: $1).count }, alpha: alpha, low: band?.low, high: band?.high)
         }
     }
 

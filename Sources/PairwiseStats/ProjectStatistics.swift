@@ -59,6 +59,9 @@ public struct ProjectStatistics: Sendable {
         Agreement.krippendorffAlpha(unitCounts: counts, values: [0, 1, 2], level: .nominal)
     }
 
+    /// Bootstrap resamples (seed 1) for α's 95% intervals.
+    public static let resamples = 200
+
     /// Direction categories in the order their labels sort: "A", "B", "tie".
     static let directionLabels = ["A", "B", "tie"]
     static func direction(_ strength: Int8) -> Int { strength < 0 ? 0 : strength > 0 ? 1 : 2 }
@@ -81,10 +84,10 @@ public struct ProjectStatistics: Sendable {
             raters.append(c.annotatorNames[Int(a)])
         }
         direction = AgreementReport(Self.table(c, raters: raters, column: column, labels: Self.directionLabels, numeric: false) { directions[$0] },
-                                    level: .nominal)
+                                    level: .nominal, bootstrap: Self.resamples)
         let strengths = Self.table(c, raters: raters, column: column, labels: (-3...3).map(String.init), numeric: true) { Int(c.strength[$0]) + 3 }
-        strengthOrdinal = AgreementReport(strengths, level: .ordinal)
-        strengthInterval = AgreementReport(strengths, level: .interval)
+        strengthOrdinal = AgreementReport(strengths, level: .ordinal, bootstrap: Self.resamples)
+        strengthInterval = AgreementReport(strengths, level: .interval, bootstrap: Self.resamples)
         let itemOfJudgment = rubric.dimensions.isEmpty ? [] : c.itemOfEachJudgment()
         rubricAlpha = rubric.dimensions.map { d in
             (d.key, Self.rubricAlpha(c, item: itemOfJudgment, raters: raters, column: column, values: c.rubric[d.key] ?? []))

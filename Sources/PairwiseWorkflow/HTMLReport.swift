@@ -139,7 +139,7 @@ public struct HTMLReport {
         let s = reports.statistics
         func row(_ key: String, _ name: String, _ r: AgreementReport) -> String {
             let interval = r.alphaInterval.map { String(format: " (95%% interval %.2f…%.2f)", $0.low, $0.high) } ?? ""
-            return "<tr data-key=\"\(key)\" data-value=\"\(Self.value(r.krippendorffAlpha))\"><td>\(name)</td><td>\(Self.shown(r.krippendorffAlpha))\(interval)</td>"
+            return "<tr data-key=\"\(key)\" data-value=\"\(Self.value(r.krippendorffAlpha))\" data-low=\"\(Self.value(r.alphaInterval?.low))\" data-high=\"\(Self.value(r.alphaInterval?.high))\"><td>\(name)</td><td>\(Self.shown(r.krippendorffAlpha))\(interval)</td>"
                 + "<td>\(Self.shown(r.percentAgreement))</td><td>\(Self.shown(r.gwetAC1))</td><td class=\"n\">\(r.items) items, \(r.ratings) labels</td></tr>"
         }
         return """
@@ -149,7 +149,7 @@ public struct HTMLReport {
         \(row("direction", "direction (A / tie / B)", s.direction))
         \(row("strength-ordinal", "strength, ordinal", s.strengthOrdinal))
         \(row("strength-interval", "strength, interval", s.strengthInterval))
-        </table></figure>
+        </table><figcaption class="n">α's 95% interval: percentile, \(ProjectStatistics.resamples) bootstrap resamples of the items; n = \(s.direction.items) items</figcaption></figure>
 
         """
     }

@@ -116,7 +116,9 @@ struct StatsCommand: ParsableCommand {
     static func json(_ reports: ProjectReports, contested limit: Int, nextSteps: [NextStep] = []) -> String {
         let (s, model, quality, ranked) = (reports.statistics, reports.model, reports.quality, reports.ranked)
         func agreement(_ r: AgreementReport) -> JSONValue {
-            .object(["krippendorff_alpha": number(r.krippendorffAlpha), "percent_agreement": number(r.percentAgreement),
+            .object(["krippendorff_alpha": number(r.krippendorffAlpha),
+                     "krippendorff_alpha_low": number(r.alphaInterval?.low), "krippendorff_alpha_high": number(r.alphaInterval?.high),
+                     "percent_agreement": number(r.percentAgreement),
                      "fleiss_kappa": number(r.fleissKappa), "gwet_ac1": number(r.gwetAC1), "gwet_ac2": number(r.gwetAC2)])
         }
         return JSONWriter.string(.object([

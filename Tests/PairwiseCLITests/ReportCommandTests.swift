@@ -49,6 +49,10 @@ import Testing
         // Agreement.
         let agreement = Dictionary(uniqueKeysWithValues: Self.elements(html, with: "data-key").compactMap { e in e["data-value"].map { (e["data-key"]!, $0) } })
         #expect(Double(agreement["direction"]!) == stats["direction"]?["krippendorff_alpha"]?.doubleValue)
+        let directionRow = try #require(Self.elements(html, with: "data-key").first { $0["data-key"] == "direction" })
+        #expect(Double(directionRow["data-low"]!) == stats["direction"]?["krippendorff_alpha_low"]?.doubleValue)
+        #expect(Double(directionRow["data-high"]!) == stats["direction"]?["krippendorff_alpha_high"]?.doubleValue)
+        #expect(stats["direction"]?["krippendorff_alpha_low"]?.doubleValue ?? 1 < stats["direction"]?["krippendorff_alpha"]?.doubleValue ?? 0)
         #expect(Double(agreement["strength-ordinal"]!) == stats["strength"]?["ordinal"]?["krippendorff_alpha"]?.doubleValue)
         #expect(Double(agreement["strength-interval"]!) == stats["strength"]?["interval"]?["krippendorff_alpha"]?.doubleValue)
         // The strength histogram.
