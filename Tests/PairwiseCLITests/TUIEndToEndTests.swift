@@ -135,6 +135,23 @@ let judgeKeys = ["3", "Tab", "4", "2", "3", "1", "Enter"]
         try plain.send("q")
     }
 
+    /// The stats screen's charts are block characters, legible without colour: with
+    /// `NO_COLOR` they are drawn the same, and no colour code reaches the terminal.
+    @Test func chartsOnTheStatsScreenNeedNoColour() throws {
+        let directory = try sampleProjectDirectory()
+        let tmux = try Tmux(command: "NO_COLOR=1 LANG=C.UTF-8 TERM=xterm-256color; export NO_COLOR LANG TERM; " + command(directory, "annotate"), columns: 100, rows: 30)
+        _ = try tmux.waitFor("1/62 in queue")
+        for _ in 1...2 { for key in judgeKeys { try tmux.send(key) } }
+        _ = try tmux.waitFor("3/62 in queue")
+        try tmux.send("S")
+        let screen = try tmux.waitFor("labels per day")
+        let today = String(Timestamp.string(Date()).prefix(10))
+        #expect(screen.contains(" labels per day (n = 2 labels over 1 day):\n   \(today) ████████████████████████████████████████ 2"))
+        let raw = try tmux.run(["capture-pane", "-p", "-e", "-t", tmux.session])
+        #expect(raw.range(of: #"\u{1B}\[([0-9;]*;)?(3|4)[0-9]m"#, options: .regularExpression) == nil)
+        try tmux.send("q")
+    }
+
     @Test func actingAsALeadNeedsToBeALead() throws {
         let directory = try sampleProjectDirectory()
         _ = try pairwise(["annotators", "add", "boss", "--role", "lead"], in: directory)
