@@ -138,6 +138,9 @@ func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Opt
     terminal.close()
     trainer?.stop()
     checkpointer.stop()
+    if let failure = session.releaseFailure {
+        printError("could not hand back the pair on screen (\(failure.localizedDescription)); the others get it when its lease lapses in \(Int(ProjectStore.leaseSeconds / 60)) minutes")
+    }
     print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
 }
 

@@ -207,7 +207,7 @@ public final class AnnotateSession: TerminalSession {
     public func handle(_ key: Key) -> Bool {
         if key == .hangup {
             // The connection dropped: the pair on screen goes back to the others at once.
-            try? store.releaseLeases(annotatorID: annotatorID)
+            letGoOfItems()
             return false
         }
         if case .mouse(let row, let column, let action) = key {
@@ -225,7 +225,7 @@ public final class AnnotateSession: TerminalSession {
         do {
             switch effect {
             case .quit:
-                try? store.releaseLeases(annotatorID: annotatorID)
+                letGoOfItems()
                 return false
             case .submit(let draft):
                 try submit(draft)
@@ -584,6 +584,25 @@ public final class AnnotateSession: TerminalSession {
 
     /// When the lease on the pair on screen was last taken or extended (session seconds).
     var leaseRenewed = 0.0
+
+    /// Why the items held could not be let go of when the session ended (nil: they were);
+    /// their leases then lapse on their own.
+    public private(set) var releaseFailure: Error?
+
+    /// Releases this annotator's leases as the session ends, trying again twice (a moment
+    /// apart) if the store refuses, so that a passing lock does not keep a pair from the others.
+    func letGoOfItems() {
+        for attempt in 0..<3 {
+            do {
+                try store.releaseLeases(annotatorID: annotatorID)
+                releaseFailure = nil
+                return
+            } catch {
+                releaseFailure = error
+                if attempt < 2 { Thread.sleep(forTimeInterval: 0.2) }
+            }
+        }
+    }
 
     /// Extends the lease on the pair on screen once a minute while keys come in, so that a
     /// long read keeps its place; a session that stops (closed, crashed) lets it expire.
