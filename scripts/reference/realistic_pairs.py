@@ -72,6 +72,8 @@ def main():
                     chosen += "\n\n" + passages(answers)
             else:
                 prompt, chosen, rejected = passages(prompts), passages(answers), passages(answers)
+            if chosen == rejected:
+                rejected += "\n\n" + passages(answers)
             prompt = f"({n}) {prompt}"
             pairs.write(json.dumps({"id": f"r{n}", "prompt": prompt, "response_a": chosen, "response_b": rejected}, ensure_ascii=False) + "\n")
             trl.write(json.dumps({"prompt": prompt, "chosen": chosen, "rejected": rejected}, ensure_ascii=False) + "\n")
