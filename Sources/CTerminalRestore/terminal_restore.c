@@ -55,14 +55,26 @@ static void note_hangup(int signal_number) {
 
 int tr_hangup_seen(void) { return hangup_seen; }
 
+static volatile sig_atomic_t termination_signal = 0;
+
+/* Asked to stop (SIGTERM): the session ends through its own code, as on a hang-up, and
+   restores the terminal on the way out; a second SIGTERM does not wait for it. */
+static void note_termination(int signal_number) {
+    if (termination_signal != 0) restore_and_exit(signal_number);
+    termination_signal = signal_number;
+}
+
+int tr_termination_signal(void) { return termination_signal; }
+
 void tr_restore_terminal_on_signals(void) {
     struct sigaction action;
     memset(&action, 0, sizeof action);
     sigemptyset(&action.sa_mask);
     action.sa_handler = note_hangup;  /* no SA_RESTART: the read is interrupted */
     sigaction(SIGHUP, &action, NULL);
-    action.sa_handler = restore_and_exit;
+    action.sa_handler = note_termination;
     sigaction(SIGTERM, &action, NULL);
+    action.sa_handler = restore_and_exit;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGQUIT, &action, NULL);
 }

@@ -123,14 +123,17 @@ public final class CursesTerminal: Terminal {
         return poll(&descriptor, 1, 0) == 1 && descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
+    /// The SIGTERM that ended the session, if one did (it ends as on a hang-up: leases let go of).
+    public static var terminationSignal: Int32? { tr_termination_signal() == 0 ? nil : tr_termination_signal() }
+
     public func readKey(timeoutMilliseconds: Int?) -> Key? {
-        if tr_hangup_seen() != 0 { return .hangup }
+        if tr_hangup_seen() != 0 || tr_termination_signal() != 0 { return .hangup }
         timeout(Int32(timeoutMilliseconds ?? -1))
         var character: wint_t = 0
         let result = get_wch(&character)
         if result == ERR {
             // A read that fails on a terminal that is gone (hang-up) ends the session.
-            return tr_hangup_seen() != 0 || isatty(0) == 0 || Self.inputHungUp() ? .hangup : nil
+            return tr_hangup_seen() != 0 || tr_termination_signal() != 0 || isatty(0) == 0 || Self.inputHungUp() ? .hangup : nil
         }
         if result == KEY_CODE_YES {
             switch Int32(character) {

@@ -142,6 +142,7 @@ func runTUI(store: ProjectStore, annotator: String, options: AnnotateSession.Opt
         printError("could not hand back the pair on screen (\(failure.localizedDescription)); the others get it when its lease lapses in \(Int(ProjectStore.leaseSeconds / 60)) minutes")
     }
     print("\(annotator): \(session.state.doneToday - before) judgments this session, \(session.state.doneToday) today.")
+    if let signal = CursesTerminal.terminationSignal { exit(128 + signal) }
 }
 
 extension AnnotateSession.QueueOrder: ExpressibleByArgument {}

@@ -61,4 +61,5 @@ func runReview(store: ProjectStore, lead: String, filter: ReviewQueue.Filter) th
     terminal.close()
     checkpointer.stop()
     print("\(lead): \(session.state.review?.decided ?? 0) decisions this session.")
+    if let signal = CursesTerminal.terminationSignal { exit(128 + signal) }
 }

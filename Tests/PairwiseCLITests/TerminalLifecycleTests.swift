@@ -15,9 +15,11 @@ import Testing
     func aSignalRestoresTheTerminal(signal: Int32) throws {
         let directory = try sampleProjectDirectory()
         // A shell runs the screen, then records the terminal's modes once it is gone.
-        let tmux = try Tmux(command: "cd '\(directory.url.path)' && USER=tester '\(binary.path)' annotate --as alice --no-trainer; stty -a > stty.txt; sleep 60")
+        let tmux = try Tmux(command: "cd '\(directory.url.path)' && USER=tester '\(binary.path)' annotate --as alice --no-trainer; echo $? > status.txt; stty -a > stty.txt; sleep 60")
         _ = try tmux.waitFor("1/62 in queue")
         #expect(try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on} #{cursor_flag}"]) == "1 0\n")
+        let held = try command("/usr/bin/sqlite3", [directory.path("pairwise.sqlite"), "SELECT count(*) FROM item_leases"], in: directory.url)
+        #expect(held.stdout == "1\n")
         let shell = try tmux.panePID()
         let screen = try #require(Self.children(of: shell).first)
         kill(screen, signal)
@@ -29,6 +31,11 @@ import Testing
         let flags = Set(stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
         #expect(flags.isSuperset(of: ["icanon", "echo", "isig", "icrnl", "opost"]), "\(stty)")
         #expect(try tmux.run(["display-message", "-p", "-t", tmux.session, "#{alternate_on} #{cursor_flag}"]) == "0 1\n")
+        // The screen ended through its own code: the pair it held is free for the others at once.
+        let status = try String(contentsOfFile: directory.path("status.txt"), encoding: .utf8)
+        #expect(status == (signal == SIGTERM ? "143\n" : "0\n"))
+        let after = try command("/usr/bin/sqlite3", [directory.path("pairwise.sqlite"), "SELECT count(*) FROM item_leases"], in: directory.url)
+        #expect(after.stdout == "0\n")
     }
 
     /// LINES and COLUMNS that disagree with the terminal: the screen is drawn for the

@@ -18,4 +18,8 @@ void tr_restore_terminal_on_signals(void);
 /* Whether SIGHUP has arrived. */
 int tr_hangup_seen(void);
 
+/* The SIGTERM received, if any (0: none): the session ends itself as on a hang-up, its
+   terminal restored; a second one exits at once. */
+int tr_termination_signal(void);
+
 #endif
