@@ -13,7 +13,7 @@ public struct DashboardFigures: Sendable {
         public var items: Int
         public var judgments: Int
         public var alpha: Double?
-        /// Percentile 95% interval over `DashboardFigures.resamples` resamples of the week's items.
+        /// Percentile 95% interval over `ProjectStatistics.resamples` resamples of the week's items.
         public var low: Double?
         public var high: Double?
     }
@@ -40,9 +40,6 @@ public struct DashboardFigures: Sendable {
         public var week: String
         public var agreement: Proportion
     }
-
-    /// Bootstrap resamples for the weekly agreement band (seed 1).
-    public static let resamples = 200
 
     public var agreementByWeek: [WeeklyAgreement]
     public var annotators: [AnnotatorAccuracy]
@@ -78,7 +75,7 @@ public struct DashboardFigures: Sendable {
             let items = itemsByWeek[week]!
             let counts = items.flatMap { k in byDirection[(k * 3)..<(k * 3 + 3)] }
             let alpha = Agreement.krippendorffAlpha(unitCounts: counts, values: [0, 1, 2], level: .nominal)
-            let band = alpha == nil ? nil : Bootstrap.alphaInterval(unitCounts: counts, values: [0, 1, 2], level: .nominal, samples: resamples, seed: 1)
+            let band = alpha == nil ? nil : Bootstrap.alphaInterval(unitCounts: counts, values: [0, 1, 2], level: .nominal, samples: ProjectStatistics.resamples, seed: 1)
             return WeeklyAgreement(week: Timestamp.dayString(week), items: items.count,
                                    judgments: items.reduce(0) { $0 + c.judgments(ofItem: $1).count }, alpha: alpha, low: band?.low, high: band?.high)
         }

@@ -59,7 +59,7 @@ public struct ProjectStatistics: Sendable {
         Agreement.krippendorffAlpha(unitCounts: counts, values: [0, 1, 2], level: .nominal)
     }
 
-    /// Bootstrap resamples (seed 1) for α's 95% intervals.
+    /// Bootstrap resamples (seed 1) for α's 95% intervals, overall and by week.
     public static let resamples = 200
 
     /// Direction categories in the order their labels sort: "A", "B", "tie".

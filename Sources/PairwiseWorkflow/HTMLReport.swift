@@ -327,7 +327,7 @@ public struct HTMLReport {
         <polyline points="\(line)" fill="none" stroke="\(Self.palette[0])"/>
         \(dots)
         \(weeks.count == 1 ? "<text x=\"\(formatted(x(0)))\" y=\"192\" text-anchor=\"middle\">week of \(weeks[0].week)</text>" : "<text x=\"60\" y=\"192\">\(weeks.first!.week)</text><text x=\"590\" y=\"192\" text-anchor=\"end\">\(weeks.last!.week)</text>")
-        </svg><figcaption>Krippendorff's α on the direction over the items completed each week (their latest judgment that week); the band is the 95% percentile interval of \(DashboardFigures.resamples) bootstrap resamples of the week's items. <span class="n">n = \(weeks.reduce(0) { $0 + $1.items }) items over \(weeks.count) weeks</span></figcaption>
+        </svg><figcaption>Krippendorff's α on the direction over the items completed each week (their latest judgment that week); the band is the 95% percentile interval of \(ProjectStatistics.resamples) bootstrap resamples of the week's items. <span class="n">n = \(weeks.reduce(0) { $0 + $1.items }) items over \(weeks.count) weeks</span></figcaption>
         </figure>
 
         """

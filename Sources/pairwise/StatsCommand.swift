@@ -101,7 +101,7 @@ struct StatsCommand: ParsableCommand {
                 .object(["week": .string(w.week), "items": .int(w.items), "judgments": .int(w.judgments),
                          "krippendorff_alpha": number(w.alpha), "low": number(w.low), "high": number(w.high)])
             }),
-            "bootstrap_resamples": .int(DashboardFigures.resamples),
+            "bootstrap_resamples": .int(ProjectStatistics.resamples),
             "annotators": .array(d.annotators.map { a in
                 .object(["name": .string(a.name), "judgments": .int(a.judgments),
                          "dawid_skene_accuracy": number(a.dawidSkene), "dawid_skene_low": number(a.dawidSkeneLow), "dawid_skene_high": number(a.dawidSkeneHigh),
