@@ -303,7 +303,7 @@ public struct HTMLReport {
     }
 
     func agreementOverTimeSection() -> String {
-        let weeks = reports.dashboard.agreementByWeek.filter { $0.alpha != nil }
+        let weeks = (reports.dashboard?.agreementByWeek ?? []).filter { $0.alpha != nil }
         guard !weeks.isEmpty else { return "<h2>Agreement over time</h2>\n<figure data-figure=\"agreement-over-time\"><p>No item has two judgments yet.</p></figure>\n" }
         let step = weeks.count == 1 ? 0 : 520.0 / Double(weeks.count - 1)
         let x = { (n: Int) in 60 + step * Double(n) + (weeks.count == 1 ? 260 : 0) }
@@ -334,7 +334,7 @@ public struct HTMLReport {
     }
 
     func accuracySection() -> String {
-        let people = reports.dashboard.annotators
+        let people = reports.dashboard?.annotators ?? []
         guard !people.isEmpty else { return "" }
         let rowHeight = 22.0, left = 130.0, width = 240.0, gap = 60.0
         var marks = axis(left: left, width: width, top: 18, bottom: 24 + rowHeight * Double(people.count))
@@ -364,7 +364,7 @@ public struct HTMLReport {
     }
 
     func driftSection() -> String {
-        let points = reports.dashboard.drift
+        let points = reports.dashboard?.drift ?? []
         guard !points.isEmpty else { return "" }
         let weeks = Array(Set(points.map(\.week))).sorted()
         let people = Array(Set(points.map(\.annotator))).sorted()

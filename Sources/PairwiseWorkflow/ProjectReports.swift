@@ -15,32 +15,35 @@ public struct ProjectReports: Sendable {
     public var quality: QualityReport
     /// Ranked items: α on the ranks, Kendall's W.
     public var ranked: RankingReport
-    /// Agreement by week, accuracy and position bias with intervals, the drift timeline.
-    public var dashboard: DashboardFigures
-    /// The models that wrote the responses, ranked with bootstrap intervals (nil when no
-    /// judged item's responses carry two model names).
+    /// Agreement by week, accuracy and position bias with intervals, the drift timeline
+    /// (nil unless asked for: only `stats --json` and the report show them).
+    public var dashboard: DashboardFigures?
+    /// The models that wrote the responses, ranked with bootstrap intervals (nil unless the
+    /// dashboard was asked for, or when no judged item's responses carry two model names).
     public var leaderboard: Leaderboard?
 
     /// Bootstrap resamples (seed 1) for the leaderboard's intervals here.
     public static let leaderboardResamples = 200
 
     /// Reads and computes every report: the agreement figures on this thread, the reports
-    /// that read the database on another.
-    public static func assemble(_ store: ProjectStore, for consumer: LabelPolicy.Consumer = .agreement) throws -> ProjectReports {
+    /// that read the database on another; with `dashboard`, also the dashboard's figures and
+    /// the leaderboard (what `stats --json` and the report show, and `stats` and the stats
+    /// screen do not).
+    public static func assemble(_ store: ProjectStore, for consumer: LabelPolicy.Consumer = .agreement, dashboard withDashboard: Bool = false) throws -> ProjectReports {
         let policy = LabelPolicy.for(consumer)
         let columns = try store.currentJudgmentColumns(policy: policy)
         let rubric = try store.rubric()
         // The database's reports wait on reads; the dashboard's figures fill that thread.
         let (statistics, (model, quality, ranked, leaderboard, dashboard)) = try inParallel({ ProjectStatistics(columns: columns, rubric: rubric) }, {
             let byItem = try store.rankingsByItem(policy: policy)
-            let battles = try store.modelBattles().table
+            let battles = withDashboard ? try store.modelBattles().table : BattleTable([])
             return (try store.modelReport(columns: columns), try store.qualityReport(columns: columns),
                     RankingReport(byItem.map { ($0.itemID, $0.rankings) }, ratings: byItem.map(\.ratings)),
                     battles.comparisons.isEmpty ? nil : Leaderboard(battles, bootstrap: leaderboardResamples, seed: 1),
-                    DashboardFigures(columns: columns))
+                    withDashboard ? DashboardFigures(columns: columns) : nil)
         })
         var figures = dashboard
-        figures.addGold(Dictionary(quality.annotators.map { ($0.name, $0.gold) }, uniquingKeysWith: { first, _ in first }))
+        figures?.addGold(Dictionary(quality.annotators.map { ($0.name, $0.gold) }, uniquingKeysWith: { first, _ in first }))
         return ProjectReports(statistics: statistics, model: model, quality: quality, ranked: ranked, dashboard: figures, leaderboard: leaderboard)
     }
 

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.openForReading()
             try Identity.requireLead(store, "the report (it shows other people's names)")
-            let reports = try ProjectReports.assemble(store)
+            let reports = try ProjectReports.assemble(store, dashboard: true)
             let pace = try store.progressPace()
             let html = HTMLReport(title: "Pairwise report: " + ((store.path as NSString).lastPathComponent), reports: reports, pace: pace,
                                   items: try store.status().items, daily: try store.dailyLabels(),

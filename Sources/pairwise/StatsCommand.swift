@@ -34,7 +34,7 @@ struct StatsCommand: ParsableCommand {
         try reportingFailures {
             let store = try project.openForReading()
             try Identity.requireLead(store, "stats (it shows other people's names)")
-            let reports = try ProjectReports.assemble(store)
+            let reports = try ProjectReports.assemble(store, dashboard: json)
             let steps = NextSteps.plan(reports, pace: try store.progressPace(), decided: try store.decidedItemIDs())
             if json {
                 Console.data(Self.json(reports, contested: contested, nextSteps: steps))
@@ -179,7 +179,7 @@ struct StatsCommand: ParsableCommand {
                 .object(["item_id": .string($0.itemID), "judgments": .int($0.judgments),
                          "direction_agreement": .double($0.directionAgreement), "strength_spread": .int($0.strengthSpread)])
             }),
-            "dashboard": json(reports.dashboard),
+            "dashboard": reports.dashboard.map(json) ?? .null,
             "leaderboard": reports.leaderboard.map { board in
                 .object(["bootstrap_resamples": .int(ProjectReports.leaderboardResamples), "rows": LeaderboardCommand.jsonRows(board)])
             } ?? .null,

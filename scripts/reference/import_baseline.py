@@ -23,17 +23,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-BASELINE = r"""
-import hashlib, json, sqlite3, sys
-db = sqlite3.connect(sys.argv[2], isolation_level=None)
-db.execute("PRAGMA journal_mode = WAL")
-db.execute("PRAGMA synchronous = NORMAL")
-db.executescript('''
+# The tables and unique keys both reference imports write (pairwise's, for items and responses).
+SCHEMA = """
 CREATE TABLE items (id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL UNIQUE,
                     prompt TEXT NOT NULL, metadata TEXT NOT NULL DEFAULT '{}', source_file TEXT, source_line INTEGER, created_at TEXT NOT NULL);
 CREATE TABLE responses (item_id INTEGER NOT NULL REFERENCES items(id), slot TEXT NOT NULL, text TEXT NOT NULL, model TEXT,
                         PRIMARY KEY (item_id, slot)) WITHOUT ROWID;
-''')
+"""
+
+BASELINE = "SCHEMA = " + repr(SCHEMA) + r"""
+import hashlib, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[2], isolation_level=None)
+db.execute("PRAGMA journal_mode = WAL")
+db.execute("PRAGMA synchronous = NORMAL")
+db.executescript(SCHEMA)
 db.execute("BEGIN")
 for line_number, line in enumerate(open(sys.argv[1], encoding="utf-8"), 1):
     if not line.strip():

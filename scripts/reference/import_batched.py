@@ -22,19 +22,17 @@ import tempfile
 import time
 from pathlib import Path
 
+from import_baseline import SCHEMA
+
 ROOT = Path(__file__).resolve().parents[2]
 
-BATCHED = r"""
+BATCHED = "SCHEMA = " + repr(SCHEMA) + r"""
 import hashlib, json, sqlite3, sys
 path, database, labels = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
 db = sqlite3.connect(database, isolation_level=None)
 db.execute("PRAGMA journal_mode = WAL")
 db.execute("PRAGMA synchronous = NORMAL")
-db.executescript('''
-CREATE TABLE items (id INTEGER PRIMARY KEY, external_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL UNIQUE,
-                    prompt TEXT NOT NULL, metadata TEXT NOT NULL DEFAULT '{}', source_file TEXT, source_line INTEGER, created_at TEXT NOT NULL);
-CREATE TABLE responses (item_id INTEGER NOT NULL REFERENCES items(id), slot TEXT NOT NULL, text TEXT NOT NULL, model TEXT,
-                        PRIMARY KEY (item_id, slot)) WITHOUT ROWID;
+db.executescript(SCHEMA + '''
 CREATE TABLE judgments (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id), annotator TEXT NOT NULL,
                         strength INTEGER NOT NULL, both_bad INTEGER NOT NULL, shown_order TEXT NOT NULL, ms INTEGER NOT NULL,
                         created_at TEXT NOT NULL, origin TEXT NOT NULL, source TEXT);
