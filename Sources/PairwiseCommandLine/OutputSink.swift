@@ -66,7 +66,7 @@ public struct OutputError: Error {
 /// beside it and moved into place on `finish()`, so that a failed export leaves neither a
 /// partial file nor a changed one. Lines are exact, except on a terminal, where they are made
 /// safe (see `Console`). Every write that fails (a full disk, `/dev/full`) throws `OutputError`.
-public final class OutputSink {
+public final class OutputSink: UTF8LineWriter {
     private let handle: FileHandle
     private let name: String
     private let finalPath: String?
@@ -115,6 +115,15 @@ public final class OutputSink {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
         bytesWritten += line.utf8.count + 1
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    /// The same for a line given as UTF-8 bytes (made safe, like any line, on a terminal).
+    public func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) throws {
+        if toTerminal { return try writeLine(String(decoding: line, as: UTF8.self)) }
+        buffer.append(contentsOf: line)
+        buffer.append(0x0A)
+        bytesWritten += line.count + 1
         if buffer.count >= 1 << 20 { try flush() }
     }
 

@@ -157,9 +157,9 @@ public struct Item: Equatable, Sendable {
     /// a ranked item's identity are one recipe).
     public static func contentHash(prompt: Prompt, responses: [Response]) -> String {
         let sorted = responses.map { ($0.identityKey, $0.json) }.sorted { $0.0 < $1.0 }.map(\.1)
-        var canonical = ""
-        JSONWriter.write(.array([prompt.json] + sorted), to: &canonical)
-        return SHA256.hex(canonical)
+        var canonical: [UInt8] = []
+        JSONWriter.append(.array([prompt.json] + sorted), to: &canonical)
+        return canonical.withUnsafeBufferPointer { SHA256.hex(bytes: $0) }
     }
 
     /// Whether the stored A of an item with the same identity is this item's B: the two

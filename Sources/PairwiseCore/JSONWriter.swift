@@ -5,71 +5,89 @@ public enum JSONWriter {
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func string(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, to: &out)
-        return out
+        var out: [UInt8] = []
+        append(value, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    public static func write(_ value: JSONValue, to out: inout String) {
+    /// Appends the value's JSON to a byte buffer (what `string` returns, as UTF-8).
+    public static func append(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): writeDouble(d, to: &out)
-        case .string(let s): writeString(s, to: &out)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): appendInteger(i, to: &out)
+        case .double(let d): appendDouble(d, to: &out)
+        case .string(let s): appendString(s, to: &out)
         case .array(let elements):
-            out += "["
+            out.append(0x5B)
             for (n, element) in elements.enumerated() {
-                if n > 0 { out += ", " }
-                write(element, to: &out)
+                if n > 0 { out.append(0x2C); out.append(0x20) }
+                append(element, to: &out)
             }
-            out += "]"
+            out.append(0x5D)
         case .object(let members):
-            out += "{"
+            out.append(0x7B)
             for (n, member) in members.enumerated() {
-                if n > 0 { out += ", " }
-                writeString(member.key, to: &out)
-                out += ": "
-                write(member.value, to: &out)
+                if n > 0 { out.append(0x2C); out.append(0x20) }
+                appendString(member.key, to: &out)
+                out.append(0x3A); out.append(0x20)
+                append(member.value, to: &out)
             }
-            out += "}"
+            out.append(0x7D)
         }
     }
 
-    static func writeDouble(_ d: Double, to out: inout String) {
-        guard d.isFinite else { out += "null"; return }
-        out += d.description
+    /// Appends an integer in decimal.
+    public static func appendInteger(_ value: Int, to out: inout [UInt8]) {
+        if (0...9).contains(value) {
+            out.append(UInt8(48 + value))
+            return
+        }
+        out.append(contentsOf: String(value).utf8)
     }
 
-    public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        var utf8 = s
-        let escapedText: String? = utf8.withUTF8 { bytes in
-            guard bytes.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return nil }
-            var escaped: [UInt8] = []
-            escaped.reserveCapacity(bytes.count + bytes.count / 8 + 16)
-            var runStart = 0
-            for (i, byte) in bytes.enumerated() where byte == 0x22 || byte == 0x5C || byte < 0x20 {
-                escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
-                runStart = i + 1
-                escaped.append(0x5C)
-                switch byte {
-                case 0x22, 0x5C: escaped.append(byte)
-                case 0x0A: escaped.append(0x6E)
-                case 0x0D: escaped.append(0x72)
-                case 0x09: escaped.append(0x74)
-                case 0x08: escaped.append(0x62)
-                case 0x0C: escaped.append(0x66)
-                default:
-                    escaped.append(contentsOf: [0x75, 0x30, 0x30])
-                    escaped.append(JSONWriter.hexDigits[Int(byte >> 4)])
-                    escaped.append(JSONWriter.hexDigits[Int(byte & 0xF)])
-                }
-            }
-            escaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
-            return String(decoding: escaped, as: UTF8.self)
-        }
-        out += escapedText ?? s
-        out += "\""
+    /// Appends a number as JSON writes it: the shortest text that reads back as the same
+    /// double (Python's `repr`), or null when it is not finite.
+    public static func appendDouble(_ d: Double, to out: inout [UInt8]) {
+        guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
+        out.append(contentsOf: d.description.utf8)
     }
+
+    /// Appends a string in quotes, escaping quotes, backslashes and control characters.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { appendString(utf8: $0, to: &out) }
+    }
+
+    /// The same for text given as UTF-8 bytes.
+    public static func appendString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        out.append(0x22)
+        var runStart = 0
+        for i in 0..<bytes.count {
+            let byte = bytes[i]
+            guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+            runStart = i + 1
+            out.append(0x5C)
+            switch byte {
+            case 0x22, 0x5C: out.append(byte)
+            case 0x0A: out.append(0x6E)
+            case 0x0D: out.append(0x72)
+            case 0x09: out.append(0x74)
+            case 0x08: out.append(0x62)
+            case 0x0C: out.append(0x66)
+            default:
+                out.append(contentsOf: [0x75, 0x30, 0x30])
+                out.append(JSONWriter.hexDigits[Int(byte >> 4)])
+                out.append(JSONWriter.hexDigits[Int(byte & 0xF)])
+            }
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        out.append(0x22)
+    }
+}
+
+/// Takes lines as UTF-8 bytes (without their line break), each valid only during the call.
+public protocol UTF8LineWriter: AnyObject {
+    func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) throws
 }

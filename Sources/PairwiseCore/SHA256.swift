@@ -29,12 +29,15 @@ public struct SHA256 {
     /// Lower-case hex digest of a string's UTF-8 bytes.
     public static func hex(_ string: String) -> String {
         var string = string
-        return string.withUTF8 { bytes in
-            var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-            var length: UInt32 = 0
-            EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha256(), nil)
-            return Array(digest.prefix(Int(length))).hexString
-        }
+        return string.withUTF8 { hex(bytes: $0) }
+    }
+
+    /// Lower-case hex digest of bytes.
+    public static func hex(bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha256(), nil)
+        return Array(digest.prefix(Int(length))).hexString
     }
 
     /// One EVP digest context, freed with the last copy of the hasher.

@@ -56,7 +56,7 @@ extension ProjectStore {
             let judgments = try Self.currentJudgments(sql: sql, annotator: nil)
             let adjudications = try Self.currentAdjudications(sql: sql)
             var result: [(rowID: Int64, item: Item, label: AggregatedPreference?)] = []
-            try sql.scan(Self.itemsInOrder) { row in
+            try Self.scanItemsInOrder(sql) { row in
                 let rowID = try row.int64("id")
                 let item = try Self.item(from: row)
                 let labeled = LabeledItem(item: item, judgments: judgments[rowID] ?? [], adjudication: adjudications[rowID])
@@ -71,7 +71,7 @@ extension ProjectStore {
     public func forEachItemChunk(size: Int = 4_000, _ body: ([(rowID: Int64, item: Item)]) throws -> Void) throws {
         try read { sql in
             var chunk: [(rowID: Int64, item: Item)] = []
-            try sql.scan(Self.itemsInOrder) { row in
+            try Self.scanItemsInOrder(sql) { row in
                 chunk.append((try row.int64("id"), try Self.item(from: row)))
                 if chunk.count == size {
                     try body(chunk)

@@ -7,7 +7,7 @@ extension ProjectStore {
         try read { sql in
             let judgments = try Self.currentJudgments(sql: sql, annotator: nil)
             var result: [(rowID: Int64, item: Item, annotators: Set<String>)] = []
-            try sql.scan(Self.itemsInOrder) { row in
+            try Self.scanItemsInOrder(sql) { row in
                 let rowID = try row.int64("id")
                 let names = Set((judgments[rowID] ?? []).map(\.annotator))
                 guard names.count < overlap else { return }

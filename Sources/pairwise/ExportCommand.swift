@@ -127,7 +127,7 @@ struct ExportCommand: ParsableCommand {
             }
             let sink = try OutputSink(path: out, force: force, protected: Self.projectFiles(store))
             do {
-                let summary = try store.export(format: format, filter: filter, emit: sink.writeLine)
+                let summary = try store.export(format: format, filter: filter, into: sink)
                 try sink.finish()
                 if let out { printError("wrote \(summary.written) \(format.isPerItem ? "items" : format == .rankings ? "rankings" : "judgments") to \(out)") }
                 for notice in summary.notices { printError(notice) }

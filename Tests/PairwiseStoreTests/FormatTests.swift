@@ -199,6 +199,43 @@ private func importFailure(on kind: StoreKind, _ text: String, name: String = "i
         #expect(rows.allSatisfy { $0["prompt"]!.arrayValue != nil && $0["chosen"]!.arrayValue != nil && $0["rejected"]!.arrayValue != nil })
     }
 
+    /// The per-judgment formats write each item's judgments in the annotators' name order
+    /// byte by byte (as SQL sorts them), whatever order the people were added in; an item
+    /// with fewer counted judgments than --min-annotators is left out whole, and a both-bad
+    /// judgment left out by --exclude-both-bad still counts toward that minimum.
+    @Test(arguments: StoreKind.available)
+    func judgmentLinesComeInNameOrderAndCountBeforeFilters(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        func record(_ id: String, _ annotator: String, _ strength: Int, bothBad: Bool = false, note: String? = nil) -> String {
+            JSONWriter.string(.object(["id": .string(id), "prompt": .string("p " + id), "response_a": .string("a " + id), "response_b": .string("b " + id),
+                                       "preference_strength": .int(strength), "both_bad": .bool(bothBad), "annotator": .string(annotator),
+                                       "note": note.map(JSONValue.string) ?? .null]))
+        }
+        let path = try project.file("labels.jsonl", [
+            record("one", "zoë", 1), record("one", "Émile", -2, note: "a \"quoted\", note\nover two lines"), record("one", "alice", 3),
+            record("one", "Bob", 0, bothBad: true), record("two", "alice", -1), record("two", "Bob", 2, bothBad: true),
+        ].joined(separator: "\n"))
+        _ = try project.store.importFiles([path], options: ImportOptions(keepLabels: true))
+
+        let csv = try project.export(.csv)
+        #expect(csv.count == 7)
+        #expect(csv.dropFirst().map { $0.split(separator: ",").prefix(3).joined(separator: ",") } == [
+            "one,Bob,0", "one,alice,3", "one,zoë,1", "one,Émile,-2", "two,Bob,2", "two,alice,-1",
+        ])
+        #expect(csv[4].hasSuffix(",import:jsonl,labels.jsonl,\"a \"\"quoted\"\", note\nover two lines\""),
+                "the note is one quoted field, the line break inside it: \(csv[4])")
+        let judgments = try project.export(.judgments).map { try JSONParser.parse($0) }
+        #expect(judgments.map { $0["annotator"]!.stringValue! } == ["Bob", "alice", "zoë", "Émile", "Bob", "alice"])
+        #expect(judgments[3]["note"] == .string("a \"quoted\", note\nover two lines"))
+        #expect(judgments[0]["response_a_sha256"] == .string(SHA256.hex("a one")), "the first import stores its A as A")
+
+        let filtered = try project.export(.judgments, ExportFilter(minAnnotators: 3, excludeBothBad: true)).map { try JSONParser.parse($0) }
+        #expect(filtered.map { $0["annotator"]!.stringValue! } == ["alice", "zoë", "Émile"],
+                "item one has four judgments (Bob's both-bad one counted, not written); item two has two")
+        #expect(try project.export(.csv, ExportFilter(annotator: "Émile")).dropFirst().map { String($0.prefix(10)) } == ["one,Émile,"])
+        #expect(try project.export(.csv, ExportFilter(annotator: "nobody")).count == 1, "the header alone")
+    }
+
     /// A leading system turn goes before the first "\n\nHuman: " (and reads back); one in
     /// the middle of a dialogue, or any in helpsteer2, leaves the item out with a count.
     @Test(arguments: StoreKind.available)

@@ -38,7 +38,8 @@ public enum ExportOmission: String, Sendable, CaseIterable {
 
 /// What an export makes of one item.
 public enum ExportOutcome: Equatable, Sendable {
-    case written(String)
+    /// The line, as UTF-8 without its line break.
+    case written([UInt8])
     /// No label, or a tie in a format that cannot say "tie": nothing to write.
     case unlabeled
     /// A label the format cannot carry faithfully.
@@ -55,8 +56,14 @@ public enum ExportEncoder {
     /// file's form from its first row, so a file holds one form).
     public static func line(for labeled: LabeledItem, format: ExportFormat, conversational: Bool = false,
                             provenance: LabelProvenance? = nil, modelMargin: Double? = nil) -> ExportOutcome {
-        guard let label = PreferenceAggregation.aggregate(labeled) else { return .unlabeled }
-        let item = labeled.item
+        line(for: labeled.item, label: PreferenceAggregation.aggregate(labeled), format: format, conversational: conversational,
+             provenance: provenance, modelMargin: modelMargin)
+    }
+
+    /// The same for an item and its aggregated label (nil: none).
+    public static func line(for item: Item, label: AggregatedPreference?, format: ExportFormat, conversational: Bool = false,
+                            provenance: LabelProvenance? = nil, modelMargin: Double? = nil) -> ExportOutcome {
+        guard let label else { return .unlabeled }
         let conversational = conversational || needsConversationalForm(item)
         var members: [JSONMember]
         switch format {
@@ -102,7 +109,9 @@ public enum ExportEncoder {
                         JSONMember(key: "agreement", value: provenance.agreement.map(JSONValue.double) ?? .null),
                         JSONMember(key: "model_margin", value: oriented.map(JSONValue.double) ?? .null)]
         }
-        return .written(JSONWriter.string(.object(members)))
+        var line: [UInt8] = []
+        JSONWriter.append(.object(members), to: &line)
+        return .written(line)
     }
 
     /// Whether an item needs TRL's conversational form (a chat prompt, or a response of

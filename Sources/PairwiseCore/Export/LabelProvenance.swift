@@ -25,13 +25,17 @@ public struct LabelProvenance: Equatable, Sendable {
 
     /// The provenance of an item's label, or nil when it has none.
     public static func of(_ labeled: LabeledItem) -> LabelProvenance? {
-        let directions = labeled.judgments.map { $0.strength.value.signum() }
-        let agreement = pairwiseAgreement(directions)
-        if labeled.adjudication != nil { return LabelProvenance(source: .adjudicated, judgments: directions.count, agreement: agreement) }
-        switch directions.count {
+        of(JudgmentTally(labeled.judgments), adjudicated: labeled.adjudication != nil)
+    }
+
+    /// The same from what the item's judgments add up to and whether a lead decided it.
+    public static func of(_ tally: JudgmentTally, adjudicated: Bool) -> LabelProvenance? {
+        let agreement = pairwiseAgreement(counts: [tally.directions.a, tally.directions.tie, tally.directions.b])
+        if adjudicated { return LabelProvenance(source: .adjudicated, judgments: tally.judgments, agreement: agreement) }
+        switch tally.judgments {
         case 0: return nil
         case 1: return LabelProvenance(source: .single, judgments: 1, agreement: nil)
-        default: return LabelProvenance(source: agreement == 1 ? .unanimous : .majority, judgments: directions.count, agreement: agreement)
+        default: return LabelProvenance(source: agreement == 1 ? .unanimous : .majority, judgments: tally.judgments, agreement: agreement)
         }
     }
 

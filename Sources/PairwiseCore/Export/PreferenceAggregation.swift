@@ -43,13 +43,16 @@ public struct AggregatedPreference: Equatable, Sendable {
 /// - an item with no judgments has no label.
 public enum PreferenceAggregation {
     public static func aggregate(_ labeled: LabeledItem) -> AggregatedPreference? {
-        if let adjudication = labeled.adjudication {
+        aggregate(JudgmentTally(labeled.judgments), adjudication: labeled.adjudication)
+    }
+
+    /// The same from what the item's judgments add up to.
+    public static func aggregate(_ tally: JudgmentTally, adjudication: Adjudication?) -> AggregatedPreference? {
+        if let adjudication {
             return AggregatedPreference(strength: Double(adjudication.strength.value), bothBad: adjudication.bothBad,
-                                        judgments: labeled.judgments.count, adjudicated: true)
+                                        judgments: tally.judgments, adjudicated: true)
         }
-        let judgments = labeled.judgments
-        return aggregate(strengthSum: judgments.reduce(0) { $0 + $1.strength.value }, bothBad: judgments.filter(\.bothBad).count,
-                         judgments: judgments.count)
+        return aggregate(strengthSum: tally.strengthSum, bothBad: tally.bothBad, judgments: tally.judgments)
     }
 
     /// The same for an item without an adjudication, from its judgments' sum of strengths
@@ -58,5 +61,33 @@ public enum PreferenceAggregation {
         guard judgments > 0 else { return nil }
         return AggregatedPreference(strength: Double(strengthSum) / Double(judgments), bothBad: bothBad * 2 > judgments,
                                     judgments: judgments, adjudicated: false)
+    }
+}
+
+/// What an item's current judgments add up to: all its aggregated label and its
+/// provenance need, so that an export reads three columns per judgment, not whole judgments.
+public struct JudgmentTally: Equatable, Sendable {
+    public private(set) var judgments = 0
+    public private(set) var strengthSum = 0
+    /// Judgments that say both responses are bad.
+    public private(set) var bothBad = 0
+    /// Judgments by direction: A preferred, tie, B preferred.
+    public private(set) var directions = (a: 0, tie: 0, b: 0)
+
+    public init() {}
+
+    public init(_ judgments: [Judgment]) {
+        for judgment in judgments { add(strength: judgment.strength.value, bothBad: judgment.bothBad) }
+    }
+
+    public mutating func add(strength: Int, bothBad: Bool) {
+        judgments += 1
+        strengthSum += strength
+        if bothBad { self.bothBad += 1 }
+        if strength < 0 { directions.a += 1 } else if strength == 0 { directions.tie += 1 } else { directions.b += 1 }
+    }
+
+    public static func == (x: JudgmentTally, y: JudgmentTally) -> Bool {
+        x.judgments == y.judgments && x.strengthSum == y.strengthSum && x.bothBad == y.bothBad && x.directions == y.directions
     }
 }
