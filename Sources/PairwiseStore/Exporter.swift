@@ -121,124 +121,94 @@ extension ProjectStore {
     private func export(format: ExportFormat, filter: ExportFilter, withPrompts: Bool,
                         emit: (UnsafeBufferPointer<UInt8>, Prompt?) throws -> Void) throws -> ExportSummary {
         let rubric = try self.rubric()
-        return try withoutActuallyEscaping(emit) { emit in try read { sql in
-            let emitText: (String, Prompt?) throws -> Void = { line, prompt in
-                var line = line
-                try line.withUTF8 { try emit($0, prompt) }
-            }
-            var summary = ExportSummary()
-            let gate = try LabelGate(filter.policy(for: format), sql: sql)
-            var judgments = JudgmentSpans(gate: gate, annotator: filter.annotator)
-            try Self.exportRankedItems(sql: sql, format: format, filter: filter, gate: gate, summary: &summary, emit: emitText)
-            if format == .ranked || format == .rankings {
-                // The pairs' judgments are counted (and what the policy leaves out of them said), not written.
-                let labeled = try judgments.countItems(sql)
-                if format == .rankings, labeled > 0 { summary.leftOut[.pairItem, default: 0] += labeled }
-            } else if format.isPerItem {
-                try Self.exportItems(sql: sql, format: format, filter: filter, judgments: &judgments, withPrompts: withPrompts, summary: &summary, emit: emit)
-            } else {
-                try Self.exportJudgments(sql: sql, format: format, filter: filter, rubric: rubric, judgments: &judgments, summary: &summary, emit: emit)
-            }
-            return summary.adding(judgments.leftOut)
-        } }
-    }
-
-    /// The per-item formats: items in import order, each with its counted judgments and the
-    /// lead's decision, read a span of items at a time.
-    private static func exportItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, judgments: inout JudgmentSpans, withPrompts: Bool,
-                                    summary: inout ExportSummary, emit: (UnsafeBufferPointer<UInt8>, Prompt?) throws -> Void) throws {
-        let adjudications = try Self.currentAdjudications(sql: sql).filter { judgments.gate.countsAdjudication(item: $0.key) }
-        let run = filter.provenance ? try Self.latestRunID(sql) : nil
-        // TRL reads a file's form from its first row: one form for the whole file.
-        let conversational = try format == .trl && Self.holdsConversationalItems(sql)
-        var margins: [Int64: Double] = [:], marginsThrough: Int64 = -1
-        // Only spans that hold judged items are read: the others have nothing to write.
-        try JudgmentSpans.forEachJudgedSpan(sql) { span in try Self.scanItems(sql, span) { row in
-            let rowID = try row.int64("id")
-            let tally = try judgments.tally(of: rowID, sql: sql)
-            guard tally.judgments >= filter.minAnnotators else { return }
-            let item = try Self.item(from: row)
-            let adjudication = adjudications[rowID]
-            guard let provenance = LabelProvenance.of(tally, adjudicated: adjudication != nil), filter.admits(provenance, itemID: item.id) else { return }
-            let label = PreferenceAggregation.aggregate(tally, adjudication: adjudication)
-            if filter.excludeBothBad, label?.bothBad == true { return }
-            if let run, rowID > marginsThrough {
-                marginsThrough = rowID + JudgmentSpans.span - 1
-                margins = try Self.margins(sql: sql, run: run, itemRows: rowID...marginsThrough)
-            }
-            switch ExportEncoder.line(for: item, label: label, format: format, conversational: conversational,
-                                      provenance: filter.provenance ? provenance : nil, modelMargin: margins[rowID]) {
-            case .written(let line):
-                try line.withUnsafeBufferPointer { try emit($0, withPrompts ? item.prompt : nil) }
-                summary.written += 1
-            case .unlabeled: break
-            case .leftOut(let reason): summary.leftOut[reason, default: 0] += 1
-            }
-        } }
-    }
-
-    /// The per-judgment formats: every counted judgment, items in row order, each item's by
-    /// annotator name, read a span of items at a time and written from the rows' bytes.
-    private static func exportJudgments(sql: SQLConnection, format: ExportFormat, filter: ExportFilter, rubric: Rubric, judgments: inout JudgmentSpans,
-                                        summary: inout ExportSummary, emit: (UnsafeBufferPointer<UInt8>, Prompt?) throws -> Void) throws {
         if format == .csv {
             var header = ExportEncoder.csvHeader(rubric: rubric)
             try header.withUTF8 { try emit($0, nil) }
         }
-        var writer = JudgmentLines(format: format, rubric: rubric)
-        // Annotators by row id, with their place in name order (SQLite's, byte by byte).
-        var annotators: [Int64: (name: String, rank: Int)] = [:]
-        try sql.scan("SELECT id, name FROM annotators ORDER BY name") { row in
-            annotators[try row.int64("id")] = (try row.text("name"), annotators.count)
+        if format != .ranked && format != .rankings && !withPrompts,
+           let summary = try exportConcurrently(format: format, filter: filter, rubric: rubric, emit: emit) {
+            return summary
         }
-        var only = ""
-        if let name = filter.annotator {
-            guard let id = annotators.first(where: { $0.value.name == name })?.key else { return }
-            only = " AND c.annotator_id = \(id)"
-        }
-        // One item's lines, held until its counted judgments are known to be enough, then
-        // written in annotator name order.
-        var held: [UInt8] = [], heldLines: [(rank: Int, range: Range<Int>)] = [], counted = 0, heldItem: Int64 = -1
-        func release() throws {
-            defer { held.removeAll(keepingCapacity: true); heldLines.removeAll(keepingCapacity: true); counted = 0 }
-            guard counted >= filter.minAnnotators else { return }
-            heldLines.sort { $0.rank < $1.rank }
-            try held.withUnsafeBufferPointer { all in
-                for entry in heldLines { try emit(UnsafeBufferPointer(rebasing: all[entry.range]), nil) }
+        return try read { sql in
+            var summary = try Self.exportRankedItems(sql: sql, format: format, filter: filter, emit: emit)
+            if format == .ranked || format == .rankings {
+                // The pairs' judgments are counted (and what the policy leaves out of them said), not written.
+                var judgments = JudgmentSpans(gate: try LabelGate(filter.policy(for: format), sql: sql), annotator: filter.annotator)
+                let labeled = try judgments.countItems(sql)
+                if format == .rankings, labeled > 0 { summary.leftOut[.pairItem, default: 0] += labeled }
+                return summary.adding(judgments.leftOut)
             }
-            summary.written += heldLines.count
-        }
-        try JudgmentSpans.forEachJudgedSpan(sql) { span in
-            let range = "\(span.lowerBound) AND \(span.upperBound)"
-            var itemIDs: [Int64: String] = [:]
-            try sql.scan("SELECT id, external_id FROM items WHERE id BETWEEN \(raw: range)") { row in
-                itemIDs[try row.int64("id")] = try row.text("external_id")
+            let plan = try PairExportPlan(sql: sql, format: format, filter: filter, rubric: rubric, withPrompts: withPrompts)
+            try JudgmentSpans.forEachJudgedSpan(sql, size: PairExportPlan.span) { span in
+                let piece = try plan.piece(sql, span)
+                try piece.emit(emit)
+                summary.add(piece.summary)
             }
-            let digests = format == .judgments ? try Self.responseASHA256s(sql, itemRows: span) : [:]
-            try sql.scan("""
-                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin, j.source
-                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                WHERE c.item_id BETWEEN \(raw: range)\(raw: only) ORDER BY c.item_id
-                """) { row in
-                let rowID = try row.int64("item_id")
-                if rowID != heldItem {
-                    try release()
-                    heldItem = rowID
-                }
-                guard judgments.admits(item: rowID, origin: try row.text("origin")) else { return }
-                counted += 1
-                if filter.excludeBothBad, try row.bool("both_bad") { return }
-                guard let itemID = itemIDs[rowID], let annotator = annotators[try row.int64("annotator_id")] else {
-                    throw StoreError(.invalid, "a current judgment names an item or annotator that is not stored")
-                }
-                try writer.write(row, itemID: itemID, annotator: annotator.name, responseASHA256: digests[rowID])
-                let start = held.count
-                held.append(contentsOf: writer.line)
-                heldLines.append((annotator.rank, start..<held.count))
-            }
+            return summary
         }
-        try release()
     }
+
+    /// The ranked items' part of an export, written to `emit`.
+    private static func exportRankedItems(sql: SQLConnection, format: ExportFormat, filter: ExportFilter,
+                                          emit: (UnsafeBufferPointer<UInt8>, Prompt?) throws -> Void) throws -> ExportSummary {
+        var summary = ExportSummary()
+        let gate = try LabelGate(filter.policy(for: format), sql: sql)
+        try Self.exportRankedItems(sql: sql, format: format, filter: filter, gate: gate, summary: &summary) { line, prompt in
+            var line = line
+            try line.withUTF8 { try emit($0, prompt) }
+        }
+        return summary
+    }
+
+    /// The pairs' spans written by several connections at once, all reading one snapshot,
+    /// and put out in span order (the ranked items first); nil when the store cannot read one
+    /// snapshot on several connections (then the caller writes them on one).
+    private func exportConcurrently(format: ExportFormat, filter: ExportFilter, rubric: Rubric,
+                                    emit: (UnsafeBufferPointer<UInt8>, Prompt?) throws -> Void) throws -> ExportSummary? {
+        let workers = Self.exportWorkers
+        guard workers > 1 else { return nil }
+        let channels = (0..<workers).map { _ in PieceChannel(capacity: 2) }
+        let started = try readConcurrently(workers, onFailure: { for channel in channels { channel.close(throwing: $0) } }) { k, sql in
+            let channel = channels[k]
+            if k == 0 { channel.put(try Self.rankedPiece(sql: sql, format: format, filter: filter)) }
+            let plan = try PairExportPlan(sql: sql, format: format, filter: filter, rubric: rubric, withPrompts: false)
+            var n = 0
+            try JudgmentSpans.forEachJudgedSpan(sql, size: PairExportPlan.span) { span in
+                defer { n += 1 }
+                guard n % workers == k else { return }
+                guard channel.put(try plan.piece(sql, span)) else { throw CancellationError() }
+            }
+            channel.close(throwing: nil)
+        }
+        guard let started else { return nil }
+        var summary = ExportSummary()
+        do {
+            // The ranked items' piece, then span n from worker n % workers, until one runs out.
+            var n = -1
+            while let piece = try channels[max(n, 0) % workers].take() {
+                try piece.emit(emit)
+                summary.add(piece.summary)
+                n += 1
+            }
+        } catch {
+            for channel in channels { channel.cancel() }
+            started.wait()
+            throw error
+        }
+        started.wait()
+        return summary
+    }
+
+    /// The ranked items' part of an export as one piece.
+    private static func rankedPiece(sql: SQLConnection, format: ExportFormat, filter: ExportFilter) throws -> ExportPiece {
+        var piece = ExportPiece()
+        let summary = try exportRankedItems(sql: sql, format: format, filter: filter) { line, _ in piece.append(line, prompt: nil) }
+        piece.summary = summary   // what the ranked part counted, its lines included
+        return piece
+    }
+
+    /// How many connections write an export's spans at once.
+    static let exportWorkers = min(4, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Whether any item has a chat prompt or a response of several turns.
     static func holdsConversationalItems(_ sql: SQLConnection) throws -> Bool {
@@ -397,39 +367,10 @@ struct JudgmentSpans {
     let gate: LabelGate
     let annotator: String?
     private(set) var leftOut = LeftOutLabels()
-    private var tallies: [Int64: JudgmentTally] = [:]
-    private var loadedThrough: Int64 = -1
 
     init(gate: LabelGate, annotator: String?) {
         self.gate = gate
         self.annotator = annotator
-    }
-
-    /// What the counted judgments on item `rowID` add up to, read with its span; rows must
-    /// come in ascending order.
-    mutating func tally(of rowID: Int64, sql: SQLConnection) throws -> JudgmentTally {
-        if rowID > loadedThrough {
-            loadedThrough = rowID + Self.span - 1
-            tallies = try countedTallies(sql, rowID...loadedThrough)
-        }
-        return tallies[rowID] ?? JudgmentTally()
-    }
-
-    private mutating func countedTallies(_ sql: SQLConnection, _ span: ClosedRange<Int64>) throws -> [Int64: JudgmentTally] {
-        var query: SQLQuery = """
-            SELECT c.item_id, j.strength, j.both_bad, j.origin FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-            WHERE c.item_id BETWEEN \(span.lowerBound) AND \(span.upperBound)
-            """
-        if let annotator { query = query + " AND c.annotator_id IN (SELECT id FROM annotators WHERE name = \(annotator))" }
-        var result: [Int64: JudgmentTally] = [:]
-        try sql.scan(query) { row in
-            let rowID = try row.int64("item_id")
-            let strength = try row.int("strength")
-            guard PreferenceStrength(strength) != nil else { throw StoreError(.invalid, "a stored judgment's strength is out of range") }
-            guard admits(item: rowID, origin: try row.text("origin")) else { return }
-            result[rowID, default: JudgmentTally()].add(strength: strength, bothBad: try row.bool("both_bad"))
-        }
-        return result
     }
 
     /// Calls `body` with each span holding judgments and its counted judgments by item; each
@@ -443,12 +384,12 @@ struct JudgmentSpans {
 
     /// Calls `body` with each span of item row ids that starts at an item with current
     /// judgments, in order, until the last such item.
-    static func forEachJudgedSpan(_ sql: SQLConnection, _ body: (ClosedRange<Int64>) throws -> Void) throws {
+    static func forEachJudgedSpan(_ sql: SQLConnection, size: Int64 = span, _ body: (ClosedRange<Int64>) throws -> Void) throws {
         var from: Int64 = Int64.min
         while let start = try sql.record("SELECT min(item_id) AS first FROM current_judgment_ids WHERE item_id >= \(from)", {
             try $0.optionalInt("first")
         }) ?? nil {
-            let span = Int64(start)...(Int64(start) + Self.span - 1)
+            let span = Int64(start)...(Int64(start) + size - 1)
             try body(span)
             from = span.upperBound + 1
         }

@@ -375,3 +375,94 @@ final class TemporaryProject {
         #expect(try writerSetting() == 1000)
     }
 }
+
+/// Exports written by several connections at once (SQLite): the same lines as one connection
+/// writes, one snapshot for all of them, and a failed write that stops them all.
+@Suite struct ConcurrentExportTests {
+    /// Takes lines as the command's output does; fails at line `failAt` when given.
+    final class Lines: UTF8LineWriter {
+        var lines: [String] = []
+        let failAt: Int?
+        init(failAt: Int? = nil) { self.failAt = failAt }
+        func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) throws {
+            if lines.count == failAt { throw StoreError(.invalid, "disk full") }
+            lines.append(String(decoding: line, as: UTF8.self))
+        }
+    }
+
+    /// The hh-rlhf file (2,312 pairs: three export spans) with its labels, two simulated
+    /// annotators on half of it and a handful of people's judgments: the pieces written at
+    /// once come out in the order one connection writes them.
+    @Test(arguments: StoreKind.available)
+    func concurrentPiecesComeOutAsOneConnectionWritesThem(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        _ = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
+        _ = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "second"))
+        for format: ExportFormat in [.trl, .judgments, .csv, .hhRLHF, .helpsteer2] {
+            for filter in [ExportFilter(), ExportFilter(minAnnotators: 2, annotator: nil), ExportFilter(annotator: "second")] {
+                let concurrent = Lines()
+                let summary = try project.store.export(format: format, filter: filter, into: concurrent)
+                var single: [String] = []
+                // With prompts asked for, one connection writes every span.
+                let one = try project.store.export(format: format, filter: filter) { line, _ in single.append(line) }
+                #expect(concurrent.lines == single && summary == one, "\(format)")
+                if format == .trl || format == .judgments || format == .csv {
+                    #expect(summary.written == (format == .trl || filter.annotator != nil ? 2312 : 4624), "\(format) \(String(describing: filter.annotator))")
+                }
+            }
+        }
+    }
+
+    /// A write that fails ends the export with its error, the connections let go: the
+    /// project takes a write and another export at once.
+    @Test func aFailedWriteStopsEveryConnection() throws {
+        let project = try TemporaryProject()
+        _ = try project.store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
+        for failAt in [0, 5, 1500] {
+            #expect(throws: StoreError.self) { try project.store.export(format: .trl, filter: ExportFilter(), into: Lines(failAt: failAt)) }
+        }
+        #expect(try project.store.addAnnotator("after", role: .annotator))
+        let again = Lines()
+        #expect(try project.store.export(format: .trl, filter: ExportFilter(), into: again).written == 2312 && again.lines.count == 2312)
+    }
+
+    /// Every reader takes its snapshot while the write lock is held: with another connection
+    /// committing as fast as it can, the readers of one call always count the same rows.
+    @Test func concurrentReadersShareOneSnapshot() throws {
+        let project = try TemporaryProject()
+        let writer = try ProjectStore.open(at: project.store.path)
+        let stop = ManagedAtomicFlag()
+        let writing = Thread {
+            var n = 0
+            while !stop.isSet {
+                _ = try? writer.addAnnotator("w\(n)", role: .annotator)
+                n += 1
+            }
+        }
+        writing.start()
+        defer { stop.set() }
+        for _ in 0..<40 {
+            let counts = CountSlots()
+            let reads = try #require(try project.store.readConcurrently(2, onFailure: { Issue.record($0) }) { k, sql in
+                counts.set(k, Int(try sql.integer("SELECT count(*) FROM annotators") ?? -1))
+            })
+            reads.wait()
+            #expect(counts.values[0] == counts.values[1] && counts.values[0] > 0)
+        }
+        stop.set()
+        #expect(try writer.read { try $0.integer("SELECT count(*) FROM annotators") ?? 0 } > 1, "the other connection committed meanwhile")
+    }
+
+    final class ManagedAtomicFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
+
+    final class CountSlots: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var values = [-1, -1]
+        func set(_ k: Int, _ value: Int) { lock.withLock { values[k] = value } }
+    }
+}
