@@ -41,7 +41,7 @@ public struct ReviewFilter: Equatable, Sendable {
 
 /// One item's current judgments in brief: how many prefer A, B and neither, and the
 /// range of their strengths (what the item row keeps at write time).
-public struct ItemTally: Equatable, Sendable {
+public struct ItemTally: Hashable, Sendable {
     public var preferA = 0, preferB = 0, preferNeither = 0
     /// Lowest…highest strength; nil without judgments.
     public var strengths: ClosedRange<Int>?
@@ -73,21 +73,47 @@ public struct ItemTally: Equatable, Sendable {
 /// flagged, or the model contradicts, that pass the filter and have no standing
 /// adjudication, each in brief, and the flags raised on them.
 public struct ReviewMaterial: Equatable, Sendable {
-    public var tallies: [Int64: ItemTally]
+    /// The listed items grouped by tally, each group's row ids ascending: a million judgments
+    /// make a few hundred kinds of tally, and review orders kinds, not items.
+    public private(set) var groups: [ItemTally: [Int64]]
     /// Flag reasons per item row id (nil: flagged without a reason).
     public var flags: [Int64: [String?]]
 
+    /// Each listed item's tally, by row id.
+    public var tallies: [Int64: ItemTally] {
+        var byRow: [Int64: ItemTally] = [:]
+        for (tally, rowIDs) in groups { for rowID in rowIDs { byRow[rowID] = tally } }
+        return byRow
+    }
+
     public init(tallies: [Int64: ItemTally], flags: [Int64: [String?]]) {
-        self.tallies = tallies
+        var groups: [ItemTally: [Int64]] = [:]
+        for (rowID, tally) in tallies { groups[tally, default: []].append(rowID) }
+        self.init(groups: groups.mapValues { $0.sorted() }, flags: flags)
+    }
+
+    /// - Parameter groups: row ids by tally, each list ascending.
+    public init(groups: [ItemTally: [Int64]], flags: [Int64: [String?]]) {
+        self.groups = groups.filter { !$0.value.isEmpty }
         self.flags = flags
+    }
+
+    /// Whether an item with this tally is listed.
+    public func lists(_ rowID: Int64, tally: ItemTally) -> Bool {
+        guard let rowIDs = groups[tally] else { return false }
+        var low = 0, high = rowIDs.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rowIDs[middle] < rowID { low = middle + 1 } else { high = middle }
+        }
+        return low < rowIDs.count && rowIDs[low] == rowID
     }
 
     /// The definition, from every current judgment (by item row id): what
     /// `ProjectStore.reviewMaterial` reads from the kept tallies.
     public init(judgments: [Int64: [Judgment]], adjudications: [Int64: Adjudication] = [:], flags: [Int64: [String?]] = [:],
                 suspects: Set<Int64> = [], filter: ReviewFilter = ReviewFilter()) {
-        tallies = [:]
-        self.flags = [:]
+        var tallies: [Int64: ItemTally] = [:], listedFlags: [Int64: [String?]] = [:]
         for rowID in Set(judgments.keys).union(flags.keys).union(suspects) where adjudications[rowID] == nil {
             let list = judgments[rowID] ?? []
             if let name = filter.annotator, !list.contains(where: { $0.annotator == name }) { continue }
@@ -96,7 +122,8 @@ public struct ReviewMaterial: Equatable, Sendable {
             let tally = ItemTally(list)
             guard (tally.directionAgreement ?? 1) < 1 || flags[rowID] != nil || suspects.contains(rowID) else { continue }
             tallies[rowID] = tally
-            self.flags[rowID] = flags[rowID]
+            listedFlags[rowID] = flags[rowID]
         }
+        self.init(tallies: tallies, flags: listedFlags)
     }
 }

@@ -8,6 +8,12 @@ extension ProjectStore {
     /// contested.
     /// - Parameter suspects: row ids of items the model contradicts.
     public func reviewMaterial(filter: ReviewFilter = ReviewFilter(), suspects: Set<Int64> = []) throws -> ReviewMaterial {
+        try reviewMaterial(filter: filter, suspects: { suspects })
+    }
+
+    /// The same, asking for the suspects only once the contested items are read (so that a
+    /// caller can find them meanwhile, on another connection).
+    public func reviewMaterial(filter: ReviewFilter = ReviewFilter(), suspects: () throws -> Set<Int64>) throws -> ReviewMaterial {
         try read { sql in
             var flags: [Int64: [String?]] = [:]
             try sql.scan("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id") { row in
@@ -32,33 +38,62 @@ extension ProjectStore {
                                  strengths: low.flatMap { low in high.map { low...max(low, $0) } })
             }
             let tallyColumns = "SELECT id, prefer_a, prefer_b, prefer_neither, strength_min, strength_max FROM items"
-            var tallies: [Int64: ItemTally] = [:]
+            var groups: [ItemTally: [Int64]] = [:]
+            let excluded = decided.union(gold)
             if !filter.flaggedOnly {
-                // The partial index's own condition, so that both stores read the index alone.
+                // The partial index's own condition, so that both stores read the index alone,
+                // in its order: items with one tally come together, row ids ascending.
                 let split = sql.dialect == .sqlite
                     ? " INDEXED BY items_split WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
                     : " WHERE (prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2"
-                try sql.scan("\(raw: tallyColumns)\(raw: split)\(judgedBy)") { row in
+                var current: (tally: ItemTally, rowIDs: [Int64])?
+                try sql.scan("""
+                    \(raw: tallyColumns)\(raw: split)\(judgedBy) ORDER BY prefer_a, prefer_b, prefer_neither, strength_min, strength_max, id
+                    """) { row in
                     let rowID = try row.int64("id")
-                    if !decided.contains(rowID) && !gold.contains(rowID) { tallies[rowID] = try tally(row) }
+                    if !excluded.isEmpty && excluded.contains(rowID) { return }
+                    let rowTally = try tally(row)
+                    if current?.tally == rowTally {
+                        current!.rowIDs.append(rowID)
+                    } else {
+                        if let current { groups[current.tally, default: []].append(contentsOf: current.rowIDs) }
+                        current = (rowTally, [rowID])
+                    }
+                }
+                if let current { groups[current.tally, default: []].append(contentsOf: current.rowIDs) }
+            }
+            // Flagged items and the model's suspects, where not listed as split already.
+            let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(try suspects().subtracting(gold))
+            var added: Set<ItemTally> = []
+            for rowID in others.sorted() where !decided.contains(rowID) {
+                guard let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)\(judgedBy)", tally) else { continue }
+                let listedAsSplit = !filter.flaggedOnly && !gold.contains(rowID)
+                    && [found.preferA, found.preferB, found.preferNeither].filter { $0 > 0 }.count >= 2
+                if !listedAsSplit {
+                    groups[found, default: []].append(rowID)
+                    added.insert(found)
                 }
             }
-            let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(suspects.subtracting(gold))
-            for rowID in others where tallies[rowID] == nil && !decided.contains(rowID) {
-                if let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)\(judgedBy)", tally) { tallies[rowID] = found }
-            }
+            for kind in added { groups[kind]!.sort() }
             if let key = filter.dimension {
+                let listed = Set(groups.values.joined())
                 var values: [Int64: [RubricValue]] = [:]
                 try sql.scan("""
                     SELECT c.item_id, j.rubric FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE j.rubric <> '{}'
                     """) { row in
                     let rowID = try row.int64("item_id")
-                    guard tallies[rowID] != nil, let value = Self.rubricValues(try row.text("rubric"))[key] else { return }
+                    guard listed.contains(rowID), let value = Self.rubricValues(try row.text("rubric"))[key] else { return }
                     values[rowID, default: []].append(value)
                 }
-                tallies = tallies.filter { ReviewFilter.disagree(values[$0.key] ?? []) }
+                groups = groups.mapValues { $0.filter { ReviewFilter.disagree(values[$0] ?? []) } }
             }
-            return ReviewMaterial(tallies: tallies, flags: flags.filter { tallies[$0.key] != nil })
+            let material = ReviewMaterial(groups: groups, flags: [:])
+            var listedFlags: [Int64: [String?]] = [:]
+            for (rowID, reasons) in flags {
+                guard let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)", tally), material.lists(rowID, tally: found) else { continue }
+                listedFlags[rowID] = reasons
+            }
+            return ReviewMaterial(groups: material.groups, flags: listedFlags)
         }
     }
 

@@ -44,4 +44,18 @@ import Testing
         #expect(ReviewQueue(material: sample(filter: .init(dimension: "help")), suspects: [:]).entries.map(\.rowID) == [4])
         #expect(ReviewQueue(material: sample(filter: .init(flaggedOnly: true)), suspects: [:]).entries.map(\.rowID) == [5, 8])
     }
+
+    /// Items of different tallies with one sort key (agreement and spread) come in row order,
+    /// interleaved, not kind after kind.
+    @Test func kindsWithOneSortKeyInterleaveByRow() {
+        let up = ItemTally(preferA: 1, preferB: 1, preferNeither: 0, strengths: -1...2)
+        let down = ItemTally(preferA: 1, preferB: 1, preferNeither: 0, strengths: -2...1)
+        let wide = ItemTally(preferA: 1, preferB: 1, preferNeither: 0, strengths: -3...3)
+        let material = ReviewMaterial(tallies: [1: up, 2: down, 3: up, 4: wide, 5: down, 6: up], flags: [3: ["odd"]])
+        #expect(ReviewQueue(material: material, suspects: [5: 0.99]).entries.map(\.rowID) == [4, 1, 2, 3, 5, 6])
+        #expect(ReviewQueue(material: material, suspects: [5: 0.99]).entries.map(\.why)[3...4] == [
+            "direction split (agreement 0.00), strengths −1…+2, flagged ×1: odd",
+            "direction split (agreement 0.00), strengths −2…+1, model contradicts a label (P 0.99)",
+        ])
+    }
 }

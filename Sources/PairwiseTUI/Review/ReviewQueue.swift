@@ -55,29 +55,46 @@ public struct ReviewQueue: Sendable {
 
     /// - Parameter suspects: item row ids the model contradicts, with its confidence.
     public init(material: ReviewMaterial, suspects: [Int64: Double]) {
-        // Sorted on integer keys (an agreement in [0, 1] orders as its bits), entries moved once.
-        var contested: [(agreement: UInt64, spread: Int, rowID: Int64, entry: Int)] = []
-        var listed: [Entry] = []
-        contested.reserveCapacity(material.tallies.count)
-        listed.reserveCapacity(material.tallies.count)
+        // Contested items come kind of tally by kind (one sort key each), row ids ascending
+        // within a key: kinds are sorted, items only merged where two kinds share a key.
+        var contested: [(agreement: UInt64, spread: Int, rowIDs: [Int64], tally: ItemTally)] = []
         var flagged: [Entry] = [], suspected: [(entry: Entry, confidence: Double)] = []
-        for (rowID, tally) in material.tallies {
-            let flags = material.flags[rowID], confidence = suspects[rowID]
-            let entry = Entry(rowID: rowID, tally: tally, flags: flags, confidence: confidence)
+        let anyFlags = !material.flags.isEmpty, anySuspects = !suspects.isEmpty
+        for (tally, rowIDs) in material.groups {
             if let agreement = tally.directionAgreement, let range = tally.strengths,
                ReviewFilter.isContested(agreement: agreement, spread: range.upperBound - range.lowerBound) {
-                contested.append((agreement.bitPattern, -(range.upperBound - range.lowerBound), rowID, listed.count))
-                listed.append(entry)
-            } else if flags != nil {
-                flagged.append(entry)
-            } else if let confidence {
-                suspected.append((entry, confidence))
+                contested.append((agreement.bitPattern, -(range.upperBound - range.lowerBound), rowIDs, tally))
+                continue
+            }
+            for rowID in rowIDs {
+                let flags = anyFlags ? material.flags[rowID] : nil, confidence = anySuspects ? suspects[rowID] : nil
+                let entry = Entry(rowID: rowID, tally: tally, flags: flags, confidence: confidence)
+                if flags != nil {
+                    flagged.append(entry)
+                } else if let confidence {
+                    suspected.append((entry, confidence))
+                }
             }
         }
-        contested.sort { ($0.agreement, $0.spread, $0.rowID) < ($1.agreement, $1.spread, $1.rowID) }
+        contested.sort { ($0.agreement, $0.spread) < ($1.agreement, $1.spread) }
+        var ordered: [Entry] = []
+        ordered.reserveCapacity(contested.reduce(0) { $0 + $1.rowIDs.count } + flagged.count + suspected.count)
+        var start = 0
+        while start < contested.count {
+            var end = start + 1
+            while end < contested.count && (contested[end].agreement, contested[end].spread) == (contested[start].agreement, contested[start].spread) { end += 1 }
+            var rows: [(rowID: Int64, kind: Int)] = []
+            for kind in start..<end { rows += contested[kind].rowIDs.map { ($0, kind) } }
+            if end - start > 1 { rows.sort { $0.rowID < $1.rowID } }
+            for (rowID, kind) in rows {
+                ordered.append(Entry(rowID: rowID, tally: contested[kind].tally, flags: anyFlags ? material.flags[rowID] : nil,
+                                     confidence: anySuspects ? suspects[rowID] : nil))
+            }
+            start = end
+        }
         flagged.sort { $0.rowID < $1.rowID }
         suspected.sort { ($1.confidence, $0.entry.rowID) < ($0.confidence, $1.entry.rowID) }
-        entries = contested.map { listed[$0.entry] } + flagged + suspected.map(\.entry)
+        entries = ordered + flagged + suspected.map(\.entry)
     }
 
     /// Two or more judgments, split on the direction or spread `contestedSpread` or more.

@@ -31,13 +31,19 @@ public final class ReviewSession: TerminalSession {
 
     /// Rebuilds the list from the database (after a filter change or an undo).
     func reload(keeping rowID: Int64? = nil) throws {
-        var suspects: [Int64: Double] = [:]
-        for label in try store.labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence) {
-            if let against = ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength) {
-                suspects[label.itemRowID] = max(suspects[label.itemRowID] ?? 0, against)
+        // The model's suspects are found on another connection while the contested items are read.
+        let store = self.store
+        let finding = BackgroundResult<[Int64: Double]> {
+            var suspects: [Int64: Double] = [:]
+            for label in try store.labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence) {
+                if let against = ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength) {
+                    suspects[label.itemRowID] = max(suspects[label.itemRowID] ?? 0, against)
+                }
             }
+            return suspects
         }
-        entries = ReviewQueue(material: try store.reviewMaterial(filter: filter, suspects: Set(suspects.keys)), suspects: suspects).entries
+        let material = try store.reviewMaterial(filter: filter) { Set(try finding.value().keys) }
+        entries = ReviewQueue(material: material, suspects: try finding.value()).entries
         // Ranked items whose rankings differ (or, under a dimension filter, whose values on it
         // do), least concordant first; a flagged one is listed once, with its flag.
         let listed = Set(entries.map(\.rowID))
