@@ -21,12 +21,17 @@ extension ProjectStore {
     /// transaction on its own connection, all reading the same snapshot: the readers take
     /// their snapshots while this holds the write lock (for a moment: until each has read), so
     /// no commit lands between them. Returns at once, with the threads to wait for; a
-    /// thread's error goes to `onFailure`. Nil (nothing run) when the store cannot: a
-    /// PostgreSQL project, or a SQLite file this process may not lock for writing (read-only).
+    /// thread's error goes to `onFailure`. On PostgreSQL the first reader exports its snapshot
+    /// and the others import it (`SET TRANSACTION SNAPSHOT`) before it may end. Nil (nothing
+    /// run) when the store cannot: a SQLite file this process may not lock for writing.
     func readConcurrently(_ count: Int, onFailure: @escaping @Sendable (Error) -> Void,
                           _ body: @escaping @Sendable (Int, SQLConnection) throws -> Void) throws -> ConcurrentReads? {
-        guard case .sqlite(let pool) = backend else { return nil }
         let path = self.path
+        let pool: DatabasePool
+        switch backend {
+        case .sqlite(let sqlite): pool = sqlite
+        case .postgres(let connections): return Self.readConcurrently(count, on: connections, path: path, onFailure: onFailure, body)
+        }
         let reads = ConcurrentReads(count: count)
         let snapshots = DispatchSemaphore(value: 0)
         let locked = try StoreError.translating(path: path) {
@@ -60,6 +65,91 @@ extension ProjectStore {
             }
         }
         return locked ? reads : nil
+    }
+}
+
+extension ProjectStore {
+    /// `readConcurrently` on PostgreSQL: reader 0 exports its transaction's snapshot, the
+    /// others import it as their transactions' first statement, and reader 0 waits for them
+    /// before doing anything else (an exported snapshot lives as long as its transaction).
+    private static func readConcurrently(_ count: Int, on connections: PostgresConnections, path: String, onFailure: @escaping @Sendable (Error) -> Void,
+                                         _ body: @escaping @Sendable (Int, SQLConnection) throws -> Void) -> ConcurrentReads {
+        let reads = ConcurrentReads(count: count)
+        let snapshot = ExportedSnapshot(importers: count - 1)
+        for k in 0..<count {
+            let thread = Thread {
+                do {
+                    try StoreError.translating(path: path) {
+                        try connections.with { sql in
+                            try sql.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+                                if k == 0 {
+                                    snapshot.publish(try sql.rows("SELECT pg_export_snapshot()", [])[0][0].text)
+                                    snapshot.waitForImports()
+                                } else {
+                                    defer { snapshot.imported() }
+                                    guard let name = snapshot.name(), name.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+                                        throw StoreError(.invalid, "the first reader could not share its snapshot")
+                                    }
+                                    _ = try sql.execute("SET TRANSACTION SNAPSHOT '\(name)'", [])
+                                }
+                                try body(k, sql)
+                            }
+                        }
+                    }
+                } catch {
+                    onFailure(error)
+                }
+                // Whatever happened, nobody waits on this reader any more.
+                if k == 0 { snapshot.publish(nil) } else { snapshot.imported() }
+                reads.finish()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        return reads
+    }
+}
+
+/// The name of reader 0's exported snapshot, and how many readers still have to import it.
+private final class ExportedSnapshot: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var published = false
+    private var value: String?
+    private var waiting: Int
+    /// Readers that already said they are done importing (each says so once).
+    private var counted: Set<ObjectIdentifier> = []
+
+    init(importers: Int) { waiting = importers }
+
+    /// Sets the name (nil: reader 0 failed), once; later calls change nothing.
+    func publish(_ name: String?) {
+        condition.withLock {
+            guard !published else { return }
+            published = true
+            value = name
+            condition.broadcast()
+        }
+    }
+
+    /// Waits for the name.
+    func name() -> String? {
+        condition.withLock {
+            while !published { condition.wait() }
+            return value
+        }
+    }
+
+    /// This importer is done with the snapshot (imported it, or failed); once per thread.
+    func imported() {
+        condition.withLock {
+            guard counted.insert(ObjectIdentifier(Thread.current)).inserted else { return }
+            waiting -= 1
+            condition.broadcast()
+        }
+    }
+
+    func waitForImports() {
+        condition.withLock { while waiting > 0 { condition.wait() } }
     }
 }
 
