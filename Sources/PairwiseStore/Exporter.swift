@@ -170,7 +170,7 @@ extension ProjectStore {
         let channels = (0..<workers).map { _ in PieceChannel(capacity: 2) }
         let started = try readConcurrently(workers, onFailure: { for channel in channels { channel.close(throwing: $0) } }) { k, sql in
             let channel = channels[k]
-            if k == 0 { channel.put(try Self.rankedPiece(sql: sql, format: format, filter: filter)) }
+            if k == 0, !channel.put(try Self.rankedPiece(sql: sql, format: format, filter: filter)) { throw CancellationError() }
             let plan = try PairExportPlan(sql: sql, format: format, filter: filter, rubric: rubric, withPrompts: false)
             var n = 0
             try JudgmentSpans.forEachJudgedSpan(sql, size: PairExportPlan.span) { span in

@@ -1,10 +1,14 @@
 import Foundation
 import PairwiseCore
 
-/// Writes the per-judgment export formats (`judgments`, `csv`) straight from the rows'
-/// bytes: no `Judgment` is built and no string is made per field, so a million judgments
-/// cost about what reading them costs. The lines are byte for byte what
-/// `ExportEncoder.judgmentLine` and `ExportEncoder.csvLine` write for the same judgments.
+/// Writes the per-judgment export formats straight from the rows' bytes: no `Judgment` is
+/// built and no string is made per field, so a million judgments cost about what reading
+/// them costs. `judgments`: one JSON object per judgment (item_id, response_a_sha256 — the
+/// stored A's digest, which the direction refers to, so that an import can orient the
+/// judgment against an item stored the other way round — annotator, preference_strength,
+/// both_bad, rubric with sorted keys, note, shown_order, ms, created_at, origin, source).
+/// `csv`: `ExportEncoder.csvHeader`'s columns, fields quoted when they hold a comma, quote or
+/// line break (RFC 4180).
 struct JudgmentLines {
     let format: ExportFormat
     let rubric: Rubric

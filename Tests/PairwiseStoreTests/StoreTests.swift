@@ -432,25 +432,33 @@ final class TemporaryProject {
         let project = try TemporaryProject()
         let writer = try ProjectStore.open(at: project.store.path)
         let stop = ManagedAtomicFlag()
+        let commits = CountSlots()
         let writing = Thread {
             var n = 0
             while !stop.isSet {
-                _ = try? writer.addAnnotator("w\(n)", role: .annotator)
+                if (try? writer.addAnnotator("w\(n)", role: .annotator)) == true { commits.set(0, n + 1) }
                 n += 1
             }
         }
         writing.start()
         defer { stop.set() }
-        for _ in 0..<40 {
+        // Under load the writer may take a while to start: the readers go once it commits,
+        // and go on until it has committed 20 more times meanwhile (40 calls at least).
+        let deadline = Date().addingTimeInterval(60)
+        while commits.values[0] < 1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        let before = commits.values[0]
+        var calls = 0
+        while (calls < 40 || commits.values[0] < before + 20) && Date() < deadline {
             let counts = CountSlots()
             let reads = try #require(try project.store.readConcurrently(2, onFailure: { Issue.record($0) }) { k, sql in
                 counts.set(k, Int(try sql.integer("SELECT count(*) FROM annotators") ?? -1))
             })
             reads.wait()
             #expect(counts.values[0] == counts.values[1] && counts.values[0] > 0)
+            calls += 1
         }
         stop.set()
-        #expect(try writer.read { try $0.integer("SELECT count(*) FROM annotators") ?? 0 } > 1, "the other connection committed meanwhile")
+        #expect(commits.values[0] >= before + 20 && before >= 1, "the other connection committed while the readers read")
     }
 
     final class ManagedAtomicFlag: @unchecked Sendable {

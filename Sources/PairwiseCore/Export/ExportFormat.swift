@@ -121,27 +121,6 @@ public enum ExportEncoder {
         return item.responseA.turns != nil || item.responseB.turns != nil
     }
 
-    /// The line for one judgment in the `judgments` format.
-    /// `responseASHA256` is the SHA-256 of the stored A's text, which the judgment's
-    /// direction refers to: it lets an import orient the judgment against an item stored the
-    /// other way round.
-    public static func judgmentLine(_ judgment: Judgment, responseASHA256: String) -> String {
-        JSONWriter.string(.object([
-            "item_id": .string(judgment.itemID),
-            "response_a_sha256": .string(responseASHA256),
-            "annotator": .string(judgment.annotator),
-            "preference_strength": .int(judgment.strength.value),
-            "both_bad": .bool(judgment.bothBad),
-            "rubric": judgment.rubricJSON,
-            "note": judgment.note.map(JSONValue.string) ?? .null,
-            "shown_order": .string(judgment.shownOrder.rawValue),
-            "ms": .int(judgment.milliseconds),
-            "created_at": .string(Timestamp.string(judgment.createdAt)),
-            "origin": .string(judgment.origin),
-            "source": judgment.source.map(JSONValue.string) ?? .null,
-        ]))
-    }
-
     /// The CSV header for judgments under a rubric: fixed columns, then one column per
     /// comparative dimension and two (`KEY_a`, `KEY_b`) per per-response dimension.
     public static func csvHeader(rubric: Rubric) -> String {
@@ -153,26 +132,5 @@ public enum ExportEncoder {
             }
         }
         return columns.joined(separator: ",")
-    }
-
-    public static func csvLine(_ judgment: Judgment, rubric: Rubric) -> String {
-        var fields = [judgment.itemID, judgment.annotator, String(judgment.strength.value), judgment.bothBad ? "1" : "0",
-                      judgment.shownOrder.rawValue, String(judgment.milliseconds), Timestamp.string(judgment.createdAt),
-                      judgment.origin, judgment.source ?? "", judgment.note ?? ""]
-        for d in rubric.dimensions {
-            switch (d.kind, judgment.rubric[d.key]) {
-            case (.comparative, .comparative(let v)?): fields.append(String(v))
-            case (.perResponse, .perResponse(let a, let b)?): fields += [String(a), String(b)]
-            case (.comparative, _): fields.append("")
-            case (.perResponse, _): fields += ["", ""]
-            }
-        }
-        return fields.map(csvField).joined(separator: ",")
-    }
-
-    /// Quotes a CSV field when it holds a comma, quote or line break (RFC 4180).
-    public static func csvField(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
