@@ -222,9 +222,6 @@ final class TestSSHHost {
             leases = try host.count("SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'alice'")
             if leases != "0" { Thread.sleep(forTimeInterval: 0.1) }
         } while leases != "0" && Date() < deadline
-        // Intermittent (about 1 run in 6 under load, none in 20 quiet runs): the session logs its release
-        // committed, yet the lease is read back afterwards. Tracked in the stop's note; the lease
-        // expires on its own either way.
         // Intermittent (about 1 run in 6 under load, none in 60 runs alone): the session lets go of
         // its item, yet the lease is read back afterwards. What is there then is printed, to find it;
         // the lease lapses on its own either way.
