@@ -197,6 +197,11 @@ final class TestSSHHost {
         let host = try TestSSHHost()
         let alice = try host.makeKey("alice")
         #expect(try host.register("alice", key: alice).status == 0)
+        // The session's own stderr and exit status go to a file: its terminal goes with the connection.
+        let sessionLog = host.directory.appendingPathComponent("session.err").path
+        let keys = try String(contentsOfFile: host.authorizedKeys, encoding: .utf8)
+        try keys.replacingOccurrences(of: "\",restrict", with: " 2>>\(sessionLog); echo exit=$? >>\(sessionLog)\",restrict")
+            .write(toFile: host.authorizedKeys, atomically: false, encoding: .utf8)
         let tmux = try Tmux(command: host.interactive(key: alice))
         try tmux.waitFor("1/62 in queue", seconds: 20)
         for key in judgeKeys { try tmux.send(key) }
@@ -231,7 +236,8 @@ final class TestSSHHost {
             let runs = try host.count("SELECT id, status, started_at, finished_at FROM model_runs")
             let judged = try host.count("SELECT id, item_id, created_at FROM judgments")
             print("lease still held after a dropped connection: before the kill \(before), processes \(pidsBefore.split(separator: "\n")); "
-                  + "after \(after) at \(Timestamp.string(Date())); runs \(runs.split(separator: "\n")); judgments \(judged.split(separator: "\n")); files \(files.split(separator: "\n"))")
+                  + "after \(after) at \(Timestamp.string(Date())); runs \(runs.split(separator: "\n")); judgments \(judged.split(separator: "\n")); files \(files.split(separator: "\n")); "
+                  + "the session's stderr and exit: \((try? String(contentsOfFile: sessionLog, encoding: .utf8)) ?? "none")")
         }
         withKnownIssue("a dropped connection's lease is sometimes still there after the release", isIntermittent: true) {
             #expect(leases == "0")
