@@ -111,16 +111,17 @@ public final class OutputSink: UTF8LineWriter {
     }
 
     public func writeLine(_ line: String) throws {
-        let line = toTerminal ? TerminalSafe.text(line) : line
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        bytesWritten += line.utf8.count + 1
-        if buffer.count >= 1 << 20 { try flush() }
+        var line = toTerminal ? TerminalSafe.text(line) : line
+        try line.withUTF8 { try append($0) }
     }
 
     /// The same for a line given as UTF-8 bytes (made safe, like any line, on a terminal).
     public func writeLine(utf8 line: UnsafeBufferPointer<UInt8>) throws {
         if toTerminal { return try writeLine(String(decoding: line, as: UTF8.self)) }
+        try append(line)
+    }
+
+    private func append(_ line: UnsafeBufferPointer<UInt8>) throws {
         buffer.append(contentsOf: line)
         buffer.append(0x0A)
         bytesWritten += line.count + 1

@@ -40,13 +40,13 @@ extension ProjectStore {
                 defer { try? db.execute(sql: "ROLLBACK") }
                 for k in 0..<count {
                     let thread = Thread {
-                        let took = SnapshotFlag()
+                        var took = false
                         do {
                             try StoreError.translating(path: path) {
                                 try pool.read { db in
                                     // A read transaction's snapshot is taken by its first read.
                                     _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
-                                    took.set()
+                                    took = true
                                     snapshots.signal()
                                     try body(k, GRDBSQLConnection(db))
                                 }
@@ -54,7 +54,7 @@ extension ProjectStore {
                         } catch {
                             onFailure(error)
                         }
-                        if !took.isSet { snapshots.signal() }
+                        if !took { snapshots.signal() }
                         reads.finish()
                     }
                     thread.stackSize = 8 << 20
@@ -78,6 +78,13 @@ extension ProjectStore {
         let snapshot = ExportedSnapshot(importers: count - 1)
         for k in 0..<count {
             let thread = Thread {
+                var done = false
+                // Whatever happens, nobody waits on this reader once it has imported (or failed).
+                func letGo() {
+                    guard !done else { return }
+                    done = true
+                    if k == 0 { snapshot.publish(nil) } else { snapshot.imported() }
+                }
                 do {
                     try StoreError.translating(path: path) {
                         try connections.with { sql in
@@ -86,7 +93,7 @@ extension ProjectStore {
                                     snapshot.publish(try sql.rows("SELECT pg_export_snapshot()", [])[0][0].text)
                                     snapshot.waitForImports()
                                 } else {
-                                    defer { snapshot.imported() }
+                                    defer { letGo() }
                                     guard let name = snapshot.name(), name.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
                                         throw StoreError(.invalid, "the first reader could not share its snapshot")
                                     }
@@ -99,8 +106,7 @@ extension ProjectStore {
                 } catch {
                     onFailure(error)
                 }
-                // Whatever happened, nobody waits on this reader any more.
-                if k == 0 { snapshot.publish(nil) } else { snapshot.imported() }
+                letGo()
                 reads.finish()
             }
             thread.stackSize = 8 << 20
@@ -116,8 +122,6 @@ private final class ExportedSnapshot: @unchecked Sendable {
     private var published = false
     private var value: String?
     private var waiting: Int
-    /// Readers that already said they are done importing (each says so once).
-    private var counted: Set<ObjectIdentifier> = []
 
     init(importers: Int) { waiting = importers }
 
@@ -139,10 +143,9 @@ private final class ExportedSnapshot: @unchecked Sendable {
         }
     }
 
-    /// This importer is done with the snapshot (imported it, or failed); once per thread.
+    /// An importer is done with the snapshot (imported it, or failed); once each.
     func imported() {
         condition.withLock {
-            guard counted.insert(ObjectIdentifier(Thread.current)).inserted else { return }
             waiting -= 1
             condition.broadcast()
         }
@@ -151,12 +154,6 @@ private final class ExportedSnapshot: @unchecked Sendable {
     func waitForImports() {
         condition.withLock { while waiting > 0 { condition.wait() } }
     }
-}
-
-/// Whether a reader thread has taken its snapshot (read and written by that thread only).
-private final class SnapshotFlag: @unchecked Sendable {
-    private(set) var isSet = false
-    func set() { isSet = true }
 }
 
 /// Pieces of an export passed from one writing thread to the thread that puts them out, in

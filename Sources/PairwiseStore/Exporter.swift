@@ -133,10 +133,11 @@ extension ProjectStore {
             var summary = try Self.exportRankedItems(sql: sql, format: format, filter: filter, emit: emit)
             if format == .ranked || format == .rankings {
                 // The pairs' judgments are counted (and what the policy leaves out of them said), not written.
-                var judgments = JudgmentSpans(gate: try LabelGate(filter.policy(for: format), sql: sql), annotator: filter.annotator)
-                let labeled = try judgments.countItems(sql)
+                let plan = try PairExportPlan(sql: sql, format: format, filter: filter, rubric: rubric, withPrompts: false)
+                var labeled = 0
+                try JudgmentSpans.forEachJudgedSpan(sql) { span in labeled += try plan.labeledItems(sql, span, summary: &summary) }
                 if format == .rankings, labeled > 0 { summary.leftOut[.pairItem, default: 0] += labeled }
-                return summary.adding(judgments.leftOut)
+                return summary
             }
             let plan = try PairExportPlan(sql: sql, format: format, filter: filter, rubric: rubric, withPrompts: withPrompts)
             try JudgmentSpans.forEachJudgedSpan(sql, size: PairExportPlan.span) { span in
@@ -294,21 +295,6 @@ extension ProjectStore {
 
     /// Current judgments grouped by item row id, each group ordered by annotator name.
     static func currentJudgments(sql connection: SQLConnection, annotator: String?, itemRowID: Int64? = nil) throws -> [Int64: [Judgment]] {
-        try currentJudgments(sql: connection, annotator: annotator, itemRows: itemRowID.map { $0...$0 })
-    }
-
-    /// The same, for the items whose row id is in `itemRows` (all when nil).
-    static func currentJudgments(sql connection: SQLConnection, annotator: String?, itemRows: ClosedRange<Int64>?) throws -> [Int64: [Judgment]] {
-        var grouped: [Int64: [Judgment]] = [:]
-        try connection.scan(currentJudgmentsQuery(annotator: annotator, itemRows: itemRows)) { row in
-            grouped[try row.int64("item_id"), default: []].append(try judgment(from: row))
-        }
-        return grouped
-    }
-
-    /// Current judgments with their item's external id and the annotator's name, by item row
-    /// id then annotator name: `annotator`'s only when given, the items in `itemRows` when given.
-    static func currentJudgmentsQuery(annotator: String?, itemRows: ClosedRange<Int64>?) -> SQLQuery {
         var query: SQLQuery = """
             SELECT c.item_id, i.external_id, p.name, j.strength, j.both_bad, j.rubric, j.note, j.shown_order, j.ms, j.created_at, j.origin, j.source
             FROM current_judgment_ids c
@@ -317,10 +303,14 @@ extension ProjectStore {
             JOIN annotators p ON p.id = c.annotator_id
             WHERE 1 = 1
             """
-        // Ranges on the kept ids' key: the view's item_id would walk every judgment ever made.
+        // On the kept ids' key: the view's item_id would walk every judgment ever made.
         if let annotator { query = query + " AND p.name = \(annotator)" }
-        if let itemRows { query = query + " AND c.item_id BETWEEN \(itemRows.lowerBound) AND \(itemRows.upperBound)" }
-        return query + " ORDER BY c.item_id, p.name"
+        if let itemRowID { query = query + " AND c.item_id = \(itemRowID)" }
+        var grouped: [Int64: [Judgment]] = [:]
+        try connection.scan(query + " ORDER BY c.item_id, p.name") { row in
+            grouped[try row.int64("item_id"), default: []].append(try judgment(from: row))
+        }
+        return grouped
     }
 
     /// A judgment from a row with `external_id`, `name` (the annotator) and the judgment's columns.
@@ -361,29 +351,12 @@ extension ProjectStore {
 /// The current judgments a label policy counts, read a span of item row ids at a time in
 /// row order, so that an export holds one span's judgments, not the project's; counts what
 /// the policy left out.
-struct JudgmentSpans {
+enum JudgmentSpans {
     /// Item row ids a span covers (ids are dense: items are numbered as they are imported).
     static let span: Int64 = 4_096
-    let gate: LabelGate
-    let annotator: String?
-    private(set) var leftOut = LeftOutLabels()
-
-    init(gate: LabelGate, annotator: String?) {
-        self.gate = gate
-        self.annotator = annotator
-    }
-
-    /// Calls `body` with each span holding judgments and its counted judgments by item; each
-    /// span starts at the next judged item, so gaps in the ids cost no empty reads.
-    mutating func forEachSpan(_ sql: SQLConnection, _ body: (ClosedRange<Int64>, [Int64: [Judgment]]) throws -> Void) throws {
-        try Self.forEachJudgedSpan(sql) { span in
-            let byItem = try counted(sql, span)
-            if !byItem.isEmpty { try body(span, byItem) }
-        }
-    }
 
     /// Calls `body` with each span of item row ids that starts at an item with current
-    /// judgments, in order, until the last such item.
+    /// judgments, in order, until the last such item: gaps in the ids cost no empty reads.
     static func forEachJudgedSpan(_ sql: SQLConnection, size: Int64 = span, _ body: (ClosedRange<Int64>) throws -> Void) throws {
         var from: Int64 = Int64.min
         while let start = try sql.record("SELECT min(item_id) AS first FROM current_judgment_ids WHERE item_id >= \(from)", {
@@ -393,40 +366,6 @@ struct JudgmentSpans {
             try body(span)
             from = span.upperBound + 1
         }
-    }
-
-    /// Whether the policy counts a current judgment on item `rowID` made with `origin`;
-    /// counts what it leaves out.
-    mutating func admits(item rowID: Int64, origin: String?) -> Bool {
-        let verdict = gate.verdict(item: rowID, origin: origin)
-        leftOut.add(verdict)
-        return verdict == .counts
-    }
-
-    /// How many items hold counted judgments.
-    mutating func countItems(_ sql: SQLConnection) throws -> Int {
-        var items = 0
-        try forEachSpan(sql) { _, byItem in items += byItem.count }
-        return items
-    }
-
-    private mutating func counted(_ sql: SQLConnection, _ span: ClosedRange<Int64>) throws -> [Int64: [Judgment]] {
-        var byItem = try ProjectStore.currentJudgments(sql: sql, annotator: annotator, itemRows: span)
-        for (rowID, list) in byItem {
-            let kept = list.filter { admits(item: rowID, origin: $0.origin) }
-            if kept.count < list.count { byItem[rowID] = kept.isEmpty ? nil : kept }
-        }
-        return byItem
-    }
-}
-
-extension ExportSummary {
-    /// The summary with the pairs' judgments the label policy left out added.
-    func adding(_ leftOut: LeftOutLabels) -> ExportSummary {
-        var summary = self
-        summary.simulatedJudgmentsLeftOut += leftOut.simulated
-        summary.goldJudgmentsLeftOut += leftOut.gold
-        return summary
     }
 }
 

@@ -103,6 +103,12 @@ struct PairExportPlan {
         }
     }
 
+    /// How many items of `span` hold counted judgments (what the policy leaves out is
+    /// counted in `summary`).
+    func labeledItems(_ sql: SQLConnection, _ span: ClosedRange<Int64>, summary: inout ExportSummary) throws -> Int {
+        try countedTallies(sql, span, summary: &summary).count
+    }
+
     /// What the counted judgments on each item of `span` add up to (three columns a judgment).
     private func countedTallies(_ sql: SQLConnection, _ span: ClosedRange<Int64>, summary: inout ExportSummary) throws -> [Int64: JudgmentTally] {
         var query: SQLQuery = """

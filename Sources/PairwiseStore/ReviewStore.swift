@@ -64,9 +64,10 @@ extension ProjectStore {
             }
             // Flagged items and the model's suspects, where not listed as split already.
             let others = filter.flaggedOnly ? Set(flags.keys) : Set(flags.keys).union(try suspects().subtracting(gold))
-            var added: Set<ItemTally> = []
+            var added: Set<ItemTally> = [], othersTallies: [Int64: ItemTally] = [:]
             for rowID in others.sorted() where !decided.contains(rowID) {
                 guard let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)\(judgedBy)", tally) else { continue }
+                othersTallies[rowID] = found
                 let listedAsSplit = !filter.flaggedOnly && !gold.contains(rowID)
                     && [found.preferA, found.preferB, found.preferNeither].filter { $0 > 0 }.count >= 2
                 if !listedAsSplit {
@@ -88,11 +89,8 @@ extension ProjectStore {
                 groups = groups.mapValues { $0.filter { ReviewFilter.disagree(values[$0] ?? []) } }
             }
             let material = ReviewMaterial(groups: groups, flags: [:])
-            var listedFlags: [Int64: [String?]] = [:]
-            for (rowID, reasons) in flags {
-                guard let found = try sql.record("\(raw: tallyColumns) WHERE id = \(rowID)", tally), material.lists(rowID, tally: found) else { continue }
-                listedFlags[rowID] = reasons
-            }
+            // Every flagged item that can be listed was read among the others.
+            let listedFlags = flags.filter { rowID, _ in othersTallies[rowID].map { material.lists(rowID, tally: $0) } ?? false }
             return ReviewMaterial(groups: material.groups, flags: listedFlags)
         }
     }

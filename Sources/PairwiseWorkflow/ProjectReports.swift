@@ -71,25 +71,6 @@ public struct ProjectReports: Sendable {
     }
 }
 
-/// Runs `second` on another thread while `first` runs on this one; both results, or the
-/// first error either threw.
-public func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
-    let outcome = ParallelOutcome<B>()
-    DispatchQueue.global().async {
-        outcome.value = Result { try second() }
-        outcome.done.signal()
-    }
-    let a = Result { try first() }
-    outcome.done.wait()
-    return (try a.get(), try outcome.value!.get())
-}
-
-/// The other thread's result, read once `done` is signalled.
-final class ParallelOutcome<B>: @unchecked Sendable {
-    var value: Result<B, any Error>?
-    let done = DispatchSemaphore(value: 0)
-}
-
 extension ProjectBattles {
     /// The battles as the leaderboard counts them: a strength's sign is the winner; a 0 is a
     /// tie, or both bad.

@@ -54,13 +54,6 @@ public enum ExportEncoder {
     /// r(response_2) − r(response_1), the orientation of preference_strength).
     /// `conversational`: TRL rows as message lists, even for a plain-text item (TRL reads a
     /// file's form from its first row, so a file holds one form).
-    public static func line(for labeled: LabeledItem, format: ExportFormat, conversational: Bool = false,
-                            provenance: LabelProvenance? = nil, modelMargin: Double? = nil) -> ExportOutcome {
-        line(for: labeled.item, label: PreferenceAggregation.aggregate(labeled), format: format, conversational: conversational,
-             provenance: provenance, modelMargin: modelMargin)
-    }
-
-    /// The same for an item and its aggregated label (nil: none).
     public static func line(for item: Item, label: AggregatedPreference?, format: ExportFormat, conversational: Bool = false,
                             provenance: LabelProvenance? = nil, modelMargin: Double? = nil) -> ExportOutcome {
         guard let label else { return .unlabeled }

@@ -23,12 +23,8 @@ public struct LabelProvenance: Equatable, Sendable {
         self.agreement = agreement
     }
 
-    /// The provenance of an item's label, or nil when it has none.
-    public static func of(_ labeled: LabeledItem) -> LabelProvenance? {
-        of(JudgmentTally(labeled.judgments), adjudicated: labeled.adjudication != nil)
-    }
-
-    /// The same from what the item's judgments add up to and whether a lead decided it.
+    /// The provenance of an item's label from what its judgments add up to and whether a
+    /// lead decided it, or nil when it has none.
     public static func of(_ tally: JudgmentTally, adjudicated: Bool) -> LabelProvenance? {
         let agreement = pairwiseAgreement(counts: [tally.directions.a, tally.directions.tie, tally.directions.b])
         if adjudicated { return LabelProvenance(source: .adjudicated, judgments: tally.judgments, agreement: agreement) }

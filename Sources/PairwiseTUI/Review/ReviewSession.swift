@@ -3,6 +3,7 @@ import PairwiseCore
 import PairwiseModel
 import PairwiseStats
 import PairwiseStore
+import PairwiseWorkflow
 
 /// Runs the review screen for a lead: lists the items that need a decision, shows each
 /// one's judgments beside the pair, and records the lead's decisions as adjudications.

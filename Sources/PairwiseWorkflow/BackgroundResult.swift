@@ -2,12 +2,12 @@ import Foundation
 
 /// A value computed on a thread of its own from the moment this is made; `value()` waits
 /// for it (and rethrows what computing it threw), as often as asked.
-final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
+public final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var result: Result<Value, Error>?
 
-    init(_ compute: @escaping @Sendable () throws -> Value) {
+    public init(_ compute: @escaping @Sendable () throws -> Value) {
         let thread = Thread { [self] in
             let outcome = Result { try compute() }
             lock.withLock { result = outcome }
@@ -17,9 +17,18 @@ final class BackgroundResult<Value: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
-    func value() throws -> Value {
+    public func value() throws -> Value {
         if let result = lock.withLock({ result }) { return try result.get() }
         done.wait()
         return try lock.withLock { result! }.get()
     }
+}
+
+/// Runs `second` on another thread while `first` runs on this one; both results, or the
+/// first error either threw.
+public func inParallel<A, B: Sendable>(_ first: () throws -> A, _ second: @escaping @Sendable () throws -> B) throws -> (A, B) {
+    let other = BackgroundResult(second)
+    let a = Result { try first() }
+    let b = Result { try other.value() }
+    return (try a.get(), try b.get())
 }
