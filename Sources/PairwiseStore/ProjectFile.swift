@@ -4,7 +4,6 @@ import GRDB
 /// Checks made on a project file before and just after opening it, each failing with a
 /// sentence that says what is wrong and what to do.
 enum ProjectFile {
-    static let sqliteHeader = Array("SQLite format 3\u{0}".utf8)
     /// The first migration of every Pairwise project.
     static let firstMigration = Schema.migrations[0].identifier
 
@@ -16,8 +15,7 @@ enum ProjectFile {
         return canWrite(path) && access(folder.isEmpty ? "." : folder, W_OK | X_OK) == 0
     }
 
-    /// The file exists, is not empty, can be read (and written, for `.readWrite`) and starts
-    /// as a SQLite database does.
+    /// The file exists, is a file, is not empty, and can be read (and written, for `.readWrite`).
     static func check(_ path: String, access mode: ProjectStore.Access) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
@@ -29,16 +27,24 @@ enum ProjectFile {
         guard info.st_size > 0 else {
             throw StoreError(.invalid, "\(path) is an empty file, not a project: pass --db with the project's database, or remove the file and run `pairwise init`")
         }
-        guard access(path, R_OK) == 0, let handle = FileHandle(forReadingAtPath: path) else {
+        guard access(path, R_OK) == 0 else {
             throw StoreError(.refused, "\(path) cannot be read by \(userName()): ask its owner for read access (the file is shared through its group)")
         }
-        let header = (try? handle.read(upToCount: sqliteHeader.count)).map([UInt8].init) ?? []
-        try? handle.close()
-        guard header == sqliteHeader else {
-            throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
-        }
+        // The file is not opened here to read its header: SQLite's locks belong to the process,
+        // and closing any descriptor of the file would drop those of a connection this process
+        // already has to it (another process could then delete the write-ahead log under it).
+        // SQLite itself says when the file is not a database (`refusingNonDatabase`).
         if mode == .readWrite && !canWrite(path) {
             throw StoreError(.refused, "\(path) is read-only for \(userName()): this command writes to the project; ask its owner for write access to the file and its directory, or use a command that only reads (status, stats, export)")
+        }
+    }
+
+    /// `body`, with SQLite's "not a database" said as what to do about it.
+    static func refusingNonDatabase<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
         }
     }
 
@@ -46,12 +52,7 @@ enum ProjectFile {
     /// whether migrations of this version are still to be applied.
     static func checkSchema(_ db: Database, path: String) throws -> Bool {
         let migrator = Migrator(.sqlite)
-        let applied: Set<String>
-        do {
-            applied = try migrator.applied(GRDBSQLConnection(db))
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw StoreError(.invalid, "\(path) is not a Pairwise project (not a SQLite database): pass --db with the project's database file")
-        }
+        let applied = try refusingNonDatabase(path) { try migrator.applied(GRDBSQLConnection(db)) }
         guard applied.contains(firstMigration) else {
             throw StoreError(.invalid, "\(path) is a SQLite database but not a Pairwise project: pass --db with the project's database file (nothing was changed)")
         }

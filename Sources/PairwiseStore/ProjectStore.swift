@@ -206,7 +206,7 @@ public final class ProjectStore: Sendable {
             // -shm (a read-only file, or a folder we may not write): read the file as it stands.
             location = ProjectFile.immutableURI(path)
         }
-        let reader = try DatabasePool(path: location, configuration: config)
+        let reader = try ProjectFile.refusingNonDatabase(path) { try DatabasePool(path: location, configuration: config) }
         let needsMigration = try reader.read { db in try ProjectFile.checkSchema(db, path: path) }
         if access == .readOnly && !needsMigration { return ProjectStore(path: path, backend: .sqlite(reader)) }
         guard access == .readWrite || ProjectFile.canWrite(path) else {

@@ -197,21 +197,17 @@ final class TestSSHHost {
         let host = try TestSSHHost()
         let alice = try host.makeKey("alice")
         #expect(try host.register("alice", key: alice).status == 0)
-        // The session's own stderr and exit status go to a file: its terminal goes with the connection.
-        let sessionLog = host.directory.appendingPathComponent("session.err").path
-        let keys = try String(contentsOfFile: host.authorizedKeys, encoding: .utf8)
-        try keys.replacingOccurrences(of: "\",restrict", with: " 2>>\(sessionLog); echo exit=$? >>\(sessionLog)\",restrict")
-            .write(toFile: host.authorizedKeys, atomically: false, encoding: .utf8)
         let tmux = try Tmux(command: host.interactive(key: alice))
         try tmux.waitFor("1/62 in queue", seconds: 20)
         for key in judgeKeys { try tmux.send(key) }
         try tmux.waitFor("1 done today")
-        // Half of the next judgment, then the client dies.
+        // Half of the next judgment, then the client dies. The reads here open the project in
+        // other processes and close it, as people's commands do (a session that had opened the
+        // project twice lost its locks, and one of them deleted the write-ahead log under it:
+        // the release after the drop went into the deleted log).
         try tmux.send("5")
         Thread.sleep(forTimeInterval: 0.3)
         #expect(try host.count("SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'alice'") == "1")
-        let before = try host.count("SELECT item_id, annotator_id, expires_at FROM item_leases")
-        let pidsBefore = try command("/usr/bin/pgrep", ["-af", "remote-session"], in: host.keys).stdout
         kill(try tmux.panePID(), SIGKILL)
         let deadline = Date().addingTimeInterval(10)
         var sessions = ""
@@ -222,26 +218,7 @@ final class TestSSHHost {
         #expect(sessions.isEmpty, "the server-side session is still running")
         #expect(try host.judgments().count == 1)
         // Let go of, not left to expire (a lease row stays until released or taken over).
-        var leases = ""
-        repeat {
-            leases = try host.count("SELECT count(*) FROM item_leases l JOIN annotators p ON p.id = l.annotator_id WHERE p.name = 'alice'")
-            if leases != "0" { Thread.sleep(forTimeInterval: 0.1) }
-        } while leases != "0" && Date() < deadline
-        // Intermittent (about 1 run in 6 under load, none in 60 runs alone): the session lets go of
-        // its item, yet the lease is read back afterwards. What is there then is printed, to find it;
-        // the lease lapses on its own either way.
-        if leases != "0" {
-            let after = try host.count("SELECT item_id, annotator_id, expires_at FROM item_leases")
-            let files = try command("/bin/ls", ["-la", URL(fileURLWithPath: host.project).deletingLastPathComponent().path], in: host.keys).stdout
-            let runs = try host.count("SELECT id, status, started_at, finished_at FROM model_runs")
-            let judged = try host.count("SELECT id, item_id, created_at FROM judgments")
-            print("lease still held after a dropped connection: before the kill \(before), processes \(pidsBefore.split(separator: "\n")); "
-                  + "after \(after) at \(Timestamp.string(Date())); runs \(runs.split(separator: "\n")); judgments \(judged.split(separator: "\n")); files \(files.split(separator: "\n")); "
-                  + "the session's stderr and exit: \((try? String(contentsOfFile: sessionLog, encoding: .utf8)) ?? "none")")
-        }
-        withKnownIssue("a dropped connection's lease is sometimes still there after the release", isIntermittent: true) {
-            #expect(leases == "0")
-        }
+        #expect(try host.count("SELECT count(*) FROM item_leases") == "0")
     }
 
     @Test func aResizedClientIsDrawnAtItsNewSize() throws {
