@@ -86,24 +86,36 @@ public struct Featurizer: Sendable {
 
     /// Features of a response's text in one pass over its UTF-8 bytes.
     public func features(promptWords: Set<UInt64>, response: String) -> SparseVector {
-        var counts: [Int32: Double] = [:]
+        // Every word's and bigram's bucket, sorted: equal buckets fall together and are counted
+        // (a sort of a few hundred integers, where a dictionary hashed each one).
+        var buckets: [Int32] = []
+        buckets.reserveCapacity(response.utf8.count / 2 + 2)
         let mask = UInt64(hashBuckets - 1)
         var previous: UInt64?
         var words = 0, overlapping = 0
         let shape = Self.scan(response) { hash, first in
             words += 1
             if promptWords.contains(hash) { overlapping += 1 }
-            counts[Int32(truncatingIfNeeded: hash & mask), default: 0] += 1
-            if let p = previous, !first { counts[Int32(truncatingIfNeeded: Self.mixBigram(p, hash) & mask), default: 0] += 1 }
+            buckets.append(Int32(truncatingIfNeeded: hash & mask))
+            if let p = previous, !first { buckets.append(Int32(truncatingIfNeeded: Self.mixBigram(p, hash) & mask)) }
             previous = hash
         }
-        let sorted = counts.keys.sorted()
-        // Sublinear term frequency, then unit length (measured on hh-rlhf: better than
-        // presence or raw counts).
-        var values = sorted.map { 1 + log(counts[$0]!) }
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if norm > 0 { for i in values.indices { values[i] /= norm } }
-        var vector = SparseVector(indices: sorted, values: values)
+        buckets.sort()
+        var vector = SparseVector()
+        vector.indices.reserveCapacity(buckets.count + Self.denseNames.count)
+        vector.values.reserveCapacity(buckets.count + Self.denseNames.count)
+        var start = 0
+        while start < buckets.count {
+            var end = start + 1
+            while end < buckets.count && buckets[end] == buckets[start] { end += 1 }
+            // Sublinear term frequency, then unit length (measured on hh-rlhf: better than
+            // presence or raw counts).
+            vector.indices.append(buckets[start])
+            vector.values.append(1 + log(Double(end - start)))
+            start = end
+        }
+        let norm = vector.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm > 0 { for i in vector.values.indices { vector.values[i] /= norm } }
         let dense: [Double] = [
             log(1 + Double(words)),
             log((1 + Double(words)) / (1 + Double(promptWords.count))),
