@@ -79,6 +79,23 @@ public struct JudgmentColumns: Sendable {
         self.milliseconds.append(milliseconds)
     }
 
+    /// Appends the judgments of items that come after these (read with the same annotators).
+    public mutating func append(contentsOf other: JudgmentColumns) {
+        let offset = Int32(count)
+        itemIDs += other.itemIDs
+        itemRowIDs += other.itemRowIDs
+        itemStarts += other.itemStarts.dropFirst().map { $0 + offset }
+        itemIDRanks += other.itemIDRanks
+        annotator += other.annotator
+        strength += other.strength
+        bothBad += other.bothBad
+        shownAFirst += other.shownAFirst
+        milliseconds += other.milliseconds
+        day += other.day
+        guidelinesVersion += other.guidelinesVersion
+        for (key, values) in other.rubric { rubric[key, default: []] += values.map { ($0.judgment + offset, $0.value) } }
+    }
+
     /// Direction agreement material per guidelines version: for each version, the items whose
     /// judgments (two or more) were all made under it, as counts of A / B / neither per item
     /// (for `ProjectStatistics.directionAlpha`), and how many judgments were made under it.

@@ -1,3 +1,4 @@
+import Foundation
 import PairwiseCore
 
 extension ProjectStore {
@@ -6,61 +7,129 @@ extension ProjectStore {
     /// The judgments `policy` counts (by default agreement's: all but those of gold items,
     /// which have their answer).
     public func currentJudgmentColumns(policy: LabelPolicy = .for(.agreement)) throws -> JudgmentColumns {
-        try read { sql in
-            let gate = try LabelGate(policy, sql: sql)
-            var columns = JudgmentColumns()
-            var annotatorIndex: [Int64: Int32] = [:]
-            try sql.scan("SELECT id, name FROM annotators ORDER BY id") { row in
-                annotatorIndex[try row.int64("id")] = Int32(columns.annotatorNames.count)
-                columns.annotatorNames.append(try row.text("name"))
-            }
-            // Item ids in sorted order from their unique index; by row id for the merge below.
-            var named: [(rowID: Int64, id: String)] = []
-            try sql.scan("SELECT id, external_id FROM items ORDER BY external_id") { named.append((try $0.int64("id"), try $0.text("external_id"))) }
-            // SQLite orders UTF-8 bytes; Swift orders canonically equivalent strings alike.
-            var rank = [Int32](repeating: 0, count: named.count)
-            if zip(named, named.dropFirst()).allSatisfy({ $0.id < $1.id }) {
-                for n in named.indices { rank[n] = Int32(n) }
-            } else {
-                rank = JudgmentColumns.ranks(of: named.map(\.id))
-            }
-            let byRow = named.indices.sorted { named[$0].rowID < named[$1].rowID }
-            var next = 0
-
-            var currentItem: Int64 = -1
-            try sql.scan("""
-                SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END AS a_first, j.ms,
-                       CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END AS rubric, coalesce(j.guidelines_version, 0) AS guidelines_version, j.origin,
-                       j.created_at
-                FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                ORDER BY c.item_id, c.annotator_id
-                """) { row in
-                let item = try row.int64("item_id")
-                if !gate.admitsEverything {
-                    // The origin is read only where the policy asks about it.
-                    if gate.verdict(item: item, origin: gate.policy.simulated ? nil : try row.text("origin")) != .counts { return }
-                }
-                if item != currentItem {
-                    if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
-                    currentItem = item
-                    while next < byRow.count && named[byRow[next]].rowID < item { next += 1 }
-                    guard next < byRow.count, named[byRow[next]].rowID == item else {
-                        throw StoreError(.invalid, "a judgment names item row \(item), which does not exist")
-                    }
-                    columns.itemRowIDs.append(item)
-                    columns.itemIDs.append(named[byRow[next]].id)
-                    columns.itemIDRanks.append(rank[byRow[next]])
-                }
-                if let text = try row.optionalText("rubric") {
-                    for (key, value) in Self.rubricValues(text) { columns.rubric[key, default: []].append((Int32(columns.count), value)) }
-                }
-                columns.append(annotator: annotatorIndex[try row.int64("annotator_id")] ?? 0, strength: try row.int("strength"), bothBad: try row.bool("both_bad"),
-                               shownAFirst: try row.bool("a_first"), milliseconds: try row.int("ms"), guidelinesVersion: try row.int("guidelines_version"),
-                               day: (try row.withUTF8("created_at", Timestamp.dayNumber(utf8:)) ?? nil) ?? 0)
-            }
-            if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
+        let columns = try judgmentColumnsConcurrently(policy: policy) ?? read { sql in
+            var columns = try Self.judgmentColumns(sql, policy: policy, items: nil)
+            try Self.nameItems(&columns, sql)
             return columns
+        }
+        return columns
+    }
+
+    /// The columns read in two halves of the items at once, on one snapshot (the judgments
+    /// pass is most of `stats`); nil when the store cannot read one snapshot on two connections.
+    private func judgmentColumnsConcurrently(policy: LabelPolicy) throws -> JudgmentColumns? {
+        let halves = ColumnHalves()
+        let started = try readConcurrently(2, onFailure: halves.fail) { k, sql in
+            // Split at the middle item id (items are judged about evenly); the first reader
+            // also names the items.
+            let last = try sql.integer("SELECT coalesce(max(id), 0) FROM items") ?? 0
+            let columns = try Self.judgmentColumns(sql, policy: policy, items: k == 0 ? Int64.min...(last / 2) : (last / 2 + 1)...Int64.max)
+            if k == 0 { halves.named = try Self.namedItems(sql) }
+            halves.store(columns, at: k)
+        }
+        guard let started else { return nil }
+        started.wait()
+        var columns = try halves.joined()
+        try Self.nameItems(&columns, named: halves.named)
+        return columns
+    }
+
+    /// The judgment columns of the items whose row ids are in `items` (all, for nil), with the
+    /// annotators; the items named after (`nameItems`).
+    private static func judgmentColumns(_ sql: SQLConnection, policy: LabelPolicy, items: ClosedRange<Int64>?) throws -> JudgmentColumns {
+        let gate = try LabelGate(policy, sql: sql)
+        var columns = JudgmentColumns()
+        var annotatorIndex: [Int64: Int32] = [:]
+        try sql.scan("SELECT id, name FROM annotators ORDER BY id") { row in
+            annotatorIndex[try row.int64("id")] = Int32(columns.annotatorNames.count)
+            columns.annotatorNames.append(try row.text("name"))
+        }
+        var currentItem: Int64 = -1
+        try sql.scan(SQLQuery("""
+            SELECT c.item_id, c.annotator_id, j.strength, j.both_bad, CASE WHEN j.shown_order = 'ab' THEN 1 ELSE 0 END AS a_first, j.ms,
+                   CASE WHEN j.rubric = '{}' THEN NULL ELSE j.rubric END AS rubric, coalesce(j.guidelines_version, 0) AS guidelines_version, j.origin,
+                   j.created_at
+            FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
+            \(items == nil ? "" : "WHERE c.item_id BETWEEN ? AND ?")
+            ORDER BY c.item_id, c.annotator_id
+            """, items.map { [.integer($0.lowerBound), .integer($0.upperBound)] } ?? [])) { row in
+            let item = try row.int64("item_id")
+            if !gate.admitsEverything {
+                // The origin is read only where the policy asks about it.
+                if gate.verdict(item: item, origin: gate.policy.simulated ? nil : try row.text("origin")) != .counts { return }
+            }
+            if item != currentItem {
+                if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
+                currentItem = item
+                columns.itemRowIDs.append(item)
+            }
+            if let text = try row.optionalText("rubric") {
+                for (key, value) in Self.rubricValues(text) { columns.rubric[key, default: []].append((Int32(columns.count), value)) }
+            }
+            columns.append(annotator: annotatorIndex[try row.int64("annotator_id")] ?? 0, strength: try row.int("strength"), bothBad: try row.bool("both_bad"),
+                           shownAFirst: try row.bool("a_first"), milliseconds: try row.int("ms"), guidelinesVersion: try row.int("guidelines_version"),
+                           day: (try row.withUTF8("created_at", Timestamp.dayNumber(utf8:)) ?? nil) ?? 0)
+        }
+        if currentItem >= 0 { columns.itemStarts.append(Int32(columns.count)) }
+        return columns
+    }
+
+    /// Every item's row id and id, in id order from the ids' unique index.
+    private static func namedItems(_ sql: SQLConnection) throws -> [(rowID: Int64, id: String)] {
+        var named: [(rowID: Int64, id: String)] = []
+        try sql.scan("SELECT id, external_id FROM items ORDER BY external_id") { named.append((try $0.int64("id"), try $0.text("external_id"))) }
+        return named
+    }
+
+    private static func nameItems(_ columns: inout JudgmentColumns, _ sql: SQLConnection) throws {
+        try nameItems(&columns, named: namedItems(sql))
+    }
+
+    /// Gives the columns' items (by row id) their ids and their places in id order.
+    private static func nameItems(_ columns: inout JudgmentColumns, named: [(rowID: Int64, id: String)]) throws {
+        // SQLite orders UTF-8 bytes; Swift orders canonically equivalent strings alike.
+        var rank = [Int32](repeating: 0, count: named.count)
+        if zip(named, named.dropFirst()).allSatisfy({ $0.id < $1.id }) {
+            for n in named.indices { rank[n] = Int32(n) }
+        } else {
+            rank = JudgmentColumns.ranks(of: named.map(\.id))
+        }
+        let byRow = named.indices.sorted { named[$0].rowID < named[$1].rowID }
+        var next = 0
+        columns.itemIDs.reserveCapacity(columns.itemCount)
+        columns.itemIDRanks.reserveCapacity(columns.itemCount)
+        for item in columns.itemRowIDs {
+            while next < byRow.count && named[byRow[next]].rowID < item { next += 1 }
+            guard next < byRow.count, named[byRow[next]].rowID == item else {
+                throw StoreError(.invalid, "a judgment names item row \(item), which does not exist")
+            }
+            columns.itemIDs.append(named[byRow[next]].id)
+            columns.itemIDRanks.append(rank[byRow[next]])
         }
     }
 }
 
+/// The two halves `judgmentColumnsConcurrently` reads, and the items' names.
+private final class ColumnHalves: @unchecked Sendable {
+    private let lock = NSLock()
+    private var halves: [JudgmentColumns?] = [nil, nil]
+    private var failure: Error?
+    var named: [(rowID: Int64, id: String)] {
+        get { lock.withLock { namedItems } }
+        set { lock.withLock { namedItems = newValue } }
+    }
+    private var namedItems: [(rowID: Int64, id: String)] = []
+
+    func store(_ columns: JudgmentColumns, at k: Int) { lock.withLock { halves[k] = columns } }
+    @Sendable func fail(_ error: Error) { lock.withLock { failure = failure ?? error } }
+
+    /// The first half followed by the second, or the first reader's error.
+    func joined() throws -> JudgmentColumns {
+        try lock.withLock {
+            if let failure { throw failure }
+            var columns = halves[0]!
+            columns.append(contentsOf: halves[1]!)
+            return columns
+        }
+    }
+}

@@ -114,7 +114,8 @@ extension ProjectStore {
         try read { sql in
             let gate = try LabelGate(policy, sql: sql)
             var ids: [Int64: String] = [:]
-            try sql.scan("SELECT id, external_id FROM items WHERE response_count > 2") { ids[try $0.int64("id")] = try $0.text("external_id") }
+            // Only the ranked items' ids, by row: not a pass over every item (with its prompt).
+            try sql.scan("SELECT id, external_id FROM items WHERE id IN (SELECT item_id FROM current_ranking_ids)") { ids[try $0.int64("id")] = try $0.text("external_id") }
             var result: [(itemID: String, rankings: [String: Ranking], ratings: [String: ResponseRatings])] = []
             var last: Int64?
             for current in try Self.currentRankings(sql, gate: gate).rankings {

@@ -138,6 +138,11 @@ enum Schema {
             // item; NULL on runs made before, and where ids are too sparse for an array.
             .addColumn(table: "model_runs", .blob("uncertainties")),
         ]),
+        Migration("v19: the responses that name their model", [
+            // Whether any pair names its models (the leaderboard's battles) is asked by `stats`;
+            // without this index the answer, when it is no, was a pass over every response's text.
+            .both("CREATE INDEX responses_naming_models ON responses(item_id, slot) WHERE model IS NOT NULL;"),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.
