@@ -7,6 +7,10 @@
 /// the palette (4 bits). An entry whose gap or value does not fit is escaped: its index and
 /// value are kept whole beside the row. Entries are read in the order they were appended, so
 /// every sum is the one an index-and-value layout gives, bit for bit.
+///
+/// The price is speed: on 333k realistic pairs the ensemble's fits take 37 s this way, 30 s
+/// with 32-bit entries (index and place) and 24 s with an index and a value each (at 0.78,
+/// 1.27 and 1.74 GB for the whole run); the memory goal (< 1 GB) is what this layout meets.
 public struct SparseRows: Sendable {
     /// Row r's entries are `codes[entryStart[r]..<entryStart[r + 1]]`.
     private var entryStart: [Int] = [0]
