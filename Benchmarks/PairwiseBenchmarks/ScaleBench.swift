@@ -25,18 +25,33 @@ struct ScaleBench: ParsableCommand {
 
             Example:
               pairwise bench scale --train --inputs
+              pairwise bench scale --size 10m --submits 100
             """)
     )
 
     @Option(help: "Where the project is kept between runs.") var cache = FileManager.default.temporaryDirectory.appendingPathComponent("pairwise-bench-scale").path
-    @Option(help: "Items.") var items = 333_000
-    @Option(help: "Judgments.") var judgments = 1_000_000
+    @Option(help: "Items (or --size).") var items = 333_000
+    @Option(help: "Judgments (or --size).") var judgments = 1_000_000
+    @Option(help: "A preset: 1m (333k items, 1M judgments) or 10m (3.3M items, 10M judgments, a project of several GB).")
+    var size: ScaleSize?
     @Option(help: "Submits to time.") var submits = 300
     @Flag(help: "Also time one more trainer run.") var train = false
     @Flag(help: "Also time import (1.2 GB jsonl, gzip bomb), agreement (1M cells) and leaderboard (1M battles) on files written once under --cache.")
     var inputs = false
     @Flag(help: .hidden) var buildOnly = false
     @Flag(help: .hidden) var trainOnce = false
+
+    /// The two scales the issue measures at.
+    enum ScaleSize: String, ExpressibleByArgument {
+        case oneMillion = "1m", tenMillion = "10m"
+        var items: Int { self == .oneMillion ? 333_000 : 3_330_000 }
+        var judgments: Int { self == .oneMillion ? 1_000_000 : 10_000_000 }
+    }
+
+    mutating func validate() throws {
+        guard let size else { return }
+        (items, judgments) = (size.items, size.judgments)
+    }
 
     func run() throws {
         try reportingFailures {
