@@ -7,12 +7,11 @@ extension ProjectStore {
     /// The judgments `policy` counts (by default agreement's: all but those of gold items,
     /// which have their answer).
     public func currentJudgmentColumns(policy: LabelPolicy = .for(.agreement)) throws -> JudgmentColumns {
-        let columns = try judgmentColumnsConcurrently(policy: policy) ?? read { sql in
+        try judgmentColumnsConcurrently(policy: policy) ?? read { sql in
             var columns = try Self.judgmentColumns(sql, policy: policy, items: nil)
-            try Self.nameItems(&columns, sql)
+            try Self.nameItems(&columns, named: Self.namedItems(sql))
             return columns
         }
-        return columns
     }
 
     /// The columns read in two halves of the items at once, on one snapshot (the judgments
@@ -79,10 +78,6 @@ extension ProjectStore {
         var named: [(rowID: Int64, id: String)] = []
         try sql.scan("SELECT id, external_id FROM items ORDER BY external_id") { named.append((try $0.int64("id"), try $0.text("external_id"))) }
         return named
-    }
-
-    private static func nameItems(_ columns: inout JudgmentColumns, _ sql: SQLConnection) throws {
-        try nameItems(&columns, named: namedItems(sql))
     }
 
     /// Gives the columns' items (by row id) their ids and their places in id order.
