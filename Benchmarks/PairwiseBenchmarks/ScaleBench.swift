@@ -7,12 +7,12 @@ import PairwiseWorkflow
 import PairwiseStore
 import PairwiseTUI
 
-/// A large project (333k items, 1M judgments, a finished model run), built once and
-/// cached, and the figures that say whether it stays instant.
+/// A large project (333k items and 1M judgments, or 3.3M and 10M; a finished model run),
+/// built once and cached, and the figures that say whether it stays instant.
 struct ScaleBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
-        abstract: "Whole-command times and peak memory on a 333k-item, 1M-judgment project.",
+        abstract: "Whole-command times and peak memory on a 333k-item, 1M-judgment project (or --size 10m).",
         discussion: Help.text("""
             Builds the project once under --cache (synthetic items and judgments by 4
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
