@@ -23,13 +23,12 @@ extension ProjectStore {
             // also names the items.
             let last = try sql.integer("SELECT coalesce(max(id), 0) FROM items") ?? 0
             let columns = try Self.judgmentColumns(sql, policy: policy, items: k == 0 ? Int64.min...(last / 2) : (last / 2 + 1)...Int64.max)
-            if k == 0 { halves.named = try Self.namedItems(sql) }
-            halves.store(columns, at: k)
+            halves.store(columns, named: k == 0 ? try Self.namedItems(sql) : [], at: k)
         }
         guard let started else { return nil }
         started.wait()
-        var columns = try halves.joined()
-        try Self.nameItems(&columns, named: halves.named)
+        var (columns, named) = try halves.joined()
+        try Self.nameItems(&columns, named: named)
         return columns
     }
 
@@ -104,27 +103,22 @@ extension ProjectStore {
     }
 }
 
-/// The two halves `judgmentColumnsConcurrently` reads, and the items' names.
+/// The two halves `judgmentColumnsConcurrently` reads (the first with the items' names).
 private final class ColumnHalves: @unchecked Sendable {
     private let lock = NSLock()
-    private var halves: [JudgmentColumns?] = [nil, nil]
+    private var halves: [(columns: JudgmentColumns, named: [(rowID: Int64, id: String)])?] = [nil, nil]
     private var failure: Error?
-    var named: [(rowID: Int64, id: String)] {
-        get { lock.withLock { namedItems } }
-        set { lock.withLock { namedItems = newValue } }
-    }
-    private var namedItems: [(rowID: Int64, id: String)] = []
 
-    func store(_ columns: JudgmentColumns, at k: Int) { lock.withLock { halves[k] = columns } }
+    func store(_ columns: JudgmentColumns, named: [(rowID: Int64, id: String)], at k: Int) { lock.withLock { halves[k] = (columns, named) } }
     @Sendable func fail(_ error: Error) { lock.withLock { failure = failure ?? error } }
 
-    /// The first half followed by the second, or the first reader's error.
-    func joined() throws -> JudgmentColumns {
+    /// The first half followed by the second, with the first's names; or the first error a reader had.
+    func joined() throws -> (columns: JudgmentColumns, named: [(rowID: Int64, id: String)]) {
         try lock.withLock {
             if let failure { throw failure }
-            var columns = halves[0]!
-            columns.append(contentsOf: halves[1]!)
-            return columns
+            var (columns, named) = halves[0]!
+            columns.append(contentsOf: halves[1]!.columns)
+            return (columns, named)
         }
     }
 }

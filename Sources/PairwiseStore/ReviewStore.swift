@@ -88,10 +88,11 @@ extension ProjectStore {
                 }
                 groups = groups.mapValues { $0.filter { ReviewFilter.disagree(values[$0] ?? []) } }
             }
-            let material = ReviewMaterial(groups: groups, flags: [:])
+            var material = ReviewMaterial(groups: groups, flags: [:])
             // Every flagged item that can be listed was read among the others.
             let listedFlags = flags.filter { rowID, _ in othersTallies[rowID].map { material.lists(rowID, tally: $0) } ?? false }
-            return ReviewMaterial(groups: material.groups, flags: listedFlags)
+            material.flags = listedFlags
+            return material
         }
     }
 
