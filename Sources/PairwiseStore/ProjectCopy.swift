@@ -51,7 +51,8 @@ public enum ProjectCopy {
     static let remade: [String: Set<String>] = [
         "items": ["judges", "prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"],
     ]
-    static let notCopied: Set<String> = ["current_judgment_ids", "current_ranking_ids", "trainer_lease"]
+    static let notCopied: Set<String> = ["current_judgment_ids", "current_ranking_ids", "trainer_lease",
+                                         "item_judge_counts", "annotator_label_counts"]
 
     /// Tables whose ids an identity (PostgreSQL) must continue after.
     static let identityTables = ["rubrics", "annotators", "items", "responses", "judgments", "item_events", "adjudications", "model_runs",

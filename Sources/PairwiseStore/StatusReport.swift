@@ -31,9 +31,17 @@ extension ProjectStore {
         let restricted = try heldToAnnotatorRules()
         return try read { sql in
             let count = { (query: SQLQuery) in try sql.record(query) { try $0.int("n") } ?? 0 }
-            let items = try count("SELECT count(*) AS n FROM items")
-            // On PostgreSQL an annotator reads the totals from the server; the same names either way.
-            let totals: SQLQuery = restricted ? "SELECT needing, unlabeled, judgments, retracted, rankings FROM public.pairwise_progress()" : """
+            // SQLite reads the counts its triggers keep (v20); PostgreSQL counts, and an
+            // annotator reads the totals from the server.
+            let kept = sql.dialect == .sqlite
+            let items = try count(kept ? "SELECT coalesce(sum(items), 0) AS n FROM item_judge_counts" : "SELECT count(*) AS n FROM items")
+            let totals: SQLQuery = restricted ? "SELECT needing, unlabeled, judgments, retracted, rankings FROM public.pairwise_progress()" : kept ? """
+                SELECT (SELECT coalesce(sum(items), 0) FROM item_judge_counts WHERE judges < \(overlap)) AS needing,
+                       (SELECT coalesce(sum(items), 0) FROM item_judge_counts WHERE judges = 0) AS unlabeled,
+                       (SELECT coalesce(sum(judgments), 0) FROM annotator_label_counts) AS judgments,
+                       (SELECT count(*) FROM judgment_retractions) AS retracted,
+                       (SELECT coalesce(sum(rankings), 0) FROM annotator_label_counts) AS rankings
+                """ : """
                 SELECT (SELECT count(*) FROM items WHERE judges < \(overlap)) AS needing, (SELECT count(*) FROM items WHERE judges = 0) AS unlabeled,
                        (SELECT count(*) FROM current_judgment_ids) AS judgments, (SELECT count(*) FROM judgment_retractions) AS retracted,
                        (SELECT count(*) FROM current_ranking_ids) AS rankings
@@ -42,7 +50,10 @@ extension ProjectStore {
                 (needing: try $0.int("needing"), unlabeled: try $0.int("unlabeled"), judgments: try $0.int("judgments"),
                  retracted: try $0.int("retracted"), rankings: try $0.int("rankings"))
             }) else { throw StoreError(.database, "the project's totals could not be read") }
-            let annotators = try sql.records("""
+            let annotators = try sql.records(kept ? """
+                SELECT p.name, p.role, coalesce(k.judgments, 0) AS n, coalesce(k.rankings, 0) AS r
+                FROM annotators p LEFT JOIN annotator_label_counts k ON k.annotator_id = p.id ORDER BY p.name
+                """ : """
                 SELECT p.name, p.role, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id) AS n,
                        (SELECT count(*) FROM current_ranking_ids c WHERE c.annotator_id = p.id) AS r
                 FROM annotators p \(raw: restricted ? "WHERE p.name = session_user " : "")ORDER BY p.name

@@ -63,6 +63,94 @@ import Testing
         #expect(try project.count("judgment_retractions") > 100)
     }
 
+    /// What `status` reports, counted from the current labels themselves (as PostgreSQL does).
+    static func countedStatus(_ store: ProjectStore, overlap: Int) throws -> [Int] {
+        try store.read { sql in
+            let row = try sql.rows("""
+                SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM items WHERE judges < \(overlap)),
+                       (SELECT count(*) FROM items WHERE judges = 0), (SELECT count(*) FROM current_judgment_ids),
+                       (SELECT count(*) FROM current_ranking_ids)
+                """, [])[0]
+            let people = try sql.rows("""
+                SELECT (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id),
+                       (SELECT count(*) FROM current_ranking_ids c WHERE c.annotator_id = p.id)
+                FROM annotators p ORDER BY p.name
+                """, [])
+            return (row.values + people.flatMap(\.values)).map { Int($0.integer ?? -1) }
+        }
+    }
+
+    static func reportedStatus(_ store: ProjectStore) throws -> [Int] {
+        let status = try store.status()
+        return [status.items, status.itemsNeedingLabels, status.itemsUnlabeled, status.judgments, status.rankings]
+            + status.annotators.flatMap { [$0.judgments, $0.rankings] }
+    }
+
+    /// `status` on SQLite reads counts its triggers keep (v20): after any mix of judgments,
+    /// revisions, undos, rankings and imported items they equal a count of the labels.
+    @Test(arguments: StoreKind.available)
+    func statusCountsFollowEveryLabelWrite(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let store = project.store
+        let pairs = (1...10).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a", "response_b": "b"}"# }
+        let ranked = try Fixtures.pandaLMRankedItems(3, responses: 3).enumerated().map { RankedImportTests.record("r\($0)", $1) }
+        _ = try store.importFiles([try project.file("items.jsonl", (pairs + ranked).joined(separator: "\n"))], options: ImportOptions())
+        let people = try (1...4).map { try store.person("p\($0)").id }
+        let pairIDs = try project.integers("SELECT id FROM items WHERE response_count = 2")
+        let rankedIDs = try project.integers("SELECT id FROM items WHERE response_count = 3")
+        #expect(pairIDs.count == 10 && rankedIDs.count == 3)
+        var random = SplitMix64(seed: 7)
+        for step in 0..<300 {
+            let person = people[Int(random.next() % 4)]
+            do {
+                switch random.next() % 4 {
+                case 0: _ = try store.undoLastLabel(annotatorID: person)
+                case 1:
+                    let ranks = [[1, 2, 3], [3, 1, 2], [2, 2, 1]][Int(random.next() % 3)]
+                    try store.submit(RankingDraft(ranking: Ranking(ranks: ranks)!, shown: [0, 1, 2], note: nil),
+                                     itemID: rankedIDs[Int(random.next() % 3)], annotatorID: person)
+                default:
+                    try store.submit(JudgmentDraft(strength: PreferenceStrength(Int(random.next() % 7) - 3)!, bothBad: false, rubric: [:], note: nil,
+                                                   shownOrder: .ab, milliseconds: 0),
+                                     itemID: pairIDs[Int(random.next() % 10)], annotatorID: person)
+                }
+            } catch is ItemFullError {
+                // A first label on an item with its overlap (SQLite refuses it before writing): nothing changed.
+            }
+            if step % 30 == 29 {
+                #expect(try Self.reportedStatus(store) == Self.countedStatus(store, overlap: store.overlap()), "after step \(step)")
+            }
+        }
+        let last = try Self.reportedStatus(store)
+        let retracted = try project.count("judgment_retractions")
+        #expect(last[3] > 10 && last[4] > 1 && retracted > 10)
+        // Items added later start at no judges.
+        _ = try store.importFiles([try project.file("more.jsonl", #"{"id": "late", "prompt": "q", "response_a": "x", "response_b": "y"}"#)],
+                                  options: ImportOptions())
+        #expect(try Self.reportedStatus(store) == Self.countedStatus(store, overlap: store.overlap()))
+        #expect(try store.status().itemsUnlabeled >= 1)
+    }
+
+    /// A project made before v20 gets its kept counts from the labels it holds.
+    @Test func upgradingCountsWhatIsThere() throws {
+        let project = try TemporaryProject(on: .sqlite)
+        let store = project.store
+        _ = try store.importFiles([Fixtures.hhRLHF], options: ImportOptions(labelsAs: "hh"))
+        let expected = try Self.countedStatus(store, overlap: store.overlap())
+        try store.sqlitePool().write { db in
+            try db.execute(sql: """
+                DROP TRIGGER items_count_added; DROP TRIGGER items_count_removed; DROP TRIGGER items_count_judges;
+                DROP TRIGGER current_judgments_count_added; DROP TRIGGER current_judgments_count_removed;
+                DROP TRIGGER current_rankings_count_added; DROP TRIGGER current_rankings_count_removed;
+                DROP TABLE item_judge_counts; DROP TABLE annotator_label_counts
+                """)
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v20%'")
+        }
+        let upgraded = try ProjectStore.open(at: store.path)
+        #expect(try Self.reportedStatus(upgraded) == expected)
+        #expect(expected == [2312, 2312, 0, 2312, 0, 2312, 0, 0, 0])
+    }
+
     /// A project made before v9 gets every item's strength range from its current judgments.
     @Test func upgradingFillsTheStrengthRange() throws {
         let queue = try DatabaseQueue()

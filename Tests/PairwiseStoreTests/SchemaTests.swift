@@ -33,11 +33,11 @@ import Testing
         let fresh = try DatabaseQueue()
         try Migrator.migrateSQLite(fresh, location: "fresh")
         let (columns, objects) = try fresh.read { db in (try Self.sqliteColumns(db), try Self.sqliteObjects(db)) }
-        #expect(columns.count == 168)
+        #expect(columns.count == 173)
         #expect(columns.filter { $0.hasPrefix("items.") }.count == 16)
-        #expect(objects.filter { $0.hasPrefix("trigger ") }.count == 20)
+        #expect(objects.filter { $0.hasPrefix("trigger ") }.count == 27)
         let sqliteMigrations = Schema.migrations.filter { $0.dialects.contains(.sqlite) }
-        #expect(sqliteMigrations.count == 19)
+        #expect(sqliteMigrations.count == 20)
         for last in sqliteMigrations.dropLast() {
             let old = try DatabaseQueue()
             try Migrator.migrateSQLite(old, location: "old", through: last.identifier)
@@ -58,7 +58,8 @@ import Testing
     }
 
     /// The same columns in the same order on both stores, with their nullability (types differ
-    /// by design: BIGINT for INTEGER, DOUBLE PRECISION for REAL, BYTEA for BLOB).
+    /// by design: BIGINT for INTEGER, DOUBLE PRECISION for REAL, BYTEA for BLOB), but for
+    /// SQLite's kept counts (v20: PostgreSQL counts instead).
     @Test(.enabled(if: TestPostgres.isAvailable)) func bothStoresHoldTheSameColumns() throws {
         let sqlite = try DatabaseQueue()
         try Migrator.migrateSQLite(sqlite, location: "fresh")
@@ -67,6 +68,7 @@ import Testing
                 SELECT m.name || '.' || p.name || (CASE WHEN p."notnull" OR p.pk > 0 THEN ' not null' ELSE '' END)
                 FROM sqlite_master m, pragma_table_info(m.name) p
                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'grdb_migrations'
+                  AND m.name NOT IN ('item_judge_counts', 'annotator_label_counts')
                 ORDER BY m.name, p.cid
                 """)
         }
@@ -84,7 +86,7 @@ import Testing
             }
             #expect(columns == expected)
             let recorded = try connections.with { sql in try PostgresSchema.migrator.applied(sql) }
-            #expect(recorded == Set(Schema.migrations.map(\.identifier)))
+            #expect(recorded == Set(Schema.migrations.filter { $0.dialects.contains(.postgres) }.map(\.identifier)))
         }
     }
 }

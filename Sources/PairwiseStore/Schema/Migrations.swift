@@ -143,6 +143,12 @@ enum Schema {
             // without this index the answer, when it is no, was a pass over every response's text.
             .both("CREATE INDEX responses_naming_models ON responses(item_id, slot) WHERE model IS NOT NULL;"),
         ]),
+        // SQLite counts an index range entry by entry: at 10M judgments `status` spent most of a
+        // second counting. PostgreSQL counts as before (a row per annotator written by every
+        // label of theirs would be rewritten once per row of a bulk import in one transaction).
+        Migration("v20 (SQLite): items by judge count and each annotator's current labels, kept at write time", only: .sqlite, [
+            .sqlite(SQLiteTriggers.keptCountsV20),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.

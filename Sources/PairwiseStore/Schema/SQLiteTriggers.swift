@@ -179,4 +179,44 @@ enum SQLiteTriggers {
     END;
     """
 
+    /// v20: what `status` reads, kept by triggers on the rows the label triggers write: how many
+    /// items have each number of judges, and each annotator's current judgments and rankings.
+    static let keptCountsV20 = """
+    CREATE TABLE item_judge_counts (judges INTEGER PRIMARY KEY, items INTEGER NOT NULL);
+    INSERT INTO item_judge_counts (judges, items) SELECT judges, count(*) FROM items GROUP BY judges;
+    CREATE TABLE annotator_label_counts (
+        annotator_id INTEGER PRIMARY KEY,
+        judgments INTEGER NOT NULL DEFAULT 0,
+        rankings INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO annotator_label_counts (annotator_id, judgments, rankings)
+    SELECT p.id, (SELECT count(*) FROM current_judgment_ids c WHERE c.annotator_id = p.id),
+           (SELECT count(*) FROM current_ranking_ids c WHERE c.annotator_id = p.id)
+    FROM annotators p;
+
+    CREATE TRIGGER items_count_added AFTER INSERT ON items BEGIN
+        INSERT INTO item_judge_counts (judges, items) VALUES (NEW.judges, 1) ON CONFLICT (judges) DO UPDATE SET items = items + 1;
+    END;
+    CREATE TRIGGER items_count_removed AFTER DELETE ON items BEGIN
+        UPDATE item_judge_counts SET items = items - 1 WHERE judges = OLD.judges;
+    END;
+    CREATE TRIGGER items_count_judges AFTER UPDATE OF judges ON items WHEN OLD.judges <> NEW.judges BEGIN
+        UPDATE item_judge_counts SET items = items - 1 WHERE judges = OLD.judges;
+        INSERT INTO item_judge_counts (judges, items) VALUES (NEW.judges, 1) ON CONFLICT (judges) DO UPDATE SET items = items + 1;
+    END;
+    CREATE TRIGGER current_judgments_count_added AFTER INSERT ON current_judgment_ids BEGIN
+        INSERT INTO annotator_label_counts (annotator_id, judgments) VALUES (NEW.annotator_id, 1)
+            ON CONFLICT (annotator_id) DO UPDATE SET judgments = judgments + 1;
+    END;
+    CREATE TRIGGER current_judgments_count_removed AFTER DELETE ON current_judgment_ids BEGIN
+        UPDATE annotator_label_counts SET judgments = judgments - 1 WHERE annotator_id = OLD.annotator_id;
+    END;
+    CREATE TRIGGER current_rankings_count_added AFTER INSERT ON current_ranking_ids BEGIN
+        INSERT INTO annotator_label_counts (annotator_id, rankings) VALUES (NEW.annotator_id, 1)
+            ON CONFLICT (annotator_id) DO UPDATE SET rankings = rankings + 1;
+    END;
+    CREATE TRIGGER current_rankings_count_removed AFTER DELETE ON current_ranking_ids BEGIN
+        UPDATE annotator_label_counts SET rankings = rankings - 1 WHERE annotator_id = OLD.annotator_id;
+    END;
+    """
 }
