@@ -39,6 +39,15 @@ public struct ItemScoreTable: Equatable, Sendable {
         for i in dense.indices where !held[i] { dense[i] = 0 }
     }
 
+    /// Every item that has a number, by id ascending.
+    public func forEachHeld(_ body: (_ id: Int64, _ value: Double) throws -> Void) rethrows {
+        let outside = sparse.keys.sorted()
+        let below = outside.prefix { $0 < 0 }
+        for id in below { try body(id, sparse[id]!) }
+        for i in dense.indices where held[i] { try body(Int64(i), dense[i]) }
+        for id in outside.dropFirst(below.count) { try body(id, sparse[id]!) }
+    }
+
     public mutating func set(_ value: Double, for id: Int64) {
         // Ids up to four times the count (at least 1,024) stay in the array.
         if id >= 0 && id >= dense.count && Int(id) < max(1024, 4 * (count + 1)) {

@@ -259,21 +259,11 @@ extension ProjectStore {
 
     /// The newest run's held-out margin of each item that has one, by item row id ascending.
     public func latestHeldOutMargins() throws -> [(itemRowID: Int64, margin: Double)] {
-        try latestScores("held_out_margin").map { (itemRowID: $0.itemRowID, margin: $0.value) }
-    }
-
-    /// The newest run's uncertainty of every item it scored, by item row id ascending.
-    public func latestUncertaintiesByRow() throws -> [(itemRowID: Int64, uncertainty: Double)] {
-        try latestScores("uncertainty").map { (itemRowID: $0.itemRowID, uncertainty: $0.value) }
-    }
-
-    /// One score column of the newest run, where not NULL, by item row id ascending.
-    private func latestScores(_ column: String) throws -> [(itemRowID: Int64, value: Double)] {
         try read { sql in
             guard let run = try Self.latestRunID(sql) else { return [] }
-            var result: [(itemRowID: Int64, value: Double)] = []
-            try sql.scan("SELECT item_id, \(raw: column) AS value FROM model_scores WHERE run_id = \(run) AND \(raw: column) IS NOT NULL ORDER BY item_id") { row in
-                result.append((try row.int64("item_id"), try row.double("value")))
+            var result: [(itemRowID: Int64, margin: Double)] = []
+            try sql.scan("SELECT item_id, held_out_margin FROM model_scores WHERE run_id = \(run) AND held_out_margin IS NOT NULL ORDER BY item_id") { row in
+                result.append((try row.int64("item_id"), try row.double("held_out_margin")))
             }
             return result
         }

@@ -35,23 +35,68 @@ extension ProjectStore {
     }
 
     /// The items still short of the overlap the newest model is least sure of: largest
-    /// uncertainty first, then by id.
+    /// uncertainty first, then by id; all of them tied with the last one listed are compared.
     func nextToLabel(_ columns: JudgmentColumns) throws -> [ModelReport.Candidate] {
         let overlap = try overlap(), limit = ModelReport.nextToLabelLimit
-        var short: [(uncertainty: Double, rowID: Int64, item: Int?)] = []
-        var k = 0
-        for (rowID, uncertainty) in try latestUncertaintiesByRow() {
-            while k < columns.itemCount && columns.itemRowIDs[k] < rowID { k += 1 }
-            let judged = k < columns.itemCount && columns.itemRowIDs[k] == rowID ? k : nil
-            if (judged.map { columns.judgments(ofItem: $0).count } ?? 0) < overlap { short.append((uncertainty, rowID, judged)) }
+        let uncertainties = try latestUncertainties()
+        /// Each item short of the overlap, with its place in the columns when judged.
+        func forEachShort(_ body: (_ rowID: Int64, _ uncertainty: Double, _ judged: Int?) -> Void) {
+            var k = 0
+            uncertainties.forEachHeld { rowID, uncertainty in
+                while k < columns.itemCount && columns.itemRowIDs[k] < rowID { k += 1 }
+                let judged = k < columns.itemCount && columns.itemRowIDs[k] == rowID ? k : nil
+                if (judged.map { columns.judgments(ofItem: $0).count } ?? 0) < overlap { body(rowID, uncertainty, judged) }
+            }
         }
-        short.sort { $0.uncertainty > $1.uncertainty }
-        // Everything tied with the last one listed, so that ties go by id.
-        if short.count > limit { short = Array(short.prefix { $0.uncertainty >= short[limit - 1].uncertainty }) }
+        // The limit-th largest uncertainty (a bounded heap: no sort of every short item), then
+        // every item at or above it.
+        var largest = SmallestOnTop(capacity: limit)
+        forEachShort { _, uncertainty, _ in largest.offer(uncertainty) }
+        let threshold = largest.isFull ? largest.top : -Double.infinity
+        var short: [(uncertainty: Double, rowID: Int64, item: Int?)] = []
+        forEachShort { rowID, uncertainty, judged in if uncertainty >= threshold { short.append((uncertainty, rowID, judged)) } }
         let unjudged = try itemIDs(rowIDs: short.filter { $0.item == nil }.map(\.rowID))
         return short.map { entry in
             let id = entry.item.map { columns.itemIDs[$0] } ?? unjudged[entry.rowID] ?? ""
             return ModelReport.Candidate(itemID: id, uncertainty: entry.uncertainty, judgments: entry.item.map { columns.judgments(ofItem: $0).count } ?? 0)
         }.sorted { ($1.uncertainty, $0.itemID) < ($0.uncertainty, $1.itemID) }.prefix(limit).map { $0 }
+    }
+}
+
+/// The `capacity` largest numbers offered, the smallest of them on top (a binary min-heap).
+struct SmallestOnTop {
+    let capacity: Int
+    private var heap: [Double] = []
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        heap.reserveCapacity(capacity)
+    }
+
+    var isFull: Bool { heap.count >= capacity }
+    /// The smallest of the numbers kept.
+    var top: Double { heap[0] }
+
+    mutating func offer(_ value: Double) {
+        if heap.count < capacity {
+            heap.append(value)
+            var child = heap.count - 1
+            while child > 0, heap[(child - 1) / 2] > heap[child] {
+                heap.swapAt(child, (child - 1) / 2)
+                child = (child - 1) / 2
+            }
+        } else if capacity > 0 && value > heap[0] {
+            heap[0] = value
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < heap.count && heap[left] < heap[smallest] { smallest = left }
+                if right < heap.count && heap[right] < heap[smallest] { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
     }
 }

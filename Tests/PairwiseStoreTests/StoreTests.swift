@@ -345,8 +345,12 @@ final class TemporaryProject {
         try project.store.releaseTrainerLease(holder: "a")
         #expect(try other.acquireTrainerLease(holder: "b", seconds: 60))
         #expect(try !project.store.acquireTrainerLease(holder: "a", seconds: 60))
-        // The server ends the holder's connection (as when its process is killed).
-        let ended = TestPostgres.runPsql(url, "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(UInt32(truncatingIfNeeded: ProjectStore.postgresTrainerLock))")
+        // The server ends the holder's connection (as when its process is killed); trainers of
+        // other tests' databases on the same server hold the same lock number in theirs.
+        let ended = TestPostgres.runPsql(url, """
+            SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory' AND objid = \(UInt32(truncatingIfNeeded: ProjectStore.postgresTrainerLock))
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """)
         #expect(ended.output == "1\n", "\(ended.error)")
         Thread.sleep(forTimeInterval: 0.2)
         #expect(try project.store.acquireTrainerLease(holder: "a", seconds: 60))
