@@ -243,14 +243,13 @@ extension ProjectStore {
             // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
             let widest = log(confidence / (1 - confidence)) - 1e-9
             var labels: [ScoredLabel] = []
+            // Row ids only: whoever needs names reads them for the few labels that stay.
             try sql.scan("""
-                SELECT s.item_id, i.external_id, p.name, j.strength, coalesce(s.held_out_margin, s.margin) AS margin
-                FROM model_scores s JOIN items i ON i.id = s.item_id
-                JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
-                JOIN annotators p ON p.id = c.annotator_id
+                SELECT s.item_id, c.annotator_id, j.strength, coalesce(s.held_out_margin, s.margin) AS margin
+                FROM model_scores s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
                 WHERE s.run_id = \(run) AND abs(coalesce(s.held_out_margin, s.margin)) >= \(widest) AND j.both_bad = 0 AND j.strength <> 0
                 """) { row in
-                labels.append(ScoredLabel(itemRowID: try row.int64("item_id"), itemID: try row.text("external_id"), annotator: try row.text("name"),
+                labels.append(ScoredLabel(itemRowID: try row.int64("item_id"), annotatorID: try row.int64("annotator_id"),
                                           humanStrength: try row.int("strength"), modelStrength: -(try row.double("margin"))))
             }
             return labels
@@ -326,8 +325,7 @@ extension ProjectStore {
 /// A current label on an item the newest model scored: what suspects are found among.
 public struct ScoredLabel: Sendable, Equatable {
     public var itemRowID: Int64
-    public var itemID: String
-    public var annotator: String
+    public var annotatorID: Int64
     public var humanStrength: Int
     /// The model's strength on the human scale (negative: prefers A), held-out when it can.
     public var modelStrength: Double

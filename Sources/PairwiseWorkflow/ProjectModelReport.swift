@@ -9,12 +9,7 @@ extension ProjectStore {
     public func modelReport(columns given: JudgmentColumns? = nil) throws -> ModelReport? {
         guard let run = try latestModelRun() else { return nil }
         let columns = try given ?? currentJudgmentColumns()
-        let suspects = try labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence).compactMap { label in
-            ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength).map {
-                ModelReport.Suspect(itemID: label.itemID, annotator: label.annotator, humanStrength: label.humanStrength,
-                                    modelStrength: label.modelStrength, confidence: $0)
-            }
-        }
+        let suspects = try suspectLabels(columns)
         // Mean human strength (both bad left out) beside the held-out margin, by item id.
         var paired: [(rank: Int32, human: Double, model: Double)] = []
         var next = 0
@@ -32,6 +27,33 @@ extension ProjectStore {
         paired.sort { $0.rank < $1.rank }
         return ModelReport(run: run, history: try modelRunHistory(), suspects: suspects, humanStrengths: paired.map(\.human),
                            modelStrengths: paired.map(\.model), nextToLabel: try nextToLabel(columns), heads: try latestModelHeads())
+    }
+
+    /// The current labels the newest model contradicts with at least `suspectConfidence`,
+    /// named: items by the columns (a binary search; the database for an item they leave out),
+    /// annotators by one read.
+    func suspectLabels(_ columns: JudgmentColumns) throws -> [ModelReport.Suspect] {
+        let found = try labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence).compactMap { label in
+            ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength).map { (label, $0) }
+        }
+        guard !found.isEmpty else { return [] }
+        let people = try annotatorNames()
+        func place(_ rowID: Int64) -> Int? {
+            var low = 0, high = columns.itemCount
+            while low < high {
+                let middle = (low + high) / 2
+                if columns.itemRowIDs[middle] < rowID { low = middle + 1 } else { high = middle }
+            }
+            return low < columns.itemCount && columns.itemRowIDs[low] == rowID ? low : nil
+        }
+        let places = found.map { place($0.0.itemRowID) }
+        let elsewhere = try itemIDs(rowIDs: Array(Set(zip(found, places).compactMap { $1 == nil ? $0.0.itemRowID : nil })))
+        return zip(found, places).map { entry, k in
+            let (label, confidence) = entry
+            return ModelReport.Suspect(itemID: k.map { columns.itemIDs[$0] } ?? elsewhere[label.itemRowID] ?? "",
+                                       annotator: people[label.annotatorID] ?? "", humanStrength: label.humanStrength,
+                                       modelStrength: label.modelStrength, confidence: confidence)
+        }
     }
 
     /// The items still short of the overlap the newest model is least sure of: largest
