@@ -28,14 +28,24 @@ extension ProjectStore {
         let overlap = try self.overlap()
         let since = Timestamp.string(now.addingTimeInterval(-Double(days) * 86_400))
         return try read { sql in
-            guard let found = try sql.record("""
+            // The items short of the overlap: from SQLite's kept counts (v20), less the gold items among them.
+            let short: SQLQuery = sql.dialect == .sqlite ? """
+                SELECT (SELECT coalesce(sum(items), 0) FROM item_judge_counts WHERE judges < \(overlap))
+                     - (SELECT count(*) FROM items i WHERE i.judges < \(overlap) AND i.id IN (SELECT item_id FROM gold_answers)) AS needing,
+                       (SELECT CAST(coalesce(sum((\(overlap) - judges) * items), 0) AS BIGINT) FROM item_judge_counts WHERE judges < \(overlap))
+                     - (SELECT CAST(coalesce(sum(\(overlap) - i.judges), 0) AS BIGINT) FROM items i
+                        WHERE i.judges < \(overlap) AND i.id IN (SELECT item_id FROM gold_answers)) AS labels,
+                """ : """
                 SELECT (SELECT count(*) FROM items i WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)) AS needing,
                        (SELECT CAST(coalesce(sum(\(overlap) - i.judges), 0) AS BIGINT) FROM items i
                         WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)) AS labels,
-                       (SELECT count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id
-                        WHERE j.origin = 'tui' AND j.created_at >= \(since))
-                     + (SELECT count(*) FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id
-                        WHERE r.origin = 'tui' AND r.created_at >= \(since)) AS recent
+                """
+            // The labels made on the screen lately, by their time (v21's indexes), that stand.
+            guard let found = try sql.record(short + """
+                       (SELECT count(*) FROM judgments j WHERE j.origin = 'tui' AND j.created_at >= \(since)
+                          AND EXISTS (SELECT 1 FROM current_judgment_ids c WHERE c.judgment_id = j.id))
+                     + (SELECT count(*) FROM rankings r WHERE r.origin = 'tui' AND r.created_at >= \(since)
+                          AND EXISTS (SELECT 1 FROM current_ranking_ids c WHERE c.ranking_id = r.id)) AS recent
                 """, { (try $0.int("needing"), try $0.int("labels"), try $0.int("recent")) }) else {
                 throw StoreError(.database, "the project's progress could not be read")
             }

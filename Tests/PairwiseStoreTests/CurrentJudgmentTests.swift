@@ -80,6 +80,20 @@ import Testing
         }
     }
 
+    /// The pace's counts as a pass over every item and label gives them.
+    static func countedPace(_ store: ProjectStore, overlap: Int) throws -> ProgressPace {
+        try store.read { sql in
+            let row = try sql.rows("""
+                SELECT (SELECT count(*) FROM items i WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)),
+                       (SELECT CAST(coalesce(sum(\(overlap) - i.judges), 0) AS BIGINT) FROM items i
+                        WHERE i.judges < \(overlap) AND i.id NOT IN (SELECT item_id FROM gold_answers)),
+                       (SELECT count(*) FROM current_judgment_ids c JOIN judgments j ON j.id = c.judgment_id WHERE j.origin = 'tui')
+                     + (SELECT count(*) FROM current_ranking_ids c JOIN rankings r ON r.id = c.ranking_id WHERE r.origin = 'tui')
+                """, [])[0].values.map { Int($0.integer ?? -1) }
+            return ProgressPace(itemsNeedingLabels: row[0], labelsNeeded: row[1], recentLabels: row[2], days: 7)
+        }
+    }
+
     static func reportedStatus(_ store: ProjectStore) throws -> [Int] {
         let status = try store.status()
         return [status.items, status.itemsNeedingLabels, status.itemsUnlabeled, status.judgments, status.rankings]
@@ -99,6 +113,9 @@ import Testing
         let pairIDs = try project.integers("SELECT id FROM items WHERE response_count = 2")
         let rankedIDs = try project.integers("SELECT id FROM items WHERE response_count = 3")
         #expect(pairIDs.count == 10 && rankedIDs.count == 3)
+        // A gold item: answered, so the pace leaves it out.
+        try store.setGoldAnswer(itemRowID: pairIDs[9], draft: JudgmentDraft(strength: PreferenceStrength(2)!, bothBad: false, rubric: [:], note: nil,
+                                                                            shownOrder: .ab, milliseconds: 0), source: "test")
         var random = SplitMix64(seed: 7)
         for step in 0..<300 {
             let person = people[Int(random.next() % 4)]
@@ -119,16 +136,22 @@ import Testing
             }
             if step % 30 == 29 {
                 #expect(try Self.reportedStatus(store) == Self.countedStatus(store, overlap: store.overlap()), "after step \(step)")
+                #expect(try store.progressPace() == Self.countedPace(store, overlap: store.overlap()), "after step \(step)")
             }
         }
         let last = try Self.reportedStatus(store)
         let retracted = try project.count("judgment_retractions")
         #expect(last[3] > 10 && last[4] > 1 && retracted > 10)
+        #expect(try store.progressPace().recentLabels > 10)
+        // Labels made a week ago are not recent.
+        #expect(try store.progressPace(now: Date().addingTimeInterval(8 * 86_400)).recentLabels == 0)
         // Items added later start at no judges.
         _ = try store.importFiles([try project.file("more.jsonl", #"{"id": "late", "prompt": "q", "response_a": "x", "response_b": "y"}"#)],
                                   options: ImportOptions())
         #expect(try Self.reportedStatus(store) == Self.countedStatus(store, overlap: store.overlap()))
         #expect(try store.status().itemsUnlabeled >= 1)
+        #expect(try store.progressPace() == Self.countedPace(store, overlap: store.overlap()))
+        #expect(try store.progressPace().itemsNeedingLabels >= 1)
     }
 
     /// A project made before v20 gets its kept counts from the labels it holds.

@@ -37,7 +37,7 @@ import Testing
         #expect(columns.filter { $0.hasPrefix("items.") }.count == 16)
         #expect(objects.filter { $0.hasPrefix("trigger ") }.count == 27)
         let sqliteMigrations = Schema.migrations.filter { $0.dialects.contains(.sqlite) }
-        #expect(sqliteMigrations.count == 20)
+        #expect(sqliteMigrations.count == 21)
         for last in sqliteMigrations.dropLast() {
             let old = try DatabaseQueue()
             try Migrator.migrateSQLite(old, location: "old", through: last.identifier)

@@ -149,6 +149,14 @@ enum Schema {
         Migration("v20 (SQLite): items by judge count and each annotator's current labels, kept at write time", only: .sqlite, [
             .sqlite(SQLiteTriggers.keptCountsV20),
         ]),
+        Migration("v21: labels made on the screen by time", [
+            // The pace a lead's next steps are sized by counts the labels made on the screen in the
+            // past week; without these it was a pass over every judgment. Imports never write them.
+            .both("""
+            CREATE INDEX judgments_made_on_screen ON judgments(created_at) WHERE origin = 'tui';
+            CREATE INDEX rankings_made_on_screen ON rankings(created_at) WHERE origin = 'tui';
+            """),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.
