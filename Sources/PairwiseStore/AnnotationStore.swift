@@ -104,12 +104,10 @@ extension ProjectStore {
         let salt = seed ^ SplitMix64.mix(UInt64(bitPattern: annotatorID))
         // Keys first, as integers ordered as the values they stand for, so that the sort
         // compares plain numbers: not skipped first, then the most uncertain, then the hash.
-        var keyed = ids.map { id in
+        return QueueKey.idsInOrder(ids.map { id in
             QueueKey(skipped: skipped.contains(id), descendingUncertainty: QueueKey.descending(uncertainties?[id] ?? 0),
                      hash: SplitMix64.mix(salt ^ UInt64(bitPattern: id)), id: id)
-        }
-        keyed.sort()
-        return keyed.map(\.id)
+        })
     }
 
     /// Items an annotator's queue may still hold: fewer than `overlap` annotators' current

@@ -41,3 +41,19 @@ import Testing
         #expect(table.count == 2 && table[1] == 0.5 && table[2] == 0 && table[3] == 0.25)
     }
 }
+
+/// A long queue is sorted in two halves at once and merged: the order one sort gives.
+@Suite struct QueueOrderTests {
+    @Test func halvesSortedAtOnceMergeToTheOneOrder() throws {
+        var random = SplitMix64(seed: 11)
+        // Few distinct uncertainties (most ties go to the hash), some skipped items.
+        let keys = (0..<300_000).map { id in
+            QueueKey(skipped: random.next() % 50 == 0, descendingUncertainty: QueueKey.descending(Double(random.next() % 8) / 8),
+                     hash: random.next() % 1_000, id: Int64(id))
+        }.shuffled(using: &random)
+        let expected = keys.sorted().map(\.id)
+        #expect(QueueKey.idsInOrder(keys) == expected)
+        #expect(QueueKey.idsInOrder(Array(keys.prefix(1_000))) == keys.prefix(1_000).sorted().map(\.id))
+        #expect(Set(expected).count == 300_000 && expected != keys.map(\.id))
+    }
+}
