@@ -1,7 +1,7 @@
 /// Current judgments as parallel columns, each item's judgments together: what project
 /// statistics read at a million judgments, without a `Judgment` (and its strings) for each.
 public struct JudgmentColumns: Sendable {
-    /// Per item, in the order they are grouped: its id and row id.
+    /// Per item, in the order they are grouped: its id (none when read unnamed) and row id.
     public var itemIDs: [String] = []
     public var itemRowIDs: [Int64] = []
     /// Where each item's judgments start; one entry more than items (the end).
@@ -24,7 +24,7 @@ public struct JudgmentColumns: Sendable {
     public var rubric: [String: [(judgment: Int32, value: RubricValue)]] = [:]
 
     public var count: Int { strength.count }
-    public var itemCount: Int { itemIDs.count }
+    public var itemCount: Int { itemRowIDs.count }
 
     /// Each judgment's item index.
     public func itemOfEachJudgment() -> [Int] {

@@ -5,20 +5,9 @@ import PairwiseCore
 /// uncertainty, their mean margin its preference strength.
 public struct Ensemble: Sendable {
     public var members: [RewardModel]
-    /// Each member's bootstrap sample: indices into the examples it was fitted on.
-    public var samples: [[Int]] = []
 
-    public init(members: [RewardModel], samples: [[Int]] = []) {
+    public init(members: [RewardModel]) {
         self.members = members
-        self.samples = samples
-    }
-
-    /// Fits `size` models on seeded bootstrap resamples of `examples`.
-    public static func fit(_ examples: [PairExample], size: Int, seed: UInt64, featurizer: Featurizer,
-                           options: RewardModel.Options = RewardModel.Options()) -> Ensemble {
-        let samples = bootstrapSamples(count: examples.count, size: size, seed: seed)
-        let members = RewardModel.fit(PairData(examples), weightings: samples.map { draws(count: examples.count, $0) }, featurizer: featurizer, options: options)
-        return Ensemble(members: members, samples: samples)
     }
 
     /// Every member's resample, drawn in order, so that the result does not depend on
@@ -37,22 +26,10 @@ public struct Ensemble: Sendable {
         return times
     }
 
-    /// For each of the `count` examples the ensemble was fitted on, the members whose
-    /// bootstrap sample left it out (out-of-bag).
-    public func outOfBagMembers(count: Int) -> [[Int]] {
-        var result = Array(repeating: [Int](), count: count)
-        for (k, sample) in samples.enumerated() {
-            var inBag = [Bool](repeating: false, count: count)
-            for i in sample { inBag[i] = true }
-            for i in 0..<count where !inBag[i] { result[i].append(k) }
-        }
-        return result
-    }
-
     /// The mean margin of the given members on rows a and b.
-    public func margin(_ rows: SparseRows, _ a: Int, _ b: Int, members chosen: [Int]) -> Double? {
+    public func margin(_ rows: SparseRows, _ a: Int, _ b: Int, members chosen: ArraySlice<Int32>) -> Double? {
         guard !chosen.isEmpty else { return nil }
-        return chosen.reduce(0.0) { $0 + rows.dot(a, members[$1].weights) - rows.dot(b, members[$1].weights) } / Double(chosen.count)
+        return chosen.reduce(0.0) { $0 + rows.dot(a, members[Int($1)].weights) - rows.dot(b, members[Int($1)].weights) } / Double(chosen.count)
     }
 
     /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
@@ -72,6 +49,37 @@ public struct Ensemble: Sendable {
         let variance = margins.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / k
         return (ra / k, rb / k, mean, variance.squareRoot())
     }
+}
+
+/// For each example an ensemble was fitted on, the members whose bootstrap sample left it out
+/// (out-of-bag), in member order: one flat list with each example's start (a list per
+/// example took ~70 bytes each at millions of pairs).
+public struct OutOfBag: Sendable {
+    private var starts: [Int]
+    private var members: [Int32]
+
+    /// From each member's bootstrap sample of `count` examples.
+    public init(samples: [[Int]], count: Int) {
+        var inBag = samples.map { sample in
+            var drawn = [Bool](repeating: false, count: count)
+            for i in sample { drawn[i] = true }
+            return drawn
+        }
+        starts = [Int](repeating: 0, count: count + 1)
+        for i in 0..<count { starts[i + 1] = starts[i] + inBag.reduce(0) { $0 + ($1[i] ? 0 : 1) } }
+        members = [Int32](repeating: 0, count: starts[count])
+        var next = Array(starts.dropLast())
+        for k in inBag.indices {
+            for i in 0..<count where !inBag[k][i] {
+                members[next[i]] = Int32(k)
+                next[i] += 1
+            }
+        }
+        inBag.removeAll()
+    }
+
+    /// The members that left example `i` out, in member order.
+    public func members(of i: Int) -> ArraySlice<Int32> { members[starts[i]..<starts[i + 1]] }
 }
 
 /// Slots for results computed concurrently, one per index.

@@ -5,30 +5,31 @@ extension ProjectStore {
     /// Every current judgment as columns, items in row id order, each item's judgments in
     /// annotator row id order: one pass over the kept current ids, no `Judgment` values.
     /// The judgments `policy` counts (by default agreement's: all but those of gold items,
-    /// which have their answer).
-    public func currentJudgmentColumns(policy: LabelPolicy = .for(.agreement)) throws -> JudgmentColumns {
-        try judgmentColumnsConcurrently(policy: policy) ?? read { sql in
+    /// which have their answer). Unnamed (`named` false, for the trainer), the items are
+    /// their row ids alone: no ids, no id order.
+    public func currentJudgmentColumns(policy: LabelPolicy = .for(.agreement), named: Bool = true) throws -> JudgmentColumns {
+        try judgmentColumnsConcurrently(policy: policy, named: named) ?? read { sql in
             var columns = try Self.judgmentColumns(sql, policy: policy, items: nil)
-            try Self.nameItems(&columns, named: Self.namedItems(sql))
+            if named { try Self.nameItems(&columns, named: Self.namedItems(sql)) }
             return columns
         }
     }
 
     /// The columns read in two halves of the items at once, on one snapshot (the judgments
     /// pass is most of `stats`); nil when the store cannot read one snapshot on two connections.
-    private func judgmentColumnsConcurrently(policy: LabelPolicy) throws -> JudgmentColumns? {
+    private func judgmentColumnsConcurrently(policy: LabelPolicy, named: Bool) throws -> JudgmentColumns? {
         let halves = ColumnHalves()
         let started = try readConcurrently(2, onFailure: halves.fail) { k, sql in
             // Split at the middle item id (items are judged about evenly); the first reader
             // also names the items.
             let last = try sql.integer("SELECT coalesce(max(id), 0) FROM items") ?? 0
             let columns = try Self.judgmentColumns(sql, policy: policy, items: k == 0 ? Int64.min...(last / 2) : (last / 2 + 1)...Int64.max)
-            halves.store(columns, named: k == 0 ? try Self.namedItems(sql) : [], at: k)
+            halves.store(columns, named: k == 0 && named ? try Self.namedItems(sql) : [], at: k)
         }
         guard let started else { return nil }
         started.wait()
-        var (columns, named) = try halves.joined()
-        try Self.nameItems(&columns, named: named)
+        var (columns, names) = try halves.joined()
+        if named { try Self.nameItems(&columns, named: names) }
         return columns
     }
 

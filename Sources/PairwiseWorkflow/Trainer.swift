@@ -79,17 +79,20 @@ public struct Trainer: Sendable {
             let testCount = data.pairs.count >= 10 ? Int(Double(data.pairs.count) * options.heldOut) : 0
             var probeDraws = training.pairWeights
             for p in order.prefix(testCount) { probeDraws[p] = 0 }
-            let samples = Ensemble.bootstrapSamples(count: data.pairs.count, size: options.ensembleSize, seed: options.seed)
-            // A pair drawn d times counts d × its weight (2/k for a ranked item's pairs).
-            let draws = samples.map { sample in zip(Ensemble.draws(count: data.pairs.count, sample), training.pairWeights).map { $0 * $1 } }
+            // The samples are let go before the fits: their draws and out-of-bag lists are all that is kept.
+            let (draws, outOfBag) = { () -> ([[Double]], OutOfBag) in
+                let samples = Ensemble.bootstrapSamples(count: data.pairs.count, size: options.ensembleSize, seed: options.seed)
+                // A pair drawn d times counts d × its weight (2/k for a ranked item's pairs).
+                return (samples.map { sample in zip(Ensemble.draws(count: data.pairs.count, sample), training.pairWeights).map { $0 * $1 } },
+                        OutOfBag(samples: samples, count: data.pairs.count))
+            }()
             let fits = RewardModel.fit(data, weightings: [probeDraws] + draws, featurizer: featurizer, options: modelOptions)
-            let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()), samples: samples)
+            let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()))
             let evaluation = Evaluation(margins: order.prefix(testCount).map { (data.margin($0, probe.weights), data.pairs[$0].label) })
-            let outOfBag = ensemble.outOfBagMembers(count: data.pairs.count)
             let scores = parallelMap(training.rowIDs.count) { n -> ItemScore in
                 let s = ensemble.score(data.features, 2 * n, 2 * n + 1)
                 let pair = training.pairOfItem[n]
-                let heldOut = pair < 0 ? nil : ensemble.margin(data.features, 2 * n, 2 * n + 1, members: outOfBag[Int(pair)])
+                let heldOut = pair < 0 ? nil : ensemble.margin(data.features, 2 * n, 2 * n + 1, members: outOfBag.members(of: Int(pair)))
                 return ItemScore(itemRowID: training.rowIDs[n], rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
                                  uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
@@ -188,7 +191,8 @@ struct TrainingSet {
     /// core: no item's text is held past its chunk.
     static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])]) throws -> TrainingSet {
         let policy = LabelPolicy.for(.trainer)
-        var set = TrainingSet(columns: try store.currentJudgmentColumns(policy: policy))
+        // Items by row id alone: the trainer names none.
+        var set = TrainingSet(columns: try store.currentJudgmentColumns(policy: policy, named: false))
         let columns = set.columns
         let settled = try store.settledLabels(policy: policy)
         let adjudications = settled.pairs

@@ -72,3 +72,21 @@ import Testing
         #expect(a.weights == b.weights)
     }
 }
+
+/// Out-of-bag members in one flat list: for each example, the members whose sample never
+/// drew it, in member order (what each held-out margin averages, in that order).
+@Suite struct OutOfBagTests {
+    @Test func eachExampleListsTheMembersThatLeftItOut() {
+        let count = 1_000
+        let samples = Ensemble.bootstrapSamples(count: count, size: 7, seed: 3)
+        let outOfBag = OutOfBag(samples: samples, count: count)
+        let bags = samples.map(Set.init)
+        for i in 0..<count {
+            #expect(Array(outOfBag.members(of: i)) == bags.indices.filter { !bags[$0].contains(i) }.map(Int32.init), "example \(i)")
+        }
+        // About e^-1 of 7 members leave an example out.
+        let total = (0..<count).reduce(0) { $0 + outOfBag.members(of: $1).count }
+        #expect(total > 2_300 && total < 2_850, "\(total)")
+        #expect(OutOfBag(samples: [], count: 3).members(of: 2).isEmpty)
+    }
+}
