@@ -1,4 +1,5 @@
 import Foundation
+
 /// A number per item row id (a model's uncertainty of each item), 0 for an item without one:
 /// kept in an array indexed by id while ids stay dense (items' ids are rowids, given in
 /// order), so that a queue of a million items reads it without hashing.
