@@ -131,10 +131,13 @@ import Testing
         let screen = try ProjectReports.assemble(store, for: .statsScreen)
         #expect(Dictionary(uniqueKeysWithValues: screen.statistics.annotators.map { ($0.name, $0.judgments) }) == byAnnotator)
         let training = try TrainingSet.read(store, featurizer: Featurizer(), embeddings: [:])
+        // The trainer reads its columns unnamed: items by row id.
         let columns = training.columns
+        #expect(columns.itemIDs.isEmpty && columns.itemCount > 0)
+        let names = try store.itemIDs(rowIDs: columns.itemRowIDs)
         var trained: Set<String> = []
         for k in 0..<columns.itemCount {
-            for i in columns.judgments(ofItem: k) { trained.insert(columns.itemIDs[k] + "|" + columns.annotatorNames[Int(columns.annotator[i])]) }
+            for i in columns.judgments(ofItem: k) { trained.insert(names[columns.itemRowIDs[k]]! + "|" + columns.annotatorNames[Int(columns.annotator[i])]) }
         }
         #expect(trained == Self.counted(labels, .for(.trainer)))
         // The adjudicated item trains on the lead's label: +2 is B better.
