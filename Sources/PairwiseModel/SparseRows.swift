@@ -30,6 +30,21 @@ public struct SparseRows: Sendable {
 
     public var count: Int { entryStart.count - 1 }
 
+    /// Room for `rows` more rows like the ones so far (twice their mean size, at least): a
+    /// gigabyte of rows that grows by doubling holds the old and the new copy at once, while
+    /// room reserved and never written takes no memory.
+    public mutating func reserveCapacity(rows: Int) {
+        guard count > 0, rows > 0 else { return }
+        func room(_ used: Int) -> Int { used + 2 * (used / count + 1) * rows }
+        entryStart.reserveCapacity(entryStart.count + rows)
+        paletteStart.reserveCapacity(paletteStart.count + rows)
+        escapeStart.reserveCapacity(escapeStart.count + rows)
+        codes.reserveCapacity(room(codes.count))
+        palette.reserveCapacity(room(palette.count))
+        escapedIndices.reserveCapacity(room(escapedIndices.count))
+        escapedValues.reserveCapacity(room(escapedValues.count))
+    }
+
     public mutating func append(_ vector: SparseVector) {
         paletteStart.append(palette.count)
         escapeStart.append(escapedIndices.count)

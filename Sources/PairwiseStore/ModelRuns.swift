@@ -66,6 +66,15 @@ extension ProjectStore {
         }
     }
 
+    /// The span of the items' row ids (the largest less the smallest, plus one): at least
+    /// their number, read from the row id index.
+    public func itemRowSpan() throws -> Int {
+        try read { sql in
+            guard let first = try sql.integer("SELECT min(id) FROM items"), let last = try sql.integer("SELECT max(id) FROM items") else { return 0 }
+            return Int(last - first + 1)
+        }
+    }
+
     /// Calls `body` with every item, row id ascending, in chunks of `size`: for passes that
     /// need each item's text once, without holding every item at a time.
     public func forEachItemChunk(size: Int = 4_000, _ body: ([(rowID: Int64, item: Item)]) throws -> Void) throws {

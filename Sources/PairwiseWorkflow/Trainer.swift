@@ -197,6 +197,8 @@ struct TrainingSet {
         let settled = try store.settledLabels(policy: policy)
         let adjudications = settled.pairs
         var k = 0
+        // Room for every item's rows once the first chunk says how large rows are.
+        let itemsAhead = try store.itemRowSpan()
         try store.forEachItemChunk { chunk in
             let featured = parallelMap(chunk.count, chunk: 250) { n -> (SparseVector, SparseVector) in
                 let (rowID, item) = chunk[n]
@@ -227,6 +229,7 @@ struct TrainingSet {
                     set.pairOfItem.append(-1)
                 }
             }
+            if set.rowIDs.count == chunk.count { set.data.features.reserveCapacity(rows: 2 * (itemsAhead - chunk.count)) }
         }
         try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
