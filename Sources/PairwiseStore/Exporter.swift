@@ -255,10 +255,16 @@ extension ProjectStore {
     /// items and looking up their responses, where one query over all of them would have it
     /// walk the responses and sort every text into a temporary file.
     static func scanItemsInOrder(_ sql: SQLConnection, _ body: (SQLRecord) throws -> Void) throws {
-        guard let first = try sql.integer("SELECT min(id) FROM items"), let last = try sql.integer("SELECT max(id) FROM items") else { return }
-        for start in stride(from: first, through: last, by: Int(JudgmentSpans.span)) {
+        guard let rows = try itemRowIDs(sql) else { return }
+        for start in stride(from: rows.lowerBound, through: rows.upperBound, by: Int(JudgmentSpans.span)) {
             try scanItems(sql, start...(start + JudgmentSpans.span - 1), body)
         }
+    }
+
+    /// The smallest and largest item row ids (from the row id index); nil without items.
+    static func itemRowIDs(_ sql: SQLConnection) throws -> ClosedRange<Int64>? {
+        guard let first = try sql.integer("SELECT min(id) FROM items"), let last = try sql.integer("SELECT max(id) FROM items") else { return nil }
+        return first...last
     }
 
     /// The same for the pair items whose row ids are in `itemRows`.

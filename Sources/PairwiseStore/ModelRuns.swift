@@ -69,10 +69,7 @@ extension ProjectStore {
     /// The span of the items' row ids (the largest less the smallest, plus one): at least
     /// their number, read from the row id index.
     public func itemRowSpan() throws -> Int {
-        try read { sql in
-            guard let first = try sql.integer("SELECT min(id) FROM items"), let last = try sql.integer("SELECT max(id) FROM items") else { return 0 }
-            return Int(last - first + 1)
-        }
+        try read { sql in try Self.itemRowIDs(sql).map { Int($0.upperBound - $0.lowerBound + 1) } ?? 0 }
     }
 
     /// Calls `body` with every item, row id ascending, in chunks of `size`: for passes that

@@ -282,11 +282,13 @@ public final class ProjectStore: Sendable {
 
     /// Everyone's name, by row id.
     public func annotatorNames() throws -> [Int64: String] {
-        try read { sql in
-            var names: [Int64: String] = [:]
-            try sql.scan("SELECT id, name FROM annotators") { names[try $0.int64("id")] = try $0.text("name") }
-            return names
-        }
+        try read { sql in try Self.annotatorNames(sql) }
+    }
+
+    static func annotatorNames(_ sql: SQLConnection) throws -> [Int64: String] {
+        var names: [Int64: String] = [:]
+        try sql.scan("SELECT id, name FROM annotators") { names[try $0.int64("id")] = try $0.text("name") }
+        return names
     }
 
     /// The id of an annotator, created with the `annotator` role if new.

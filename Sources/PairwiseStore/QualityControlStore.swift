@@ -231,8 +231,7 @@ extension ProjectStore {
     /// server gives them their drift check's verdict instead (`ownDriftVerdict`).
     public func scoredJudgments(annotatorID: Int64? = nil, newest: Int = 200) throws -> [String: [ScoredJudgment]] {
         try read { sql in
-            var names: [Int64: String] = [:]
-            try sql.scan("SELECT id, name FROM annotators") { names[try $0.int64("id")] = try $0.text("name") }
+            let names = try Self.annotatorNames(sql)
             var gold: [Int64: LabelClass] = [:]
             try sql.scan("SELECT item_id, strength, both_bad FROM gold_answers") { gold[try $0.int64("item_id")] = try Self.label(from: $0) }
             var adjudicated: [Int64: LabelClass] = [:]

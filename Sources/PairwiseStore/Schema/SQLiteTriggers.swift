@@ -204,19 +204,20 @@ enum SQLiteTriggers {
         UPDATE item_judge_counts SET items = items - 1 WHERE judges = OLD.judges;
         INSERT INTO item_judge_counts (judges, items) VALUES (NEW.judges, 1) ON CONFLICT (judges) DO UPDATE SET items = items + 1;
     END;
-    CREATE TRIGGER current_judgments_count_added AFTER INSERT ON current_judgment_ids BEGIN
-        INSERT INTO annotator_label_counts (annotator_id, judgments) VALUES (NEW.annotator_id, 1)
-            ON CONFLICT (annotator_id) DO UPDATE SET judgments = judgments + 1;
-    END;
-    CREATE TRIGGER current_judgments_count_removed AFTER DELETE ON current_judgment_ids BEGIN
-        UPDATE annotator_label_counts SET judgments = judgments - 1 WHERE annotator_id = OLD.annotator_id;
-    END;
-    CREATE TRIGGER current_rankings_count_added AFTER INSERT ON current_ranking_ids BEGIN
-        INSERT INTO annotator_label_counts (annotator_id, rankings) VALUES (NEW.annotator_id, 1)
-            ON CONFLICT (annotator_id) DO UPDATE SET rankings = rankings + 1;
-    END;
-    CREATE TRIGGER current_rankings_count_removed AFTER DELETE ON current_ranking_ids BEGIN
-        UPDATE annotator_label_counts SET rankings = rankings - 1 WHERE annotator_id = OLD.annotator_id;
-    END;
+    \(annotatorCountTriggers("current_judgments", on: "current_judgment_ids", counting: "judgments"))
+    \(annotatorCountTriggers("current_rankings", on: "current_ranking_ids", counting: "rankings"))
     """
+
+    /// v20's two triggers keeping `annotator_label_counts.<column>` as rows of `table` come and go.
+    private static func annotatorCountTriggers(_ name: String, on table: String, counting column: String) -> String {
+        """
+        CREATE TRIGGER \(name)_count_added AFTER INSERT ON \(table) BEGIN
+            INSERT INTO annotator_label_counts (annotator_id, \(column)) VALUES (NEW.annotator_id, 1)
+                ON CONFLICT (annotator_id) DO UPDATE SET \(column) = \(column) + 1;
+        END;
+        CREATE TRIGGER \(name)_count_removed AFTER DELETE ON \(table) BEGIN
+            UPDATE annotator_label_counts SET \(column) = \(column) - 1 WHERE annotator_id = OLD.annotator_id;
+        END;
+        """
+    }
 }
