@@ -26,6 +26,22 @@ public enum GoldSchedule {
         return out
     }
 
+    /// How many gold items `mix` places in a queue of `count` items (its length is `count`
+    /// more), without the queue: the same draws.
+    public static func placedCount(queueCount count: Int, unseenGold: Int, rate: Double, salt: UInt64) -> Int {
+        guard rate > 0, unseenGold > 0 else { return 0 }
+        var placed = 0, position: UInt64 = 0
+        for _ in 0..<count {
+            while placed < unseenGold && draw(salt: salt, position: position) < rate {
+                placed += 1
+                position += 1
+            }
+            if placed == unseenGold { break }
+            position += 1
+        }
+        return placed
+    }
+
     /// Gold items in a seeded order (the qualification round's order).
     public static func shuffled(_ ids: [Int64], salt: UInt64) -> [Int64] {
         ids.map { (SplitMix64.mix(salt ^ 0x901D ^ UInt64(bitPattern: $0)), $0) }.sorted { $0 < $1 }.map(\.1)

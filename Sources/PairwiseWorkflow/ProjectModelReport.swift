@@ -72,7 +72,7 @@ extension ProjectStore {
         }
         // The limit-th largest uncertainty (a bounded heap: no sort of every short item), then
         // every item at or above it.
-        var largest = SmallestOnTop(capacity: limit)
+        var largest = SmallestOnTop<Double>(capacity: limit)
         forEachShort { _, uncertainty, _ in largest.offer(uncertainty) }
         let threshold = largest.isFull ? largest.top : -Double.infinity
         var short: [(uncertainty: Double, rowID: Int64, item: Int?)] = []
@@ -82,43 +82,5 @@ extension ProjectStore {
             let id = entry.item.map { columns.itemIDs[$0] } ?? unjudged[entry.rowID] ?? ""
             return ModelReport.Candidate(itemID: id, uncertainty: entry.uncertainty, judgments: entry.item.map { columns.judgments(ofItem: $0).count } ?? 0)
         }.sorted { ($1.uncertainty, $0.itemID) < ($0.uncertainty, $1.itemID) }.prefix(limit).map { $0 }
-    }
-}
-
-/// The `capacity` largest numbers offered, the smallest of them on top (a binary min-heap).
-struct SmallestOnTop {
-    let capacity: Int
-    private var heap: [Double] = []
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        heap.reserveCapacity(capacity)
-    }
-
-    var isFull: Bool { heap.count >= capacity }
-    /// The smallest of the numbers kept.
-    var top: Double { heap[0] }
-
-    mutating func offer(_ value: Double) {
-        if heap.count < capacity {
-            heap.append(value)
-            var child = heap.count - 1
-            while child > 0, heap[(child - 1) / 2] > heap[child] {
-                heap.swapAt(child, (child - 1) / 2)
-                child = (child - 1) / 2
-            }
-        } else if capacity > 0 && value > heap[0] {
-            heap[0] = value
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count && heap[left] < heap[smallest] { smallest = left }
-                if right < heap.count && heap[right] < heap[smallest] { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
     }
 }

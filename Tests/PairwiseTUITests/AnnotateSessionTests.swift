@@ -5,6 +5,7 @@ import PairwiseStats
 import PairwiseStore
 import PairwiseTestSupport
 import PairwiseTUI
+import PairwiseWorkflow
 import Testing
 
 /// A sample project with overlap 2, and keys typed into sessions on it.
@@ -283,6 +284,44 @@ func liveJudgments(_ store: ProjectStore, annotator: String) throws -> [String] 
         // --order shuffled keeps the shuffle; the default now follows the model.
         #expect(try AnnotateSession(store: store, annotator: "bo", options: .init(order: .shuffled)).state.pair?.item.id == boShuffledFirst)
         #expect(try AnnotateSession(store: store, annotator: "bo").state.pair?.item.id == "math-003")
+    }
+
+    /// At many open items the first pair comes from the queue's start while the whole queue is
+    /// planned behind it: what the annotator sees, pair by pair (position and queue length
+    /// included, gold mixed in, a skip and an undo on the way), is what the whole queue shows.
+    @Test func aFirstScreenFromTheQueuesStartShowsWhatTheWholeQueueShows() throws {
+        let directory = try TemporaryDirectory()
+        try Fixtures.hhRLHFRecords(1_200, into: directory.path("items.jsonl"))
+        try Fixtures.hhRLHFRecords(40, from: 1_200, into: directory.path("gold.jsonl"))
+        func project(_ name: String) throws -> ProjectStore {
+            let store = try ProjectStore.create(at: directory.path(name), rubric: Rubric(name: "overall", dimensions: []), lead: "lead")
+            try store.setOverlap(2)
+            try store.sqlitePool().write { try $0.execute(sql: "UPDATE settings SET value = '7' WHERE key = 'seed'") }
+            _ = try store.importFiles([directory.path("items.jsonl")], options: ImportOptions())
+            _ = try store.importFiles([directory.path("gold.jsonl")], options: ImportOptions(destination: .gold))
+            try store.setQualitySetting("gold_rate", "0.2")
+            return store
+        }
+        func walk(_ session: AnnotateSession) -> [String] {
+            var seen: [String] = []
+            for step in 0..<150 {
+                seen.append("\(session.state.pair?.item.id ?? "-") \(session.state.position)/\(session.state.queueCount)")
+                switch step {
+                case 3: session.handle(.character("s"))
+                case 90: session.handle(.character("u"))
+                default: for key in [Key.character("3"), .enter] { session.handle(key) }
+                }
+            }
+            return seen
+        }
+        let early = try project("early.sqlite"), whole = try project("whole.sqlite")
+        // The start is there to be had (and taken: nothing stops the session from using it).
+        let planner = QueuePlanner(store: early, annotatorID: try early.person("ann").id, annotator: "ann", isLead: false, overlap: 2, seed: 7, order: nil)
+        #expect(try planner.start(quality: early.qualitySettings(), minimumOpen: 0)?.plan.items.count ?? 0 >= 64)
+        let shown = walk(try AnnotateSession(store: early, annotator: "ann", options: .init(firstScreenBeforeQueue: 0)))
+        #expect(shown == walk(try AnnotateSession(store: whole, annotator: "ann", options: .init(firstScreenBeforeQueue: .max))))
+        // The undo brings back the pair before it (and then the one after it again).
+        #expect(Set(shown).count == 148 && shown.last == "\(shown.last!.prefix(16)) 147/1240")
     }
 
     @Test func theStatusLineShowsPositionTodayAndMedian() throws {

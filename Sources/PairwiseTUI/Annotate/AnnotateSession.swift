@@ -13,9 +13,13 @@ public final class AnnotateSession: TerminalSession {
         public var shuffle = true
         /// The queue's order; nil: by model uncertainty once a model exists, else shuffled.
         public var order: QueueOrder?
-        public init(shuffle: Bool = true, order: QueueOrder? = nil) {
+        /// From this many open items on, the first pair is shown from the queue's start
+        /// while the whole queue is planned behind it (`QueuePlanner.start`).
+        public var firstScreenBeforeQueue: Int
+        public init(shuffle: Bool = true, order: QueueOrder? = nil, firstScreenBeforeQueue: Int = 200_000) {
             self.shuffle = shuffle
             self.order = order
+            self.firstScreenBeforeQueue = firstScreenBeforeQueue
         }
     }
 
@@ -73,14 +77,54 @@ public final class AnnotateSession: TerminalSession {
         }
     }
 
-    /// The annotator's queue as `QueuePlanner` plans it, from its start.
+    /// The annotator's queue as `QueuePlanner` plans it, from its start. With many open
+    /// items, the queue's start comes first and the whole queue is planned in the background
+    /// (`takeWholeQueue` takes it in).
     func planQueue() throws {
-        let plan = try QueuePlanner(store: store, annotatorID: annotatorID, annotator: state.annotator, isLead: state.canSeeStats,
-                                    overlap: overlap, seed: seed, order: options.order).plan(quality: quality)
+        let planner = QueuePlanner(store: store, annotatorID: annotatorID, annotator: state.annotator, isLead: state.canSeeStats,
+                                   overlap: overlap, seed: seed, order: options.order)
+        index = 0
+        // A whole queue still being planned is the old plan's: let it go.
+        if planningWholeQueue != nil {
+            Self.planning.sync {}
+            _ = wholeQueue.take()
+            (planningWholeQueue, queueStillComing) = (nil, 0)
+        }
+        if let start = try planner.start(quality: quality, minimumOpen: options.firstScreenBeforeQueue), start.total > start.plan.items.count {
+            queue = start.plan.items
+            qualification = start.plan.qualification
+            queueStillComing = start.total - queue.count
+            let (whole, quality) = (wholeQueue, quality)
+            planningWholeQueue = { try planner.plan(quality: quality) }
+            Self.planning.async { whole.put(Result { try planner.plan(quality: quality) }) }
+            send(.queuePlanned(emptyQueueLines: nil))
+            return
+        }
+        let plan = try planner.plan(quality: quality)
         queue = plan.items
         qualification = plan.qualification
         send(.queuePlanned(emptyQueueLines: plan.emptyQueueLines))
-        index = 0
+    }
+
+    static let planning = DispatchQueue(label: "pairwise.queue-planning", qos: .userInitiated)
+    /// The whole queue planned in the background, not taken in yet.
+    let wholeQueue = Mailbox<Result<QueuePlan, any Error>>()
+    /// While the whole queue is being planned: how to plan it again, should that fail.
+    var planningWholeQueue: (() throws -> QueuePlan)?
+    /// How many items of the whole queue are not in `queue` yet (for the position shown).
+    var queueStillComing = 0
+
+    /// Takes in the whole queue once planned (waiting for it when `wait`): the items up to the
+    /// one on screen stay where they are, the rest follow in the whole queue's order.
+    func takeWholeQueue(wait: Bool) throws {
+        guard let planAgain = planningWholeQueue else { return }
+        if wait { Self.planning.sync {} }
+        guard let result = wholeQueue.take() else { return }
+        let plan = try (try? result.get()) ?? planAgain()
+        planningWholeQueue = nil
+        queueStillComing = 0
+        let kept = queue[..<min(index + 1, queue.count)], keptSet = Set(kept)
+        queue = Array(kept) + plan.items.filter { !keptSet.contains($0) }
     }
 
     /// Tells the annotator, gently, when their recent judgments often differ from the gold
@@ -150,6 +194,7 @@ public final class AnnotateSession: TerminalSession {
     /// Waits for the background work started so far and shows its results (tests, benchmarks).
     public func waitForBackgroundResults() {
         Self.background.sync {}
+        try? takeWholeQueue(wait: true)
         takeBackgroundResults()
     }
 
@@ -223,6 +268,11 @@ public final class AnnotateSession: TerminalSession {
         renewLeaseIfDue()
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastFrame.pageRows) else { return true }
         do {
+            // A submit moves on in the queue's start; anything else wants the whole queue.
+            switch effect {
+            case .submit, .submitRanking: try takeWholeQueue(wait: index + 2 >= queue.count)
+            default: try takeWholeQueue(wait: true)
+            }
             switch effect {
             case .quit:
                 letGoOfItems()
@@ -394,14 +444,19 @@ public final class AnnotateSession: TerminalSession {
     func showCurrent(forced: Bool = false, claimed alreadyClaimed: Bool = false) throws {
         var alreadyClaimed = alreadyClaimed
         var refused = 0
-        while index < queue.count {
+        try takeWholeQueue(wait: false)
+        while index < queue.count || planningWholeQueue != nil {
+            if index >= queue.count {
+                try takeWholeQueue(wait: true)
+                continue
+            }
             let rowID = queue[index]
             // Reserved for this annotator while on screen, unless others filled it since the queue was made.
             let claimed = try alreadyClaimed || store.claim(itemID: rowID, annotatorID: annotatorID, overlap: overlap, force: forced)
             alreadyClaimed = false
             if claimed, let item = try store.item(rowID: rowID) {
                 let order = options.shuffle ? ProjectStore.shownOrder(itemID: rowID, annotatorID: annotatorID, seed: seed) : .ab
-                send(.pair(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, of: queue.count,
+                send(.pair(PairOnScreen(rowID: rowID, item: item, shownOrder: order), position: index + 1, of: queue.count + queueStillComing,
                            suggestion: try suggestionLine(itemID: rowID, order: order)))
                 updateFigures()
                 timer = JudgmentTimer(now: now)
@@ -411,7 +466,7 @@ public final class AnnotateSession: TerminalSession {
             if claimed, let item = try store.rankedItem(rowID: rowID) {
                 let shown = options.shuffle ? Self.shownPositions(item.responses.count, itemID: rowID, annotatorID: annotatorID, seed: seed)
                     : Array(item.responses.indices)
-                send(.ranked(RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, of: queue.count, bestWorst: quality.bestWorst))
+                send(.ranked(RankedOnScreen(rowID: rowID, item: item, shown: shown), position: index + 1, of: queue.count + queueStillComing, bestWorst: quality.bestWorst))
                 shownSuggestionSources = nil
                 updateFigures()
                 timer = JudgmentTimer(now: now)
