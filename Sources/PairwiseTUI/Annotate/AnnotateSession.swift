@@ -268,10 +268,12 @@ public final class AnnotateSession: TerminalSession {
         renewLeaseIfDue()
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastFrame.pageRows) else { return true }
         do {
-            // A submit moves on in the queue's start; anything else wants the whole queue.
+            // A submit moves on in the queue's start, and quitting or a page leaves the queue as
+            // it is; what moves in the queue or looks through it wants the whole of it.
             switch effect {
             case .submit, .submitRanking: try takeWholeQueue(wait: index + 2 >= queue.count)
-            default: try takeWholeQueue(wait: true)
+            case .quit, .flag, .showStats, .adjudicate, .adjudicateRanking, .filter, .markGold: try takeWholeQueue(wait: false)
+            case .undo, .skip, .goto, .search, .browse, .open, .searchStep: try takeWholeQueue(wait: true)
             }
             switch effect {
             case .quit:
