@@ -396,5 +396,10 @@ let helpfulnessRubric = Rubric(name: "r", dimensions: [
         try store.adjudicate(itemRowID: zed, leadID: try store.person("lead").id, ranking: Ranking(ranks: [1, 2, 3, 4])!,
                                     reason: .annotatorError, note: nil)
         #expect(filter("").ids == ["rank-0"])
+        // A ranked item both contested and flagged is listed once, as flagged.
+        let split = try #require(try store.itemRowID(externalID: "rank-0"))
+        try store.recordEvent(.flag, itemID: split, annotatorID: try store.person("zed").id, reason: "ties")
+        let flaggedAndSplit = filter("")
+        #expect(flaggedAndSplit.ids == ["rank-0"] && flaggedAndSplit.why == "flagged ×1: ties", "\(flaggedAndSplit)")
     }
 }

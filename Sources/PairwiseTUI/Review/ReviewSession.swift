@@ -47,8 +47,11 @@ public final class ReviewSession: TerminalSession {
         entries = ReviewQueue(material: material, suspects: try finding.value()).entries
         // Ranked items whose rankings differ (or, under a dimension filter, whose values on it
         // do), least concordant first; a flagged one is listed once, with its flag.
-        let listed = Set(entries.map(\.rowID))
-        let ranked = try store.contestedRankedItems(filter: filter).filter { !listed.contains($0.rowID) }
+        let contestedRanked = try store.contestedRankedItems(filter: filter)
+        // Only a flagged ranked item can be listed already: look for those alone (the list may hold millions).
+        let rankedIDs = Set(contestedRanked.map(\.rowID))
+        let listed = rankedIDs.isEmpty ? [] : Set(entries.lazy.map(\.rowID).filter(rankedIDs.contains))
+        let ranked = contestedRanked.filter { !listed.contains($0.rowID) }
             .map { item in (item.rowID, item.rankings.count, RankingAgreement.kendallW(item.rankings)) }
         entries += ranked.sorted { ($0.2 ?? 1, $0.0) < ($1.2 ?? 1, $1.0) }.map { rowID, count, w in
             let what = filter.dimension.map { "\($0) values differ" } ?? "rankings differ"
