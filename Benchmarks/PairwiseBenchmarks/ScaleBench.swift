@@ -17,7 +17,8 @@ struct ScaleBench: ParsableCommand {
             Builds the project once under --cache (synthetic items and judgments by 4
             annotators, then one trainer run) and reuses it. Prints: status, stats --json
             (time and peak memory, each a whole process), the annotate and review screens'
-            first frame (open to drawn, in process), submit-to-next (median, p99); with --inputs
+            first frame (open to drawn, in process) and the whole queue or list behind it,
+            submit-to-next (median, p99); with --inputs
             import, agreement and leaderboard on files written once under --cache (a 1.2 GB
             jsonl, a gzip bomb, 1M ratings cells, 1M battles); with --train one more trainer
             run (time, peak memory of the process) and submit-to-next while the background
@@ -90,12 +91,18 @@ struct ScaleBench: ParsableCommand {
             let session = try AnnotateSession(store: store, annotator: "bench")
             _ = session.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "annotate" as NSString, (clock.now - annotateStart).seconds))
-            // The status line's agreement, computed behind the first frame, is in before review opens.
+            // The whole queue and the status line's agreement, made behind the first frame, are
+            // in before review opens.
             session.waitForBackgroundResults()
+            print(String(format: "%-14@ %7.3f s  (open to the whole queue and the agreement, in process)", "  queued" as NSString,
+                         (clock.now - annotateStart).seconds))
             let reviewStart = clock.now
             let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
             _ = review.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
+            // Its whole list, made behind the first frame, is in before submits are timed.
+            review.waitForList()
+            print(String(format: "%-14@ %7.3f s  (open to the whole list and its length, in process)", "  listed" as NSString, (clock.now - reviewStart).seconds))
             // Checkpoints off the submit path, as `annotate` runs them.
             let checkpointer = BackgroundCheckpointer(store: store)
             try checkpointer.start()

@@ -41,6 +41,23 @@ public struct ReviewFilter: Equatable, Sendable {
 
 /// One item's current judgments in brief: how many prefer A, B and neither, and the
 /// range of their strengths (what the item row keeps at write time).
+/// Where a contested tally's items come in review: the lowest direction agreement first,
+/// then the widest strength spread (row ids ascending among equal keys).
+public struct ReviewOrderKey: Comparable, Hashable, Sendable {
+    /// The agreement's bits: a number from 0 to 1 orders as its bits do.
+    let agreement: UInt64
+    let negativeSpread: Int
+
+    /// The key of a contested tally; nil for one that is not contested.
+    public init?(contested tally: ItemTally) {
+        guard let agreement = tally.directionAgreement, let range = tally.strengths,
+              ReviewFilter.isContested(agreement: agreement, spread: range.upperBound - range.lowerBound) else { return nil }
+        (self.agreement, negativeSpread) = (agreement.bitPattern, range.lowerBound - range.upperBound)
+    }
+
+    public static func < (a: ReviewOrderKey, b: ReviewOrderKey) -> Bool { (a.agreement, a.negativeSpread) < (b.agreement, b.negativeSpread) }
+}
+
 public struct ItemTally: Hashable, Sendable {
     public var preferA = 0, preferB = 0, preferNeither = 0
     /// Lowest…highest strength; nil without judgments.

@@ -242,8 +242,9 @@ extension ProjectStore {
 
     /// The current labels (not both bad, not a tie) on the items where the newest model is
     /// at least `confidence` sure of one side: the only labels it can contradict that
-    /// surely. Read from the scores wide enough, not from every judgment.
-    public func labelsTheModelIsSureAbout(atLeast confidence: Double) throws -> [ScoredLabel] {
+    /// surely. Read from the scores wide enough, not from every judgment; of one item only
+    /// with `itemRowID`.
+    public func labelsTheModelIsSureAbout(atLeast confidence: Double, itemRowID: Int64? = nil) throws -> [ScoredLabel] {
         try read { sql in
             guard let run = try Self.latestRunID(sql) else { return [] }
             // P(A) = σ(m) ≥ confidence, or ≤ 1 − confidence, needs |m| ≥ logit(confidence).
@@ -254,6 +255,7 @@ extension ProjectStore {
                 SELECT s.item_id, c.annotator_id, j.strength, coalesce(s.held_out_margin, s.margin) AS margin
                 FROM model_scores s JOIN current_judgment_ids c ON c.item_id = s.item_id JOIN judgments j ON j.id = c.judgment_id
                 WHERE s.run_id = \(run) AND abs(coalesce(s.held_out_margin, s.margin)) >= \(widest) AND j.both_bad = 0 AND j.strength <> 0
+                \(itemRowID.map { SQLQuery(" AND s.item_id = ?", [.integer($0)]) } ?? "")
                 """) { row in
                 labels.append(ScoredLabel(itemRowID: try row.int64("item_id"), annotatorID: try row.int64("annotator_id"),
                                           humanStrength: try row.int("strength"), modelStrength: -(try row.double("margin"))))

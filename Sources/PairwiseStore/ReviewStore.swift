@@ -19,9 +19,7 @@ extension ProjectStore {
             try sql.scan("SELECT item_id, reason FROM item_events WHERE kind = 'flag' ORDER BY id") { row in
                 flags[try row.int64("item_id"), default: []].append(try row.optionalText("reason"))
             }
-            var decided = Set<Int64>()
-            try sql.scan("SELECT item_id FROM current_adjudications") { decided.insert(try $0.int64("item_id")) }
-            try sql.scan("SELECT item_id FROM current_ranking_adjudications") { decided.insert(try $0.int64("item_id")) }
+            let decided = try Self.decidedItems(sql)
             // Gold items have their answer: listed when flagged (the answer may be wrong), not as contested.
             let gold = try Self.goldItemIDs(sql)
             var annotatorID: Int64?
@@ -93,6 +91,74 @@ extension ProjectStore {
             let listedFlags = flags.filter { rowID, _ in othersTallies[rowID].map { material.lists(rowID, tally: $0) } ?? false }
             material.flags = listedFlags
             return material
+        }
+    }
+
+    /// The review list's first item when it is a contested pair (under no filter), and its
+    /// tally: what `reviewMaterial` and the review's order put first, found without reading
+    /// every split item. The kinds of split tally (a few hundred at a million judgments) are
+    /// found by a seek each on the split index; of the most contested kinds (agreement lowest,
+    /// then strengths spread widest), the lowest row id neither decided nor gold. Nil on
+    /// PostgreSQL, in a project of fewer than `minimumItems` items (by the highest row id: the
+    /// whole list is quick then), and when no pair is contested.
+    public func firstContestedItem(minimumItems: Int = 0) throws -> (rowID: Int64, tally: ItemTally)? {
+        guard dialect == .sqlite else { return nil }
+        return try read { sql -> (rowID: Int64, tally: ItemTally)? in
+            guard try sql.integer("SELECT max(id) FROM items") ?? 0 >= Int64(minimumItems) else { return nil }
+            let excluded = try Self.decidedItems(sql).union(try Self.goldItemIDs(sql))
+            let split = "(prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
+            let columns = ["prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"], kind = columns.joined(separator: ", ")
+            var kinds: [(key: ReviewOrderKey, columns: [SQLValue], tally: ItemTally)] = []
+            /// The next kind after `after` in the index (the first for nil): the same leading
+            /// columns and a greater next one, the longest such prefix first (a seek each: a
+            /// comparison of the five at once makes SQLite step through the entries).
+            func next(after: [SQLValue]?) throws -> SQLRow? {
+                guard let after else { return try sql.row("SELECT \(kind) FROM items INDEXED BY items_split WHERE \(split) ORDER BY \(kind) LIMIT 1", []) }
+                for equal in stride(from: columns.count - 1, through: 0, by: -1) {
+                    let conditions = columns[..<equal].map { "\($0) = ?" } + ["\(columns[equal]) > ?"]
+                    if let row = try sql.row("SELECT \(kind) FROM items INDEXED BY items_split WHERE \(split) AND \(conditions.joined(separator: " AND ")) ORDER BY \(kind) LIMIT 1",
+                                             Array(after[...equal])) { return row }
+                }
+                return nil
+            }
+            var after: [SQLValue]?
+            while let row = try next(after: after), let low = row[3].integer, let high = row[4].integer {
+                after = row.values
+                let tally = ItemTally(preferA: Int(row[0].integer ?? 0), preferB: Int(row[1].integer ?? 0), preferNeither: Int(row[2].integer ?? 0),
+                                      strengths: Int(low)...max(Int(low), Int(high)))
+                if let key = ReviewOrderKey(contested: tally) { kinds.append((key, row.values, tally)) }
+            }
+            // The most contested key whose kinds hold an item neither decided nor gold.
+            for key in Set(kinds.map(\.key)).sorted() {
+                var first: (rowID: Int64, tally: ItemTally)?
+                for found in kinds where found.key == key {
+                    try sql.scan(SQLQuery("""
+                        SELECT id FROM items INDEXED BY items_split WHERE \(split)
+                        AND prefer_a = ? AND prefer_b = ? AND prefer_neither = ? AND strength_min = ? AND strength_max = ? ORDER BY id
+                        LIMIT \(excluded.count + 1)
+                        """, found.columns)) { row in
+                        let rowID = try row.int64("id")
+                        if !excluded.contains(rowID) && first.map({ rowID < $0.rowID }) ?? true { first = (rowID, found.tally) }
+                    }
+                }
+                if let first { return first }
+            }
+            return nil
+        }
+    }
+
+    /// Items with a lead's current decision (pairs and ranked).
+    static func decidedItems(_ sql: SQLConnection) throws -> Set<Int64> {
+        var decided = Set<Int64>()
+        try sql.scan("SELECT item_id FROM current_adjudications") { decided.insert(try $0.int64("item_id")) }
+        try sql.scan("SELECT item_id FROM current_ranking_adjudications") { decided.insert(try $0.int64("item_id")) }
+        return decided
+    }
+
+    /// An item's flag reasons, oldest first (nil: flagged without a reason).
+    public func flagReasons(itemRowID: Int64) throws -> [String?] {
+        try read { sql in
+            try sql.records("SELECT reason FROM item_events WHERE kind = 'flag' AND item_id = \(itemRowID) ORDER BY id") { try $0.optionalText("reason") }
         }
     }
 

@@ -167,6 +167,55 @@ import Testing
         #expect(adjudication.strength.value == 1 && adjudication.rubric == ["helpfulness": .perResponse(a: 4, b: 0), "correctness": .perResponse(a: 4, b: 2)])
     }
 
+    /// In a large project review shows the first contested pair before the whole list is made:
+    /// that pair is the list's first entry (why it is listed included: its flag, the model's
+    /// word), its length shown once known; then the list is the whole list, entry by entry.
+    @Test func theFirstPairBeforeTheListIsTheListsFirst() throws {
+        let directory = try TemporaryDirectory()
+        let store = try sampleProject(directory)
+        var random = SplitMix64(seed: 41)
+        let items = try store.sqlitePool().read { try Int64.fetchAll($0, sql: "SELECT id FROM items ORDER BY id") }
+        try store.sqlitePool().write { db in
+            try db.execute(sql: "INSERT INTO annotators (name, role, created_at) VALUES ('ann', 'annotator', 'x'), ('bo', 'annotator', 'x'), ('cy', 'annotator', 'x')")
+            for item in items {
+                for who in ["ann", "bo", "cy"] where random.next() % 5 != 0 {
+                    try db.execute(sql: """
+                        INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
+                        SELECT ?, p.id, ?, 0, '{}', 'ab', 9000, '2026-11-23T00:00:00.000Z', 'tui' FROM annotators p WHERE p.name = ?
+                        """, arguments: [item, Int(random.next() % 7) - 3, who])
+                }
+            }
+        }
+        // The model sure of the first response everywhere: it contradicts every label for the second.
+        let run = try store.startModelRun(lastJudgmentID: 0)
+        try store.finishModelRun(run, metrics: ModelRunMetrics(pairs: 100, accuracy: 0.7, logLoss: 0.6, calibrationError: 0.05, trainSeconds: 1, parameters: .object([])),
+                                 weights: [0], scores: items.map { ItemScore(itemRowID: $0, rewardA: 2, rewardB: -2, margin: -4, uncertainty: 0.1) })
+        let lead = try store.person("lead").id
+        // The list's first two pairs decided and made gold (they leave it), the next flagged.
+        func firstListed() throws -> Int64 { try #require(try ReviewSession(store: store, lead: "lead", firstScreenBeforeList: .max).state.pair?.rowID) }
+        let answer = JudgmentDraft(strength: PreferenceStrength(2)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 0)
+        try store.adjudicate(itemRowID: try firstListed(), leadID: lead, draft: answer, reason: .other)
+        try store.setGoldAnswer(itemRowID: try firstListed(), draft: answer, source: "test")
+        let first = try firstListed()
+        try store.recordEvent(.flag, itemID: first, annotatorID: lead, reason: "check the math")
+        func walk(_ session: ReviewSession) -> [String] {
+            (0..<70).map { _ in
+                defer { session.handle(.character("s")) }
+                return "\(session.state.pair?.item.id ?? "-") \(session.state.position)/\(session.state.queueCount) \(session.state.review?.why ?? "")"
+            }
+        }
+        let whole = try ReviewSession(store: store, lead: "lead", firstScreenBeforeList: .max)
+        let early = try ReviewSession(store: store, lead: "lead", firstScreenBeforeList: 0)
+        #expect(early.state.pair?.rowID == first && early.state.review?.why == whole.state.review?.why)
+        #expect(early.state.review?.why.contains("flagged ×1: check the math") == true && early.state.review?.why.contains("model contradicts") == true)
+        let status = early.render(rows: 30, columns: 120).text(row: 29)
+        #expect(early.state.queueCountComing && status.contains("1/… to review"), "\(status)")
+        early.waitForList()
+        #expect(!early.state.queueCountComing && early.render(rows: 30, columns: 120).text(row: 29).contains("1/\(whole.state.queueCount) to review"))
+        #expect(walk(early) == walk(whole))
+        #expect(whole.state.queueCount > 20)
+    }
+
     @Test func onlyLeadsMayReview() throws {
         let directory = try TemporaryDirectory()
         let store = try contestedProject(directory)

@@ -15,6 +15,9 @@ public enum AnnotateMessage {
     case ranked(RankedOnScreen, position: Int, of: Int, bestWorst: Bool)
     /// Nothing left to show.
     case queueEnded(count: Int)
+    /// Where the item on screen stands in a list whose length is known now (nil: still
+    /// being counted).
+    case listLength(position: Int, of: Int?)
     /// An item under review: its labels and why it is listed (what the lead chose to see stays).
     case reviewing(judgments: [Judgment], rankings: [(annotator: String, line: String)], why: String)
     /// A lead's decision was recorded (+1) or retracted (−1).
@@ -55,6 +58,10 @@ extension AnnotateScreen {
             state.suggestion = nil
         case .queueEnded(let count):
             state.show(nil, position: count, queueCount: count)
+        case .listLength(let position, let count):
+            state.position = position
+            state.queueCount = count ?? state.queueCount
+            state.queueCountComing = count == nil
         case .reviewing(let judgments, let rankings, let why):
             var panel = ReviewPanel(judgments: judgments, why: why)
             panel.rankings = rankings

@@ -115,6 +115,8 @@ public struct AnnotateState: Equatable, Sendable {
     /// 1-based position of the pair in the annotator's queue, and the queue's length.
     public var position = 0
     public var queueCount = 0
+    /// Whether the list's length is still being counted (review shows its first item before).
+    public var queueCountComing = false
     public var doneToday = 0
     public var medianSeconds: Double?
     /// Newest model and agreement figures, once those exist.
@@ -191,6 +193,7 @@ public struct AnnotateState: Equatable, Sendable {
         ranking = nil
         self.position = position
         self.queueCount = queueCount
+        queueCountComing = false
         preference = nil
         bothBad = false
         entries = [:]

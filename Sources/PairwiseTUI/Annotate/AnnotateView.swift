@@ -475,7 +475,7 @@ public enum AnnotateView {
         grid.fill(row: row, style: .status)
         var parts = [state.annotator]
         if let review = state.review {
-            parts.append(state.pair == nil ? "nothing to review" : "\(state.position)/\(state.queueCount) to review")
+            parts.append(state.pair == nil ? "nothing to review" : "\(state.position)/\(state.queueCountComing ? "…" : String(state.queueCount)) to review")
             parts.append("\(review.decided) decided")
         } else {
             parts.append(!state.hasItem ? "queue empty" : "\(state.position)/\(state.queueCount) in queue")

@@ -57,13 +57,12 @@ public struct ReviewQueue: Sendable {
     public init(material: ReviewMaterial, suspects: [Int64: Double]) {
         // Contested items come kind of tally by kind (one sort key each), row ids ascending
         // within a key: kinds are sorted, items only merged where two kinds share a key.
-        var contested: [(agreement: UInt64, spread: Int, rowIDs: [Int64], tally: ItemTally)] = []
+        var contested: [(key: ReviewOrderKey, rowIDs: [Int64], tally: ItemTally)] = []
         var flagged: [Entry] = [], suspected: [(entry: Entry, confidence: Double)] = []
         let anyFlags = !material.flags.isEmpty, anySuspects = !suspects.isEmpty
         for (tally, rowIDs) in material.groups {
-            if let agreement = tally.directionAgreement, let range = tally.strengths,
-               ReviewFilter.isContested(agreement: agreement, spread: range.upperBound - range.lowerBound) {
-                contested.append((agreement.bitPattern, -(range.upperBound - range.lowerBound), rowIDs, tally))
+            if let key = ReviewOrderKey(contested: tally) {
+                contested.append((key, rowIDs, tally))
                 continue
             }
             for rowID in rowIDs {
@@ -76,13 +75,13 @@ public struct ReviewQueue: Sendable {
                 }
             }
         }
-        contested.sort { ($0.agreement, $0.spread) < ($1.agreement, $1.spread) }
+        contested.sort { $0.key < $1.key }
         var ordered: [Entry] = []
         ordered.reserveCapacity(contested.reduce(0) { $0 + $1.rowIDs.count } + flagged.count + suspected.count)
         var start = 0
         while start < contested.count {
             var end = start + 1
-            while end < contested.count && (contested[end].agreement, contested[end].spread) == (contested[start].agreement, contested[start].spread) { end += 1 }
+            while end < contested.count && contested[end].key == contested[start].key { end += 1 }
             var rows: [(rowID: Int64, kind: Int)] = []
             for kind in start..<end { rows += contested[kind].rowIDs.map { ($0, kind) } }
             if end - start > 1 { rows.sort { $0.rowID < $1.rowID } }

@@ -17,8 +17,10 @@ public final class ReviewSession: TerminalSession {
     var index = 0
     var lastFrame = LastFrame()
 
-    /// Opens review for `lead`; throws `StoreError` unless that person is a lead.
-    public init(store: ProjectStore, lead: String, filter: ReviewQueue.Filter = ReviewQueue.Filter()) throws {
+    /// Opens review for `lead`; throws `StoreError` unless that person is a lead. In a
+    /// project of `firstScreenBeforeList` items or more, the first contested pair is shown
+    /// while the whole list is made behind it (its length shown once known).
+    public init(store: ProjectStore, lead: String, filter: ReviewQueue.Filter = ReviewQueue.Filter(), firstScreenBeforeList: Int = 200_000) throws {
         self.store = store
         let person = try store.person(lead)
         guard person.role == .lead else { throw ReviewRefused(name: lead) }
@@ -27,24 +29,55 @@ public final class ReviewSession: TerminalSession {
         state = AnnotateState(annotator: lead, rubric: try store.rubric())
         send(.opened(canSeeStats: true, guidelines: nil))
         send(.reviewing(judgments: [], rankings: [], why: ""))
+        if filter == ReviewQueue.Filter(), let first = try store.firstContestedItem(minimumItems: firstScreenBeforeList) {
+            // The first entry as the whole list makes it: its flags, and the model's word on it.
+            let flags = try store.flagReasons(itemRowID: first.rowID)
+            entries = [ReviewQueue.Entry(rowID: first.rowID, tally: first.tally, flags: flags.isEmpty ? nil : flags,
+                                         confidence: try Self.suspects(store, itemRowID: first.rowID)[first.rowID])]
+            let wholeList = self.wholeList
+            listPending = true
+            Self.listing.async { wholeList.put(Result { try Self.entries(store, filter: filter) }) }
+            try showCurrent()
+            send(.listLength(position: 1, of: nil))
+            return
+        }
         try reload()
     }
 
-    /// Rebuilds the list from the database (after a filter change or an undo).
-    func reload(keeping rowID: Int64? = nil) throws {
-        // The model's suspects are found on another connection while the contested items are read.
-        let store = self.store
-        let finding = BackgroundResult<[Int64: Double]> {
-            var suspects: [Int64: Double] = [:]
-            for label in try store.labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence) {
-                if let against = ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength) {
-                    suspects[label.itemRowID] = max(suspects[label.itemRowID] ?? 0, against)
-                }
-            }
-            return suspects
+    static let listing = DispatchQueue(label: "pairwise.review-listing", qos: .userInitiated)
+    /// The whole list made in the background, not taken in yet.
+    let wholeList = Mailbox<Result<[ReviewQueue.Entry], any Error>>()
+    /// Whether the whole list is still being made (the first entry alone is listed).
+    var listPending = false
+
+    /// Takes in the whole list once made (waiting for it when `wait`), the entry on screen
+    /// kept on screen at its place in the list.
+    func takeWholeList(wait: Bool) throws {
+        guard listPending else { return }
+        if wait { Self.listing.sync {} }
+        guard let result = wholeList.take() else { return }
+        listPending = false
+        let onScreen = entries.indices.contains(index) ? entries[index].rowID : nil
+        entries = try (try? result.get()) ?? Self.entries(store, filter: filter)
+        if let found = onScreen.flatMap({ id in entries.firstIndex { $0.rowID == id } }) {
+            index = found
+            send(.listLength(position: index + 1, of: entries.count))
+        } else {
+            index = 0
+            try showCurrent()
         }
+    }
+
+    /// Waits for the whole list and shows its length (tests, benchmarks).
+    public func waitForList() { try? takeWholeList(wait: true) }
+
+    /// The review list under `filter`: contested pairs, flagged items, the model's suspects,
+    /// then ranked items whose rankings differ.
+    static func entries(_ store: ProjectStore, filter: ReviewQueue.Filter) throws -> [ReviewQueue.Entry] {
+        // The model's suspects are found on another connection while the contested items are read.
+        let finding = BackgroundResult<[Int64: Double]> { try suspects(store) }
         let material = try store.reviewMaterial(filter: filter) { Set(try finding.value().keys) }
-        entries = ReviewQueue(material: material, suspects: try finding.value()).entries
+        var entries = ReviewQueue(material: material, suspects: try finding.value()).entries
         // Ranked items whose rankings differ (or, under a dimension filter, whose values on it
         // do), least concordant first; a flagged one is listed once, with its flag.
         let contestedRanked = try store.contestedRankedItems(filter: filter)
@@ -57,6 +90,30 @@ public final class ReviewSession: TerminalSession {
             let what = filter.dimension.map { "\($0) values differ" } ?? "rankings differ"
             return ReviewQueue.Entry(rowID: rowID, why: what + " (\(count) rankings" + (w.map { String(format: ", Kendall's W %.2f", $0) } ?? "") + ")")
         }
+        return entries
+    }
+
+    /// Items whose labels the newest model contradicts, with its confidence (the most
+    /// against any one label); of one item only with `itemRowID`.
+    static func suspects(_ store: ProjectStore, itemRowID: Int64? = nil) throws -> [Int64: Double] {
+        var suspects: [Int64: Double] = [:]
+        for label in try store.labelsTheModelIsSureAbout(atLeast: ModelReport.suspectConfidence, itemRowID: itemRowID) {
+            if let against = ModelReport.against(humanStrength: label.humanStrength, modelStrength: label.modelStrength) {
+                suspects[label.itemRowID] = max(suspects[label.itemRowID] ?? 0, against)
+            }
+        }
+        return suspects
+    }
+
+    /// Rebuilds the list from the database (after a filter change or an undo).
+    func reload(keeping rowID: Int64? = nil) throws {
+        // A list still being made is the old one's.
+        if listPending {
+            Self.listing.sync {}
+            _ = wholeList.take()
+            listPending = false
+        }
+        entries = try Self.entries(store, filter: filter)
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()
     }
@@ -91,9 +148,10 @@ public final class ReviewSession: TerminalSession {
         return grid
     }
 
-    /// Review waits for keys: nothing in the background changes its screen.
-    public var keyTimeoutMilliseconds: Int? { nil }
-    public func beforeFrame() {}
+    /// Review waits for keys, but for a moment after opening: the whole list's length is
+    /// shown as soon as it is known.
+    public var keyTimeoutMilliseconds: Int? { listPending ? 100 : nil }
+    public func beforeFrame() { try? takeWholeList(wait: false) }
 
     /// Handles one key; false when the session should end.
     @discardableResult
@@ -107,6 +165,7 @@ public final class ReviewSession: TerminalSession {
         }
         guard let effect = AnnotateScreen.handle(key, state: &state, pageRows: lastFrame.pageRows) else { return true }
         do {
+            if case .quit = effect {} else { try takeWholeList(wait: true) }
             switch effect {
             case .quit:
                 return false
