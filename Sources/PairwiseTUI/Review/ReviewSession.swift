@@ -50,22 +50,19 @@ public final class ReviewSession: TerminalSession {
     /// Whether the whole list is still being made (the first entry alone is listed).
     var listPending = false
 
-    /// Takes in the whole list once made (waiting for it when `wait`), the entry on screen
-    /// kept on screen at its place in the list.
+    /// Takes in the whole list once made (waiting for it when `wait`). The entry on screen
+    /// stays on screen, at its place in the list (first, should the list have left it out
+    /// meanwhile: a key the lead pressed acts on the pair they see).
     func takeWholeList(wait: Bool) throws {
         guard listPending else { return }
         if wait { Self.listing.sync {} }
         guard let result = wholeList.take() else { return }
         listPending = false
-        let onScreen = entries.indices.contains(index) ? entries[index].rowID : nil
+        let onScreen = entries.indices.contains(index) ? entries[index] : nil
         entries = try (try? result.get()) ?? Self.entries(store, filter: filter)
-        if let found = onScreen.flatMap({ id in entries.firstIndex { $0.rowID == id } }) {
-            index = found
-            send(.listLength(position: index + 1, of: entries.count))
-        } else {
-            index = 0
-            try showCurrent()
-        }
+        index = onScreen.flatMap { shown in entries.firstIndex { $0.rowID == shown.rowID } } ?? 0
+        if let onScreen, entries.indices.contains(index) ? entries[index].rowID != onScreen.rowID : true { entries.insert(onScreen, at: 0) }
+        send(.listLength(position: index + 1, of: entries.count))
     }
 
     /// Waits for the whole list and shows its length (tests, benchmarks).
