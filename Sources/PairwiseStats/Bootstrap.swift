@@ -19,11 +19,23 @@ public enum Bootstrap {
         let q = values.count
         guard q > 0, samples > 0 else { return nil }
         var kindOf: [ArraySlice<Int32>: Int] = [:], kinds: [ArraySlice<Int32>] = [], units: [Double] = []
+        // A unit's counts as one integer where they fit (up to 8 categories, counts below 256):
+        // hashing a million slices costs more than the rest of the interval.
+        var packedKindOf: [UInt64: Int] = [:]
+        let packed = q <= 8 && !unitCounts.contains { $0 < 0 || $0 > 255 }
         for start in stride(from: 0, to: unitCounts.count, by: q) {
             let counts = unitCounts[start..<(start + q)]
             guard counts.reduce(0, +) >= 2 else { continue }
-            if let k = kindOf[counts] { units[k] += 1; continue }
-            kindOf[counts] = kinds.count
+            let known: Int?
+            if packed {
+                let key = counts.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                known = packedKindOf[key]
+                if known == nil { packedKindOf[key] = kinds.count }
+            } else {
+                known = kindOf[counts]
+                if known == nil { kindOf[counts] = kinds.count }
+            }
+            if let known { units[known] += 1; continue }
             kinds.append(counts)
             units.append(1)
         }

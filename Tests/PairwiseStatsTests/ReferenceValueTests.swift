@@ -1,3 +1,4 @@
+import PairwiseCore
 import PairwiseStats
 import Testing
 
@@ -159,5 +160,20 @@ func close(_ value: Double?, _ expected: Double, _ tolerance: Double = 1e-9) -> 
         #expect(Correlation.ranks([5, 1, 5, 3]) == [3.5, 1, 3.5, 2])
         #expect(Correlation.pearson([1, 1, 1], [1, 2, 3]) == nil)
         #expect(Correlation.pearson([1], [2]) == nil)
+    }
+
+    /// Ranks by their definition (the values below, and half the ties past one), on values
+    /// with many ties, 0 and −0 among them.
+    @Test func ranksAreTheMeanPlaceOfTheirTies() {
+        var random = SplitMix64(seed: 3)
+        let values = (0..<2_000).map { _ -> Double in
+            let v = Double(Int(random.next() % 41) - 20) / 4
+            return v == 0 && random.next() % 2 == 0 ? -0.0 : v
+        }
+        let defined = values.map { (v: Double) -> Double in
+            let below = values.filter { $0 < v }.count, tied = values.filter { $0 == v }.count
+            return Double(below) + Double(tied + 1) / 2
+        }
+        #expect(Correlation.ranks(values) == defined)
     }
 }
