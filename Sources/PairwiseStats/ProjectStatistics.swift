@@ -134,8 +134,8 @@ public struct ProjectStatistics: Sendable {
         let order = own.indices.filter { !own[$0].isEmpty }.sorted { c.annotatorNames[$0] < c.annotatorNames[$1] }
         let figures = order.map { a in
             let mine = own[a]
-            let times = mine.map { c.milliseconds[$0] }.sorted()
-            let median = times.isEmpty ? nil : Double(times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2) / 1000
+            var times = mine.map { c.milliseconds[$0] }
+            let median = MiddleValue.middle(&times).map { Double(($0.low + $0.high) / 2) / 1000 }
             let decisive = mine.filter { c.strength[$0] != 0 }
             let first = decisive.filter { c.shownAFirst[$0] == (c.strength[$0] < 0) }.count
             return AnnotatorFigures(
