@@ -120,9 +120,10 @@ public final class AnnotateSession: TerminalSession {
         guard let planAgain = planningWholeQueue else { return }
         if wait { Self.planning.sync {} }
         guard let result = wholeQueue.take() else { return }
-        let plan = try (try? result.get()) ?? planAgain()
+        // Taken either way: should planning again fail too, the session goes on with the start.
         planningWholeQueue = nil
         queueStillComing = 0
+        let plan = try (try? result.get()) ?? planAgain()
         let kept = queue[..<min(index + 1, queue.count)], keptSet = Set(kept)
         queue = Array(kept) + plan.items.filter { !keptSet.contains($0) }
     }
