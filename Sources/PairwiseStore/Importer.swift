@@ -163,39 +163,28 @@ extension ProjectStore {
             var labels = PendingLabels<ImportedLabel> { $0.agrees(with: $1) }
             var rankings = PendingLabels<StoredRanking> { $0.agrees(with: $1) }
             for path in paths {
-                var reader = try RecordReader(path: path, format: options.format)
+                // Records are read a batch ahead, on the other core, so that one look-up finds
+                // which of the batch's items are stored (a round trip per batch, not per item,
+                // on PostgreSQL); a read error is thrown after the records read before it are taken.
+                let reader = RecordBatches(try RecordReader(path: path, format: options.format),
+                                           records: Self.lookAheadRecords, bytes: Self.lookAheadBytes)
                 let origin = "import:\(reader.format.rawValue)"
                 let sourceName = (path as NSString).lastPathComponent
-                var fileRecords = 0
-                // Records are read a batch ahead, so that one look-up finds which of the batch's
-                // items are stored (a round trip per batch, not per item, on PostgreSQL); a
-                // read error is thrown after the records read before it are taken.
-                var batch: [ImportRecord] = [], readError: ImportError?
-                func readBatch() -> [ImportRecord] {
-                    batch.removeAll(keepingCapacity: true)
-                    let start = reader.bytesDecompressed
-                    do {
-                        while readError == nil && batch.count < Self.lookAheadRecords && reader.bytesDecompressed - start < Self.lookAheadBytes,
-                              let record = try reader.next() {
-                            batch.append(record)
-                        }
-                    } catch { readError = error }
-                    return batch
-                }
-                while true {
-                    let records = readBatch()
-                    if records.isEmpty, readError == nil { break }
+                var fileRecords = 0, bytesDecompressed = 0
+                while let batch = reader.next() {
+                    let records = batch.records
+                    bytesDecompressed = batch.bytesDecompressed
                     try writer.lookUp(records, labels: options.keepLabels)
-                    for record in records {
+                    for (record, promptJSON) in zip(records, batch.promptJSON) {
                         summary.records += 1
                         fileRecords += 1
                         if let progress, fileRecords % 1000 == 0 {
-                            progress(ImportProgress(file: path, bytesRead: reader.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
+                            progress(ImportProgress(file: path, bytesRead: batch.fileBytesRead, totalBytes: reader.fileSize, records: fileRecords))
                         }
                         let stored: StoredItem
                         switch record.target {
                         case .item(let item):
-                            let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                            let (found, added) = try writer.insertIfNew(item, promptJSON: promptJSON, line: record.line, file: path)
                             if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
                             stored = found
                         case .rankedItem(let item):
@@ -203,7 +192,7 @@ extension ProjectStore {
                                 throw ImportError(file: path, line: record.line, field: "responses",
                                                   message: "gold answers and suggestions are for pairs; this item has \(item.responses.count) responses")
                             }
-                            let (found, added) = try writer.insertIfNew(item, line: record.line, file: path)
+                            let (found, added) = try writer.insertIfNew(item, promptJSON: promptJSON, line: record.line, file: path)
                             if added { summary.itemsAdded += 1 } else { summary.duplicates += 1 }
                             if !options.keepLabels && !record.rankings.isEmpty { summary.recordsWithLabelsLeftOut += 1 }
                             if options.keepLabels {
@@ -240,9 +229,9 @@ extension ProjectStore {
                             }
                         }
                     }
-                    if let readError { throw readError }
+                    if let error = batch.error { throw error }
                 }
-                summary.bytes += reader.bytesDecompressed
+                summary.bytes += bytesDecompressed
                 progress?(ImportProgress(file: path, bytesRead: reader.fileSize, totalBytes: reader.fileSize, records: fileRecords))
             }
             if !summary.conflicts.isEmpty && options.onConflict == .refuse {
@@ -456,7 +445,8 @@ struct ItemWriter {
             }
         }
         /// One row's INSERT (SQLite, prepared once).
-        var insert: String { "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(Placeholders.list(columns.count)))" }
+        var insert: String { Self.inserts[rawValue] }
+        private static let inserts = allCases.map { "INSERT INTO \($0.table) (\($0.columns.joined(separator: ", "))) VALUES (\(Placeholders.list($0.columns.count)))" }
     }
     private var buffers = [BatchInsert?](repeating: nil, count: Buffered.allCases.count)
 
@@ -498,7 +488,8 @@ struct ItemWriter {
 
     /// Inserts the item unless its content is already stored; returns the stored item (and
     /// whether the record has its responses the other way round) and whether it was added.
-    mutating func insertIfNew(_ item: Item, line: Int, file: String) throws -> (StoredItem, Bool) {
+    /// `promptJSON` is the prompt as stored, when the caller has it written.
+    mutating func insertIfNew(_ item: Item, promptJSON: String?, line: Int, file: String) throws -> (StoredItem, Bool) {
         if let vector = item.responseA.embedding {
             if let expected = embeddingDimension, vector.count != expected {
                 throw ImportError(file: file, line: line, field: "embedding_a",
@@ -518,7 +509,8 @@ struct ItemWriter {
         if lookedUp.ids.contains(item.id) {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
-        let rowID = try insertItemRow(id: item.id, hash: hash, prompt: item.prompt, metadata: item.metadata, source: item.source, responses: 2)
+        let rowID = try insertItemRow(id: item.id, hash: hash, prompt: promptJSON ?? JSONWriter.string(item.prompt.json), metadata: item.metadata,
+                                      source: item.source, responses: 2)
         // A later record of the batch with the same content, or id, finds it.
         lookedUp.stored[hash] = (rowID, item.id, item.responseA)
         lookedUp.ids.insert(item.id)
@@ -573,8 +565,8 @@ struct ItemWriter {
     /// Adds an item's row; its row id. SQLite gives the id as it inserts; on PostgreSQL the id
     /// comes from a block taken from the sequence ahead (blocks double up to 4,096, so a small
     /// import leaves a small gap) and the row waits in its buffer.
-    mutating func insertItemRow(id: String, hash: String, prompt: Prompt, metadata: JSONValue, source: ItemSource?, responses: Int) throws -> Int64 {
-        let columns: [SQLValue] = [.text(id), .text(hash), .text(JSONWriter.string(prompt.json)), .text(JSONWriter.string(metadata)),
+    mutating func insertItemRow(id: String, hash: String, prompt: String, metadata: JSONValue, source: ItemSource?, responses: Int) throws -> Int64 {
+        let columns: [SQLValue] = [.text(id), .text(hash), .text(prompt), .text(JSONWriter.string(metadata)),
                                    .optional(source?.format.rawValue), .optional(source?.file), .optional(source?.line), .text(nowText),
                                    .integer(Int64(responses))]
         guard sql.dialect == .postgres else {

@@ -14,7 +14,8 @@ extension ItemWriter {
 
     /// Inserts the ranked item unless its content is stored; returns it with the stored
     /// position of each of the record's responses, and whether it was added.
-    mutating func insertIfNew(_ item: RankedItem, line: Int, file: String) throws -> (StoredRankedItem, Bool) {
+    /// `promptJSON` is the prompt as stored, when the caller has it written.
+    mutating func insertIfNew(_ item: RankedItem, promptJSON: String?, line: Int, file: String) throws -> (StoredRankedItem, Bool) {
         try flush()
         let found = try sql.records("SELECT id, external_id, content_hash FROM items WHERE content_hash = \(item.contentHash) OR external_id = \(item.id)") {
             (rowID: try $0.int64("id"), id: try $0.text("external_id"), hash: try $0.text("content_hash"))
@@ -33,7 +34,7 @@ extension ItemWriter {
         if !found.isEmpty {
             throw ImportError(file: file, line: line, field: "id", message: "'\(item.id)' already names a different item in this project")
         }
-        let rowID = try insertItemRow(id: item.id, hash: item.contentHash, prompt: item.prompt, metadata: item.metadata, source: item.source,
+        let rowID = try insertItemRow(id: item.id, hash: item.contentHash, prompt: promptJSON ?? JSONWriter.string(item.prompt.json), metadata: item.metadata, source: item.source,
                                       responses: item.responses.count)
         lookedUp.ids.insert(item.id)   // a later pair of the batch under this id is refused
         for (position, response) in item.responses.enumerated() {

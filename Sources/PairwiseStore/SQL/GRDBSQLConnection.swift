@@ -8,24 +8,29 @@ public final class GRDBSQLConnection: SQLConnection {
 
     public init(_ db: Database) { self.db = db }
 
+    /// Statements with arguments are stepped with SQLite's own binding and column readers
+    /// (`RawRows`) on the connection's cached statement: GRDB's argument conversion and rows
+    /// cost more than the statement at an import's million rows. This project uses no GRDB
+    /// observation, which those readers skip.
     @discardableResult
     public func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
-        // A statement with arguments is one statement, prepared once per connection; without,
-        // it may be a script (the schema).
+        // Without arguments it may be a script (the schema).
         if arguments.isEmpty {
             try db.execute(sql: sql)
         } else {
-            try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
+            let rows = try RawRows(db, sql: sql, arguments: arguments)
+            while try rows.next() {}
         }
         return db.changesCount
     }
 
     public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        let statement = try db.cachedStatement(sql: sql)
-        let columns = statement.columnNames
-        return try Row.fetchAll(statement, arguments: Self.arguments(arguments)).map { row in
-            SQLRow(columns: columns, values: (0..<row.count).map { Self.value(row[$0] as DatabaseValue) })
+        let rows = try RawRows(db, sql: sql, arguments: arguments)
+        var found: [SQLRow] = []
+        while try rows.next() {
+            found.append(SQLRow(columns: rows.columnNames, values: (0..<rows.columnNames.count).map(rows.value)))
         }
+        return found
     }
 
     public func scan(_ sql: String, _ arguments: [SQLValue], _ body: (any SQLScanRow) throws -> Void) throws {
@@ -47,27 +52,5 @@ public final class GRDBSQLConnection: SQLConnection {
             }
         }
         return result!
-    }
-
-    static func arguments(_ values: [SQLValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
-            switch value {
-            case .null: return .null
-            case .integer(let v): return v.databaseValue
-            case .real(let v): return v.databaseValue
-            case .text(let v): return v.databaseValue
-            case .blob(let v): return Data(v).databaseValue
-            }
-        })
-    }
-
-    static func value(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: return .null
-        case .int64(let v): return .integer(v)
-        case .double(let v): return .real(v)
-        case .string(let v): return .text(v)
-        case .blob(let v): return .blob(Array(v))
-        }
     }
 }
