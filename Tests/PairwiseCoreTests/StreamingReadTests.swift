@@ -26,6 +26,45 @@ import Testing
         #expect(windowed.bytesDecompressed == whole.bytesDecompressed)
     }
 
+    @Test func batchesReadOnTheirOwnThreadHoldTheRecordsInOrderAndTheErrorAfterThem() throws {
+        var whole = try RecordReader(bytes: InputFile.read(path: Fixtures.hhRLHF), file: Fixtures.hhRLHF, format: nil)
+        let expected = try records(&whole)
+        let batches = RecordBatches(try RecordReader(path: Fixtures.hhRLHF, format: nil), records: 7, bytes: 1 << 20)
+        var got: [ImportRecord] = [], sizes: [Int] = []
+        while let batch = batches.next() {
+            #expect(batch.error == nil)
+            #expect(batch.promptJSON.count == batch.records.count)
+            got += batch.records
+            sizes.append(batch.records.count)
+        }
+        #expect(got == expected)
+        // At most 7 a batch (fewer where a decompressed chunk passes the byte limit), none empty.
+        #expect(sizes.allSatisfy { (1...7).contains($0) } && sizes.count >= expected.count / 7)
+        #expect(batches.next()?.records == nil)
+
+        // A bad record ends the file: the batch before it carries the records read before it, then the error.
+        let directory = try TemporaryDirectory()
+        let lines = (1...20).map { #"{"id": "r\#($0)", "prompt": "p", "response_a": "a", "response_b": "b"}"# } + ["{not json"]
+        try lines.joined(separator: "\n").write(toFile: directory.path("bad.jsonl"), atomically: true, encoding: .utf8)
+        let failing = RecordBatches(try RecordReader(path: directory.path("bad.jsonl"), format: nil), records: 8, bytes: 1 << 20)
+        var read: [Int] = [], error: ImportError?
+        while let batch = failing.next() {
+            read += batch.records.map(\.line)
+            error = batch.error ?? error
+        }
+        #expect(read == Array(1...20))
+        #expect(error?.line == 21)
+    }
+
+    @Test func stoppingBatchesEndsTheirThreadThoughTheFileGoesOn() throws {
+        let directory = try TemporaryDirectory()
+        try (0..<50_000).map { #"{"id": "r\#($0)", "prompt": "p", "response_a": "a", "response_b": "b"}"# }.joined(separator: "\n").write(toFile: directory.path("long.jsonl"), atomically: true, encoding: .utf8)
+        let batches = RecordBatches(try RecordReader(path: directory.path("long.jsonl"), format: nil), records: 10, bytes: 1 << 20, depth: 2)
+        #expect(batches.next()?.records.count == 10)
+        batches.stop()   // returns once the thread has ended (it would wait forever on a full queue)
+        batches.stop()
+    }
+
     @Test func aCSVFileWithQuotedLineBreaksReadsTheSameThroughATinyWindow() throws {
         let directory = try TemporaryDirectory()
         let csv = "id,prompt,response_a,response_b,preference_strength\r\n"
