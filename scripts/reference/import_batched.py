@@ -80,6 +80,9 @@ db.execute("COMMIT")
 
 
 def run(argv):
+    # The previous run's database is still being written back to disk: let it finish first,
+    # so that neither side pays for the other's writes.
+    os.sync()
     start = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-f", "%M"] + argv, check=True, capture_output=True, text=True)
     return time.perf_counter() - start, int(done.stderr.strip().splitlines()[-1]) / 1024
