@@ -39,8 +39,6 @@ public struct ReviewFilter: Equatable, Sendable {
     }
 }
 
-/// One item's current judgments in brief: how many prefer A, B and neither, and the
-/// range of their strengths (what the item row keeps at write time).
 /// Where a contested tally's items come in review: the lowest direction agreement first,
 /// then the widest strength spread (row ids ascending among equal keys).
 public struct ReviewOrderKey: Comparable, Hashable, Sendable {
@@ -58,6 +56,8 @@ public struct ReviewOrderKey: Comparable, Hashable, Sendable {
     public static func < (a: ReviewOrderKey, b: ReviewOrderKey) -> Bool { (a.agreement, a.negativeSpread) < (b.agreement, b.negativeSpread) }
 }
 
+/// One item's current judgments in brief: how many prefer A, B and neither, and the
+/// range of their strengths (what the item row keeps at write time).
 public struct ItemTally: Hashable, Sendable {
     public var preferA = 0, preferB = 0, preferNeither = 0
     /// Lowest…highest strength; nil without judgments.

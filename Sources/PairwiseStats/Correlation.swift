@@ -25,11 +25,8 @@ public enum Correlation {
     /// 1-based ranks with ties given the mean of the ranks they span.
     public static func ranks(_ values: [Double]) -> [Double] {
         // Each value sorted with its place beside it (not places sorted by a lookup into the
-        // values per comparison: at millions, a cache miss each); a tie's members get one
-        // rank, so their order among themselves does not matter. NaN, which orders nowhere,
-        // takes the lookups' way as before.
-        guard values.count < Int(Int32.max), !values.contains(where: \.isNaN) else { return ranksByLookup(values) }
-        var sorted = values.enumerated().map { (value: $0.element, place: Int32($0.offset)) }
+        // values per comparison: at millions, a cache miss each); a tie's members get one rank.
+        var sorted = values.enumerated().map { (value: $0.element, place: $0.offset) }
         sorted.sort { $0.value < $1.value }
         var result = [Double](repeating: 0, count: values.count)
         var start = 0
@@ -37,21 +34,7 @@ public enum Correlation {
             var end = start
             while end + 1 < sorted.count && sorted[end + 1].value == sorted[start].value { end += 1 }
             let rank = Double(start + end) / 2 + 1
-            for k in start...end { result[Int(sorted[k].place)] = rank }
-            start = end + 1
-        }
-        return result
-    }
-
-    private static func ranksByLookup(_ values: [Double]) -> [Double] {
-        let order = values.indices.sorted { values[$0] < values[$1] }
-        var result = [Double](repeating: 0, count: values.count)
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && values[order[end + 1]] == values[order[start]] { end += 1 }
-            let rank = Double(start + end) / 2 + 1
-            for k in start...end { result[order[k]] = rank }
+            for k in start...end { result[sorted[k].place] = rank }
             start = end + 1
         }
         return result

@@ -104,7 +104,7 @@ extension ProjectStore {
     public func firstContestedItem(minimumItems: Int = 0) throws -> (rowID: Int64, tally: ItemTally)? {
         guard dialect == .sqlite else { return nil }
         return try read { sql -> (rowID: Int64, tally: ItemTally)? in
-            guard try sql.integer("SELECT max(id) FROM items") ?? 0 >= Int64(minimumItems) else { return nil }
+            guard try Self.itemRowIDs(sql)?.upperBound ?? 0 >= Int64(minimumItems) else { return nil }
             let excluded = try Self.decidedItems(sql).union(try Self.goldItemIDs(sql))
             let split = "(prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
             let columns = ["prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"], kind = columns.joined(separator: ", ")

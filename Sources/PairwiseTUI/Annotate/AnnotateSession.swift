@@ -85,18 +85,14 @@ public final class AnnotateSession: TerminalSession {
                                    overlap: overlap, seed: seed, order: options.order)
         index = 0
         // A whole queue still being planned is the old plan's: let it go.
-        if planningWholeQueue != nil {
-            Self.planning.sync {}
-            _ = wholeQueue.take()
-            (planningWholeQueue, queueStillComing) = (nil, 0)
-        }
+        wholeQueue.cancel()
+        queueStillComing = 0
         if let start = try planner.start(quality: quality, minimumOpen: options.firstScreenBeforeQueue), start.total > start.plan.items.count {
             queue = start.plan.items
             qualification = start.plan.qualification
             queueStillComing = start.total - queue.count
-            let (whole, quality) = (wholeQueue, quality)
-            planningWholeQueue = { try planner.plan(quality: quality) }
-            Self.planning.async { whole.put(Result { try planner.plan(quality: quality) }) }
+            let quality = quality
+            wholeQueue.start { try planner.plan(quality: quality) }
             send(.queuePlanned(emptyQueueLines: nil))
             return
         }
@@ -106,24 +102,17 @@ public final class AnnotateSession: TerminalSession {
         send(.queuePlanned(emptyQueueLines: plan.emptyQueueLines))
     }
 
-    static let planning = DispatchQueue(label: "pairwise.queue-planning", qos: .userInitiated)
-    /// The whole queue planned in the background, not taken in yet.
-    let wholeQueue = Mailbox<Result<QueuePlan, any Error>>()
-    /// While the whole queue is being planned: how to plan it again, should that fail.
-    var planningWholeQueue: (() throws -> QueuePlan)?
+    /// The whole queue, planned behind the queue's start.
+    let wholeQueue = MadeBehind<QueuePlan>(label: "pairwise.queue-planning")
     /// How many items of the whole queue are not in `queue` yet (for the position shown).
     var queueStillComing = 0
 
     /// Takes in the whole queue once planned (waiting for it when `wait`): the items up to the
     /// one on screen stay where they are, the rest follow in the whole queue's order.
     func takeWholeQueue(wait: Bool) throws {
-        guard let planAgain = planningWholeQueue else { return }
-        if wait { Self.planning.sync {} }
-        guard let result = wholeQueue.take() else { return }
-        // Taken either way: should planning again fail too, the session goes on with the start.
-        planningWholeQueue = nil
-        queueStillComing = 0
-        let plan = try (try? result.get()) ?? planAgain()
+        // Once taken (or failed twice: the session goes on with the start), nothing more comes.
+        defer { if !wholeQueue.pending { queueStillComing = 0 } }
+        guard let plan = try wholeQueue.take(wait: wait) else { return }
         let kept = queue[..<min(index + 1, queue.count)], keptSet = Set(kept)
         queue = Array(kept) + plan.items.filter { !keptSet.contains($0) }
     }
@@ -450,7 +439,7 @@ public final class AnnotateSession: TerminalSession {
         var alreadyClaimed = alreadyClaimed
         var refused = 0
         try takeWholeQueue(wait: false)
-        while index < queue.count || planningWholeQueue != nil {
+        while index < queue.count || wholeQueue.pending {
             if index >= queue.count {
                 try takeWholeQueue(wait: true)
                 continue

@@ -34,9 +34,7 @@ public final class ReviewSession: TerminalSession {
             let flags = try store.flagReasons(itemRowID: first.rowID)
             entries = [ReviewQueue.Entry(rowID: first.rowID, tally: first.tally, flags: flags.isEmpty ? nil : flags,
                                          confidence: try Self.suspects(store, itemRowID: first.rowID)[first.rowID])]
-            let wholeList = self.wholeList
-            listPending = true
-            Self.listing.async { wholeList.put(Result { try Self.entries(store, filter: filter) }) }
+            wholeList.start { try Self.entries(store, filter: filter) }
             try showCurrent()
             send(.listLength(position: 1, of: nil))
             return
@@ -44,22 +42,16 @@ public final class ReviewSession: TerminalSession {
         try reload()
     }
 
-    static let listing = DispatchQueue(label: "pairwise.review-listing", qos: .userInitiated)
-    /// The whole list made in the background, not taken in yet.
-    let wholeList = Mailbox<Result<[ReviewQueue.Entry], any Error>>()
-    /// Whether the whole list is still being made (the first entry alone is listed).
-    var listPending = false
+    /// The whole list, made behind the first entry.
+    let wholeList = MadeBehind<[ReviewQueue.Entry]>(label: "pairwise.review-listing")
 
     /// Takes in the whole list once made (waiting for it when `wait`). The entry on screen
     /// stays on screen, at its place in the list (first, should the list have left it out
     /// meanwhile: a key the lead pressed acts on the pair they see).
     func takeWholeList(wait: Bool) throws {
-        guard listPending else { return }
-        if wait { Self.listing.sync {} }
-        guard let result = wholeList.take() else { return }
-        listPending = false
         let onScreen = entries.indices.contains(index) ? entries[index] : nil
-        entries = try (try? result.get()) ?? Self.entries(store, filter: filter)
+        guard let list = try wholeList.take(wait: wait) else { return }
+        entries = list
         index = onScreen.flatMap { shown in entries.firstIndex { $0.rowID == shown.rowID } } ?? 0
         if let onScreen, entries.indices.contains(index) ? entries[index].rowID != onScreen.rowID : true { entries.insert(onScreen, at: 0) }
         send(.listLength(position: index + 1, of: entries.count))
@@ -105,11 +97,7 @@ public final class ReviewSession: TerminalSession {
     /// Rebuilds the list from the database (after a filter change or an undo).
     func reload(keeping rowID: Int64? = nil) throws {
         // A list still being made is the old one's.
-        if listPending {
-            Self.listing.sync {}
-            _ = wholeList.take()
-            listPending = false
-        }
+        wholeList.cancel()
         entries = try Self.entries(store, filter: filter)
         index = rowID.flatMap { id in entries.firstIndex { $0.rowID == id } } ?? min(index, entries.count)
         try showCurrent()
@@ -147,7 +135,7 @@ public final class ReviewSession: TerminalSession {
 
     /// Review waits for keys, but for a moment after opening: the whole list's length is
     /// shown as soon as it is known.
-    public var keyTimeoutMilliseconds: Int? { listPending ? 100 : nil }
+    public var keyTimeoutMilliseconds: Int? { wholeList.pending ? 100 : nil }
     public func beforeFrame() { try? takeWholeList(wait: false) }
 
     /// Handles one key; false when the session should end.
