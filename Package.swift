@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", providers: [.apt(["libssl-dev"])]),
         // ncursesw (wide characters): module map plus a shim for the macros Swift cannot import.
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        // A prefetch hint for the model's fits, which read rows out of order, and glibc's
+        // threshold for mapping large blocks on their own.
+        .systemLibrary(name: "CMemory", path: "Sources/CMemory"),
         // Domain types, rubric files, JSON, import and export codecs. No SQLite, no curses.
         .target(
             name: "PairwiseCore",
@@ -28,7 +31,7 @@ let package = Package(
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
         // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation. Pure math over arrays.
-        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStats"]),
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStats", "CMemory"]),
         // Schema migrations, queries, import transactions, export queries; SQLite through
         // GRDB, PostgreSQL through postgres-nio.
         .target(
@@ -60,7 +63,7 @@ let package = Package(
             name: "pairwise",
             dependencies: [
                 "PairwiseCore", "PairwiseStore", "PairwiseStats", "PairwiseModel", "PairwiseWorkflow", "PairwiseTUI", "PairwiseCommandLine",
-                "PairwiseBenchmarks", "CZlib",
+                "PairwiseBenchmarks", "CZlib", "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -87,7 +87,7 @@ public struct Featurizer: Sendable {
     /// Features of a response's text in one pass over its UTF-8 bytes.
     public func features(promptWords: Set<UInt64>, response: String) -> SparseVector {
         // Every word's and bigram's bucket, sorted: equal buckets fall together and are counted
-        // (a sort of a few hundred integers, where a dictionary hashed each one).
+        // (a radix sort of a few hundred integers, where a dictionary hashed each one).
         var buckets: [Int32] = []
         buckets.reserveCapacity(response.utf8.count / 2 + 2)
         let mask = UInt64(hashBuckets - 1)
@@ -100,7 +100,7 @@ public struct Featurizer: Sendable {
             if let p = previous, !first { buckets.append(Int32(truncatingIfNeeded: Self.mixBigram(p, hash) & mask)) }
             previous = hash
         }
-        buckets.sort()
+        RadixSort.sort(&buckets, bits: hashBits)
         var vector = SparseVector()
         vector.indices.reserveCapacity(buckets.count + Self.denseNames.count)
         vector.values.reserveCapacity(buckets.count + Self.denseNames.count)

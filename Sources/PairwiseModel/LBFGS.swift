@@ -12,6 +12,8 @@ public enum LBFGS {
         var direction = Array(repeating: 0.0, count: n)
         var trial = Array(repeating: 0.0, count: n)
         var trialGradient = Array(repeating: 0.0, count: n)
+        // The next step and change of gradient, written whole before they are read.
+        var newS = Array(repeating: 0.0, count: n), newY = Array(repeating: 0.0, count: n)
         for iteration in 0..<maxIterations {
             if g.reduce(0, { max($0, abs($1)) }) < gradientTolerance { break }
             // Two-loop recursion: direction = −H·g.
@@ -57,7 +59,6 @@ public enum LBFGS {
                 step *= 0.5
             }
             guard accepted else { break }
-            var newS = Array(repeating: 0.0, count: n), newY = Array(repeating: 0.0, count: n)
             var sy = 0.0
             for i in 0..<n {
                 newS[i] = trial[i] - x[i]
@@ -70,7 +71,13 @@ public enum LBFGS {
             value = trialValue
             if sy > 1e-12 {
                 s.append(newS); y.append(newY); rho.append(1 / sy)
-                if s.count > memory { s.removeFirst(); y.removeFirst(); rho.removeFirst() }
+                // The oldest pair's arrays hold the next one: no more than `memory` + 1 pairs
+                // are ever held.
+                if s.count > memory {
+                    newS = s.removeFirst(); newY = y.removeFirst(); rho.removeFirst()
+                } else {
+                    newS = Array(repeating: 0.0, count: n); newY = Array(repeating: 0.0, count: n)
+                }
             }
             if improvement <= 1e-10 * max(1, abs(value)) && iteration > 0 { break }
         }

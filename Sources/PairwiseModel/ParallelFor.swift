@@ -21,6 +21,25 @@ public func parallelFor(_ count: Int, _ body: @escaping @Sendable (Int) -> Void)
     for _ in 0..<workers { done.wait() }
 }
 
+/// Runs `body(i)` for each i in 0..<count at once, each on a thread of its own (one alone
+/// runs on the calling thread), and returns when all are done. The threads inherit the
+/// caller's priority, and are background work when the caller is.
+public func onThreadsOfTheirOwn(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    guard count > 1 else { if count == 1 { body(0) }; return }
+    let background = BackgroundPriority.isCurrentThread
+    let done = DispatchSemaphore(value: 0)
+    for i in 0..<count {
+        let thread = Thread {
+            if background { BackgroundPriority.enterOnCurrentThread() }
+            body(i)
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+    for _ in 0..<count { done.wait() }
+}
+
 /// A shared index handed out once each.
 private final class Counter: @unchecked Sendable {
     private var value = 0

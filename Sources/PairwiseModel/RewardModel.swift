@@ -71,46 +71,22 @@ public struct RewardModel: Sendable {
     /// Fits on the pairs the weights draw (how often each counts; 0 leaves it out, nil
     /// counts each once): the loss is the weighted mean over the draws.
     public static func fit(_ data: PairData, weights: [Double]?, featurizer: Featurizer, options: Options = Options()) -> RewardModel {
-        let chosen = weights.map { w in data.pairs.indices.filter { w[$0] > 0 } } ?? Array(data.pairs.indices)
-        let counts = chosen.map { weights?[$0] ?? 1 }
-        let n = max(1, counts.reduce(0, +))
-        let dimension = featurizer.dimension
-        let rows = data.features
-        func objective(_ w: [Double], _ gradient: inout [Double]) -> Double {
-            var loss = 0.0
-            for i in 0..<dimension {
-                gradient[i] = options.l2 * w[i]
-                loss += 0.5 * options.l2 * w[i] * w[i]
-            }
-            w.withUnsafeBufferPointer { weights in
-                gradient.withUnsafeMutableBufferPointer { g in
-                    for (position, p) in chosen.enumerated() {
-                        let pair = data.pairs[p]
-                        let d = rows.dot(Int(pair.a), weights) - rows.dot(Int(pair.b), weights)
-                        let (value, slope): (Double, Double)
-                        switch pair.label {
-                        case .aBetter(let m): (value, slope) = (softplus(-(d - m)), -logistic(-(d - m)))
-                        case .bBetter(let m): (value, slope) = (softplus(d + m), logistic(d + m))
-                        case .tie: (value, slope) = (0.5 * (softplus(d) + softplus(-d)), 0.5 * (logistic(d) - logistic(-d)))
-                        }
-                        let count = counts[position]
-                        loss += count * value / n
-                        let scale = count * slope / n
-                        rows.add(Int(pair.a), scaledBy: scale, to: g)
-                        rows.add(Int(pair.b), scaledBy: -scale, to: g)
-                    }
-                }
-            }
-            return loss
-        }
-        let fitted = LBFGS.minimize(objective, start: Array(repeating: 0, count: dimension), maxIterations: options.maxIterations)
-        return RewardModel(featurizer: featurizer, weights: fitted)
+        fit(data, weightings: [weights], featurizer: featurizer, options: options)[0]
     }
 
-    /// Fits one model per weighting (see `fit(_:weights:featurizer:options:)`) on every core.
+    /// Fits one model per weighting (see `fit(_:weights:featurizer:options:)`), all at once
+    /// on every core (`LockstepFits`); each model is the one a fit of its own gives.
     public static func fit(_ data: PairData, weightings: [[Double]?], featurizer: Featurizer, options: Options = Options()) -> [RewardModel] {
+        let dimension = featurizer.dimension
+        let fits = LockstepFits(data: data, terms: weightings.map { LockstepFits.Terms(weights: $0, pairs: data.pairs.count) },
+                                l2: options.l2, dimension: dimension)
         let results = ResultSlots<RewardModel>(count: weightings.count)
-        parallelFor(weightings.count) { k in results.store(fit(data, weights: weightings[k], featurizer: featurizer, options: options), at: k) }
+        onThreadsOfTheirOwn(weightings.count) { k in
+            let fitted = LBFGS.minimize({ w, g in fits.evaluate(k, at: w, gradient: &g) },
+                                        start: Array(repeating: 0, count: dimension), maxIterations: options.maxIterations)
+            fits.finish()
+            results.store(RewardModel(featurizer: featurizer, weights: fitted), at: k)
+        }
         return results.all
     }
 }

@@ -1,3 +1,5 @@
+import CMemory
+
 /// Many sparse vectors, packed: a project's response features without an allocation per
 /// response, in about a quarter of the memory of an index and a value per entry.
 ///
@@ -8,9 +10,10 @@
 /// value are kept whole beside the row. Entries are read in the order they were appended, so
 /// every sum is the one an index-and-value layout gives, bit for bit.
 ///
-/// The price is speed: on 333k realistic pairs the ensemble's fits take 37 s this way, 30 s
+/// The price is speed: on 333k realistic pairs the ensemble's fits took 37 s this way, 30 s
 /// with 32-bit entries (index and place) and 24 s with an index and a value each (at 0.78,
-/// 1.27 and 1.74 GB for the whole run); the memory goal (< 1 GB) is what this layout meets.
+/// 1.27 and 1.74 GB for the whole run; measured when each fit read the rows on its own,
+/// before `LockstepFits`); the memory goal (< 1 GB) is what this layout meets.
 public struct SparseRows: Sendable {
     /// Row r's entries are `codes[entryStart[r]..<entryStart[r + 1]]`.
     private var entryStart: [Int] = [0]
@@ -63,6 +66,7 @@ public struct SparseRows: Sendable {
             previous = Int(index)
         }
         entryStart.append(codes.count)
+        precondition(escapedIndices.count < Int(Int32.max), "more escaped entries than a cursor counts")
     }
 
     /// The value's place in the row's palette (which starts at `start`), added if there is
@@ -74,27 +78,64 @@ public struct SparseRows: Sendable {
         return palette.count - start - 1
     }
 
+    /// Where a reading of a row stands: its next entry, its next escaped entry, and the
+    /// index of the last entry read (−1 before the first). 16 bytes: fewer than 2^31 escaped
+    /// entries (`append` checks).
+    struct Cursor {
+        var entry: Int
+        var escaped: Int32
+        var index: Int32
+    }
+
+    /// Asks for the memory the cursor reads next in row r (its entries and the row's values),
+    /// ahead of a reading that jumps from row to row.
+    @inline(__always)
+    func prefetch(_ r: Int, at cursor: Cursor) {
+        codes.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(cursor.entry, $0.count - 1)) }
+        palette.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(paletteStart[r], $0.count - 1)) }
+    }
+
+    /// A cursor before row r's first entry.
+    @inline(__always)
+    func cursor(atStartOf r: Int) -> Cursor { Cursor(entry: entryStart[r], escaped: Int32(escapeStart[r]), index: -1) }
+
     /// Calls `body` with each entry of row r (index, value), in order.
     @inline(__always)
     func forEachEntry(_ r: Int, _ body: (Int, Double) -> Void) {
+        var cursor = cursor(atStartOf: r)
+        forEachEntry(r, from: &cursor, below: Int.max, body)
+    }
+
+    /// Calls `body` with row r's entries from `cursor` on whose index is below `end`, in
+    /// order, and leaves the cursor before the first entry it did not read: reading a row
+    /// a range of features at a time reads each entry once, in the same order.
+    @inline(__always)
+    func forEachEntry(_ r: Int, from cursor: inout Cursor, below end: Int, _ body: (Int, Double) -> Void) {
+        let last = entryStart[r + 1]
+        guard cursor.entry < last else { return }
         codes.withUnsafeBufferPointer { codes in
             palette.withUnsafeBufferPointer { palette in
                 escapedIndices.withUnsafeBufferPointer { escapedIndices in
                     escapedValues.withUnsafeBufferPointer { escapedValues in
                         let values = palette.baseAddress! + paletteStart[r]
-                        var escaped = escapeStart[r]
-                        var index = -1
-                        for k in entryStart[r]..<entryStart[r + 1] {
+                        var k = cursor.entry, escaped = Int(cursor.escaped), index = Int(cursor.index)
+                        while k < last {
                             let code = codes[k]
                             if code & Self.escape == Self.escape {
-                                index = Int(escapedIndices[escaped])
+                                let next = Int(escapedIndices[escaped])
+                                guard next < end else { break }
+                                index = next
                                 body(index, Double(escapedValues[escaped]))
                                 escaped += 1
                             } else {
-                                index += Int(code >> Self.placeBits)
+                                let next = index + Int(code >> Self.placeBits)
+                                guard next < end else { break }
+                                index = next
                                 body(index, Double(values[Int(code & Self.escape)]))
                             }
+                            k += 1
                         }
+                        cursor = Cursor(entry: k, escaped: Int32(truncatingIfNeeded: escaped), index: Int32(truncatingIfNeeded: index))
                     }
                 }
             }
@@ -118,14 +159,27 @@ public struct SparseRows: Sendable {
         return sum
     }
 
-    /// target += scale · row r.
-    @inline(__always)
-    public func add(_ r: Int, scaledBy scale: Double, to target: UnsafeMutableBufferPointer<Double>) {
-        forEachEntry(r) { index, value in target[index] += scale * value }
-    }
-
     public func dot(_ r: Int, _ weights: [Double]) -> Double {
         weights.withUnsafeBufferPointer { dot(r, $0) }
+    }
+
+    /// Adds row r's entries from `cursor` below `end` times the weights of every model
+    /// side by side (feature j's at `weights[j]`, a lane a model) to `sums`: read a range of
+    /// features at a time, each lane's sum is the one `dot` gives, bit for bit.
+    @inline(__always)
+    func addDots<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, sideBySide weights: UnsafePointer<Lanes>,
+                              to sums: inout Lanes) where Lanes.Scalar == Double {
+        var sum = sums
+        forEachEntry(r, from: &cursor, below: end) { index, value in sum += weights[index] * value }
+        sums = sum
+    }
+
+    /// target[j] += scales · entry j of row r, lane by lane, for its entries from `cursor`
+    /// below `end` (each lane's addition `target[j] += scale * value` in Double).
+    @inline(__always)
+    func add<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, scaledBy scales: Lanes,
+                          toSideBySide target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
+        forEachEntry(r, from: &cursor, below: end) { index, value in target[index] += scales * value }
     }
 }
 

@@ -31,6 +31,7 @@ struct Pairwise: ParsableCommand {
     /// Parses and runs the command as ArgumentParser would, except that its messages (which
     /// quote arguments, and so possibly data) are printed through `Console`.
     static func main() {
+        LargeAllocations.returnToTheSystemWhenFreed()
         do {
             var command = try parseAsRoot()
             try command.run()
