@@ -22,11 +22,14 @@ struct ScaleBench: ParsableCommand {
             import, agreement and leaderboard on files written once under --cache (a 1.2 GB
             jsonl, a gzip bomb, 1M ratings cells, 1M battles); with --train one more trainer
             run (time, peak memory of the process) and submit-to-next while the background
-            trainer refits (20 submits a second). Build with -c release.
+            trainer refits (20 submits a second). With --db, the same figures on an existing
+            project instead (a SQLite file or a postgres:// URL, its admin or a lead; one built
+            here and copied with `pairwise copy` compares the two stores). Build with -c release.
 
             Example:
               pairwise bench scale --train --inputs
               pairwise bench scale --size 10m --submits 100
+              pairwise bench scale --train --db postgres://admin@127.0.0.1/scale
             """)
     )
 
@@ -39,6 +42,7 @@ struct ScaleBench: ParsableCommand {
     @Flag(help: "Also time one more trainer run.") var train = false
     @Flag(help: "Also time import (1.2 GB jsonl, gzip bomb), agreement (1M cells) and leaderboard (1M battles) on files written once under --cache.")
     var inputs = false
+    @Option(help: "Measure this project (a SQLite file or a postgres:// URL) instead of building one.") var db: String?
     @Flag(help: .hidden) var buildOnly = false
     @Flag(help: .hidden) var trainOnce = false
 
@@ -58,7 +62,7 @@ struct ScaleBench: ParsableCommand {
         try reportingFailures {
             let binary = CommandLine.arguments[0]
             if buildOnly {
-                _ = try project()
+                if db == nil { _ = try project() }
                 if inputs { _ = try inputFiles() }
                 return
             }
@@ -66,16 +70,21 @@ struct ScaleBench: ParsableCommand {
                 // Refits on every judged pair, new judgments or not.
                 var options = Trainer.Options()
                 options.minNew = 0
-                _ = try Trainer(store: try ProjectStore.open(at: try project()), options: options, holder: "bench").runOnce()
+                _ = try Trainer(store: try ProjectStore.open(at: try db ?? project()), options: options, holder: "bench").runOnce()
                 return
             }
             // Built by a child process, and every whole-process figure taken before this one
             // grows: a spawned child's peak memory counts its parent's before the exec.
-            _ = try measureProcess(binary, ["bench", "scale", "--build-only", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
-                                   + (inputs ? ["--inputs"] : []))
-            let path = try project()
+            if db == nil || inputs {
+                _ = try measureProcess(binary, ["bench", "scale", "--build-only", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
+                                       + (inputs ? ["--inputs"] : []) + (db.map { ["--db", $0] } ?? []))
+            }
+            let path = try db ?? project()
             var commands = [("status", ["status", "--db", path]), ("stats --json", ["stats", "--json", "--db", path])]
-            if train { commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"])) }
+            if train {
+                commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
+                                 + (db.map { ["--db", $0] } ?? [])))
+            }
             for (name, arguments) in commands {
                 let run = try measureProcess(binary, arguments)
                 print(String(format: "%-14@ %7.3f s  peak %6.0f MB", (name as NSString), run.seconds, run.peakMB))
