@@ -62,8 +62,8 @@ public struct Featurizer: Sendable {
     }
 
     /// The hashes of a prompt's words, computed once for both responses of an item.
-    public func promptWords(_ prompt: String) -> Set<UInt64> {
-        var words = Set<UInt64>()
+    public func promptWords(_ prompt: String) -> WordSet {
+        var words = WordSet()
         Self.scan(prompt) { hash, _ in words.insert(hash) }
         return words
     }
@@ -71,7 +71,7 @@ public struct Featurizer: Sendable {
     /// Features of a response in one pass over its UTF-8 bytes.
     /// Features of a response in one pass over its UTF-8 bytes, then its embedding (scaled
     /// to unit length, like the word block) when the featurizer has room for one.
-    public func features(promptWords: Set<UInt64>, response: String, embedding: [Float]?) -> SparseVector {
+    public func features(promptWords: WordSet, response: String, embedding: [Float]?) -> SparseVector {
         var vector = features(promptWords: promptWords, response: response)
         guard embeddingDimension > 0, let embedding, embedding.count == embeddingDimension else { return vector }
         let norm = embedding.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
@@ -85,7 +85,7 @@ public struct Featurizer: Sendable {
     }
 
     /// Features of a response's text in one pass over its UTF-8 bytes.
-    public func features(promptWords: Set<UInt64>, response: String) -> SparseVector {
+    public func features(promptWords: WordSet, response: String) -> SparseVector {
         // Every word's and bigram's bucket, sorted: equal buckets fall together and are counted
         // (a radix sort of a few hundred integers, where a dictionary hashed each one).
         var buckets: [Int32] = []
@@ -174,8 +174,14 @@ public struct Featurizer: Sendable {
                     // (curly quotes, dashes and ellipses separate words, as ASCII punctuation does).
                     let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
                     let end = min(bytes.count, i + length)
-                    let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).unicodeScalars.first
-                    if let scalar, scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                    let isWord: Bool
+                    if let value = basicPlaneScalar(bytes, from: i, to: end) {
+                        isWord = Self.basicPlaneWordScalars[value]
+                    } else {
+                        let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[i..<end]), as: UTF8.self).unicodeScalars.first
+                        isWord = scalar.map(Self.isWordScalar) ?? false
+                    }
+                    if isWord {
                         for k in i..<end { hash = (hash ^ UInt64(bytes[k])) &* 0x0000_0100_0000_01B3 }
                         inWord = true
                     } else {
@@ -197,6 +203,33 @@ public struct Featurizer: Sendable {
             endWord()
         }
         return shape
+    }
+
+    /// A letter or a digit: part of a word.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || scalar.properties.numericType != nil }
+
+    /// `isWordScalar` of every scalar of the Basic Multilingual Plane, looked up once (the
+    /// properties' lookup was a tenth of featurizing text that is not ASCII).
+    static let basicPlaneWordScalars: [Bool] = (0..<0x1_0000).map { Unicode.Scalar(UInt32($0)).map(isWordScalar) ?? false }
+
+    /// The scalar of bytes[start..<end] when they are one well-formed UTF-8 sequence of two or
+    /// three bytes (what decoding them gives, exactly); nil for anything else.
+    @inline(__always)
+    static func basicPlaneScalar(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        let lead = Int(bytes[start])
+        switch end - start {
+        case 2:
+            let second = Int(bytes[start + 1])
+            guard lead >= 0xC2 && lead <= 0xDF && second & 0xC0 == 0x80 else { return nil }
+            return (lead & 0x1F) << 6 | (second & 0x3F)
+        case 3:
+            let second = Int(bytes[start + 1]), third = Int(bytes[start + 2])
+            guard lead >= 0xE0 && lead <= 0xEF && second & 0xC0 == 0x80 && third & 0xC0 == 0x80 else { return nil }
+            let value = (lead & 0x0F) << 12 | (second & 0x3F) << 6 | (third & 0x3F)
+            return value >= 0x800 && !(0xD800...0xDFFF).contains(value) ? value : nil
+        default:
+            return nil
+        }
     }
 
     @inline(__always)
