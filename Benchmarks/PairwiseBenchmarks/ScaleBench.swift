@@ -118,21 +118,26 @@ struct ScaleBench: ParsableCommand {
             defer { checkpointer.stop() }
             var count = 0
             let times = timeSubmits(session) { count += 1; return count <= submits }
-            print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
+            if !times.isEmpty {
+                print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
+            }
             if train {
                 // The background trainer as annotate runs it, refitting once on every judged
                 // pair while an annotator submits at 20 a second (faster than anyone reads).
                 var options = Trainer.Options()
                 options.minNew = 1
-                // One run: the first check is at once, the next an hour away.
-                let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 3600)
+                // Checks every second, so that it refits once the submits below are new
+                // (however few the first timing left), and stops after its first run.
+                let trainer = BackgroundTrainer(trainer: Trainer(store: store, options: options, holder: "bench"), interval: 1)
                 trainer.start()
                 let during = timeSubmits(session, pause: .milliseconds(50)) { trainer.completedRuns == 0 && trainer.lastError == nil }
                 trainer.stop()
                 trainer.join()
                 if let failure = trainer.lastError { throw UsageError(message: "the background trainer failed: \(failure)") }
-                print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits while the trainer refit)",
-                             "  refitting" as NSString, during.median, during.percentile(99), during.count))
+                if !during.isEmpty {
+                    print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits while the trainer refit)",
+                                 "  refitting" as NSString, during.median, during.percentile(99), during.count))
+                }
             }
         }
     }
@@ -143,13 +148,18 @@ struct ScaleBench: ParsableCommand {
     func timeSubmits(_ session: AnnotateSession, pause: Duration = .zero, while proceed: () -> Bool) -> [Double] {
         let clock = ContinuousClock()
         var times: [Double] = []
-        while proceed() {
+        // Only submits that stored a judgment are timed; the loop ends when the queue does.
+        while proceed(), session.state.pair != nil {
             if pause > .zero { Thread.sleep(forTimeInterval: pause.seconds) }
             session.handle(.character("3"))
+            let before = session.state.doneToday
             let start = clock.now
             session.handle(.enter)
             _ = session.render(rows: 60, columns: 200)
-            times.append((clock.now - start).seconds * 1000)
+            if session.state.doneToday > before { times.append((clock.now - start).seconds * 1000) }
+        }
+        if session.state.pair == nil {
+            printError("note: the queue of `bench` ran out after \(times.count) submits (a project whose items all have their overlap has none)")
         }
         for _ in times { session.handle(.character("u")) }
         return times
