@@ -49,12 +49,15 @@ extension ProjectStore {
         try analyzeAfterBulkLoad()
     }
 
-    /// On PostgreSQL, refreshes the planner's statistics after many rows arrived at once (an
-    /// import, a copy), rather than leave the first queries to plans made for empty tables
-    /// until autovacuum gets there. SQLite plans from its indexes alone.
+    /// On PostgreSQL, after many rows arrived at once (an import, a copy): refreshes the
+    /// planner's statistics, rather than leave the first queries to plans made for empty
+    /// tables until autovacuum gets there, and vacuums, so that the visibility map lets counts
+    /// be read from an index (the counts' trigger leaves a dead version of an item's row per
+    /// judgment: after copying 1M judgments `status` read an 842 MB heap, 0.93 s, and 0.38–0.44 s
+    /// once vacuumed). Outside any transaction. SQLite plans from its indexes alone.
     func analyzeAfterBulkLoad() throws {
         guard case .postgres(let connections) = backend else { return }
-        try connections.with { sql in try sql.execute("ANALYZE", []) }
+        try connections.with { sql in try sql.execute("VACUUM (ANALYZE)", []) }
     }
 }
 
