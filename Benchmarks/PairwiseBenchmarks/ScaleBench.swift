@@ -146,17 +146,12 @@ struct ScaleBench: ParsableCommand {
     /// `proceed` says so, `pause` apart (untimed). The judgments are retracted afterwards, so
     /// the next run starts alike.
     func timeSubmits(_ session: AnnotateSession, pause: Duration = .zero, while proceed: () -> Bool) -> [Double] {
-        let clock = ContinuousClock()
         var times: [Double] = []
         // Only submits that stored a judgment are timed; the loop ends when the queue does.
         while proceed(), session.state.pair != nil {
             if pause > .zero { Thread.sleep(forTimeInterval: pause.seconds) }
             session.handle(.character("3"))
-            let before = session.state.doneToday
-            let start = clock.now
-            session.handle(.enter)
-            _ = session.render(rows: 60, columns: 200)
-            if session.state.doneToday > before { times.append((clock.now - start).seconds * 1000) }
+            if let elapsed = session.timedSubmit() { times.append(elapsed) }
         }
         if session.state.pair == nil {
             printError("note: the queue of `bench` ran out after \(times.count) submits (a project whose items all have their overlap has none)")

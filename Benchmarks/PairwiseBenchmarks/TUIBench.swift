@@ -127,12 +127,7 @@ struct TUIBench: ParsableCommand {
         while times.count < submits || (trainer.map { $0.completedRuns < 2 } ?? false) {
             guard session.state.pair != nil else { queueRanOut = true; break }
             for key in judgmentKeys { session.handle(key) }
-            let before = session.state.doneToday
-            let start = clock.now
-            session.handle(.enter)
-            _ = session.render(rows: 60, columns: 200)
-            let elapsed = (clock.now - start).seconds * 1000
-            if session.state.doneToday > before { times.append(elapsed) } else { storedNothing += 1 }
+            if let elapsed = session.timedSubmit() { times.append(elapsed) } else { storedNothing += 1 }
         }
         if storedNothing > 0 || queueRanOut {
             printError("note: \(storedNothing) Enter press\(storedNothing == 1 ? "" : "es") stored nothing and \(storedNothing == 1 ? "is" : "are") not timed"
@@ -167,5 +162,19 @@ extension Array where Element == Double {
         let sorted = self.sorted()
         let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
         return sorted[Swift.max(0, Swift.min(sorted.count - 1, rank - 1))]
+    }
+}
+
+extension AnnotateSession {
+    /// Presses Enter and draws the next screen (200×60): the milliseconds that took when it
+    /// stored a judgment, nil when it stored nothing (what the submit benchmarks time).
+    func timedSubmit() -> Double? {
+        let clock = ContinuousClock()
+        let before = state.doneToday
+        let start = clock.now
+        handle(.enter)
+        _ = render(rows: 60, columns: 200)
+        let elapsed = (clock.now - start).seconds * 1000
+        return state.doneToday > before ? elapsed : nil
     }
 }
