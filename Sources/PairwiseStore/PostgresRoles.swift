@@ -34,8 +34,12 @@ enum PostgresRoles {
     static func setUp(_ sql: SQLConnection) throws {
         let groups = try Groups(sql)
         let (lead, annotator, trainer) = (quoted(groups.lead), quoted(groups.annotator), quoted(groups.trainer))
-        for name in [groups.lead, groups.annotator, groups.trainer] where try !roleExists(name, sql) {
-            try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
+        for name in [groups.lead, groups.annotator, groups.trainer] {
+            if try roleExists(name, sql) {
+                try removeMembers(of: name, sql)
+            } else {
+                try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
+            }
         }
         let database = quoted(try sql.record("SELECT current_database() AS name") { try $0.text("name") } ?? "")
         let everyone = "\(lead), \(annotator), \(trainer)"
@@ -155,8 +159,11 @@ enum PostgresRoles {
                            lead, annotator, trainer);
         """)
 
-    /// A DO block run for the project's groups when they exist, with `lead`, `annotator` and
-    /// `trainer` naming them (PL/pgSQL variables).
+    /// A DO block run for the project's groups once `setUp` gave them this database, with
+    /// `lead`, `annotator` and `trainer` naming them (PL/pgSQL variables). While a project is
+    /// being made, its migrations skip these (`setUp` runs them all at the end), even where
+    /// groups of the same name outlived a dropped database: run then, an early migration's
+    /// block would name functions that a later one makes.
     static func groupBlock(_ body: String) -> String {
         """
         DO $$
@@ -167,6 +174,7 @@ enum PostgresRoles {
             person TEXT;
         BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = lead) THEN RETURN; END IF;
+            IF NOT has_table_privilege(lead, 'public.items', 'SELECT') THEN RETURN; END IF;
         \(body)
         END $$;
         """
@@ -215,6 +223,17 @@ enum PostgresRoles {
                            + "WHERE g.rolname = ? AND p.rolname = ?", [.text(other), .text(name)]) ?? 0 > 0 {
             try sql.execute("REVOKE \(quoted(other)) FROM \(person)", [])
         }
+    }
+
+    /// Takes every member out of a group role that outlived its project: roles are the
+    /// cluster's, so a database dropped and made again under the same name finds its old
+    /// groups with the old project's people in them. A new project has no people yet.
+    static func removeMembers(of group: String, _ sql: SQLConnection) throws {
+        let members = try sql.records(SQLQuery("""
+            SELECT p.rolname AS name FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member
+            WHERE g.rolname = ? ORDER BY p.rolname
+            """, [.text(group)])) { try $0.text("name") }
+        for member in members { try sql.execute("REVOKE \(quoted(group)) FROM \(quoted(member))", []) }
     }
 
     static func roleExists(_ name: String, _ sql: SQLConnection) throws -> Bool {

@@ -285,6 +285,28 @@ import Testing
                 "\(run.stderr)")
     }
 
+    /// Roles are the cluster's and outlive a dropped database. A project made again in a
+    /// database of the same name is made (its migrations ran the old groups' grants before
+    /// the functions they name existed: "function pairwise_me() does not exist"), and the old
+    /// project's people are not in it until a lead adds them again.
+    @Test func aProjectMadeAgainUnderADroppedDatabasesNameHasNoneOfItsPeople() throws {
+        let project = try Project()
+        let server = try TestPostgres.server.get()
+        #expect(TestPostgres.runPsql(server, "DROP DATABASE \(project.database()) WITH (FORCE)").status == 0)
+        #expect(TestPostgres.runPsql(server, "CREATE DATABASE \(project.database())").status == 0)
+        let made = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: project.directory)
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try pairwise(["import", Fixtures.sampleItems], in: project.directory).status == 0)
+        for name in ["ann", "lena"] {
+            #expect(project.psql(name, "SELECT count(*) FROM items").error.contains("permission denied for database \"\(project.database())\""),
+                    "\(name) of the dropped project")
+        }
+        #expect(try pairwise(["annotators", "add", "ann"], in: project.directory).status == 0)
+        #expect(project.psql("ann", "SELECT count(*) FROM items").output == "62\n")
+        #expect(project.psql("ann", "SELECT count(*) FROM gold_answers").error.contains("permission denied for table gold_answers"))
+        #expect(project.psql("ann", "UPDATE annotators SET role = 'lead'").error.contains("permission denied for table annotators"))
+    }
+
     @Test func aLeadAddsPeopleWhoThenConnectAsThemselves() throws {
         let project = try Project()
         let added = try pairwise(["annotators", "add", "cy"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])
