@@ -8,8 +8,8 @@ import PairwiseCore
 ///   exports show them) and their own judgments, events and retractions only, and insert
 ///   those only under their own name (row-level security on `session_user`); they cannot
 ///   update or delete any of them, nor touch people, settings or adjudications.
-/// - Leads read everything, adjudicate, import, change settings and add people (creating
-///   their login roles: leads are made with CREATEROLE).
+/// - Leads read everything, adjudicate, import, change settings and add people (through
+///   `PostgresPeople`: leads have no CREATEROLE).
 /// - The trainer reads every label and writes model runs and scores, nothing else.
 ///
 /// Judgments, retractions and adjudications are append-only for everyone (no UPDATE or
@@ -36,6 +36,10 @@ enum PostgresRoles {
         let (lead, annotator, trainer) = (quoted(groups.lead), quoted(groups.annotator), quoted(groups.trainer))
         for name in [groups.lead, groups.annotator, groups.trainer] {
             if try roleExists(name, sql) {
+                // A login of that name would be given the project's privileges as a person.
+                if try sql.integer("SELECT count(*) FROM pg_roles WHERE rolname = ? AND rolcanlogin", [.text(name)]) ?? 0 > 0 {
+                    throw StoreError(.refused, "the role \(name) exists and can log in: a project's group role must not (drop it, or make the project in a database of another name)")
+                }
                 try removeMembers(of: name, sql)
             } else {
                 try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
@@ -90,6 +94,7 @@ enum PostgresRoles {
         try sql.execute(itemIDPrivileges, [])
         try sql.execute(PostgresBoundary.privileges, [])
         try sql.execute(remoteKeyPrivileges, [])
+        try sql.execute(PostgresPeople.privileges, [])
     }
 
     /// The keys of people who label over SSH (v17) are the leads' to read and change.
@@ -180,8 +185,6 @@ enum PostgresRoles {
         """
     }
 
-    /// Makes `name` a login role in the project's group for `role` (creating it when new),
-    /// out of the other group: run by a lead. A lead's role may create roles in turn.
     /// Annotators' and the trainer's sessions get these defaults in the project's database
     /// (a session left open in a transaction, or waiting on a lock, gives way).
     static let sessionLimits = ["lock_timeout": "10s", "statement_timeout": "5min", "idle_in_transaction_session_timeout": "1min"]
@@ -191,38 +194,6 @@ enum PostgresRoles {
         sessionLimits.sorted { $0.key < $1.key }.map { key, value in
             "format('ALTER ROLE %I IN DATABASE %I SET \(key) = ''\(value)''', \(variable), current_database())"
         }.joined(separator: ";\n                EXECUTE ")
-    }
-
-    static func grant(_ name: String, role: Role, _ sql: SQLConnection) throws {
-        let groups = try Groups(sql)
-        // A role name is at most 63 bytes (PostgreSQL cuts longer ones: the login would be
-        // someone else), and never one of the project's groups, nor a role that cannot log in.
-        guard name.utf8.count <= 63 else {
-            throw StoreError(.invalid, "a name on PostgreSQL has at most 63 bytes (\(name.utf8.count) given): it is the person's login")
-        }
-        guard ![groups.lead, groups.annotator, groups.trainer].contains(name) else {
-            throw StoreError(.refused, "\(name) is one of the project's group roles, not a person")
-        }
-        let person = quoted(name)
-        if try !roleExists(name, sql) {
-            try sql.execute("CREATE ROLE \(person) LOGIN", [])
-        } else if try sql.integer("SELECT count(*) FROM pg_roles WHERE rolname = ? AND rolcanlogin", [.text(name)]) == 0 {
-            throw StoreError(.refused, "\(name) is a role that cannot log in (a group?), not a person")
-        }
-        if role == .lead {
-            try sql.execute("ALTER ROLE \(person) CREATEROLE", [])
-            for key in sessionLimits.keys.sorted() { try sql.execute("ALTER ROLE \(person) IN DATABASE \(quoted(groups.database)) RESET \(key)", []) }
-        } else {
-            for (key, value) in sessionLimits.sorted(by: { $0.key < $1.key }) {
-                try sql.execute("ALTER ROLE \(person) IN DATABASE \(quoted(groups.database)) SET \(key) = '\(value)'", [])
-            }
-        }
-        let other = role == .lead ? groups.annotator : groups.lead
-        try sql.execute("GRANT \(quoted(groups.group(for: role))) TO \(person)", [])
-        if try sql.integer("SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member "
-                           + "WHERE g.rolname = ? AND p.rolname = ?", [.text(other), .text(name)]) ?? 0 > 0 {
-            try sql.execute("REVOKE \(quoted(other)) FROM \(person)", [])
-        }
     }
 
     /// Takes every member out of a group role that outlived its project: roles are the

@@ -256,7 +256,7 @@ public final class ProjectStore: Sendable {
     @discardableResult
     public func addAnnotator(_ name: String, role: Role) throws -> Bool {
         try write { sql in
-            if sql.dialect == .postgres { try PostgresRoles.grant(name, role: role, sql) }
+            if sql.dialect == .postgres { try PostgresPeople.add(name, role: role, sql) }
             if let existing = try sql.record("SELECT role FROM annotators WHERE name = \(name)", { try $0.text("role") }) {
                 guard existing != role.rawValue else { return false }
                 if existing == Role.lead.rawValue, try sql.integer("SELECT count(*) FROM annotators WHERE role = 'lead'") == 1 {

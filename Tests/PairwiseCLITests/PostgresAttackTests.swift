@@ -277,5 +277,31 @@ extension PostgresRoleTests {
             #expect(group.status != 0 && group.stderr.contains("is one of the project's group roles"), "\(group.stderr)")
             #expect(project.psql("lena", "SELECT count(*) FROM annotators").output == "4\n")
         }
+
+        /// Attack 13: a lead rules their own project only. PostgreSQL 15 lets a role with
+        /// CREATEROLE grant itself any other project's groups and set anyone's password, so
+        /// leads have none; they add people through `pairwise_add_person`, which touches this
+        /// project's groups only. An annotator may not call it.
+        @Test func aLeadCannotReachAnotherProjectNorAnyonesLogin() throws {
+            let project = try Project()
+            let other = try TemporaryDirectory("pairwise-pg-other", on: .postgres)
+            #expect(try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: other).status == 0)
+            let otherLead = String(other.database!.split(separator: "/").last!.split(separator: "?").first!) + "_lead"
+            #expect(project.psql("lena", "SELECT rolcreaterole FROM pg_roles WHERE rolname = 'lena'").output == "f\n")
+            let granted = project.psql("lena", "GRANT \(otherLead) TO lena")
+            #expect(granted.status != 0 && granted.error.contains("must have admin option on role \"\(otherLead)\""), "\(granted.error)")
+            let password = project.psql("lena", "ALTER ROLE ann PASSWORD 'taken'")
+            #expect(password.status != 0 && password.error.contains("permission denied"), "\(password.error)")
+            let created = project.psql("lena", "CREATE ROLE mallory LOGIN")
+            #expect(created.status != 0 && created.error.contains("permission denied to create role"), "\(created.error)")
+            let throughTheFunction = project.psql("lena", "SELECT pairwise_add_person('\(otherLead)', true)")
+            #expect(throughTheFunction.status != 0 && throughTheFunction.error.contains("\(otherLead) is a role that cannot log in"),
+                    "\(throughTheFunction.error)")
+            let byAnnotator = project.psql("ann", "SELECT pairwise_add_person('ann', true)")
+            #expect(byAnnotator.status != 0 && byAnnotator.error.contains("permission denied for function pairwise_add_person"), "\(byAnnotator.error)")
+            #expect(project.psql("lena", "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles p ON p.oid = m.member "
+                                 + "WHERE p.rolname IN ('lena', 'ann') AND g.rolname = '\(otherLead)'").output == "0\n")
+            #expect(project.psql("ann", "SELECT count(*) FROM judgments").output == "1\n", "ann's login still hers")
+        }
     }
 }

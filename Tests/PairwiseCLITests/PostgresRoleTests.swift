@@ -307,6 +307,20 @@ import Testing
         #expect(project.psql("ann", "UPDATE annotators SET role = 'lead'").error.contains("permission denied for table annotators"))
     }
 
+    /// A login made ahead under a future project's group name would be that project's lead:
+    /// `init` refuses it.
+    @Test func aLoginSquattingAGroupNameIsRefused() throws {
+        let directory = try TemporaryDirectory("pairwise-pg-squat", on: .postgres)
+        let name = String(directory.database!.split(separator: "/").last!.split(separator: "?").first!) + "_lead"
+        #expect(TestPostgres.runPsql(directory.database!, "CREATE ROLE \(name) LOGIN").status == 0)
+        defer { _ = TestPostgres.runPsql(try! TestPostgres.server.get(), "DROP ROLE IF EXISTS \(name)") }
+        let made = try pairwise(["init", "--rubric", Fixtures.sampleRubric], in: directory)
+        #expect(made.status != 0 && made.stderr.contains("the role \(name) exists and can log in: a project's group role must not"), "\(made.stderr)")
+        #expect(TestPostgres.runPsql(directory.database!, "SELECT count(*) FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE g.rolname = '\(name)'")
+                    .output == "0\n")
+        #expect(TestPostgres.runPsql(directory.database!, "SELECT has_table_privilege('\(name)', 'items', 'SELECT')").output == "f\n")
+    }
+
     @Test func aLeadAddsPeopleWhoThenConnectAsThemselves() throws {
         let project = try Project()
         let added = try pairwise(["annotators", "add", "cy"], in: project.directory.url, environment: ["PAIRWISE_DB": project.url("lena")])

@@ -5,7 +5,8 @@ import Testing
 @testable import PairwiseStore
 
 /// A PostgreSQL project as the version before v16.2 left it (its migrations and its `init`'s
-/// roles and privileges) gets the whole boundary when its owner opens it with this version.
+/// roles and privileges) gets the whole boundary when its owner opens it with this version,
+/// its leads' CREATEROLE (v22) included.
 @Suite(.enabled(if: TestPostgres.isAvailable)) struct PostgresUpgradeTests {
     @Test func aProjectMadeBeforeTheBoundaryGetsItOnUpgrade() throws {
         try TestPostgres.withFreshDatabase { url in
@@ -28,7 +29,15 @@ import Testing
             #expect(check("SELECT count(*) FROM pg_proc WHERE proname IN ('pairwise_gold_item_ids', 'pairwise_others_labels')") == "2\n")
             #expect(check("SELECT attidentity FROM pg_attribute WHERE attrelid = 'judgments'::regclass AND attname = 'id'") == "d\n")
 
+            // A lead as earlier versions made one: with CREATEROLE.
+            let lead = "lead_of_" + (url.split(separator: "/").last!.split(separator: "?").first!)
+            #expect(TestPostgres.runPsql(url, "CREATE ROLE \(lead) LOGIN CREATEROLE; GRANT \(check("SELECT current_database() || '_lead'").dropLast()) TO \(lead)").status == 0)
+
             _ = try ProjectStore.open(at: url)
+
+            #expect(check("SELECT rolcreaterole FROM pg_roles WHERE rolname = '\(lead)'") == "f\n")
+            #expect(check("SELECT has_function_privilege('\(lead)', 'pairwise_add_person(TEXT, BOOLEAN)', 'EXECUTE'), "
+                          + "has_function_privilege(\(annotator), 'pairwise_add_person(TEXT, BOOLEAN)', 'EXECUTE')") == "t|f\n")
 
             #expect(check("SELECT count(*) FROM pairwise_migrations WHERE identifier LIKE 'v16.2 %'") == "1\n")
             #expect(check("SELECT has_database_privilege(\(annotator), current_database(), 'TEMP')") == "f\n")

@@ -157,6 +157,9 @@ enum Schema {
             CREATE INDEX rankings_made_on_screen ON rankings(created_at) WHERE origin = 'tui';
             """),
         ]),
+        Migration("v22 (PostgreSQL): leads add people through the project, without CREATEROLE", only: .postgres, [
+            .postgres(PostgresPeople.migration),
+        ]),
     ]
 
     /// The responses of a pair's two slots, as v11 made them.
