@@ -41,9 +41,8 @@ extension ProjectStore {
             if !filter.flaggedOnly {
                 // The partial index's own condition, so that both stores read the index alone,
                 // in its order: items with one tally come together, row ids ascending.
-                let split = sql.dialect == .sqlite
-                    ? " INDEXED BY items_split WHERE (prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
-                    : " WHERE (prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2"
+                let (index, condition) = Self.splitIndex(sql.dialect)
+                let split = index + " WHERE " + condition
                 var current: (tally: ItemTally, rowIDs: [Int64])?
                 try sql.scan("""
                     \(raw: tallyColumns)\(raw: split)\(judgedBy) ORDER BY prefer_a, prefer_b, prefer_neither, strength_min, strength_max, id
@@ -96,46 +95,33 @@ extension ProjectStore {
 
     /// The review list's first item when it is a contested pair (under no filter), and its
     /// tally: what `reviewMaterial` and the review's order put first, found without reading
-    /// every split item. The kinds of split tally (a few hundred at a million judgments) are
-    /// found by a seek each on the split index; of the most contested kinds (agreement lowest,
-    /// then strengths spread widest), the lowest row id neither decided nor gold. Nil on
-    /// PostgreSQL, in a project of fewer than `minimumItems` items (by the highest row id: the
-    /// whole list is quick then), and when no pair is contested.
+    /// every split item. The kinds of split tally (a few hundred at a million judgments) come
+    /// from the split index, a seek each; of the most contested kinds (agreement lowest, then
+    /// strengths spread widest), the lowest row id neither decided nor gold. Nil in a project
+    /// of fewer than `minimumItems` items (by the highest row id: the whole list is quick
+    /// then), and when no pair is contested.
     public func firstContestedItem(minimumItems: Int = 0) throws -> (rowID: Int64, tally: ItemTally)? {
-        guard dialect == .sqlite else { return nil }
-        return try read { sql -> (rowID: Int64, tally: ItemTally)? in
+        try read { sql -> (rowID: Int64, tally: ItemTally)? in
             guard try Self.itemRowIDs(sql)?.upperBound ?? 0 >= Int64(minimumItems) else { return nil }
             let excluded = try Self.decidedItems(sql).union(try Self.goldItemIDs(sql))
-            let split = "(prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2"
-            let columns = ["prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"], kind = columns.joined(separator: ", ")
             var kinds: [(key: ReviewOrderKey, columns: [SQLValue], tally: ItemTally)] = []
-            /// The next kind after `after` in the index (the first for nil): the same leading
-            /// columns and a greater next one, the longest such prefix first (a seek each: a
-            /// comparison of the five at once makes SQLite step through the entries).
-            func next(after: [SQLValue]?) throws -> SQLRow? {
-                guard let after else { return try sql.row("SELECT \(kind) FROM items INDEXED BY items_split WHERE \(split) ORDER BY \(kind) LIMIT 1", []) }
-                for equal in stride(from: columns.count - 1, through: 0, by: -1) {
-                    let conditions = columns[..<equal].map { "\($0) = ?" } + ["\(columns[equal]) > ?"]
-                    if let row = try sql.row("SELECT \(kind) FROM items INDEXED BY items_split WHERE \(split) AND \(conditions.joined(separator: " AND ")) ORDER BY \(kind) LIMIT 1",
-                                             Array(after[...equal])) { return row }
-                }
-                return nil
-            }
-            var after: [SQLValue]?
-            while let row = try next(after: after), let low = row[3].integer, let high = row[4].integer {
-                after = row.values
+            for row in try Self.splitKinds(sql) {
+                guard let low = row[3].integer, let high = row[4].integer else { continue }
                 let tally = ItemTally(preferA: Int(row[0].integer ?? 0), preferB: Int(row[1].integer ?? 0), preferNeither: Int(row[2].integer ?? 0),
                                       strengths: Int(low)...max(Int(low), Int(high)))
                 if let key = ReviewOrderKey(contested: tally) { kinds.append((key, row.values, tally)) }
             }
             // The most contested key whose kinds hold an item neither decided nor gold.
+            let (index, split) = Self.splitIndex(sql.dialect)
             for key in Set(kinds.map(\.key)).sorted() {
                 var first: (rowID: Int64, tally: ItemTally)?
                 for found in kinds where found.key == key {
+                    // SQLite's index holds the row ids in order after the tally; PostgreSQL's
+                    // gives a kind's entries in no order, all read.
                     try sql.scan(SQLQuery("""
-                        SELECT id FROM items INDEXED BY items_split WHERE \(split)
-                        AND prefer_a = ? AND prefer_b = ? AND prefer_neither = ? AND strength_min = ? AND strength_max = ? ORDER BY id
-                        LIMIT \(excluded.count + 1)
+                        SELECT id FROM items\(index) WHERE \(split)
+                        AND prefer_a = ? AND prefer_b = ? AND prefer_neither = ? AND strength_min = ? AND strength_max = ?
+                        \(sql.dialect == .sqlite ? "ORDER BY id LIMIT \(excluded.count + 1)" : "")
                         """, found.columns)) { row in
                         let rowID = try row.int64("id")
                         if !excluded.contains(rowID) && first.map({ rowID < $0.rowID }) ?? true { first = (rowID, found.tally) }
@@ -145,6 +131,51 @@ extension ProjectStore {
             }
             return nil
         }
+    }
+
+    /// The split index's name as SQLite is told to use it (PostgreSQL picks it from the
+    /// condition), and the condition of its entries.
+    static func splitIndex(_ dialect: SQLDialect) -> (index: String, condition: String) {
+        dialect == .sqlite
+            ? (" INDEXED BY items_split", "(prefer_a > 0) + (prefer_b > 0) + (prefer_neither > 0) >= 2")
+            : ("", "(prefer_a > 0)::integer + (prefer_b > 0)::integer + (prefer_neither > 0)::integer >= 2")
+    }
+
+    /// Every kind of split tally in the split index, in its order: (prefer_a, prefer_b,
+    /// prefer_neither, strength_min, strength_max), each found by a seek past the one before.
+    static func splitKinds(_ sql: SQLConnection) throws -> [SQLRow] {
+        let columns = ["prefer_a", "prefer_b", "prefer_neither", "strength_min", "strength_max"], kind = columns.joined(separator: ", ")
+        let (index, split) = splitIndex(sql.dialect)
+        if sql.dialect == .postgres {
+            // One statement: the seeks as a recursive query, each past the last on the five
+            // columns at once (PostgreSQL seeks a row comparison in the index).
+            let past = "(" + columns.map { "i." + $0 }.joined(separator: ", ") + ") > (" + columns.map { "k." + $0 }.joined(separator: ", ") + ")"
+            return try sql.rows("""
+                WITH RECURSIVE kinds AS (
+                    (SELECT \(kind) FROM items WHERE \(split) ORDER BY \(kind) LIMIT 1)
+                    UNION ALL
+                    SELECT n.* FROM kinds k CROSS JOIN LATERAL (
+                        SELECT \(columns.map { "i." + $0 }.joined(separator: ", ")) FROM items i WHERE \(split.replacingOccurrences(of: "prefer_", with: "i.prefer_")) AND \(past)
+                        ORDER BY \(columns.map { "i." + $0 }.joined(separator: ", ")) LIMIT 1) n
+                )
+                SELECT \(kind) FROM kinds
+                """, [])
+        }
+        /// The next kind after `after` in the index (the first for nil): the same leading
+        /// columns and a greater next one, the longest such prefix first (a seek each: a
+        /// comparison of the five at once makes SQLite step through the entries).
+        func next(after: [SQLValue]?) throws -> SQLRow? {
+            guard let after else { return try sql.row("SELECT \(kind) FROM items\(index) WHERE \(split) ORDER BY \(kind) LIMIT 1", []) }
+            for equal in stride(from: columns.count - 1, through: 0, by: -1) {
+                let conditions = columns[..<equal].map { "\($0) = ?" } + ["\(columns[equal]) > ?"]
+                if let row = try sql.row("SELECT \(kind) FROM items\(index) WHERE \(split) AND \(conditions.joined(separator: " AND ")) ORDER BY \(kind) LIMIT 1",
+                                         Array(after[...equal])) { return row }
+            }
+            return nil
+        }
+        var kinds: [SQLRow] = []
+        while let row = try next(after: kinds.last?.values) { kinds.append(row) }
+        return kinds
     }
 
     /// Items with a lead's current decision (pairs and ranked).

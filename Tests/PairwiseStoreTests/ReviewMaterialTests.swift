@@ -5,7 +5,7 @@ import PairwiseTestSupport
 import Testing
 
 /// Review's material read from the tallies items keep is what the definition gives from
-/// every current judgment, under each filter.
+/// every current judgment, under each filter; its first contested pair comes first alone.
 @Suite struct ReviewMaterialTests {
     @Test(arguments: StoreKind.available)
     func keptTalliesGiveTheDefinitionUnderEveryFilter(_ kind: StoreKind) throws {
@@ -62,5 +62,13 @@ import Testing
             #expect(kept == defined, "\(filter)")
             #expect(!kept.tallies.isEmpty || filter.annotator == "nobody", "\(filter)")
         }
+        // The first contested pair, found by a seek per kind of tally on the split index, is
+        // the whole list's first: the lowest review key, then the lowest row id.
+        let listed = try store.reviewMaterial(filter: ReviewFilter(), suspects: [])
+        let expected = try #require(listed.tallies.compactMap { rowID, tally in ReviewOrderKey(contested: tally).map { (key: $0, rowID: rowID, tally: tally) } }
+            .min { ($0.key, $0.rowID) < ($1.key, $1.rowID) })
+        let first = try #require(try store.firstContestedItem())
+        #expect(first.rowID == expected.rowID && first.tally == expected.tally)
+        #expect(try store.firstContestedItem(minimumItems: items.count + 1) == nil, "a small project lists all at once")
     }
 }
