@@ -1,5 +1,6 @@
 import Foundation
 import PairwiseTestSupport
+import PairwiseCore
 import Testing
 
 @testable import PairwiseStore
@@ -55,6 +56,51 @@ import Testing
             #expect(check("SELECT has_function_privilege(\(annotator), 'pairwise_queue()', 'EXECUTE')") == "t\n")
             #expect(check("SELECT count(*) FROM pg_policies WHERE policyname IN ('own_current_judgments', 'own_leases_read', 'everyone_reads_leases')") == "2\n")
         }
+    }
+
+    /// v23's queue functions give what v16.2's gave, item for item and place for place: both
+    /// made side by side (v16.2's under other names), asked the same as the project's lead,
+    /// who judged two items, with gold rates from none to every place.
+    @Test func theQueueFunctionsOfV23GiveWhatV16_2Gave() throws {
+        let project = try TemporaryProject(on: .postgres)
+        let store = project.store
+        let lines = (1...60).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a\#($0)", "response_b": "b\#($0)"}"# }.joined(separator: "\n")
+        _ = try store.importFiles([try project.file("items.jsonl", lines)], options: ImportOptions())
+        let admin = try #require(project.database)
+        let me = try #require(URLComponents(string: admin)?.user)
+        #expect(TestPostgres.runPsql(admin, "UPDATE annotators SET name = '\(me)' WHERE name = 'lead'").status == 0)
+        let items = try project.integers("SELECT id FROM items ORDER BY id")
+        let answer = JudgmentDraft(strength: PreferenceStrength(1)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 0)
+        for item in items.prefix(7) { try store.setGoldAnswer(itemRowID: item, draft: answer, source: "test") }
+        let person = try store.person(me).id
+        for item in [items[0], items[20]] {
+            _ = try store.submit(answer, itemID: item, annotatorID: person)
+        }
+        // v16.2's definitions, renamed.
+        let functions = PostgresBoundary.functions
+        func definition(_ name: String, endingWith end: String) throws -> String {
+            let start = try #require(functions.range(of: "CREATE FUNCTION public.\(name)("))
+            let stop = try #require(functions.range(of: end, range: start.upperBound..<functions.endIndex))
+            return String(functions[start.lowerBound..<stop.upperBound]).replacingOccurrences(of: "public.\(name)(", with: "public.v16_2_\(name)(")
+        }
+        let made = TestPostgres.runPsql(admin, try definition("pairwise_queue", endingWith: "\n$$;") + "\n" + definition("pairwise_arrange", endingWith: "END $$;"))
+        #expect(made.status == 0, "\(made.error)")
+        func ask(_ sql: String) -> String { TestPostgres.runPsql(admin, sql).output }
+        for rate in ["0", "0.1", "0.5", "1"] {
+            #expect(TestPostgres.runPsql(admin, "INSERT INTO settings (key, value) VALUES ('gold_rate', '\(rate)') ON CONFLICT (key) DO UPDATE SET value = excluded.value").status == 0)
+            let queue = ask("SELECT array_agg(q ORDER BY q) FROM pairwise_queue() q")
+            #expect(queue == ask("SELECT array_agg(q ORDER BY q) FROM v16_2_pairwise_queue() q"), "rate \(rate)")
+            // 52 open items and the 6 gold items they have not judged (items[0] is gold).
+            #expect(queue.split(separator: ",").count == 52 + (rate == "0" ? 0 : 6), "rate \(rate): \(queue)")
+            for order in ["q", "md5(q::text)", "q DESC"] {
+                let ids = "(SELECT array_agg(q ORDER BY \(order)) FROM pairwise_queue() q)"
+                let arranged = ask("SELECT array_agg(a ORDER BY n) FROM pairwise_arrange(\(ids)) WITH ORDINALITY AS x(a, n)")
+                #expect(arranged == ask("SELECT array_agg(a ORDER BY n) FROM v16_2_pairwise_arrange(\(ids)) WITH ORDINALITY AS x(a, n)"), "rate \(rate), order \(order)")
+                let placed = arranged.split(separator: ",").count - 52
+                #expect(rate == "0" ? placed == 0 : rate == "1" ? placed == 6 : (0...6).contains(placed), "rate \(rate): \(arranged)")
+            }
+        }
+        #expect(ask("SELECT count(*) FROM pairwise_arrange('{}')") == "0\n")
     }
 
     /// What `init` gave the project's groups before v16.2 (PostgresRoles.setUp then).
