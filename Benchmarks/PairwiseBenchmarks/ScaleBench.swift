@@ -24,7 +24,8 @@ struct ScaleBench: ParsableCommand {
             run (time, peak memory of the process) and submit-to-next while the background
             trainer refits (20 submits a second). With --db, the same figures on an existing
             project instead (a SQLite file or a postgres:// URL, its admin or a lead; one built
-            here and copied with `pairwise copy` compares the two stores). Build with -c release.
+            here and copied with `pairwise copy` compares the two stores); an annotator's
+            PostgreSQL login times their own screen and submits only. Build with -c release.
 
             Example:
               pairwise bench scale --train --inputs
@@ -80,8 +81,12 @@ struct ScaleBench: ParsableCommand {
                                        + (inputs ? ["--inputs"] : []) + (db.map { ["--db", $0] } ?? []))
             }
             let path = try db ?? project()
-            var commands = [("status", ["status", "--db", path]), ("stats --json", ["stats", "--json", "--db", path])]
-            if train {
+            // A PostgreSQL annotator's login: their own screen, as the server gives it; the
+            // lead's figures (stats, review, training) are not theirs to take.
+            let annotator = try ProjectStore.open(at: path).heldToAnnotatorRules() ? URLComponents(string: path)?.user : nil
+            if let annotator { print("as the annotator \(TerminalSafe.text(annotator, keepingLineBreaks: false)): status, the annotate screen and submits (stats, review and training are a lead's)") }
+            var commands = [("status", ["status", "--db", path])] + (annotator == nil ? [("stats --json", ["stats", "--json", "--db", path])] : [])
+            if train && annotator == nil {
                 commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
                                  + (db.map { ["--db", $0] } ?? [])))
             }
@@ -97,7 +102,7 @@ struct ScaleBench: ParsableCommand {
             let clock = ContinuousClock()
             let annotateStart = clock.now
             let store = try ProjectStore.open(at: path)
-            let session = try AnnotateSession(store: store, annotator: "bench")
+            let session = try AnnotateSession(store: store, annotator: annotator ?? "bench")
             _ = session.render(rows: 60, columns: 200)
             print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "annotate" as NSString, (clock.now - annotateStart).seconds))
             // The whole queue and the status line's agreement, made behind the first frame, are
@@ -105,13 +110,15 @@ struct ScaleBench: ParsableCommand {
             session.waitForBackgroundResults()
             print(String(format: "%-14@ %7.3f s  (open to the whole queue and the agreement, in process)", "  queued" as NSString,
                          (clock.now - annotateStart).seconds))
-            let reviewStart = clock.now
-            let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
-            _ = review.render(rows: 60, columns: 200)
-            print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
-            // Its whole list, made behind the first frame, is in before submits are timed.
-            review.waitForList()
-            print(String(format: "%-14@ %7.3f s  (open to the whole list and its length, in process)", "  listed" as NSString, (clock.now - reviewStart).seconds))
+            if annotator == nil {
+                let reviewStart = clock.now
+                let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
+                _ = review.render(rows: 60, columns: 200)
+                print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
+                // Its whole list, made behind the first frame, is in before submits are timed.
+                review.waitForList()
+                print(String(format: "%-14@ %7.3f s  (open to the whole list and its length, in process)", "  listed" as NSString, (clock.now - reviewStart).seconds))
+            }
             // Checkpoints off the submit path, as `annotate` runs them.
             let checkpointer = BackgroundCheckpointer(store: store)
             try checkpointer.start()
@@ -121,7 +128,7 @@ struct ScaleBench: ParsableCommand {
             if !times.isEmpty {
                 print(String(format: "%-14@ median %.3f ms  p99 %.3f ms  (%d submits)", "submit→next" as NSString, times.median, times.percentile(99), times.count))
             }
-            if train {
+            if train && annotator == nil {
                 // The background trainer as annotate runs it, refitting once on every judged
                 // pair while an annotator submits at 20 a second (faster than anyone reads).
                 var options = Trainer.Options()

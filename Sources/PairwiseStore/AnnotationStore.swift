@@ -115,7 +115,7 @@ extension ProjectStore {
     /// their queue as the server gives it (they may not read the counts).
     public func itemsOpen(annotatorID: Int64, overlap: Int) throws -> Set<Int64> {
         if try heldToAnnotatorRules() {
-            return try read { sql in Set(try sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") }) }
+            return try read { sql in Set(try Self.serverIDs("public.pairwise_queue()", sql)) }
         }
         return try itemsShortOf(overlap: overlap)
     }

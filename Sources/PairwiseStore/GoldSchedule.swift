@@ -63,7 +63,7 @@ extension ProjectStore {
     public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double, uncertainties: ItemScoreTable? = nil) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try Self.seededOrder(sql.records("SELECT item_id FROM public.pairwise_queue() AS q(item_id)") { try $0.int64("item_id") },
+                try Self.seededOrder(Self.serverIDs("public.pairwise_queue()", sql),
                                      annotatorID: annotatorID, seed: seed, uncertainties: uncertainties, sql: sql)
             }
         }
@@ -78,9 +78,7 @@ extension ProjectStore {
     public func placeGold(in queue: [Int64], annotatorID: Int64, rate: Double, salt: UInt64) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try sql.records("SELECT item_id FROM public.pairwise_arrange(\("{" + queue.map(String.init).joined(separator: ",") + "}")::BIGINT[]) AS q(item_id)") {
-                    try $0.int64("item_id")
-                }
+                try Self.serverIDs("public.pairwise_arrange(\("{" + queue.map(String.init).joined(separator: ",") + "}")::BIGINT[])", sql)
             }
         }
         let gold = try goldItemIDs()
@@ -93,7 +91,7 @@ extension ProjectStore {
     public func qualificationQueue(annotatorID: Int64, missing: Int) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try sql.records("SELECT item_id FROM public.pairwise_qualification_queue() AS q(item_id)") { try $0.int64("item_id") }
+                try Self.serverIDs("public.pairwise_qualification_queue()", sql)
             }
         }
         return Array(try unseenGoldItems(annotatorID: annotatorID).prefix(max(0, missing)))

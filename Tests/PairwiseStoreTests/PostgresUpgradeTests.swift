@@ -58,10 +58,10 @@ import Testing
         }
     }
 
-    /// v23's queue functions give what v16.2's gave, item for item and place for place: both
-    /// made side by side (v16.2's under other names), asked the same as the project's lead,
-    /// who judged two items, with gold rates from none to every place.
-    @Test func theQueueFunctionsOfV23GiveWhatV16_2Gave() throws {
+    /// v23's functions give what v16.2's gave: the queue item for item and place for place,
+    /// with gold rates from none to every place; the drift check verdict for verdict. Both
+    /// made side by side (v16.2's under other names), asked the same as the project's lead.
+    @Test func theFunctionsOfV23GiveWhatV16_2Gave() throws {
         let project = try TemporaryProject(on: .postgres)
         let store = project.store
         let lines = (1...60).map { #"{"id": "i\#($0)", "prompt": "p\#($0)", "response_a": "a\#($0)", "response_b": "b\#($0)"}"# }.joined(separator: "\n")
@@ -77,13 +77,10 @@ import Testing
             _ = try store.submit(answer, itemID: item, annotatorID: person)
         }
         // v16.2's definitions, renamed.
-        let functions = PostgresBoundary.functions
-        func definition(_ name: String, endingWith end: String) throws -> String {
-            let start = try #require(functions.range(of: "CREATE FUNCTION public.\(name)("))
-            let stop = try #require(functions.range(of: end, range: start.upperBound..<functions.endIndex))
-            return String(functions[start.lowerBound..<stop.upperBound]).replacingOccurrences(of: "public.\(name)(", with: "public.v16_2_\(name)(")
+        let old = ["pairwise_queue": "\n$$;", "pairwise_arrange": "END $$;", "pairwise_drift_check": "\n$$;"].map { name, end in
+            PostgresAnnotatorFunctions.v16_2(name, endingWith: end, [("public.\(name)(", "public.v16_2_\(name)(")])
         }
-        let made = TestPostgres.runPsql(admin, try definition("pairwise_queue", endingWith: "\n$$;") + "\n" + definition("pairwise_arrange", endingWith: "END $$;"))
+        let made = TestPostgres.runPsql(admin, old.joined(separator: "\n"))
         #expect(made.status == 0, "\(made.error)")
         func ask(_ sql: String) -> String { TestPostgres.runPsql(admin, sql).output }
         for rate in ["0", "0.1", "0.5", "1"] {
@@ -101,6 +98,20 @@ import Testing
             }
         }
         #expect(ask("SELECT count(*) FROM pairwise_arrange('{}')") == "0\n")
+        // The drift check: the same verdict as the lead's labels pile up against the gold
+        // answers and two others' labels, in a window of 6.
+        #expect(TestPostgres.runPsql(admin, "INSERT INTO settings (key, value) VALUES ('drift_window', '6')").status == 0)
+        let others = try ["p1", "p2"].map { try store.person($0).id }
+        var verdicts: [String] = []
+        for (n, item) in items.enumerated().dropFirst(7).prefix(24) {
+            for other in others { _ = try store.submit(answer, itemID: item, annotatorID: other) }
+            let mine = JudgmentDraft(strength: PreferenceStrength(n % 3 == 0 ? 1 : -2)!, bothBad: false, rubric: [:], note: nil, shownOrder: .ab, milliseconds: 0)
+            _ = try store.submit(mine, itemID: n % 4 == 0 ? items[n % 7] : item, annotatorID: person)
+            let verdict = ask("SELECT pairwise_drift_check()")
+            #expect(verdict == ask("SELECT v16_2_pairwise_drift_check()"), "after \(n)")
+            verdicts.append(verdict)
+        }
+        #expect(Set(verdicts) == ["t\n", "f\n"], "both verdicts come: \(verdicts)")
     }
 
     /// What `init` gave the project's groups before v16.2 (PostgresRoles.setUp then).

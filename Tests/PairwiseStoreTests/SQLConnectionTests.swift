@@ -6,6 +6,14 @@ import Testing
 
 /// The same statements on both stores: what the store's portable SQL relies on.
 @Suite struct SQLConnectionTests {
+    /// A server function's ids come as one array value; its text read back exactly.
+    @Test func anArraysTextGivesItsIntegers() throws {
+        #expect(try ProjectStore.integerArray("{}") == [])
+        #expect(try ProjectStore.integerArray("{7}") == [7])
+        #expect(try ProjectStore.integerArray("{1,-2,30,9223372036854775807}") == [1, -2, 30, Int64.max])
+        #expect(throws: StoreError.self) { try ProjectStore.integerArray("{1,NULL}") }
+    }
+
     enum Store: String, CaseIterable { case sqlite, postgres }
 
     /// Runs `body` on a fresh database of the given store.

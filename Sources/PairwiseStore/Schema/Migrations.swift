@@ -160,8 +160,8 @@ enum Schema {
         Migration("v22 (PostgreSQL): leads add people through the project, without CREATEROLE", only: .postgres, [
             .postgres(PostgresPeople.migration),
         ]),
-        Migration("v23 (PostgreSQL): an annotator's queue made in a fraction of the time", only: .postgres, [
-            .postgres(PostgresQueueFunctions.migration),
+        Migration("v23 (PostgreSQL): what an annotator's screen asks the server for as it opens, in a fraction of the time", only: .postgres, [
+            .postgres(PostgresAnnotatorFunctions.migration),
         ]),
     ]
 

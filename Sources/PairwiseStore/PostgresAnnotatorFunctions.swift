@@ -1,9 +1,18 @@
-/// An annotator's queue on PostgreSQL as v23 computes it: the same items in the same places
-/// as v16.2's `pairwise_queue` and `pairwise_arrange`, in a fraction of the time at a
-/// million judgments (the settings read once, not once per item; the queue after its last
-/// gold item passed through in one statement).
-enum PostgresQueueFunctions {
+import Foundation
+
+/// What an annotator's screen asks the PostgreSQL server for as it opens, as v23 computes
+/// it: the same answers as v16.2's functions, in a fraction of the time at a million
+/// judgments.
+/// - `pairwise_queue` reads the settings once, not once per item, from an index holding
+///   each item's judge count and id.
+/// - `pairwise_arrange` passes the queue after its last gold item through in one statement.
+/// - `pairwise_drift_check` reads the caller's own newest labels from their index: its
+///   shared subqueries (the caller, the labels' classes) are no longer materialized, which
+///   made it classify every judgment and walk every current label.
+enum PostgresAnnotatorFunctions {
     static let migration = """
+    CREATE INDEX items_open ON public.items(judges, id);
+
     -- The caller's queue, unordered: items short of the overlap they have not judged, and
     -- the gold items they have not seen (when gold_rate is above 0 and anything else is
     -- left). Which is which, the caller cannot tell; `pairwise_arrange` places the gold.
@@ -62,5 +71,24 @@ enum PostgresQueueFunctions {
         END LOOP;
     END $$;
 
-    """
+    """ + v16_2("pairwise_drift_check", endingWith: "\n$$;", [
+        ("WITH me AS (", "WITH me AS NOT MATERIALIZED ("),
+        ("labels AS (", "labels AS NOT MATERIALIZED ("),
+    ]) + "\n"
+
+    /// v16.2's definition of the function `name` (to the first `end` after its start), made
+    /// again with `edits`, each of which must apply.
+    static func v16_2(_ name: String, endingWith end: String, _ edits: [(String, String)]) -> String {
+        let functions = PostgresBoundary.functions
+        guard let start = functions.range(of: "CREATE FUNCTION public.\(name)("),
+              let stop = functions.range(of: end, range: start.upperBound..<functions.endIndex) else {
+            preconditionFailure("v16.2 defines \(name)")
+        }
+        var definition = "CREATE OR REPLACE" + String(functions[start.lowerBound..<stop.upperBound].dropFirst("CREATE".count))
+        for (old, new) in edits {
+            precondition(definition.contains(old), "v16.2's \(name) holds \(old)")
+            definition = definition.replacingOccurrences(of: old, with: new)
+        }
+        return definition
+    }
 }
