@@ -115,7 +115,7 @@ extension ProjectStore {
     /// their queue as the server gives it (they may not read the counts).
     public func itemsOpen(annotatorID: Int64, overlap: Int) throws -> Set<Int64> {
         if try heldToAnnotatorRules() {
-            return try read { sql in Set(try Self.serverIDs("public.pairwise_queue()", sql)) }
+            return try read { sql in Set(try Self.serverIDs("public.pairwise_queue()", ordered: false, sql)) }
         }
         return try itemsShortOf(overlap: overlap)
     }

@@ -63,7 +63,7 @@ extension ProjectStore {
     public func annotatorQueue(annotatorID: Int64, overlap: Int, seed: UInt64, goldRate: Double, uncertainties: ItemScoreTable? = nil) throws -> [Int64] {
         if try heldToAnnotatorRules() {
             return try read { sql in
-                try Self.seededOrder(Self.serverIDs("public.pairwise_queue()", sql),
+                try Self.seededOrder(Self.serverIDs("public.pairwise_queue()", ordered: false, sql),
                                      annotatorID: annotatorID, seed: seed, uncertainties: uncertainties, sql: sql)
             }
         }
