@@ -115,13 +115,14 @@ extension ProjectStore {
         while start < scores.count {
             let chunk = scores[start..<min(scores.count, start + Self.scoreChunkRows)]
             try write { sql in
+                // One statement for the chunk: on PostgreSQL a statement a row was a round trip a row.
+                var insert = BatchInsert(sql, table: "model_scores",
+                                         columns: ["run_id", "item_id", "reward_a", "reward_b", "margin", "uncertainty", "held_out_margin"])
                 for s in chunk {
-                    try sql.execute("""
-                        INSERT INTO model_scores (run_id, item_id, reward_a, reward_b, margin, uncertainty, held_out_margin)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, [.integer(id), .integer(s.itemRowID), .real(s.rewardA), .real(s.rewardB), .real(s.margin), .real(s.uncertainty),
-                              SQLValue.optional(s.heldOutMargin)])
+                    try insert.add([.integer(id), .integer(s.itemRowID), .real(s.rewardA), .real(s.rewardB), .real(s.margin), .real(s.uncertainty),
+                                    SQLValue.optional(s.heldOutMargin)])
                 }
+                try insert.flush()
             }
             start += chunk.count
             if BackgroundPriority.isCurrentThread { Thread.sleep(forTimeInterval: BackgroundPriority.pauseBetweenWrites) }
