@@ -66,6 +66,14 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         return SQLRow(columns: columns, values: values)
     }
 
+    /// A row of a result whose column names are known (`columns`, shared by every row).
+    static func row(_ row: PostgresRow, columns: [String]) throws -> SQLRow {
+        var values: [SQLValue] = []
+        values.reserveCapacity(columns.count)
+        for cell in row { values.append(try value(cell)) }
+        return SQLRow(columns: columns, values: values)
+    }
+
     /// In a transaction (every store access is in one), through a cursor a batch of rows at
     /// a time, so that a result of a million rows is never held whole; its DECLARE travels
     /// with the first FETCH and its CLOSE with the next statement, so a small result costs
@@ -79,14 +87,21 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
         let cursor = "pairwise_scan_\(cursorsDeclared)"
         unwaited.append(send("DECLARE \(cursor) NO SCROLL CURSOR FOR " + sql, arguments))
         defer { unwaited.append(send("CLOSE \(cursor)", [])) }
-        while true {
-            let batch = try run("FETCH \(Self.scanBatchRows) FROM \(cursor)", [])
-            var count = 0
+        // The next batch is asked for before this one is read, so that the server makes it
+        // meanwhile (only after a full batch: a small result costs no extra statement).
+        var next: EventLoopFuture<PostgresQueryResult>? = send("FETCH \(Self.scanBatchRows) FROM \(cursor)", [])
+        // A batch asked for and never read (the body threw) is waited for with what comes next.
+        defer { if let next { unwaited.append(next) } }
+        var columns: [String]?
+        while let asked = next {
+            next = nil
+            let batch = try wait(asked)
+            let full = batch.rows.count == Self.scanBatchRows
+            if full { next = send("FETCH \(Self.scanBatchRows) FROM \(cursor)", []) }
             for row in batch.rows {
-                try body(try Self.row(row))
-                count += 1
+                if columns == nil { columns = row.map(\.columnName) }
+                try body(try Self.row(row, columns: columns!))
             }
-            if count < Self.scanBatchRows { return }
         }
     }
 
@@ -131,7 +146,11 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     /// Sends one statement (after those sent before) and waits for it and for every statement
     /// sent before it without waiting; the first error among them is thrown.
     private func run(_ sql: String, _ arguments: [SQLValue]) throws -> PostgresQueryResult {
-        let result = send(sql, arguments)
+        try wait(send(sql, arguments))
+    }
+
+    /// Waits for a statement sent, and for every statement sent before it without waiting.
+    private func wait(_ result: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
         let earlier = waitForUnwaited()
         do {
             let value = try result.wait()

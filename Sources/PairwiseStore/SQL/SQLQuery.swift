@@ -78,6 +78,10 @@ public final class SQLRecord {
     @exclusivity(unchecked) private var row: any SQLScanRow
     /// The row when it is SQLite's: read without a dynamic call per value.
     @exclusivity(unchecked) private var raw: RawRows?
+    /// The row's values when it is a `SQLRow` (PostgreSQL's): read in place, where a call
+    /// through the protocol copied the row, two retains and releases a value read.
+    @exclusivity(unchecked) private var values: [SQLValue] = []
+    @exclusivity(unchecked) private var hasValues = false
     private let names: [String]
     /// The position of each read in the row's body, by the order reads happen: reads repeat
     /// in the same order row after row.
@@ -89,13 +93,24 @@ public final class SQLRecord {
         self.row = row
         raw = row as? RawRows
         names = row.columnNames
+        take(row)
     }
 
     /// Moves to the next row of the same statement (SQLite steps the same `RawRows` from row
     /// to row, so only another store's rows are taken anew).
     func next(_ row: any SQLScanRow) {
-        if raw == nil { self.row = row }
+        if raw == nil { take(row) }
         read = 0
+    }
+
+    private func take(_ row: any SQLScanRow) {
+        guard raw == nil else { return }
+        if let values = (row as? SQLRow)?.values {
+            (self.values, hasValues) = (values, true)
+        } else {
+            self.row = row
+            hasValues = false
+        }
     }
 
     @inline(__always)
@@ -124,10 +139,41 @@ public final class SQLRecord {
         StoreError(.invalid, "column \(name) is NULL where a value must be")
     }
 
-    @inline(__always) private func isNull(_ i: Int) -> Bool { if let raw { raw.isNull(i) } else { row.isNull(i) } }
-    @inline(__always) private func intValue(_ i: Int) -> Int { if let raw { raw.int(i) } else { row.int(i) } }
-    @inline(__always) private func doubleValue(_ i: Int) -> Double { if let raw { raw.double(i) } else { row.double(i) } }
-    @inline(__always) private func textValue(_ i: Int) -> String? { if let raw { raw.text(i) } else { row.text(i) } }
+    @inline(__always) private func isNull(_ i: Int) -> Bool {
+        if let raw { return raw.isNull(i) }
+        if hasValues { if case .null = values[i] { return true } else { return false } }
+        return row.isNull(i)
+    }
+
+    @inline(__always) private func intValue(_ i: Int) -> Int {
+        if let raw { return raw.int(i) }
+        if hasValues {
+            switch values[i] {
+            case .integer(let value): return Int(value)
+            case .real(let value): return Int(value)
+            default: return 0
+            }
+        }
+        return row.int(i)
+    }
+
+    @inline(__always) private func doubleValue(_ i: Int) -> Double {
+        if let raw { return raw.double(i) }
+        if hasValues {
+            switch values[i] {
+            case .integer(let value): return Double(value)
+            case .real(let value): return value
+            default: return 0
+            }
+        }
+        return row.double(i)
+    }
+
+    @inline(__always) private func textValue(_ i: Int) -> String? {
+        if let raw { return raw.text(i) }
+        if hasValues { if case .text(let value) = values[i] { return value } else { return nil } }
+        return row.text(i)
+    }
 
     /// The column as an integer; throws when it is NULL.
     public func int(_ name: String) throws -> Int {
@@ -177,18 +223,22 @@ public final class SQLRecord {
     public func withUTF8<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T? {
         let i = try index(name)
         if let raw { return raw.withUTF8(i, body) }
-        guard var text = row.text(i) else { return nil }
+        guard var text = textValue(i) else { return nil }
         return text.withUTF8(body)
     }
 
     /// The column's bytes, nil when NULL.
     public func optionalBlob(_ name: String) throws -> [UInt8]? {
         let i = try index(name)
+        if hasValues { if case .blob(let bytes) = values[i] { return bytes } else { return nil } }
         return isNull(i) ? nil : row.blob(i)
     }
 
     /// The column as it is stored.
-    public func value(_ name: String) throws -> SQLValue { row.value(try index(name)) }
+    public func value(_ name: String) throws -> SQLValue {
+        let i = try index(name)
+        return hasValues ? values[i] : row.value(i)
+    }
 }
 
 extension SQLConnection {
