@@ -25,8 +25,6 @@ enum PostgresRoles {
             database = try sql.record("SELECT current_database() AS name") { try $0.text("name") } ?? "pairwise"
             (lead, annotator, trainer) = (database + "_lead", database + "_annotator", database + "_trainer")
         }
-
-        func group(for role: Role) -> String { role == .lead ? lead : annotator }
     }
 
     /// Creates the group roles (when new) and gives each its privileges and policies; run by
@@ -45,7 +43,7 @@ enum PostgresRoles {
                 try sql.execute("CREATE ROLE \(quoted(name)) NOLOGIN", [])
             }
         }
-        let database = quoted(try sql.record("SELECT current_database() AS name") { try $0.text("name") } ?? "")
+        let database = quoted(groups.database)
         let everyone = "\(lead), \(annotator), \(trainer)"
         try sql.execute("""
             REVOKE ALL ON DATABASE \(database) FROM PUBLIC;
