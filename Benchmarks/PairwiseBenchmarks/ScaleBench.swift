@@ -85,13 +85,15 @@ struct ScaleBench: ParsableCommand {
             // lead's figures (stats, review, training) are not theirs to take.
             let annotator = try ProjectStore.open(at: path).heldToAnnotatorRules() ? URLComponents(string: path)?.user : nil
             if let annotator { print("as the annotator \(TerminalSafe.text(annotator, keepingLineBreaks: false)): status, the annotate screen and submits (stats, review and training are a lead's)") }
+            // The lead whose figures these are: the project's first (a copied project's may not be named "lead").
+            let lead = try ProjectStore.open(at: path).annotators().first { $0.role == .lead }?.name ?? "lead"
             var commands = [("status", ["status", "--db", path])] + (annotator == nil ? [("stats --json", ["stats", "--json", "--db", path])] : [])
             if train && annotator == nil {
                 commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
                                  + (db.map { ["--db", $0] } ?? [])))
             }
             for (name, arguments) in commands {
-                let run = try measureProcess(binary, arguments)
+                let run = try measureProcess(binary, arguments, as: lead)
                 print(String(format: "%-14@ %7.3f s  peak %6.0f MB", (name as NSString), run.seconds, run.peakMB))
             }
             if inputs {
@@ -112,7 +114,7 @@ struct ScaleBench: ParsableCommand {
                          (clock.now - annotateStart).seconds))
             if annotator == nil {
                 let reviewStart = clock.now
-                let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: "lead")
+                let review = try ReviewSession(store: try ProjectStore.open(at: path), lead: lead)
                 _ = review.render(rows: 60, columns: 200)
                 print(String(format: "%-14@ %7.3f s  (open to first frame, in process)", "review" as NSString, (clock.now - reviewStart).seconds))
                 // Its whole list, made behind the first frame, is in before submits are timed.
@@ -231,7 +233,7 @@ struct ScaleBench: ParsableCommand {
 }
 
 /// Runs a process to its end; its wall time and peak resident memory.
-func measureProcess(_ executable: String, _ arguments: [String]) throws -> (seconds: Double, peakMB: Double) {
+func measureProcess(_ executable: String, _ arguments: [String], as user: String = "lead") throws -> (seconds: Double, peakMB: Double) {
     var pid: pid_t = 0
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
@@ -243,7 +245,7 @@ func measureProcess(_ executable: String, _ arguments: [String]) throws -> (seco
     let clock = ContinuousClock()
     let start = clock.now
     // As the project's lead (statistics are for leads).
-    let variables: [String] = ProcessInfo.processInfo.environment.filter { $0.key != "USER" }.map { "\($0.key)=\($0.value)" } + ["USER=lead"]
+    let variables: [String] = ProcessInfo.processInfo.environment.filter { $0.key != "USER" }.map { "\($0.key)=\($0.value)" } + ["USER=\(user)"]
     let environment: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
     defer { environment.forEach { free($0) } }
     guard posix_spawn(&pid, executable, &actions, nil, argv, environment) == 0 else {

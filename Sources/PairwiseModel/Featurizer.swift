@@ -68,7 +68,6 @@ public struct Featurizer: Sendable {
         return words
     }
 
-    /// Features of a response in one pass over its UTF-8 bytes.
     /// Features of a response in one pass over its UTF-8 bytes, then its embedding (scaled
     /// to unit length, like the word block) when the featurizer has room for one.
     public func features(promptWords: WordSet, response: String, embedding: [Float]?) -> SparseVector {
