@@ -148,15 +148,15 @@ extension ProjectStore {
         let (index, split) = splitIndex(sql.dialect)
         if sql.dialect == .postgres {
             // One statement: the seeks as a recursive query, each past the last on the five
-            // columns at once (PostgreSQL seeks a row comparison in the index).
-            let past = "(" + columns.map { "i." + $0 }.joined(separator: ", ") + ") > (" + columns.map { "k." + $0 }.joined(separator: ", ") + ")"
+            // columns at once (PostgreSQL seeks a row comparison in the index). Unqualified,
+            // the inner query's columns are its own items'.
+            let previous = columns.map { "k." + $0 }.joined(separator: ", ")
             return try sql.rows("""
                 WITH RECURSIVE kinds AS (
                     (SELECT \(kind) FROM items WHERE \(split) ORDER BY \(kind) LIMIT 1)
                     UNION ALL
                     SELECT n.* FROM kinds k CROSS JOIN LATERAL (
-                        SELECT \(columns.map { "i." + $0 }.joined(separator: ", ")) FROM items i WHERE \(split.replacingOccurrences(of: "prefer_", with: "i.prefer_")) AND \(past)
-                        ORDER BY \(columns.map { "i." + $0 }.joined(separator: ", ")) LIMIT 1) n
+                        SELECT \(kind) FROM items WHERE \(split) AND (\(kind)) > (\(previous)) ORDER BY \(kind) LIMIT 1) n
                 )
                 SELECT \(kind) FROM kinds
                 """, [])

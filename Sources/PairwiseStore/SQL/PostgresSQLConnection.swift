@@ -54,16 +54,11 @@ public final class PostgresSQLConnection: SQLConnection, @unchecked Sendable {
     }
 
     public func rows(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
-        try run(sql, arguments).rows.map(Self.row)
-    }
-
-    static func row(_ row: PostgresRow) throws -> SQLRow {
-        var columns: [String] = [], values: [SQLValue] = []
-        for cell in row {
-            columns.append(cell.columnName)
-            values.append(try value(cell))
+        var columns: [String]?
+        return try run(sql, arguments).rows.map { row in
+            if columns == nil { columns = row.map(\.columnName) }
+            return try Self.row(row, columns: columns!)
         }
-        return SQLRow(columns: columns, values: values)
     }
 
     /// A row of a result whose column names are known (`columns`, shared by every row).

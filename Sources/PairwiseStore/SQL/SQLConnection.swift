@@ -74,12 +74,27 @@ public protocol SQLScanRow {
 
 extension SQLRow: SQLScanRow {
     public var columnNames: [String] { columns }
-    public func isNull(_ column: Int) -> Bool { values[column] == .null }
-    public func int(_ column: Int) -> Int { values[column].integer.map { Int($0) } ?? values[column].real.map { Int($0) } ?? 0 }
-    public func double(_ column: Int) -> Double { values[column].real ?? 0 }
+    public func isNull(_ column: Int) -> Bool { values[column].isNull }
+    public func int(_ column: Int) -> Int { values[column].integerOrZero }
+    public func double(_ column: Int) -> Double { values[column].realOrZero }
     public func text(_ column: Int) -> String? { values[column].text }
-    public func blob(_ column: Int) -> [UInt8]? { if case .blob(let v) = values[column] { return v } else { return nil } }
+    public func blob(_ column: Int) -> [UInt8]? { values[column].blob }
     public func value(_ column: Int) -> SQLValue { values[column] }
+}
+
+extension SQLValue {
+    /// The conversions a row's reads make (as SQLite's column functions do): NULL, text and
+    /// bytes read as 0, a real truncated to an integer.
+    var isNull: Bool { if case .null = self { true } else { false } }
+    var integerOrZero: Int {
+        switch self {
+        case .integer(let v): Int(v)
+        case .real(let v): Int(v)
+        default: 0
+        }
+    }
+    var realOrZero: Double { real ?? 0 }
+    var blob: [UInt8]? { if case .blob(let v) = self { v } else { nil } }
 }
 
 extension SQLConnection {

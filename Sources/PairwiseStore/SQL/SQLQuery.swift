@@ -75,13 +75,11 @@ public struct SQLQuery: ExpressibleByStringInterpolation, Sendable {
 /// error, not a wrong number); values convert as the store converts them. Names are resolved
 /// to positions once per statement and then checked by a string comparison per read.
 public final class SQLRecord {
-    @exclusivity(unchecked) private var row: any SQLScanRow
     /// The row when it is SQLite's: read without a dynamic call per value.
     @exclusivity(unchecked) private var raw: RawRows?
-    /// The row's values when it is a `SQLRow` (PostgreSQL's): read in place, where a call
-    /// through the protocol copied the row, two retains and releases a value read.
+    /// Any other row's values (PostgreSQL's `SQLRow`), read in place: a call through the
+    /// protocol copied the row, two retains and releases a value read.
     @exclusivity(unchecked) private var values: [SQLValue] = []
-    @exclusivity(unchecked) private var hasValues = false
     private let names: [String]
     /// The position of each read in the row's body, by the order reads happen: reads repeat
     /// in the same order row after row.
@@ -90,7 +88,6 @@ public final class SQLRecord {
     @exclusivity(unchecked) private var read = 0
 
     init(_ row: any SQLScanRow) {
-        self.row = row
         raw = row as? RawRows
         names = row.columnNames
         take(row)
@@ -105,12 +102,7 @@ public final class SQLRecord {
 
     private func take(_ row: any SQLScanRow) {
         guard raw == nil else { return }
-        if let values = (row as? SQLRow)?.values {
-            (self.values, hasValues) = (values, true)
-        } else {
-            self.row = row
-            hasValues = false
-        }
+        values = (row as? SQLRow)?.values ?? names.indices.map(row.value)
     }
 
     @inline(__always)
@@ -139,41 +131,10 @@ public final class SQLRecord {
         StoreError(.invalid, "column \(name) is NULL where a value must be")
     }
 
-    @inline(__always) private func isNull(_ i: Int) -> Bool {
-        if let raw { return raw.isNull(i) }
-        if hasValues { if case .null = values[i] { return true } else { return false } }
-        return row.isNull(i)
-    }
-
-    @inline(__always) private func intValue(_ i: Int) -> Int {
-        if let raw { return raw.int(i) }
-        if hasValues {
-            switch values[i] {
-            case .integer(let value): return Int(value)
-            case .real(let value): return Int(value)
-            default: return 0
-            }
-        }
-        return row.int(i)
-    }
-
-    @inline(__always) private func doubleValue(_ i: Int) -> Double {
-        if let raw { return raw.double(i) }
-        if hasValues {
-            switch values[i] {
-            case .integer(let value): return Double(value)
-            case .real(let value): return value
-            default: return 0
-            }
-        }
-        return row.double(i)
-    }
-
-    @inline(__always) private func textValue(_ i: Int) -> String? {
-        if let raw { return raw.text(i) }
-        if hasValues { if case .text(let value) = values[i] { return value } else { return nil } }
-        return row.text(i)
-    }
+    @inline(__always) private func isNull(_ i: Int) -> Bool { if let raw { raw.isNull(i) } else { values[i].isNull } }
+    @inline(__always) private func intValue(_ i: Int) -> Int { if let raw { raw.int(i) } else { values[i].integerOrZero } }
+    @inline(__always) private func doubleValue(_ i: Int) -> Double { if let raw { raw.double(i) } else { values[i].realOrZero } }
+    @inline(__always) private func textValue(_ i: Int) -> String? { if let raw { raw.text(i) } else { values[i].text } }
 
     /// The column as an integer; throws when it is NULL.
     public func int(_ name: String) throws -> Int {
@@ -230,14 +191,15 @@ public final class SQLRecord {
     /// The column's bytes, nil when NULL.
     public func optionalBlob(_ name: String) throws -> [UInt8]? {
         let i = try index(name)
-        if hasValues { if case .blob(let bytes) = values[i] { return bytes } else { return nil } }
-        return isNull(i) ? nil : row.blob(i)
+        if let raw { return raw.isNull(i) ? nil : raw.blob(i) }
+        return values[i].blob
     }
 
     /// The column as it is stored.
     public func value(_ name: String) throws -> SQLValue {
         let i = try index(name)
-        return hasValues ? values[i] : row.value(i)
+        if let raw { return raw.value(i) }
+        return values[i]
     }
 }
 
