@@ -23,6 +23,9 @@ let package = Package(
         // A prefetch hint for the model's fits, which read rows out of order, and glibc's
         // threshold for mapping large blocks on their own.
         .systemLibrary(name: "CMemory", path: "Sources/CMemory"),
+        // The model's innermost loops over packed feature rows, compiled for each vector width
+        // and chosen for the CPU at start-up.
+        .target(name: "CRowKernels"),
         // Domain types, rubric files, JSON, import and export codecs. No SQLite, no curses.
         .target(
             name: "PairwiseCore",
@@ -31,7 +34,7 @@ let package = Package(
         // Agreement, reliability and ranking statistics: pure math over arrays.
         .target(name: "PairwiseStats", dependencies: ["PairwiseCore"]),
         // The reward model: featurizer, Bradley–Terry fit by L-BFGS, evaluation. Pure math over arrays.
-        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStats", "CMemory"]),
+        .target(name: "PairwiseModel", dependencies: ["PairwiseCore", "PairwiseStats", "CMemory", "CRowKernels"]),
         // Schema migrations, queries, import transactions, export queries; SQLite through
         // GRDB, PostgreSQL through postgres-nio.
         .target(

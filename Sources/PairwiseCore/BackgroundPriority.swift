@@ -32,6 +32,11 @@ public enum BackgroundPriority {
         return cores > 1 && isCurrentThread ? cores - 1 : cores
     }
 
+    /// The threads that may work beside the calling thread while it works too: as many as
+    /// `workersForCurrentThread`, less the caller itself when the caller is background work
+    /// (which then keeps to the cores it was given).
+    public static var helpersForCurrentThread: Int { isCurrentThread ? workersForCurrentThread - 1 : workersForCurrentThread }
+
     private static let marker = "pairwise.background"
     #if os(Linux)
     private static let which = __priority_which_t(PRIO_PROCESS.rawValue)

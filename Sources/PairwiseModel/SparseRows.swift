@@ -1,4 +1,5 @@
 import CMemory
+import CRowKernels
 
 /// Many sparse vectors, packed: a project's response features without an allocation per
 /// response, in about a quarter of the memory of an index and a value per entry.
@@ -78,26 +79,22 @@ public struct SparseRows: Sendable {
         return palette.count - start - 1
     }
 
-    /// Where a reading of a row stands: its next entry, its next escaped entry, and the
-    /// index of the last entry read (−1 before the first). 16 bytes: fewer than 2^31 escaped
+    /// Where a reading of a row stands: its next entry, its next escaped entry, and the index
+    /// of the last entry read (−1 before the first). 16 bytes: fewer than 2^31 escaped
     /// entries (`append` checks).
-    struct Cursor {
-        var entry: Int
-        var escaped: Int32
-        var index: Int32
-    }
+    typealias Cursor = pairwise_row_cursor
 
     /// Asks for the memory the cursor reads next in row r (its entries and the row's values),
     /// ahead of a reading that jumps from row to row.
     @inline(__always)
     func prefetch(_ r: Int, at cursor: Cursor) {
-        codes.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(cursor.entry, $0.count - 1)) }
+        codes.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(Int(cursor.entry), $0.count - 1)) }
         palette.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(paletteStart[r], $0.count - 1)) }
     }
 
     /// A cursor before row r's first entry.
     @inline(__always)
-    func cursor(atStartOf r: Int) -> Cursor { Cursor(entry: entryStart[r], escaped: Int32(escapeStart[r]), index: -1) }
+    func cursor(atStartOf r: Int) -> Cursor { Cursor(entry: Int64(entryStart[r]), escaped: Int32(escapeStart[r]), index: -1) }
 
     /// Calls `body` with each entry of row r (index, value), in order.
     @inline(__always)
@@ -112,13 +109,13 @@ public struct SparseRows: Sendable {
     @inline(__always)
     func forEachEntry(_ r: Int, from cursor: inout Cursor, below end: Int, _ body: (Int, Double) -> Void) {
         let last = entryStart[r + 1]
-        guard cursor.entry < last else { return }
+        guard cursor.entry < Int64(last) else { return }
         codes.withUnsafeBufferPointer { codes in
             palette.withUnsafeBufferPointer { palette in
                 escapedIndices.withUnsafeBufferPointer { escapedIndices in
                     escapedValues.withUnsafeBufferPointer { escapedValues in
                         let values = palette.baseAddress! + paletteStart[r]
-                        var k = cursor.entry, escaped = Int(cursor.escaped), index = Int(cursor.index)
+                        var k = Int(cursor.entry), escaped = Int(cursor.escaped), index = Int(cursor.index)
                         while k < last {
                             let code = codes[k]
                             if code & Self.escape == Self.escape {
@@ -135,7 +132,7 @@ public struct SparseRows: Sendable {
                             }
                             k += 1
                         }
-                        cursor = Cursor(entry: k, escaped: Int32(truncatingIfNeeded: escaped), index: Int32(truncatingIfNeeded: index))
+                        cursor = Cursor(entry: Int64(k), escaped: Int32(truncatingIfNeeded: escaped), index: Int32(truncatingIfNeeded: index))
                     }
                 }
             }
@@ -163,23 +160,61 @@ public struct SparseRows: Sendable {
         weights.withUnsafeBufferPointer { dot(r, $0) }
     }
 
+    /// Row r as the C kernels read it, for the time of `body`.
+    @inline(__always)
+    private func withKernelRow<T>(_ r: Int, _ body: (pairwise_row) -> T) -> T {
+        codes.withUnsafeBufferPointer { codes in
+            palette.withUnsafeBufferPointer { palette in
+                escapedIndices.withUnsafeBufferPointer { escapedIndices in
+                    escapedValues.withUnsafeBufferPointer { escapedValues in
+                        body(pairwise_row(codes: codes.baseAddress, last: Int64(entryStart[r + 1]), palette: palette.baseAddress.map { $0 + paletteStart[r] },
+                                          escaped_indices: escapedIndices.baseAddress, escaped_values: escapedValues.baseAddress))
+                    }
+                }
+            }
+        }
+    }
+
     /// Adds row r's entries from `cursor` below `end` times the weights of every model
     /// side by side (feature j's at `weights[j]`, a lane a model) to `sums`: read a range of
-    /// features at a time, each lane's sum is the one `dot` gives, bit for bit.
+    /// features at a time, each lane's sum is the one `dot` gives, bit for bit. Lanes of 2,
+    /// 4 or 8 (the C kernels, vectorized for this CPU).
     @inline(__always)
     func addDots<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, sideBySide weights: UnsafePointer<Lanes>,
                               to sums: inout Lanes) where Lanes.Scalar == Double {
-        var sum = sums
-        forEachEntry(r, from: &cursor, below: end) { index, value in sum += weights[index] * value }
-        sums = sum
+        let w = UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self)
+        withKernelRow(r) { row in
+            withUnsafeMutableBytes(of: &sums) { raw in
+                let sums = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+                switch Lanes.scalarCount {
+                case 8: pairwise_row_add_dots_8(row, &cursor, Int64(end), w, sums)
+                case 4: pairwise_row_add_dots_4(row, &cursor, Int64(end), w, sums)
+                case 2: pairwise_row_add_dots_2(row, &cursor, Int64(end), w, sums)
+                default: preconditionFailure("lanes of 2, 4 or 8")
+                }
+            }
+        }
     }
 
     /// target[j] += scales · entry j of row r, lane by lane, for its entries from `cursor`
-    /// below `end` (each lane's addition `target[j] += scale * value` in Double).
+    /// below `end` (each lane's addition `target[j] += scale * value` in Double). Lanes of
+    /// 2, 4 or 8.
     @inline(__always)
     func add<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, scaledBy scales: Lanes,
                           toSideBySide target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
-        forEachEntry(r, from: &cursor, below: end) { index, value in target[index] += scales * value }
+        let t = UnsafeMutableRawPointer(target).assumingMemoryBound(to: Double.self)
+        var scales = scales
+        withKernelRow(r) { row in
+            withUnsafeBytes(of: &scales) { raw in
+                let s = raw.baseAddress!.assumingMemoryBound(to: Double.self)
+                switch Lanes.scalarCount {
+                case 8: pairwise_row_add_scaled_8(row, &cursor, Int64(end), s, t)
+                case 4: pairwise_row_add_scaled_4(row, &cursor, Int64(end), s, t)
+                case 2: pairwise_row_add_scaled_2(row, &cursor, Int64(end), s, t)
+                default: preconditionFailure("lanes of 2, 4 or 8")
+                }
+            }
+        }
     }
 }
 

@@ -186,9 +186,12 @@ struct TrainingSet {
     /// Ranked items whose rankings carry rubric values: the feature row of their first
     /// response, and per dimension each response's mean value.
     var rankedRatings: [(firstRow: Int, means: [String: [Double]])] = []
+    /// While items are added: the place in `columns` of the first judged item not yet passed.
+    private var judgedCursor = 0
 
-    /// Reads the labels, then the items a chunk at a time, featurizing each chunk on every
-    /// core: no item's text is held past its chunk.
+    /// Reads the labels, then the items a chunk at a time, featurizing the chunks read on
+    /// the other cores while the next are read: no item's text is held past its chunk's
+    /// featurizing.
     static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])]) throws -> TrainingSet {
         let policy = LabelPolicy.for(.trainer)
         // Items by row id alone: the trainer names none.
@@ -196,43 +199,58 @@ struct TrainingSet {
         let columns = set.columns
         let settled = try store.settledLabels(policy: policy)
         let adjudications = settled.pairs
-        var k = 0
         // Room for every item's rows once the first chunk says how large rows are.
         let itemsAhead = try store.itemRowSpan()
-        try store.forEachItemChunk { chunk in
-            let featured = parallelMap(chunk.count, chunk: 250) { n -> (SparseVector, SparseVector) in
-                let (rowID, item) = chunk[n]
-                let prompt = featurizer.promptWords(item.prompt.plainText)
-                let vectors = embeddings[rowID]
-                return (featurizer.features(promptWords: prompt, response: item.responseA.text, embedding: vectors?.a),
-                        featurizer.features(promptWords: prompt, response: item.responseB.text, embedding: vectors?.b))
-            }
-            for (n, (rowID, _)) in chunk.enumerated() {
-                while k < columns.itemCount && columns.itemRowIDs[k] < rowID { k += 1 }
-                let judged = k < columns.itemCount && columns.itemRowIDs[k] == rowID ? k : nil
-                let item = set.rowIDs.count
-                set.rowIDs.append(rowID)
-                set.judgedItem.append(judged.map(Int32.init) ?? -1)
-                set.data.features.append(featured[n].0)
-                set.data.features.append(featured[n].1)
-                let label = adjudications[rowID].map { (strength: Double($0.strength.value), bothBad: $0.bothBad) } ?? judged.flatMap { k in
-                    let range = columns.judgments(ofItem: k)
-                    return PreferenceAggregation.aggregate(strengthSum: range.reduce(0) { $0 + Int(columns.strength[$1]) },
-                                                           bothBad: range.filter { columns.bothBad[$0] }.count, judgments: range.count)
-                        .map { (strength: $0.strength, bothBad: $0.bothBad) }
+        // One thread reads chunks of items while the others featurize those already read;
+        // their rows are stored here in item order.
+        let featurize = OrderedPipeline<[(rowID: Int64, item: Item)], [(rowID: Int64, a: SparseVector, b: SparseVector)]>(
+            transform: { chunk in
+                chunk.map { rowID, item in
+                    let prompt = featurizer.promptWords(item.prompt.plainText)
+                    let vectors = embeddings[rowID]
+                    return (rowID, featurizer.features(promptWords: prompt, response: item.responseA.text, embedding: vectors?.a),
+                            featurizer.features(promptWords: prompt, response: item.responseB.text, embedding: vectors?.b))
                 }
-                if let label, let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) {
-                    set.pairOfItem.append(Int32(set.data.pairs.count))
-                    set.data.pairs.append(PairData.Pair(a: Int32(2 * item), b: Int32(2 * item + 1), label: kind))
-                    set.pairWeights.append(1)
-                } else {
-                    set.pairOfItem.append(-1)
-                }
-            }
-            if set.rowIDs.count == chunk.count { set.data.features.reserveCapacity(rows: 2 * (itemsAhead - chunk.count)) }
+            },
+            consume: { featured in set.add(featured, columns: columns, adjudications: adjudications, itemsAhead: itemsAhead) })
+        do {
+            try store.forEachItemChunk(size: 1_000) { featurize.submit($0) }
+        } catch {
+            featurize.cancel()
+            throw error
         }
+        featurize.finish()
         try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
+    }
+
+    /// Stores a chunk of featurized items (in row id order, after those stored so far) with
+    /// each one's label: the lead's adjudication, or the aggregate of its current judgments.
+    private mutating func add(_ featured: [(rowID: Int64, a: SparseVector, b: SparseVector)], columns: JudgmentColumns,
+                              adjudications: [Int64: Adjudication], itemsAhead: Int) {
+        for (rowID, a, b) in featured {
+            while judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] < rowID { judgedCursor += 1 }
+            let judged = judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] == rowID ? judgedCursor : nil
+            let item = rowIDs.count
+            rowIDs.append(rowID)
+            judgedItem.append(judged.map(Int32.init) ?? -1)
+            data.features.append(a)
+            data.features.append(b)
+            let label = adjudications[rowID].map { (strength: Double($0.strength.value), bothBad: $0.bothBad) } ?? judged.flatMap { k in
+                let range = columns.judgments(ofItem: k)
+                return PreferenceAggregation.aggregate(strengthSum: range.reduce(0) { $0 + Int(columns.strength[$1]) },
+                                                       bothBad: range.filter { columns.bothBad[$0] }.count, judgments: range.count)
+                    .map { (strength: $0.strength, bothBad: $0.bothBad) }
+            }
+            if let label, let kind = PairExample.label(meanStrength: label.strength, bothBad: label.bothBad) {
+                pairOfItem.append(Int32(data.pairs.count))
+                data.pairs.append(PairData.Pair(a: Int32(2 * item), b: Int32(2 * item + 1), label: kind))
+                pairWeights.append(1)
+            } else {
+                pairOfItem.append(-1)
+            }
+        }
+        if rowIDs.count == featured.count { data.features.reserveCapacity(rows: 2 * (itemsAhead - featured.count)) }
     }
 
     /// Ranked items train through the pairs their consensus (`AggregatedRanking`) implies,

@@ -8,8 +8,9 @@ import Testing
 /// as the trainer did before the fits shared their readings of the rows.
 @Suite struct LockstepFitsTests {
     /// 10 weightings: a group of 8 models to a reading of the rows, then a group of 2;
-    /// 65k features, so a round reads the rows in blocks (2 to 5) split between the cores.
-    static let featurizer = Featurizer(hashBits: 16)
+    /// 262k features, so a round reads the rows in blocks split between the cores (with 8
+    /// lanes, two blocks a core on two cores).
+    static let featurizer = Featurizer(hashBits: 18)
     static let options = RewardModel.Options(l2: 1e-3, maxIterations: 12)
 
     /// Rows spread over the whole feature space (gaps too wide for a code, rows with more

@@ -1,0 +1,40 @@
+#ifndef PAIRWISE_ROW_KERNELS_H
+#define PAIRWISE_ROW_KERNELS_H
+#include <stdint.h>
+
+/* The model's innermost loops over one packed row of `SparseRows` (see there for the
+   layout), in C so that they can be compiled for the vector units of the CPU they run on
+   (AVX-512, AVX2, or the baseline) and chosen when the program starts. Every lane's
+   arithmetic is a Double multiply, then an add, in the row's order: the same bits on
+   every CPU, and the same as the Swift loops they replace. */
+
+/* Where a reading of a row stands: its next entry, its next escaped entry, and the index
+   of the last entry read (-1 before the first). */
+typedef struct {
+    int64_t entry;
+    int32_t escaped;
+    int32_t index;
+} pairwise_row_cursor;
+
+/* One row: its codes (read up to `last`), its palette, and the project's escaped entries. */
+typedef struct {
+    const uint16_t *codes;
+    int64_t last;
+    const float *palette;
+    const int32_t *escaped_indices;
+    const float *escaped_values;
+} pairwise_row;
+
+/* sums[l] += weights[8 * j + l] * value, for the row's entries (j, value) from `cursor`
+   whose index is below `end`, in order; the cursor is left at the first entry not read.
+   The _4 and _2 forms are the same with 4 and 2 lanes. */
+void pairwise_row_add_dots_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
+void pairwise_row_add_dots_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
+void pairwise_row_add_dots_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
+
+/* target[8 * j + l] += scales[l] * value, for the same entries. */
+void pairwise_row_add_scaled_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
+void pairwise_row_add_scaled_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
+void pairwise_row_add_scaled_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
+
+#endif

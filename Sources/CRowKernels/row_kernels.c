@@ -1,0 +1,71 @@
+#include "row_kernels.h"
+
+/* Products and sums are rounded one at a time, never fused into one instruction: the
+   same bits whichever instructions the CPU offers. */
+#pragma clang fp contract(off)
+
+#if defined(__x86_64__) && defined(__linux__)
+/* One copy per vector width; the loader picks the widest this CPU runs. */
+#define PAIRWISE_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define PAIRWISE_CLONES
+#endif
+
+/* A code's low 4 bits are its value's place in the row's palette (15: escaped), the
+   others the gap from the previous entry's index. */
+#define PLACE_BITS 4
+#define ESCAPE 15
+
+typedef double lanes8 __attribute__((ext_vector_type(8), aligned(8)));
+typedef double lanes4 __attribute__((ext_vector_type(4), aligned(8)));
+typedef double lanes2 __attribute__((ext_vector_type(2), aligned(8)));
+
+/* Walks the row's entries from the cursor below `end`, with `index` and `value` set for
+   `body`, and leaves the cursor at the first entry not read. */
+#define FOR_EACH_ENTRY(row, cursor, end, body)                                  \
+    do {                                                                        \
+        int64_t k = (cursor)->entry, escaped = (cursor)->escaped;              \
+        int64_t index = (cursor)->index;                                        \
+        while (k < (row).last) {                                                \
+            uint16_t code = (row).codes[k];                                     \
+            int64_t next;                                                       \
+            double value;                                                       \
+            if ((code & ESCAPE) == ESCAPE) {                                    \
+                next = (row).escaped_indices[escaped];                          \
+                if (next >= (end)) break;                                       \
+                value = (double)(row).escaped_values[escaped];                  \
+                escaped += 1;                                                   \
+            } else {                                                            \
+                next = index + (code >> PLACE_BITS);                            \
+                if (next >= (end)) break;                                       \
+                value = (double)(row).palette[code & ESCAPE];                   \
+            }                                                                   \
+            index = next;                                                       \
+            body;                                                               \
+            k += 1;                                                             \
+        }                                                                       \
+        (cursor)->entry = k;                                                    \
+        (cursor)->escaped = (int32_t)escaped;                                   \
+        (cursor)->index = (int32_t)index;                                       \
+    } while (0)
+
+#define KERNELS(N)                                                                                  \
+    PAIRWISE_CLONES                                                                                 \
+    void pairwise_row_add_dots_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,      \
+                                   const double *weights, double *sums) {                          \
+        const lanes##N *w = (const lanes##N *)weights;                                              \
+        lanes##N sum = *(const lanes##N *)sums;                                                     \
+        FOR_EACH_ENTRY(row, cursor, end, sum = sum + w[index] * value);                            \
+        *(lanes##N *)sums = sum;                                                                    \
+    }                                                                                               \
+    PAIRWISE_CLONES                                                                                 \
+    void pairwise_row_add_scaled_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,   \
+                                     const double *scales, double *target) {                       \
+        lanes##N *t = (lanes##N *)target;                                                           \
+        lanes##N scale = *(const lanes##N *)scales;                                                 \
+        FOR_EACH_ENTRY(row, cursor, end, t[index] = t[index] + scale * value);                     \
+    }
+
+KERNELS(8)
+KERNELS(4)
+KERNELS(2)
