@@ -26,20 +26,33 @@ public struct Ensemble: Sendable {
         return times
     }
 
+    /// Each member's rewards on rows a and b, (r(A), r(B)) in member order: with `weights`
+    /// (the members' side by side) each row is read once for all of them.
+    public func rewards(_ rows: SparseRows, _ a: Int, _ b: Int, sideBySide weights: MemberWeights? = nil) -> [(Double, Double)] {
+        guard let weights, weights.count == members.count else { return members.map { (rows.dot(a, $0.weights), rows.dot(b, $0.weights)) } }
+        let ra = weights.rewards(rows, a), rb = weights.rewards(rows, b)
+        return members.indices.map { (ra[$0], rb[$0]) }
+    }
+
+    /// The mean margin of the given members, from each member's rewards (`rewards`).
+    public func margin(_ rewards: [(Double, Double)], members chosen: ArraySlice<Int32>) -> Double? {
+        guard !chosen.isEmpty else { return nil }
+        return chosen.reduce(0.0) { $0 + rewards[Int($1)].0 - rewards[Int($1)].1 } / Double(chosen.count)
+    }
+
     /// The mean margin of the given members on rows a and b.
     public func margin(_ rows: SparseRows, _ a: Int, _ b: Int, members chosen: ArraySlice<Int32>) -> Double? {
-        guard !chosen.isEmpty else { return nil }
-        return chosen.reduce(0.0) { $0 + rows.dot(a, members[Int($1)].weights) - rows.dot(b, members[Int($1)].weights) } / Double(chosen.count)
+        margin(rewards(rows, a, b), members: chosen)
     }
 
     /// Mean and standard deviation of r(A) − r(B) over the members, with the mean rewards,
     /// from the features of A and B (rows a and b).
     public func score(_ rows: SparseRows, _ a: Int, _ b: Int) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
-        summarize(members.map { (rows.dot(a, $0.weights), rows.dot(b, $0.weights)) })
+        summarize(rewards(rows, a, b))
     }
 
     /// Mean rewards, and mean and spread of the margins, from each member's (r(A), r(B)).
-    func summarize(_ rewards: [(Double, Double)]) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
+    public func summarize(_ rewards: [(Double, Double)]) -> (rewardA: Double, rewardB: Double, margin: Double, uncertainty: Double) {
         var ra = 0.0, rb = 0.0, margins: [Double] = []
         for (x, y) in rewards {
             ra += x; rb += y; margins.append(x - y)
@@ -48,6 +61,36 @@ public struct Ensemble: Sendable {
         let mean = margins.reduce(0, +) / k
         let variance = margins.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / k
         return (ra / k, rb / k, mean, variance.squareRoot())
+    }
+}
+
+/// The weights of up to eight models side by side (a feature's weights of every model in
+/// one SIMD value, model k in lane k), so that one reading of a row gives each model's
+/// reward: each lane's sum is the one `SparseRows.dot` gives, bit for bit.
+public final class MemberWeights: @unchecked Sendable {
+    public let count: Int
+    private let lanes: UnsafeMutablePointer<SIMD8<Double>>
+
+    /// nil for no models, or more than eight.
+    public init?(_ models: [RewardModel]) {
+        guard let dimension = models.first?.weights.count, models.count <= 8,
+              models.allSatisfy({ $0.weights.count == dimension }) else { return nil }
+        count = models.count
+        lanes = .allocate(capacity: max(1, dimension))
+        for j in 0..<dimension {
+            var w = SIMD8<Double>()
+            for (k, model) in models.enumerated() { w[k] = model.weights[j] }
+            lanes[j] = w
+        }
+    }
+
+    deinit { lanes.deallocate() }
+
+    /// Each model's reward on row r (lanes past the models: 0).
+    public func rewards(_ rows: SparseRows, _ r: Int) -> SIMD8<Double> {
+        var cursor = rows.cursor(atStartOf: r), sums = SIMD8<Double>()
+        rows.addDots(r, from: &cursor, below: Int.max, sideBySide: UnsafePointer(lanes), to: &sums)
+        return sums
     }
 }
 

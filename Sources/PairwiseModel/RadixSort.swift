@@ -4,13 +4,18 @@ public enum RadixSort {
     /// three passes over the values instead of a merge sort's comparisons (a response's
     /// few hundred feature buckets sorted 3× faster).
     public static func sort(_ values: inout [Int32], bits: Int) {
-        guard values.count >= 64, bits > 0, bits <= 31 else { values.sort(); return }
+        values.withUnsafeMutableBufferPointer { sort($0, bits: bits) }
+    }
+
+    /// The same, in place in a buffer.
+    public static func sort(_ values: UnsafeMutableBufferPointer<Int32>, bits: Int) {
+        guard values.count >= 64, bits > 0, bits <= 31 else { var values = values; values.sort(); return }
         let passes = (bits + 10) / 11, digitBits = (bits + passes - 1) / passes
         let radix = 1 << digitBits, mask = Int32(radix - 1)
         let count = values.count
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: count) { scratch in
             withUnsafeTemporaryAllocation(of: Int.self, capacity: radix) { starts in
-                values.withUnsafeMutableBufferPointer { values in
+                do {
                     var from = values.baseAddress!, to = scratch.baseAddress!
                     for pass in 0..<passes {
                         let shift = Int32(pass * digitBits)

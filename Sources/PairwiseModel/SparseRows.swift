@@ -73,7 +73,11 @@ public struct SparseRows: Sendable {
     /// The value's place in the row's palette (which starts at `start`), added if there is
     /// room; nil when the palette is full.
     private static func place(of value: Float, in palette: inout [Float], from start: Int) -> Int? {
-        if let found = palette[start...].firstIndex(where: { $0.bitPattern == value.bitPattern }) { return found - start }
+        let found = palette.withUnsafeBufferPointer { held -> Int? in
+            for i in start..<held.count where held[i].bitPattern == value.bitPattern { return i - start }
+            return nil
+        }
+        if let found { return found }
         guard palette.count - start < Int(escape) else { return nil }
         palette.append(value)
         return palette.count - start - 1

@@ -89,10 +89,13 @@ public struct Trainer: Sendable {
             let fits = RewardModel.fit(data, weightings: [probeDraws] + draws, featurizer: featurizer, options: modelOptions)
             let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()))
             let evaluation = Evaluation(margins: order.prefix(testCount).map { (data.margin($0, probe.weights), data.pairs[$0].label) })
+            // Each item's rows read once for every member.
+            let sideBySide = MemberWeights(ensemble.members)
             let scores = parallelMap(training.rowIDs.count) { n -> ItemScore in
-                let s = ensemble.score(data.features, 2 * n, 2 * n + 1)
+                let rewards = ensemble.rewards(data.features, 2 * n, 2 * n + 1, sideBySide: sideBySide)
+                let s = ensemble.summarize(rewards)
                 let pair = training.pairOfItem[n]
-                let heldOut = pair < 0 ? nil : ensemble.margin(data.features, 2 * n, 2 * n + 1, members: outOfBag.members(of: Int(pair)))
+                let heldOut = pair < 0 ? nil : ensemble.margin(rewards, members: outOfBag.members(of: Int(pair)))
                 return ItemScore(itemRowID: training.rowIDs[n], rewardA: s.rewardA, rewardB: s.rewardB, margin: s.margin,
                                  uncertainty: s.uncertainty, heldOutMargin: heldOut)
             }
