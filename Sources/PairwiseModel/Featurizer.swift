@@ -63,7 +63,8 @@ public struct Featurizer: Sendable {
 
     /// The hashes of a prompt's words, computed once for both responses of an item.
     public func promptWords(_ prompt: String) -> WordSet {
-        var words = WordSet()
+        // Room for a word in about every 8 bytes before the table grows.
+        var words = WordSet(minimumCapacity: prompt.utf8.count / 8)
         Self.scan(prompt) { hash, _ in words.insert(hash) }
         return words
     }
@@ -109,6 +110,7 @@ public struct Featurizer: Sendable {
             RadixSort.sort(sorted, bits: hashBits)
             vector.indices.reserveCapacity(filled + Self.denseNames.count)
             vector.values.reserveCapacity(filled + Self.denseNames.count)
+            let sublinear = Self.sublinearCounts
             var start = 0
             while start < filled {
                 var end = start + 1
@@ -117,7 +119,7 @@ public struct Featurizer: Sendable {
                 // presence or raw counts).
                 vector.indices.append(sorted[start])
                 let count = end - start
-                vector.values.append(count < Self.sublinearCounts.count ? Self.sublinearCounts[count] : 1 + log(Double(count)))
+                vector.values.append(count < sublinear.count ? sublinear[count] : 1 + log(Double(count)))
                 start = end
             }
             return shape

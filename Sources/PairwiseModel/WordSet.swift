@@ -9,6 +9,13 @@ public struct WordSet: Sendable {
 
     public init() {}
 
+    /// Room for `count` hashes before the table grows.
+    public init(minimumCapacity count: Int) {
+        var size = 16
+        while size < 2 * count { size *= 2 }
+        slots = [UInt64](repeating: 0, count: size)
+    }
+
     @inline(__always)
     private func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> 32) & (slots.count - 1) }
 

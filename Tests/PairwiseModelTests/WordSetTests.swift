@@ -3,10 +3,12 @@ import PairwiseModel
 import Testing
 
 @Suite struct WordSetTests {
-    /// Membership as `Set<UInt64>` has it, through growth, repeats and the hash 0.
-    @Test func holdsWhatASetHolds() {
+    /// Membership as `Set<UInt64>` has it, through growth, repeats and the hash 0, from an
+    /// empty table or one with room made ahead.
+    @Test(arguments: [0, 5, 1_000])
+    func holdsWhatASetHolds(room: Int) {
         var generator = SplitMix64(seed: 5)
-        var words = WordSet(), reference = Set<UInt64>()
+        var words = WordSet(minimumCapacity: room), reference = Set<UInt64>()
         // Small values collide in the table's low slots; random ones spread.
         let inserted = (0..<3_000).map { n in n % 3 == 0 ? UInt64(n % 40) : generator.next() }
         for hash in inserted {
