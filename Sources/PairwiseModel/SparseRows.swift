@@ -15,6 +15,9 @@ import CRowKernels
 /// with 32-bit entries (index and place) and 24 s with an index and a value each (at 0.78,
 /// 1.27 and 1.74 GB for the whole run; measured when each fit read the rows on its own,
 /// before `LockstepFits`); the memory goal (< 1 GB) is what this layout meets.
+///
+/// The fits read rows through C loops (`CRowKernels`, built for each vector width) that
+/// decode this layout as `forEachEntry` does: a change to it is a change to both.
 public struct SparseRows: Sendable {
     /// Row r's entries are `codes[entryStart[r]..<entryStart[r + 1]]`.
     private var entryStart: [Int] = [0]
