@@ -49,6 +49,33 @@ typedef double lanes2 __attribute__((ext_vector_type(2), aligned(8)));
         (cursor)->index = (int32_t)index;                                       \
     } while (0)
 
+/* A reading of a row, for the kernels that read two rows at once. */
+typedef struct {
+    int64_t k, escaped, index;
+} walk;
+
+/* Reads the entry at the walk when its index is below `end` (sets `index` and `value`, and
+   moves on); 0, the walk unmoved, when there is none. */
+static inline __attribute__((always_inline)) int step(const pairwise_row *row, walk *w, int64_t end, int64_t *index, double *value) {
+    if (w->k >= row->last) return 0;
+    uint16_t code = row->codes[w->k];
+    int64_t next;
+    if ((code & ESCAPE) == ESCAPE) {
+        next = row->escaped_indices[w->escaped];
+        if (next >= end) return 0;
+        *value = (double)row->escaped_values[w->escaped];
+        w->escaped += 1;
+    } else {
+        next = w->index + (code >> PLACE_BITS);
+        if (next >= end) return 0;
+        *value = (double)row->palette[code & ESCAPE];
+    }
+    w->index = next;
+    w->k += 1;
+    *index = next;
+    return 1;
+}
+
 #define KERNELS(N)                                                                                  \
     PAIRWISE_CLONES                                                                                 \
     void pairwise_row_add_dots_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,      \
@@ -64,6 +91,31 @@ typedef double lanes2 __attribute__((ext_vector_type(2), aligned(8)));
         lanes##N *t = (lanes##N *)target;                                                           \
         lanes##N scale = *(const lanes##N *)scales;                                                 \
         FOR_EACH_ENTRY(row, cursor, end, t[index] = t[index] + scale * value);                     \
+    }                                                                                               \
+    PAIRWISE_CLONES                                                                                 \
+    void pairwise_rows_add_dots_##N(pairwise_row first, pairwise_row_cursor *first_cursor,          \
+                                    pairwise_row second, pairwise_row_cursor *second_cursor,        \
+                                    int64_t end, const double *weights, double *first_sums,         \
+                                    double *second_sums) {                                          \
+        const lanes##N *w = (const lanes##N *)weights;                                              \
+        lanes##N s1 = *(const lanes##N *)first_sums, s2 = *(const lanes##N *)second_sums;          \
+        walk w1 = {first_cursor->entry, first_cursor->escaped, first_cursor->index};                \
+        walk w2 = {second_cursor->entry, second_cursor->escaped, second_cursor->index};             \
+        int64_t i1 = 0, i2 = 0;                                                                     \
+        double v1 = 0, v2 = 0;                                                                      \
+        int more1 = step(&first, &w1, end, &i1, &v1), more2 = step(&second, &w2, end, &i2, &v2);   \
+        while (more1 && more2) {                                                                    \
+            s1 = s1 + w[i1] * v1;                                                                   \
+            s2 = s2 + w[i2] * v2;                                                                   \
+            more1 = step(&first, &w1, end, &i1, &v1);                                               \
+            more2 = step(&second, &w2, end, &i2, &v2);                                              \
+        }                                                                                           \
+        while (more1) { s1 = s1 + w[i1] * v1; more1 = step(&first, &w1, end, &i1, &v1); }          \
+        while (more2) { s2 = s2 + w[i2] * v2; more2 = step(&second, &w2, end, &i2, &v2); }         \
+        *(lanes##N *)first_sums = s1;                                                               \
+        *(lanes##N *)second_sums = s2;                                                              \
+        *first_cursor = (pairwise_row_cursor){w1.k, (int32_t)w1.escaped, (int32_t)w1.index};        \
+        *second_cursor = (pairwise_row_cursor){w2.k, (int32_t)w2.escaped, (int32_t)w2.index};       \
     }
 
 KERNELS(8)

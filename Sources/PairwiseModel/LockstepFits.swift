@@ -155,9 +155,13 @@ final class LockstepFits: @unchecked Sendable {
                             for o in 0..<2 * count { starts[worker * 2 * used.count + 2 * first + o] = cursors[o] }
                             worker += 1
                         }
-                        for o in 0..<2 * count {
-                            if o + ahead < 2 * count { rows.prefetch(row(o + ahead), at: cursors[o + ahead]) }
-                            rows.addDots(row(o), from: &cursors[o], below: end, sideBySide: weights.base, to: &sums[o])
+                        for o in stride(from: 0, to: 2 * count, by: 2) {
+                            if o + ahead < 2 * count {
+                                rows.prefetch(row(o + ahead), at: cursors[o + ahead])
+                                rows.prefetch(row(o + ahead + 1), at: cursors[o + ahead + 1])
+                            }
+                            rows.addDots(row(o), from: &cursors[o], row(o + 1), from: &cursors[o + 1], below: end,
+                                         sideBySide: weights.base, to: &sums[o], &sums[o + 1])
                         }
                     }
                     for i in 0..<count { scales[first + i] = sums[2 * i] - sums[2 * i + 1] }

@@ -203,6 +203,29 @@ public struct SparseRows: Sendable {
         }
     }
 
+    /// `addDots` of rows a and b at once, each with its own cursor and sums (two chains of
+    /// additions in flight, each in its row's order).
+    @inline(__always)
+    func addDots<Lanes: SIMD>(_ a: Int, from cursorA: inout Cursor, _ b: Int, from cursorB: inout Cursor, below end: Int,
+                              sideBySide weights: UnsafePointer<Lanes>, to sumsA: inout Lanes, _ sumsB: inout Lanes) where Lanes.Scalar == Double {
+        let w = UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self)
+        withKernelRow(a) { rowA in
+            withKernelRow(b) { rowB in
+                withUnsafeMutableBytes(of: &sumsA) { rawA in
+                    withUnsafeMutableBytes(of: &sumsB) { rawB in
+                        let sa = rawA.baseAddress!.assumingMemoryBound(to: Double.self), sb = rawB.baseAddress!.assumingMemoryBound(to: Double.self)
+                        switch Lanes.scalarCount {
+                        case 8: pairwise_rows_add_dots_8(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
+                        case 4: pairwise_rows_add_dots_4(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
+                        case 2: pairwise_rows_add_dots_2(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
+                        default: preconditionFailure("lanes of 2, 4 or 8")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// target[j] += scales · entry j of row r, lane by lane, for its entries from `cursor`
     /// below `end` (each lane's addition `target[j] += scale * value` in Double). Lanes of
     /// 2, 4 or 8.

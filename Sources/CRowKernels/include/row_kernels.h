@@ -32,6 +32,15 @@ void pairwise_row_add_dots_8(pairwise_row row, pairwise_row_cursor *cursor, int6
 void pairwise_row_add_dots_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
 void pairwise_row_add_dots_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
 
+/* The same for two rows at once, each with its own cursor and sums (each row's sums in its
+   own order: two chains of additions in flight instead of one). */
+void pairwise_rows_add_dots_8(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
+                              int64_t end, const double *weights, double *first_sums, double *second_sums);
+void pairwise_rows_add_dots_4(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
+                              int64_t end, const double *weights, double *first_sums, double *second_sums);
+void pairwise_rows_add_dots_2(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
+                              int64_t end, const double *weights, double *first_sums, double *second_sums);
+
 /* target[8 * j + l] += scales[l] * value, for the same entries. */
 void pairwise_row_add_scaled_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
 void pairwise_row_add_scaled_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
