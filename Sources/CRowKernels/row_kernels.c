@@ -20,36 +20,7 @@ typedef double lanes8 __attribute__((ext_vector_type(8), aligned(8)));
 typedef double lanes4 __attribute__((ext_vector_type(4), aligned(8)));
 typedef double lanes2 __attribute__((ext_vector_type(2), aligned(8)));
 
-/* Walks the row's entries from the cursor below `end`, with `index` and `value` set for
-   `body`, and leaves the cursor at the first entry not read. */
-#define FOR_EACH_ENTRY(row, cursor, end, body)                                  \
-    do {                                                                        \
-        int64_t k = (cursor)->entry, escaped = (cursor)->escaped;              \
-        int64_t index = (cursor)->index;                                        \
-        while (k < (row).last) {                                                \
-            uint16_t code = (row).codes[k];                                     \
-            int64_t next;                                                       \
-            double value;                                                       \
-            if ((code & ESCAPE) == ESCAPE) {                                    \
-                next = (row).escaped_indices[escaped];                          \
-                if (next >= (end)) break;                                       \
-                value = (double)(row).escaped_values[escaped];                  \
-                escaped += 1;                                                   \
-            } else {                                                            \
-                next = index + (code >> PLACE_BITS);                            \
-                if (next >= (end)) break;                                       \
-                value = (double)(row).palette[code & ESCAPE];                   \
-            }                                                                   \
-            index = next;                                                       \
-            body;                                                               \
-            k += 1;                                                             \
-        }                                                                       \
-        (cursor)->entry = k;                                                    \
-        (cursor)->escaped = (int32_t)escaped;                                   \
-        (cursor)->index = (int32_t)index;                                       \
-    } while (0)
-
-/* A reading of a row, for the kernels that read two rows at once. */
+/* Where a kernel's reading of a row stands (a cursor, widened). */
 typedef struct {
     int64_t k, escaped, index;
 } walk;
@@ -75,6 +46,17 @@ static inline __attribute__((always_inline)) int step(const pairwise_row *row, w
     *index = next;
     return 1;
 }
+
+/* Walks the row's entries from the cursor below `end`, with `index` and `value` set for
+   `body`, and leaves the cursor at the first entry not read. */
+#define FOR_EACH_ENTRY(row, cursor, end, body)                                      \
+    do {                                                                            \
+        walk w_ = {(cursor)->entry, (cursor)->escaped, (cursor)->index};           \
+        int64_t index = 0;                                                          \
+        double value = 0;                                                           \
+        while (step(&(row), &w_, (end), &index, &value)) { body; }                  \
+        *(cursor) = (pairwise_row_cursor){w_.k, (int32_t)w_.escaped, (int32_t)w_.index}; \
+    } while (0)
 
 #define KERNELS(N)                                                                                  \
     PAIRWISE_CLONES                                                                                 \
