@@ -47,32 +47,17 @@ static inline __attribute__((always_inline)) int step(const pairwise_row *row, w
     return 1;
 }
 
-/* Walks the row's entries from the cursor below `end`, with `index` and `value` set for
-   `body`, and leaves the cursor at the first entry not read. */
-#define FOR_EACH_ENTRY(row, cursor, end, body)                                      \
-    do {                                                                            \
-        walk w_ = {(cursor)->entry, (cursor)->escaped, (cursor)->index};           \
-        int64_t index = 0;                                                          \
-        double value = 0;                                                           \
-        while (step(&(row), &w_, (end), &index, &value)) { body; }                  \
-        *(cursor) = (pairwise_row_cursor){w_.k, (int32_t)w_.escaped, (int32_t)w_.index}; \
-    } while (0)
-
 #define KERNELS(N)                                                                                  \
-    PAIRWISE_CLONES                                                                                 \
-    void pairwise_row_add_dots_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,      \
-                                   const double *weights, double *sums) {                          \
-        const lanes##N *w = (const lanes##N *)weights;                                              \
-        lanes##N sum = *(const lanes##N *)sums;                                                     \
-        FOR_EACH_ENTRY(row, cursor, end, sum = sum + w[index] * value);                            \
-        *(lanes##N *)sums = sum;                                                                    \
-    }                                                                                               \
     PAIRWISE_CLONES                                                                                 \
     void pairwise_row_add_scaled_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,   \
                                      const double *scales, double *target) {                       \
         lanes##N *t = (lanes##N *)target;                                                           \
         lanes##N scale = *(const lanes##N *)scales;                                                 \
-        FOR_EACH_ENTRY(row, cursor, end, t[index] = t[index] + scale * value);                     \
+        walk at = {cursor->entry, cursor->escaped, cursor->index};                                  \
+        int64_t index = 0;                                                                          \
+        double value = 0;                                                                           \
+        while (step(&row, &at, end, &index, &value)) t[index] = t[index] + scale * value;          \
+        *cursor = (pairwise_row_cursor){at.k, (int32_t)at.escaped, (int32_t)at.index};              \
     }                                                                                               \
     PAIRWISE_CLONES                                                                                 \
     void pairwise_rows_add_dots_##N(pairwise_row first, pairwise_row_cursor *first_cursor,          \

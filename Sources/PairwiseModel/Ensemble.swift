@@ -30,7 +30,7 @@ public struct Ensemble: Sendable {
     /// (the members' side by side) each row is read once for all of them.
     public func rewards(_ rows: SparseRows, _ a: Int, _ b: Int, sideBySide weights: MemberWeights? = nil) -> [(Double, Double)] {
         guard let weights, weights.count == members.count else { return members.map { (rows.dot(a, $0.weights), rows.dot(b, $0.weights)) } }
-        let ra = weights.rewards(rows, a), rb = weights.rewards(rows, b)
+        let (ra, rb) = weights.rewards(rows, a, b)
         return members.indices.map { (ra[$0], rb[$0]) }
     }
 
@@ -86,11 +86,12 @@ public final class MemberWeights: @unchecked Sendable {
 
     deinit { lanes.deallocate() }
 
-    /// Each model's reward on row r (lanes past the models: 0).
-    public func rewards(_ rows: SparseRows, _ r: Int) -> SIMD8<Double> {
-        var cursor = rows.cursor(atStartOf: r), sums = SIMD8<Double>()
-        rows.addDots(r, from: &cursor, below: Int.max, sideBySide: UnsafePointer(lanes), to: &sums)
-        return sums
+    /// Each model's reward on rows a and b (lanes past the models: 0).
+    public func rewards(_ rows: SparseRows, _ a: Int, _ b: Int) -> (SIMD8<Double>, SIMD8<Double>) {
+        var cursorA = rows.cursor(atStartOf: a), cursorB = rows.cursor(atStartOf: b)
+        var sumsA = SIMD8<Double>(), sumsB = SIMD8<Double>()
+        rows.addDots(a, from: &cursorA, b, from: &cursorB, below: Int.max, sideBySide: UnsafePointer(lanes), to: &sumsA, &sumsB)
+        return (sumsA, sumsB)
     }
 }
 

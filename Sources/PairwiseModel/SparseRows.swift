@@ -182,29 +182,12 @@ public struct SparseRows: Sendable {
         }
     }
 
-    /// Adds row r's entries from `cursor` below `end` times the weights of every model
-    /// side by side (feature j's at `weights[j]`, a lane a model) to `sums`: read a range of
-    /// features at a time, each lane's sum is the one `dot` gives, bit for bit. Lanes of 2,
-    /// 4 or 8 (the C kernels, vectorized for this CPU).
-    @inline(__always)
-    func addDots<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, sideBySide weights: UnsafePointer<Lanes>,
-                              to sums: inout Lanes) where Lanes.Scalar == Double {
-        let w = UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self)
-        withKernelRow(r) { row in
-            withUnsafeMutableBytes(of: &sums) { raw in
-                let sums = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-                switch Lanes.scalarCount {
-                case 8: pairwise_row_add_dots_8(row, &cursor, Int64(end), w, sums)
-                case 4: pairwise_row_add_dots_4(row, &cursor, Int64(end), w, sums)
-                case 2: pairwise_row_add_dots_2(row, &cursor, Int64(end), w, sums)
-                default: preconditionFailure("lanes of 2, 4 or 8")
-                }
-            }
-        }
-    }
-
-    /// `addDots` of rows a and b at once, each with its own cursor and sums (two chains of
-    /// additions in flight, each in its row's order).
+    /// Adds the entries of rows a and b from their cursors below `end` times the weights of
+    /// every model side by side (feature j's at `weights[j]`, a lane a model) to each row's
+    /// sums, and leaves each cursor at its first entry not read: read a range of features at
+    /// a time, each lane's sum is the one `dot` gives, bit for bit. The two rows are read at
+    /// once (two chains of additions in flight, each in its row's order). Lanes of 2, 4 or 8
+    /// (the C kernels, vectorized for this CPU).
     @inline(__always)
     func addDots<Lanes: SIMD>(_ a: Int, from cursorA: inout Cursor, _ b: Int, from cursorB: inout Cursor, below end: Int,
                               sideBySide weights: UnsafePointer<Lanes>, to sumsA: inout Lanes, _ sumsB: inout Lanes) where Lanes.Scalar == Double {

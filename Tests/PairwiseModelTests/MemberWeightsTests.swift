@@ -16,7 +16,7 @@ import Testing
         let lanes = try #require(MemberWeights(models))
         let ensemble = Ensemble(members: models)
         for r in 0..<data.features.count - 1 {
-            let rewards = lanes.rewards(data.features, r)
+            let (rewards, _) = lanes.rewards(data.features, r, r + 1)
             for (k, model) in models.enumerated() {
                 #expect(rewards[k].bitPattern == data.features.dot(r, model.weights).bitPattern, "row \(r), member \(k)")
             }

@@ -25,15 +25,10 @@ typedef struct {
     const float *escaped_values;
 } pairwise_row;
 
-/* sums[l] += weights[8 * j + l] * value, for the row's entries (j, value) from `cursor`
-   whose index is below `end`, in order; the cursor is left at the first entry not read.
-   The _4 and _2 forms are the same with 4 and 2 lanes. */
-void pairwise_row_add_dots_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
-void pairwise_row_add_dots_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
-void pairwise_row_add_dots_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *weights, double *sums);
-
-/* The same for two rows at once, each with its own cursor and sums (each row's sums in its
-   own order: two chains of additions in flight instead of one). */
+/* For rows `first` and `second`, each from its own cursor: sums[l] += weights[8 * j + l] *
+   value, for the row's entries (j, value) whose index is below `end`, in order, into its own
+   sums; each cursor is left at its row's first entry not read. The two rows are read at once
+   (two chains of additions in flight). The _4 and _2 forms are the same with 4 and 2 lanes. */
 void pairwise_rows_add_dots_8(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
                               int64_t end, const double *weights, double *first_sums, double *second_sums);
 void pairwise_rows_add_dots_4(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
@@ -41,7 +36,8 @@ void pairwise_rows_add_dots_4(pairwise_row first, pairwise_row_cursor *first_cur
 void pairwise_rows_add_dots_2(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
                               int64_t end, const double *weights, double *first_sums, double *second_sums);
 
-/* target[8 * j + l] += scales[l] * value, for the same entries. */
+/* target[8 * j + l] += scales[l] * value, for the entries (j, value) of one row from `cursor`
+   whose index is below `end`, in order; the cursor is left at the first entry not read. */
 void pairwise_row_add_scaled_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
 void pairwise_row_add_scaled_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
 void pairwise_row_add_scaled_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
