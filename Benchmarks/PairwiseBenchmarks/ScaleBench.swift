@@ -20,9 +20,10 @@ struct ScaleBench: ParsableCommand {
             first frame (open to drawn, in process) and the whole queue or list behind it,
             submit-to-next (median, p99); with --inputs
             import, agreement and leaderboard on files written once under --cache (a 1.2 GB
-            jsonl, a gzip bomb, 1M ratings cells, 1M battles); with --train one more trainer
-            run (time, peak memory of the process) and submit-to-next while the background
-            trainer refits (20 submits a second). With --db, the same figures on an existing
+            jsonl, a gzip bomb, 1M ratings cells, 1M battles); with --train two more trainer
+            runs (time, peak memory of the process): one computing every response's features,
+            then one reading those it kept; and submit-to-next while the background trainer
+            refits (20 submits a second). With --db, the same figures on an existing
             project instead (a SQLite file or a postgres:// URL, its admin or a lead; one built
             here and copied with `pairwise copy` compares the two stores); an annotator's
             PostgreSQL login times their own screen and submits only. Build with -c release.
@@ -40,12 +41,13 @@ struct ScaleBench: ParsableCommand {
     @Option(help: "A preset: 1m (333k items, 1M judgments) or 10m (3.3M items, 10M judgments, a project of several GB).")
     var size: ScaleSize?
     @Option(help: "Submits to time.") var submits = 300
-    @Flag(help: "Also time one more trainer run.") var train = false
+    @Flag(help: "Also time trainer runs: one that featurizes every response, then one that reads the features kept.") var train = false
     @Flag(help: "Also time import (1.2 GB jsonl, gzip bomb), agreement (1M cells) and leaderboard (1M battles) on files written once under --cache.")
     var inputs = false
     @Option(help: "Measure this project (a SQLite file or a postgres:// URL) instead of building one.") var db: String?
     @Flag(help: .hidden) var buildOnly = false
     @Flag(help: .hidden) var trainOnce = false
+    @Flag(help: .hidden) var refeaturize = false
 
     /// The two scales the issue measures at.
     enum ScaleSize: String, ExpressibleByArgument {
@@ -71,6 +73,7 @@ struct ScaleBench: ParsableCommand {
                 // Refits on every judged pair, new judgments or not.
                 var options = Trainer.Options()
                 options.minNew = 0
+                options.refeaturize = refeaturize
                 _ = try Trainer(store: try ProjectStore.open(at: try db ?? project()), options: options, holder: "bench").runOnce()
                 return
             }
@@ -89,8 +92,9 @@ struct ScaleBench: ParsableCommand {
             let lead = try ProjectStore.open(at: path).annotators().first { $0.role == .lead }?.name ?? "lead"
             var commands = [("status", ["status", "--db", path])] + (annotator == nil ? [("stats --json", ["stats", "--json", "--db", path])] : [])
             if train && annotator == nil {
-                commands.append(("train", ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"]
-                                 + (db.map { ["--db", $0] } ?? [])))
+                let once = ["bench", "scale", "--train-once", "--cache", cache, "--items", "\(items)", "--judgments", "\(judgments)"] + (db.map { ["--db", $0] } ?? [])
+                commands.append(("train", once + ["--refeaturize"]))
+                commands.append(("train again", once))
             }
             for (name, arguments) in commands {
                 let run = try measureProcess(binary, arguments, as: lead)
@@ -221,7 +225,10 @@ struct ScaleBench: ParsableCommand {
         let annotators = (judgments + items - 1) / items
         try store.addSyntheticData(items: items, judgments: judgments, annotators: annotators)
         try store.setOverlap(annotators + 1)
-        _ = try Trainer(store: store, options: Trainer.Options(), holder: "bench").runOnce()
+        // No feature cache: it would be left beside the name the project is built under.
+        var options = Trainer.Options()
+        options.featureCache = .none
+        _ = try Trainer(store: store, options: options, holder: "bench").runOnce()
         // Everything into the database file itself before it moves (the -wal stays behind).
         _ = try store.sqlitePool().writeWithoutTransaction { try $0.checkpoint(.truncate) }
         try store.sqlitePool().close()

@@ -51,6 +51,10 @@ public struct Featurizer: Sendable {
     public var dimension: Int { hashBuckets + Self.denseNames.count + embeddingDimension }
     /// Dense features are scaled to the size of the unit-length text features.
     static let denseScale = 0.1
+    /// Which features this code computes: a change to what a response's features are
+    /// (words, hashing, dense features, scaling) must change it, or `FeatureCache` files
+    /// written before would be read as if they were this code's.
+    public static let version = 1
 
     public init(hashBits: Int = 18, embeddingDimension: Int = 0) {
         self.hashBits = hashBits

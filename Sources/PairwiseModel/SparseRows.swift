@@ -73,6 +73,78 @@ public struct SparseRows: Sendable {
         precondition(escapedIndices.count < Int(Int32.max), "more escaped entries than a cursor counts")
     }
 
+    /// Bytes before an encoded row's arrays: its counts of codes, palette values and
+    /// escaped entries (UInt32 each).
+    static let encodedHeader = 12
+
+    /// Appends row r as bytes (`appendEncoded` reads them back as the same row): its
+    /// counts, then its codes, palette, escaped indices and escaped values, laid out as this
+    /// machine lays them out in memory.
+    public func encode(_ r: Int, into bytes: inout [UInt8]) {
+        let codeRange = entryStart[r]..<entryStart[r + 1]
+        let paletteEnd = r + 1 < paletteStart.count ? paletteStart[r + 1] : palette.count
+        let escapeEnd = r + 1 < escapeStart.count ? escapeStart[r + 1] : escapedIndices.count
+        for count in [codeRange.count, paletteEnd - paletteStart[r], escapeEnd - escapeStart[r]] {
+            withUnsafeBytes(of: UInt32(count)) { bytes.append(contentsOf: $0) }
+        }
+        codes[codeRange].withUnsafeBytes { bytes.append(contentsOf: $0) }
+        palette[paletteStart[r]..<paletteEnd].withUnsafeBytes { bytes.append(contentsOf: $0) }
+        escapedIndices[escapeStart[r]..<escapeEnd].withUnsafeBytes { bytes.append(contentsOf: $0) }
+        escapedValues[escapeStart[r]..<escapeEnd].withUnsafeBytes { bytes.append(contentsOf: $0) }
+    }
+
+    /// The length of the encoded row `bytes` begins with, once checked to be one this type
+    /// could have written with every index below `dimension` (indices increasing, every
+    /// palette place and escaped entry present); nil when it is not.
+    public static func encodedLength(_ bytes: UnsafeRawBufferPointer, dimension: Int) -> Int? {
+        guard bytes.count >= encodedHeader else { return nil }
+        let codeCount = Int(bytes.loadUnaligned(as: UInt32.self)), paletteCount = Int(bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let escapedCount = Int(bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        let length = encodedHeader + 2 * codeCount + 4 * paletteCount + 8 * escapedCount
+        guard paletteCount <= Int(escape), escapedCount <= codeCount, bytes.count >= length else { return nil }
+        let indices = encodedHeader + 2 * codeCount + 4 * paletteCount
+        var index = -1, escaped = 0
+        for k in 0..<codeCount {
+            let code = bytes.loadUnaligned(fromByteOffset: encodedHeader + 2 * k, as: UInt16.self)
+            if code & escape == escape {
+                guard escaped < escapedCount else { return nil }
+                let next = Int(bytes.loadUnaligned(fromByteOffset: indices + 4 * escaped, as: Int32.self))
+                guard next > index else { return nil }
+                index = next
+                escaped += 1
+            } else {
+                guard code >> placeBits >= 1, Int(code & escape) < paletteCount else { return nil }
+                index += Int(code >> placeBits)
+            }
+        }
+        return escaped == escapedCount && index < dimension ? length : nil
+    }
+
+    /// Appends the row `bytes` begins with, which `encodedLength` has checked; returns its length.
+    @discardableResult
+    public mutating func appendEncoded(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let codeCount = Int(bytes.loadUnaligned(as: UInt32.self)), paletteCount = Int(bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+        let escapedCount = Int(bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        paletteStart.append(palette.count)
+        escapeStart.append(escapedIndices.count)
+        var offset = Self.encodedHeader
+        func take<T>(_ count: Int, into array: inout [T], zero: T) {
+            let old = array.count
+            array.append(contentsOf: repeatElement(zero, count: count))
+            array.withUnsafeMutableBytes { target in
+                target.baseAddress!.advanced(by: old * MemoryLayout<T>.stride).copyMemory(from: bytes.baseAddress! + offset, byteCount: count * MemoryLayout<T>.stride)
+            }
+            offset += count * MemoryLayout<T>.stride
+        }
+        take(codeCount, into: &codes, zero: 0)
+        take(paletteCount, into: &palette, zero: 0)
+        take(escapedCount, into: &escapedIndices, zero: 0)
+        take(escapedCount, into: &escapedValues, zero: 0)
+        entryStart.append(codes.count)
+        precondition(escapedIndices.count < Int(Int32.max), "more escaped entries than a cursor counts")
+        return offset
+    }
+
     /// The value's place in the row's palette (which starts at `start`), added if there is
     /// room; nil when the palette is full.
     private static func place(of value: Float, in palette: inout [Float], from start: Int) -> Int? {

@@ -88,6 +88,43 @@ extension ProjectStore {
         }
     }
 
+    /// Calls `body` with every pair item's row id and content hash, row id ascending, in
+    /// chunks of `size`, each with its text where `needsText` asks for it (nil elsewhere):
+    /// a pass that keeps what it computed from items' texts reads only the texts it lacks.
+    /// `needsText` is called once per item, in order, before its chunk's `body`.
+    public func forEachItemChunk(size: Int, needsText: (_ rowID: Int64, _ contentHash: String) -> Bool,
+                                 _ body: ([(rowID: Int64, contentHash: String, item: Item?)]) throws -> Void) throws {
+        try read { sql in
+            guard let rows = try Self.itemRowIDs(sql) else { return }
+            var chunk: [(rowID: Int64, contentHash: String, item: Item?)] = []
+            func flush() throws {
+                let wanted = chunk.indices.filter { needsText(chunk[$0].rowID, chunk[$0].contentHash) }
+                if !wanted.isEmpty {
+                    var place = Dictionary(uniqueKeysWithValues: wanted.map { (chunk[$0].rowID, $0) })
+                    // Every item of the chunk: one range on the key, as the texts-only scan reads them.
+                    let query: SQLQuery = wanted.count == chunk.count
+                        ? "\(raw: Self.itemSelect) WHERE i.id BETWEEN \(chunk[0].rowID) AND \(chunk[chunk.count - 1].rowID) ORDER BY i.id"
+                        : "\(raw: Self.itemSelect) WHERE i.id IN \(list: wanted.map { chunk[$0].rowID }) ORDER BY i.id"
+                    try sql.scan(query) { row in
+                        if let k = place.removeValue(forKey: try row.int64("id")) { chunk[k].item = try Self.item(from: row) }
+                    }
+                }
+                try body(chunk)
+                chunk.removeAll(keepingCapacity: true)
+            }
+            for start in stride(from: rows.lowerBound, through: rows.upperBound, by: Int(JudgmentSpans.span)) {
+                try sql.scan("""
+                    SELECT i.id, i.content_hash FROM items i
+                    WHERE i.id BETWEEN \(start) AND \(start + JudgmentSpans.span - 1) AND i.response_count = 2 ORDER BY i.id
+                    """) { row in
+                    chunk.append((try row.int64("id"), try row.text("content_hash"), nil))
+                    if chunk.count == size { try flush() }
+                }
+            }
+            if !chunk.isEmpty { try flush() }
+        }
+    }
+
     /// Records the start of a run; it counts only once `finishModelRun` marks it done.
     public func startModelRun(lastJudgmentID: Int64) throws -> Int64 {
         try write { sql in

@@ -19,9 +19,22 @@ public struct Trainer: Sendable {
         public var seed: UInt64 = 1
         public var l2 = 1e-3
         public var hashBits = 18
+        /// Where each response's features are kept from run to run.
+        public var featureCache = FeatureCacheChoice.usual
+        /// Compute every response's features anew this run (and keep those).
+        public var refeaturize = false
         /// How long the lease lasts; a trainer that dies holds it at most this long.
         public var leaseSeconds = 180.0
         public init() {}
+    }
+
+    /// Where a trainer keeps its feature cache.
+    public enum FeatureCacheChoice: Sendable {
+        /// `Trainer.featureCachePath(for:)`.
+        case usual
+        /// Nowhere: every response is featurized each run.
+        case none
+        case at(String)
     }
 
     public enum Outcome: Sendable, Equatable {
@@ -46,6 +59,19 @@ public struct Trainer: Sendable {
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 
+    /// Where a project's feature cache usually is: beside a SQLite project (its path with
+    /// `.features` added), or for a PostgreSQL one in the user's cache folder
+    /// (`$XDG_CACHE_HOME`, else `~/.cache`, then `pairwise/features/`), named by the
+    /// project's address.
+    public static func featureCachePath(for store: ProjectStore) -> String {
+        guard store.dialect == .postgres else { return store.path + ".features" }
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+        let folder = base + "/pairwise/features"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder + "/" + String(SHA256.hex(store.path).prefix(32)) + ".features"
+    }
+
     public init(store: ProjectStore, options: Options = Options(), holder: String = Trainer.processHolder) {
         self.store = store
         self.options = options
@@ -63,7 +89,13 @@ public struct Trainer: Sendable {
         if !options.force && marks.lastRun != nil && fresh < Int64(options.minNew) { return .nothingNew(newJudgments: fresh) }
         let embeddings = try store.responseEmbeddings()
         let featurizer = Featurizer(hashBits: options.hashBits, embeddingDimension: embeddings.dimension)
-        let training = try TrainingSet.read(store, featurizer: featurizer, embeddings: embeddings.vectors)
+        let cachePath: String? = switch options.featureCache {
+        case .usual: Self.featureCachePath(for: store)
+        case .none: nil
+        case .at(let path): path
+        }
+        if options.refeaturize, let cachePath { try? FileManager.default.removeItem(atPath: cachePath) }
+        let training = try TrainingSet.read(store, featurizer: featurizer, embeddings: embeddings.vectors, cachePath: cachePath)
         let data = training.data
         guard !data.pairs.isEmpty else { return .noLabels }
         let runID = try store.startModelRun(lastJudgmentID: marks.newest)
@@ -191,11 +223,47 @@ struct TrainingSet {
     var rankedRatings: [(firstRow: Int, means: [String: [Double]])] = []
     /// While items are added: the place in `columns` of the first judged item not yet passed.
     private var judgedCursor = 0
+    /// Per item, what its rows were computed from (for the feature cache).
+    var keys: [FeatureCache.Key] = []
+    /// Items whose rows were computed in this reading (the others came from the cache).
+    var featurized = 0
+    /// Whether the cache held rows that did not check out (the reading is then done again
+    /// without it).
+    private var cacheRefused = false
+
+    /// Items of a chunk as read: each one's rows from the feature cache (encoded, A then B,
+    /// in `cached`, ending at its `cachedEnds`) or its text to featurize.
+    struct ReadChunk: Sendable {
+        var items: [(rowID: Int64, key: FeatureCache.Key, item: Item?)] = []
+        var cached: [UInt8] = []
+        /// Per item, where its rows end in `cached` (−1: not there).
+        var cachedEnds: [Int] = []
+    }
+
+    /// Where an item's rows come from once its chunk is featurized.
+    enum ItemRows: Sendable {
+        /// Its encoded rows in the chunk's `cached`, checked.
+        case cached
+        case computed(a: SparseVector, b: SparseVector)
+        /// Cached rows that are not ones `SparseRows` writes (a file made to pass the checksum).
+        case refused
+        /// A pair item without its two responses: not one to train on.
+        case missing
+    }
+
+    /// A chunk's items with their rows.
+    struct FeaturedChunk: Sendable {
+        var chunk: ReadChunk
+        var rows: [ItemRows]
+    }
 
     /// Reads the labels, then the items a chunk at a time, featurizing the chunks read on
     /// the other cores while the next are read: no item's text is held past its chunk's
-    /// featurizing.
-    static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])]) throws -> TrainingSet {
+    /// featurizing. Items whose rows the feature cache at `cachePath` holds for their
+    /// content are neither read nor featurized; when some item had to be, the cache is
+    /// written anew.
+    static func read(_ store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])],
+                     cachePath: String? = nil) throws -> TrainingSet {
         let policy = LabelPolicy.for(.trainer)
         // Items by row id alone: the trainer names none.
         var set = TrainingSet(columns: try store.currentJudgmentColumns(policy: policy, named: false))
@@ -204,41 +272,95 @@ struct TrainingSet {
         let adjudications = settled.pairs
         // Room for every item's rows once the first chunk says how large rows are.
         let itemsAhead = try store.itemRowSpan()
+        let cache = cachePath.flatMap { FeatureCache.Reader(path: $0, featurizer: featurizer) }
+        let dimension = featurizer.dimension
         // One thread reads chunks of items while the others featurize those already read;
         // their rows are stored here in item order.
-        let featurize = OrderedPipeline<[(rowID: Int64, item: Item)], [(rowID: Int64, a: SparseVector, b: SparseVector)]>(
+        let featurize = OrderedPipeline<ReadChunk, FeaturedChunk>(
             transform: { chunk in
-                chunk.map { rowID, item in
+                var cachedStart = 0
+                return FeaturedChunk(chunk: chunk, rows: zip(chunk.items, chunk.cachedEnds).map { read, cachedEnd in
+                    if cachedEnd >= 0 {
+                        defer { cachedStart = cachedEnd }
+                        return chunk.cached.withUnsafeBytes { bytes in
+                            FeatureCache.checkRows(UnsafeRawBufferPointer(rebasing: bytes[cachedStart..<cachedEnd]), dimension: dimension)
+                        } ? .cached : .refused
+                    }
+                    guard let item = read.item else { return .missing }
                     let prompt = featurizer.promptWords(item.prompt.plainText)
-                    let vectors = embeddings[rowID]
-                    return (rowID, featurizer.features(promptWords: prompt, response: item.responseA.text, embedding: vectors?.a),
-                            featurizer.features(promptWords: prompt, response: item.responseB.text, embedding: vectors?.b))
-                }
+                    let vectors = embeddings[read.rowID]
+                    return .computed(a: featurizer.features(promptWords: prompt, response: item.responseA.text, embedding: vectors?.a),
+                                     b: featurizer.features(promptWords: prompt, response: item.responseB.text, embedding: vectors?.b))
+                })
             },
             consume: { featured in set.add(featured, columns: columns, adjudications: adjudications, itemsAhead: itemsAhead) })
+        var next = ReadChunk()
         do {
-            try store.forEachItemChunk(size: 1_000) { featurize.submit($0) }
+            try store.forEachItemChunk(size: 1_000, needsText: { rowID, contentHash in
+                let key = FeatureCache.Key(rowID: rowID, contentHash: contentHash, embedding: FeatureCache.embeddingDigest(embeddings[rowID]))
+                next.items.append((rowID, key, nil))
+                if let cache, cache.copyRows(for: key, into: &next.cached) {
+                    next.cachedEnds.append(next.cached.count)
+                    return false
+                }
+                next.cachedEnds.append(-1)
+                return true
+            }) { chunk in
+                for (k, read) in chunk.enumerated() { next.items[k].item = read.item }
+                featurize.submit(next)
+                next = ReadChunk()
+            }
         } catch {
             featurize.cancel()
             throw error
         }
         featurize.finish()
+        if let cachePath, set.cacheRefused {
+            // Rows no run of ours wrote: read every item's text instead (and keep the features
+            // anew, if the file could go).
+            let removed = (try? FileManager.default.removeItem(atPath: cachePath)) != nil
+            return try read(store, featurizer: featurizer, embeddings: embeddings, cachePath: removed ? cachePath : nil)
+        }
+        if let cachePath, set.featurized > 0 {
+            // A cache that cannot be written costs the next run its featurizing, nothing else.
+            try? FeatureCache.write(path: cachePath, featurizer: featurizer, keys: set.keys, rows: set.data.features)
+        }
         try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
     }
 
-    /// Stores a chunk of featurized items (in row id order, after those stored so far) with
-    /// each one's label: the lead's adjudication, or the aggregate of its current judgments.
-    private mutating func add(_ featured: [(rowID: Int64, a: SparseVector, b: SparseVector)], columns: JudgmentColumns,
+    /// Stores a chunk of items (in row id order, after those stored so far) with their rows
+    /// and each one's label: the lead's adjudication, or the aggregate of its current judgments.
+    private mutating func add(_ featured: FeaturedChunk, columns: JudgmentColumns,
                               adjudications: [Int64: Adjudication], itemsAhead: Int) {
-        for (rowID, a, b) in featured {
+        let chunk = featured.chunk, before = rowIDs.count
+        var cachedStart = 0
+        for (k, read) in chunk.items.enumerated() {
+            let rowID = read.rowID, cachedEnd = chunk.cachedEnds[k]
+            defer { if cachedEnd >= 0 { cachedStart = cachedEnd } }
+            switch featured.rows[k] {
+            case .cached:
+                chunk.cached.withUnsafeBytes { bytes in
+                    let rows = UnsafeRawBufferPointer(rebasing: bytes[cachedStart..<cachedEnd])
+                    let a = data.features.appendEncoded(rows)
+                    data.features.appendEncoded(UnsafeRawBufferPointer(rebasing: rows[a...]))
+                }
+            case .computed(let a, let b):
+                data.features.append(a)
+                data.features.append(b)
+                featurized += 1
+            case .refused:
+                cacheRefused = true
+                continue
+            case .missing:
+                continue
+            }
+            keys.append(read.key)
             while judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] < rowID { judgedCursor += 1 }
             let judged = judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] == rowID ? judgedCursor : nil
             let item = rowIDs.count
             rowIDs.append(rowID)
             judgedItem.append(judged.map(Int32.init) ?? -1)
-            data.features.append(a)
-            data.features.append(b)
             let label = adjudications[rowID].map { (strength: Double($0.strength.value), bothBad: $0.bothBad) } ?? judged.flatMap { k in
                 let range = columns.judgments(ofItem: k)
                 return PreferenceAggregation.aggregate(strengthSum: range.reduce(0) { $0 + Int(columns.strength[$1]) },
@@ -253,7 +375,7 @@ struct TrainingSet {
                 pairOfItem.append(-1)
             }
         }
-        if rowIDs.count == featured.count { data.features.reserveCapacity(rows: 2 * (itemsAhead - featured.count)) }
+        if before == 0 && !rowIDs.isEmpty { data.features.reserveCapacity(rows: 2 * (itemsAhead - chunk.items.count)) }
     }
 
     /// Ranked items train through the pairs their consensus (`AggregatedRanking`) implies,

@@ -29,6 +29,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed for the held-out split and the bootstrap.") var seed: UInt64 = 1
     @Option(name: .customLong("hash-bits"), help: "log2 of the hashed word-feature buckets.") var hashBits = 18
     @Flag(help: "Refit now even when no new judgments arrived (another --seed, other settings).") var force = false
+    @Flag(help: "Compute every response's features anew instead of reusing those kept from earlier runs (in the feature cache: beside a SQLite project, `<project>.features`).") var refeaturize = false
 
     func validate() throws {
         guard minNew >= 1, ensemble >= 1, interval > 0 else { throw ValidationError("--min-new and --ensemble must be 1 or more, --interval positive") }
@@ -43,6 +44,7 @@ struct TrainCommand: ParsableCommand {
             options.ensembleSize = ensemble
             options.seed = seed
             options.hashBits = hashBits
+            options.refeaturize = refeaturize
             let trainer = Trainer(store: try project.open(), options: options)
             repeat {
                 switch try trainer.runOnce() {

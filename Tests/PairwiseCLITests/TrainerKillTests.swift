@@ -75,4 +75,28 @@ import Testing
         // One member: the items its seeded bootstrap sample left out (about e⁻¹ of 1,000).
         #expect(model?["strength_agreement"]?["items"]?.intValue == 349)
     }
+
+    /// A run keeps every response's features beside the project; the next run reads them
+    /// instead of featurizing, and fits the same model (so does one told to refeaturize).
+    @Test func featuresAreKeptBesideTheProjectAndTheModelIsTheSame() throws {
+        let directory = try temporaryDirectory()
+        #expect(try pairwise(["init"], in: directory).status == 0)
+        #expect(try pairwise(["import", "--labels-as", "hh", try hhSlice(directory, "pairs.jsonl", from: 0, count: 300)], in: directory).status == 0)
+        func summary(_ arguments: [String]) throws -> String {
+            let run = try pairwise(["train", "--ensemble", "2", "--hash-bits", "12"] + arguments, in: directory)
+            #expect(run.status == 0, "\(run.stderr)")
+            // Without its run number and seconds.
+            return run.stdout.split(separator: ",").dropLast().joined(separator: ",").split(separator: ":").dropFirst().joined(separator: ":")
+        }
+        let first = try summary([])
+        #expect(first.hasPrefix(" 300 pairs, held-out accuracy ") && first.contains("calibration error"), "\(first)")
+        let kept = directory.appendingPathComponent("pairwise.sqlite.features").path
+        let written = try #require(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date)
+        #expect(try summary(["--force"]) == first)
+        // Nothing new to featurize: the file is read, not written again.
+        #expect(try FileManager.default.attributesOfItem(atPath: kept)[.modificationDate] as? Date == written)
+        #expect(try summary(["--force", "--refeaturize"]) == first)
+        try FileManager.default.removeItem(atPath: kept)
+        #expect(try summary(["--force"]) == first && FileManager.default.fileExists(atPath: kept))
+    }
 }

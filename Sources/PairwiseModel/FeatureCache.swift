@@ -1,0 +1,208 @@
+import Foundation
+
+/// The feature rows of a project's pair items from an earlier run, kept in a file so that a
+/// response's features are computed once: a response's text never changes, so its rows
+/// stand as long as the item's content hash, its embeddings and the featurizer do.
+///
+/// The file holds a header (what featurized it) and a record per item in row id order: the
+/// item's row id, content hash and embedding digest, its rows' length and checksum, then its
+/// A and B rows as `SparseRows` encodes them. It is a cache: a missing, foreign or damaged file only costs the
+/// featurizing, and it is replaced whole (written beside it, then renamed), never edited.
+public enum FeatureCache {
+    /// What an item's rows were computed from.
+    public struct Key: Equatable, Sendable {
+        public var rowID: Int64
+        /// The item's content hash as stored (hex SHA-256 of its prompt and responses).
+        public var contentHash: [UInt8]
+        /// `embeddingDigest` of the item's response embeddings (0: none).
+        public var embedding: UInt64
+
+        public init(rowID: Int64, contentHash: String, embedding: UInt64) {
+            self.init(rowID: rowID, contentHash: Array(contentHash.utf8), embedding: embedding)
+        }
+
+        init(rowID: Int64, contentHash: [UInt8], embedding: UInt64) {
+            self.rowID = rowID
+            self.contentHash = contentHash
+            self.embedding = embedding
+        }
+    }
+
+    /// "PWFEATS" and a format number, read as one integer: a file from a machine of the
+    /// other byte order does not match either.
+    static let magic: UInt64 = 0x0153_5441_4546_5750
+    /// Bytes of the header: the magic, then the featurizer's version, hash bits and
+    /// embedding length (UInt32 each).
+    static let headerLength = 20
+    /// The longest content hash a record keeps (a hex SHA-256 is 64).
+    static let longestHash = 255
+    /// Bytes of a record before its content hash: row id, hash length, embedding digest,
+    /// rows' length and checksum.
+    static let recordFixed = 8 + 1 + 8 + 4 + 8
+
+    /// A checksum of a record's rows, 8 bytes at a time (a rotation and a multiplication
+    /// each): any changed byte changes it, as do most changes of several.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var hash = UInt64(bytes.count) ^ 0x9e37_79b9_7f4a_7c15
+        var i = 0
+        while i + 8 <= bytes.count {
+            hash = ((hash << 23 | hash >> 41) ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9e37_79b9_7f4a_7c15
+            i += 8
+        }
+        while i < bytes.count {
+            hash = ((hash << 23 | hash >> 41) ^ UInt64(bytes[i])) &* 0x9e37_79b9_7f4a_7c15
+            i += 1
+        }
+        return hash
+    }
+
+    /// A digest of an item's two embeddings, bit for bit (0 when it has none).
+    public static func embeddingDigest(_ vectors: (a: [Float], b: [Float])?) -> UInt64 {
+        guard let vectors else { return 0 }
+        // FNV-1a over each vector's length and its values' bits.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for vector in [vectors.a, vectors.b] {
+            hash = (hash ^ UInt64(vector.count)) &* 0x0000_0100_0000_01b3
+            for value in vector { hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01b3 }
+        }
+        return hash | 1
+    }
+
+    static func header(_ featurizer: Featurizer) -> [UInt8] {
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: magic) { bytes.append(contentsOf: $0) }
+        for value in [UInt32(Featurizer.version), UInt32(featurizer.hashBits), UInt32(featurizer.embeddingDimension)] {
+            withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+
+    /// Reads a cache file's records in order, for items asked for in row id order.
+    public final class Reader {
+        private let handle: FileHandle
+        /// The bytes read and not yet passed: `storage[position..<filled]`.
+        private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 16)
+        private var position = 0, filled = 0
+        private var ended = false
+        /// Whether a record was cut short: the rest of the file is not read.
+        public private(set) var damaged = false
+
+        /// Opens the file at `path` when it was written for `featurizer`; nil otherwise.
+        public init?(path: String, featurizer: Featurizer) {
+            guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+            self.handle = handle
+            guard fill(FeatureCache.headerLength), Array(storage[0..<FeatureCache.headerLength]) == FeatureCache.header(featurizer) else { return nil }
+            position = FeatureCache.headerLength
+        }
+
+        deinit {
+            try? handle.close()
+            storage.deallocate()
+        }
+
+        /// Appends the encoded A and B rows stored for `key`'s item to `bytes` when the file
+        /// has them for that content, unchanged since written (their checksum holds); false
+        /// otherwise. Keys must come in increasing row id order; `checkRows` tells whether
+        /// rows are safe to read.
+        public func copyRows(for key: Key, into bytes: inout [UInt8]) -> Bool {
+            while !damaged, let record = peek() {
+                if record.rowID > key.rowID { return false }
+                position += record.length
+                guard record.rowID == key.rowID else { continue }
+                let rows = UnsafeRawBufferPointer(rebasing: storage[(position - record.rowsLength)..<position])
+                guard record.key == key, FeatureCache.checksum(rows) == record.checksum else { return false }
+                bytes.append(contentsOf: rows)
+                return true
+            }
+            return false
+        }
+
+        /// The next record's key and lengths, once the whole record is in the buffer (nil at
+        /// the end; a record cut short marks the file damaged).
+        private func peek() -> (rowID: Int64, key: Key, length: Int, rowsLength: Int, checksum: UInt64)? {
+            let fixed = FeatureCache.recordFixed
+            guard fill(fixed) else {
+                damaged = filled > position
+                return nil
+            }
+            let rowID = storage.loadUnaligned(fromByteOffset: position, as: Int64.self), hashLength = Int(storage[position + 8])
+            let embedding = storage.loadUnaligned(fromByteOffset: position + 9, as: UInt64.self)
+            let rowsLength = Int(storage.loadUnaligned(fromByteOffset: position + 17, as: UInt32.self))
+            let checksum = storage.loadUnaligned(fromByteOffset: position + 21, as: UInt64.self)
+            let length = fixed + hashLength + rowsLength
+            guard fill(length) else {
+                damaged = true
+                return nil
+            }
+            let key = Key(rowID: rowID, contentHash: Array(storage[(position + fixed)..<(position + fixed + hashLength)]), embedding: embedding)
+            return (rowID, key, length, rowsLength, checksum)
+        }
+
+        /// Whether `count` bytes from `position` are in the buffer, reading on as needed.
+        private func fill(_ count: Int) -> Bool {
+            if filled - position >= count { return true }
+            // The bytes not passed to the front, in room for `count` of them.
+            let kept = filled - position
+            if count > storage.count {
+                let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+                larger.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[position..<filled]))
+                storage.deallocate()
+                storage = larger
+            } else if position > 0 {
+                storage.baseAddress!.copyMemory(from: storage.baseAddress! + position, byteCount: kept)
+            }
+            position = 0
+            filled = kept
+            while !ended && filled < count {
+                let got = Foundation.read(handle.fileDescriptor, storage.baseAddress! + filled, storage.count - filled)
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { ended = true } else { filled += got }
+            }
+            return filled >= count
+        }
+    }
+
+    /// Whether `rows` is an item's two encoded rows, each one `SparseRows` could have
+    /// written for a featurizer of `dimension` features.
+    public static func checkRows(_ rows: UnsafeRawBufferPointer, dimension: Int) -> Bool {
+        guard let a = SparseRows.encodedLength(rows, dimension: dimension),
+              let b = SparseRows.encodedLength(UnsafeRawBufferPointer(rebasing: rows[a...]), dimension: dimension) else { return false }
+        return a + b == rows.count
+    }
+
+    /// Writes every pair item's rows (rows 2n and 2n+1 of `rows` for `keys[n]`) to a file
+    /// beside `path`, then renames it to `path`: a reader sees the old file or the new one.
+    public static func write(path: String, featurizer: Featurizer, keys: [Key], rows: SparseRows) throws {
+        let partial = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
+        }
+        do {
+            var bytes = header(featurizer)
+            var record: [UInt8] = []
+            for (n, key) in keys.enumerated() where key.contentHash.count <= longestHash {
+                record.removeAll(keepingCapacity: true)
+                rows.encode(2 * n, into: &record)
+                rows.encode(2 * n + 1, into: &record)
+                withUnsafeBytes(of: key.rowID) { bytes.append(contentsOf: $0) }
+                bytes.append(UInt8(key.contentHash.count))
+                withUnsafeBytes(of: key.embedding) { bytes.append(contentsOf: $0) }
+                withUnsafeBytes(of: UInt32(record.count)) { bytes.append(contentsOf: $0) }
+                withUnsafeBytes(of: record.withUnsafeBytes { checksum($0) }) { bytes.append(contentsOf: $0) }
+                bytes.append(contentsOf: key.contentHash)
+                bytes.append(contentsOf: record)
+                if bytes.count >= 1 << 22 {
+                    try handle.write(contentsOf: bytes)
+                    bytes.removeAll(keepingCapacity: true)
+                }
+            }
+            try handle.write(contentsOf: bytes)
+            try handle.close()
+            guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+}
