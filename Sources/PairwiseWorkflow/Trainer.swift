@@ -223,7 +223,7 @@ struct TrainingSet {
     var rankedRatings: [(firstRow: Int, means: [String: [Double]])] = []
     /// While items are added: the place in `columns` of the first judged item not yet passed.
     private var judgedCursor = 0
-    /// Per item, what its rows were computed from (for the feature cache).
+    /// Per item, what its rows were computed from (for the feature cache; emptied once it is written).
     var keys: [FeatureCache.Key] = []
     /// Items whose rows were computed in this reading (the others came from the cache).
     var featurized = 0
@@ -325,6 +325,8 @@ struct TrainingSet {
             // A cache that cannot be written costs the next run its featurizing, nothing else.
             try? FeatureCache.write(path: cachePath, featurizer: featurizer, keys: set.keys, rows: set.data.features)
         }
+        // Needed for the cache alone: not held through the fits.
+        set.keys = []
         try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
     }
