@@ -25,60 +25,69 @@ typedef struct {
     int64_t k, escaped, index;
 } walk;
 
-/* Reads the entry at the walk when its index is below `end` (sets `index` and `value`, and
-   moves on); 0, the walk unmoved, when there is none. */
-static inline __attribute__((always_inline)) int step(const pairwise_row *row, walk *w, int64_t end, int64_t *index, double *value) {
-    if (w->k >= row->last) return 0;
+/* Reads the entry at the walk, which the caller knows is there (sets `index` and `value`,
+   and moves on). */
+static inline __attribute__((always_inline)) void take(const pairwise_row *row, walk *w, int64_t *index, double *value) {
     uint16_t code = row->codes[w->k];
-    int64_t next;
     if ((code & ESCAPE) == ESCAPE) {
-        next = row->escaped_indices[w->escaped];
-        if (next >= end) return 0;
+        w->index = row->escaped_indices[w->escaped];
         *value = (double)row->escaped_values[w->escaped];
         w->escaped += 1;
     } else {
-        next = w->index + (code >> PLACE_BITS);
-        if (next >= end) return 0;
+        w->index += code >> PLACE_BITS;
         *value = (double)row->palette[code & ESCAPE];
     }
-    w->index = next;
     w->k += 1;
-    *index = next;
-    return 1;
+    *index = w->index;
+}
+
+void pairwise_row_block_counts(pairwise_row row, pairwise_row_cursor start, const int64_t *ends, int64_t blocks, uint32_t *counts) {
+    walk at = {start.entry, start.escaped, start.index};
+    int64_t index = 0, block = 0;
+    double value = 0;
+    for (int64_t b = 0; b < blocks; b++) counts[b] = 0;
+    while (at.k < row.last) {
+        take(&row, &at, &index, &value);
+        while (block + 1 < blocks && index >= ends[block]) block += 1;
+        counts[block] += 1;
+    }
 }
 
 #define KERNELS(N)                                                                                  \
     PAIRWISE_CLONES                                                                                 \
-    void pairwise_row_add_scaled_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t end,   \
+    void pairwise_row_add_scaled_##N(pairwise_row row, pairwise_row_cursor *cursor, int64_t count, \
                                      const double *scales, double *target) {                       \
         lanes##N *t = (lanes##N *)target;                                                           \
         lanes##N scale = *(const lanes##N *)scales;                                                 \
         walk at = {cursor->entry, cursor->escaped, cursor->index};                                  \
         int64_t index = 0;                                                                          \
         double value = 0;                                                                           \
-        while (step(&row, &at, end, &index, &value)) t[index] = t[index] + scale * value;          \
+        for (int64_t n = 0; n < count; n++) {                                                       \
+            take(&row, &at, &index, &value);                                                        \
+            t[index] = t[index] + scale * value;                                                    \
+        }                                                                                           \
         *cursor = (pairwise_row_cursor){at.k, (int32_t)at.escaped, (int32_t)at.index};              \
     }                                                                                               \
     PAIRWISE_CLONES                                                                                 \
     void pairwise_rows_add_dots_##N(pairwise_row first, pairwise_row_cursor *first_cursor,          \
-                                    pairwise_row second, pairwise_row_cursor *second_cursor,        \
-                                    int64_t end, const double *weights, double *first_sums,         \
+                                    int64_t first_count, pairwise_row second,                       \
+                                    pairwise_row_cursor *second_cursor, int64_t second_count,       \
+                                    const double *weights, double *first_sums,                      \
                                     double *second_sums) {                                          \
         const lanes##N *w = (const lanes##N *)weights;                                              \
         lanes##N s1 = *(const lanes##N *)first_sums, s2 = *(const lanes##N *)second_sums;          \
         walk w1 = {first_cursor->entry, first_cursor->escaped, first_cursor->index};                \
         walk w2 = {second_cursor->entry, second_cursor->escaped, second_cursor->index};             \
-        int64_t i1 = 0, i2 = 0;                                                                     \
+        int64_t i1 = 0, i2 = 0, both = first_count < second_count ? first_count : second_count;    \
         double v1 = 0, v2 = 0;                                                                      \
-        int more1 = step(&first, &w1, end, &i1, &v1), more2 = step(&second, &w2, end, &i2, &v2);   \
-        while (more1 && more2) {                                                                    \
+        for (int64_t n = 0; n < both; n++) {                                                        \
+            take(&first, &w1, &i1, &v1);                                                            \
+            take(&second, &w2, &i2, &v2);                                                           \
             s1 = s1 + w[i1] * v1;                                                                   \
             s2 = s2 + w[i2] * v2;                                                                   \
-            more1 = step(&first, &w1, end, &i1, &v1);                                               \
-            more2 = step(&second, &w2, end, &i2, &v2);                                              \
         }                                                                                           \
-        while (more1) { s1 = s1 + w[i1] * v1; more1 = step(&first, &w1, end, &i1, &v1); }          \
-        while (more2) { s2 = s2 + w[i2] * v2; more2 = step(&second, &w2, end, &i2, &v2); }         \
+        for (int64_t n = both; n < first_count; n++) { take(&first, &w1, &i1, &v1); s1 = s1 + w[i1] * v1; }   \
+        for (int64_t n = both; n < second_count; n++) { take(&second, &w2, &i2, &v2); s2 = s2 + w[i2] * v2; } \
         *(lanes##N *)first_sums = s1;                                                               \
         *(lanes##N *)second_sums = s2;                                                              \
         *first_cursor = (pairwise_row_cursor){w1.k, (int32_t)w1.escaped, (int32_t)w1.index};        \

@@ -90,7 +90,8 @@ public final class MemberWeights: @unchecked Sendable {
     public func rewards(_ rows: SparseRows, _ a: Int, _ b: Int) -> (SIMD8<Double>, SIMD8<Double>) {
         var cursorA = rows.cursor(atStartOf: a), cursorB = rows.cursor(atStartOf: b)
         var sumsA = SIMD8<Double>(), sumsB = SIMD8<Double>()
-        rows.addDots(a, from: &cursorA, b, from: &cursorB, below: Int.max, sideBySide: UnsafePointer(lanes), to: &sumsA, &sumsB)
+        rows.addDots(a, from: &cursorA, count: rows.entryCount(a), b, from: &cursorB, count: rows.entryCount(b),
+                     sideBySide: UnsafePointer(lanes), to: &sumsA, &sumsB)
         return (sumsA, sumsB)
     }
 }

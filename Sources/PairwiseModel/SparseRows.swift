@@ -254,14 +254,25 @@ public struct SparseRows: Sendable {
         }
     }
 
-    /// Adds the entries of rows a and b from their cursors below `end` times the weights of
-    /// every model side by side (feature j's at `weights[j]`, a lane a model) to each row's
-    /// sums, and leaves each cursor at its first entry not read: read a range of features at
-    /// a time, each lane's sum is the one `dot` gives, bit for bit. The two rows are read at
-    /// once (two chains of additions in flight, each in its row's order). Lanes of 2, 4 or 8
-    /// (the C kernels, vectorized for this CPU).
+    /// Row r's number of entries.
+    func entryCount(_ r: Int) -> Int { entryStart[r + 1] - entryStart[r] }
+
+    /// How many of row r's entries fall in each block of features (block b: the indices
+    /// below `ends[b]`, from `ends[b - 1]` on; the last end above every index), written to
+    /// `counts`: what `addDots` and `add` read a block at a time.
+    func blockCounts(_ r: Int, ends: UnsafeBufferPointer<Int64>, into counts: UnsafeMutablePointer<UInt32>) {
+        withKernelRow(r) { row in pairwise_row_block_counts(row, cursor(atStartOf: r), ends.baseAddress, Int64(ends.count), counts) }
+    }
+
+    /// Adds the next `countA` entries of row a and `countB` of row b from their cursors times
+    /// the weights of every model side by side (feature j's at `weights[j]`, a lane a model)
+    /// to each row's sums, and leaves each cursor at its first entry not read: read a block
+    /// of features at a time (`blockCounts`), each lane's sum is the one `dot` gives, bit for
+    /// bit. The two rows are read at once (two chains of additions in flight, each in its
+    /// row's order). Lanes of 2, 4 or 8 (the C kernels, vectorized for this CPU). The counts
+    /// must not pass a row's end.
     @inline(__always)
-    func addDots<Lanes: SIMD>(_ a: Int, from cursorA: inout Cursor, _ b: Int, from cursorB: inout Cursor, below end: Int,
+    func addDots<Lanes: SIMD>(_ a: Int, from cursorA: inout Cursor, count countA: Int, _ b: Int, from cursorB: inout Cursor, count countB: Int,
                               sideBySide weights: UnsafePointer<Lanes>, to sumsA: inout Lanes, _ sumsB: inout Lanes) where Lanes.Scalar == Double {
         let w = UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self)
         withKernelRow(a) { rowA in
@@ -270,9 +281,9 @@ public struct SparseRows: Sendable {
                     withUnsafeMutableBytes(of: &sumsB) { rawB in
                         let sa = rawA.baseAddress!.assumingMemoryBound(to: Double.self), sb = rawB.baseAddress!.assumingMemoryBound(to: Double.self)
                         switch Lanes.scalarCount {
-                        case 8: pairwise_rows_add_dots_8(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
-                        case 4: pairwise_rows_add_dots_4(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
-                        case 2: pairwise_rows_add_dots_2(rowA, &cursorA, rowB, &cursorB, Int64(end), w, sa, sb)
+                        case 8: pairwise_rows_add_dots_8(rowA, &cursorA, Int64(countA), rowB, &cursorB, Int64(countB), w, sa, sb)
+                        case 4: pairwise_rows_add_dots_4(rowA, &cursorA, Int64(countA), rowB, &cursorB, Int64(countB), w, sa, sb)
+                        case 2: pairwise_rows_add_dots_2(rowA, &cursorA, Int64(countA), rowB, &cursorB, Int64(countB), w, sa, sb)
                         default: preconditionFailure("lanes of 2, 4 or 8")
                         }
                     }
@@ -281,11 +292,11 @@ public struct SparseRows: Sendable {
         }
     }
 
-    /// target[j] += scales · entry j of row r, lane by lane, for its entries from `cursor`
-    /// below `end` (each lane's addition `target[j] += scale * value` in Double). Lanes of
-    /// 2, 4 or 8.
+    /// target[j] += scales · entry j of row r, lane by lane, for its next `count` entries from
+    /// `cursor` (each lane's addition `target[j] += scale * value` in Double). Lanes of 2, 4
+    /// or 8. The count must not pass the row's end.
     @inline(__always)
-    func add<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, below end: Int, scaledBy scales: Lanes,
+    func add<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, count: Int, scaledBy scales: Lanes,
                           toSideBySide target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
         let t = UnsafeMutableRawPointer(target).assumingMemoryBound(to: Double.self)
         var scales = scales
@@ -293,9 +304,9 @@ public struct SparseRows: Sendable {
             withUnsafeBytes(of: &scales) { raw in
                 let s = raw.baseAddress!.assumingMemoryBound(to: Double.self)
                 switch Lanes.scalarCount {
-                case 8: pairwise_row_add_scaled_8(row, &cursor, Int64(end), s, t)
-                case 4: pairwise_row_add_scaled_4(row, &cursor, Int64(end), s, t)
-                case 2: pairwise_row_add_scaled_2(row, &cursor, Int64(end), s, t)
+                case 8: pairwise_row_add_scaled_8(row, &cursor, Int64(count), s, t)
+                case 4: pairwise_row_add_scaled_4(row, &cursor, Int64(count), s, t)
+                case 2: pairwise_row_add_scaled_2(row, &cursor, Int64(count), s, t)
                 default: preconditionFailure("lanes of 2, 4 or 8")
                 }
             }

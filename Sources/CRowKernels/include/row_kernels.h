@@ -25,21 +25,30 @@ typedef struct {
     const float *escaped_values;
 } pairwise_row;
 
-/* For rows `first` and `second`, each from its own cursor: sums[l] += weights[8 * j + l] *
-   value, for the row's entries (j, value) whose index is below `end`, in order, into its own
-   sums; each cursor is left at its row's first entry not read. The two rows are read at once
-   (two chains of additions in flight). The _4 and _2 forms are the same with 4 and 2 lanes. */
-void pairwise_rows_add_dots_8(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
-                              int64_t end, const double *weights, double *first_sums, double *second_sums);
-void pairwise_rows_add_dots_4(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
-                              int64_t end, const double *weights, double *first_sums, double *second_sums);
-void pairwise_rows_add_dots_2(pairwise_row first, pairwise_row_cursor *first_cursor, pairwise_row second, pairwise_row_cursor *second_cursor,
-                              int64_t end, const double *weights, double *first_sums, double *second_sums);
+/* How many of a row's entries from `start` on fall in each of `blocks` ranges of features:
+   block b holds the indices below ends[b] (and from ends[b - 1] on); ends[blocks - 1] must
+   be above every index. The kernels below read a given count of entries, with no check on
+   each entry's index: the counts are what tells them where a block ends. */
+void pairwise_row_block_counts(pairwise_row row, pairwise_row_cursor start, const int64_t *ends, int64_t blocks, uint32_t *counts);
 
-/* target[8 * j + l] += scales[l] * value, for the entries (j, value) of one row from `cursor`
-   whose index is below `end`, in order; the cursor is left at the first entry not read. */
-void pairwise_row_add_scaled_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
-void pairwise_row_add_scaled_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
-void pairwise_row_add_scaled_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t end, const double *scales, double *target);
+/* For rows `first` and `second`, each from its own cursor: sums[l] += weights[8 * j + l] *
+   value, for the row's next `count` entries (j, value), in order, into its own sums; each
+   cursor is left at its row's first entry not read. The two rows are read at once (two
+   chains of additions in flight). The _4 and _2 forms are the same with 4 and 2 lanes. */
+void pairwise_rows_add_dots_8(pairwise_row first, pairwise_row_cursor *first_cursor, int64_t first_count,
+                              pairwise_row second, pairwise_row_cursor *second_cursor, int64_t second_count,
+                              const double *weights, double *first_sums, double *second_sums);
+void pairwise_rows_add_dots_4(pairwise_row first, pairwise_row_cursor *first_cursor, int64_t first_count,
+                              pairwise_row second, pairwise_row_cursor *second_cursor, int64_t second_count,
+                              const double *weights, double *first_sums, double *second_sums);
+void pairwise_rows_add_dots_2(pairwise_row first, pairwise_row_cursor *first_cursor, int64_t first_count,
+                              pairwise_row second, pairwise_row_cursor *second_cursor, int64_t second_count,
+                              const double *weights, double *first_sums, double *second_sums);
+
+/* target[8 * j + l] += scales[l] * value, for the next `count` entries (j, value) of one row
+   from `cursor`, in order; the cursor is left at the first entry not read. */
+void pairwise_row_add_scaled_8(pairwise_row row, pairwise_row_cursor *cursor, int64_t count, const double *scales, double *target);
+void pairwise_row_add_scaled_4(pairwise_row row, pairwise_row_cursor *cursor, int64_t count, const double *scales, double *target);
+void pairwise_row_add_scaled_2(pairwise_row row, pairwise_row_cursor *cursor, int64_t count, const double *scales, double *target);
 
 #endif
