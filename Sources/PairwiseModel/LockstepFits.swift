@@ -39,6 +39,8 @@ final class LockstepFits: @unchecked Sendable {
     /// the kernels read a block's entries by count, comparing no index with the block's end
     /// (measured on 333k realistic pairs: a trainer run 24.2 → 21.7 s, the same bits).
     private let blockCounts: UnsafeMutableBufferPointer<UInt32>
+    /// The rows of the used pairs, A then B: pair `used[u]`'s at 2u and 2u + 1.
+    private let pairRows: UnsafeMutableBufferPointer<Int32>
 
     private let condition = NSCondition()
     private var live: Int
@@ -63,6 +65,11 @@ final class LockstepFits: @unchecked Sendable {
         self.blockEnds = blockEnds
         firstBlock = (0...workers).map { blockEnds.count * $0 / workers }
         let rows = data.features, pairs = data.pairs, used = used, blocks = blockEnds.count
+        pairRows = .allocate(capacity: max(1, 2 * used.count))
+        for (u, p) in used.enumerated() {
+            pairRows[2 * u] = pairs[Int(p)].a
+            pairRows[2 * u + 1] = pairs[Int(p)].b
+        }
         blockCounts = .allocate(capacity: max(1, rows.count * blocks))
         blockCounts.initialize(repeating: 0)
         nonisolated(unsafe) let counts = blockCounts
@@ -77,7 +84,10 @@ final class LockstepFits: @unchecked Sendable {
         }
     }
 
-    deinit { blockCounts.deallocate() }
+    deinit {
+        blockCounts.deallocate()
+        pairRows.deallocate()
+    }
 
     /// Fit k's loss at `point`, and its gradient (which must have a place for every
     /// feature); returns once the round it joins is done.
@@ -129,8 +139,6 @@ final class LockstepFits: @unchecked Sendable {
     static let blockBytes = 9 << 19
     /// Pairs whose rows one core reads a block at a time, before the next pairs.
     static let chunk = 1_024
-    /// How many rows ahead a reading asks for the memory it needs.
-    static let ahead = 8
 
     /// Each model's loss −log σ(…) (or the tie's) weighted by its counts over their total,
     /// plus λ/2·‖w‖², with its gradient written to `gradients`. Each feature's weights (and
@@ -147,7 +155,7 @@ final class LockstepFits: @unchecked Sendable {
         // Features in blocks; each core adds to the gradients of blocks of its own, and
         // starts its rows where the first of them begins.
         let workers = workers, blockEnds = blockEnds, firstBlock = firstBlock, blocks = blockEnds.count
-        nonisolated(unsafe) let counts = blockCounts
+        nonisolated(unsafe) let counts = blockCounts, pairRows = pairRows
         let firstFeature = firstBlock.map { $0 == 0 ? 0 : blockEnds[$0 - 1] }
         let starts = SharedCursors(count: workers * 2 * used.count)
         defer { weights.free(); gradients.free(); scales.free(); starts.free() }
@@ -166,17 +174,14 @@ final class LockstepFits: @unchecked Sendable {
         // Every model's margin on each pair (kept in `scales` until the losses are summed),
         // a chunk of pairs at a time, block by block; where each later core's blocks begin
         // in every row is noted on the way.
-        let chunk = Self.chunk, ahead = Self.ahead
+        let chunk = Self.chunk
         parallelFor((used.count + chunk - 1) / chunk) { c in
             let first = c * chunk, count = min(used.count, first + chunk) - first
-            func row(_ o: Int) -> Int {
-                let pair = pairs[Int(used[first + o / 2])]
-                return Int(o % 2 == 0 ? pair.a : pair.b)
-            }
+            let rowIDs = pairRows.baseAddress! + 2 * first
             withUnsafeTemporaryAllocation(of: SparseRows.Cursor.self, capacity: 2 * count) { cursors in
                 withUnsafeTemporaryAllocation(of: Lanes.self, capacity: 2 * count) { sums in
                     for o in 0..<2 * count {
-                        cursors[o] = rows.cursor(atStartOf: row(o))
+                        cursors[o] = rows.cursor(atStartOf: Int(rowIDs[o]))
                         sums[o] = Lanes()
                     }
                     var worker = 1
@@ -185,15 +190,8 @@ final class LockstepFits: @unchecked Sendable {
                             for o in 0..<2 * count { starts[worker * 2 * used.count + 2 * first + o] = cursors[o] }
                             worker += 1
                         }
-                        for o in stride(from: 0, to: 2 * count, by: 2) {
-                            if o + ahead < 2 * count {
-                                rows.prefetch(row(o + ahead), at: cursors[o + ahead])
-                                rows.prefetch(row(o + ahead + 1), at: cursors[o + ahead + 1])
-                            }
-                            let a = row(o), b2 = row(o + 1)
-                            rows.addDots(a, from: &cursors[o], count: Int(counts[blocks * a + b]), b2, from: &cursors[o + 1], count: Int(counts[blocks * b2 + b]),
-                                         sideBySide: weights.base, to: &sums[o], &sums[o + 1])
-                        }
+                        rows.blockDots(rowIDs: rowIDs, count: 2 * count, cursors: cursors.baseAddress!, counts: counts.baseAddress!, blocks: blocks, block: b,
+                                       sideBySide: weights.base, sums: sums.baseAddress!)
                     }
                     for i in 0..<count { scales[first + i] = sums[2 * i] - sums[2 * i + 1] }
                 }
@@ -232,24 +230,11 @@ final class LockstepFits: @unchecked Sendable {
         parallelFor(workers) { t in
             let cursors = starts.base + t * 2 * used.count
             if t == 0 {
-                for u in used.indices {
-                    let pair = pairs[Int(used[u])]
-                    cursors[2 * u] = rows.cursor(atStartOf: Int(pair.a))
-                    cursors[2 * u + 1] = rows.cursor(atStartOf: Int(pair.b))
-                }
+                for o in 0..<2 * used.count { cursors[o] = rows.cursor(atStartOf: Int(pairRows[o])) }
             }
             for b in firstBlock[t]..<firstBlock[t + 1] {
-                for u in used.indices {
-                    if u + ahead < used.count {
-                        let next = pairs[Int(used[u + ahead])]
-                        rows.prefetch(Int(next.a), at: cursors[2 * (u + ahead)])
-                        rows.prefetch(Int(next.b), at: cursors[2 * (u + ahead) + 1])
-                    }
-                    let pair = pairs[Int(used[u])]
-                    let a = Int(pair.a), b2 = Int(pair.b)
-                    rows.add(a, from: &cursors[2 * u], count: Int(counts[blocks * a + b]), scaledBy: scales[u], toSideBySide: gradients.base)
-                    rows.add(b2, from: &cursors[2 * u + 1], count: Int(counts[blocks * b2 + b]), scaledBy: -scales[u], toSideBySide: gradients.base)
-                }
+                rows.blockAddScaled(rowIDs: pairRows.baseAddress!, pairs: used.count, cursors: cursors, counts: counts.baseAddress!, blocks: blocks, block: b,
+                                    scales: scales.base, toSideBySide: gradients.base)
             }
         }
         nonisolated(unsafe) let output = output

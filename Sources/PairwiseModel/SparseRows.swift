@@ -163,14 +163,6 @@ public struct SparseRows: Sendable {
     /// entries (`append` checks).
     typealias Cursor = pairwise_row_cursor
 
-    /// Asks for the memory the cursor reads next in row r (its entries and the row's values),
-    /// ahead of a reading that jumps from row to row.
-    @inline(__always)
-    func prefetch(_ r: Int, at cursor: Cursor) {
-        codes.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(Int(cursor.entry), $0.count - 1)) }
-        palette.withUnsafeBufferPointer { pairwise_prefetch($0.baseAddress! + min(paletteStart[r], $0.count - 1)) }
-    }
-
     /// A cursor before row r's first entry.
     @inline(__always)
     func cursor(atStartOf r: Int) -> Cursor { Cursor(entry: Int64(entryStart[r]), escaped: Int32(escapeStart[r]), index: -1) }
@@ -292,23 +284,63 @@ public struct SparseRows: Sendable {
         }
     }
 
-    /// target[j] += scales · entry j of row r, lane by lane, for its next `count` entries from
-    /// `cursor` (each lane's addition `target[j] += scale * value` in Double). Lanes of 2, 4
-    /// or 8. The count must not pass the row's end.
+    /// Every row as the C loops over many rows read them, for the time of `body`.
     @inline(__always)
-    func add<Lanes: SIMD>(_ r: Int, from cursor: inout Cursor, count: Int, scaledBy scales: Lanes,
-                          toSideBySide target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
-        let t = UnsafeMutableRawPointer(target).assumingMemoryBound(to: Double.self)
-        var scales = scales
-        withKernelRow(r) { row in
-            withUnsafeBytes(of: &scales) { raw in
-                let s = raw.baseAddress!.assumingMemoryBound(to: Double.self)
-                switch Lanes.scalarCount {
-                case 8: pairwise_row_add_scaled_8(row, &cursor, Int64(count), s, t)
-                case 4: pairwise_row_add_scaled_4(row, &cursor, Int64(count), s, t)
-                case 2: pairwise_row_add_scaled_2(row, &cursor, Int64(count), s, t)
-                default: preconditionFailure("lanes of 2, 4 or 8")
+    private func withKernelRows<T>(_ body: (pairwise_rows) -> T) -> T {
+        codes.withUnsafeBufferPointer { codes in
+            entryStart.withUnsafeBufferPointer { entryStart in
+                paletteStart.withUnsafeBufferPointer { paletteStart in
+                    palette.withUnsafeBufferPointer { palette in
+                        escapedIndices.withUnsafeBufferPointer { escapedIndices in
+                            escapedValues.withUnsafeBufferPointer { escapedValues in
+                                entryStart.withMemoryRebound(to: Int64.self) { entryStart in
+                                    paletteStart.withMemoryRebound(to: Int64.self) { paletteStart in
+                                        body(pairwise_rows(codes: codes.baseAddress, entry_start: entryStart.baseAddress, palette_start: paletteStart.baseAddress,
+                                                           palette: palette.baseAddress, escaped_indices: escapedIndices.baseAddress,
+                                                           escaped_values: escapedValues.baseAddress, code_count: Int64(codes.count),
+                                                           palette_count: Int64(palette.count)))
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
+            }
+        }
+    }
+
+    /// One block of features of many rows, two at a time: rows `rowIDs[o]` and `rowIDs[o + 1]`
+    /// (o = 0, 2, … below `count`) add their entries in block `block` (`counts[blocks * row +
+    /// block]` of them, from `cursors[o]` and `cursors[o + 1]`) times the weights of every
+    /// model side by side to `sums[o]` and `sums[o + 1]`, as `addDots` does. Lanes of 2, 4 or 8.
+    @inline(__always)
+    func blockDots<Lanes: SIMD>(rowIDs: UnsafePointer<Int32>, count: Int, cursors: UnsafeMutablePointer<Cursor>, counts: UnsafePointer<UInt32>,
+                                blocks: Int, block: Int, sideBySide weights: UnsafePointer<Lanes>, sums: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
+        let w = UnsafeRawPointer(weights).assumingMemoryBound(to: Double.self), s = UnsafeMutableRawPointer(sums).assumingMemoryBound(to: Double.self)
+        withKernelRows { rows in
+            switch Lanes.scalarCount {
+            case 8: pairwise_block_dots_8(rows, rowIDs, Int64(count), cursors, counts, Int64(blocks), Int64(block), w, s)
+            case 4: pairwise_block_dots_4(rows, rowIDs, Int64(count), cursors, counts, Int64(blocks), Int64(block), w, s)
+            case 2: pairwise_block_dots_2(rows, rowIDs, Int64(count), cursors, counts, Int64(blocks), Int64(block), w, s)
+            default: preconditionFailure("lanes of 2, 4 or 8")
+            }
+        }
+    }
+
+    /// One block of features of many pairs, in order: pair u's rows `rowIDs[2u]` and
+    /// `rowIDs[2u + 1]` add their entries in block `block` (from `cursors[2u]` and
+    /// `cursors[2u + 1]`) times `scales[u]` and `−scales[u]` to `target`, lane by lane (each
+    /// addition `target[j] += scale * value` in Double). Lanes of 2, 4 or 8.
+    @inline(__always)
+    func blockAddScaled<Lanes: SIMD>(rowIDs: UnsafePointer<Int32>, pairs: Int, cursors: UnsafeMutablePointer<Cursor>, counts: UnsafePointer<UInt32>,
+                                     blocks: Int, block: Int, scales: UnsafePointer<Lanes>, toSideBySide target: UnsafeMutablePointer<Lanes>) where Lanes.Scalar == Double {
+        let s = UnsafeRawPointer(scales).assumingMemoryBound(to: Double.self), t = UnsafeMutableRawPointer(target).assumingMemoryBound(to: Double.self)
+        withKernelRows { rows in
+            switch Lanes.scalarCount {
+            case 8: pairwise_block_add_scaled_8(rows, rowIDs, Int64(pairs), cursors, counts, Int64(blocks), Int64(block), s, t)
+            case 4: pairwise_block_add_scaled_4(rows, rowIDs, Int64(pairs), cursors, counts, Int64(blocks), Int64(block), s, t)
+            case 2: pairwise_block_add_scaled_2(rows, rowIDs, Int64(pairs), cursors, counts, Int64(blocks), Int64(block), s, t)
+            default: preconditionFailure("lanes of 2, 4 or 8")
             }
         }
     }
