@@ -1,44 +1,71 @@
 import Foundation
+import PairwiseCore
 
 /// The feature rows of a project's pair items from an earlier run, kept in a file so that a
 /// response's features are computed once: a response's text never changes, so its rows
 /// stand as long as the item's content hash, its embeddings and the featurizer do.
 ///
 /// The file holds a header (what featurized it) and a record per item in row id order: the
-/// item's row id, content hash and embedding digest, its rows' length and checksum, then its
-/// A and B rows as `SparseRows` encodes them. It is a cache: a missing, foreign or damaged file only costs the
+/// item's row id, content hash (32 bytes) and embedding digest, its rows' length and
+/// checksum, then its A and B rows as `SparseRows` encodes them. It is a cache: a missing, foreign or damaged file only costs the
 /// featurizing, and it is replaced whole (written beside it, then renamed), never edited.
 public enum FeatureCache {
     /// What an item's rows were computed from.
     public struct Key: Equatable, Sendable {
         public var rowID: Int64
-        /// The item's content hash as stored (hex SHA-256 of its prompt and responses).
-        public var contentHash: [UInt8]
+        /// The item's content hash as 32 bytes: a hex SHA-256 (as stored) read as its bytes,
+        /// anything else through SHA-256.
+        var content: (UInt64, UInt64, UInt64, UInt64)
         /// `embeddingDigest` of the item's response embeddings (0: none).
         public var embedding: UInt64
 
         public init(rowID: Int64, contentHash: String, embedding: UInt64) {
-            self.init(rowID: rowID, contentHash: Array(contentHash.utf8), embedding: embedding)
+            self.init(rowID: rowID, content: Self.words(ofHex: contentHash) ?? Self.words(ofHex: SHA256.hex(contentHash))!, embedding: embedding)
         }
 
-        init(rowID: Int64, contentHash: [UInt8], embedding: UInt64) {
+        /// 64 hex digits as four words; nil for anything else.
+        static func words(ofHex hex: String) -> (UInt64, UInt64, UInt64, UInt64)? {
+            let digits = Array(hex.utf8)
+            guard digits.count == 64 else { return nil }
+            var words: [UInt64] = []
+            for word in 0..<4 {
+                var value: UInt64 = 0
+                for c in digits[(16 * word)..<(16 * word + 16)] {
+                    let nibble: UInt8
+                    switch c {
+                    case 48...57: nibble = c - 48
+                    case 97...102: nibble = c - 87
+                    case 65...70: nibble = c - 55
+                    default: return nil
+                    }
+                    value = value << 4 | UInt64(nibble)
+                }
+                words.append(value)
+            }
+            return (words[0], words[1], words[2], words[3])
+        }
+
+        init(rowID: Int64, content: (UInt64, UInt64, UInt64, UInt64), embedding: UInt64) {
             self.rowID = rowID
-            self.contentHash = contentHash
+            self.content = content
             self.embedding = embedding
+        }
+
+        public static func == (a: Key, b: Key) -> Bool {
+            a.rowID == b.rowID && a.embedding == b.embedding && a.content.0 == b.content.0 && a.content.1 == b.content.1
+                && a.content.2 == b.content.2 && a.content.3 == b.content.3
         }
     }
 
     /// "PWFEATS" and a format number, read as one integer: a file from a machine of the
     /// other byte order does not match either.
-    static let magic: UInt64 = 0x0153_5441_4546_5750
+    static let magic: UInt64 = 0x0253_5441_4546_5750
     /// Bytes of the header: the magic, then the featurizer's version, hash bits and
     /// embedding length (UInt32 each).
     static let headerLength = 20
-    /// The longest content hash a record keeps (a hex SHA-256 is 64).
-    static let longestHash = 255
-    /// Bytes of a record before its content hash: row id, hash length, embedding digest,
-    /// rows' length and checksum.
-    static let recordFixed = 8 + 1 + 8 + 4 + 8
+    /// Bytes of a record before its rows: row id, content hash, embedding digest, the rows'
+    /// length and checksum.
+    static let recordFixed = 8 + 32 + 8 + 4 + 8
 
     /// A checksum of a record's rows, 8 bytes at a time (a rotation and a multiplication
     /// each): any changed byte changes it, as do most changes of several.
@@ -125,16 +152,16 @@ public enum FeatureCache {
                 damaged = filled > position
                 return nil
             }
-            let rowID = storage.loadUnaligned(fromByteOffset: position, as: Int64.self), hashLength = Int(storage[position + 8])
-            let embedding = storage.loadUnaligned(fromByteOffset: position + 9, as: UInt64.self)
-            let rowsLength = Int(storage.loadUnaligned(fromByteOffset: position + 17, as: UInt32.self))
-            let checksum = storage.loadUnaligned(fromByteOffset: position + 21, as: UInt64.self)
-            let length = fixed + hashLength + rowsLength
+            func word(_ offset: Int) -> UInt64 { storage.loadUnaligned(fromByteOffset: position + offset, as: UInt64.self) }
+            let rowID = Int64(bitPattern: word(0)), content = (word(8), word(16), word(24), word(32)), embedding = word(40)
+            let rowsLength = Int(storage.loadUnaligned(fromByteOffset: position + 48, as: UInt32.self))
+            let checksum = word(52)
+            let length = fixed + rowsLength
             guard fill(length) else {
                 damaged = true
                 return nil
             }
-            let key = Key(rowID: rowID, contentHash: Array(storage[(position + fixed)..<(position + fixed + hashLength)]), embedding: embedding)
+            let key = Key(rowID: rowID, content: content, embedding: embedding)
             return (rowID, key, length, rowsLength, checksum)
         }
 
@@ -180,16 +207,15 @@ public enum FeatureCache {
         do {
             var bytes = header(featurizer)
             var record: [UInt8] = []
-            for (n, key) in keys.enumerated() where key.contentHash.count <= longestHash {
+            for (n, key) in keys.enumerated() {
                 record.removeAll(keepingCapacity: true)
                 rows.encode(2 * n, into: &record)
                 rows.encode(2 * n + 1, into: &record)
-                withUnsafeBytes(of: key.rowID) { bytes.append(contentsOf: $0) }
-                bytes.append(UInt8(key.contentHash.count))
-                withUnsafeBytes(of: key.embedding) { bytes.append(contentsOf: $0) }
+                for word in [UInt64(bitPattern: key.rowID), key.content.0, key.content.1, key.content.2, key.content.3, key.embedding] {
+                    withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
+                }
                 withUnsafeBytes(of: UInt32(record.count)) { bytes.append(contentsOf: $0) }
                 withUnsafeBytes(of: record.withUnsafeBytes { checksum($0) }) { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: key.contentHash)
                 bytes.append(contentsOf: record)
                 if bytes.count >= 1 << 22 {
                     try handle.write(contentsOf: bytes)

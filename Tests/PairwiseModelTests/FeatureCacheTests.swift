@@ -57,6 +57,16 @@ import Testing
         #expect(readBack.row(0).values == vectors[0].values.map { Double(Float($0)) })
     }
 
+    @Test func aKeyHoldsTheContentHashAsItsBytes() {
+        let hash = SHA256.hex("prompt, A, B")
+        #expect(FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 0) == FeatureCache.Key(rowID: 7, contentHash: hash.uppercased(), embedding: 0))
+        #expect(FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 0) != FeatureCache.Key(rowID: 8, contentHash: hash, embedding: 0))
+        #expect(FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 0) != FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 1))
+        // A hash that is not 64 hex digits counts through its SHA-256.
+        #expect(FeatureCache.Key(rowID: 7, contentHash: "not hex", embedding: 0) == FeatureCache.Key(rowID: 7, contentHash: SHA256.hex("not hex"), embedding: 0))
+        #expect(FeatureCache.Key(rowID: 7, contentHash: "not hex", embedding: 0) != FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 0))
+    }
+
     @Test func bytesThatAreNotARowOfTheFeaturizerAreRefused() throws {
         var rows = SparseRows()
         rows.append(SparseVector(indices: [3, 9_000, 9_001, 9_002], values: [0.5, 0.25, 0.5, 0.125]))
@@ -121,16 +131,15 @@ import Testing
             var offset = FeatureCache.headerLength, starts: [Int] = []
             while offset < bytes.count {
                 starts.append(offset)
-                let hashLength = Int(bytes[offset + 8])
-                let rowsLength = bytes.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset + 17, as: UInt32.self)) }
-                offset += FeatureCache.recordFixed + hashLength + rowsLength
+                let rowsLength = bytes.withUnsafeBytes { Int($0.loadUnaligned(fromByteOffset: offset + 48, as: UInt32.self)) }
+                offset += FeatureCache.recordFixed + rowsLength
             }
             return (bytes, starts)
         }
         var (bytes, starts) = try records()
         #expect(starts.count == 60)
         func rowsOf(_ record: Int) -> Range<Int> {
-            let start = starts[record] + FeatureCache.recordFixed + Int(bytes[starts[record] + 8])
+            let start = starts[record] + FeatureCache.recordFixed
             return start..<(record + 1 < starts.count ? starts[record + 1] : bytes.count)
         }
         bytes[rowsOf(30).lowerBound + SparseRows.encodedHeader + 1] ^= 0xff
@@ -144,7 +153,7 @@ import Testing
         (bytes, starts) = try records()
         bytes[rowsOf(10).lowerBound + 8] &+= 1
         let sum = bytes.withUnsafeBytes { FeatureCache.checksum(UnsafeRawBufferPointer(rebasing: $0[rowsOf(10)])) }
-        withUnsafeBytes(of: sum) { bytes.replaceSubrange((starts[10] + 21)..<(starts[10] + 29), with: $0) }
+        withUnsafeBytes(of: sum) { bytes.replaceSubrange((starts[10] + 52)..<(starts[10] + 60), with: $0) }
         try Data(bytes).write(to: URL(fileURLWithPath: cache))
         set = try TrainingSet.read(store, featurizer: featurizer, embeddings: [:], cachePath: cache)
         #expect(set.featurized == 60 && rows(set) == plain)
