@@ -197,38 +197,54 @@ public enum FeatureCache {
         return a + b == rows.count
     }
 
-    /// Writes every pair item's rows (rows 2n and 2n+1 of `rows` for `keys[n]`) to a file
-    /// beside `path`, then renames it to `path`: a reader sees the old file or the new one.
-    public static func write(path: String, featurizer: Featurizer, keys: [Key], rows: SparseRows) throws {
-        let partial = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
-        }
-        do {
-            var bytes = header(featurizer)
-            var record: [UInt8] = []
-            for (n, key) in keys.enumerated() {
-                record.removeAll(keepingCapacity: true)
-                rows.encode(2 * n, into: &record)
-                rows.encode(2 * n + 1, into: &record)
-                for word in [UInt64(bitPattern: key.rowID), key.content.0, key.content.1, key.content.2, key.content.3, key.embedding] {
-                    withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
-                }
-                withUnsafeBytes(of: UInt32(record.count)) { bytes.append(contentsOf: $0) }
-                withUnsafeBytes(of: record.withUnsafeBytes { checksum($0) }) { bytes.append(contentsOf: $0) }
-                bytes.append(contentsOf: record)
-                if bytes.count >= 1 << 22 {
-                    try handle.write(contentsOf: bytes)
-                    bytes.removeAll(keepingCapacity: true)
-                }
+    /// Writes a cache file beside `path`, a record at a time (items in row id order), then
+    /// renames it to `path` when finished: a reader sees the old file or the new one.
+    public final class Writer {
+        private let path: String, partial: String
+        private let handle: FileHandle
+        private var bytes: [UInt8], record: [UInt8] = []
+        private var done = false
+
+        public init(path: String, featurizer: Featurizer) throws {
+            self.path = path
+            partial = path + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let handle = FileHandle(forWritingAtPath: partial) else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: partial])
             }
+            self.handle = handle
+            bytes = FeatureCache.header(featurizer)
+        }
+
+        /// A file not finished is removed.
+        deinit {
+            guard !done else { return }
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: partial)
+        }
+
+        /// The record of `key`'s item: its rows `a` and `b` of `rows`.
+        public func add(_ key: Key, rows: SparseRows, _ a: Int, _ b: Int) throws {
+            record.removeAll(keepingCapacity: true)
+            rows.encode(a, into: &record)
+            rows.encode(b, into: &record)
+            for word in [UInt64(bitPattern: key.rowID), key.content.0, key.content.1, key.content.2, key.content.3, key.embedding] {
+                withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
+            }
+            withUnsafeBytes(of: UInt32(record.count)) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: record.withUnsafeBytes { FeatureCache.checksum($0) }) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: record)
+            if bytes.count >= 1 << 22 {
+                try handle.write(contentsOf: bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
+        }
+
+        /// Writes what is left and puts the file in its place.
+        public func finish() throws {
             try handle.write(contentsOf: bytes)
             try handle.close()
             guard rename(partial, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(atPath: partial)
-            throw error
+            done = true
         }
     }
 }

@@ -223,8 +223,6 @@ struct TrainingSet {
     var rankedRatings: [(firstRow: Int, means: [String: [Double]])] = []
     /// While items are added: the place in `columns` of the first judged item not yet passed.
     private var judgedCursor = 0
-    /// Per item, what its rows were computed from (for the feature cache; emptied once it is written).
-    var keys: [FeatureCache.Key] = []
     /// Items whose rows were computed in this reading (the others came from the cache).
     var featurized = 0
     /// Whether the cache held rows that did not check out (the reading is then done again
@@ -323,12 +321,29 @@ struct TrainingSet {
         }
         if let cachePath, set.featurized > 0 {
             // A cache that cannot be written costs the next run its featurizing, nothing else.
-            try? FeatureCache.write(path: cachePath, featurizer: featurizer, keys: set.keys, rows: set.data.features)
+            try? writeCache(cachePath, store: store, featurizer: featurizer, embeddings: embeddings, rows: set.data.features, rowIDs: set.rowIDs)
         }
-        // Needed for the cache alone: not held through the fits.
-        set.keys = []
         try set.addRankedItems(store, featurizer: featurizer, policy: policy, decisions: settled.ranked)
         return set
+    }
+
+    /// Writes the feature cache: each item's rows (rows 2n and 2n + 1 for `rowIDs[n]`) under
+    /// its key, its content hash read again with the others (rather than held through the
+    /// reading: 48 bytes an item).
+    private static func writeCache(_ path: String, store: ProjectStore, featurizer: Featurizer, embeddings: [Int64: (a: [Float], b: [Float])],
+                                   rows: SparseRows, rowIDs: [Int64]) throws {
+        let writer = try FeatureCache.Writer(path: path, featurizer: featurizer)
+        var n = 0
+        try store.forEachItemChunk(size: 4_096, needsText: { _, _ in false }) { chunk in
+            for (rowID, contentHash, _) in chunk where n < rowIDs.count && rowIDs[n] == rowID {
+                try writer.add(FeatureCache.Key(rowID: rowID, contentHash: contentHash, embedding: FeatureCache.embeddingDigest(embeddings[rowID])),
+                               rows: rows, 2 * n, 2 * n + 1)
+                n += 1
+            }
+        }
+        // Items added since the reading are not in `rowIDs`; an item gone would leave a gap.
+        guard n == rowIDs.count else { return }
+        try writer.finish()
     }
 
     /// Stores a chunk of items (in row id order, after those stored so far) with their rows
@@ -357,7 +372,6 @@ struct TrainingSet {
             case .missing:
                 continue
             }
-            keys.append(read.key)
             while judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] < rowID { judgedCursor += 1 }
             let judged = judgedCursor < columns.itemCount && columns.itemRowIDs[judgedCursor] == rowID ? judgedCursor : nil
             let item = rowIDs.count
