@@ -17,7 +17,9 @@ import CRowKernels
 /// before `LockstepFits`); the memory goal (< 1 GB) is what this layout meets.
 ///
 /// The fits read rows through C loops (`CRowKernels`, built for each vector width) that
-/// decode this layout as `forEachEntry` does: a change to it is a change to both.
+/// decode this layout as `forEachEntry` does, and `FeatureCache` files keep rows as
+/// `encode` lays them out: a change to it is a change to all three (and to the cache's
+/// format number).
 public struct SparseRows: Sendable {
     /// Row r's entries are `codes[entryStart[r]..<entryStart[r + 1]]`.
     private var entryStart: [Int] = [0]
