@@ -1,4 +1,3 @@
-import CMemory
 import CRowKernels
 
 /// Many sparse vectors, packed: a project's response features without an allocation per
@@ -253,7 +252,7 @@ public struct SparseRows: Sendable {
 
     /// How many of row r's entries fall in each block of features (block b: the indices
     /// below `ends[b]`, from `ends[b - 1]` on; the last end above every index), written to
-    /// `counts`: what `addDots` and `add` read a block at a time.
+    /// `counts`: how `blockDots` and `blockAddScaled` read rows a block at a time.
     func blockCounts(_ r: Int, ends: UnsafeBufferPointer<Int64>, into counts: UnsafeMutablePointer<UInt32>) {
         withKernelRow(r) { row in pairwise_row_block_counts(row, cursor(atStartOf: r), ends.baseAddress, Int64(ends.count), counts) }
     }
