@@ -28,14 +28,16 @@ func pairwise(_ arguments: [String], in directory: TemporaryDirectory, environme
     try command(binary.path, arguments, in: directory.url, environment: directory.environment.merging(environment) { $1 })
 }
 
-/// Runs a program in `directory` with a clean environment (PATH, USER=tester) plus
-/// `environment`, no input, and its output captured.
+/// Runs a program in `directory` with a clean environment (PATH, USER=tester, the cache
+/// folder `directory/.cache`) plus `environment`, no input, and its output captured.
 func command(_ path: String, _ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    process.environment = ["PATH": "/usr/bin:/bin", "USER": "tester"].merging(environment) { $1 }
+    // The user's cache folder (a PostgreSQL project's feature cache) inside the test's own.
+    process.environment = ["PATH": "/usr/bin:/bin", "USER": "tester", "XDG_CACHE_HOME": directory.appendingPathComponent(".cache").path]
+        .merging(environment) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err

@@ -273,6 +273,9 @@ import Testing
         #expect(train.status == 0, "\(train.stderr)")
         #expect(train.stdout.hasPrefix("run 1: 2 pairs"), "\(train.stdout)")
         #expect(project.psql("ann", "SELECT count(*) FROM model_runs WHERE status = 'done'").output == "1\n")
+        // Its features are kept in the user's cache folder, named by the project's address.
+        let kept = try FileManager.default.contentsOfDirectory(atPath: project.directory.path(".cache/pairwise/features"))
+        #expect(kept.count == 1 && kept.allSatisfy { $0.hasSuffix(".features") }, "\(kept)")
     }
 
     /// A login the server asks a password of, given none: a sentence saying where it goes, exit 77.
