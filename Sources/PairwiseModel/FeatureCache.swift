@@ -7,8 +7,9 @@ import PairwiseCore
 ///
 /// The file holds a header (what featurized it) and a record per item in row id order: the
 /// item's row id, content hash (32 bytes) and embedding digest, its rows' length and
-/// checksum, then its A and B rows as `SparseRows` encodes them. It is a cache: a missing, foreign or damaged file only costs the
-/// featurizing, and it is replaced whole (written beside it, then renamed), never edited.
+/// checksum, then its A and B rows as `SparseRows` encodes them. It is a cache: a missing,
+/// foreign or damaged file only costs the featurizing, and it is replaced whole (written
+/// beside it, then renamed), never edited.
 public enum FeatureCache {
     /// What an item's rows were computed from.
     public struct Key: Equatable, Sendable {
@@ -67,8 +68,9 @@ public enum FeatureCache {
     /// length and checksum.
     static let recordFixed = 8 + 32 + 8 + 4 + 8
 
-    /// A checksum of a record's rows, 8 bytes at a time (a rotation and a multiplication
-    /// each): any changed byte changes it, as do most changes of several.
+    /// A checksum of a record's rows, 8 bytes at a time (a rotation, then a multiplication
+    /// by an odd number: each step one-to-one): any change inside one 8-byte word changes
+    /// it, and changes in several cancel only by chance.
     static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hash = UInt64(bytes.count) ^ 0x9e37_79b9_7f4a_7c15
         var i = 0
