@@ -114,7 +114,7 @@ public enum FeatureCache {
         private var position = 0, filled = 0
         private var ended = false
         /// Whether a record was cut short: the rest of the file is not read.
-        public private(set) var damaged = false
+        private var damaged = false
 
         /// Opens the file at `path` when it was written for `featurizer`; nil otherwise.
         public init?(path: String, featurizer: Featurizer) {

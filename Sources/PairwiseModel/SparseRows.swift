@@ -85,8 +85,8 @@ public struct SparseRows: Sendable {
         let codeRange = entryStart[r]..<entryStart[r + 1]
         let paletteEnd = r + 1 < paletteStart.count ? paletteStart[r + 1] : palette.count
         let escapeEnd = r + 1 < escapeStart.count ? escapeStart[r + 1] : escapedIndices.count
-        for count in [codeRange.count, paletteEnd - paletteStart[r], escapeEnd - escapeStart[r]] {
-            withUnsafeBytes(of: UInt32(count)) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: (UInt32(codeRange.count), UInt32(paletteEnd - paletteStart[r]), UInt32(escapeEnd - escapeStart[r]))) {
+            bytes.append(contentsOf: $0)
         }
         codes[codeRange].withUnsafeBytes { bytes.append(contentsOf: $0) }
         palette[paletteStart[r]..<paletteEnd].withUnsafeBytes { bytes.append(contentsOf: $0) }
@@ -171,40 +171,23 @@ public struct SparseRows: Sendable {
     /// Calls `body` with each entry of row r (index, value), in order.
     @inline(__always)
     func forEachEntry(_ r: Int, _ body: (Int, Double) -> Void) {
-        var cursor = cursor(atStartOf: r)
-        forEachEntry(r, from: &cursor, below: Int.max, body)
-    }
-
-    /// Calls `body` with row r's entries from `cursor` on whose index is below `end`, in
-    /// order, and leaves the cursor before the first entry it did not read: reading a row
-    /// a range of features at a time reads each entry once, in the same order.
-    @inline(__always)
-    func forEachEntry(_ r: Int, from cursor: inout Cursor, below end: Int, _ body: (Int, Double) -> Void) {
-        let last = entryStart[r + 1]
-        guard cursor.entry < Int64(last) else { return }
         codes.withUnsafeBufferPointer { codes in
             palette.withUnsafeBufferPointer { palette in
                 escapedIndices.withUnsafeBufferPointer { escapedIndices in
                     escapedValues.withUnsafeBufferPointer { escapedValues in
                         let values = palette.baseAddress! + paletteStart[r]
-                        var k = Int(cursor.entry), escaped = Int(cursor.escaped), index = Int(cursor.index)
-                        while k < last {
+                        var escaped = escapeStart[r], index = -1
+                        for k in entryStart[r]..<entryStart[r + 1] {
                             let code = codes[k]
                             if code & Self.escape == Self.escape {
-                                let next = Int(escapedIndices[escaped])
-                                guard next < end else { break }
-                                index = next
+                                index = Int(escapedIndices[escaped])
                                 body(index, Double(escapedValues[escaped]))
                                 escaped += 1
                             } else {
-                                let next = index + Int(code >> Self.placeBits)
-                                guard next < end else { break }
-                                index = next
+                                index += Int(code >> Self.placeBits)
                                 body(index, Double(values[Int(code & Self.escape)]))
                             }
-                            k += 1
                         }
-                        cursor = Cursor(entry: Int64(k), escaped: Int32(truncatingIfNeeded: escaped), index: Int32(truncatingIfNeeded: index))
                     }
                 }
             }
