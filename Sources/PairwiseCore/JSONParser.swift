@@ -163,27 +163,25 @@ public struct JSONParser {
 
         mutating func parseString() throws(JSONParseError) -> String {
             let quote = index
+            let base = bytes.baseAddress!, end = bytes.count
             index += 1
             let start = index
             // Fast path: no escapes.
-            while index < bytes.count {
-                let byte = bytes[index]
-                if byte == UInt8(ascii: "\"") {
-                    let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                    index += 1
-                    guard let string = String(validating: slice, as: UTF8.self) else {
-                        throw failure("invalid UTF-8 in string", at: quote)
-                    }
-                    return string
-                }
-                if byte == UInt8(ascii: "\\") { break }
-                if byte < 0x20 { throw failure("unescaped control character in string") }
+            index = JSONStringBytes.firstSpecial(base, from: index, to: end)
+            guard index < end else { throw failure("unterminated string (truncated JSON?)", at: quote) }
+            if bytes[index] == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(start: base + start, count: index - start)
                 index += 1
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw failure("invalid UTF-8 in string", at: quote)
+                }
+                return string
             }
-            guard index < bytes.count else { throw failure("unterminated string (truncated JSON?)", at: quote) }
-            // Slow path: decode escapes into a byte buffer.
-            var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-            while index < bytes.count {
+            // Slow path: decode escapes into a byte buffer, the runs between them copied whole.
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(2 * (index - start) + 16)
+            utf8.append(contentsOf: UnsafeBufferPointer(start: base + start, count: index - start))
+            while index < end {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     index += 1
@@ -193,13 +191,9 @@ public struct JSONParser {
                     return string
                 }
                 if byte < 0x20 { throw failure("unescaped control character in string") }
-                if byte != UInt8(ascii: "\\") {
-                    utf8.append(byte)
-                    index += 1
-                    continue
-                }
+                // A backslash.
                 index += 1
-                guard index < bytes.count else { break }
+                guard index < end else { break }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
@@ -215,7 +209,7 @@ public struct JSONParser {
                     var scalar = try parseHex4()
                     if (0xD800...0xDBFF).contains(scalar) {
                         // A high surrogate must be followed by an escaped low surrogate.
-                        if index + 1 < bytes.count && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") {
+                        if index + 1 < end && bytes[index] == UInt8(ascii: "\\") && bytes[index + 1] == UInt8(ascii: "u") {
                             index += 2
                             let low = try parseHex4()
                             guard (0xDC00...0xDFFF).contains(low) else { throw failure("invalid surrogate pair in \\u escape") }
@@ -228,10 +222,13 @@ public struct JSONParser {
                     } else if scalar == 0 {
                         throw failure(NUL.refusal)
                     }
-                    utf8.append(contentsOf: Array(String(Unicode.Scalar(scalar)!).utf8))
+                    UTF8.encode(Unicode.Scalar(scalar)!) { utf8.append($0) }
                 default:
                     throw failure("invalid escape \\\(describe(escape))")
                 }
+                let run = index
+                index = JSONStringBytes.firstSpecial(base, from: index, to: end)
+                utf8.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index - run))
             }
             throw failure("unterminated string (truncated JSON?)", at: quote)
         }

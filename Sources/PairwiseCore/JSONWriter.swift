@@ -62,11 +62,13 @@ public enum JSONWriter {
     /// The same for text given as UTF-8 bytes.
     public static func appendString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.append(0x22)
+        guard let base = bytes.baseAddress else { out.append(0x22); return }
         var runStart = 0
-        for i in 0..<bytes.count {
+        while true {
+            let i = JSONStringBytes.firstSpecial(base, from: runStart, to: bytes.count)
+            out.append(contentsOf: UnsafeBufferPointer(start: base + runStart, count: i - runStart))
+            guard i < bytes.count else { break }
             let byte = bytes[i]
-            guard byte == 0x22 || byte == 0x5C || byte < 0x20 else { continue }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
             runStart = i + 1
             out.append(0x5C)
             switch byte {
@@ -82,7 +84,6 @@ public enum JSONWriter {
                 out.append(JSONWriter.hexDigits[Int(byte & 0xF)])
             }
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         out.append(0x22)
     }
 }

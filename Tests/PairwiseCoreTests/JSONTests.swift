@@ -44,6 +44,26 @@ import Testing
         }
     }
 
+    /// Strings are scanned sixteen bytes at a time: an escape, a closing quote or a raw control
+    /// character is found wherever it falls in a run, and the runs around escapes are kept.
+    @Test func findsEveryEscapeWhereverItFallsInARun() throws {
+        for length in 0..<40 {
+            for (escaped, character) in [(#"\""#, "\""), (#"\\"#, "\\"), (#"\n"#, "\n"), (#"\u00e9"#, "é"), (#"\ud83d\ude00"#, "😀")] {
+                let before = String(repeating: "ab", count: length / 2) + (length % 2 == 1 ? "é" : "")
+                let after = String(repeating: "z", count: 39 - length)
+                #expect(try JSONParser.parse("\"\(before)\(escaped)\(after)\(escaped)\"") == .string(before + character + after + character))
+            }
+            // The byte offset of a raw control character, wherever it is.
+            let ascii = String(repeating: "q", count: length)
+            #expect(throws: JSONParseError(offset: 7 + length, path: "a", message: "unescaped control character in string")) {
+                try JSONParser.parse("{\"a\": \"\(ascii)\u{1F}\(ascii)\"}")
+            }
+            #expect(throws: JSONParseError(offset: 6, path: "a", message: "unterminated string (truncated JSON?)")) {
+                try JSONParser.parse("{\"a\": \"\(ascii)\\n\(ascii)")
+            }
+        }
+    }
+
     @Test func refusesRunawayNesting() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
@@ -59,6 +79,17 @@ import Testing
         ])
         // python3 -c 'import json; print(json.dumps({"text": "quote \" backslash \\ newline \n tab \t bell \x07 é 日本 😀", "n": -3, "x": 0.5, "list": [True, None], "empty": {}}, ensure_ascii=False))'
         #expect(JSONWriter.string(value) == #"{"text": "quote \" backslash \\ newline \n tab \t bell \u0007 é 日本 😀", "n": -3, "x": 0.5, "list": [true, null], "empty": {}}"#)
+    }
+
+    /// Every byte that needs escaping is found wherever it falls in a run of sixteen.
+    @Test func escapesEveryByteWhereverItFalls() {
+        for length in 0..<40 {
+            let before = String(repeating: "x", count: length), after = String(repeating: "日", count: 3)
+            for (raw, escaped) in [("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\r", #"\r"#), ("\u{1B}", #"\u001b"#), ("\u{7F}", "\u{7F}")] {
+                #expect(JSONWriter.string(.string(before + raw + after + raw)) == "\"" + before + escaped + after + escaped + "\"")
+            }
+        }
+        #expect(JSONWriter.string(.string("")) == #""""#)
     }
 
     @Test func roundTripsThroughTheParser() throws {
