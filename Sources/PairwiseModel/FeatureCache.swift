@@ -24,26 +24,39 @@ public enum FeatureCache {
             self.init(rowID: rowID, content: Self.words(ofHex: contentHash) ?? Self.words(ofHex: SHA256.hex(contentHash))!, embedding: embedding)
         }
 
-        /// 64 hex digits as four words; nil for anything else.
+        /// 64 hex digits as four words; nil for anything else. Read in place through a table
+        /// of digits, without an allocation: a warm run at 10M judgments reads 3.3M of these
+        /// (1.2 s on the reading thread when each made two arrays and switched on each digit).
         static func words(ofHex hex: String) -> (UInt64, UInt64, UInt64, UInt64)? {
-            let digits = Array(hex.utf8)
-            guard digits.count == 64 else { return nil }
-            var words: [UInt64] = []
-            for word in 0..<4 {
-                var value: UInt64 = 0
-                for c in digits[(16 * word)..<(16 * word + 16)] {
-                    let nibble: UInt8
-                    switch c {
-                    case 48...57: nibble = c - 48
-                    case 97...102: nibble = c - 87
-                    case 65...70: nibble = c - 55
-                    default: return nil
+            var hex = hex
+            return hex.withUTF8 { digits -> (UInt64, UInt64, UInt64, UInt64)? in
+                guard digits.count == 64 else { return nil }
+                return hexDigits.withUnsafeBufferPointer { table in
+                    // Any byte that is not a digit sets a high bit here.
+                    var invalid: UInt8 = 0
+                    func word(_ w: Int) -> UInt64 {
+                        var value: UInt64 = 0
+                        for k in (16 * w)..<(16 * w + 16) {
+                            let nibble = table[Int(digits[k])]
+                            invalid |= nibble
+                            value = value << 4 | UInt64(nibble & 0xF)
+                        }
+                        return value
                     }
-                    value = value << 4 | UInt64(nibble)
+                    let words = (word(0), word(1), word(2), word(3))
+                    return invalid & 0xF0 == 0 ? words : nil
                 }
-                words.append(value)
             }
-            return (words[0], words[1], words[2], words[3])
+        }
+
+        /// Each byte's value as a hex digit (either case), 0xFF for any other byte.
+        private static let hexDigits: [UInt8] = (0..<256).map { byte in
+            switch byte {
+            case 48...57: UInt8(byte - 48)
+            case 97...102: UInt8(byte - 87)
+            case 65...70: UInt8(byte - 55)
+            default: 0xFF
+            }
         }
 
         init(rowID: Int64, content: (UInt64, UInt64, UInt64, UInt64), embedding: UInt64) {

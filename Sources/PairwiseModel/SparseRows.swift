@@ -130,10 +130,16 @@ public struct SparseRows: Sendable {
         escapeStart.append(escapedIndices.count)
         var offset = Self.encodedHeader
         func take<T>(_ count: Int, into array: inout [T], zero: T) {
-            let old = array.count
-            array.append(contentsOf: repeatElement(zero, count: count))
-            array.withUnsafeMutableBytes { target in
-                target.baseAddress!.advanced(by: old * MemoryLayout<T>.stride).copyMemory(from: bytes.baseAddress! + offset, byteCount: count * MemoryLayout<T>.stride)
+            let start = bytes.baseAddress! + offset
+            if Int(bitPattern: start) % MemoryLayout<T>.alignment == 0 {
+                // Aligned (as a file's rows mostly are): one copy.
+                start.withMemoryRebound(to: T.self, capacity: count) { array.append(contentsOf: UnsafeBufferPointer(start: $0, count: count)) }
+            } else {
+                let old = array.count
+                array.append(contentsOf: repeatElement(zero, count: count))
+                array.withUnsafeMutableBytes { target in
+                    target.baseAddress!.advanced(by: old * MemoryLayout<T>.stride).copyMemory(from: start, byteCount: count * MemoryLayout<T>.stride)
+                }
             }
             offset += count * MemoryLayout<T>.stride
         }

@@ -65,6 +65,17 @@ import Testing
         // A hash that is not 64 hex digits counts through its SHA-256.
         #expect(FeatureCache.Key(rowID: 7, contentHash: "not hex", embedding: 0) == FeatureCache.Key(rowID: 7, contentHash: SHA256.hex("not hex"), embedding: 0))
         #expect(FeatureCache.Key(rowID: 7, contentHash: "not hex", embedding: 0) != FeatureCache.Key(rowID: 7, contentHash: hash, embedding: 0))
+        // SHA-256("abc") (FIPS 180-2's example) as its four words, in either case; any other
+        // length or digit is not a hex hash.
+        let abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        for text in [abc, abc.uppercased()] {
+            let words = try? #require(FeatureCache.Key.words(ofHex: text))
+            #expect(words?.0 == 0xba78_16bf_8f01_cfea && words?.1 == 0x4141_40de_5dae_2223)
+            #expect(words?.2 == 0xb003_61a3_9617_7a9c && words?.3 == 0xb410_ff61_f200_15ad)
+        }
+        #expect(FeatureCache.Key.words(ofHex: String(abc.dropLast())) == nil)
+        #expect(FeatureCache.Key.words(ofHex: String(abc.dropLast()) + "g") == nil)
+        #expect(FeatureCache.Key.words(ofHex: String(abc.dropFirst()) + "é") == nil)
     }
 
     @Test func bytesThatAreNotARowOfTheFeaturizerAreRefused() throws {
