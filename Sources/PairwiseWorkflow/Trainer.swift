@@ -120,7 +120,9 @@ public struct Trainer: Sendable {
             }()
             let fits = RewardModel.fit(data, weightings: [probeDraws] + draws, featurizer: featurizer, options: modelOptions)
             let probe = fits[0], ensemble = Ensemble(members: Array(fits.dropFirst()))
-            let evaluation = Evaluation(margins: order.prefix(testCount).map { (data.margin($0, probe.weights), data.pairs[$0].label) })
+            // The held-out pairs' margins on every core (each on its own: the same values).
+            let heldOutPairs = Array(order.prefix(testCount))
+            let evaluation = Evaluation(margins: parallelMap(testCount) { k in (data.margin(heldOutPairs[k], probe.weights), data.pairs[heldOutPairs[k]].label) })
             // Each item's rows read once for every member.
             let sideBySide = MemberWeights(ensemble.members)
             let scores = parallelMap(training.rowIDs.count) { n -> ItemScore in
