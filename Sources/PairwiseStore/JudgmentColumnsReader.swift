@@ -28,8 +28,10 @@ extension ProjectStore {
         let started = try readConcurrently(named ? 3 : 2, onFailure: pieces.fail) { k, sql in
             if k == 2 { pieces.store(named: try Self.namedItems(sql)) }
             let last = try sql.integer("SELECT coalesce(max(id), 0) FROM items") ?? 0, count = Int64(Self.columnRanges)
+            // Range r ends at ⌊last · (r + 1) / count⌋ (in full width: any id is safe).
+            func end(_ r: Int) -> Int64 { count.dividingFullWidth(last.multipliedFullWidth(by: Int64(r + 1))).quotient }
             while let r = pieces.take() {
-                let low = r == 0 ? Int64.min : Int64(r) * last / count + 1, high = r == Self.columnRanges - 1 ? Int64.max : Int64(r + 1) * last / count
+                let low = r == 0 ? Int64.min : end(r - 1) + 1, high = r == Self.columnRanges - 1 ? Int64.max : end(r)
                 // With fewer items than ranges, some ranges hold no row id.
                 pieces.store(low > high ? JudgmentColumns() : try Self.judgmentColumns(sql, policy: policy, items: low...high), at: r)
             }
