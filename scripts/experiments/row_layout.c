@@ -108,6 +108,12 @@ static void pass_a2(int64_t pairFrom, int64_t pairTo) {
 static int NB_B = 16; static int64_t CH = 2048;
 static uint16_t *bidx; static uint8_t *bplace; static uint16_t *bcount; static int64_t *bseg; // bseg[c*NB_B+b] = start offset
 static int64_t nchunks;
+// A walk at the start of each row of r0 ..< r1 (the caller frees them).
+static walk *chunk_walks(int64_t r0, int64_t r1) {
+    walk *w = malloc(sizeof(walk) * (r1 - r0));
+    for (int64_t r = r0; r < r1; r++) w[r - r0] = (walk){entryStart[r], escStart[r], -1};
+    return w;
+}
 static void build_b(void) {
     int64_t bw = (D + NB_B - 1) / NB_B; nchunks = (rows + CH - 1) / CH;
     int64_t total = entryStart[rows];
@@ -115,8 +121,7 @@ static void build_b(void) {
     int64_t at = 0;
     for (int64_t c = 0; c < nchunks; c++) {
         int64_t r0 = c * CH, r1 = r0 + CH < rows ? r0 + CH : rows;
-        walk *w = malloc(sizeof(walk) * (r1 - r0));
-        for (int64_t r = r0; r < r1; r++) w[r - r0] = (walk){entryStart[r], escStart[r], -1};
+        walk *w = chunk_walks(r0, r1);
         for (int b = 0; b < NB_B; b++) {
             bseg[c * NB_B + b] = at;
             int64_t end = (b + 1) * bw;
@@ -140,8 +145,7 @@ static void build_bg(void) {
     int64_t at = 0;
     for (int64_t c = 0; c < nchunks; c++) {
         int64_t r0 = c * CH, r1 = r0 + CH < rows ? r0 + CH : rows;
-        walk *w = malloc(sizeof(walk) * (r1 - r0));
-        for (int64_t r = r0; r < r1; r++) w[r - r0] = (walk){entryStart[r], escStart[r], -1};
+        walk *w = chunk_walks(r0, r1);
         for (int b = 0; b < NB_B; b++) {
             for (int64_t r = r0; r < r1; r++) {
                 int64_t i; double v; int64_t k0 = w[r - r0].k;
