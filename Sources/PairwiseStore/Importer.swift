@@ -138,12 +138,14 @@ extension ProjectStore {
         if case .sqlite(let pool) = backend {
             // One transaction holds the whole import: with SQLite's 2 MB page cache it spills
             // to the WAL and reads back its own pages; give this writer room while it runs.
+            // A statement's journal (the pages it changes, kept until it ends: see `Buffered`)
+            // stays in memory instead of a temporary file once it outgrows 64 KiB.
             let cache = try pool.writeWithoutTransaction { db in
                 let previous = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-                try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB)")
+                try db.execute(sql: "PRAGMA cache_size = \(-Self.importCacheKiB); PRAGMA temp_store = MEMORY")
                 return previous
             }
-            defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache)") } }
+            defer { try? pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA cache_size = \(cache); PRAGMA temp_store = DEFAULT") } }
             return try importFiles(paths, rubric: rubric, options: options, progress: progress)
         }
         let summary = try importFiles(paths, rubric: rubric, options: options, progress: progress)
@@ -409,7 +411,6 @@ struct ItemWriter {
         """
     }
     static let itemColumns = "external_id, content_hash, prompt, metadata, source_format, source_file, source_line, created_at, response_count"
-    static let insertItem = "INSERT INTO items (\(itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     /// What the last `lookUp` found for a batch of items: the hashes it covered, the stored
     /// items among them (and those added since), and the ids stored items hold.
     var lookedUp: (hashes: Set<String>, stored: [String: (rowID: Int64, externalID: String, responseA: Response)], ids: Set<String>)
@@ -418,15 +419,20 @@ struct ItemWriter {
     var lookedUpByID: [String: (rowID: Int64, a: String, b: String)] = [:]
     /// The current judgments on the batch's stored items (`items`), by item and annotator.
     var lookedUpLabels: (items: Set<Int64>, labels: [Int64: [String: ImportedLabel]]) = ([], [:])
-    /// On PostgreSQL, item ids taken from the sequence ahead of their rows (so that a row is
-    /// sent without waiting for the id it gets), and how many the next block takes.
+    /// Item ids are given ahead of their rows, so that a row waits in its buffer with its id.
+    /// On SQLite the next one; on PostgreSQL those taken from the sequence and not yet given,
+    /// and how many the next block takes.
+    private var nextSQLiteItemID: Int64?
     private var reservedItemIDs: ArraySlice<Int64> = []
     private var nextIDBlock = 16
 
     /// The tables an import writes rows to, in the order `flush` writes them: items before
-    /// the rows that refer to them. On PostgreSQL rows wait in a buffer per table and go as
-    /// multi-row INSERTs; a look-ahead batch (at most 256 items) fills no buffer but the
-    /// labels' up to its statement size, so no row is written before the item it refers to.
+    /// the rows that refer to them. Rows wait in a buffer per table and go as multi-row
+    /// INSERTs; a look-ahead batch (at most 256 items) fills no buffer but the labels' up to
+    /// its statement size, so no row is written before the item it refers to.
+    /// On SQLite too: a statement that fires a trigger keeps a copy of every page it changes
+    /// until it ends (its statement journal), so one statement a row copied some twenty pages
+    /// for each labelled record (731k `pwrite`s for 20k TRL records, against 64k now).
     enum Buffered: Int, CaseIterable {
         case items, responses, rankedResponses, embeddings, judgments, rankings, gold, suggestions
 
@@ -445,24 +451,11 @@ struct ItemWriter {
             case .suggestions: return ["item_id", "source", "strength", "both_bad", "rubric", "note", "file", "created_at"]
             }
         }
-        /// One row's INSERT (SQLite, prepared once).
-        var insert: String { Self.inserts[rawValue] }
-        private static let inserts = allCases.map { "INSERT INTO \($0.table) (\($0.columns.joined(separator: ", "))) VALUES (\(Placeholders.list($0.columns.count)))" }
     }
     private var buffers = [BatchInsert?](repeating: nil, count: Buffered.allCases.count)
 
-    /// Inserts a row (its values in the table's `columns` order): on SQLite at once, on
-    /// PostgreSQL into its table's buffer.
+    /// Adds a row (its values in the table's `columns` order) to its table's buffer.
     mutating func insert(_ table: Buffered, _ row: [SQLValue]) throws {
-        guard sql.dialect == .postgres else {
-            try sql.execute(table.insert, row)
-            return
-        }
-        try buffer(table, row)
-    }
-
-    /// Adds a row to its table's buffer (PostgreSQL).
-    private mutating func buffer(_ table: Buffered, _ row: [SQLValue]) throws {
         if buffers[table.rawValue] == nil { buffers[table.rawValue] = BatchInsert(sql, table: table.table, columns: table.columns) }
         try buffers[table.rawValue]!.add(row)
     }
@@ -563,27 +556,28 @@ struct ItemWriter {
         }
     }
 
-    /// Adds an item's row; its row id. SQLite gives the id as it inserts; on PostgreSQL the id
-    /// comes from a block taken from the sequence ahead (blocks double up to 4,096, so a small
-    /// import leaves a small gap) and the row waits in its buffer.
+    /// Adds an item's row to its buffer; its row id, given here. On SQLite the ids after the
+    /// largest stored one, the ones SQLite would give: this import holds the only write lock
+    /// until it commits. On PostgreSQL a block taken from the sequence ahead (blocks double up
+    /// to 4,096, so a small import leaves a small gap).
     mutating func insertItemRow(id: String, hash: String, prompt: String, metadata: JSONValue, source: ItemSource?, responses: Int) throws -> Int64 {
-        let columns: [SQLValue] = [.text(id), .text(hash), .text(prompt), .text(JSONWriter.string(metadata)),
-                                   .optional(source?.format.rawValue), .optional(source?.file), .optional(source?.line), .text(nowText),
-                                   .integer(Int64(responses))]
-        guard sql.dialect == .postgres else {
-            // No RETURNING: reading a result row back is about 5 % of an import here.
-            guard let sqlite = sql as? GRDBSQLConnection else { preconditionFailure("a SQLite store's connection is GRDB's") }
-            try sqlite.execute(Self.insertItem, columns)
-            return sqlite.db.lastInsertedRowID
+        let rowID: Int64
+        switch sql.dialect {
+        case .sqlite:
+            rowID = try nextSQLiteItemID ?? (sql.integer("SELECT max(id) FROM items") ?? 0) + 1
+            nextSQLiteItemID = rowID + 1
+        case .postgres:
+            if reservedItemIDs.isEmpty {
+                reservedItemIDs = try sql.records("SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id FROM generate_series(1, \(nextIDBlock))") {
+                    try $0.int64("id")
+                }[...]
+                nextIDBlock = min(4096, nextIDBlock * 2)
+            }
+            rowID = reservedItemIDs.removeFirst()
         }
-        if reservedItemIDs.isEmpty {
-            reservedItemIDs = try sql.records("SELECT nextval(pg_get_serial_sequence('items', 'id')) AS id FROM generate_series(1, \(nextIDBlock))") {
-                try $0.int64("id")
-            }[...]
-            nextIDBlock = min(4096, nextIDBlock * 2)
-        }
-        let rowID = reservedItemIDs.removeFirst()
-        try buffer(.items, [.integer(rowID)] + columns)
+        try insert(.items, [.integer(rowID), .text(id), .text(hash), .text(prompt), .text(JSONWriter.string(metadata)),
+                            .optional(source?.format.rawValue), .optional(source?.file), .optional(source?.line), .text(nowText),
+                            .integer(Int64(responses))])
         return rowID
     }
 

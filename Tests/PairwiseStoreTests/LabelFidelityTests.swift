@@ -139,6 +139,32 @@ func readRecords(_ path: String, format: InputFormat? = nil) throws -> [ImportRe
         #expect(try project.preferredTexts("src").values.compactMap { $0 } == ["a"])
     }
 
+    /// Rows go in as statements of many rows: a contradiction thousands of records after the
+    /// label it contradicts still refuses everything, and under `skip` still keeps neither;
+    /// the other labels are stored in input order across statements.
+    @Test(arguments: StoreKind.available)
+    func aContradictionManyStatementsLaterIsFoundToo(_ kind: StoreKind) throws {
+        let project = try TemporaryProject(on: kind)
+        let others = (0..<3000).map { #"{"prompt": "q\#($0)", "chosen": "a\#($0)", "rejected": "b"}"# }
+        let path = try project.file("t.jsonl", ([Self.pair] + others + [Self.reversed]).joined(separator: "\n"))
+        do {
+            _ = try project.store.importFiles([path], options: ImportOptions(labelsAs: "src"))
+            Issue.record("expected the import to be refused")
+        } catch let error as ImportConflictError {
+            #expect(error.conflicts.map(\.line) == [3002] && error.conflicts.map(\.otherLine) == [1])
+        }
+        #expect(try project.count("items") == 0 && project.count("judgments") == 0)
+
+        let skipped = try project.store.importFiles([path], options: ImportOptions(labelsAs: "src", onConflict: .skip))
+        #expect(skipped.itemsAdded == 3001 && skipped.labelsAdded == 3000 && skipped.conflicts.count == 1)
+        let prompts = try project.store.read { sql in
+            try sql.rows("SELECT i.prompt FROM judgments j JOIN items i ON i.id = j.item_id ORDER BY j.id", []).map { $0.text(0) ?? "" }
+        }
+        #expect(prompts == (0..<3000).map { #""q\#($0)""# })
+        let chosen = try project.preferredTexts("src")
+        #expect(chosen.count == 3000 && Set(chosen.values.compactMap { $0 }) == Set((0..<3000).map { "a\($0)" }))
+    }
+
     @Test(arguments: StoreKind.available)
     func aLabelThatContradictsAStoredJudgmentIsAConflict(_ kind: StoreKind) throws {
         let project = try TemporaryProject(on: kind)

@@ -151,6 +151,8 @@ final class TemporaryProject {
         let summary = try project.store.importFiles([path], options: ImportOptions())
         #expect(summary.records == 303 && summary.duplicates == 3 && summary.itemsAdded == 300)
         #expect(try project.count("items") == 300 && project.count("responses") == 600)
+        // Ids are given ahead of the rows, in input order (the duplicates' lines take none).
+        #expect(try project.integers("SELECT id FROM items ORDER BY source_line") == Array(1...300))
 
         let items = try Fixtures.pandaLMRankedItems(1, responses: 3)
         let ranked = JSONWriter.string(.object(["id": .string("taken"), "prompt": .string(items[0].prompt), "responses": .array(items[0].responses.map(JSONValue.string))]))
@@ -162,6 +164,12 @@ final class TemporaryProject {
             try project.store.importFiles([clash], options: ImportOptions())
         }
         #expect(try project.count("items") == 300)
+        guard kind == .sqlite else { return }
+        // The next import's items take the ids after the largest stored, as SQLite would give.
+        let next = try project.file("next.jsonl", #"{"id": "fresh", "prompt": "new", "response_a": "x", "response_b": "y"}"#)
+        _ = try project.store.importFiles([next], options: ImportOptions())
+        #expect(try project.integers("SELECT id FROM items WHERE external_id = 'fresh'") == [301])
+        #expect(try project.integers("SELECT item_id FROM responses WHERE text IN ('x', 'y')") == [301, 301])
     }
 
     @Test(arguments: StoreKind.available)
