@@ -24,20 +24,20 @@ extension ProjectStore {
         }
     }
 
-    /// Adds simulated judgments in one transaction (origin `simulate`).
+    /// Adds simulated judgments in one transaction (origin `simulate`), as multi-row INSERTs:
+    /// a statement a row copies every page its trigger changes (see `ItemWriter.Buffered`).
     public func addSimulatedJudgments(_ judgments: [(itemRowID: Int64, annotator: String, strength: Int, bothBad: Bool, order: ShownOrder, ms: Int)]) throws {
         try write { sql in
-            let now = Timestamp.string(Date())
+            let now = SQLValue.text(Timestamp.string(Date()))
             var ids: [String: Int64] = [:]
+            var rows = BatchInsert(sql, table: "judgments", columns: ["item_id", "annotator_id", "strength", "both_bad", "rubric", "shown_order", "ms", "created_at", "origin"])
             for j in judgments {
                 let annotator: Int64
                 if let id = ids[j.annotator] { annotator = id } else { annotator = try Self.annotatorID(j.annotator, sql: sql); ids[j.annotator] = annotator }
-                try sql.execute("""
-                    INSERT INTO judgments (item_id, annotator_id, strength, both_bad, rubric, shown_order, ms, created_at, origin)
-                    VALUES (?, ?, ?, ?, '{}', ?, ?, ?, '\(Judgment.simulatedOrigin)')
-                    """, [.integer(j.itemRowID), .integer(annotator), .integer(Int64(j.strength)), .integer(j.bothBad ? 1 : 0),
-                          .text(j.order.rawValue), .integer(Int64(j.ms)), .text(now)])
+                try rows.add([.integer(j.itemRowID), .integer(annotator), .integer(Int64(j.strength)), .integer(j.bothBad ? 1 : 0), .text("{}"),
+                               .text(j.order.rawValue), .integer(Int64(j.ms)), now, .text(Judgment.simulatedOrigin)])
             }
+            try rows.flush()
         }
     }
 }
