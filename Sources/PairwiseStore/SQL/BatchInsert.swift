@@ -36,14 +36,21 @@ struct BatchInsert {
         guard pending > 0 else { return }
         var written = 0
         while written < pending {
-            let left = pending - written
-            let rows = sql.dialect == .sqlite && left != rowsPerStatement ? 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount) : left
-            try sql.execute(prefix + Array(repeating: row, count: rows).joined(separator: ", "),
-                            Array(values[written * columnCount..<(written + rows) * columnCount]))
+            let rows = statementRows(left: pending - written)
+            // All of them in one statement (always so on PostgreSQL): the values as they are.
+            let arguments = rows == pending ? values : Array(values[written * columnCount..<(written + rows) * columnCount])
+            try sql.execute(prefix + Array(repeating: row, count: rows).joined(separator: ", "), arguments)
             written += rows
         }
         inserted += pending
         values.removeAll(keepingCapacity: true)
         pending = 0
+    }
+
+    /// How many of the `left` rows the next statement takes: all of them on PostgreSQL or
+    /// when they fill a statement; on SQLite otherwise the largest power of two not above.
+    private func statementRows(left: Int) -> Int {
+        guard sql.dialect == .sqlite, left != rowsPerStatement else { return left }
+        return 1 << (Int.bitWidth - 1 - left.leadingZeroBitCount)
     }
 }
